@@ -1,0 +1,3 @@
+"""Desktop Chat: a desktop chat application for large language models."""
+
+__version__ = "0.1.0"

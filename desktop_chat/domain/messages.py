@@ -1,0 +1,63 @@
+"""Messages and conversations as the engine and the store see them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["user", "assistant"]
+
+
+class MessageStatus(str, enum.Enum):
+    """Where an assistant answer stands. User messages are always COMPLETE."""
+
+    COMPLETE = "complete"
+    STREAMING = "streaming"
+    STOPPED = "stopped"  # the user pressed Stop; text so far is kept
+    ERROR = "error"  # the provider failed; text so far (if any) is kept
+    INTERRUPTED = "interrupted"  # the app died while streaming; found at the next start
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One turn as sent to a provider: no ids, no bookkeeping."""
+
+    role: Role
+    text: str
+
+
+@dataclass
+class Message:
+    """One stored message."""
+
+    id: str
+    conversation_id: str
+    role: Role
+    text: str
+    status: MessageStatus = MessageStatus.COMPLETE
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    provider: str | None = None
+    model: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    ttft_ms: float | None = None  # time to first token
+    duration_ms: float | None = None
+    stop_reason: str | None = None
+    error: str | None = None  # the user-facing error message when status is ERROR
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Conversation:
+    """A conversation's header; its messages are loaded separately."""
+
+    id: str
+    title: str
+    created_at: float
+    updated_at: float
+    provider: str | None = None
+    model: str | None = None
+    system_prompt: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)

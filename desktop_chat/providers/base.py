@@ -1,0 +1,69 @@
+"""The one contract every provider meets.
+
+A provider turns a ChatRequest into a stream of ProviderEvents on its own wire format, and
+translates every failure into the project's ChatError hierarchy at this edge. It does not retry
+(SDK retries are off), time the answer, persist anything or decide policy: the engine does.
+
+Contract of `stream()`:
+- an async generator yielding TextDelta* then at most one Usage, then exactly one Finished;
+- a stream that ends without the provider's stop reason raises BrokenStreamError (the SDKs
+  raise nothing for that);
+- raises only ChatError subclasses (asyncio.CancelledError passes through untouched);
+- closing the generator (aclose, or cancelling the task awaiting it) closes the HTTP response
+  at once, so the server sees the disconnect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from desktop_chat.domain.events import ProviderEvent
+from desktop_chat.domain.messages import ChatMessage
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 10.0
+    read: float = 60.0  # no data received for this long; a long answer has no overall cap
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """Everything a provider needs to talk to one endpoint."""
+
+    endpoint_id: str  # "anthropic", "openai", "ollama", or a user-named endpoint such as "deepseek"
+    label: str  # shown to the user in messages: "Anthropic", "DeepSeek", "Ollama"
+    base_url: str
+    api_key: str | None = None
+    timeouts: Timeouts = field(default_factory=Timeouts)
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    model: str
+    messages: Sequence[ChatMessage]  # the conversation so far, oldest first, ending with the user turn
+    system: str | None = None
+    max_tokens: int = 4096
+    temperature: float | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)  # provider-specific (Ollama num_ctx, keep_alive)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: str
+    display_name: str | None = None
+    context_length: int | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Provider(Protocol):
+    config: ProviderConfig
+
+    def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]: ...
+
+    async def list_models(self) -> list[ModelInfo]: ...
+
+    async def aclose(self) -> None: ...
