@@ -36,6 +36,7 @@ class Message:
     role: Role
     text: str
     status: MessageStatus = MessageStatus.COMPLETE
+    seq: int = 0  # position in its conversation; increases with each message
     created_at: float = 0.0
     updated_at: float = 0.0
     provider: str | None = None

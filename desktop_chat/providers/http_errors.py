@@ -40,7 +40,7 @@ def error_for_status(
     error_type: str | None = None,
 ) -> errors.ChatError:
     """The ChatError for an HTTP error status (or a provider's typed error such as overloaded_error)."""
-    reason = f": {detail}" if detail else "."
+    reason = _as_reason(detail)
     kw = dict(provider=provider, status=status, retry_after=retry_after, detail=detail)
     if error_type == "overloaded_error" or status == 529:
         return errors.OverloadedError(f"{provider} is overloaded right now. Try again in a moment.", **kw)
@@ -66,6 +66,14 @@ def error_for_status(
     return errors.RequestRejectedError(f"{provider} answered with an error ({status}){reason}", **kw)
 
 
+def _as_reason(detail: str | None) -> str:
+    """": the provider's words." — ending in exactly one full stop, so our sentence can follow."""
+    if not detail:
+        return "."
+    detail = detail.strip()
+    return f": {detail}" if detail.endswith((".", "!", "?", "。", "！", "？")) else f": {detail}."
+
+
 def cannot_connect(provider: str, base_url: str, why: str) -> errors.CannotConnectError:
     return errors.CannotConnectError(
         f"Cannot connect to {provider} at {base_url}: {why}. Check your network connection and the base URL.",
@@ -75,7 +83,7 @@ def cannot_connect(provider: str, base_url: str, why: str) -> errors.CannotConne
 
 
 def timed_out(provider: str, seconds: float | None) -> errors.ProviderTimeoutError:
-    after = f" for {seconds:.0f} s" if seconds else ""
+    after = f" for {seconds:g} s" if seconds else ""
     return errors.ProviderTimeoutError(
         f"{provider} sent nothing{after}; the request timed out. Try again, or raise the timeout in Settings.",
         provider=provider,
@@ -92,10 +100,15 @@ def broken_stream(provider: str, why: str) -> errors.BrokenStreamError:
 
 def describe_transport_failure(exc: BaseException) -> str:
     """A short, human cause for a transport exception (refused, DNS, TLS, reset)."""
-    text = f"{type(exc).__name__} {exc}".lower()
-    chain = exc.__cause__ or exc.__context__
-    if chain is not None:
-        text += f" {type(chain).__name__} {chain}".lower()
+    # httpx/httpcore bury the OS error several causes deep ("All connection attempts failed"
+    # wrapping ConnectError wrapping ConnectionRefusedError): read the whole chain.
+    text = ""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        text += f" {type(current).__name__} {current}".lower()
+        current = current.__cause__ or current.__context__
     if "certificate" in text or "ssl" in text or "tls" in text:
         return "the secure connection failed (certificate not trusted)"
     if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text \

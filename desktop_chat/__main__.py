@@ -1,0 +1,58 @@
+"""Entry point: `desktop-chat [FILE…]` opens the window; sub-commands run headless."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+CLI_COMMANDS = {"ask", "export", "import", "keys"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _take_data_dir(argv)
+    if argv and argv[0] in ("--version", "-V"):
+        from desktop_chat import __version__
+
+        print(f"desktop-chat {__version__}")
+        return 0
+    if argv and argv[0] in CLI_COMMANDS:
+        from desktop_chat.cli import run
+
+        return run(argv)
+    if argv and argv[0] in ("-h", "--help"):
+        print(_USAGE)
+        return 0
+    from desktop_chat.ui.app import run_gui
+
+    return run_gui(argv)
+
+
+def _take_data_dir(argv: list[str]) -> list[str]:
+    """`--data-dir DIR` anywhere before the command sets DESKTOP_CHAT_HOME for everything after."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--data-dir" and i + 1 < len(argv):
+            os.environ["DESKTOP_CHAT_HOME"] = os.path.abspath(argv[i + 1])
+            i += 2
+            continue
+        if arg.startswith("--data-dir="):
+            os.environ["DESKTOP_CHAT_HOME"] = os.path.abspath(arg.split("=", 1)[1])
+            i += 1
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
+_USAGE = """usage: desktop-chat [--data-dir DIR] [FILE ...]        open the window (files attached to a new conversation)
+       desktop-chat [--data-dir DIR] ask [--provider NAME] [--model M] [--system TEXT] [--conversation ID] PROMPT
+       desktop-chat [--data-dir DIR] export [--format json|markdown] [--conversation ID ...]
+       desktop-chat [--data-dir DIR] import FILE
+       desktop-chat [--data-dir DIR] keys set|delete|list [PROVIDER]
+       desktop-chat --version"""
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Which key, if any, goes with a request to an endpoint — and the rule that a key only ever
+travels to the host it was saved for.
+
+Keys saved through the app are bound to the host of the endpoint's base URL at the time they
+were saved (Settings.key_hosts). If the base URL later points elsewhere, the key is withheld
+until the user confirms (re-saving the key, or `confirm_key_host`). An environment key belongs
+to the environment's own base URL (or the public default), never to a URL set in Settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from desktop_chat import secrets
+from desktop_chat.config import ANTHROPIC_DEFAULT_URL, OPENAI_DEFAULT_URL, Endpoint, Settings, url_host
+from desktop_chat.domain.errors import KeyHostMismatchError, KeyringUnavailableError, MissingKeyError
+
+_DEFAULT_URLS = {"anthropic": ANTHROPIC_DEFAULT_URL, "openai": OPENAI_DEFAULT_URL}
+
+
+def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, str] | None = None) -> str | None:
+    """The key to send to `endpoint`, None for a key-less endpoint, or a ConfigurationError."""
+    env = os.environ if environ is None else environ
+    keyring_problem: KeyringUnavailableError | None = None
+    try:
+        stored = secrets.get_key(endpoint.id)
+    except KeyringUnavailableError as exc:
+        stored, keyring_problem = None, exc
+    if stored:
+        saved_for = settings.key_hosts.get(endpoint.id)
+        if saved_for and saved_for != endpoint.host:
+            raise KeyHostMismatchError(
+                f"The {endpoint.label} key was saved for {saved_for}, but {endpoint.label} now points to "
+                f"{endpoint.host}. Open Settings and confirm sending the key there, or save a new key.",
+                provider=endpoint.label,
+            )
+        return stored
+
+    env_key = env.get(endpoint.key_env) if endpoint.key_env else None
+    if env_key:
+        env_host = url_host(env.get(endpoint.base_url_env or "", "") or _DEFAULT_URLS.get(endpoint.kind, ""))
+        if env_host and env_host != endpoint.host:
+            raise KeyHostMismatchError(
+                f"{endpoint.key_env} is meant for {env_host}, but {endpoint.label} points to {endpoint.host} "
+                f"in Settings. Save a key for that host in Settings, or clear the base URL.",
+                provider=endpoint.label,
+            )
+        return env_key
+
+    if not endpoint.needs_key:
+        return None
+    if keyring_problem is not None:
+        raise MissingKeyError(
+            f"No API key for {endpoint.label}: {keyring_problem.message}", provider=endpoint.label
+        )
+    hint = f" or set {endpoint.key_env}" if endpoint.key_env else ""
+    raise MissingKeyError(
+        f"No API key for {endpoint.label}: add one in Settings (or run `desktop-chat keys set {endpoint.id}`){hint}.",
+        provider=endpoint.label,
+    )
+
+
+def save_key(endpoint: Endpoint, settings: Settings, key: str) -> None:
+    """Store a key in the keyring and bind it to the endpoint's current host.
+
+    The caller saves `settings` afterwards (the binding is not secret; the key never goes there).
+    """
+    secrets.set_key(endpoint.id, key)
+    settings.key_hosts[endpoint.id] = endpoint.host
+
+
+def forget_key(endpoint: Endpoint, settings: Settings) -> bool:
+    settings.key_hosts.pop(endpoint.id, None)
+    return secrets.delete_key(endpoint.id)
+
+
+def confirm_key_host(endpoint: Endpoint, settings: Settings) -> None:
+    """The user agreed to send the saved key to the endpoint's new host."""
+    settings.key_hosts[endpoint.id] = endpoint.host

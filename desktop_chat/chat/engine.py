@@ -1,0 +1,352 @@
+"""One turn of conversation: build the request, stream it, persist it, retry, cancel.
+
+The engine is the one place for policy. Providers only speak their wire format; the engine
+decides when to retry, times the answer, saves it while it streams and marks how it ended:
+
+- the user message is stored before the request goes out;
+- the answer is stored as it streams, at least every `save_interval` seconds, then finally, with
+  a status (complete, stopped, error; a crash leaves "streaming", which the store turns into
+  "interrupted" on the next start);
+- retries follow RetryPolicy and happen only before the first token;
+- cancelling the task that runs a turn closes the HTTP stream at once and keeps what arrived,
+  marked stopped (the CancelledError is re-raised, as asyncio expects);
+- a burst of deltas is handed over without starving the event loop: the engine yields to the
+  loop on a time budget (a buffered HTTP stream does not yield by itself).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from desktop_chat.chat.events import TurnResult, TurnStarted
+from desktop_chat.chat.pool import ProviderPool
+from desktop_chat.chat.retry import RetryPolicy
+from desktop_chat.config import Endpoint, Settings
+from desktop_chat.domain import errors
+from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, Usage
+from desktop_chat.domain.messages import ChatMessage, Conversation, Message, MessageStatus
+from desktop_chat.providers import ChatRequest, ModelInfo
+from desktop_chat.store import Store
+
+log = logging.getLogger(__name__)
+
+EventSink = Callable[[Any], None]
+
+# Used when neither the conversation nor the settings name a model for a built-in endpoint.
+DEFAULT_MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini"}
+DEFAULT_TITLE = "New conversation"
+YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back to input and painting
+
+
+def _ignore(_event: Any) -> None:
+    pass
+
+
+class ChatEngine:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        pool: ProviderPool | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+        save_interval: float = 0.5,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.pool = pool or ProviderPool(settings)
+        self.policy = policy or RetryPolicy(max_attempts=settings.max_attempts)
+        self._sleep = sleep
+        self.save_interval = save_interval
+
+    # -- the turns a user can start ------------------------------------------------------------
+
+    async def send(
+        self,
+        conversation_id: str | None,
+        text: str,
+        *,
+        endpoint_id: str | None = None,
+        model: str | None = None,
+        system_prompt: str | None = None,
+        on_event: EventSink | None = None,
+    ) -> TurnResult:
+        """Store `text` as a new user message in the conversation (a new one if None) and answer it."""
+        if not text.strip():
+            raise ValueError("The message is empty.")
+        conversation = self._conversation_for(conversation_id, text, system_prompt)
+        endpoint, model_name = await self._choose(conversation, endpoint_id, model)
+        user = self.store.add_message(conversation.id, "user", text)
+        return await self._answer(conversation, endpoint, model_name, user, on_event or _ignore)
+
+    async def regenerate(self, conversation_id: str, *, endpoint_id: str | None = None,
+                         model: str | None = None, on_event: EventSink | None = None) -> TurnResult:
+        """Replace the answer to the last user message with a new one."""
+        conversation = self._require_conversation(conversation_id)
+        messages = self.store.list_messages(conversation_id)
+        last_user = next((m for m in reversed(messages) if m.role == "user"), None)
+        if last_user is None:
+            raise ValueError("There is no question to answer again in this conversation.")
+        self.store.delete_messages_from(conversation_id, last_user.seq + 1)
+        endpoint, model_name = await self._choose(conversation, endpoint_id, model)
+        return await self._answer(conversation, endpoint, model_name, last_user, on_event or _ignore)
+
+    async def edit_and_resend(self, message_id: str, text: str, *, on_event: EventSink | None = None) -> TurnResult:
+        """Replace a user message's text, drop every turn after it, and answer it again."""
+        if not text.strip():
+            raise ValueError("The message is empty.")
+        original = self.store.get_message(message_id)
+        if original is None or original.role != "user":
+            raise ValueError("Only your own messages can be edited.")
+        conversation = self._require_conversation(original.conversation_id)
+        self.store.delete_messages_from(conversation.id, original.seq + 1)
+        self.store.update_message(message_id, text=text)
+        edited = self.store.get_message(message_id)
+        assert edited is not None
+        endpoint, model_name = await self._choose(conversation, None, None)
+        return await self._answer(conversation, endpoint, model_name, edited, on_event or _ignore)
+
+    async def continue_answer(self, message_id: str, *, on_event: EventSink | None = None) -> TurnResult:
+        """Ask the model to carry on from a stopped, interrupted or failed answer, appending to it."""
+        answer = self.store.get_message(message_id)
+        if answer is None or answer.role != "assistant" or not answer.text.strip():
+            raise ValueError("Only an answer with some text can be continued.")
+        conversation = self._require_conversation(answer.conversation_id)
+        endpoint, model_name = await self._choose(conversation, answer.provider, answer.model)
+        history = [m for m in self.store.list_messages(conversation.id) if m.seq <= answer.seq]
+        return await self._stream_into(conversation, endpoint, model_name, history, answer,
+                                       on_event or _ignore, prefix=answer.text)
+
+    async def list_models(self, endpoint_id: str) -> list[ModelInfo]:
+        return await self.pool.list_models(endpoint_id)
+
+    async def aclose(self) -> None:
+        await self.pool.aclose()
+
+    # -- choosing where a turn goes --------------------------------------------------------------
+
+    def _conversation_for(self, conversation_id: str | None, text: str, system_prompt: str | None) -> Conversation:
+        if conversation_id is None:
+            return self.store.create_conversation(
+                title=_title_from(text),
+                system_prompt=system_prompt if system_prompt is not None else (self.settings.system_prompt or None),
+            )
+        conversation = self._require_conversation(conversation_id)
+        if conversation.title == DEFAULT_TITLE and self.store.count_messages(conversation_id) == 0:
+            self.store.update_conversation(conversation_id, title=_title_from(text))
+        if system_prompt is not None and system_prompt != conversation.system_prompt:
+            self.store.update_conversation(conversation_id, system_prompt=system_prompt)
+        return self._require_conversation(conversation_id)
+
+    def _require_conversation(self, conversation_id: str) -> Conversation:
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation is None:
+            raise ValueError(f"There is no conversation with id {conversation_id}.")
+        return conversation
+
+    async def _choose(self, conversation: Conversation, endpoint_id: str | None,
+                      model: str | None) -> tuple[Endpoint, str]:
+        """Explicit choice, else the conversation's, else the defaults; remembered on the conversation."""
+        endpoint_id = endpoint_id or conversation.provider or self.settings.default_endpoint
+        try:
+            endpoint = self.pool.endpoint(endpoint_id)
+        except KeyError as exc:
+            raise errors.ConfigurationError(str(exc.args[0])) from None
+        if endpoint_id != conversation.provider:
+            model = model or None  # a model name from another provider means nothing here
+            fallback = None
+        else:
+            fallback = conversation.model
+        model = model or fallback or self.settings.default_models.get(endpoint.id) or DEFAULT_MODELS.get(endpoint.kind)
+        if not model:
+            model = await self._first_listed_model(endpoint)
+        if (endpoint.id, model) != (conversation.provider, conversation.model):
+            self.store.update_conversation(conversation.id, provider=endpoint.id, model=model)
+        return endpoint, model
+
+    async def _first_listed_model(self, endpoint: Endpoint) -> str:
+        try:
+            models = await self.pool.list_models(endpoint.id)
+        except errors.ChatError as exc:
+            raise errors.ConfigurationError(
+                f"No model chosen for {endpoint.label}, and its models could not be listed: {exc.message}",
+                provider=endpoint.label,
+            ) from None
+        if not models:
+            hint = " Pull one with `ollama pull NAME`." if endpoint.kind == "ollama" else ""
+            raise errors.ConfigurationError(f"{endpoint.label} has no models to choose from.{hint}",
+                                            provider=endpoint.label)
+        return models[0].id
+
+    # -- one answer ------------------------------------------------------------------------------
+
+    async def _answer(self, conversation: Conversation, endpoint: Endpoint, model: str, user: Message,
+                      on_event: EventSink) -> TurnResult:
+        history = [m for m in self.store.list_messages(conversation.id) if m.seq <= user.seq]
+        answer = self.store.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING,
+                                        provider=endpoint.id, model=model)
+        on_event(TurnStarted(conversation.id, user, answer))
+        return await self._stream_into(conversation, endpoint, model, history, answer, on_event)
+
+    async def _stream_into(self, conversation: Conversation, endpoint: Endpoint, model: str,
+                           history: Sequence[Message], answer: Message, on_event: EventSink,
+                           prefix: str = "") -> TurnResult:
+        request = ChatRequest(
+            model=model,
+            messages=_request_messages(history),
+            system=conversation.system_prompt or None,
+            max_tokens=int(conversation.options.get("max_tokens", self.settings.max_tokens)),
+            temperature=conversation.options.get("temperature", self.settings.temperature),
+            options={k: v for k, v in conversation.options.items() if k not in ("max_tokens", "temperature")},
+        )
+        turn = _Turn(self.store, answer.id, prefix, self.save_interval)
+        self.store.update_message(answer.id, status=MessageStatus.STREAMING, provider=endpoint.id, model=model)
+        try:
+            await self._attempts(endpoint, request, turn, on_event)
+        except asyncio.CancelledError:
+            turn.finish(MessageStatus.STOPPED)
+            raise
+        except errors.ChatError as exc:
+            log.info("turn failed on %s/%s: %s", endpoint.id, model, type(exc).__name__)
+            turn.finish(MessageStatus.ERROR, error=exc.message)
+            return TurnResult(self._stored(answer.id), exc)
+        except Exception as exc:  # a bug, not a provider failure: keep the text, say so, log it
+            log.exception("unexpected failure during a turn")
+            error = errors.ChatError(f"Something went wrong inside Desktop Chat ({type(exc).__name__}). "
+                                     "The text received so far is kept; see the log for details.")
+            turn.finish(MessageStatus.ERROR, error=error.message)
+            return TurnResult(self._stored(answer.id), error)
+        turn.finish(MessageStatus.COMPLETE)
+        return TurnResult(self._stored(answer.id))
+
+    async def _attempts(self, endpoint: Endpoint, request: ChatRequest, turn: "_Turn", on_event: EventSink) -> None:
+        attempt = 1
+        while True:
+            try:
+                async with self.pool.limit(endpoint.id):
+                    provider = await self.pool.provider(endpoint)
+                    on_event(Started(endpoint.id, request.model, attempt))
+                    turn.attempt_started()
+                    await self._consume(provider.stream(request), turn, on_event)
+                return
+            except errors.ChatError as exc:
+                if not self.policy.should_retry(exc, attempt, turn.received_text):
+                    raise
+                delay = self.policy.delay(exc, attempt)
+                attempt += 1
+                on_event(Retrying(attempt, self.policy.max_attempts, delay, _reason(exc)))
+                await self._sleep(delay)
+
+    async def _consume(self, stream: Any, turn: "_Turn", on_event: EventSink) -> None:
+        last_yield = time.monotonic()
+        async with contextlib.aclosing(stream):
+            async for event in stream:
+                if isinstance(event, TextDelta):
+                    turn.add_text(event.text)
+                elif isinstance(event, Usage):
+                    turn.usage = event
+                elif isinstance(event, Finished):
+                    turn.stop_reason = event.stop_reason
+                on_event(event)
+                now = time.monotonic()
+                if now - last_yield >= YIELD_BUDGET:
+                    await asyncio.sleep(0)
+                    last_yield = time.monotonic()
+
+    def _stored(self, message_id: str) -> Message:
+        message = self.store.get_message(message_id)
+        assert message is not None
+        return message
+
+
+class _Turn:
+    """The answer being received: its text, timings and throttled saving."""
+
+    def __init__(self, store: Store, message_id: str, prefix: str, save_interval: float) -> None:
+        self.store = store
+        self.message_id = message_id
+        self.parts: list[str] = [prefix] if prefix else []
+        self.save_interval = save_interval
+        self.received_text = False
+        self.usage: Usage | None = None
+        self.stop_reason: str | None = None
+        self.started = time.monotonic()
+        self.first_token: float | None = None
+        self.last_save = self.started
+        self.dirty = False
+
+    def attempt_started(self) -> None:
+        self.started = time.monotonic()
+
+    def add_text(self, text: str) -> None:
+        if not text:
+            return
+        now = time.monotonic()
+        if self.first_token is None:
+            self.first_token = now
+        self.received_text = True
+        self.parts.append(text)
+        self.dirty = True
+        if now - self.last_save >= self.save_interval:
+            self.store.update_message(self.message_id, text="".join(self.parts))
+            self.last_save, self.dirty = now, False
+
+    def finish(self, status: MessageStatus, error: str | None = None) -> None:
+        end = time.monotonic()
+        fields: dict[str, Any] = dict(
+            status=status,
+            text="".join(self.parts),
+            duration_ms=(end - self.started) * 1000,
+            stop_reason=self.stop_reason,
+            error=error,
+        )
+        if self.first_token is not None:
+            fields["ttft_ms"] = (self.first_token - self.started) * 1000
+        if self.usage is not None:
+            fields["input_tokens"] = self.usage.input_tokens
+            fields["output_tokens"] = self.usage.output_tokens
+        try:
+            self.store.update_message(self.message_id, **fields)
+        except Exception:  # the disk is full or read-only: the caller still has the text
+            log.exception("could not save the answer")
+            raise
+
+
+def _reason(error: errors.ChatError) -> str:
+    """The first sentence of an error, for the retry notice."""
+    first = error.message.split(". ")[0].rstrip(".")
+    return first + "."
+
+
+def _title_from(text: str) -> str:
+    line = " ".join(text.split())
+    return (line[:60] + "…") if len(line) > 60 else (line or DEFAULT_TITLE)
+
+
+def _request_messages(history: Sequence[Message]) -> list[ChatMessage]:
+    """The conversation as providers want it: user first, roles alternating, no empty turns.
+
+    Failed answers with no text are dropped; consecutive messages of one role (a question that
+    failed, then asked again) are joined, since some APIs reject two user turns in a row.
+    """
+    out: list[ChatMessage] = []
+    for message in history:
+        text = message.text
+        if not text.strip():
+            continue
+        if not out and message.role != "user":
+            continue
+        if out and out[-1].role == message.role:
+            out[-1] = ChatMessage(message.role, out[-1].text + "\n\n" + text)
+        else:
+            out.append(ChatMessage(message.role, text))
+    if out and out[-1].role == "assistant":
+        # Continuing an answer: a trailing assistant turn is a prefill, which must not end in whitespace.
+        out[-1] = ChatMessage("assistant", out[-1].text.rstrip())
+    return out

@@ -1,0 +1,234 @@
+"""Headless sub-commands on top of the engine and the store: ask, export, import, keys.
+
+Exit codes: 0 success, 1 a provider or storage error, 2 bad usage, 130 interrupted (Ctrl+C;
+what arrived is kept). Errors are one plain line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop_chat import config, secrets
+from desktop_chat.chat import credentials
+from desktop_chat.chat.engine import ChatEngine
+from desktop_chat.chat.events import TurnResult
+from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
+from desktop_chat.domain.events import Retrying, TextDelta
+from desktop_chat.store import Store, exchange
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 by itself; keep control and one line
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="desktop-chat")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ask = commands.add_parser("ask", help="run one turn and stream the answer to stdout")
+    ask.add_argument("--provider", help="endpoint id: anthropic, openai, ollama, or a custom endpoint's id")
+    ask.add_argument("--model")
+    ask.add_argument("--system", help="system prompt")
+    ask.add_argument("--conversation", help="continue the conversation with this id")
+    ask.add_argument("--max-tokens", type=int)
+    ask.add_argument("--temperature", type=float)
+    ask.add_argument("prompt", nargs="*", help="the message; `-` or nothing reads it from stdin")
+
+    export = commands.add_parser("export", help="write conversations to stdout")
+    export.add_argument("--format", choices=["json", "markdown"], default="json")
+    export.add_argument("--conversation", action="append", help="only this conversation (repeatable)")
+
+    importer = commands.add_parser("import", help="read conversations from our JSON export")
+    importer.add_argument("file")
+
+    keys = commands.add_parser("keys", help="manage API keys in the system keyring")
+    keys.add_argument("action", choices=["set", "delete", "list"])
+    keys.add_argument("provider", nargs="?")
+    return parser
+
+
+def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None = None,
+        stderr: TextIO | None = None) -> int:
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+        handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys}[args.command]
+        return handler(args, stdin, stdout, stderr)
+    except UsageError as exc:
+        print(exc, file=stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=stderr)
+        return EXIT_INTERRUPTED
+    except ChatError as exc:
+        print(f"error: {exc.message}", file=stderr)
+        return EXIT_ERROR
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=stderr)
+        return EXIT_ERROR
+
+
+# -- ask -------------------------------------------------------------------------------------------
+
+def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    prompt = " ".join(args.prompt)
+    if not prompt or prompt == "-":
+        if stdin.isatty():
+            raise UsageError("desktop-chat ask: give a prompt, or pipe one on stdin")
+        prompt = stdin.read()
+    if not prompt.strip():
+        raise UsageError("desktop-chat ask: the prompt is empty")
+    settings = config.load_settings()
+    if args.provider:
+        try:
+            settings.endpoint(args.provider)
+        except KeyError as exc:
+            raise UsageError(f"desktop-chat ask: {exc.args[0]}") from None
+    with Store(config.database_path()) as store:
+        if args.conversation and store.get_conversation(args.conversation) is None:
+            raise UsageError(f"desktop-chat ask: there is no conversation with id {args.conversation}")
+        try:
+            result = asyncio.run(_ask_async(store, settings, args, prompt, stdout, stderr))
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            stdout.flush()
+            print("\nStopped; the text received so far is kept in history.", file=stderr)
+            return EXIT_INTERRUPTED
+    if not result.ok:
+        assert result.error is not None
+        print(f"error: {result.error.message}", file=stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+async def _ask_async(store: Store, settings: config.Settings, args: argparse.Namespace, prompt: str,
+                     stdout: TextIO, stderr: TextIO) -> TurnResult:
+    if args.max_tokens is not None:
+        settings.max_tokens = args.max_tokens
+    if args.temperature is not None:
+        settings.temperature = args.temperature
+    engine = ChatEngine(store, settings)
+    ended_with_newline = True
+
+    def show(event: Any) -> None:
+        nonlocal ended_with_newline
+        if isinstance(event, TextDelta):
+            stdout.write(event.text)
+            stdout.flush()
+            ended_with_newline = event.text.endswith("\n")
+        elif isinstance(event, Retrying):
+            print(event.describe(), file=stderr)
+
+    try:
+        result = await engine.send(args.conversation, prompt, endpoint_id=args.provider, model=args.model,
+                                   system_prompt=args.system, on_event=show)
+    finally:
+        await engine.aclose()
+    if not ended_with_newline:
+        stdout.write("\n")
+    return result
+
+
+# -- export / import ---------------------------------------------------------------------------------
+
+def _export(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    with Store(config.database_path()) as store:
+        for conversation_id in args.conversation or []:
+            if store.get_conversation(conversation_id) is None:
+                raise UsageError(f"desktop-chat export: there is no conversation with id {conversation_id}")
+        if args.format == "json":
+            json.dump(exchange.export_json(store, args.conversation), stdout, ensure_ascii=False, indent=2)
+            stdout.write("\n")
+        else:
+            stdout.write(exchange.export_markdown(store, args.conversation))
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    path = Path(args.file)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"desktop-chat import: {path} does not exist") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        print(f"error: {path} is not a JSON export from Desktop Chat ({exc})", file=stderr)
+        return EXIT_ERROR
+    with Store(config.database_path()) as store:
+        result = exchange.import_json(store, data)
+    print(f"Imported {result.imported} conversation(s); skipped {result.skipped} already present.", file=stdout)
+    return EXIT_OK
+
+
+# -- keys ----------------------------------------------------------------------------------------------
+
+def _keys(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    settings = config.load_settings()
+    if args.action == "list":
+        return _list_keys(settings, args.provider, stdout)
+    if not args.provider:
+        raise UsageError(f"desktop-chat keys {args.action}: name the provider, e.g. `anthropic`")
+    try:
+        endpoint = settings.endpoint(args.provider)
+    except KeyError as exc:
+        raise UsageError(f"desktop-chat keys: {exc.args[0]}") from None
+    if args.action == "delete":
+        removed = credentials.forget_key(endpoint, settings)
+        config.save_settings(settings)
+        print(f"Deleted the {endpoint.label} key." if removed else f"There was no {endpoint.label} key.", file=stdout)
+        return EXIT_OK
+    key = _read_key(endpoint.label, stdin, stderr)
+    credentials.save_key(endpoint, settings, key)
+    config.save_settings(settings)
+    print(f"Saved the {endpoint.label} key ({secrets.mask(key)}) in the system keyring, for {endpoint.host}.",
+          file=stdout)
+    return EXIT_OK
+
+
+def _read_key(label: str, stdin: TextIO, stderr: TextIO) -> str:
+    """From a hidden prompt on a terminal, else the first line of stdin; never from argv."""
+    if stdin.isatty():
+        key = getpass.getpass(f"{label} API key (input hidden): ", stream=stderr)
+    else:
+        key = stdin.readline()
+    key = key.strip()
+    if not key:
+        raise UsageError("desktop-chat keys set: no key was given (type it at the prompt or pipe it on stdin)")
+    return key
+
+
+def _list_keys(settings: config.Settings, only: str | None, stdout: TextIO) -> int:
+    endpoints = settings.endpoints()
+    if only:
+        endpoints = [e for e in endpoints if e.id == only]
+        if not endpoints:
+            raise UsageError(f"desktop-chat keys list: there is no provider called “{only}”")
+    print(f"Keyring: {secrets.backend_name()}", file=stdout)
+    for endpoint in endpoints:
+        print(f"{endpoint.id:<14} {endpoint.base_url:<40} {_key_state(endpoint)}", file=stdout)
+    return EXIT_OK
+
+
+def _key_state(endpoint: config.Endpoint) -> str:
+    import os
+
+    try:
+        stored = secrets.get_key(endpoint.id)
+    except KeyringUnavailableError:
+        stored = None
+    if stored:
+        return f"key in keyring ({secrets.mask(stored)})"
+    if endpoint.key_env and os.environ.get(endpoint.key_env):
+        return f"key from ${endpoint.key_env}"
+    return "no key needed" if not endpoint.needs_key else "no key"

@@ -1,0 +1,249 @@
+"""Where state lives, the settings file, and the endpoints the user can talk to.
+
+Precedence for every base URL: the settings file, then the environment variable users already
+have (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OLLAMA_HOST), then the public default.
+`DESKTOP_CHAT_HOME` (or `--data-dir`, which sets it) puts all state in one folder.
+No key is ever stored here: keys live in the keyring (see secrets.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+APP_NAME = "desktop-chat"
+HOME_ENV = "DESKTOP_CHAT_HOME"
+
+ANTHROPIC_DEFAULT_URL = "https://api.anthropic.com"
+OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
+OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
+
+log = logging.getLogger(__name__)
+
+
+# -- directories ---------------------------------------------------------------------------------
+
+def data_dir() -> Path:
+    """Database, attachments, logs. Created on first use."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        path = Path(home).expanduser()
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    """The settings file. Same folder as the data when DESKTOP_CHAT_HOME is set (portable install)."""
+    if os.environ.get(HOME_ENV):
+        return data_dir()
+    import platformdirs
+
+    path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_path() -> Path:
+    return data_dir() / "chat.sqlite3"
+
+
+def log_dir() -> Path:
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# -- endpoints -----------------------------------------------------------------------------------
+
+@dataclass
+class CustomEndpoint:
+    """A user-named OpenAI-compatible service: DeepSeek, OpenRouter, vLLM, LM Studio, llama.cpp…"""
+
+    id: str
+    name: str
+    base_url: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One place the user can send a turn to, fully resolved."""
+
+    id: str
+    kind: str  # "anthropic" | "openai" | "ollama"
+    label: str
+    base_url: str
+    key_env: str | None = None  # the environment variable that may hold its key
+    base_url_env: str | None = None
+    needs_key: bool = True
+
+    @property
+    def host(self) -> str:
+        return url_host(self.base_url)
+
+
+def url_host(url: str) -> str:
+    """host[:port] of a URL, lower-cased: what a key is bound to."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def normalize_ollama_host(value: str) -> str:
+    """OLLAMA_HOST may be `0.0.0.0:11434`, `localhost`, or a full URL: make it a URL we can dial."""
+    value = value.strip().rstrip("/")
+    if "://" not in value:
+        value = "http://" + value
+    parts = urlsplit(value)
+    host = parts.hostname or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # a bind-all address is where the server listens, not where to dial
+        host = "127.0.0.1"
+    port = parts.port or (443 if parts.scheme == "https" else 11434)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}:{port}{parts.path}"
+
+
+def validate_base_url(url: str) -> str:
+    """A usable http(s) base URL, or ValueError with a sentence saying what is wrong."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"“{url}” is not a web address: it must start with http:// or https://.")
+    if not parts.hostname:
+        raise ValueError(f"“{url}” has no host name.")
+    return url.rstrip("/")
+
+
+# -- settings ------------------------------------------------------------------------------------
+
+@dataclass
+class Settings:
+    default_endpoint: str = "anthropic"
+    default_models: dict[str, str] = field(default_factory=dict)  # endpoint id -> model
+    temperature: float | None = None
+    max_tokens: int = 4096
+    system_prompt: str = ""
+    theme: str = "system"  # system | light | dark
+    language: str = "system"  # system | en | zh_CN
+    max_attempts: int = 4
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    concurrent_requests: int = 4  # per endpoint
+    anthropic_base_url: str | None = None
+    openai_base_url: str | None = None
+    ollama_host: str | None = None
+    custom_endpoints: list[CustomEndpoint] = field(default_factory=list)
+    # The host each stored key was saved for; a key is only ever sent there (see chat/credentials.py).
+    key_hosts: dict[str, str] = field(default_factory=dict)
+    ui_state: dict[str, Any] = field(default_factory=dict)  # window geometry, splitters, last conversation
+
+    # -- endpoints --
+
+    def endpoints(self, environ: os._Environ[str] | dict[str, str] | None = None) -> list[Endpoint]:
+        env = os.environ if environ is None else environ
+        built_in = [
+            Endpoint("anthropic", "anthropic", "Anthropic",
+                     (self.anthropic_base_url or env.get("ANTHROPIC_BASE_URL") or ANTHROPIC_DEFAULT_URL).rstrip("/"),
+                     key_env="ANTHROPIC_API_KEY", base_url_env="ANTHROPIC_BASE_URL"),
+            Endpoint("openai", "openai", "OpenAI",
+                     (self.openai_base_url or env.get("OPENAI_BASE_URL") or OPENAI_DEFAULT_URL).rstrip("/"),
+                     key_env="OPENAI_API_KEY", base_url_env="OPENAI_BASE_URL"),
+            Endpoint("ollama", "ollama", "Ollama",
+                     normalize_ollama_host(self.ollama_host or env.get("OLLAMA_HOST") or OLLAMA_DEFAULT_URL),
+                     needs_key=False),
+        ]
+        # A custom endpoint's key is optional (local servers need none); it never falls back to
+        # OPENAI_API_KEY, which would send an OpenAI key to somebody else's host.
+        custom = [Endpoint(c.id, "openai", c.name, c.base_url.rstrip("/"), needs_key=False)
+                  for c in self.custom_endpoints]
+        return built_in + custom
+
+    def endpoint(self, endpoint_id: str, environ: dict[str, str] | None = None) -> Endpoint:
+        for endpoint in self.endpoints(environ):
+            if endpoint.id == endpoint_id:
+                return endpoint
+        known = ", ".join(e.id for e in self.endpoints(environ))
+        raise KeyError(f"There is no provider called “{endpoint_id}”. Known: {known}.")
+
+    def add_custom_endpoint(self, name: str, base_url: str) -> CustomEndpoint:
+        endpoint_id = _slug(name)
+        if not endpoint_id:
+            raise ValueError("Give the endpoint a name with at least one letter or digit.")
+        if endpoint_id in {e.id for e in self.endpoints({})}:
+            raise ValueError(f"A provider called “{endpoint_id}” already exists.")
+        custom = CustomEndpoint(endpoint_id, name.strip(), validate_base_url(base_url))
+        self.custom_endpoints.append(custom)
+        return custom
+
+
+def _slug(name: str) -> str:
+    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in name.strip())
+    return "-".join(part for part in out.split("-") if part)
+
+
+# -- persistence ---------------------------------------------------------------------------------
+
+def settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read settings; a damaged file is kept aside (never deleted) and defaults are used."""
+    path = path or settings_path()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        aside = path.with_suffix(".damaged.json")
+        log.warning("settings file %s unreadable (%s); moved to %s", path, exc, aside)
+        try:
+            path.replace(aside)
+        except OSError:
+            pass
+        return Settings()
+    return _settings_from_dict(raw if isinstance(raw, dict) else {})
+
+
+def _settings_from_dict(raw: dict[str, Any]) -> Settings:
+    known = {f.name for f in fields(Settings)}
+    values = {k: v for k, v in raw.items() if k in known}
+    customs = []
+    for item in values.pop("custom_endpoints", []) or []:
+        try:
+            customs.append(CustomEndpoint(str(item["id"]), str(item["name"]), str(item["base_url"])))
+        except (KeyError, TypeError):
+            log.warning("ignoring malformed custom endpoint %r", item)
+    settings = Settings(**values)
+    settings.custom_endpoints = customs
+    return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write atomically: a crash mid-write leaves the previous file intact."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(asdict(settings), indent=2, ensure_ascii=False)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,1 @@
+"""PDF extraction, chunking and retrieval (no Qt). Arrives with the PDF issue."""

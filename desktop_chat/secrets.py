@@ -1,0 +1,89 @@
+"""API keys in the operating system's keyring: the only module that imports keyring.
+
+There is deliberately no plaintext fallback. When no keyring backend works, the error says so
+and points at the environment variables, which are the user's own choice of where to keep a key.
+keyring is imported lazily: it probes D-Bus and its plugins, which must not delay start-up.
+These calls can block (an unlock prompt), so the window calls them off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from desktop_chat.domain.errors import KeyringUnavailableError
+
+SERVICE = "desktop-chat"
+
+_NO_KEYRING = (
+    "No system keyring is available{why}. Desktop Chat stores API keys only in the system keyring "
+    "(GNOME Keyring / KWallet on Linux, Keychain on macOS, Credential Manager on Windows). "
+    "Start or unlock one, or set the key in an environment variable (ANTHROPIC_API_KEY, OPENAI_API_KEY) instead."
+)
+
+
+def _backend():  # -> keyring.backend.KeyringBackend
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring) or _is_null(backend):
+        raise KeyringUnavailableError(_NO_KEYRING.format(why=""))
+    return backend
+
+
+def _is_null(backend: object) -> bool:
+    from keyring.backends import chainer
+
+    return isinstance(backend, chainer.ChainerBackend) and not chainer.ChainerBackend.backends
+
+
+def _call(action, *args):
+    import keyring.errors
+
+    backend = _backend()
+    try:
+        return getattr(backend, action)(SERVICE, *args)
+    except keyring.errors.PasswordDeleteError:
+        raise
+    except (keyring.errors.KeyringError, OSError) as exc:
+        raise KeyringUnavailableError(_NO_KEYRING.format(why=f" ({type(exc).__name__}: {exc})")) from None
+    except Exception as exc:  # D-Bus errors from secretstorage/jeepney are not KeyringErrors
+        if type(exc).__module__.split(".")[0] in {"secretstorage", "jeepney", "dbus"}:
+            raise KeyringUnavailableError(_NO_KEYRING.format(why=f" ({type(exc).__name__})")) from None
+        raise
+
+
+def get_key(endpoint_id: str) -> str | None:
+    return _call("get_password", endpoint_id) or None
+
+
+def set_key(endpoint_id: str, key: str) -> None:
+    key = key.strip()
+    if not key:
+        raise ValueError("The key is empty.")
+    if any(ch.isspace() for ch in key):
+        raise ValueError("The key contains spaces or line breaks; paste only the key itself.")
+    _call("set_password", endpoint_id, key)
+
+
+def delete_key(endpoint_id: str) -> bool:
+    """Remove a key; False when there was none."""
+    import keyring.errors
+
+    try:
+        _call("delete_password", endpoint_id)
+    except keyring.errors.PasswordDeleteError:
+        return False
+    return True
+
+
+def backend_name() -> str:
+    """Human name of the keyring in use (for Settings, `keys list` and the bundle's smoke check)."""
+    try:
+        backend = _backend()
+    except KeyringUnavailableError:
+        return "none"
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def mask(key: str) -> str:
+    """What may be shown of a key: enough to recognise it, never enough to use it."""
+    return "•" * 8 if len(key) < 12 else f"{key[:3]}…{key[-4:]}"

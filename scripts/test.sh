@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Install everything the tests need on a fresh Debian/Ubuntu machine, then run them.
+# Used as-is by CI (.ci/run). Safe to re-run: each step is idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+VENV="${VENV:-.venv}"
+ARTIFACTS="${ARTIFACTS:-test-artifacts}"
+
+# -- system packages (headless Qt, Xvfb for the real-window test, a real Secret Service) --------
+SYSTEM_PACKAGES=(
+  libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3
+  xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1
+  dbus dbus-x11 gnome-keyring imagemagick fonts-noto-cjk
+)
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "== installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# -- Python packages ---------------------------------------------------------------------------
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "== creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q -e ".[test]"
+
+mkdir -p "$ARTIFACTS"
+status=0
+
+# -- architecture: the engine never imports Qt; only providers/ import the SDKs -----------------
+echo "== import contracts"
+"$VENV/bin/lint-imports" || status=1
+
+# pytest exits 5 when it collected nothing: that is a broken suite, not a pass.
+run_pytest() {
+  local rc=0
+  "$@" || rc=$?
+  if [ "$rc" -eq 5 ]; then
+    echo "ERROR: pytest collected no tests for: $*" >&2
+    return 1
+  fi
+  return "$rc"
+}
+
+# -- the suite (everything but the real-keyring tests) -----------------------------------------
+echo "== tests"
+run_pytest "$VENV/bin/python" -m pytest -m "not keyring" -q -p no:cacheprovider \
+  --junitxml="$ARTIFACTS/junit.xml" "$@" || status=1
+
+# -- the keyring against a real Secret Service (gnome-keyring on a private D-Bus session) -------
+echo "== keyring tests (gnome-keyring under dbus-run-session)"
+run_pytest dbus-run-session -- bash scripts/with_gnome_keyring.sh \
+  "$VENV/bin/python" -m pytest -m keyring -q -p no:cacheprovider || status=1
+
+if [ "$status" -ne 0 ]; then
+  echo "== FAILED: see the output above" >&2
+fi
+exit "$status"
