@@ -1,0 +1,453 @@
+"""OpenAI and every OpenAI-compatible service (DeepSeek, OpenRouter, vLLM, LM Studio, llama.cpp
+server, Ollama's /v1) through the official `openai` SDK and `config.base_url`.
+
+What the SDK does and does not do for us, and what this module adds (see base.py's contract):
+
+    SDK raises / does                                  → here
+    APIStatusError (4xx/5xx before the stream)         → http_errors.error_for_status (+ Retry-After)
+    APITimeoutError (connect, headers, or a stall)     → http_errors.timed_out
+    APIConnectionError before any data                 → http_errors.cannot_connect
+    APIConnectionError / raw transport error mid-body  → http_errors.broken_stream
+    APIError from a `data: {"error": …}` chunk         → the typed ChatError, else broken_stream
+    json.JSONDecodeError from a malformed chunk        → broken_stream
+    a body that simply ends without a finish_reason    → broken_stream (the SDK says nothing)
+    an HTML page (proxy, captive portal, wrong URL)    → a sentence about it, never the markup
+
+The SDK's retries are off (the engine retries) and it is never left to read OPENAI_* variables:
+every setting is passed explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import AsyncIterator, Mapping
+from contextlib import aclosing
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+import httpx2
+import openai
+from openai import AsyncOpenAI, omit
+
+from desktop_chat.domain import errors
+from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
+from desktop_chat.providers import http_errors
+from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
+
+__all__ = ["OpenAICompatProvider"]
+
+log = logging.getLogger(__name__)
+
+# The SDK refuses to start without *some* api_key and falls back to OPENAI_API_KEY when given
+# None. For a key-less endpoint we give it this stand-in and omit the Authorization header on
+# every request, so the stand-in never goes on the wire.
+_NO_KEY = "no-key"
+
+# OpenAI error `type`s (and a few compatible servers' ones) and the status they stand for, used
+# for error objects that arrive inside a 200 stream and so carry no HTTP status of their own.
+_STATUS_FOR_ERROR_TYPE = {
+    "invalid_request_error": 400, "context_length_exceeded": 400,
+    "authentication_error": 401, "invalid_api_key": 401,
+    "permission_error": 403, "permission_denied": 403,
+    "not_found_error": 404, "model_not_found": 404,
+    "rate_limit_error": 429, "rate_limit_exceeded": 429, "requests": 429, "tokens": 429,
+    "insufficient_quota": 429,
+    "server_error": 500, "api_error": 500, "internal_error": 500,
+    "service_unavailable": 503, "overloaded_error": 529,
+}
+
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+class OpenAICompatProvider:
+    """A Provider (see base.py) for one OpenAI-compatible endpoint."""
+
+    def __init__(self, config: ProviderConfig) -> None:
+        self.config = config
+        self._client: AsyncOpenAI | None = None
+
+    # -- the Provider contract ------------------------------------------------------------------
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
+        client = self._sdk()
+        try:
+            sdk_stream = await client.chat.completions.create(**self._create_arguments(request))
+        except Exception as exc:  # CancelledError is a BaseException and passes through
+            raise self._request_error(exc, model=request.model) from exc
+        try:
+            if _is_event_stream(sdk_stream.response):
+                events = self._events(sdk_stream, request)
+            else:
+                events = self._whole_body_answer(sdk_stream.response, request)
+            async with aclosing(events):
+                async for event in events:
+                    yield event
+        finally:
+            # Closing the response closes the socket, so the server stops generating now, not
+            # when the garbage collector gets round to the SDK's generators.
+            await sdk_stream.close()
+
+    async def list_models(self) -> list[ModelInfo]:
+        client = self._sdk()
+        models: list[ModelInfo] = []
+        try:
+            async for model in client.models.list(extra_headers=self._request_headers()):
+                if isinstance(getattr(model, "id", None), str):
+                    models.append(_model_info(model))
+        except Exception as exc:
+            if isinstance(exc, (errors.ChatError, openai.OpenAIError)) or _is_transport_failure(exc):
+                raise self._request_error(exc, model=None) from exc
+            # The SDK hands a non-JSON 200 (a web page, another service) to the pager as text,
+            # which then fails on it with an AttributeError.
+            raise http_errors.cannot_connect(
+                self.config.label, self.config.base_url,
+                "the answer to GET /models was not an OpenAI-style model list",
+            ) from exc
+        return models
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.close()
+
+    # -- the request ----------------------------------------------------------------------------
+
+    def _sdk(self) -> AsyncOpenAI:
+        if self._client is None:
+            _check_base_url(self.config)
+            timeouts = self.config.timeouts
+            try:
+                self._client = AsyncOpenAI(
+                    api_key=self.config.api_key or _NO_KEY,
+                    base_url=self.config.base_url.strip(),
+                    organization=None,
+                    project=None,
+                    max_retries=0,  # the engine owns retries
+                    # read: no data for this long. No overall cap, a long answer may take minutes.
+                    timeout=httpx2.Timeout(connect=timeouts.connect, read=timeouts.read,
+                                           write=timeouts.read, pool=timeouts.connect),
+                    default_headers=self._default_headers(),
+                )
+            except Exception as exc:
+                raise errors.ConfigurationError(
+                    f"The settings for {self.config.label} are not usable ({exc}). Check the base URL in Settings.",
+                    provider=self.config.label, detail=str(exc),
+                ) from exc
+        return self._client
+
+    def _default_headers(self) -> dict[str, Any]:
+        # The SDK fills these from OPENAI_ORG_ID, OPENAI_PROJECT_ID and OPENAI_CUSTOM_HEADERS by
+        # itself; an endpoint's settings are the app's to give, so omit whatever they would add.
+        # An explicit Authorization also makes the SDK drop one from OPENAI_CUSTOM_HEADERS, which
+        # would otherwise override the key.
+        headers: dict[str, Any] = {name: omit for name in _env_custom_header_names()}
+        headers["OpenAI-Organization"] = omit
+        headers["OpenAI-Project"] = omit
+        headers["Authorization"] = f"Bearer {self.config.api_key}" if self.config.api_key else omit
+        return headers
+
+    def _request_headers(self) -> dict[str, Any] | None:
+        # The SDK only accepts a missing Authorization when the *request* omits it explicitly; an
+        # omit in default_headers alone makes it raise TypeError (lib/_client_auth.py,
+        # async_validate_headers).
+        return None if self.config.api_key else {"Authorization": omit}
+
+    def _create_arguments(self, request: ChatRequest) -> dict[str, Any]:
+        messages: list[dict[str, str]] = []
+        if request.system:
+            messages.append({"role": "system", "content": request.system})
+        messages += [{"role": m.role, "content": m.text} for m in request.messages]
+        arguments: dict[str, Any] = {
+            "model": request.model,
+            "messages": messages,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "extra_headers": self._request_headers(),
+        }
+        # OpenAI deprecated max_tokens (its reasoning models reject it); compatible servers
+        # mostly only know max_tokens.
+        limit_name = "max_completion_tokens" if _is_openai_host(self.config.base_url) else "max_tokens"
+        arguments[limit_name] = request.max_tokens
+        if request.temperature is not None:
+            arguments["temperature"] = request.temperature
+        return arguments
+
+    # -- the answer -----------------------------------------------------------------------------
+
+    async def _events(self, sdk_stream: Any, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
+        finish_reason: str | None = None
+        usage: Usage | None = None
+        while True:
+            try:
+                chunk = await sdk_stream.__anext__()
+            except StopAsyncIteration:
+                break
+            except Exception as exc:
+                if finish_reason is not None and _is_transport_failure(exc):
+                    # The answer was complete; only the usage chunk or [DONE] went missing.
+                    log.info("%s: stream ended uncleanly after finish_reason: %r", self.config.label, exc)
+                    break
+                raise self._stream_error(exc, model=request.model) from exc
+            text, chunk_finish, chunk_usage = self._parse_chunk(chunk)
+            if text:
+                yield TextDelta(text)
+            finish_reason = chunk_finish or finish_reason
+            usage = chunk_usage or usage
+        if finish_reason is None:
+            raise http_errors.broken_stream(
+                self.config.label, "the server ended the answer without saying it was complete (no finish_reason)"
+            )
+        if usage is not None:
+            yield usage
+        yield Finished(finish_reason)
+
+    def _parse_chunk(self, chunk: Any) -> tuple[str, str | None, Usage | None]:
+        """(text, finish_reason, usage) of one chunk. Compatible servers vary: `choices` null or
+        missing on the usage chunk (vLLM), usage fields absent; anything that is not a chunk at
+        all is a broken stream."""
+        try:
+            text, finish_reason, usage = "", None, None
+            raw_usage = getattr(chunk, "usage", None)
+            if raw_usage is not None:
+                usage = Usage(input_tokens=getattr(raw_usage, "prompt_tokens", None),
+                              output_tokens=getattr(raw_usage, "completion_tokens", None))
+            for choice in getattr(chunk, "choices", None) or ():
+                if getattr(choice, "index", 0) not in (0, None):
+                    continue  # we never ask for n > 1
+                delta = getattr(choice, "delta", None)
+                text += (getattr(delta, "content", None) or "") + (getattr(delta, "refusal", None) or "")
+                finish_reason = getattr(choice, "finish_reason", None) or finish_reason
+            if not (finish_reason is None or isinstance(finish_reason, str)):
+                raise TypeError(f"finish_reason {finish_reason!r}")
+        except Exception as exc:
+            raise http_errors.broken_stream(
+                self.config.label, f"the server sent something that is not a chat completion chunk ({exc})"
+            ) from exc
+        return text, finish_reason, usage
+
+    async def _whole_body_answer(self, response: httpx2.Response, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
+        """A 200 that is not an event stream: a server that ignored `stream`, or a web page."""
+        try:
+            body = (await response.aread()).decode("utf-8", "replace")
+        except Exception as exc:
+            raise self._stream_error(exc, model=request.model) from exc
+        if _looks_like_html(response, body):
+            raise http_errors.cannot_connect(
+                self.config.label, self.config.base_url,
+                f"the server answered with a web page ({_html_title(body)}) instead of the API; "
+                "a proxy or login page may be in the way, or the base URL is wrong",
+            )
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise http_errors.broken_stream(
+                self.config.label, f"the server answered with something that is not the API's format: {_snippet(body)}"
+            ) from None
+        if isinstance(data, Mapping) and "error" in data:
+            raise self._error_object(data["error"], model=request.model)
+        try:
+            choice = data["choices"][0]
+            text = choice["message"].get("content") or ""
+            finish_reason = choice.get("finish_reason")
+            usage = data.get("usage") or None
+        except (KeyError, IndexError, TypeError, AttributeError):
+            raise http_errors.broken_stream(self.config.label, "the answer had no choices") from None
+        if text:
+            yield TextDelta(text)
+        if not finish_reason:
+            raise http_errors.broken_stream(self.config.label, "the answer ended without a finish_reason")
+        if isinstance(usage, Mapping):
+            yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
+        yield Finished(finish_reason)
+
+    # -- errors ---------------------------------------------------------------------------------
+
+    def _request_error(self, exc: Exception, *, model: str | None) -> errors.ChatError:
+        """A failure before the first byte of the answer."""
+        label = self.config.label
+        if isinstance(exc, errors.ChatError):
+            return exc
+        if isinstance(exc, openai.APIStatusError):
+            return self._status_error(exc, model=model)
+        if isinstance(exc, openai.APITimeoutError):
+            return http_errors.timed_out(label, self._seconds_waited(exc))
+        if isinstance(exc, openai.APIConnectionError):
+            return http_errors.cannot_connect(label, self.config.base_url, http_errors.describe_transport_failure(exc))
+        if isinstance(exc, openai.APIError):  # e.g. a 200 list whose body is not the API's JSON
+            return http_errors.broken_stream(label, exc.message)
+        if _is_transport_failure(exc):
+            return http_errors.cannot_connect(label, self.config.base_url, http_errors.describe_transport_failure(exc))
+        log.exception("%s: unexpected error", label)
+        return errors.ChatError(f"Unexpected error talking to {label}: {type(exc).__name__}: {exc}",
+                                provider=label, detail=str(exc))
+
+    def _stream_error(self, exc: Exception, *, model: str | None) -> errors.ChatError:
+        """A failure once the answer has started."""
+        label = self.config.label
+        if isinstance(exc, errors.ChatError):
+            return exc
+        if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)):
+            return http_errors.timed_out(label, self._seconds_waited(exc))
+        if isinstance(exc, openai.APIConnectionError) or _is_transport_failure(exc):
+            return http_errors.broken_stream(label, http_errors.describe_transport_failure(exc))
+        if isinstance(exc, openai.APIStatusError):
+            return self._status_error(exc, model=model)
+        if isinstance(exc, openai.APIError):  # a `data: {"error": …}` chunk
+            return self._error_object(exc.body, model=model, fallback=exc.message)
+        if isinstance(exc, ValueError):  # json.JSONDecodeError and friends from a chunk
+            return http_errors.broken_stream(label, "the server sent a malformed chunk (not valid JSON)")
+        log.exception("%s: unexpected error while streaming", label)
+        return http_errors.broken_stream(label, f"unexpected {type(exc).__name__}: {exc}")
+
+    def _seconds_waited(self, exc: BaseException) -> float:
+        connecting = any(isinstance(e, (httpx2.ConnectTimeout, httpx2.PoolTimeout)) for e in _chain(exc))
+        return self.config.timeouts.connect if connecting else self.config.timeouts.read
+
+    def _status_error(self, exc: openai.APIStatusError, *, model: str | None) -> errors.ChatError:
+        response = exc.response
+        body = exc.body  # the SDK hands over the "error" object, the whole JSON, or the text
+        error_type: str | None = None
+        if isinstance(body, Mapping):
+            detail = _message_of(body)
+            error_type = body.get("type") if isinstance(body.get("type"), str) else None
+        elif isinstance(body, str) and _looks_like_html(response, body):
+            detail = (f"the server answered with a web page ({_html_title(body)}) instead of the API's JSON; "
+                      "a proxy or gateway in between may have failed")
+        elif isinstance(body, str) and body.strip():
+            detail = _snippet(body)
+        else:
+            detail = None
+        return http_errors.error_for_status(
+            exc.status_code, provider=self.config.label, detail=detail, retry_after=_retry_after(response.headers),
+            model=model, error_type=error_type,
+        )
+
+    def _error_object(self, error: Any, *, model: str | None, fallback: str | None = None) -> errors.ChatError:
+        """An error reported inside a 200 response: typed ones become their class, others a break."""
+        if not isinstance(error, Mapping):
+            detail = str(error) if error else fallback
+            return http_errors.broken_stream(self.config.label, f"the server reported an error: {detail}")
+        detail = _message_of(error) or fallback
+        error_type = error.get("type") if isinstance(error.get("type"), str) else None
+        status = _status_of(error.get("code")) or _STATUS_FOR_ERROR_TYPE.get(error_type or "") \
+            or _STATUS_FOR_ERROR_TYPE.get(str(error.get("code")))
+        if status is None:
+            return http_errors.broken_stream(self.config.label, f"the server reported an error: {detail}")
+        return http_errors.error_for_status(status, provider=self.config.label, detail=detail, model=model,
+                                            error_type=error_type)
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _is_openai_host(base_url: str) -> bool:
+    host = (urlsplit(base_url).hostname or "").lower()
+    return host == "api.openai.com" or host.endswith(".api.openai.com")  # incl. regional eu./us.
+
+
+def _check_base_url(config: ProviderConfig) -> None:
+    """Refuse, before anything is sent, a base URL the transport would fail on obscurely."""
+    parts = urlsplit(config.base_url.strip())
+    try:
+        parts.port  # noqa: B018 - raises ValueError when out of range
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        usable = False
+    if not usable:
+        raise errors.ConfigurationError(
+            f"The base URL for {config.label} ({config.base_url or 'empty'}) is not a web address. "
+            "Enter one like http://localhost:1234/v1 or https://api.openai.com/v1 in Settings.",
+            provider=config.label, detail=config.base_url,
+        )
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not e for e in seen):
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _env_custom_header_names() -> list[str]:
+    """Header names the SDK would add from OPENAI_CUSTOM_HEADERS ("Name: value" lines)."""
+    raw = os.environ.get("OPENAI_CUSTOM_HEADERS") or ""
+    return [line.split(":", 1)[0].strip() for line in raw.split("\n") if ":" in line and line.split(":", 1)[0].strip()]
+
+
+def _is_event_stream(response: httpx2.Response) -> bool:
+    # Some servers omit or misstate the header on a stream: only a clearly different answer
+    # (a whole JSON body, a web page) leaves the SSE path.
+    content_type = response.headers.get("content-type", "").lower()
+    return "event-stream" in content_type or not ("json" in content_type or "html" in content_type)
+
+
+def _looks_like_html(response: httpx2.Response | None, body: str) -> bool:
+    content_type = response.headers.get("content-type", "").lower() if response is not None else ""
+    start = body.lstrip()[:15].lower()
+    return "html" in content_type or start.startswith("<!doctype html") or start.startswith("<html")
+
+
+def _html_title(body: str) -> str:
+    match = _HTML_TITLE.search(body)
+    title = " ".join(match.group(1).split()) if match else ""
+    return f"“{title[:80]}”" if title else "HTML"
+
+
+def _snippet(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _message_of(error: Mapping[str, Any]) -> str | None:
+    for key in ("message", "detail", "msg", "error"):
+        value = error.get(key)
+        if isinstance(value, str) and value.strip():
+            return _snippet(value, 500)
+        if isinstance(value, Mapping):
+            inner = _message_of(value)
+            if inner:
+                return inner
+    return None
+
+
+def _status_of(code: Any) -> int | None:
+    """OpenRouter, vLLM and llama.cpp put an HTTP status in the error's `code`."""
+    try:
+        status = int(code)
+    except (TypeError, ValueError):
+        return None
+    return status if 400 <= status <= 599 else None
+
+
+def _retry_after(headers: httpx2.Headers) -> float | None:
+    milliseconds = headers.get("retry-after-ms")  # OpenAI sends it beside Retry-After
+    if milliseconds:
+        try:
+            return max(0.0, float(milliseconds) / 1000)
+        except ValueError:
+            pass
+    return http_errors.parse_retry_after(headers.get("retry-after"))
+
+
+def _is_transport_failure(exc: BaseException) -> bool:
+    # anyio (the SDK's async layer) stream errors can surface from the transport unwrapped.
+    return isinstance(exc, (openai.APIConnectionError, httpx2.TransportError, httpx2.StreamError, OSError,
+                            anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError))
+
+
+def _model_info(model: Any) -> ModelInfo:
+    extra = dict(getattr(model, "model_extra", None) or {})
+    name = extra.get("name")
+    context = extra.get("context_length") or extra.get("max_model_len")
+    return ModelInfo(
+        id=model.id,
+        display_name=name if isinstance(name, str) else None,
+        context_length=context if isinstance(context, int) else None,
+        details={"owned_by": getattr(model, "owned_by", None), **extra},
+    )
