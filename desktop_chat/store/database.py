@@ -1,0 +1,716 @@
+"""The conversation database: one SQLite file, WAL mode, full-text search.
+
+One connection is shared by every thread (the UI runs some queries in a worker thread); a
+re-entrant lock serialises the public methods, and writes run in ``BEGIN IMMEDIATE`` transactions
+so that a second process waits for the write lock (busy timeout) instead of failing half-way.
+
+The full-text index (``messages_fts``) is maintained here, explicitly, rather than by triggers: the
+text it holds is prepared in Python (see :mod:`desktop_chat.store.search_text`), and answers that
+are still streaming are deliberately left out of it until they finish.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from desktop_chat.domain.messages import Conversation, Message, MessageStatus, Role
+from desktop_chat.store import search_text
+from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, migrate
+
+__all__ = ["UNSET", "SearchHit", "Store"]
+
+_ROLES = ("user", "assistant")
+_SNIPPET_TOKENS = 24  # each CJK character is a token, so this is also ~24 Chinese characters
+_BUSY_TIMEOUT_S = 5.0
+_RANK_WINDOW = 1000
+
+
+class _Unset(enum.Enum):
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset.UNSET
+"""Default of the update methods' keyword arguments: "leave this field alone" (None sets NULL)."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One message that matched a search.
+
+    ``snippet`` is a short excerpt around the match in which each matched term is wrapped in
+    :data:`~desktop_chat.store.search_text.HIGHLIGHT_START` / ``HIGHLIGHT_END`` (control
+    characters that never occur in text); escape the snippet for display, then replace them.
+    """
+
+    conversation_id: str
+    conversation_title: str
+    message_id: str
+    snippet: str
+
+    @property
+    def plain_snippet(self) -> str:
+        """The snippet without highlight marks."""
+        return self.snippet.replace(search_text.HIGHLIGHT_START, "").replace(search_text.HIGHLIGHT_END, "")
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            if self._conn is None:
+                raise StoreError("The conversation database is closed.")
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                # Locked by another program for too long, disk full, read-only, damaged file.
+                raise StoreError(f"The conversation database {self.path} failed: {exc}") from exc
+
+    return wrapper
+
+
+_CONVERSATION_COLUMNS = "id, title, provider, model, system_prompt, options, created_at, updated_at"
+_MESSAGE_COLUMNS = (
+    "id, conversation_id, seq, role, text, attachments, status, provider, model, input_tokens, "
+    "output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at"
+)
+
+
+def _conversation(row: tuple[Any, ...]) -> Conversation:
+    cid, title, provider, model, system_prompt, options, created_at, updated_at = row
+    return Conversation(
+        id=cid,
+        title=title,
+        created_at=created_at,
+        updated_at=updated_at,
+        provider=provider,
+        model=model,
+        system_prompt=system_prompt,
+        options={} if options == "{}" else json.loads(options),
+    )
+
+
+def _message(row: tuple[Any, ...]) -> Message:
+    (mid, conversation_id, seq, role, text, attachments, status, provider, model, input_tokens,
+     output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at) = row
+    return Message(
+        id=mid,
+        conversation_id=conversation_id,
+        role=role,
+        text=text,
+        status=MessageStatus(status),
+        seq=seq,
+        created_at=created_at,
+        updated_at=updated_at,
+        provider=provider,
+        model=model,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        ttft_ms=ttft_ms,
+        duration_ms=duration_ms,
+        stop_reason=stop_reason,
+        error=error,
+        attachments=[] if attachments == "[]" else json.loads(attachments),
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Store:
+    """The conversation database at *path* (created, with its parent folders, if missing).
+
+    Opening it applies pending migrations (backing the file up first) and turns answers that
+    were left streaming by a crash into INTERRUPTED ones. Use it as a context manager or call
+    :meth:`close`.
+    """
+
+    def __init__(self, path: Path | str, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._last_time = 0.0
+        self._conn: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"Cannot open the conversation database {self.path}: {exc}") from exc
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(f"The conversation database {self.path} cannot use WAL mode ({mode}).")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn, migrations)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(
+                f"The conversation database {self.path} cannot be read ({exc}). "
+                "If it is damaged, move it away and start again."
+            ) from exc
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+        try:
+            self.recover_interrupted()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (idempotent). Any later call raises StoreError."""
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    # Keeps the planner's statistics fresh; analysis_limit bounds its cost.
+                    self._conn.execute("PRAGMA analysis_limit = 400")
+                    self._conn.execute("PRAGMA optimize")
+                except sqlite3.Error:
+                    pass
+                finally:
+                    self._conn.close()
+                    self._conn = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        assert self._conn is not None
+        return self._conn
+
+    def _now(self) -> float:
+        """Wall-clock seconds, strictly increasing within this store.
+
+        Coarse clocks (Windows) can return the same time twice; "newest first" must still be
+        the order in which things happened.
+        """
+        now = max(time.time(), self._last_time + 1e-6)
+        self._last_time = now
+        return now
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; nested use joins the outer one."""
+        conn = self._db
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _index(self, conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
+        """(Re)index messages given as (num, text).
+
+        The old entry is always deleted first: a rowid can be reused after the newest message was
+        deleted, and a stale entry must never make the insert fail.
+        """
+        rows = list(rows)
+        if not rows:
+            return
+        conn.executemany("DELETE FROM messages_fts WHERE rowid = ?", ((num,) for num, _ in rows))
+        conn.executemany(
+            "INSERT INTO messages_fts (rowid, text) VALUES (?, ?)",
+            ((num, search_text.index_text(text)) for num, text in rows),
+        )
+
+    # -- conversations ----------------------------------------------------------------------
+
+    @_locked
+    def create_conversation(
+        self,
+        title: str = "New conversation",
+        provider: str | None = None,
+        model: str | None = None,
+        system_prompt: str | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> Conversation:
+        now = self._now()
+        conversation = Conversation(
+            id=_new_id(), title=title, created_at=now, updated_at=now, provider=provider,
+            model=model, system_prompt=system_prompt, options=dict(options or {}),
+        )
+        with self._write() as conn:
+            conn.execute(
+                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (conversation.id, title, provider, model, system_prompt, _json(conversation.options),
+                 now, now),
+            )
+        return conversation
+
+    @_locked
+    def get_conversation(self, conversation_id: str) -> Conversation | None:
+        row = self._db.execute(
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        return _conversation(row) if row else None
+
+    @_locked
+    def list_conversations(self, limit: int | None = None, offset: int = 0) -> list[Conversation]:
+        """Conversations, the most recently updated first."""
+        rows = self._db.execute(
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations "
+            "ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
+        )
+        return [_conversation(row) for row in rows]
+
+    @_locked
+    def count_conversations(self) -> int:
+        return self._db.execute("SELECT count(*) FROM conversations").fetchone()[0]
+
+    @_locked
+    def update_conversation(
+        self,
+        conversation_id: str,
+        *,
+        title: str | _Unset = UNSET,
+        provider: str | None | _Unset = UNSET,
+        model: str | None | _Unset = UNSET,
+        system_prompt: str | None | _Unset = UNSET,
+        options: dict[str, Any] | None | _Unset = UNSET,
+    ) -> Conversation | None:
+        """Change the given fields (None clears one) and touch ``updated_at``.
+
+        Returns the updated conversation, or None if there is no such conversation.
+        """
+        fields: dict[str, Any] = {}
+        if title is not UNSET:
+            if title is None:
+                raise ValueError("A conversation's title cannot be None.")
+            fields["title"] = title
+        if provider is not UNSET:
+            fields["provider"] = provider
+        if model is not UNSET:
+            fields["model"] = model
+        if system_prompt is not UNSET:
+            fields["system_prompt"] = system_prompt
+        if options is not UNSET:
+            fields["options"] = _json(options or {})
+        fields["updated_at"] = self._now()
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self._write() as conn:
+            cursor = conn.execute(
+                f"UPDATE conversations SET {assignments} WHERE id = ?", (*fields.values(), conversation_id)
+            )
+        return self.get_conversation(conversation_id) if cursor.rowcount else None
+
+    @_locked
+    def delete_conversation(self, conversation_id: str) -> bool:
+        """Delete a conversation and its messages; False if there was no such conversation."""
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM messages_fts WHERE rowid IN "
+                "(SELECT num FROM messages WHERE conversation_id = ?)",
+                (conversation_id,),
+            )
+            cursor = conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+        return cursor.rowcount > 0
+
+    # -- messages ---------------------------------------------------------------------------
+
+    @_locked
+    def add_message(
+        self,
+        conversation_id: str,
+        role: Role,
+        text: str,
+        *,
+        status: MessageStatus = MessageStatus.COMPLETE,
+        provider: str | None = None,
+        model: str | None = None,
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> Message:
+        """Append a message to a conversation (touching its ``updated_at``).
+
+        Raises KeyError if the conversation does not exist.
+        """
+        if role not in _ROLES:
+            raise ValueError(f"A message's role must be 'user' or 'assistant', not {role!r}.")
+        status = MessageStatus(status)
+        now = self._now()
+        attachments = list(attachments or [])
+        with self._write() as conn:
+            touched = conn.execute(
+                "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
+            ).rowcount
+            if not touched:
+                raise KeyError(conversation_id)
+            seq = conn.execute(
+                "SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?",
+                (conversation_id,),
+            ).fetchone()[0]
+            message = Message(
+                id=_new_id(), conversation_id=conversation_id, role=role,
+                text=text, status=status, seq=seq, created_at=now, updated_at=now,
+                provider=provider, model=model, attachments=attachments,
+            )
+            cursor = conn.execute(
+                "INSERT INTO messages (id, conversation_id, seq, role, text, attachments, status, "
+                "provider, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (message.id, conversation_id, seq, role, text, _json(attachments), status.value,
+                 provider, model, now, now),
+            )
+            if status is not MessageStatus.STREAMING:
+                self._index(conn, [(cursor.lastrowid, text)])
+        return message
+
+    @_locked
+    def update_message(
+        self,
+        message_id: str,
+        *,
+        text: str | _Unset = UNSET,
+        status: MessageStatus | _Unset = UNSET,
+        input_tokens: int | None | _Unset = UNSET,
+        output_tokens: int | None | _Unset = UNSET,
+        ttft_ms: float | None | _Unset = UNSET,
+        duration_ms: float | None | _Unset = UNSET,
+        stop_reason: str | None | _Unset = UNSET,
+        error: str | None | _Unset = UNSET,
+        provider: str | None | _Unset = UNSET,
+        model: str | None | _Unset = UNSET,
+    ) -> Message | None:
+        """Change the given fields of a message; None if there is no such message.
+
+        The search index is refreshed only when the text changes on a message that is not
+        streaming, or when a message leaves STREAMING: a streaming answer is saved every few
+        hundred milliseconds and indexing each of those saves would be wasted work.
+        """
+        fields: dict[str, Any] = {}
+        if text is not UNSET:
+            if text is None:
+                raise ValueError("A message's text cannot be None.")
+            fields["text"] = text
+        if status is not UNSET:
+            status = MessageStatus(status)
+            fields["status"] = status.value
+        for name, value in (
+            ("input_tokens", input_tokens), ("output_tokens", output_tokens), ("ttft_ms", ttft_ms),
+            ("duration_ms", duration_ms), ("stop_reason", stop_reason), ("error", error),
+            ("provider", provider), ("model", model),
+        ):
+            if value is not UNSET:
+                fields[name] = value
+        fields["updated_at"] = self._now()
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self._write() as conn:
+            before = conn.execute(
+                "SELECT num, status FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
+            if before is None:
+                return None
+            num, old_status = before
+            conn.execute(f"UPDATE messages SET {assignments} WHERE num = ?", (*fields.values(), num))
+            new_status = fields.get("status", old_status)
+            was_streaming = old_status == MessageStatus.STREAMING.value
+            if new_status == MessageStatus.STREAMING.value:
+                if not was_streaming:  # it is being continued: its old text is about to change
+                    conn.execute("DELETE FROM messages_fts WHERE rowid = ?", (num,))
+            elif text is not UNSET or was_streaming:
+                current = text if text is not UNSET else conn.execute(
+                    "SELECT text FROM messages WHERE num = ?", (num,)
+                ).fetchone()[0]
+                self._index(conn, [(num, current)])
+        return self.get_message(message_id)
+
+    @_locked
+    def get_message(self, message_id: str) -> Message | None:
+        row = self._db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        return _message(row) if row else None
+
+    @_locked
+    def list_messages(
+        self, conversation_id: str, *, limit: int | None = None, before_seq: int | None = None
+    ) -> list[Message]:
+        """A conversation's messages, oldest first.
+
+        With *limit*, the newest *limit* messages (older than *before_seq* if given), still oldest
+        first: pass the first returned message's ``seq`` as *before_seq* to get the page before.
+        """
+        upper = before_seq if before_seq is not None else 2**62
+        if limit is None:
+            rows = self._db.execute(
+                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? "
+                "ORDER BY seq",
+                (conversation_id, upper),
+            ).fetchall()
+        else:
+            rows = self._db.execute(
+                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? "
+                "ORDER BY seq DESC LIMIT ?",
+                (conversation_id, upper, limit),
+            ).fetchall()
+            rows.reverse()
+        return [_message(row) for row in rows]
+
+    @_locked
+    def count_messages(self, conversation_id: str) -> int:
+        return self._db.execute(
+            "SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()[0]
+
+    @_locked
+    def delete_message(self, message_id: str) -> bool:
+        """Delete one message (its ``seq`` is not reused); False if there was no such message."""
+        with self._write() as conn:
+            row = conn.execute("SELECT num FROM messages WHERE id = ?", (message_id,)).fetchone()
+            if row is None:
+                return False
+            conn.execute("DELETE FROM messages_fts WHERE rowid = ?", row)
+            conn.execute("DELETE FROM messages WHERE num = ?", row)
+        return True
+
+    @_locked
+    def delete_messages_from(self, conversation_id: str, seq: int) -> int:
+        """Delete the messages with ``seq >= seq`` (edit-and-resend, regenerate); return how many."""
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM messages_fts WHERE rowid IN "
+                "(SELECT num FROM messages WHERE conversation_id = ? AND seq >= ?)",
+                (conversation_id, seq),
+            )
+            return conn.execute(
+                "DELETE FROM messages WHERE conversation_id = ? AND seq >= ?", (conversation_id, seq)
+            ).rowcount
+
+    @_locked
+    def recover_interrupted(self) -> int:
+        """Mark answers left STREAMING (the app died mid-answer) as INTERRUPTED and index them.
+
+        Called when the store opens; returns how many messages were recovered.
+        """
+        with self._write() as conn:
+            rows = conn.execute(
+                "SELECT num, text FROM messages WHERE status = 'streaming'"
+            ).fetchall()
+            if not rows:
+                return 0
+            conn.execute(
+                "UPDATE messages SET status = ?, updated_at = ? WHERE status = 'streaming'",
+                (MessageStatus.INTERRUPTED.value, self._now()),
+            )
+            self._index(conn, rows)
+        return len(rows)
+
+    @_locked
+    def conversation_totals(self, conversation_id: str) -> tuple[int, int]:
+        """(input tokens, output tokens) summed over the conversation's messages."""
+        row = self._db.execute(
+            "SELECT coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0) "
+            "FROM messages WHERE conversation_id = ?",
+            (conversation_id,),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    # -- search -----------------------------------------------------------------------------
+
+    @_locked
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Messages matching *query* (every term; CJK as substrings), best first (bm25).
+
+        When more than ``_RANK_WINDOW`` (1,000) messages match, the ranking is among the most
+        recently stored 1,000 of them: a bounded cost, and for a word that common, recent is
+        what the user is after.
+        """
+        match = search_text.match_query(query)
+        if match is None or limit <= 0:
+            return []
+        # bm25 has to score every match before it can sort, ~3 µs each: a common word in 100,000
+        # messages would take a quarter of a second. So rank only the newest _RANK_WINDOW
+        # matches (finding where they start walks the index in rowid order, which is cheap).
+        oldest = self._db.execute(
+            "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (match, _RANK_WINDOW - 1),
+        ).fetchone()
+        # Rank and cut inside the FTS table first, so snippets and joins are made for the top
+        # `limit` rows only.
+        rows = self._db.execute(
+            """
+            WITH hits AS (
+                SELECT rowid, rank, snippet(messages_fts, 0, ?, ?, '…', ?) AS snippet
+                FROM messages_fts WHERE messages_fts MATCH ? AND rowid >= ? ORDER BY rank LIMIT ?
+            )
+            SELECT m.conversation_id, c.title, m.id, hits.snippet
+            FROM hits
+            JOIN messages m ON m.num = hits.rowid
+            JOIN conversations c ON c.id = m.conversation_id
+            ORDER BY hits.rank
+            """,
+            (search_text.HIGHLIGHT_START, search_text.HIGHLIGHT_END, _SNIPPET_TOKENS, match,
+             oldest[0] if oldest else 0, limit),
+        )
+        return [
+            SearchHit(cid, title, mid, search_text.clean_snippet(snippet))
+            for cid, title, mid, snippet in rows
+        ]
+
+    @_locked
+    def search_conversations(self, query: str, limit: int | None = None) -> list[Conversation]:
+        """Conversations with at least one message matching *query*, newest-updated first."""
+        match = search_text.match_query(query)
+        if match is None:
+            return []
+        rows = self._db.execute(
+            f"""
+            SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id IN (
+                SELECT m.conversation_id FROM messages_fts
+                JOIN messages m ON m.num = messages_fts.rowid
+                WHERE messages_fts MATCH ?
+            )
+            ORDER BY updated_at DESC, id DESC LIMIT ?
+            """,
+            (match, -1 if limit is None else limit),
+        )
+        return [_conversation(row) for row in rows]
+
+    # -- bulk (export / import) -------------------------------------------------------------
+
+    @_locked
+    def conversations_with_messages(
+        self, conversation_ids: Sequence[str] | None = None
+    ) -> list[tuple[Conversation, list[Message]]]:
+        """Conversations (newest-updated first) with all their messages, in a few bulk queries.
+
+        Unknown ids are ignored. Used by export, which must not make one query per conversation.
+        """
+        conn = self._db
+        conn.execute("BEGIN")  # one consistent snapshot across the queries
+        try:
+            if conversation_ids is None:
+                conversation_rows = conn.execute(
+                    f"SELECT {_CONVERSATION_COLUMNS} FROM conversations"
+                ).fetchall()
+                message_rows = conn.execute(
+                    f"SELECT {_MESSAGE_COLUMNS} FROM messages ORDER BY conversation_id, seq"
+                ).fetchall()
+            else:
+                ids = list(dict.fromkeys(conversation_ids))
+                conversation_rows = _select_in(
+                    conn, f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id IN ({{}})", ids
+                )
+                message_rows = _select_in(
+                    conn,
+                    f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id IN ({{}}) "
+                    "ORDER BY conversation_id, seq",
+                    ids,
+                )
+        finally:
+            conn.execute("COMMIT")
+        conversations = sorted(
+            (_conversation(row) for row in conversation_rows),
+            key=lambda c: (c.updated_at, c.id),
+            reverse=True,
+        )
+        by_conversation: dict[str, list[Message]] = {c.id: [] for c in conversations}
+        for row in message_rows:
+            messages = by_conversation.get(row[1])  # row[1] is conversation_id
+            if messages is not None:
+                messages.append(_message(row))
+        return [(c, by_conversation[c.id]) for c in conversations]
+
+    @_locked
+    def import_conversations(
+        self, items: Sequence[tuple[Conversation, Sequence[Message]]]
+    ) -> tuple[int, int]:
+        """Insert whole conversations keeping their ids, seqs and timestamps; return (imported, skipped).
+
+        A conversation whose id already exists is skipped, so importing the same file twice
+        creates no duplicates. Everything happens in one transaction. Raises ValueError (and
+        imports nothing) if a message id is already used by another conversation. The caller
+        validates the data (see :mod:`desktop_chat.store.exchange`).
+        """
+        with self._write() as conn:
+            existing = {
+                cid for (cid,) in _select_in(
+                    conn, "SELECT id FROM conversations WHERE id IN ({})", [c.id for c, _ in items]
+                )
+            }
+            new = [(c, ms) for c, ms in items if c.id not in existing]
+            clash = _select_in(
+                conn, "SELECT id FROM messages WHERE id IN ({})", [m.id for _, ms in new for m in ms]
+            )
+            if clash:
+                raise ValueError(
+                    f"The file reuses message id {clash[0][0]}, which belongs to another conversation here."
+                )
+            conn.executemany(
+                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (c.id, c.title, c.provider, c.model, c.system_prompt, _json(c.options or {}),
+                     c.created_at, c.updated_at)
+                    for c, _ in new
+                ),
+            )
+            for c, messages in new:
+                rows = [
+                    (m.id, c.id, m.seq, m.role, m.text, _json(m.attachments or []),
+                     MessageStatus(m.status).value, m.provider, m.model, m.input_tokens,
+                     m.output_tokens, m.ttft_ms, m.duration_ms, m.stop_reason, m.error,
+                     m.created_at, m.updated_at)
+                    for m in messages
+                ]
+                conn.executemany(
+                    f"INSERT INTO messages ({_MESSAGE_COLUMNS}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+            self._index(conn, _select_in(
+                conn,
+                "SELECT num, text FROM messages WHERE status != 'streaming' AND conversation_id IN ({})",
+                [c.id for c, _ in new],
+            ))
+        return len(new), len(items) - len(new)
+
+
+_IN_CHUNK = 500  # stays far below SQLite's limit on bound parameters, old builds included
+
+
+def _select_in(conn: sqlite3.Connection, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run *sql* (with ``{}`` where the ``IN`` list goes) for *values* in chunks; all rows."""
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(values), _IN_CHUNK):
+        chunk = values[start:start + _IN_CHUNK]
+        rows += conn.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()
+    return rows

@@ -1,0 +1,211 @@
+"""The database schema as a list of named migrations, applied in order, each in its own transaction.
+
+A migration is a plain Python function of a connection; its name is recorded in
+``schema_migrations`` once it has been applied. Never edit a migration that has shipped: add a new
+one. Before pending migrations are applied to an existing database, the file is copied aside
+with SQLite's backup API; if a migration fails, the copy is restored and :class:`StoreError` says
+where it is.
+
+:func:`migrate` takes the list of migrations as an argument, so tests can build a database at an
+older schema (``MIGRATIONS[:1]``) or inject a failing migration without touching internals.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_chat.store import search_text
+
+__all__ = ["MIGRATIONS", "Migration", "StoreError", "applied_migrations", "migrate"]
+
+
+class StoreError(Exception):
+    """The conversation database cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _conversations_and_messages(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """
+        CREATE TABLE conversations (
+            id            TEXT PRIMARY KEY,
+            title         TEXT NOT NULL,
+            provider      TEXT,
+            model         TEXT,
+            system_prompt TEXT,
+            options       TEXT NOT NULL DEFAULT '{}',
+            created_at    REAL NOT NULL,
+            updated_at    REAL NOT NULL
+        )
+        """
+    )
+    # Serves "newest first" (scanned backwards) with a deterministic tie-break.
+    conn.execute("CREATE INDEX conversations_by_updated ON conversations (updated_at, id)")
+    # `num` is an explicit INTEGER PRIMARY KEY (an alias of the rowid) because the full-text index
+    # is keyed by the rowid and VACUUM may renumber an implicit rowid. `id` stays the public key.
+    conn.execute(
+        """
+        CREATE TABLE messages (
+            num             INTEGER PRIMARY KEY,
+            id              TEXT NOT NULL UNIQUE,
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            seq             INTEGER NOT NULL,
+            role            TEXT NOT NULL,
+            text            TEXT NOT NULL DEFAULT '',
+            attachments     TEXT NOT NULL DEFAULT '[]',
+            status          TEXT NOT NULL DEFAULT 'complete',
+            provider        TEXT,
+            model           TEXT,
+            input_tokens    INTEGER,
+            output_tokens   INTEGER,
+            error           TEXT,
+            created_at      REAL NOT NULL,
+            updated_at      REAL NOT NULL,
+            UNIQUE (conversation_id, seq)
+        )
+        """
+    )
+    # Start-up looks for answers left streaming by a crash: make that a lookup, not a scan.
+    conn.execute("CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming'")
+
+
+def _message_metrics_and_search(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE messages ADD COLUMN ttft_ms REAL")
+    conn.execute("ALTER TABLE messages ADD COLUMN duration_ms REAL")
+    conn.execute("ALTER TABLE messages ADD COLUMN stop_reason TEXT")
+    # The index holds text prepared by search_text.index_text, keyed by messages.num; the Store
+    # maintains it explicitly. Prefix indexes make short prefix queries (as-you-type) cheap.
+    conn.execute(
+        """
+        CREATE VIRTUAL TABLE messages_fts USING fts5 (
+            text, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+        )
+        """
+    )
+    rows = conn.execute("SELECT num, text FROM messages WHERE status != 'streaming'")
+    conn.executemany(
+        "INSERT INTO messages_fts (rowid, text) VALUES (?, ?)",
+        ((num, search_text.index_text(text)) for num, text in rows),
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_conversations_and_messages", _conversations_and_messages),
+    Migration("0002_message_metrics_and_search", _message_metrics_and_search),
+)
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names recorded in ``schema_migrations``, in the order they were applied."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    return [name for (name,) in conn.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
+
+
+def migrate(
+    conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[str]:
+    """Apply the pending *migrations* to the database behind *conn*; return the names applied.
+
+    The connection must not be inside a transaction. If the database already had a schema, it is
+    backed up to ``<file>.before-<first pending migration>.bak`` first; the copy is kept after a
+    successful upgrade (a way back if the new version misbehaves).
+    """
+    if conn.in_transaction:
+        raise StoreError("internal error: migrate() called inside a transaction")
+    isolation = conn.isolation_level
+    conn.isolation_level = None  # we issue BEGIN / COMMIT ourselves
+    try:
+        return _migrate(conn, migrations)
+    finally:
+        conn.isolation_level = isolation
+
+
+def _migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> list[str]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)"
+    )
+    applied = applied_migrations(conn)
+    known = {m.name for m in migrations}
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise StoreError(
+            f"The conversation database {_db_file(conn) or '(in memory)'} was upgraded by a newer "
+            f"version of Desktop Chat (schema {unknown[-1]}). Install that version again to use it."
+        )
+    already = set(applied)
+    pending = [m for m in migrations if m.name not in already]
+    if not pending:
+        return []
+    backup = _backup(conn, pending[0].name) if applied else None
+    done: list[str] = []
+    for migration in pending:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            migration.apply(conn)
+            conn.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                (migration.name, time.time()),
+            )
+            conn.execute("COMMIT")
+        except Exception as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if backup is None:
+                raise StoreError(
+                    f"Could not set up the conversation database ({migration.name} failed: {exc})."
+                ) from exc
+            _restore(conn, backup)
+            raise StoreError(
+                f"Upgrading the conversation database failed at {migration.name} ({exc}). "
+                f"It was restored from the copy made before the upgrade, which is kept at {backup}."
+            ) from exc
+        done.append(migration.name)
+    return done
+
+
+def _db_file(conn: sqlite3.Connection) -> str:
+    for _seq, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or ""
+    return ""
+
+
+def _backup(conn: sqlite3.Connection, first_pending: str) -> Path | None:
+    file = _db_file(conn)
+    if not file:
+        return None  # an in-memory database has nothing to lose on disk
+    target = Path(f"{file}.before-{first_pending}.bak")
+    try:
+        with contextlib.closing(sqlite3.connect(target)) as copy:
+            conn.backup(copy)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(
+            f"Could not copy the conversation database to {target} before upgrading it ({exc}); "
+            "nothing was changed. Free some disk space and start again."
+        ) from exc
+    return target
+
+
+def _restore(conn: sqlite3.Connection, backup: Path) -> None:
+    try:
+        with contextlib.closing(sqlite3.connect(backup)) as copy:
+            copy.backup(conn)
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"Upgrading the conversation database failed and restoring it also failed ({exc}). "
+            f"The copy made before the upgrade is at {backup}: copy it over {_db_file(conn)} by hand."
+        ) from exc
