@@ -160,3 +160,23 @@ def test_ctrl_c_exits_130_and_keeps_what_arrived(data_home):
     assert answer.status is MessageStatus.STOPPED
     assert answer.text.startswith("word0 ")
     assert first + rest == answer.text  # exactly what the user saw is what history keeps
+
+
+def test_killing_the_process_mid_answer_loses_at_most_the_last_half_second(data_home):
+    chunks = [f"tok{i} " for i in range(1000)]
+    with fake_for("local", Scenario(chunks=chunks, chunk_delay=0.01)) as fake:
+        configure("local", fake)
+        env = {**os.environ, "DESKTOP_CHAT_HOME": str(data_home), "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen([sys.executable, "-m", "desktop_chat", "ask", "go"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        shown = proc.stdout.read(600)  # about a second of streaming
+        proc.kill()
+        proc.wait(timeout=10)
+    with Store(config.database_path()) as store:  # opening it again is "the next start"
+        question, answer = store.list_messages(store.list_conversations()[0].id)
+    assert question.text == "go"
+    assert answer.status is MessageStatus.INTERRUPTED
+    assert answer.text and shown.startswith(answer.text)
+    # saved at least every 500 ms: at 10 ms a token, at most ~50 tokens (+ scheduling slack) are lost
+    lost_tokens = shown[len(answer.text):].count(" ")
+    assert lost_tokens < 90, lost_tokens

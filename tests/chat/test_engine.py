@@ -316,3 +316,29 @@ async def test_models_are_listed_and_a_model_is_picked_when_none_is_configured(s
         result = await engine.send(None, "hi")
         await engine.aclose()
     assert [m.id for m in models][:1] == [result.message.model]
+
+
+async def test_a_stall_mid_answer_times_out_keeps_the_text_and_is_not_retried(store):
+    with fake_for("anthropic", Scenario(chunks=["so far ", "so good", "never"], stall_after=2)) as fake:
+        settings = settings_for("anthropic", fake)
+        settings.read_timeout = 0.3
+        engine = engine_for(store, settings, Recorder())
+        result = await engine.send(None, "hi")
+        await engine.aclose()
+        assert len(fake.requests_to("/v1/messages")) == 1
+    assert isinstance(result.error, errors.ProviderTimeoutError)
+    assert (result.message.status, result.message.text) == (MessageStatus.ERROR, "so far so good")
+    assert "timed out" in result.message.error
+
+
+async def test_a_server_that_never_answers_is_retried_then_reported(store):
+    with fake_for("ollama", Scenario(hang_before_headers=True)) as fake:
+        settings = settings_for("ollama", fake)
+        settings.read_timeout = 0.2
+        settings.max_attempts = 2
+        engine = ChatEngine(store, settings, sleep=Recorder().sleep)
+        result = await engine.send(None, "hi")
+        await engine.aclose()
+        assert len(fake.requests_to("/api/chat")) == 2
+    assert isinstance(result.error, errors.ProviderTimeoutError)
+    assert result.message.text == "" and result.message.status is MessageStatus.ERROR
