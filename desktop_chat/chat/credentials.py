@@ -71,8 +71,10 @@ def save_key(endpoint: Endpoint, settings: Settings, key: str) -> None:
 
 
 def forget_key(endpoint: Endpoint, settings: Settings) -> bool:
+    # Delete first: if the keyring fails, the key keeps its host binding and stays fenced in.
+    removed = secrets.delete_key(endpoint.id)
     settings.key_hosts.pop(endpoint.id, None)
-    return secrets.delete_key(endpoint.id)
+    return removed
 
 
 def confirm_key_host(endpoint: Endpoint, settings: Settings) -> None:
