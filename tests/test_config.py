@@ -129,3 +129,12 @@ def test_without_a_working_keyring_the_message_names_the_alternative(monkeypatch
 def test_a_malformed_key_is_refused_with_a_reason(bad, message):
     with pytest.raises(ValueError, match=message):
         secrets.set_key("anthropic", bad)
+
+
+def test_a_key_with_no_recorded_host_only_goes_to_the_public_host():
+    secrets.set_key("anthropic", "sk-from-another-tool")  # no binding recorded
+    settings = config.Settings()
+    assert credentials.resolve_key(settings.endpoint("anthropic", {}), settings, {}) == "sk-from-another-tool"
+    settings.anthropic_base_url = "http://127.0.0.1:9/"
+    with pytest.raises(KeyHostMismatchError):
+        credentials.resolve_key(settings.endpoint("anthropic", {}), settings, {})

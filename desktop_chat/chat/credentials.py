@@ -28,8 +28,10 @@ def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, st
     except KeyringUnavailableError as exc:
         stored, keyring_problem = None, exc
     if stored:
-        saved_for = settings.key_hosts.get(endpoint.id)
-        if saved_for and saved_for != endpoint.host:
+        # A key with no recorded binding (put in the keyring by another tool) is taken to be for
+        # the provider's public host, never for whatever the base URL happens to say.
+        saved_for = settings.key_hosts.get(endpoint.id) or url_host(_DEFAULT_URLS.get(endpoint.kind, endpoint.base_url))
+        if saved_for != endpoint.host:
             raise KeyHostMismatchError(
                 f"The {endpoint.label} key was saved for {saved_for}, but {endpoint.label} now points to "
                 f"{endpoint.host}. Open Settings and confirm sending the key there, or save a new key.",
