@@ -4,6 +4,8 @@ Precedence for every base URL: the settings file, then the environment variable 
 have (ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OLLAMA_HOST), then the public default.
 `DESKTOP_CHAT_HOME` (or `--data-dir`, which sets it) puts all state in one folder.
 No key is ever stored here: keys live in the keyring (see secrets.py).
+The ValueErrors and KeyErrors raised here for the user carry a Text (domain/texts.py) as their
+argument: str() of it is the English sentence, and the UI can translate it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 
 APP_NAME = "desktop-chat"
 HOME_ENV = "DESKTOP_CHAT_HOME"
@@ -114,13 +118,16 @@ def normalize_ollama_host(value: str) -> str:
 
 
 def validate_base_url(url: str) -> str:
-    """A usable http(s) base URL, or ValueError with a sentence saying what is wrong."""
+    """A usable http(s) base URL, or ValueError with a sentence (a Text) saying what is wrong."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise ValueError(f"“{url}” is not a web address: it must start with http:// or https://.")
+        raise ValueError(Text.of(
+            QT_TRANSLATE_NOOP("engine", "“{url}” is not a web address: it must start with http:// or https://."),
+            url=url,
+        ))
     if not parts.hostname:
-        raise ValueError(f"“{url}” has no host name.")
+        raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "“{url}” has no host name."), url=url))
     return url.rstrip("/")
 
 
@@ -173,14 +180,19 @@ class Settings:
             if endpoint.id == endpoint_id:
                 return endpoint
         known = ", ".join(e.id for e in self.endpoints(environ))
-        raise KeyError(f"There is no provider called “{endpoint_id}”. Known: {known}.")
+        raise KeyError(Text.of(
+            QT_TRANSLATE_NOOP("engine", "There is no provider called “{endpoint}”. Known: {known}."),
+            endpoint=endpoint_id, known=known,
+        ))
 
     def add_custom_endpoint(self, name: str, base_url: str) -> CustomEndpoint:
         endpoint_id = _slug(name)
         if not endpoint_id:
-            raise ValueError("Give the endpoint a name with at least one letter or digit.")
+            raise ValueError(Text.of(QT_TRANSLATE_NOOP(
+                "engine", "Give the endpoint a name with at least one letter or digit.")))
         if endpoint_id in {e.id for e in self.endpoints({})}:
-            raise ValueError(f"A provider called “{endpoint_id}” already exists.")
+            raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "A provider called “{endpoint}” already exists."),
+                                     endpoint=endpoint_id))
         custom = CustomEndpoint(endpoint_id, name.strip(), validate_base_url(base_url))
         self.custom_endpoints.append(custom)
         return custom

@@ -4,19 +4,35 @@ There is deliberately no plaintext fallback. When no keyring backend works, the 
 and points at the environment variables, which are the user's own choice of where to keep a key.
 keyring is imported lazily: it probes D-Bus and its plugins, which must not delay start-up.
 These calls can block (an unlock prompt), so the window calls them off the GUI thread.
+The ValueErrors of set_key carry a Text (domain/texts.py) as their argument, for the UI to translate.
 """
 
 from __future__ import annotations
 
 from desktop_chat.domain.errors import KeyringUnavailableError
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 
 SERVICE = "desktop-chat"
 
-_NO_KEYRING = (
-    "No system keyring is available{why}. Desktop Chat stores API keys only in the system keyring "
+_NO_KEYRING = QT_TRANSLATE_NOOP(
+    "engine",
+    "No system keyring is available. Desktop Chat stores API keys only in the system keyring "
     "(GNOME Keyring / KWallet on Linux, Keychain on macOS, Credential Manager on Windows). "
-    "Start or unlock one, or set the key in an environment variable (ANTHROPIC_API_KEY, OPENAI_API_KEY) instead."
+    "Start or unlock one, or set the key in an environment variable (ANTHROPIC_API_KEY, OPENAI_API_KEY) instead.",
 )
+_NO_KEYRING_BECAUSE = QT_TRANSLATE_NOOP(
+    "engine",
+    "No system keyring is available ({why}). Desktop Chat stores API keys only in the system keyring "
+    "(GNOME Keyring / KWallet on Linux, Keychain on macOS, Credential Manager on Windows). "
+    "Start or unlock one, or set the key in an environment variable (ANTHROPIC_API_KEY, OPENAI_API_KEY) instead.",
+)
+
+
+def _no_keyring(why: str | None = None) -> KeyringUnavailableError:
+    """*why*: the backend's own words (an exception's type and text), shown as they are."""
+    if why is None:
+        return KeyringUnavailableError(Text.of(_NO_KEYRING))
+    return KeyringUnavailableError(Text.of(_NO_KEYRING_BECAUSE, why=why))
 
 
 def _backend():  # -> keyring.backend.KeyringBackend
@@ -25,7 +41,7 @@ def _backend():  # -> keyring.backend.KeyringBackend
 
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring) or _is_null(backend):
-        raise KeyringUnavailableError(_NO_KEYRING.format(why=""))
+        raise _no_keyring()
     return backend
 
 
@@ -44,10 +60,10 @@ def _call(action, *args):
     except keyring.errors.PasswordDeleteError:
         raise
     except (keyring.errors.KeyringError, OSError) as exc:
-        raise KeyringUnavailableError(_NO_KEYRING.format(why=f" ({type(exc).__name__}: {exc})")) from None
+        raise _no_keyring(f"{type(exc).__name__}: {exc}") from None
     except Exception as exc:  # D-Bus errors from secretstorage/jeepney are not KeyringErrors
         if type(exc).__module__.split(".")[0] in {"secretstorage", "jeepney", "dbus"}:
-            raise KeyringUnavailableError(_NO_KEYRING.format(why=f" ({type(exc).__name__})")) from None
+            raise _no_keyring(type(exc).__name__) from None
         raise
 
 
@@ -58,9 +74,10 @@ def get_key(endpoint_id: str) -> str | None:
 def set_key(endpoint_id: str, key: str) -> None:
     key = key.strip()
     if not key:
-        raise ValueError("The key is empty.")
+        raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "The key is empty.")))
     if any(ch.isspace() for ch in key):
-        raise ValueError("The key contains spaces or line breaks; paste only the key itself.")
+        raise ValueError(Text.of(QT_TRANSLATE_NOOP(
+            "engine", "The key contains spaces or line breaks; paste only the key itself.")))
     _call("set_password", endpoint_id, key)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from desktop_chat import secrets
 from desktop_chat.config import ANTHROPIC_DEFAULT_URL, OPENAI_DEFAULT_URL, Endpoint, Settings, url_host
 from desktop_chat.domain.errors import KeyHostMismatchError, KeyringUnavailableError, MissingKeyError
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 
 _DEFAULT_URLS = {"anthropic": ANTHROPIC_DEFAULT_URL, "openai": OPENAI_DEFAULT_URL}
 
@@ -33,8 +34,10 @@ def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, st
         saved_for = settings.key_hosts.get(endpoint.id) or url_host(_DEFAULT_URLS.get(endpoint.kind, endpoint.base_url))
         if saved_for != endpoint.host:
             raise KeyHostMismatchError(
-                f"The {endpoint.label} key was saved for {saved_for}, but {endpoint.label} now points to "
-                f"{endpoint.host}. Open Settings and confirm sending the key there, or save a new key.",
+                Text.of(QT_TRANSLATE_NOOP("engine", "The {provider} key was saved for {saved_for}, but {provider} "
+                                                    "now points to {host}. Open Settings and confirm sending the "
+                                                    "key there, or save a new key."),
+                        provider=endpoint.label, saved_for=saved_for, host=endpoint.host),
                 provider=endpoint.label,
             )
         return stored
@@ -44,8 +47,10 @@ def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, st
         env_host = url_host(env.get(endpoint.base_url_env or "", "") or _DEFAULT_URLS.get(endpoint.kind, ""))
         if env_host and env_host != endpoint.host:
             raise KeyHostMismatchError(
-                f"{endpoint.key_env} is meant for {env_host}, but {endpoint.label} points to {endpoint.host} "
-                f"in Settings. Save a key for that host in Settings, or clear the base URL.",
+                Text.of(QT_TRANSLATE_NOOP("engine", "{variable} is meant for {env_host}, but {provider} points to "
+                                                    "{host} in Settings. Save a key for that host in Settings, or "
+                                                    "clear the base URL."),
+                        variable=endpoint.key_env, env_host=env_host, provider=endpoint.label, host=endpoint.host),
                 provider=endpoint.label,
             )
         return env_key
@@ -54,13 +59,19 @@ def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, st
         return None
     if keyring_problem is not None:
         raise MissingKeyError(
-            f"No API key for {endpoint.label}: {keyring_problem.message}", provider=endpoint.label
+            Text.of(QT_TRANSLATE_NOOP("engine", "No API key for {provider}: {problem}"),
+                    provider=endpoint.label, problem=keyring_problem.text),
+            provider=endpoint.label,
         )
-    hint = f" or set {endpoint.key_env}" if endpoint.key_env else ""
-    raise MissingKeyError(
-        f"No API key for {endpoint.label}: add one in Settings (or run `desktop-chat keys set {endpoint.id}`){hint}.",
-        provider=endpoint.label,
-    )
+    if endpoint.key_env:
+        text = Text.of(QT_TRANSLATE_NOOP("engine", "No API key for {provider}: add one in Settings (or run "
+                                                   "`desktop-chat keys set {endpoint}`) or set {variable}."),
+                       provider=endpoint.label, endpoint=endpoint.id, variable=endpoint.key_env)
+    else:
+        text = Text.of(QT_TRANSLATE_NOOP("engine", "No API key for {provider}: add one in Settings (or run "
+                                                   "`desktop-chat keys set {endpoint}`)."),
+                       provider=endpoint.label, endpoint=endpoint.id)
+    raise MissingKeyError(text, provider=endpoint.label)
 
 
 def save_key(endpoint: Endpoint, settings: Settings, key: str) -> None:

@@ -30,6 +30,7 @@ from desktop_chat.config import Endpoint, Settings
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, Usage
 from desktop_chat.domain.messages import ChatMessage, Conversation, Message, MessageStatus
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo
 from desktop_chat.store import Store
 
@@ -41,6 +42,7 @@ EventSink = Callable[[Any], None]
 DEFAULT_MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini"}
 DEFAULT_TITLE = "New conversation"
 YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back to input and painting
+_EMPTY = Text.of(QT_TRANSLATE_NOOP("engine", "The message is empty."))
 
 
 def _ignore(_event: Any) -> None:
@@ -79,7 +81,7 @@ class ChatEngine:
     ) -> TurnResult:
         """Store `text` as a new user message in the conversation (a new one if None) and answer it."""
         if not text.strip():
-            raise ValueError("The message is empty.")
+            raise ValueError(_EMPTY)
         conversation = self._conversation_for(conversation_id, text, system_prompt)
         endpoint, model_name = await self._choose(conversation, endpoint_id, model)
         user = self.store.add_message(conversation.id, "user", text)
@@ -92,7 +94,8 @@ class ChatEngine:
         messages = self.store.list_messages(conversation_id)
         last_user = next((m for m in reversed(messages) if m.role == "user"), None)
         if last_user is None:
-            raise ValueError("There is no question to answer again in this conversation.")
+            raise ValueError(Text.of(QT_TRANSLATE_NOOP(
+                "engine", "There is no question to answer again in this conversation.")))
         self.store.delete_messages_from(conversation_id, last_user.seq + 1)
         endpoint, model_name = await self._choose(conversation, endpoint_id, model)
         return await self._answer(conversation, endpoint, model_name, last_user, on_event or _ignore)
@@ -100,10 +103,10 @@ class ChatEngine:
     async def edit_and_resend(self, message_id: str, text: str, *, on_event: EventSink | None = None) -> TurnResult:
         """Replace a user message's text, drop every turn after it, and answer it again."""
         if not text.strip():
-            raise ValueError("The message is empty.")
+            raise ValueError(_EMPTY)
         original = self.store.get_message(message_id)
         if original is None or original.role != "user":
-            raise ValueError("Only your own messages can be edited.")
+            raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "Only your own messages can be edited.")))
         conversation = self._require_conversation(original.conversation_id)
         self.store.delete_messages_from(conversation.id, original.seq + 1)
         self.store.update_message(message_id, text=text)
@@ -116,7 +119,7 @@ class ChatEngine:
         """Ask the model to carry on from a stopped, interrupted or failed answer, appending to it."""
         answer = self.store.get_message(message_id)
         if answer is None or answer.role != "assistant" or not answer.text.strip():
-            raise ValueError("Only an answer with some text can be continued.")
+            raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "Only an answer with some text can be continued.")))
         conversation = self._require_conversation(answer.conversation_id)
         endpoint, model_name = await self._choose(conversation, answer.provider, answer.model)
         history = [m for m in self.store.list_messages(conversation.id) if m.seq <= answer.seq]
@@ -147,7 +150,8 @@ class ChatEngine:
     def _require_conversation(self, conversation_id: str) -> Conversation:
         conversation = self.store.get_conversation(conversation_id)
         if conversation is None:
-            raise ValueError(f"There is no conversation with id {conversation_id}.")
+            raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "There is no conversation with id {id}."),
+                                     id=conversation_id))
         return conversation
 
     async def _choose(self, conversation: Conversation, endpoint_id: str | None,
@@ -157,7 +161,7 @@ class ChatEngine:
         try:
             endpoint = self.pool.endpoint(endpoint_id)
         except KeyError as exc:
-            raise errors.ConfigurationError(str(exc.args[0])) from None
+            raise errors.ConfigurationError(exc.args[0]) from None  # a Text from Settings.endpoint
         if endpoint_id != conversation.provider:
             model = model or None  # a model name from another provider means nothing here
             fallback = None
@@ -175,13 +179,20 @@ class ChatEngine:
             models = await self.pool.list_models(endpoint.id)
         except errors.ChatError as exc:
             raise errors.ConfigurationError(
-                f"No model chosen for {endpoint.label}, and its models could not be listed: {exc.message}",
+                Text.of(QT_TRANSLATE_NOOP("engine", "No model chosen for {provider}, and its models could not be "
+                                                    "listed: {error}"),
+                        provider=endpoint.label, error=exc.text),
                 provider=endpoint.label,
             ) from None
         if not models:
-            hint = " Pull one with `ollama pull NAME`." if endpoint.kind == "ollama" else ""
-            raise errors.ConfigurationError(f"{endpoint.label} has no models to choose from.{hint}",
-                                            provider=endpoint.label)
+            if endpoint.kind == "ollama":
+                text = Text.of(QT_TRANSLATE_NOOP("engine", "{provider} has no models to choose from. "
+                                                           "Pull one with `ollama pull NAME`."),
+                               provider=endpoint.label)
+            else:
+                text = Text.of(QT_TRANSLATE_NOOP("engine", "{provider} has no models to choose from."),
+                               provider=endpoint.label)
+            raise errors.ConfigurationError(text, provider=endpoint.label)
         return models[0].id
 
     # -- one answer ------------------------------------------------------------------------------
@@ -214,13 +225,16 @@ class ChatEngine:
             raise
         except errors.ChatError as exc:
             log.info("turn failed on %s/%s: %s", endpoint.id, model, type(exc).__name__)
-            turn.finish(MessageStatus.ERROR, error=exc.message)
+            turn.finish(MessageStatus.ERROR, error=exc)
             return TurnResult(self._stored(answer.id), exc)
         except Exception as exc:  # a bug, not a provider failure: keep the text, say so, log it
             log.exception("unexpected failure during a turn")
-            error = errors.ChatError(f"Something went wrong inside Desktop Chat ({type(exc).__name__}). "
-                                     "The text received so far is kept; see the log for details.")
-            turn.finish(MessageStatus.ERROR, error=error.message)
+            error = errors.ChatError(Text.of(
+                QT_TRANSLATE_NOOP("engine", "Something went wrong inside Desktop Chat ({kind}). "
+                                            "The text received so far is kept; see the log for details."),
+                kind=type(exc).__name__,
+            ))
+            turn.finish(MessageStatus.ERROR, error=error)
             return TurnResult(self._stored(answer.id), error)
         turn.finish(MessageStatus.COMPLETE)
         return TurnResult(self._stored(answer.id))
@@ -240,7 +254,7 @@ class ChatEngine:
                     raise
                 delay = self.policy.delay(exc, attempt)
                 attempt += 1
-                on_event(Retrying(attempt, self.policy.max_attempts, delay, _reason(exc)))
+                on_event(Retrying(attempt, self.policy.max_attempts, delay, _reason(exc), exc.text.first()))
                 await self._sleep(delay)
 
     async def _consume(self, stream: Any, turn: "_Turn", on_event: EventSink) -> None:
@@ -297,14 +311,16 @@ class _Turn:
             self.store.update_message(self.message_id, text="".join(self.parts))
             self.last_save, self.dirty = now, False
 
-    def finish(self, status: MessageStatus, error: str | None = None) -> None:
+    def finish(self, status: MessageStatus, error: errors.ChatError | None = None) -> None:
         end = time.monotonic()
         fields: dict[str, Any] = dict(
             status=status,
             text="".join(self.parts),
             duration_ms=(end - self.started) * 1000,
             stop_reason=self.stop_reason,
-            error=error,
+            # The English sentence, and its template + parameters for showing it translated later.
+            error=error.message if error is not None else None,
+            error_text=error.text.to_dict() if error is not None else None,
         )
         if self.first_token is not None:
             fields["ttft_ms"] = (self.first_token - self.started) * 1000
@@ -320,8 +336,7 @@ class _Turn:
 
 def _reason(error: errors.ChatError) -> str:
     """The first sentence of an error, for the retry notice."""
-    first = error.message.split(". ")[0].rstrip(".")
-    return first + "."
+    return error.text.first().english()
 
 
 def _title_from(text: str) -> str:

@@ -17,9 +17,17 @@
 
 Every error says what happened and what to do, in words. `retryable` is a property of the class;
 the engine decides whether a retry is allowed (only before the first token).
+
+Each error carries its sentence twice: `text`, a Text (English template + parameters, see
+domain/texts.py) that the UI translates, and `message`, its English rendering, for the CLI, the
+log and tests. Pass a Text when raising one; a plain string is kept as it is, untranslated.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from desktop_chat.domain.texts import Text
 
 
 class ChatError(Exception):
@@ -27,19 +35,21 @@ class ChatError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: Text | str,
         *,
         provider: str | None = None,
         status: int | None = None,
         retry_after: float | None = None,
-        detail: str | None = None,
+        detail: Any = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.text = message if isinstance(message, Text) else Text.verbatim(str(message))
+        self.message = self.text.english()
+        super().__init__(self.message)
         self.provider = provider
         self.status = status
         self.retry_after = retry_after  # seconds, from a Retry-After header when the server sent one
-        self.detail = detail  # the provider's own wording, when it gave one
+        # The provider's own wording (or our cause of the failure), when there is one; in English.
+        self.detail = None if detail is None else str(detail)
 
     def __str__(self) -> str:
         return self.message

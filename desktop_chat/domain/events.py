@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
+
 
 @dataclass(frozen=True)
 class Started:
@@ -36,10 +38,20 @@ class Retrying:
     attempt: int  # the attempt about to be made, 2..max_attempts
     max_attempts: int
     delay: float
-    reason: str  # user-facing, e.g. "Rate limited by Anthropic."
+    reason: str  # user-facing, in English, e.g. "Rate limited by Anthropic (429)."
+    reason_text: Text | None = None  # the same, translatable: the error's Text cut to its first sentence
+
+    @property
+    def text(self) -> Text:
+        """The whole notice, translatable (describe() is its English)."""
+        return Text.of(
+            QT_TRANSLATE_NOOP("engine", "{reason} Retrying in {delay:.0f} s (attempt {attempt} of {max_attempts})."),
+            reason=self.reason_text if self.reason_text is not None else self.reason,
+            delay=self.delay, attempt=self.attempt, max_attempts=self.max_attempts,
+        )
 
     def describe(self) -> str:
-        return f"{self.reason} Retrying in {self.delay:.0f} s (attempt {self.attempt} of {self.max_attempts})."
+        return self.text.english()
 
 
 @dataclass(frozen=True)

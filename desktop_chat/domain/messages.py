@@ -46,8 +46,11 @@ class Message:
     ttft_ms: float | None = None  # time to first token
     duration_ms: float | None = None
     stop_reason: str | None = None
-    error: str | None = None  # the user-facing error message when status is ERROR
+    error: str | None = None  # the user-facing error message when status is ERROR, in English
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    # The same error as a Text's to_dict() (template + parameters, see domain/texts.py), so that it
+    # can be shown translated; None for answers stored before it existed, or without an error.
+    error_text: dict[str, Any] | None = None
 
 
 @dataclass

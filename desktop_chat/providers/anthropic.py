@@ -33,6 +33,7 @@ import httpx2
 
 from desktop_chat.domain.errors import ChatError
 from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 
@@ -54,7 +55,7 @@ _STATUS_FOR_ERROR_TYPE = {
 }
 
 # What describe_transport_failure says when it recognises nothing.
-_UNSPECIFIC = http_errors.describe_transport_failure(Exception())
+_UNSPECIFIC = http_errors.CONNECTION_FAILED
 _MAX_DETAIL = 300  # characters of a non-JSON error body worth showing to a user
 
 
@@ -104,7 +105,9 @@ class AnthropicProvider:
             return _status_error(exc, label, model)
         if isinstance(exc, anthropic.APITimeoutError):  # before APIConnectionError: it is a subclass
             if isinstance(exc.__cause__, httpx2.ConnectTimeout):
-                return http_errors.cannot_connect(label, self.config.base_url, "the connection timed out")
+                return http_errors.cannot_connect(
+                    label, self.config.base_url, Text.of(QT_TRANSLATE_NOOP("engine", "the connection timed out"))
+                )
             return http_errors.timed_out(label, self.config.timeouts.read)
         if isinstance(exc, anthropic.APIConnectionError):
             return http_errors.cannot_connect(label, self.config.base_url, _why(exc))
@@ -113,12 +116,16 @@ class AnthropicProvider:
         if isinstance(exc, httpx2.TransportError):
             return http_errors.broken_stream(label, _why(exc))
         if isinstance(exc, json.JSONDecodeError):
-            return http_errors.broken_stream(label, "a malformed event arrived (not valid JSON)")
+            return http_errors.broken_stream(
+                label, Text.of(QT_TRANSLATE_NOOP("engine", "a malformed event arrived (not valid JSON)"))
+            )
         log.warning("unexpected failure talking to %s", label, exc_info=exc)
-        return http_errors.broken_stream(label, f"unexpected response ({type(exc).__name__})")
+        return http_errors.broken_stream(label, Text.of(
+            QT_TRANSLATE_NOOP("engine", "unexpected response ({kind})"), kind=type(exc).__name__
+        ))
 
 
-def _why(exc: BaseException) -> str:
+def _why(exc: BaseException) -> Text:
     """The most specific cause along the exception chain: the SDK wraps httpx2, which wraps
     httpcore2, which wraps "All connection attempts failed", which wraps ConnectionRefusedError."""
     seen: set[int] = set()
@@ -173,7 +180,10 @@ def _require_event_stream(response: httpx2.Response, label: str) -> None:
     user would only learn that the answer "broke off"."""
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in ("text/html", "application/json"):
-        raise http_errors.broken_stream(label, f"the server sent {content_type} instead of an event stream")
+        raise http_errors.broken_stream(label, Text.of(
+            QT_TRANSLATE_NOOP("engine", "the server sent {content_type} instead of an event stream"),
+            content_type=content_type,
+        ))
 
 
 class _Turn:
@@ -207,7 +217,9 @@ class _Turn:
 
     def finish(self, label: str) -> list[ProviderEvent]:
         if self.stop_reason is None:
-            raise http_errors.broken_stream(label, "the stream ended without a stop reason")
+            raise http_errors.broken_stream(
+                label, Text.of(QT_TRANSLATE_NOOP("engine", "the stream ended without a stop reason"))
+            )
         return [Usage(self.input_tokens, self.output_tokens), Finished(self.stop_reason)]
 
 
@@ -247,7 +259,7 @@ def _status_error(exc: anthropic.APIStatusError, label: str, model: str | None) 
     )
 
 
-def _detail(exc: anthropic.APIStatusError) -> str | None:
+def _detail(exc: anthropic.APIStatusError) -> Text | str | None:
     """The provider's own explanation, worded for a person (never a raw HTML page)."""
     if exc.api_message:
         return str(exc.api_message)
@@ -255,8 +267,12 @@ def _detail(exc: anthropic.APIStatusError) -> str | None:
     if isinstance(body, str) and body.strip():
         if re.search(r"<\s*(!doctype|html)", body, re.IGNORECASE):
             title = re.search(r"<title>(.*?)</title>", body, re.IGNORECASE | re.DOTALL)
-            page = f" “{title.group(1).strip()}”" if title else ""
-            return f"a web page{page} came back instead of an API answer (a proxy or gateway may be in the way)"
+            if title:
+                return Text.of(QT_TRANSLATE_NOOP(
+                    "engine", "a web page “{title}” came back instead of an API answer "
+                              "(a proxy or gateway may be in the way)."), title=title.group(1).strip())
+            return Text.of(QT_TRANSLATE_NOOP(
+                "engine", "a web page came back instead of an API answer (a proxy or gateway may be in the way)."))
         text = " ".join(body.split())
         return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + "…"
     return None

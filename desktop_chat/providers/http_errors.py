@@ -10,6 +10,7 @@ import email.utils
 import time
 
 from desktop_chat.domain import errors
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -34,72 +35,140 @@ def error_for_status(
     status: int,
     *,
     provider: str,
-    detail: str | None = None,
+    detail: Text | str | None = None,
     retry_after: float | None = None,
     model: str | None = None,
     error_type: str | None = None,
 ) -> errors.ChatError:
-    """The ChatError for an HTTP error status (or a provider's typed error such as overloaded_error)."""
+    """The ChatError for an HTTP error status (or a provider's typed error such as overloaded_error).
+
+    *detail*: the provider's own words (a string, shown as it is), or what we make of its answer
+    (a Text, whose template ends in a full stop, e.g. "a web page came back …").
+    Each sentence comes in two forms, without and with the detail, so that the translator
+    places the detail, rather than a ": …" glued on in English punctuation.
+    """
     reason = _as_reason(detail)
     kw = dict(provider=provider, status=status, retry_after=retry_after, detail=detail)
+
+    def text(plain: str, with_detail: str) -> Text:
+        if reason is None:
+            return Text.of(plain, provider=provider, status=status, model=model)
+        return Text.of(with_detail, provider=provider, status=status, model=model, detail=reason)
+
     if error_type == "overloaded_error" or status == 529:
-        return errors.OverloadedError(f"{provider} is overloaded right now. Try again in a moment.", **kw)
+        return errors.OverloadedError(Text.of(
+            QT_TRANSLATE_NOOP("engine", "{provider} is overloaded right now. Try again in a moment."),
+            provider=provider,
+        ), **kw)
     if status == 401:
-        return errors.AuthenticationError(
-            f"{provider} rejected the API key (401){reason} Check the key in Settings.", **kw
-        )
+        return errors.AuthenticationError(text(
+            QT_TRANSLATE_NOOP("engine", "{provider} rejected the API key (401). Check the key in Settings."),
+            QT_TRANSLATE_NOOP("engine", "{provider} rejected the API key (401): {detail} Check the key in Settings."),
+        ), **kw)
     if status == 403:
-        return errors.AuthenticationError(
-            f"{provider} refused access (403){reason} The key may lack permission for this model.", **kw
-        )
+        return errors.AuthenticationError(text(
+            QT_TRANSLATE_NOOP("engine", "{provider} refused access (403). "
+                                        "The key may lack permission for this model."),
+            QT_TRANSLATE_NOOP("engine", "{provider} refused access (403): {detail} "
+                                        "The key may lack permission for this model."),
+        ), **kw)
     if status == 404:
-        what = f"The model “{model}”" if model else "The requested model or endpoint"
-        return errors.ModelNotFoundError(
-            f"{what} was not found at {provider} (404){reason} Pick another model or check the base URL.", **kw
-        )
+        if model:
+            return errors.ModelNotFoundError(text(
+                QT_TRANSLATE_NOOP("engine", "The model “{model}” was not found at {provider} (404). "
+                                            "Pick another model or check the base URL."),
+                QT_TRANSLATE_NOOP("engine", "The model “{model}” was not found at {provider} (404): {detail} "
+                                            "Pick another model or check the base URL."),
+            ), **kw)
+        return errors.ModelNotFoundError(text(
+            QT_TRANSLATE_NOOP("engine", "The requested model or endpoint was not found at {provider} (404). "
+                                        "Pick another model or check the base URL."),
+            QT_TRANSLATE_NOOP("engine", "The requested model or endpoint was not found at {provider} (404): "
+                                        "{detail} Pick another model or check the base URL."),
+        ), **kw)
     if status == 429 or error_type == "rate_limit_error":
-        return errors.RateLimitedError(f"Rate limited by {provider} (429){reason}", **kw)
+        return errors.RateLimitedError(text(
+            QT_TRANSLATE_NOOP("engine", "Rate limited by {provider} (429)."),
+            QT_TRANSLATE_NOOP("engine", "Rate limited by {provider} (429): {detail}"),
+        ), **kw)
     if status in (400, 413, 422) or error_type == "invalid_request_error":
-        return errors.RequestRejectedError(f"{provider} rejected the request ({status}){reason}", **kw)
+        return errors.RequestRejectedError(text(
+            QT_TRANSLATE_NOOP("engine", "{provider} rejected the request ({status})."),
+            QT_TRANSLATE_NOOP("engine", "{provider} rejected the request ({status}): {detail}"),
+        ), **kw)
     if status >= 500:
-        return errors.ServerError(f"{provider} had a server error ({status}){reason} Try again later.", **kw)
-    return errors.RequestRejectedError(f"{provider} answered with an error ({status}){reason}", **kw)
+        return errors.ServerError(text(
+            QT_TRANSLATE_NOOP("engine", "{provider} had a server error ({status}). Try again later."),
+            QT_TRANSLATE_NOOP("engine", "{provider} had a server error ({status}): {detail} Try again later."),
+        ), **kw)
+    return errors.RequestRejectedError(text(
+        QT_TRANSLATE_NOOP("engine", "{provider} answered with an error ({status})."),
+        QT_TRANSLATE_NOOP("engine", "{provider} answered with an error ({status}): {detail}"),
+    ), **kw)
 
 
-def _as_reason(detail: str | None) -> str:
-    """": the provider's words." — ending in exactly one full stop, so our sentence can follow."""
-    if not detail:
-        return "."
+def _as_reason(detail: Text | str | None) -> Text | str | None:
+    """The provider's words ending in exactly one full stop, so our sentence can follow; None if none."""
+    if isinstance(detail, Text):
+        return detail  # our own sentence: its template has its full stop
+    if not detail or not detail.strip():
+        return None
     detail = detail.strip()
-    return f": {detail}" if detail.endswith((".", "!", "?", "。", "！", "？")) else f": {detail}."
+    return detail if detail.endswith((".", "!", "?", "。", "！", "？")) else f"{detail}."
 
 
-def cannot_connect(provider: str, base_url: str, why: str) -> errors.CannotConnectError:
+def cannot_connect(provider: str, base_url: str, why: Text | str) -> errors.CannotConnectError:
+    """*why*: a cause worded by us (a Text from describe_transport_failure or a provider module),
+    or a third party's words as a plain string."""
     return errors.CannotConnectError(
-        f"Cannot connect to {provider} at {base_url}: {why}. Check your network connection and the base URL.",
+        Text.of(
+            QT_TRANSLATE_NOOP("engine", "Cannot connect to {provider} at {base_url}: {why}. "
+                                        "Check your network connection and the base URL."),
+            provider=provider, base_url=base_url, why=why,
+        ),
         provider=provider,
         detail=why,
     )
 
 
 def timed_out(provider: str, seconds: float | None) -> errors.ProviderTimeoutError:
-    after = f" for {seconds:g} s" if seconds else ""
-    return errors.ProviderTimeoutError(
-        f"{provider} sent nothing{after}; the request timed out. Try again, or raise the timeout in Settings.",
-        provider=provider,
-    )
+    if seconds:
+        text = Text.of(
+            QT_TRANSLATE_NOOP("engine", "{provider} sent nothing for {seconds:g} s; the request timed out. "
+                                        "Try again, or raise the timeout in Settings."),
+            provider=provider, seconds=seconds,
+        )
+    else:
+        text = Text.of(
+            QT_TRANSLATE_NOOP("engine", "{provider} sent nothing; the request timed out. "
+                                        "Try again, or raise the timeout in Settings."),
+            provider=provider,
+        )
+    return errors.ProviderTimeoutError(text, provider=provider)
 
 
-def broken_stream(provider: str, why: str) -> errors.BrokenStreamError:
+def broken_stream(provider: str, why: Text | str) -> errors.BrokenStreamError:
+    """*why*: as for cannot_connect."""
     return errors.BrokenStreamError(
-        f"The answer from {provider} broke off: {why}. The text received so far is kept.",
+        Text.of(
+            QT_TRANSLATE_NOOP("engine", "The answer from {provider} broke off: {why}. "
+                                        "The text received so far is kept."),
+            provider=provider, why=why,
+        ),
         provider=provider,
         detail=why,
     )
 
 
-def describe_transport_failure(exc: BaseException) -> str:
-    """A short, human cause for a transport exception (refused, DNS, TLS, reset)."""
+CONNECTION_FAILED = Text.of(QT_TRANSLATE_NOOP("engine", "the connection failed"))
+"""What describe_transport_failure says when it recognises nothing."""
+
+
+def describe_transport_failure(exc: BaseException) -> Text:
+    """A short, human cause for a transport exception (refused, DNS, TLS, reset).
+
+    Meant as the *why* of cannot_connect / broken_stream. Compare two results with ==.
+    """
     # httpx/httpcore bury the OS error several causes deep ("All connection attempts failed"
     # wrapping ConnectError wrapping ConnectionRefusedError): read the whole chain.
     text = ""
@@ -110,12 +179,13 @@ def describe_transport_failure(exc: BaseException) -> str:
         text += f" {type(current).__name__} {current}".lower()
         current = current.__cause__ or current.__context__
     if "certificate" in text or "ssl" in text or "tls" in text:
-        return "the secure connection failed (certificate not trusted)"
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the secure connection failed (certificate not trusted)"))
     if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text \
             or "name resolution" in text or "no address associated" in text:
-        return "the host name could not be resolved"
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the host name could not be resolved"))
     if "refused" in text:
-        return "the connection was refused"
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the connection was refused"))
     if "reset" in text or "closed" in text or "disconnect" in text or "remoteprotocol" in text:
-        return "the connection was closed"
-    return "the connection failed"
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the connection was closed"))
+    return CONNECTION_FAILED
+

@@ -30,12 +30,13 @@ import httpx
 
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 
 __all__ = ["OllamaProvider"]
 
-_GENERIC_CAUSE = "the connection failed"
+_GENERIC_CAUSE = http_errors.CONNECTION_FAILED
 
 
 class OllamaProvider:
@@ -86,7 +87,8 @@ class OllamaProvider:
                             yield event
                         if chunk.get("done") is True:
                             return
-                raise http_errors.broken_stream(self.label, "the stream ended without its final “done” message")
+                raise http_errors.broken_stream(self.label, Text.of(
+                    QT_TRANSLATE_NOOP("engine", "the stream ended without its final “done” message")))
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, in_body=in_body) from exc
 
@@ -96,20 +98,26 @@ class OllamaProvider:
         except ValueError:
             chunk = None
         if not isinstance(chunk, dict):
-            raise http_errors.broken_stream(self.label, f"it sent a line that is not valid JSON ({_clip(line, 60)})")
+            raise http_errors.broken_stream(self.label, Text.of(
+                QT_TRANSLATE_NOOP("engine", "it sent a line that is not valid JSON ({line})"), line=_clip(line, 60)))
         return chunk
 
     def _stream_error(self, chunk: dict[str, Any]) -> errors.ChatError:
         """An {"error": ...} line: the status line (200) already went out, so no status to match."""
-        message = _error_text(chunk.get("error")) or "unknown error"
-        return http_errors.broken_stream(self.label, f"the server reported “{message}”")
+        message = _error_text(chunk.get("error"))
+        if not message:
+            return http_errors.broken_stream(
+                self.label, Text.of(QT_TRANSLATE_NOOP("engine", "the server reported “unknown error”")))
+        return http_errors.broken_stream(
+            self.label, Text.of(QT_TRANSLATE_NOOP("engine", "the server reported “{message}”"), message=message))
 
     def _refuse_web_page(self, response: httpx.Response) -> None:
         content_type = response.headers.get("content-type", "")
         if content_type.startswith("text/html"):
-            raise http_errors.broken_stream(
-                self.label, f"{self.base_url} answered with a web page, not Ollama's API; check the base URL"
-            )
+            raise http_errors.broken_stream(self.label, Text.of(
+                QT_TRANSLATE_NOOP("engine", "{url} answered with a web page, not Ollama's API; check the base URL"),
+                url=self.base_url,
+            ))
 
     # -- other endpoints ---------------------------------------------------------------------
 
@@ -139,9 +147,10 @@ class OllamaProvider:
         try:
             return response.json()
         except ValueError:
-            raise http_errors.broken_stream(
-                self.label, f"{self.base_url}{path} did not answer with JSON; check the base URL"
-            ) from None
+            raise http_errors.broken_stream(self.label, Text.of(
+                QT_TRANSLATE_NOOP("engine", "{url} did not answer with JSON; check the base URL"),
+                url=f"{self.base_url}{path}",
+            )) from None
 
     # -- error translation -------------------------------------------------------------------
 
@@ -159,7 +168,8 @@ class OllamaProvider:
 
     def _transport_error(self, exc: httpx.HTTPError, *, in_body: bool) -> errors.ChatError:
         if isinstance(exc, httpx.ConnectTimeout):
-            return http_errors.cannot_connect(self.label, self.base_url, "the connection timed out")
+            return http_errors.cannot_connect(
+                self.label, self.base_url, Text.of(QT_TRANSLATE_NOOP("engine", "the connection timed out")))
         if isinstance(exc, httpx.TimeoutException):
             return http_errors.timed_out(self.label, self.config.timeouts.read)
         if isinstance(exc, httpx.ConnectError):
@@ -167,14 +177,17 @@ class OllamaProvider:
                 return self.not_running()
             return http_errors.cannot_connect(self.label, self.base_url, _transport_cause(exc))
         if in_body:
-            return http_errors.broken_stream(self.label, "the connection was closed mid-answer")
+            return http_errors.broken_stream(
+                self.label, Text.of(QT_TRANSLATE_NOOP("engine", "the connection was closed mid-answer")))
         if isinstance(exc, httpx.TransportError):
             return http_errors.cannot_connect(self.label, self.base_url, _transport_cause(exc))
-        return http_errors.broken_stream(self.label, f"the response could not be read ({type(exc).__name__})")
+        return http_errors.broken_stream(self.label, Text.of(
+            QT_TRANSLATE_NOOP("engine", "the response could not be read ({kind})"), kind=type(exc).__name__))
 
     def not_running(self) -> errors.CannotConnectError:
         return errors.CannotConnectError(
-            f"{self.label} is not running at {self.base_url}; start it with `ollama serve`.",
+            Text.of(QT_TRANSLATE_NOOP("engine", "{provider} is not running at {url}; start it with `ollama serve`."),
+                    provider=self.label, url=self.base_url),
             provider=self.label,
             detail="the connection was refused",
         )
@@ -254,7 +267,7 @@ def show_to_model(model: str, payload: dict[str, Any]) -> ModelInfo:
 # -- small helpers -----------------------------------------------------------------------------
 
 
-def _error_detail(response: httpx.Response) -> tuple[str | None, bool]:
+def _error_detail(response: httpx.Response) -> tuple[Text | str | None, bool]:
     """Ollama's own words from an error body (and True), or a short note on what came instead."""
     try:
         payload = response.json()
@@ -266,7 +279,10 @@ def _error_detail(response: httpx.Response) -> tuple[str | None, bool]:
     if not text:
         return None, False
     if "<html" in text[:512].lower() or response.headers.get("content-type", "").startswith("text/html"):
-        return "the server answered with a web page, not Ollama's API (a proxy in the way, or the wrong base URL?)", False
+        return Text.of(QT_TRANSLATE_NOOP(
+            "engine", "the server answered with a web page, not Ollama's API "
+                      "(a proxy in the way, or the wrong base URL?)"
+        )), False
     return _clip(text), False
 
 
@@ -287,7 +303,7 @@ def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
     return False
 
 
-def _transport_cause(exc: BaseException) -> str:
+def _transport_cause(exc: BaseException) -> Text:
     """http_errors' wording for the most specific exception in the chain.
 
     httpx wraps the OS error two or three levels deep ("All connection attempts failed"), below

@@ -35,6 +35,7 @@ from openai import AsyncOpenAI, omit
 
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 
@@ -105,7 +106,7 @@ class OpenAICompatProvider:
             # which then fails on it with an AttributeError.
             raise http_errors.cannot_connect(
                 self.config.label, self.config.base_url,
-                "the answer to GET /models was not an OpenAI-style model list",
+                Text.of(QT_TRANSLATE_NOOP("engine", "the answer to GET /models was not an OpenAI-style model list")),
             ) from exc
         return models
 
@@ -134,7 +135,9 @@ class OpenAICompatProvider:
                 )
             except Exception as exc:
                 raise errors.ConfigurationError(
-                    f"The settings for {self.config.label} are not usable ({exc}). Check the base URL in Settings.",
+                    Text.of(QT_TRANSLATE_NOOP("engine", "The settings for {provider} are not usable ({error}). "
+                                                        "Check the base URL in Settings."),
+                            provider=self.config.label, error=str(exc)),
                     provider=self.config.label, detail=str(exc),
                 ) from exc
         return self._client
@@ -198,9 +201,8 @@ class OpenAICompatProvider:
             finish_reason = chunk_finish or finish_reason
             usage = chunk_usage or usage
         if finish_reason is None:
-            raise http_errors.broken_stream(
-                self.config.label, "the server ended the answer without saying it was complete (no finish_reason)"
-            )
+            raise http_errors.broken_stream(self.config.label, Text.of(QT_TRANSLATE_NOOP(
+                "engine", "the server ended the answer without saying it was complete (no finish_reason)")))
         if usage is not None:
             yield usage
         yield Finished(finish_reason)
@@ -224,9 +226,10 @@ class OpenAICompatProvider:
             if not (finish_reason is None or isinstance(finish_reason, str)):
                 raise TypeError(f"finish_reason {finish_reason!r}")
         except Exception as exc:
-            raise http_errors.broken_stream(
-                self.config.label, f"the server sent something that is not a chat completion chunk ({exc})"
-            ) from exc
+            raise http_errors.broken_stream(self.config.label, Text.of(
+                QT_TRANSLATE_NOOP("engine", "the server sent something that is not a chat completion chunk ({error})"),
+                error=str(exc),
+            )) from exc
         return text, finish_reason, usage
 
     async def _whole_body_answer(self, response: httpx2.Response, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
@@ -238,15 +241,18 @@ class OpenAICompatProvider:
         if _looks_like_html(response, body):
             raise http_errors.cannot_connect(
                 self.config.label, self.config.base_url,
-                f"the server answered with a web page ({_html_title(body)}) instead of the API; "
-                "a proxy or login page may be in the way, or the base URL is wrong",
+                Text.of(QT_TRANSLATE_NOOP("engine", "the server answered with a web page ({page}) instead of the "
+                                                    "API; a proxy or login page may be in the way, or the base URL "
+                                                    "is wrong"),
+                        page=_html_title(body)),
             )
         try:
             data = json.loads(body)
         except ValueError:
-            raise http_errors.broken_stream(
-                self.config.label, f"the server answered with something that is not the API's format: {_snippet(body)}"
-            ) from None
+            raise http_errors.broken_stream(self.config.label, Text.of(
+                QT_TRANSLATE_NOOP("engine", "the server answered with something that is not the API's format: {body}"),
+                body=_snippet(body),
+            )) from None
         if isinstance(data, Mapping) and "error" in data:
             raise self._error_object(data["error"], model=request.model)
         try:
@@ -255,11 +261,15 @@ class OpenAICompatProvider:
             finish_reason = choice.get("finish_reason")
             usage = data.get("usage") or None
         except (KeyError, IndexError, TypeError, AttributeError):
-            raise http_errors.broken_stream(self.config.label, "the answer had no choices") from None
+            raise http_errors.broken_stream(
+                self.config.label, Text.of(QT_TRANSLATE_NOOP("engine", "the answer had no choices"))
+            ) from None
         if text:
             yield TextDelta(text)
         if not finish_reason:
-            raise http_errors.broken_stream(self.config.label, "the answer ended without a finish_reason")
+            raise http_errors.broken_stream(
+                self.config.label, Text.of(QT_TRANSLATE_NOOP("engine", "the answer ended without a finish_reason"))
+            )
         if isinstance(usage, Mapping):
             yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
         yield Finished(finish_reason)
@@ -282,8 +292,11 @@ class OpenAICompatProvider:
         if _is_transport_failure(exc):
             return http_errors.cannot_connect(label, self.config.base_url, http_errors.describe_transport_failure(exc))
         log.exception("%s: unexpected error", label)
-        return errors.ChatError(f"Unexpected error talking to {label}: {type(exc).__name__}: {exc}",
-                                provider=label, detail=str(exc))
+        return errors.ChatError(
+            Text.of(QT_TRANSLATE_NOOP("engine", "Unexpected error talking to {provider}: {kind}: {error}"),
+                    provider=label, kind=type(exc).__name__, error=str(exc)),
+            provider=label, detail=str(exc),
+        )
 
     def _stream_error(self, exc: Exception, *, model: str | None) -> errors.ChatError:
         """A failure once the answer has started."""
@@ -299,9 +312,13 @@ class OpenAICompatProvider:
         if isinstance(exc, openai.APIError):  # a `data: {"error": …}` chunk
             return self._error_object(exc.body, model=model, fallback=exc.message)
         if isinstance(exc, ValueError):  # json.JSONDecodeError and friends from a chunk
-            return http_errors.broken_stream(label, "the server sent a malformed chunk (not valid JSON)")
+            return http_errors.broken_stream(
+                label, Text.of(QT_TRANSLATE_NOOP("engine", "the server sent a malformed chunk (not valid JSON)"))
+            )
         log.exception("%s: unexpected error while streaming", label)
-        return http_errors.broken_stream(label, f"unexpected {type(exc).__name__}: {exc}")
+        return http_errors.broken_stream(label, Text.of(
+            QT_TRANSLATE_NOOP("engine", "unexpected {kind}: {error}"), kind=type(exc).__name__, error=str(exc)
+        ))
 
     def _seconds_waited(self, exc: BaseException) -> float:
         connecting = any(isinstance(e, (httpx2.ConnectTimeout, httpx2.PoolTimeout)) for e in _chain(exc))
@@ -311,12 +328,16 @@ class OpenAICompatProvider:
         response = exc.response
         body = exc.body  # the SDK hands over the "error" object, the whole JSON, or the text
         error_type: str | None = None
+        detail: Text | str | None
         if isinstance(body, Mapping):
             detail = _message_of(body)
             error_type = body.get("type") if isinstance(body.get("type"), str) else None
         elif isinstance(body, str) and _looks_like_html(response, body):
-            detail = (f"the server answered with a web page ({_html_title(body)}) instead of the API's JSON; "
-                      "a proxy or gateway in between may have failed")
+            detail = Text.of(
+                QT_TRANSLATE_NOOP("engine", "the server answered with a web page ({page}) instead of the API's JSON; "
+                                            "a proxy or gateway in between may have failed."),
+                page=_html_title(body),
+            )
         elif isinstance(body, str) and body.strip():
             detail = _snippet(body)
         else:
@@ -330,13 +351,13 @@ class OpenAICompatProvider:
         """An error reported inside a 200 response: typed ones become their class, others a break."""
         if not isinstance(error, Mapping):
             detail = str(error) if error else fallback
-            return http_errors.broken_stream(self.config.label, f"the server reported an error: {detail}")
+            return http_errors.broken_stream(self.config.label, _reported(detail))
         detail = _message_of(error) or fallback
         error_type = error.get("type") if isinstance(error.get("type"), str) else None
         status = _status_of(error.get("code")) or _STATUS_FOR_ERROR_TYPE.get(error_type or "") \
             or _STATUS_FOR_ERROR_TYPE.get(str(error.get("code")))
         if status is None:
-            return http_errors.broken_stream(self.config.label, f"the server reported an error: {detail}")
+            return http_errors.broken_stream(self.config.label, _reported(detail))
         return http_errors.error_for_status(status, provider=self.config.label, detail=detail, model=model,
                                             error_type=error_type)
 
@@ -358,11 +379,21 @@ def _check_base_url(config: ProviderConfig) -> None:
     except ValueError:
         usable = False
     if not usable:
-        raise errors.ConfigurationError(
-            f"The base URL for {config.label} ({config.base_url or 'empty'}) is not a web address. "
-            "Enter one like http://localhost:1234/v1 or https://api.openai.com/v1 in Settings.",
-            provider=config.label, detail=config.base_url,
-        )
+        if config.base_url:
+            text = Text.of(QT_TRANSLATE_NOOP("engine", "The base URL for {provider} ({url}) is not a web address. "
+                                                       "Enter one like http://localhost:1234/v1 or "
+                                                       "https://api.openai.com/v1 in Settings."),
+                           provider=config.label, url=config.base_url)
+        else:
+            text = Text.of(QT_TRANSLATE_NOOP("engine", "The base URL for {provider} (empty) is not a web address. "
+                                                       "Enter one like http://localhost:1234/v1 or "
+                                                       "https://api.openai.com/v1 in Settings."),
+                           provider=config.label)
+        raise errors.ConfigurationError(text, provider=config.label, detail=config.base_url)
+
+
+def _reported(detail: str | None) -> Text:
+    return Text.of(QT_TRANSLATE_NOOP("engine", "the server reported an error: {detail}"), detail=detail)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

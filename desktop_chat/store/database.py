@@ -89,7 +89,7 @@ def _locked(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenat
 _CONVERSATION_COLUMNS = "id, title, provider, model, system_prompt, options, created_at, updated_at"
 _MESSAGE_COLUMNS = (
     "id, conversation_id, seq, role, text, attachments, status, provider, model, input_tokens, "
-    "output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at"
+    "output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at, error_text"
 )
 
 
@@ -109,7 +109,7 @@ def _conversation(row: tuple[Any, ...]) -> Conversation:
 
 def _message(row: tuple[Any, ...]) -> Message:
     (mid, conversation_id, seq, role, text, attachments, status, provider, model, input_tokens,
-     output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at) = row
+     output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at, error_text) = row
     return Message(
         id=mid,
         conversation_id=conversation_id,
@@ -128,11 +128,31 @@ def _message(row: tuple[Any, ...]) -> Message:
         stop_reason=stop_reason,
         error=error,
         attachments=[] if attachments == "[]" else json.loads(attachments),
+        error_text=_error_text_from_db(error_text),
     )
 
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _error_text_to_db(value: dict[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError(f"A message's error_text must be a dict or None, not {type(value).__name__}.")
+    return _json(value)
+
+
+def _error_text_from_db(value: str | None) -> dict[str, Any] | None:
+    # Display data only: a damaged value must not make the conversation unreadable.
+    if value is None:
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _new_id() -> str:
@@ -406,10 +426,14 @@ class Store:
         duration_ms: float | None | _Unset = UNSET,
         stop_reason: str | None | _Unset = UNSET,
         error: str | None | _Unset = UNSET,
+        error_text: dict[str, Any] | None | _Unset = UNSET,
         provider: str | None | _Unset = UNSET,
         model: str | None | _Unset = UNSET,
     ) -> Message | None:
         """Change the given fields of a message; None if there is no such message.
+
+        ``error_text`` is ``error`` as a Text's dict (template + parameters) for showing it
+        translated; setting ``error`` without ``error_text`` clears it.
 
         The search index is refreshed only when the text changes on a message that is not
         streaming, or when a message leaves STREAMING: a streaming answer is saved every few
@@ -423,6 +447,10 @@ class Store:
         if status is not UNSET:
             status = MessageStatus(status)
             fields["status"] = status.value
+        if error_text is not UNSET:
+            fields["error_text"] = _error_text_to_db(error_text)
+        elif error is not UNSET:
+            fields["error_text"] = None  # it translated the old error: never show it beside a new one
         for name, value in (
             ("input_tokens", input_tokens), ("output_tokens", output_tokens), ("ttft_ms", ttft_ms),
             ("duration_ms", duration_ms), ("stop_reason", stop_reason), ("error", error),
@@ -688,12 +716,12 @@ class Store:
                     (m.id, c.id, m.seq, m.role, m.text, _json(m.attachments or []),
                      MessageStatus(m.status).value, m.provider, m.model, m.input_tokens,
                      m.output_tokens, m.ttft_ms, m.duration_ms, m.stop_reason, m.error,
-                     m.created_at, m.updated_at)
+                     m.created_at, m.updated_at, _error_text_to_db(m.error_text))
                     for m in messages
                 ]
                 conn.executemany(
                     f"INSERT INTO messages ({_MESSAGE_COLUMNS}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
             self._index(conn, _select_in(

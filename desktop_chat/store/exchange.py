@@ -7,7 +7,10 @@ The JSON document::
                         "created_at", "updated_at", "messages": [{"id", "seq", "role", "text",
                         "status", "attachments", "provider", "model", "input_tokens",
                         "output_tokens", "ttft_ms", "duration_ms", "stop_reason", "error",
-                        "created_at", "updated_at"}, ...]}, ...]}
+                        "error_text", "created_at", "updated_at"}, ...]}, ...]}
+
+"error_text" (added within version 1; older files simply lack it) is the error as a template and
+its parameters, {"template": "…", "params": {…}}, so that it can be shown translated.
 
 Exports hold conversation data only: never settings, keys or anything else from the data folder.
 Import validates the whole document before writing anything, keeps ids, and skips conversations
@@ -23,6 +26,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus
+from desktop_chat.domain.texts import Text
 from desktop_chat.store.database import Store
 
 __all__ = ["FORMAT", "VERSION", "ImportResult", "export_json", "export_markdown", "import_json"]
@@ -74,6 +78,7 @@ def _message_dict(m: Message) -> dict[str, Any]:
         "duration_ms": m.duration_ms,
         "stop_reason": m.stop_reason,
         "error": m.error,
+        "error_text": m.error_text,
         "created_at": m.created_at,
         "updated_at": m.updated_at,
     }
@@ -258,6 +263,7 @@ def _parse_message(raw: Any, conversation_id: str, where: str, *, default_seq: i
         stop_reason=_text(raw, "stop_reason", where),
         error=_text(raw, "error", where),
         attachments=attachments,
+        error_text=_error_text(raw, where),
     )
 
 
@@ -272,6 +278,17 @@ def _text(raw: dict[str, Any], key: str, where: str, *, required: bool = False,
         raise ValueError(f"{where}: \"{key}\" must be a string.")
     if required and not allow_empty and not value:
         raise ValueError(f"{where}: \"{key}\" is empty.")
+    return value
+
+
+def _error_text(raw: dict[str, Any], where: str) -> dict[str, Any] | None:
+    value = raw.get("error_text")
+    if value is None:
+        return None
+    if Text.from_dict(value) is None:
+        raise ValueError(
+            f"{where}: \"error_text\" must be an object with a \"template\" string and \"params\"."
+        )
     return value
 
 

@@ -99,9 +99,16 @@ def _message_metrics_and_search(conn: sqlite3.Connection) -> None:
     )
 
 
+def _message_error_text(conn: sqlite3.Connection) -> None:
+    # A failed answer's error as JSON {"template", "params"} (domain/texts.py), next to the English
+    # `error`, so the UI can show it in the reader's language. Older rows keep NULL and show `error`.
+    conn.execute("ALTER TABLE messages ADD COLUMN error_text TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_conversations_and_messages", _conversations_and_messages),
     Migration("0002_message_metrics_and_search", _message_metrics_and_search),
+    Migration("0003_message_error_text", _message_error_text),
 )
 
 
