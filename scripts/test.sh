@@ -41,6 +41,10 @@ status=0
 echo "== import contracts"
 "$VENV/bin/lint-imports" || status=1
 
+# -- every visible string has its Simplified Chinese translation --------------------------------
+echo "== translations"
+"$VENV/bin/python" build/update_translations.py --check || status=1
+
 # pytest exits 5 when it collected nothing: that is a broken suite, not a pass.
 run_pytest() {
   local rc=0

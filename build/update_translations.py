@@ -1,0 +1,109 @@
+"""Refresh the translation catalogs from the UI and engine code, then compile them.
+
+    python build/update_translations.py            # lupdate → .ts, report, lrelease → .qm
+    python build/update_translations.py --check    # the same, but exit 1 if anything is untranslated
+
+1. `pyside6-lupdate` scans every desktop_chat/ui/**/*.py for tr()/translate() calls, and the
+   engine modules that word user-facing sentences (ENGINE_SOURCES) for their
+   QT_TRANSLATE_NOOP("engine", …) templates (see desktop_chat/domain/texts.py; lupdate is a
+   parser and needs no Qt in those files), and merges them into
+   resources/translations/desktop_chat_<lang>.ts. Existing translations are kept;
+   strings that were reworded get lupdate's guess marked unfinished; strings no longer in the
+   code are dropped (-no-obsolete), so the catalog mirrors the code.
+2. It lists every unfinished entry (new or changed strings someone has to translate).
+3. `pyside6-lrelease` compiles each .ts to the .qm the app loads (unfinished entries are left
+   out, so the English source shows for them rather than an empty string).
+
+Running it twice changes nothing the second time. Source locations are not stored in the .ts
+(-locations none), so editing code does not churn the catalog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "desktop_chat" / "ui"
+# Engine code holding QT_TRANSLATE_NOOP("engine", …) templates: folders (searched recursively) and files.
+ENGINE_SOURCES = (
+    ROOT / "desktop_chat" / "domain",
+    ROOT / "desktop_chat" / "providers",
+    ROOT / "desktop_chat" / "chat",
+    ROOT / "desktop_chat" / "config.py",
+    ROOT / "desktop_chat" / "secrets.py",
+)
+TRANSLATIONS = ROOT / "resources" / "translations"
+CATALOG = "desktop_chat"
+LANGUAGES = ("zh_CN",)
+
+
+def tool(name: str) -> str:
+    """The Qt tool next to this interpreter (a venv's bin/ or Scripts/), else on PATH."""
+    here = Path(sys.executable).parent
+    for candidate in (here / name, here / f"{name}.exe"):
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise SystemExit(f"{name} not found: install PySide6-Essentials in this environment.")
+    return found
+
+
+def sources() -> list[str]:
+    paths = set(SOURCES.rglob("*.py"))
+    for source in ENGINE_SOURCES:
+        paths.update(source.rglob("*.py") if source.is_dir() else [source])
+    return sorted(str(path.relative_to(ROOT)) for path in paths)
+
+
+def unfinished(ts: Path) -> list[tuple[str, str]]:
+    """(context, source) of every message still to translate."""
+    out = []
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            kind = translation.get("type") if translation is not None else "unfinished"
+            if kind in ("obsolete", "vanished"):
+                continue
+            forms = [f.text for f in translation.iter("numerusform")] if translation is not None else []
+            empty = translation is None or not ((translation.text or "").strip() or any(forms))
+            if kind == "unfinished" or empty:
+                out.append((name, message.findtext("source", "")))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if any entry is unfinished")
+    args = parser.parse_args(argv)
+
+    TRANSLATIONS.mkdir(parents=True, exist_ok=True)
+    files = sources()
+    missing = 0
+    for language in LANGUAGES:
+        ts = TRANSLATIONS / f"{CATALOG}_{language}.ts"
+        qm = ts.with_suffix(".qm")
+        subprocess.run(
+            [tool("pyside6-lupdate"), *files, "-ts", str(ts.relative_to(ROOT)),
+             "-no-obsolete", "-locations", "none", "-target-language", language, "-silent"],
+            cwd=ROOT, check=True,
+        )
+        todo = unfinished(ts)
+        total = sum(1 for _ in ET.parse(ts).getroot().iter("message"))
+        print(f"{ts.relative_to(ROOT)}: {total} strings, {len(todo)} unfinished")
+        for context, source in todo:
+            print(f"  [{context}] {source}")
+        missing += len(todo)
+        subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(qm)], cwd=ROOT, check=True)
+        print(f"{qm.relative_to(ROOT)}: compiled")
+    return 1 if (args.check and missing) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

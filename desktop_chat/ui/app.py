@@ -1,0 +1,204 @@
+"""Start the window: Qt first, the window on screen, then everything slow in the background.
+
+Order matters for how fast the window appears: QApplication, settings (one small JSON file),
+theme and translator, the store (opening SQLite is quick), the window shown with the composer
+focused, and only then the asyncio loop. The provider SDKs, the keyring and model lists are
+touched later, by tasks, when something needs them (DESIGN.md: eager imports took start-up
+from ≈ 0.1 s to ≈ 2.5 s).
+
+qasync does not install asyncio's async-generator hooks, so abandoned SDK streams would raise
+at garbage collection; `install_loop` installs the running loop's hooks itself. PySide6 is
+imported before qasync so that qasync binds to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+import os
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger("desktop_chat")
+
+# Hidden test hooks (used by the Xvfb screenshot test; harmless otherwise).
+PROMPT_ENV = "DESKTOP_CHAT_TEST_PROMPT"  # type this into the composer and press Enter once shown
+SCREENSHOT_ENV = "DESKTOP_CHAT_SCREENSHOT"  # grab the window here after the first answer, then quit
+SCREENSHOT_HOLD_ENV = "DESKTOP_CHAT_SCREENSHOT_HOLD_MS"  # stay open this long after the grab
+STARTUP_ENV = "DESKTOP_CHAT_REPORT_STARTUP"  # print "startup-ms N" once the window is painted, then quit
+
+_STARTED = time.perf_counter()
+
+
+def setup_logging(log_dir: Path) -> logging.Handler:
+    """A rotating log file in the data dir. Message text and keys are never logged at INFO."""
+    root = logging.getLogger()
+    for existing in root.handlers:
+        if getattr(existing, "_desktop_chat", False):
+            return existing
+    handler = logging.handlers.RotatingFileHandler(log_dir / "desktop-chat.log", maxBytes=2_000_000,
+                                                   backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._desktop_chat = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    # The HTTP stack logs request lines (and could log headers) at INFO/DEBUG: keep it quiet.
+    for noisy in ("httpx", "httpcore", "anthropic", "openai", "qasync"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return handler
+
+
+def install_loop(app: QApplication) -> asyncio.AbstractEventLoop:
+    """A qasync loop for `app`, set as the current loop, with async-generator hooks installed."""
+    import qasync  # after PySide6
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    install_asyncgen_hooks(loop)
+    return loop
+
+
+def install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
+    sys.set_asyncgen_hooks(firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
+                           finalizer=loop._asyncgen_finalizer_hook)  # type: ignore[attr-defined]
+
+
+def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
+    """Store, engine, runner and window for `settings` (used by run_gui and by the tests)."""
+    from desktop_chat.chat.engine import ChatEngine
+    from desktop_chat.config import database_path
+    from desktop_chat.store import Store
+    from desktop_chat.ui.async_runner import AsyncRunner
+    from desktop_chat.ui.main_window import MainWindow
+
+    store = Store(database_path())
+    engine = ChatEngine(store, settings)
+    return MainWindow(settings, store, engine, AsyncRunner(), files=files)
+
+
+def apply_look(app: QApplication, settings: Any) -> str:
+    from desktop_chat.ui import i18n, theme
+
+    theme.apply_theme(app, settings.theme)
+    return i18n.install_translator(app, settings.language)
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    QCoreApplication.setOrganizationName("desktop-chat")
+    QCoreApplication.setApplicationName("Desktop Chat")
+    QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    assert isinstance(app, QApplication)
+    files = app.arguments()[1:]  # what is left once Qt took its own options (-platform, -style…)
+    app.setDesktopFileName("desktop-chat")
+
+    from desktop_chat.config import load_settings, log_dir
+    from desktop_chat.store import StoreError
+
+    setup_logging(log_dir())
+    log.info("starting Desktop Chat (pid %d)", os.getpid())
+    settings = load_settings()
+    language = apply_look(app, settings)
+    try:
+        window = build_window(settings, files=files)
+    except StoreError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        log.error("cannot open the database: %s", exc)
+        QMessageBox.critical(None, QCoreApplication.translate("App", "Desktop Chat cannot start"), str(exc))
+        return 1
+    window.show()
+    window.composer.setFocus()
+    log.info("window shown after %.0f ms (language %s)", (time.perf_counter() - _STARTED) * 1000, language)
+
+    from desktop_chat.ui.gc_guard import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # Qt objects must only be freed on the GUI thread (see gc_guard)
+    QTimer.singleShot(1500, collector.freeze_startup_objects)  # once the first frames are out
+    loop = install_loop(app)
+    app.setQuitOnLastWindowClosed(False)  # we quit once the shutdown (stopping answers, closing) is done
+    finished = asyncio.Event()
+    window.shutdownFinished.connect(finished.set)
+    _handle_signals(window)
+    _test_hooks(window)
+    window.start()
+    with loop:
+        loop.run_until_complete(finished.wait())
+    log.info("closed")
+    return 0
+
+
+def _handle_signals(window: Any) -> None:
+    """Ctrl+C / SIGTERM close the window the normal way (answers saved as stopped)."""
+
+    def close(*_args: Any) -> None:
+        QTimer.singleShot(0, window.close)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            signal.signal(sig, close)
+        except (ValueError, OSError):  # not the main thread, or not supported here
+            pass
+    # Python only runs signal handlers when Python code runs: wake it up now and then.
+    heartbeat = QTimer(window)
+    heartbeat.setInterval(250)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start()
+
+
+def _test_hooks(window: Any) -> None:
+    if os.environ.get(STARTUP_ENV):
+        from PySide6.QtCore import QEvent, QObject
+
+        class FirstPaint(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    window.removeEventFilter(self)
+                    elapsed = (time.perf_counter() - _STARTED) * 1000
+                    heavy = sorted(m for m in ("anthropic", "openai", "keyring", "fitz", "pymupdf", "httpx")
+                                   if m in sys.modules)
+                    print(f"startup-ms {elapsed:.0f} loaded {','.join(heavy) or '-'}", flush=True)
+                    QTimer.singleShot(0, window.close)
+                return False
+
+        window._first_paint = FirstPaint(window)
+        window.installEventFilter(window._first_paint)
+
+    prompt = os.environ.get(PROMPT_ENV)
+    if prompt:
+        def type_prompt() -> None:
+            from PySide6.QtCore import QEvent
+            from PySide6.QtGui import QKeyEvent
+
+            window.composer.setFocus()
+            window.composer.setPlainText(prompt)
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(window.composer, QKeyEvent(kind, Qt.Key.Key_Return,
+                                                                  Qt.KeyboardModifier.NoModifier, "\r"))
+
+        QTimer.singleShot(300, type_prompt)
+
+    target = os.environ.get(SCREENSHOT_ENV)
+    if target:
+        hold_ms = int(os.environ.get(SCREENSHOT_HOLD_ENV, "0") or 0)
+
+        def grab(_cid: str) -> None:
+            window.turnFinished.disconnect(grab)
+
+            def save() -> None:
+                window.grab().save(target)
+                log.info("screenshot saved")
+                print(f"screenshot {target}", flush=True)
+                QTimer.singleShot(hold_ms, window.close)
+
+            QTimer.singleShot(400, save)  # let the last frame of the answer paint
+
+        window.turnFinished.connect(grab)

@@ -1,0 +1,721 @@
+"""The window: conversation list | (top bar, messages, composer), status bar, shortcuts.
+
+The window owns "which conversation is on screen" and nothing else about turns: the
+TurnController runs them and announces every event with its conversation id; the window passes
+on to the MessageView only the events of the conversation it shows. Store reads here are the
+quick, indexed ones (a page of 50 messages, one conversation); the slow or blocking things
+(model lists, keyring, search) run as tasks or in worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from desktop_chat.chat.credentials import resolve_key
+from desktop_chat.chat.engine import ChatEngine
+from desktop_chat.chat.events import TurnResult
+from desktop_chat.chat.retry import RetryPolicy
+from desktop_chat.config import Settings
+from desktop_chat.domain import errors
+from desktop_chat.domain.messages import Message, MessageStatus
+from desktop_chat.store import Store
+from desktop_chat.ui.async_runner import AsyncRunner
+from desktop_chat.ui.composer import ComposerBar
+from desktop_chat.ui.conversation_list import ConversationPanel
+from desktop_chat.ui.error_text import localized_error
+from desktop_chat.ui.message_view import MessageView
+from desktop_chat.ui.model_choice import ModelChoice
+from desktop_chat.ui.setup_banner import SetupBanner
+from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
+from desktop_chat.ui.turns import TurnController
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 50  # messages loaded when a conversation opens, and per older page
+UNDO_SECONDS = 10
+OLLAMA_PROBE_TIMEOUT = 3.0
+
+
+class MainWindow(QMainWindow):
+    turnFinished = Signal(str)  # conversation id: an answer ended (complete, error or stopped)
+    shutdownFinished = Signal()
+    settingsApplied = Signal()
+    setupChecked = Signal()
+
+    def __init__(self, settings: Settings, store: Store, engine: ChatEngine, runner: AsyncRunner, *,
+                 files: Sequence[str] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.store = store
+        self.engine = engine
+        self.runner = runner
+        self.controller = TurnController(engine, runner, self)
+
+        self._current: str | None = None
+        self._draft_prompt: str | None = None  # system prompt chosen before the first message
+        self._oldest_seq: int | None = None
+        self._has_older = False
+        self._pending_text: dict[str, str] = {}  # sent text, until the turn has stored it
+        self._created_for_send: set[str] = set()
+        self._undo: list[Any] | None = None
+        self._reset_pool_pending = False
+        self._shutting_down = False
+        self._shut_down = False
+        self._files = list(files)
+        self._settings_dialog: QWidget | None = None
+        self._status_owner: str | None = None  # the conversation the status bar's message is about
+        self._painted = False
+        self._start_pending = False
+        self._started = False
+        self.installEventFilter(self)
+
+        self._build()
+        self._connect()
+        self._shortcuts()
+        self.retranslate()
+        self._restore()
+
+    # -- construction ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.panel = ConversationPanel(self.store, self.runner.in_thread, self.runner.start, self)
+        self.top_bar = TopBar(self)
+        self.choice = ModelChoice(self.settings, self.engine, self.runner, self.top_bar, self)
+        self.banner = SetupBanner(self)
+        self.view = MessageView(self)
+        self.view.setObjectName("messageView")
+        self.composer_bar = ComposerBar(self)
+        self.composer = self.composer_bar.composer
+
+        right = QWidget(self)
+        right.setObjectName("chatPane")
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.top_bar)
+        column.addWidget(self.banner)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.composer_bar)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([260, 840])
+        self.setCentralWidget(self.splitter)
+
+        self.status_endpoint = QLabel(self)
+        self.status_endpoint.setObjectName("statusEndpoint")
+        self.status_endpoint.setTextFormat(Qt.TextFormat.PlainText)
+        self.undo_button = QPushButton(self)
+        self.undo_button.setObjectName("undoDeleteButton")
+        self.undo_button.setFlat(True)
+        self.undo_button.hide()
+        status = self.statusBar()
+        status.setObjectName("statusBar")
+        status.addPermanentWidget(self.undo_button)
+        status.addPermanentWidget(self.status_endpoint)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self._forget_undo)
+
+        order = [self.panel.search, self.panel.new_button, self.panel.view, self.top_bar.provider_picker,
+                 self.top_bar.model_picker, self.top_bar.refresh_button, self.top_bar.system_prompt_button,
+                 self.view, self.composer, self.composer_bar.send_button, self.composer_bar.stop_button]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+        self.resize(1100, 720)
+
+    def _connect(self) -> None:
+        self.panel.conversationActivated.connect(self.open_conversation)
+        self.panel.newRequested.connect(self.new_conversation)
+        self.panel.deleteRequested.connect(self.delete_conversation)
+        self.panel.model.renamed.connect(self._renamed)
+        self.panel.model.modelReset.connect(lambda: self.panel.select(self._current))
+
+        self.choice.chosen.connect(self._choice_made)
+        self.choice.changed.connect(self._show_endpoint_status)
+        self.choice.statusMessage.connect(self.statusBar().showMessage)
+        self.top_bar.systemPromptRequested.connect(self.edit_system_prompt)
+
+        self.banner.settingsRequested.connect(self.open_settings)
+        self.banner.useOllamaRequested.connect(self._use_ollama)
+        self.undo_button.clicked.connect(self.undo_delete)
+
+        self.composer_bar.sendRequested.connect(self.send)
+        self.composer_bar.stopRequested.connect(self.stop)
+
+        view = self.view
+        view.regenerateRequested.connect(self._regenerate)
+        view.retryRequested.connect(self._regenerate)
+        view.continueRequested.connect(self._continue)
+        view.editResendRequested.connect(self._edit_resend)
+        view.deleteRequested.connect(self._delete_message)
+        view.olderMessagesWanted.connect(self._load_older)
+
+        c = self.controller
+        c.turnStarted.connect(self._turn_started)
+        c.textReceived.connect(self._text_received)
+        c.messageChanged.connect(self._message_changed)
+        c.noticeChanged.connect(self._notice_changed)
+        c.requestStarted.connect(self._request_started)
+        c.streamingChanged.connect(self._streaming_changed)
+        c.turnEnded.connect(self._turn_ended)
+        c.turnFailed.connect(self._turn_failed)
+
+    def _shortcuts(self) -> None:
+        def bind(keys: Sequence[QKeySequence | str], slot: Any) -> QShortcut:
+            shortcut = None
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.activated.connect(slot)
+            assert shortcut is not None
+            return shortcut
+
+        bind(["Ctrl+N"], self.new_conversation)
+        bind(["Ctrl+K", QKeySequence.StandardKey.Find], self.panel.focus_search)
+        bind(["Ctrl+,", QKeySequence.StandardKey.Preferences], self.open_settings)
+        bind(["Ctrl+Shift+C"], self.copy_last_answer)
+        bind(["Ctrl+Up"], lambda: self.panel.step(-1))
+        bind(["Ctrl+Down"], lambda: self.panel.step(+1))
+        bind(["F2"], self.panel.rename_current)
+        # Esc stops only while the shown conversation answers, so it does not steal Esc from
+        # editors (rename, search) the rest of the time.
+        self._stop_shortcut = bind(["Esc"], self.stop)
+        self._stop_shortcut.setEnabled(False)
+
+    # -- start-up --------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        state = self.settings.ui_state or {}
+        geometry = _decode(state.get("geometry"))
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        window_state = _decode(state.get("window_state"))
+        if window_state is not None:
+            self.restoreState(window_state)
+        splitter = _decode(state.get("splitter"))
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self.choice.fill_endpoints()
+        self.panel.reload()
+        last = state.get("last_conversation")
+        if isinstance(last, str) and self.store.get_conversation(last) is not None:
+            self.open_conversation(last)
+        else:
+            self.new_conversation()
+        self.composer.setFocus()  # takes effect when the window is first activated
+
+    def start(self) -> None:
+        """Background work, once the loop runs and the window has been painted.
+
+        Waiting for the first paint keeps the keyring probe (and its imports, in a worker thread
+        that still competes for the GIL) from delaying the first frame.
+        """
+        if self.isVisible() and not self._painted:
+            self._start_pending = True
+            QTimer.singleShot(2000, self._start_now)  # in case no paint ever comes (minimised…)
+            return
+        self._start_now()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self and event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            self.removeEventFilter(self)
+            if self._start_pending:
+                QTimer.singleShot(0, self._start_now)
+        return False
+
+    def _start_now(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        if self._files:
+            names = ", ".join(self._files)
+            log.warning("files given on the command line were not attached (%d): not supported yet",
+                        len(self._files))
+            self.statusBar().showMessage(self.tr(
+                "Attaching files is not supported yet, so these were not attached: {names}").format(names=names))
+        self.runner.start(self._check_setup(), name="check-setup")
+
+    async def _check_setup(self) -> None:
+        """Say how to add a provider when none is set up, and offer a local Ollama if it answers."""
+        endpoints = [e for e in self.settings.endpoints() if e.kind != "ollama"]
+
+        def ready() -> list[str]:
+            found = []
+            for endpoint in endpoints:
+                if not endpoint.needs_key:
+                    found.append(endpoint.id)
+                    continue
+                try:
+                    if resolve_key(endpoint, self.settings):
+                        found.append(endpoint.id)
+                except errors.KeyHostMismatchError:
+                    found.append(endpoint.id)  # set up, with a problem the first answer explains
+                except errors.ChatError:
+                    pass
+            return found
+
+        try:
+            configured = await self.runner.in_thread(ready)
+            if configured:
+                self.banner.hide()
+                return
+            self.banner.show_no_provider(ollama_models=None, checking=True)
+            try:
+                models = await asyncio.wait_for(self.engine.list_models("ollama"), OLLAMA_PROBE_TIMEOUT)
+            except (errors.ChatError, asyncio.TimeoutError, OSError):
+                models = []
+            if models:
+                self.choice.remember_models("ollama", models)
+            if self.settings.default_endpoint == "ollama" and models:
+                self.banner.hide()
+            else:
+                self.banner.show_no_provider(ollama_models=len(models) or None)
+        finally:
+            self.setupChecked.emit()
+
+    def _use_ollama(self) -> None:
+        self.choice.use("ollama")
+        self.banner.hide()
+        self.composer.setFocus()
+
+    # -- conversations ---------------------------------------------------------------------------
+
+    @property
+    def current_conversation_id(self) -> str | None:
+        return self._current
+
+    def new_conversation(self) -> None:
+        """An empty draft; it becomes a stored conversation with its first message."""
+        self._current = None
+        self._draft_prompt = None
+        self._oldest_seq = None
+        self._has_older = False
+        self.view.clear()
+        self.panel.select(None)
+        self.choice.show(self.settings.default_endpoint, None)
+        self.top_bar.set_title(self.tr("New conversation"))
+        self.top_bar.set_totals(0, 0)
+        self.top_bar.set_has_system_prompt(bool(self.settings.system_prompt))
+        self.composer_bar.set_streaming(False)
+        self._stop_shortcut.setEnabled(False)
+        self._update_title()
+        self._leave_conversation()
+        self.composer.setFocus()
+
+    def open_conversation(self, conversation_id: str) -> None:
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation is None:
+            self.panel.model.remove(conversation_id)
+            self.new_conversation()
+            return
+        self._current = conversation_id
+        total = self.store.count_messages(conversation_id)
+        messages = self.store.list_messages(conversation_id, limit=PAGE_SIZE)
+        live = self.controller.live_answer(conversation_id)
+        if live is not None:  # the store has the text as of its last save; we have all of it
+            answer_id, text = live
+            messages = [dataclasses.replace(m, text=text, status=MessageStatus.STREAMING) if m.id == answer_id
+                        else m for m in messages]
+        self._oldest_seq = messages[0].seq if messages else None
+        self._has_older = total > len(messages)
+        self.view.set_messages(messages, has_older=self._has_older)
+        notice = self.controller.notice(conversation_id)
+        if notice is not None:
+            self.view.set_notice(*notice)
+        self.choice.show(conversation.provider, conversation.model)
+        self.top_bar.set_title(conversation.title)
+        self.top_bar.set_has_system_prompt(bool(conversation.system_prompt))
+        self._show_totals()
+        streaming = self.controller.is_streaming(conversation_id)
+        self.composer_bar.set_streaming(streaming)
+        self._stop_shortcut.setEnabled(streaming)
+        if self.panel.current_id() != conversation_id:
+            self.panel.select(conversation_id)
+        self._update_title()
+        self._leave_conversation()
+
+    def _load_older(self) -> None:
+        if self._current is None or not self._has_older or self._oldest_seq is None:
+            return
+        page = self.store.list_messages(self._current, limit=PAGE_SIZE, before_seq=self._oldest_seq)
+        if page:
+            self._oldest_seq = page[0].seq
+            self._has_older = bool(self.store.list_messages(self._current, limit=1, before_seq=page[0].seq))
+        else:
+            self._has_older = False
+        self.view.prepend_messages(page, has_older=self._has_older)
+
+    def _renamed(self, conversation_id: str, title: str) -> None:
+        if conversation_id == self._current:
+            self.top_bar.set_title(title)
+            self._update_title()
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        self.runner.start(self._delete_conversation(conversation_id), name="delete-conversation")
+
+    async def _delete_conversation(self, conversation_id: str) -> None:
+        if self.controller.is_streaming(conversation_id):
+            await self.controller.stop_and_wait(conversation_id)
+        snapshot = self.store.conversations_with_messages([conversation_id])
+        if not snapshot:
+            return
+        row = self.panel.model.row_of(conversation_id)
+        self.store.delete_conversation(conversation_id)
+        self.panel.model.remove(conversation_id)
+        if conversation_id == self._current:
+            neighbour = self.panel.model.conversation_at(max(0, min(row, self.panel.model.rowCount() - 1)))
+            if neighbour is not None:
+                self.open_conversation(neighbour.id)
+            else:
+                self.new_conversation()
+        self._undo = snapshot
+        title = snapshot[0][0].title
+        self.statusBar().showMessage(self.tr("Deleted “{title}”.").format(title=title), UNDO_SECONDS * 1000)
+        self.undo_button.show()
+        self._undo_timer.start(UNDO_SECONDS * 1000)
+
+    def undo_delete(self) -> None:
+        snapshot, self._undo = self._undo, None
+        self._forget_undo()
+        if not snapshot:
+            return
+        self.store.import_conversations(snapshot)
+        self.panel.reload()
+        self.open_conversation(snapshot[0][0].id)
+        self.statusBar().showMessage(self.tr("Restored “{title}”.").format(title=snapshot[0][0].title), 5000)
+
+    def _forget_undo(self) -> None:
+        self._undo = None
+        self.undo_button.hide()
+
+    # -- provider and model ----------------------------------------------------------------------
+
+    def _choice_made(self, endpoint_id: str, model: str) -> None:
+        """The user picked a provider or model: the conversation on screen keeps it."""
+        if self._current is not None:
+            self.store.update_conversation(self._current, provider=endpoint_id, model=model or None)
+            self.panel.model.refresh(self._current)
+
+    def _show_endpoint_status(self, answering: bool = False) -> None:
+        model = self.choice.model or self.tr("no model chosen")
+        text = f"{self.choice.label()} · {model}"
+        if answering:
+            text = self.tr("{where} — answering…").format(where=text)
+        self.status_endpoint.setText(text)
+
+    def edit_system_prompt(self) -> None:
+        if self._current is not None:
+            conversation = self.store.get_conversation(self._current)
+            text = conversation.system_prompt or "" if conversation else ""
+        else:
+            text = self._draft_prompt if self._draft_prompt is not None else self.settings.system_prompt
+        dialog = SystemPromptDialog(text, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        target = self._current
+
+        def save() -> None:
+            prompt = dialog.text()
+            if target is None:
+                self._draft_prompt = prompt
+            else:
+                self.store.update_conversation(target, system_prompt=prompt or None)
+            if target == self._current:
+                self.top_bar.set_has_system_prompt(bool(prompt))
+
+        dialog.accepted.connect(save)
+        dialog.open()
+
+    # -- turns -----------------------------------------------------------------------------------
+
+    def send(self) -> None:
+        text = self.composer.toPlainText()
+        if not text.strip() or self.controller.is_streaming(self._current):
+            return
+        endpoint_id = self.choice.endpoint_id
+        model = self.choice.model or None
+        if self._current is None:
+            prompt = self._draft_prompt if self._draft_prompt is not None else (self.settings.system_prompt or None)
+            conversation = self.store.create_conversation(provider=endpoint_id, model=model,
+                                                          system_prompt=prompt or None)
+            self._current = conversation.id
+            self._created_for_send.add(conversation.id)
+            self._oldest_seq, self._has_older = None, False
+            self.panel.model.refresh(conversation.id, to_top=True)
+            self.panel.select(conversation.id)
+        cid = self._current
+        self.composer_bar.take_text()
+        self._pending_text[cid] = text
+        self.controller.send(cid, text, endpoint_id=endpoint_id, model=model)
+
+    def stop(self) -> None:
+        if self.controller.stop(self._current):
+            self.statusBar().showMessage(self.tr("Stopped. The text received so far is kept."), 5000)
+
+    def _busy(self) -> bool:
+        if self.controller.is_streaming(self._current):
+            self.statusBar().showMessage(self.tr("Wait for the answer to finish, or stop it first (Esc)."), 5000)
+            return True
+        return self._current is None
+
+    def _regenerate(self, _answer_id: str) -> None:
+        if self._busy():
+            return
+        assert self._current is not None
+        self.controller.regenerate(self._current, endpoint_id=self.choice.endpoint_id,
+                                   model=self.choice.model or None)
+
+    def _continue(self, answer_id: str) -> None:
+        if self._busy():
+            return
+        assert self._current is not None
+        answer = self.store.get_message(answer_id)
+        if answer is None or answer.conversation_id != self._current:
+            return
+        self.controller.continue_answer(self._current, answer)
+
+    def _edit_resend(self, message_id: str, text: str) -> None:
+        if self._busy() or not text.strip():
+            return
+        assert self._current is not None
+        self.controller.edit_and_resend(self._current, message_id, text)
+
+    def _delete_message(self, message_id: str) -> None:
+        live = self.controller.live_answer(self._current or "")
+        if live is not None and live[0] == message_id:
+            self.statusBar().showMessage(self.tr("Stop the answer before deleting it (Esc)."), 5000)
+            return
+        if self.store.delete_message(message_id):
+            self.view.remove_message(message_id)
+            self._show_totals()
+
+    def copy_last_answer(self) -> None:
+        if self._current is None:
+            return
+        live = self.controller.live_answer(self._current)
+        text = live[1] if live is not None else None
+        if text is None:
+            for message in reversed(self.store.list_messages(self._current, limit=PAGE_SIZE)):
+                if message.role == "assistant" and message.text:
+                    text = message.text
+                    break
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.statusBar().showMessage(self.tr("Copied the last answer."), 3000)
+
+    # -- what the controller reports -------------------------------------------------------------
+
+    def _turn_started(self, cid: str, user: Message, answer: Message) -> None:
+        self._pending_text.pop(cid, None)
+        self._created_for_send.discard(cid)
+        self.panel.model.refresh(cid, to_top=True)
+        if cid != self._current:
+            return
+        self.view.remove_messages_from(user.seq)
+        self.view.add_message(user)
+        self.view.add_message(answer)
+        if self._oldest_seq is None:
+            self._oldest_seq = user.seq
+        conversation = self.store.get_conversation(cid)
+        if conversation is not None:
+            self.top_bar.set_title(conversation.title)
+            self._update_title()
+
+    def _text_received(self, cid: str, answer_id: str, text: str) -> None:
+        if cid == self._current:
+            self.view.append_text(answer_id, text)
+
+    def _message_changed(self, cid: str, message: Message) -> None:
+        if cid == self._current:
+            self.view.update_message(message)
+
+    def _notice_changed(self, cid: str, answer_id: str, text: str | None) -> None:
+        if cid == self._current:
+            self.view.set_notice(answer_id, text)
+
+    def _request_started(self, cid: str, _endpoint_id: str, _model: str) -> None:
+        if cid == self._current:
+            self._show_endpoint_status(answering=True)
+
+    def _streaming_changed(self, cid: str, streaming: bool) -> None:
+        self.panel.model.set_streaming(cid, streaming)
+        if cid == self._current:
+            self.composer_bar.set_streaming(streaming)
+            self._stop_shortcut.setEnabled(streaming)
+            if not streaming:
+                self._show_endpoint_status()
+
+    def _turn_ended(self, cid: str, result: TurnResult | None) -> None:
+        self.panel.model.refresh(cid)
+        if cid == self._current:
+            self._show_totals()
+        if result is not None and result.error is not None:
+            prefix = "" if cid == self._current else self._title_prefix(cid)
+            self._show_problem(cid, prefix + localized_error(result.error))
+        if self._reset_pool_pending and not self.controller.streaming_ids():
+            self._reset_pool_pending = False
+            self.runner.start(self.engine.pool.reset(), name="reset-providers")
+        self.turnFinished.emit(cid)
+
+    def _turn_failed(self, cid: str, kind: str, message: str) -> None:
+        text = self._pending_text.pop(cid, None)
+        if cid in self._created_for_send and self.store.count_messages(cid) == 0:
+            self._created_for_send.discard(cid)
+            self.store.delete_conversation(cid)
+            self.panel.model.remove(cid)
+            if cid == self._current:
+                self.new_conversation()
+        if text is not None and (self._current in (cid, None)):
+            self.composer_bar.restore_text(text)
+        self._show_problem(self._current, message)
+        self.turnFinished.emit(cid)
+
+    def _show_problem(self, cid: str | None, message: str) -> None:
+        """A turn's failure in the status bar, until the user moves to another conversation."""
+        self.statusBar().showMessage(message, 60000)
+        self._status_owner = cid
+
+    def _leave_conversation(self) -> None:
+        if self._status_owner is not None and self._status_owner != self._current:
+            self.statusBar().clearMessage()
+            self._status_owner = None
+
+    def _title_prefix(self, cid: str) -> str:
+        conversation = self.store.get_conversation(cid)
+        return self.tr("“{title}”: ").format(title=conversation.title) if conversation else ""
+
+    def _show_totals(self) -> None:
+        if self._current is None:
+            self.top_bar.set_totals(0, 0)
+        else:
+            self.top_bar.set_totals(*self.store.conversation_totals(self._current))
+
+    def _update_title(self) -> None:
+        title = self.top_bar.title.full_text() if self._current else ""
+        self.setWindowTitle(self.tr("{title} — Desktop Chat").format(title=title) if title else self.tr("Desktop Chat"))
+
+    # -- settings --------------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        if self._settings_dialog is not None:
+            self._settings_dialog.raise_()
+            self._settings_dialog.activateWindow()
+            return
+        from desktop_chat.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.runner, self.engine.list_models, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.settingsChanged.connect(self.apply_settings)
+        dialog.destroyed.connect(lambda *_: setattr(self, "_settings_dialog", None))
+        self._settings_dialog = dialog
+        dialog.open()
+
+    def apply_settings(self) -> None:
+        """After the Settings dialog saved: new keys/URLs, theme, language, endpoints."""
+        from desktop_chat.ui import i18n, theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, self.settings.theme)
+            i18n.install_translator(app, self.settings.language)
+        self.engine.policy = RetryPolicy(max_attempts=self.settings.max_attempts)
+        if self.controller.streaming_ids():
+            self._reset_pool_pending = True  # closing a provider would cut the answers off
+        else:
+            self.runner.start(self.engine.pool.reset(), name="reset-providers")
+        self.choice.fill_endpoints()
+        if self._current is not None:
+            conversation = self.store.get_conversation(self._current)
+            self.choice.show(conversation.provider if conversation else None,
+                              conversation.model if conversation else None)
+        else:
+            self.choice.show(self.settings.default_endpoint, None)
+        self.runner.start(self._check_setup(), name="check-setup")
+        self.settingsApplied.emit()
+
+    # -- language --------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.undo_button.setText(self.tr("Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo deleting the conversation"))
+        self.view.setAccessibleName(self.tr("Messages"))
+        self.status_endpoint.setAccessibleName(self.tr("Provider and model in use"))
+        self._update_title()
+        self._show_endpoint_status()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- closing ---------------------------------------------------------------------------------
+
+    def save_ui_state(self) -> None:
+        self.settings.ui_state = dict(self.settings.ui_state or {})
+        self.settings.ui_state.update(
+            geometry=_encode(self.saveGeometry()),
+            window_state=_encode(self.saveState()),
+            splitter=_encode(self.splitter.saveState()),
+            last_conversation=self._current,
+        )
+        self.choice.save_settings()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._shut_down:
+            event.accept()
+            return
+        event.ignore()
+        if not self._shutting_down:
+            self.runner.start(self.shutdown(), name="shutdown")
+
+    async def shutdown(self) -> None:
+        """Stop answers (saved as stopped), close the engine and the store, then close the window."""
+        if self._shutting_down:
+            return
+        self._shutting_down = True
+        try:
+            self.save_ui_state()
+            await self.controller.stop_all()
+            current = asyncio.current_task()
+            others = [t for t in self.runner.tasks if t is not current]
+            for task in others:
+                task.cancel()
+            if others:
+                await asyncio.wait(others, timeout=2)
+            try:
+                await self.engine.aclose()
+            except Exception:
+                log.exception("closing the providers failed")
+            self.store.close()
+        finally:
+            self._shut_down = True
+            self.close()
+            self.shutdownFinished.emit()
+
+
+def _encode(data: QByteArray) -> str:
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def _decode(value: Any) -> QByteArray | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return QByteArray(base64.b64decode(value, validate=True))
+    except ValueError:
+        return None

@@ -1,0 +1,297 @@
+"""Markdown from a model → HTML in the subset Qt's rich text (QTextDocument) understands.
+
+Model output is untrusted, so the renderer is strict:
+
+- raw HTML is never passed through: markdown-it runs with `html` off and every text run is escaped;
+- no image is ever emitted (`![alt](src)` becomes a link labelled "[Image: alt]"), so nothing is
+  fetched while rendering; the widgets showing the HTML also refuse every resource (see
+  message_widget.py);
+- only http, https and mailto links become links (`is_openable_link` is the one place that decides
+  which links may be opened); any other target stays visible as the literal markdown.
+
+Fenced code is highlighted by pygments with inline styles and gets a "Copy" link whose target
+comes from a caller-supplied `register_code` callback, so the caller maps it back to the raw code.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_all_lexers, get_lexer_by_name
+from pygments.styles import get_style_by_name
+from pygments.token import Token as PygToken
+from pygments.util import ClassNotFound
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QColor, QPalette
+
+__all__ = [
+    "OPENABLE_SCHEMES",
+    "MarkdownRenderer",
+    "RenderTheme",
+    "is_openable_link",
+    "theme_from_palette",
+]
+
+OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
+RegisterCode = Callable[[str], str]  # raw code -> href of its "Copy" link
+
+
+def is_openable_link(url: QUrl | str) -> bool:
+    """True only for http(s) links with a host and mailto links: the only ones we hand to the OS."""
+    qurl = url if isinstance(url, QUrl) else QUrl(url.strip())
+    if not qurl.isValid():
+        return False
+    scheme = qurl.scheme().lower()
+    if scheme in ("http", "https"):
+        return bool(qurl.host())
+    return scheme == "mailto" and bool(qurl.path())
+
+
+def _validate_link(url: str) -> bool:
+    scheme, sep, _ = url.strip().partition(":")
+    return bool(sep) and scheme.lower() in OPENABLE_SCHEMES
+
+
+# -- colours -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderTheme:
+    """Colours (as #rrggbb) for rendered markdown; derive them with `theme_from_palette`."""
+
+    dark: bool = False
+    text: str = "#1f2328"
+    muted: str = "#59636e"
+    link: str = "#0969da"
+    border: str = "#d1d9e0"
+    inline_code_bg: str = "#eff1f3"
+    table_header_bg: str = "#f6f8fa"
+    quote_bar: str = "#d1d9e0"
+    pygments_style: str = "default"
+    code_bg: str = "#f8f8f8"
+    code_fg: str = "#1f2328"
+    code_header_bg: str = "#eeeeee"
+    code_header_fg: str = "#59636e"
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    """a blended towards b by t (0..1)."""
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * t,
+        a.greenF() + (b.greenF() - a.greenF()) * t,
+        a.blueF() + (b.blueF() - a.blueF()) * t,
+    )
+
+
+# Code highlighting keeps its own colours; the style is chosen by the palette's lightness.
+_LIGHT_CODE_STYLE = "default"
+_DARK_CODE_STYLE = "one-dark"
+
+
+def theme_from_palette(palette: QPalette) -> RenderTheme:
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    dark = base.lightnessF() < 0.5
+    style_name = _DARK_CODE_STYLE if dark else _LIGHT_CODE_STYLE
+    style = get_style_by_name(style_name)
+    code_bg = QColor(style.background_color)
+    code_fg = style.style_for_token(PygToken.Text)["color"]
+    code_fg_color = QColor("#" + code_fg) if code_fg else QColor("#1f2328" if not dark else "#d0d0d0")
+    link = palette.color(QPalette.ColorRole.Link)
+    if dark and link.lightnessF() < 0.55:  # some dark palettes keep the light theme's deep blue
+        link = link.lighter(170)
+    return RenderTheme(
+        dark=dark,
+        text=text.name(),
+        muted=_mix(text, base, 0.35).name(),
+        link=link.name(),
+        border=_mix(base, text, 0.25).name(),
+        inline_code_bg=_mix(base, text, 0.09).name(),
+        table_header_bg=_mix(base, text, 0.06).name(),
+        quote_bar=_mix(base, text, 0.3).name(),
+        pygments_style=style_name,
+        code_bg=code_bg.name(),
+        code_fg=code_fg_color.name(),
+        code_header_bg=_mix(code_bg, code_fg_color, 0.08).name(),
+        code_header_fg=_mix(code_fg_color, code_bg, 0.3).name(),
+    )
+
+
+# -- highlighting --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _known_aliases() -> frozenset[str]:
+    return frozenset(a for _, aliases, _, _ in get_all_lexers(plugins=False) for a in aliases)
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Any:
+    # Only look up names pygments ships: an unknown name makes pygments scan the installed
+    # packages' entry points (≈ 75 ms), and a streaming fence passes through "p", "py", "pyt"…
+    if not language or language not in _known_aliases():
+        return None
+    try:
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+@lru_cache(maxsize=4)
+def _formatter(style_name: str) -> HtmlFormatter:
+    return HtmlFormatter(style=style_name, noclasses=True, nowrap=True)
+
+
+@lru_cache(maxsize=256)  # a finished answer's final render reuses what streaming highlighted
+def _highlight(code: str, language: str, style_name: str) -> str:
+    lexer = _lexer(language.lower())
+    if lexer is None:
+        return html.escape(code, quote=False)
+    out = highlight(code, lexer, _formatter(style_name))
+    # pygments ends with a newline that <pre> would show as an empty last line.
+    return out[:-1] if out.endswith("\n") and not code.endswith("\n") else out
+
+
+# -- markdown → Qt HTML --------------------------------------------------------------------------
+
+
+class _QtHtmlRenderer(RendererHTML):
+    """markdown-it's HTML renderer, adjusted to Qt's rich-text subset and to untrusted input.
+
+    It emits no whitespace between block tags: when a fragment is appended to an existing
+    QTextDocument, Qt would keep such whitespace as a stray space.
+    """
+
+    def renderToken(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return super().renderToken(tokens, idx, options, env).strip("\n")
+
+    def softbreak(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return " "
+
+    def hardbreak(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return "<br />"
+
+    # html is disabled in the parser; escape anyway so a configuration slip cannot inject markup.
+    def html_block(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return "<p>" + html.escape(tokens[idx].content) + "</p>"
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return html.escape(tokens[idx].content)
+
+    def image(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        if alt:
+            label = QCoreApplication.translate("MarkdownRenderer", "[Image: {alt}]").format(alt=alt)
+        else:
+            label = QCoreApplication.translate("MarkdownRenderer", "[Image]")
+        src = str(token.attrGet("src") or "")
+        if is_openable_link(src):
+            return f'<a href="{html.escape(src)}">{html.escape(label)}</a>'
+        return html.escape(label)
+
+    def code_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return "<code>" + html.escape(tokens[idx].content, quote=False) + "</code>"
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        theme: RenderTheme = env["theme"]
+        return (
+            '<table border="1" cellspacing="0" cellpadding="6" '
+            f'style="border-collapse: collapse; border-style: solid; border-color: {theme.border};'
+            ' margin-top: 6px; margin-bottom: 6px;">'
+        )
+
+    def blockquote_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        # Qt draws no left border on blocks: a two-cell table gives the quote its bar.
+        theme: RenderTheme = env["theme"]
+        return (
+            '<table width="100%" cellspacing="0" cellpadding="0" border="0" '
+            'style="margin-top: 6px; margin-bottom: 6px;"><tr>'
+            f'<td width="3" bgcolor="{theme.quote_bar}"></td>'
+            f'<td style="padding-left: 12px; color: {theme.muted};">'
+        )
+
+    def blockquote_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return "</td></tr></table>"
+
+    def fence(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+        return _code_block_html(token.content, language, env)
+
+    def code_block(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return _code_block_html(tokens[idx].content, "", env)
+
+
+def _code_block_html(content: str, language: str, env: Mapping[str, Any]) -> str:
+    theme: RenderTheme = env["theme"]
+    code = content[:-1] if content.endswith("\n") else content
+    body = _highlight(code, language, theme.pygments_style)
+    register: RegisterCode | None = env.get("register_code")
+    copy = ""
+    if register is not None:
+        href = html.escape(register(code))
+        label = html.escape(QCoreApplication.translate("MarkdownRenderer", "Copy"))
+        copy = (
+            f'<a href="{href}" style="color: {theme.code_header_fg}; text-decoration: none;">'
+            f"{label}</a>"
+        )
+    language_label = html.escape(language) if language else "&nbsp;"
+    return (
+        f'<table width="100%" cellspacing="0" cellpadding="8" border="0" bgcolor="{theme.code_bg}"'
+        ' style="margin-top: 6px; margin-bottom: 6px;">'
+        f'<tr><td bgcolor="{theme.code_header_bg}" style="color: {theme.code_header_fg};'
+        ' padding-top: 3px; padding-bottom: 3px;">'
+        f'<span style="font-size: small;">{language_label}</span></td>'
+        f'<td bgcolor="{theme.code_header_bg}" align="right" style="padding-top: 3px;'
+        f' padding-bottom: 3px;"><span style="font-size: small;">{copy}</span></td></tr>'
+        f'<tr><td colspan="2"><pre style="white-space: pre-wrap; margin: 0px;'
+        f' color: {theme.code_fg};">{body}</pre></td></tr></table>'
+    )
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "typographer": False, "linkify": False},
+        renderer_cls=_QtHtmlRenderer,
+    )
+    md.enable(["table", "strikethrough"])
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    return md
+
+
+class MarkdownRenderer:
+    """Renders markdown to Qt rich-text HTML for one theme."""
+
+    def __init__(self, theme: RenderTheme | None = None) -> None:
+        self.theme = theme or RenderTheme()
+        self._md = _parser()
+
+    def render(self, text: str, register_code: RegisterCode | None = None) -> str:
+        env: MutableMapping[str, Any] = {"theme": self.theme, "register_code": register_code}
+        return self._md.render(text, env).strip()
+
+    def style_sheet(self) -> str:
+        """The default style sheet for a QTextDocument that shows this renderer's HTML."""
+        t = self.theme
+        return (
+            f"a {{ color: {t.link}; text-decoration: underline; }}\n"
+            f"code {{ font-family: monospace; background-color: {t.inline_code_bg}; }}\n"
+            "pre { font-family: monospace; }\n"
+            f"th {{ background-color: {t.table_header_bg}; font-weight: bold; }}\n"
+            "h1 { font-size: x-large; } h2 { font-size: large; } h3 { font-size: medium; }\n"
+            "h4, h5, h6 { font-size: medium; }\n"
+            "p { margin-top: 4px; margin-bottom: 8px; }\n"
+            "li { margin-top: 2px; margin-bottom: 2px; }\n"
+        )
+

@@ -1,0 +1,323 @@
+"""The rendered text of one message: a read-only QTextBrowser that never fetches anything.
+
+Finished answers are rendered once, in full. A streaming answer is rendered incrementally:
+finished markdown blocks (see stream_buffer.py) are rendered once and appended at the end of the
+document; only the unfinished tail is replaced on each frame. So the cost of a frame depends on
+the size of the tail, not on the length of the answer.
+
+Appending HTML to a QTextDocument merges the fragment's first block into the document's last
+block and loses its block format (a heading turns into plain text). Each fragment is therefore
+inserted behind a sentinel paragraph holding a zero-width space: the sentinel is what merges, the
+real blocks keep their formats, and the sentinel character is deleted straight after.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QGuiApplication,
+    QPainter,
+    QPyTextObject,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextOption,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QFrame,
+    QSizePolicy,
+    QTextBrowser,
+    QWidget,
+)
+
+from desktop_chat.ui.markdown_render import MarkdownRenderer
+from desktop_chat.ui.stream_buffer import StreamBuffer
+
+__all__ = ["MessageBody"]
+
+_COPY_SCHEME = "dc-copy"
+_SENTINEL_HTML = "<p>&#8203;</p>"
+_SENTINEL = "\u200b"
+_CHUNK_CHARS = 4000  # finished markdown rendered per insertHtml call
+
+
+class _InertDocument(QTextDocument):
+    """A document that loads no resource of any kind (images, style sheets), from anywhere."""
+
+    def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 - Qt's signature
+        return None
+
+
+class _NoImages(QPyTextObject):
+    """Draws image objects as nothing.
+
+    Refusing resources is not enough: when loadResource gives nothing, Qt's own image handler
+    reads a local file named by <img src> itself. Our renderer never emits <img>; this makes
+    sure that even HTML reaching the document by another path loads no local file.
+    """
+
+    def intrinsicSize(self, doc: QTextDocument, pos: int, format: QTextFormat) -> QSizeF:  # noqa: A002
+        return QSizeF(0, 0)
+
+    def drawObject(self, painter: QPainter, rect: QRectF, doc: QTextDocument, pos: int,
+                   format: QTextFormat) -> None:  # noqa: A002
+        return None
+
+
+class MessageBody(QTextBrowser):
+    """Selectable rich text for one message; emits linkActivated for every non-internal link."""
+
+    linkActivated = Signal(QUrl)
+
+    def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBody")
+        self.setAccessibleName(self.tr("Message text"))
+        self._renderer = renderer
+        document = _InertDocument(self)
+        document.setUndoRedoEnabled(False)
+        document.setDocumentMargin(2)
+        document.setDefaultStyleSheet(renderer.style_sheet())
+        self.setDocument(document)
+        self._no_images = _NoImages(document)
+        document.documentLayout().registerHandler(int(QTextFormat.ObjectTypes.ImageObject), self._no_images)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.setAutoFillBackground(False)
+        document.documentLayout().documentSizeChanged.connect(self._fit_height)
+        self.anchorClicked.connect(self._on_anchor)
+        self.highlighted.connect(self._on_hover)
+
+        self._nonce = secrets.token_hex(8)  # model text cannot forge our internal copy links
+        self._codes: dict[str, str] = {}
+        self._tail_codes: dict[str, str] = {}
+        self._stream: StreamBuffer | None = None
+        self._has_finished_blocks = False  # the document holds more than the tail
+        self._tail_start: int | None = None
+        self._markdown = True
+        self.render_count = 0  # renders done (full or one streaming frame): for tests and tuning
+        self._fit_height()
+
+    # -- loading: refuse everything -----------------------------------------------------------
+
+    def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 - Qt's signature
+        return None
+
+    # -- content -------------------------------------------------------------------------------
+
+    @property
+    def streaming(self) -> bool:
+        return self._stream is not None
+
+    @property
+    def stream_text(self) -> str | None:
+        return self._stream.text if self._stream is not None else None
+
+    def set_renderer(self, renderer: MarkdownRenderer) -> None:
+        self._renderer = renderer
+        self.document().setDefaultStyleSheet(renderer.style_sheet())
+
+    def set_plain(self, text: str) -> None:
+        self._reset()
+        self._markdown = False
+        self.document().setPlainText(text)
+        self.render_count += 1
+
+    def set_markdown(self, text: str) -> None:
+        """Render `text` once, in full."""
+        self._reset()
+        self.document().setHtml(self._renderer.render(text, self._register_code))
+        self.render_count += 1
+
+    def begin_stream(self, text: str = "") -> None:
+        """Start incremental rendering; the text so far is rendered by the next `render_frame`."""
+        self._reset()
+        self.document().clear()
+        self._stream = StreamBuffer(text)  # dirty when it has text: the next frame renders it
+
+    def append(self, text: str) -> None:
+        if self._stream is None:
+            self.begin_stream()
+        assert self._stream is not None
+        self._stream.append(text)
+
+    def needs_frame(self) -> bool:
+        return self._stream is not None and self._stream.dirty
+
+    def render_frame(self, deadline: float) -> bool:
+        """Render what arrived since the last frame; True when finished blocks are still waiting.
+
+        Finished blocks are rendered until `deadline` (a time.perf_counter() value) passes; the
+        tail is rendered only once every finished block is in, so the view catches up in frames
+        that each leave the event loop free again.
+        """
+        stream = self._stream
+        if stream is None or not stream.dirty:
+            return False
+        self.render_count += 1
+        document = self.document()
+        if not self._has_finished_blocks:
+            # The document holds at most the old tail: replace it wholesale.
+            first = stream.take_finished(_CHUNK_CHARS)
+            if not first:
+                return self._render_tail_only(stream)
+            self._tail_codes.clear()
+            document.setHtml(self._renderer.render(first, self._register_code))
+            self._has_finished_blocks = True
+            self._tail_start = None
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        try:
+            if self._tail_start is not None:
+                self._remove_from(cursor, self._tail_start)
+                self._tail_start = None
+                self._tail_codes.clear()
+            while stream.has_finished():
+                if time.perf_counter() >= deadline:
+                    return True
+                chunk = stream.take_finished(_CHUNK_CHARS)
+                self._append_html(cursor, self._renderer.render(chunk, self._register_code))
+            stream.mark_clean()
+            tail = stream.tail()
+            if tail.strip():
+                html = self._renderer.render(tail, self._register_tail_code)
+                self._tail_start = self._append_html(cursor, html)
+            return False
+        finally:
+            cursor.endEditBlock()
+
+    def finish_stream(self) -> None:
+        """The answer ended with exactly the text that streamed: keep what is rendered.
+
+        Rendering a long answer again from scratch would freeze the window for a visible moment
+        (≈ 0.6 s for 200 KB) to produce the same document; only what is still pending is drawn.
+        Copy links of the last code blocks stay valid (their code stays registered).
+        """
+        if self._stream is None:
+            return
+        self.render_frame(deadline=float("inf"))
+        self._stream = None
+        self._tail_start = None
+
+    def plain_text(self) -> str:
+        return self.document().toPlainText()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._stream = None
+        self._has_finished_blocks = False
+        self._tail_start = None
+        self._codes.clear()
+        self._tail_codes.clear()
+        self._markdown = True
+
+    def _render_tail_only(self, stream: StreamBuffer) -> bool:
+        stream.mark_clean()
+        self._tail_codes.clear()
+        tail = stream.tail()
+        if tail.strip():
+            self.document().setHtml(self._renderer.render(tail, self._register_tail_code))
+        else:
+            self.document().clear()
+        return False
+
+    @staticmethod
+    def _append_html(cursor: QTextCursor, html: str) -> int:
+        """Append a fragment after the last block; return the position where it starts."""
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        start = cursor.position()
+        cursor.insertHtml(_SENTINEL_HTML + html)
+        cursor.setPosition(start)
+        cursor.setPosition(start + 1, QTextCursor.MoveMode.KeepAnchor)
+        if cursor.selectedText() == _SENTINEL:
+            cursor.removeSelectedText()
+        return start
+
+    @staticmethod
+    def _remove_from(cursor: QTextCursor, position: int) -> None:
+        cursor.setPosition(position)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+
+    def _register_code(self, code: str) -> str:
+        key = str(len(self._codes))
+        self._codes[key] = code
+        return f"{_COPY_SCHEME}:{self._nonce}/{key}"
+
+    def _register_tail_code(self, code: str) -> str:
+        key = "t" + str(len(self._tail_codes))
+        self._tail_codes[key] = code
+        return f"{_COPY_SCHEME}:{self._nonce}/{key}"
+
+    def code_for_link(self, url: QUrl) -> str | None:
+        """The raw code behind one of our "Copy" links, None for any other URL."""
+        if url.scheme() != _COPY_SCHEME:
+            return None
+        nonce, _, key = url.path().partition("/")
+        if nonce != self._nonce:
+            return None
+        return self._codes.get(key) if not key.startswith("t") else self._tail_codes.get(key)
+
+    def copy_links(self) -> list[QUrl]:
+        """The "Copy" links in the document, in order (for tests and accessibility tools)."""
+        out = []
+        block = self.document().begin()
+        while block.isValid():
+            for position in block:
+                fmt = position.fragment().charFormat()
+                if fmt.isAnchor() and fmt.anchorHref().startswith(_COPY_SCHEME + ":"):
+                    out.append(QUrl(fmt.anchorHref()))
+            block = block.next()
+        return out
+
+    def _on_anchor(self, url: QUrl) -> None:
+        code = self.code_for_link(url)
+        if code is not None:
+            QGuiApplication.clipboard().setText(code)
+            return
+        if url.scheme() == _COPY_SCHEME:
+            return  # a forged or stale copy link: nothing to do
+        self.linkActivated.emit(url)
+
+    def _on_hover(self, url: QUrl) -> None:
+        # Show where a link goes before it is clicked: the text of an untrusted link may lie.
+        shown = "" if url.isEmpty() or url.scheme() == _COPY_SCHEME else url.toDisplayString()
+        self.viewport().setToolTip(shown)
+
+    def _fit_height(self, *_: Any) -> None:
+        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(max(height, 1))
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # The conversation scrolls, not the message. Hand the event to the enclosing scroll area
+        # explicitly: Qt propagates only spontaneous wheel events to parents.
+        outer = self.parentWidget()
+        while outer is not None and not isinstance(outer, QAbstractScrollArea):
+            outer = outer.parentWidget()
+        if outer is None:
+            event.ignore()
+            return
+        viewport = outer.viewport()
+        position = QPointF(viewport.mapFromGlobal(event.globalPosition().toPoint()))
+        forwarded = QWheelEvent(
+            position, event.globalPosition(), event.pixelDelta(), event.angleDelta(),
+            event.buttons(), event.modifiers(), event.phase(), event.inverted(), event.source(),
+        )
+        QApplication.sendEvent(viewport, forwarded)
+        event.accept()

@@ -1,0 +1,372 @@
+"""MessageView: one conversation's messages, newest at the bottom (contract: docs/ui-contracts.md).
+
+Design
+- One MessageWidget per message in a QScrollArea. The caller hands over one page of messages at a
+  time (set_messages / prepend_messages), so the number of live widgets stays bounded; widgets keep
+  selection, inline editing and per-message buttons simple, which a delegate-painted list view
+  would not.
+- Streaming never re-renders on the token: append_text only appends to the message's buffer and
+  arms one single-shot timer. Each frame renders what arrived for the streaming message(s) only:
+  finished markdown blocks once, then the unfinished tail (message_body.py). A frame that had to
+  render a large burst spends at most FRAME_BUDGET_S on finished blocks and then yields to the
+  event loop; the period between frames grows with the time a frame took (at most half of the
+  time is spent rendering), so even an expensive tail (a huge open code block) cannot freeze input.
+- Scrolling: while the user is at the bottom the view follows the stream; scrolling up stops
+  following until they come back to the bottom. Prepending keeps the message the user was looking
+  at at the same place on screen. Reaching the top while older messages exist asks for them once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+
+from desktop_chat.domain.messages import Message
+from desktop_chat.ui.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
+from desktop_chat.ui.message_widget import MessageWidget
+
+__all__ = ["MessageView"]
+
+log = logging.getLogger(__name__)
+
+FRAME_MS = 16  # at most one render per frame at 60 Hz
+MAX_FRAME_GAP_MS = 250
+FRAME_BUDGET_S = 0.008  # finished blocks rendered per frame before yielding to the event loop
+BOTTOM_SLACK_PX = 24  # "at the bottom" tolerance, so a one-pixel rounding does not stop following
+MAX_CONTENT_WIDTH = 960  # long lines are hard to read on wide windows
+_SIDE_MARGIN = 16
+
+
+class MessageView(QWidget):
+    """Shows one conversation; see the module docstring and docs/ui-contracts.md."""
+
+    regenerateRequested = Signal(str)
+    editResendRequested = Signal(str, str)
+    deleteRequested = Signal(str)
+    retryRequested = Signal(str)
+    continueRequested = Signal(str)
+    olderMessagesWanted = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        open_url: Callable[[QUrl], Any] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageView")
+        self.setAccessibleName(self.tr("Messages"))
+        self._open_url = open_url or QDesktopServices.openUrl
+        self._widgets: dict[str, MessageWidget] = {}
+        self._has_older = False
+        self._older_requested = False
+        self._follow = True
+        self._anchor: tuple[MessageWidget, int] | None = None
+        self._adjusting = False
+        self._dirty: dict[str, MessageWidget] = {}
+        self._next_frame_at = 0.0
+        self.render_count = 0  # streaming frames rendered (all messages together)
+
+        self._theme = theme_from_palette(self.palette())
+        self._renderer = MarkdownRenderer(self._theme)
+
+        self._scroll = QScrollArea(self)
+        self._scroll.setObjectName("messageScrollArea")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always on: a scroll bar that comes and goes changes the width, which re-wraps the text,
+        # which changes the height, which may make the bar go again.
+        self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self._container = QWidget()
+        self._container.setObjectName("messageContainer")
+        self._list = QVBoxLayout(self._container)
+        self._list.setContentsMargins(_SIDE_MARGIN, 12, _SIDE_MARGIN, 16)
+        self._list.setSpacing(12)
+        self._list.addStretch(1)
+        self._scroll.setWidget(self._container)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._scroll)
+        # The conversation reads like a document: Base, not Window, behind it.
+        self._container.setBackgroundRole(QPalette.ColorRole.Base)
+        self._container.setAutoFillBackground(True)
+
+        bar = self._scroll.verticalScrollBar()
+        bar.rangeChanged.connect(self._on_range_changed)
+        bar.valueChanged.connect(self._on_value_changed)
+        self._scroll.viewport().installEventFilter(self)
+
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.timeout.connect(self._render_frame)
+
+    # -- the contract ----------------------------------------------------------------------------
+
+    def set_messages(self, messages: list[Message], *, has_older: bool) -> None:
+        """Replace everything (another conversation); scroll to the bottom."""
+        self._remove_widgets(list(self._widgets.values()))
+        for message in messages:
+            self._insert(self._count(), message)
+        self._has_older = has_older
+        self._older_requested = False
+        self._anchor = None
+        self._follow = True
+        self._scroll_to_bottom()
+        QTimer.singleShot(0, self, self._scroll_to_bottom_if_following)
+
+    def prepend_messages(self, messages: list[Message], *, has_older: bool) -> None:
+        """Insert an older page above; what the user was reading stays where it is on screen."""
+        bar = self._scroll.verticalScrollBar()
+        anchor = self._top_visible_widget()
+        if anchor is not None and not self._follow:
+            self._anchor = (anchor, anchor.y() - bar.value())
+        for index, message in enumerate(m for m in messages if m.id not in self._widgets):
+            self._insert(index, message)
+        self._has_older = has_older
+        self._older_requested = False
+        self._apply_anchor()
+
+    def add_message(self, message: Message) -> None:
+        """Append a message (the user's, or a new streaming answer)."""
+        if message.id in self._widgets:
+            self.update_message(message)
+            return
+        widget = self._insert(self._count(), message)
+        if message.role == "user":  # the user just sent it: show it, and follow the answer
+            self._follow = True
+            self._anchor = None
+            self._scroll_to_bottom()
+        if widget.body.needs_frame():
+            self._schedule(widget)
+
+    def append_text(self, message_id: str, text: str) -> None:
+        """A streaming delta: buffered, rendered at the next frame."""
+        widget = self._widgets.get(message_id)
+        if widget is None or not text:
+            return
+        widget.append_text(text)
+        self._schedule(widget)
+
+    def update_message(self, message: Message) -> None:
+        """New state of a message: status, metrics, error, final text (rendered once, in full)."""
+        widget = self._widgets.get(message.id)
+        if widget is None:
+            log.debug("update for a message not shown: %s", message.id)
+            return
+        widget.update_message(message)
+        if widget.body.needs_frame():
+            self._schedule(widget)
+        else:
+            self._dirty.pop(message.id, None)
+
+    def remove_messages_from(self, seq: int) -> None:
+        """Drop every message whose seq is >= seq (regenerate, edit)."""
+        self._remove_widgets([w for w in self._widgets.values() if w.message.seq >= seq])
+
+    def remove_message(self, message_id: str) -> None:
+        widget = self._widgets.get(message_id)
+        if widget is not None:
+            self._remove_widgets([widget])
+
+    def set_notice(self, message_id: str, text: str | None) -> None:
+        widget = self._widgets.get(message_id)
+        if widget is not None:
+            widget.set_notice(text)
+
+    def clear(self) -> None:
+        self._remove_widgets(list(self._widgets.values()))
+        self._has_older = False
+        self._older_requested = False
+        self._anchor = None
+        self._follow = True
+
+    # -- for the window and for tests --------------------------------------------------------------
+
+    def message_ids(self) -> list[str]:
+        """Ids in display order, oldest first."""
+        ids = []
+        for index in range(self._count()):
+            item = self._list.itemAt(index)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, MessageWidget):
+                ids.append(widget.message_id)
+        return ids
+
+    def message_widget(self, message_id: str) -> MessageWidget | None:
+        return self._widgets.get(message_id)
+
+    def scroll_bar(self) -> Any:
+        return self._scroll.verticalScrollBar()
+
+    @property
+    def following(self) -> bool:
+        """True while the view sticks to the bottom (the user has not scrolled up)."""
+        return self._follow
+
+    def has_pending_render(self) -> bool:
+        return bool(self._dirty) or self._frame_timer.isActive()
+
+    def handle_link(self, url: QUrl) -> bool:
+        """Open a clicked link in the system browser if it is http(s)/mailto; ignore anything else."""
+        if not is_openable_link(url):
+            log.info("ignored a link with scheme %r", url.scheme())
+            return False
+        self._open_url(url)
+        return True
+
+    # -- widgets -----------------------------------------------------------------------------------
+
+    def _count(self) -> int:
+        return self._list.count() - 1  # the trailing stretch
+
+    def _insert(self, index: int, message: Message) -> MessageWidget:
+        widget = MessageWidget(message, self._renderer, self._container)
+        widget.regenerateClicked.connect(self.regenerateRequested)
+        widget.editResendClicked.connect(self.editResendRequested)
+        widget.deleteClicked.connect(self.deleteRequested)
+        widget.retryClicked.connect(self.retryRequested)
+        widget.continueClicked.connect(self.continueRequested)
+        widget.linkActivated.connect(self.handle_link)
+        self._list.insertWidget(index, widget)
+        if self._container.isVisible():
+            widget.show()  # now, not at the layout's next turn: callers may ask isVisible()
+        self._widgets[message.id] = widget
+        if widget.body.needs_frame():
+            self._schedule(widget)
+        return widget
+
+    def _remove_widgets(self, widgets: Iterable[MessageWidget]) -> None:
+        for widget in widgets:
+            self._widgets.pop(widget.message_id, None)
+            self._dirty.pop(widget.message_id, None)
+            if self._anchor is not None and self._anchor[0] is widget:
+                self._anchor = None
+            self._list.removeWidget(widget)
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+
+    # -- frames ------------------------------------------------------------------------------------
+
+    def _schedule(self, widget: MessageWidget) -> None:
+        self._dirty[widget.message_id] = widget
+        if not self._frame_timer.isActive():
+            wait_ms = max(0.0, (self._next_frame_at - time.perf_counter()) * 1000.0)
+            self._frame_timer.start(int(wait_ms))
+
+    def _render_frame(self) -> None:
+        if not self._dirty:
+            return
+        started = time.perf_counter()
+        deadline = started + FRAME_BUDGET_S
+        dirty, self._dirty = self._dirty, {}
+        for message_id, widget in dirty.items():
+            if widget.body.render_frame(deadline):
+                self._dirty[message_id] = widget  # more finished blocks wait: next frame
+        self.render_count += 1
+        took_ms = (time.perf_counter() - started) * 1000.0
+        gap_ms = min(MAX_FRAME_GAP_MS, max(FRAME_MS, 2.0 * took_ms))
+        self._next_frame_at = started + gap_ms / 1000.0
+        if self._dirty:
+            self._frame_timer.start(int(max(1.0, gap_ms - took_ms)))
+
+    # -- scrolling ---------------------------------------------------------------------------------
+
+    def _top_visible_widget(self) -> MessageWidget | None:
+        top = self._scroll.verticalScrollBar().value()
+        for message_id in self.message_ids():
+            widget = self._widgets[message_id]
+            if widget.y() + widget.height() > top:
+                return widget
+        return None
+
+    def _set_scroll(self, value: int) -> None:
+        self._adjusting = True
+        try:
+            self._scroll.verticalScrollBar().setValue(value)
+        finally:
+            self._adjusting = False
+
+    def _scroll_to_bottom(self) -> None:
+        self._set_scroll(self._scroll.verticalScrollBar().maximum())
+
+    def _scroll_to_bottom_if_following(self) -> None:
+        if self._follow:
+            self._scroll_to_bottom()
+
+    def _apply_anchor(self) -> None:
+        if self._anchor is None:
+            return
+        widget, offset = self._anchor
+        self._container.layout().activate()
+        self._set_scroll(widget.y() - offset)
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._anchor is not None:
+            self._apply_anchor()
+        elif self._follow:
+            self._set_scroll(maximum)
+
+    def _on_value_changed(self, value: int) -> None:
+        if self._adjusting:
+            return
+        bar = self._scroll.verticalScrollBar()
+        self._anchor = None  # the user moved: stop holding the old position
+        self._follow = value >= bar.maximum() - BOTTOM_SLACK_PX
+        if value <= bar.minimum():
+            self._want_older()
+
+    def _want_older(self) -> None:
+        if self._has_older and not self._older_requested:
+            self._older_requested = True
+            self.olderMessagesWanted.emit()
+
+    def _center_column(self) -> None:
+        # Side margins instead of a maximum width: an aligned layout item would shrink to its
+        # size hint, and the text column should fill the width up to MAX_CONTENT_WIDTH.
+        width = self._scroll.viewport().width()
+        side = max(_SIDE_MARGIN, (width - MAX_CONTENT_WIDTH) // 2)
+        margins = self._list.contentsMargins()
+        if margins.left() != side:
+            self._list.setContentsMargins(side, margins.top(), side, margins.bottom())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self._scroll.viewport():
+            self._center_column()
+        # Scrolling up at the top (or with nothing to scroll) still asks for older messages.
+        if event.type() == QEvent.Type.Wheel and watched is self._scroll.viewport():
+            bar = self._scroll.verticalScrollBar()
+            if event.angleDelta().y() > 0 and bar.value() <= bar.minimum():  # type: ignore[attr-defined]
+                self._want_older()
+        return super().eventFilter(watched, event)
+
+    # -- theme -------------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.setAccessibleName(self.tr("Messages"))
+            self._rerender_all()  # the "Copy" links inside code blocks are part of the HTML
+
+    def _apply_palette(self) -> None:
+        theme = theme_from_palette(self.palette())
+        if theme == self._theme:
+            return
+        self._theme = theme
+        self._renderer = MarkdownRenderer(theme)
+        self._rerender_all()
+
+    def _rerender_all(self) -> None:
+        for widget in self._widgets.values():
+            widget.set_renderer(self._renderer)
+            if widget.body.needs_frame():
+                self._schedule(widget)

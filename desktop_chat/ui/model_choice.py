@@ -1,0 +1,170 @@
+"""Which provider and model a turn goes to: the pickers' state, defaults, and model lists.
+
+Model lists are fetched asynchronously (engine.list_models) only when wanted: when the user
+opens the list, presses refresh or picks another provider; never at start-up, which must not
+wait on the network or the keyring. A failed listing says why in the status bar and leaves the
+model field editable, so any model name can still be typed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_chat.chat.engine import DEFAULT_MODELS, ChatEngine
+from desktop_chat.config import Settings, save_settings
+from desktop_chat.domain import errors
+from desktop_chat.providers import ModelInfo
+from desktop_chat.ui.async_runner import AsyncRunner
+from desktop_chat.ui.error_text import localized_error
+from desktop_chat.ui.top_bar import TopBar
+
+log = logging.getLogger(__name__)
+
+SAVE_DELAY_MS = 1000
+
+
+class ModelChoice(QObject):
+    chosen = Signal(str, str)  # endpoint id, model ("" when none): the user changed the pick
+    statusMessage = Signal(str, int)  # text, milliseconds
+    changed = Signal()  # what the pickers show changed (for the status bar)
+
+    def __init__(self, settings: Settings, engine: ChatEngine, runner: AsyncRunner, top_bar: TopBar,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.engine = engine
+        self.runner = runner
+        self.top_bar = top_bar
+        self.models: dict[str, list[ModelInfo]] = {}
+        self._listing: set[str] = set()
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_settings)
+        top_bar.endpointChosen.connect(self._endpoint_chosen)
+        top_bar.modelChosen.connect(self._model_chosen)
+        top_bar.refreshRequested.connect(lambda: self.want_models(force=True))
+        top_bar.modelsWanted.connect(self.want_models)
+
+    # -- what is shown -----------------------------------------------------------------------------
+
+    @property
+    def endpoint_id(self) -> str | None:
+        return self.top_bar.current_endpoint()
+
+    @property
+    def model(self) -> str:
+        return self.top_bar.current_model()
+
+    def label(self, endpoint_id: str | None = None) -> str:
+        endpoint_id = endpoint_id if endpoint_id is not None else self.endpoint_id
+        try:
+            return self.settings.endpoint(endpoint_id or "").label
+        except KeyError:
+            return endpoint_id or ""
+
+    def fill_endpoints(self) -> None:
+        """(Re)list the endpoints, e.g. after Settings added or removed one; forgets model lists."""
+        self.models.clear()
+        endpoints = [(e.id, e.label) for e in self.settings.endpoints()]
+        self.top_bar.set_endpoints(endpoints, self.endpoint_id or self.settings.default_endpoint)
+
+    def show(self, endpoint_id: str | None, model: str | None) -> None:
+        """Show a conversation's choice (or, for None / an endpoint that is gone, the default)."""
+        ids = [e.id for e in self.settings.endpoints()]
+        if endpoint_id not in ids:
+            endpoint_id, model = self.settings.default_endpoint, None
+        if endpoint_id not in ids:
+            endpoint_id = ids[0]
+        self.top_bar.select_endpoint(endpoint_id)
+        self.top_bar.set_models(self.models.get(endpoint_id, []), model or self.default_model(endpoint_id))
+        self.changed.emit()
+
+    def default_model(self, endpoint_id: str) -> str:
+        model = self.settings.default_models.get(endpoint_id)
+        if model:
+            return model
+        try:
+            kind = self.settings.endpoint(endpoint_id).kind
+        except KeyError:
+            return ""
+        listed = self.models.get(endpoint_id)
+        return DEFAULT_MODELS.get(kind) or (listed[0].id if listed else "")
+
+    def use(self, endpoint_id: str) -> None:
+        """Switch to `endpoint_id` as if the user had picked it."""
+        self.top_bar.select_endpoint(endpoint_id)
+        self._endpoint_chosen(endpoint_id)
+
+    # -- the user's choices ------------------------------------------------------------------------
+
+    def _endpoint_chosen(self, endpoint_id: str) -> None:
+        model = self.default_model(endpoint_id)
+        self.top_bar.set_models(self.models.get(endpoint_id, []), model)
+        self._remember(endpoint_id, model)
+        self.want_models()
+
+    def _model_chosen(self, model: str) -> None:
+        if self.endpoint_id:
+            self._remember(self.endpoint_id, model)
+
+    def _remember(self, endpoint_id: str, model: str) -> None:
+        """The pick becomes the default for new conversations (and the window stores it on the
+        conversation on screen)."""
+        self.settings.default_endpoint = endpoint_id
+        if model:
+            self.settings.default_models[endpoint_id] = model
+        self._save_timer.start()
+        self.chosen.emit(endpoint_id, model)
+        self.changed.emit()
+
+    def save_settings(self) -> None:
+        self._save_timer.stop()
+        try:
+            save_settings(self.settings)
+        except OSError as exc:
+            log.warning("could not save settings: %s", exc)
+            self.statusMessage.emit(self.tr("Could not save the settings: {reason}").format(reason=exc), 10000)
+
+    # -- model lists -------------------------------------------------------------------------------
+
+    def want_models(self, *, force: bool = False) -> None:
+        endpoint_id = self.endpoint_id
+        if not endpoint_id or endpoint_id in self._listing:
+            return
+        if endpoint_id in self.models and not force:
+            return
+        self._listing.add(endpoint_id)
+        self.top_bar.set_listing(True)
+        self.runner.start(self._list(endpoint_id), name=f"list-models-{endpoint_id}")
+
+    async def _list(self, endpoint_id: str) -> None:
+        label = self.label(endpoint_id)
+        try:
+            models = await self.engine.list_models(endpoint_id)
+        except errors.ChatError as exc:
+            self.statusMessage.emit(self.tr("Could not list the models of {provider}: {reason}").format(
+                provider=label, reason=localized_error(exc)), 15000)
+            return
+        except Exception as exc:  # a bug or an SDK surprise: the field stays usable
+            log.exception("listing models failed")
+            self.statusMessage.emit(self.tr("Could not list the models of {provider} ({name}).").format(
+                provider=label, name=type(exc).__name__), 15000)
+            return
+        finally:
+            self._listing.discard(endpoint_id)
+            self.top_bar.set_listing(bool(self._listing))
+        self.remember_models(endpoint_id, models)
+        self.statusMessage.emit(self.tr("{provider}: {n} model(s) available.").format(
+            provider=label, n=len(models)), 4000)
+
+    def remember_models(self, endpoint_id: str, models: list[ModelInfo]) -> None:
+        self.models[endpoint_id] = models
+        if self.endpoint_id == endpoint_id:
+            current = self.model
+            if not current and models:
+                current = models[0].id
+                self._remember(endpoint_id, current)
+            self.top_bar.set_models(models, current)

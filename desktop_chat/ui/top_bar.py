@@ -1,0 +1,283 @@
+"""The bar above the messages: conversation title, provider and model pickers, system prompt, totals.
+
+The bar only shows and reports choices; the window decides what they mean (remembering them
+per conversation and as the defaults, listing models asynchronously).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.providers import ModelInfo
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when its text does not fit (the full text is the tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self.setAccessibleName(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = QFontMetrics(self.font())
+        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, self.width())))
+
+
+class ModelPicker(QComboBox):
+    """An editable combo box: pick a listed model or type any name. Asks for the list when opened."""
+
+    popupWanted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("modelPicker")
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(14)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        completer = self.completer()
+        if completer is not None:
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def showPopup(self) -> None:
+        self.popupWanted.emit()
+        super().showPopup()
+
+
+class TopBar(QWidget):
+    endpointChosen = Signal(str)  # endpoint id
+    modelChosen = Signal(str)  # model name (listed or typed)
+    refreshRequested = Signal()
+    modelsWanted = Signal()  # the model list was opened
+    systemPromptRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("topBar")
+        self.title = ElidedLabel(self)
+        self.title.setObjectName("conversationTitle")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setMinimumWidth(120)  # the pickers give way first; the title then elides
+
+        self.provider_picker = QComboBox(self)
+        self.provider_picker.setObjectName("providerPicker")
+        self.provider_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.provider_picker.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.model_picker = ModelPicker(self)
+        self.refresh_button = QToolButton(self)
+        self.refresh_button.setObjectName("refreshModelsButton")
+        self.refresh_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.system_prompt_button = QToolButton(self)
+        self.system_prompt_button.setObjectName("systemPromptButton")
+        self.system_prompt_button.setCheckable(False)
+        self.totals = QLabel(self)
+        self.totals.setObjectName("conversationTotals")
+        self.totals.setTextFormat(Qt.TextFormat.PlainText)
+        self.totals.setEnabled(False)  # drawn in the muted colour; it is information, not a control
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(self.title, 1)
+        layout.addWidget(self.totals)
+        layout.addSpacing(8)
+        layout.addWidget(self.provider_picker)
+        layout.addWidget(self.model_picker)
+        layout.addWidget(self.refresh_button)
+        layout.addWidget(self.system_prompt_button)
+
+        self.provider_picker.activated.connect(self._provider_activated)
+        self.model_picker.activated.connect(self._model_activated)
+        line_edit = self.model_picker.lineEdit()
+        if line_edit is not None:
+            line_edit.editingFinished.connect(self._model_edited)
+        self.model_picker.popupWanted.connect(self.modelsWanted)
+        self.refresh_button.clicked.connect(self.refreshRequested)
+        self.system_prompt_button.clicked.connect(self.systemPromptRequested)
+        self._last_model = ""
+        self._has_prompt = False
+        self.retranslate()
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def set_title(self, title: str) -> None:
+        self.title.set_full_text(title)
+
+    def set_endpoints(self, endpoints: Sequence[tuple[str, str]], current: str | None) -> None:
+        """(id, label) pairs; selects `current` without emitting endpointChosen."""
+        with QSignalBlocker(self.provider_picker):
+            self.provider_picker.clear()
+            for endpoint_id, label in endpoints:
+                self.provider_picker.addItem(label, endpoint_id)
+            self.select_endpoint(current)
+
+    def select_endpoint(self, endpoint_id: str | None) -> None:
+        with QSignalBlocker(self.provider_picker):
+            index = self.provider_picker.findData(endpoint_id)
+            self.provider_picker.setCurrentIndex(max(0, index))
+
+    def current_endpoint(self) -> str | None:
+        data = self.provider_picker.currentData()
+        return str(data) if data is not None else None
+
+    def set_models(self, models: Sequence[ModelInfo], current: str | None = None) -> None:
+        """Fill the list; the typed/current name is kept even when it is not listed."""
+        current = self.current_model() if current is None else current
+        with QSignalBlocker(self.model_picker):
+            self.model_picker.clear()
+            for info in models:
+                self.model_picker.addItem(info.id, info.id)
+                tip = info.display_name or info.id
+                if info.context_length:
+                    tip += self.tr(" · {n} tokens of context").format(n=f"{info.context_length:,}")
+                self.model_picker.setItemData(self.model_picker.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            self._show_model(current)
+
+    def set_model(self, model: str | None) -> None:
+        with QSignalBlocker(self.model_picker):
+            self._show_model(model or "")
+
+    def _show_model(self, model: str) -> None:
+        index = self.model_picker.findText(model, Qt.MatchFlag.MatchExactly) if model else -1
+        if index >= 0:
+            self.model_picker.setCurrentIndex(index)
+        else:
+            self.model_picker.setCurrentIndex(-1)
+            self.model_picker.setEditText(model)
+        self._last_model = model
+
+    def current_model(self) -> str:
+        return self.model_picker.currentText().strip()
+
+    def set_listing(self, listing: bool) -> None:
+        self.refresh_button.setEnabled(not listing)
+        self.refresh_button.setToolTip(self.tr("Listing models…") if listing else self.tr("Refresh the model list"))
+
+    def set_has_system_prompt(self, has_prompt: bool) -> None:
+        self._has_prompt = has_prompt
+        self._label_prompt_button()
+
+    def set_totals(self, input_tokens: int, output_tokens: int) -> None:
+        if not input_tokens and not output_tokens:
+            self.totals.clear()
+            self.totals.setToolTip("")
+            return
+        self.totals.setText(self.tr("{inp} in · {out} out").format(inp=_compact(input_tokens),
+                                                                    out=_compact(output_tokens)))
+        self.totals.setToolTip(self.tr("Tokens used by this conversation: {inp} sent, {out} received").format(
+            inp=f"{input_tokens:,}", out=f"{output_tokens:,}"))
+
+    def retranslate(self) -> None:
+        self.provider_picker.setAccessibleName(self.tr("Provider"))
+        self.provider_picker.setToolTip(self.tr("Where your messages are sent"))
+        self.model_picker.setAccessibleName(self.tr("Model"))
+        self.model_picker.setToolTip(self.tr("Pick a model, or type the name of one that is not listed"))
+        self.refresh_button.setAccessibleName(self.tr("Refresh models"))
+        self.refresh_button.setToolTip(self.tr("Refresh the model list"))
+        self.totals.setAccessibleName(self.tr("Tokens used by this conversation"))
+        self._label_prompt_button()
+
+    def _label_prompt_button(self) -> None:
+        self.system_prompt_button.setText(self.tr("System prompt ✓") if self._has_prompt else self.tr("System prompt"))
+        self.system_prompt_button.setAccessibleName(self.tr("Edit the system prompt"))
+        self.system_prompt_button.setToolTip(self.tr("Instructions the model receives before this conversation"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- user choices --------------------------------------------------------------------------
+
+    def _provider_activated(self, _index: int) -> None:
+        endpoint_id = self.current_endpoint()
+        if endpoint_id:
+            self.endpointChosen.emit(endpoint_id)
+
+    def _model_activated(self, _index: int) -> None:
+        self._announce_model()
+
+    def _model_edited(self) -> None:
+        self._announce_model()
+
+    def _announce_model(self) -> None:
+        model = self.current_model()
+        if model and model != self._last_model:
+            self._last_model = model
+            self.modelChosen.emit(model)
+
+
+class SystemPromptDialog(QDialog):
+    """Edit one conversation's system prompt (or the one a new conversation will start with)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("systemPromptDialog")
+        self.setWindowTitle(self.tr("System prompt"))
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("systemPromptEdit")
+        self.editor.setAccessibleName(self.tr("System prompt"))
+        self.editor.setPlaceholderText(self.tr("For example: You are a concise assistant. Answer in English."))
+        self.editor.setPlainText(text)
+        self.editor.setTabChangesFocus(True)
+        hint = QLabel(self.tr("The model reads this before every message of this conversation."), self)
+        hint.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(buttons)
+        self.resize(520, 320)
+
+    def text(self) -> str:
+        return self.editor.toPlainText().strip()
+
+
+def _compact(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M"
+    if n >= 10_000:
+        return f"{n / 1000:.0f}k"
+    if n >= 1000:
+        return f"{n / 1000:.1f}k"
+    return str(n)

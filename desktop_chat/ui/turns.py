@@ -1,0 +1,249 @@
+"""Runs engine turns, one asyncio task per conversation, and routes their events by conversation.
+
+Each turn's event sink is a closure bound to the conversation it was started for, so an event
+can only ever be announced for that conversation: the window shows it when that conversation
+is on screen and ignores it otherwise. The controller keeps the text received so far for every
+streaming answer (the store only has it as of the last throttled save), so that switching back
+to a conversation that is still answering shows exactly what arrived, and then continues.
+
+Stopping cancels the task; the engine keeps the partial text as STOPPED and re-raises the
+CancelledError, after which the controller announces the stored message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_chat.chat.engine import ChatEngine
+from desktop_chat.chat.events import TurnResult, TurnStarted
+from desktop_chat.domain import errors
+from desktop_chat.domain.events import Retrying, Started, TextDelta
+from desktop_chat.domain.messages import Message, MessageStatus
+from desktop_chat.ui.async_runner import AsyncRunner
+from desktop_chat.ui.error_text import localized_error, localized_retry_reason
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Retry:
+    event: Retrying
+    deadline: float
+
+
+@dataclass
+class ActiveTurn:
+    conversation_id: str
+    kind: str  # send | regenerate | edit | continue
+    task: asyncio.Task[Any] | None = None
+    answer_id: str | None = None
+    parts: list[str] = field(default_factory=list)
+    retry: _Retry | None = None
+    provider: str | None = None
+    model: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class TurnController(QObject):
+    """Starts, stops and reports turns. Every signal's first argument is the conversation id."""
+
+    turnStarted = Signal(str, object, object)  # user Message, answer Message (both stored)
+    textReceived = Signal(str, str, str)  # answer id, text
+    messageChanged = Signal(str, object)  # Message: status, metrics, error…
+    noticeChanged = Signal(str, str, object)  # answer id, text or None
+    requestStarted = Signal(str, str, str)  # endpoint id, model: the request went out
+    streamingChanged = Signal(str, bool)
+    turnEnded = Signal(str, object)  # TurnResult, or None when stopped
+    turnFailed = Signal(str, str, str)  # kind, message: the turn could not start (nothing stored)
+
+    def __init__(self, engine: ChatEngine, runner: AsyncRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.runner = runner
+        self._turns: dict[str, ActiveTurn] = {}
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def is_streaming(self, conversation_id: str | None) -> bool:
+        return conversation_id is not None and conversation_id in self._turns
+
+    def streaming_ids(self) -> list[str]:
+        return list(self._turns)
+
+    def live_answer(self, conversation_id: str) -> tuple[str, str] | None:
+        """(answer id, text received so far) of the conversation's streaming answer."""
+        turn = self._turns.get(conversation_id)
+        if turn is None or turn.answer_id is None:
+            return None
+        return turn.answer_id, turn.text
+
+    def notice(self, conversation_id: str) -> tuple[str, str] | None:
+        turn = self._turns.get(conversation_id)
+        if turn is None or turn.answer_id is None or turn.retry is None:
+            return None
+        return turn.answer_id, self._retry_text(turn.retry)
+
+    # -- starting turns ------------------------------------------------------------------------
+
+    def send(self, conversation_id: str, text: str, *, endpoint_id: str | None, model: str | None) -> bool:
+        return self._start(conversation_id, "send", lambda sink: self.engine.send(
+            conversation_id, text, endpoint_id=endpoint_id, model=model, on_event=sink))
+
+    def regenerate(self, conversation_id: str, *, endpoint_id: str | None = None, model: str | None = None) -> bool:
+        return self._start(conversation_id, "regenerate", lambda sink: self.engine.regenerate(
+            conversation_id, endpoint_id=endpoint_id, model=model, on_event=sink))
+
+    def edit_and_resend(self, conversation_id: str, message_id: str, text: str) -> bool:
+        return self._start(conversation_id, "edit", lambda sink: self.engine.edit_and_resend(
+            message_id, text, on_event=sink))
+
+    def continue_answer(self, conversation_id: str, answer: Message) -> bool:
+        started = self._start(conversation_id, "continue", lambda sink: self.engine.continue_answer(
+            answer.id, on_event=sink), answer=answer)
+        if started:
+            self.messageChanged.emit(conversation_id, dataclasses.replace(
+                answer, status=MessageStatus.STREAMING, error=None))
+        return started
+
+    def _start(self, conversation_id: str, kind: str,
+               make: Callable[[Callable[[Any], None]], Coroutine[Any, Any, TurnResult]],
+               answer: Message | None = None) -> bool:
+        if conversation_id in self._turns:
+            return False  # one answer at a time per conversation
+        turn = ActiveTurn(conversation_id, kind)
+        if answer is not None:  # continuing: the answer exists and its text is the prefix
+            turn.answer_id = answer.id
+            turn.parts = [answer.text]
+        self._turns[conversation_id] = turn
+        turn.task = self.runner.start(self._run(turn, make), name=f"turn-{kind}-{conversation_id[:8]}")
+        # A task cancelled before its first step never enters _run's handlers: finish it here.
+        turn.task.add_done_callback(lambda _task: self._finish(turn, None) if self._turns.get(
+            conversation_id) is turn else None)
+        self.streamingChanged.emit(conversation_id, True)
+        return True
+
+    async def _run(self, turn: ActiveTurn,
+                   make: Callable[[Callable[[Any], None]], Coroutine[Any, Any, TurnResult]]) -> None:
+        result: TurnResult | None = None
+        try:
+            result = await make(lambda event: self._on_event(turn, event))
+        except asyncio.CancelledError:
+            self._finish(turn, None)
+            raise
+        except (errors.ChatError, ValueError, KeyError) as exc:
+            # Raised before anything was stored (unknown provider, no model to choose, empty text).
+            log.info("turn could not start: %s", type(exc).__name__)
+            self._finish(turn, None, failed=localized_error(exc))
+            return
+        except Exception as exc:  # a bug: say so rather than leave the conversation spinning
+            log.exception("turn crashed")
+            self._finish(turn, None, failed=self.tr("Something went wrong inside Desktop Chat ({name}). "
+                                                    "See the log for details.").format(name=type(exc).__name__))
+            return
+        self._finish(turn, result)
+
+    # -- stopping ------------------------------------------------------------------------------
+
+    def stop(self, conversation_id: str | None) -> bool:
+        turn = self._turns.get(conversation_id or "")
+        if turn is None or turn.task is None or turn.task.done():
+            return False
+        turn.task.cancel()
+        return True
+
+    async def stop_and_wait(self, conversation_id: str, timeout: float = 5.0) -> None:
+        turn = self._turns.get(conversation_id)
+        if turn is None or turn.task is None:
+            return
+        turn.task.cancel()
+        await asyncio.wait([turn.task], timeout=timeout)
+
+    async def stop_all(self, timeout: float = 5.0) -> None:
+        tasks = [t.task for t in self._turns.values() if t.task is not None and not t.task.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+
+    # -- events --------------------------------------------------------------------------------
+
+    def _on_event(self, turn: ActiveTurn, event: Any) -> None:
+        cid = turn.conversation_id
+        if isinstance(event, TextDelta):
+            if not event.text or turn.answer_id is None:
+                return
+            turn.parts.append(event.text)
+            self.textReceived.emit(cid, turn.answer_id, event.text)
+        elif isinstance(event, TurnStarted):
+            turn.answer_id = event.assistant_message.id
+            turn.parts = []
+            self.turnStarted.emit(cid, event.user_message, event.assistant_message)
+        elif isinstance(event, Started):
+            turn.provider, turn.model = event.provider, event.model
+            self._clear_retry(turn)
+            self.requestStarted.emit(cid, event.provider, event.model)
+        elif isinstance(event, Retrying):
+            turn.retry = _Retry(event, time.monotonic() + max(0.0, event.delay))
+            self._announce_retry(turn)
+            if not self._ticker.isActive():
+                self._ticker.start()
+
+    def _finish(self, turn: ActiveTurn, result: TurnResult | None, failed: str | None = None) -> None:
+        cid = turn.conversation_id
+        if self._turns.get(cid) is turn:
+            del self._turns[cid]
+        self._clear_retry(turn)
+        if result is not None:
+            self.messageChanged.emit(cid, result.message)
+        elif turn.answer_id is not None:
+            stored = self.engine.store.get_message(turn.answer_id)
+            if stored is not None:
+                self.messageChanged.emit(cid, stored)
+        self.streamingChanged.emit(cid, False)
+        if failed is not None:
+            self.turnFailed.emit(cid, turn.kind, failed)
+        else:
+            self.turnEnded.emit(cid, result)
+        if not any(t.retry for t in self._turns.values()):
+            self._ticker.stop()
+
+    # -- the retry countdown ---------------------------------------------------------------------
+
+    def _retry_text(self, retry: _Retry) -> str:
+        seconds = max(0, round(retry.deadline - time.monotonic()))
+        return self.tr("{reason} Retrying in {seconds} s (attempt {attempt} of {total}).").format(
+            reason=localized_retry_reason(retry.event), seconds=seconds, attempt=retry.event.attempt,
+            total=retry.event.max_attempts)
+
+    def _announce_retry(self, turn: ActiveTurn) -> None:
+        if turn.retry is not None and turn.answer_id is not None:
+            self.noticeChanged.emit(turn.conversation_id, turn.answer_id, self._retry_text(turn.retry))
+
+    def _clear_retry(self, turn: ActiveTurn) -> None:
+        if turn.retry is not None:
+            turn.retry = None
+            if turn.answer_id is not None:
+                self.noticeChanged.emit(turn.conversation_id, turn.answer_id, None)
+
+    def _tick(self) -> None:
+        ticking = False
+        for turn in list(self._turns.values()):
+            if turn.retry is not None:
+                ticking = True
+                self._announce_retry(turn)
+        if not ticking:
+            self._ticker.stop()

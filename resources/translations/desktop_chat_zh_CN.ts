@@ -1,0 +1,1223 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>App</name>
+    <message>
+        <source>Desktop Chat cannot start</source>
+        <translation>Desktop Chat 无法启动</translation>
+    </message>
+</context>
+<context>
+    <name>ComposerBar</name>
+    <message>
+        <source>Ask anything… (Enter to send, Shift+Enter for a new line)</source>
+        <translation>有问题尽管问…（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Send message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <source>Send (Enter)</source>
+        <translation>发送（Enter）</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop answering</source>
+        <translation>停止回答</translation>
+    </message>
+    <message>
+        <source>Stop the answer; what arrived so far is kept (Esc)</source>
+        <translation>停止回答；已收到的内容会保留（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>Earlier</source>
+        <translation>更早</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPanel</name>
+    <message>
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>Finds conversations containing every word you type (Ctrl+K)</source>
+        <translation>查找包含你输入的每个词的对话（Ctrl+K）</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>New conversation (Ctrl+N)</source>
+        <translation>新对话（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Rename	F2</source>
+        <translation>重命名	F2</translation>
+    </message>
+    <message>
+        <source>Delete	Del</source>
+        <translation>删除	Del</translation>
+    </message>
+</context>
+<context>
+    <name>EndpointEditor</name>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>e.g. DeepSeek</source>
+        <translation>例如 DeepSeek</translation>
+    </message>
+    <message>
+        <source>Endpoint name</source>
+        <translation>服务名称</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>主机：</translation>
+    </message>
+    <message>
+        <source>Base URL:</source>
+        <translation>API 地址：</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>{provider} host</source>
+        <translation>{provider} 主机</translation>
+    </message>
+    <message>
+        <source>{provider} base URL</source>
+        <translation>{provider} API 地址</translation>
+    </message>
+    <message>
+        <source>{provider} API key</source>
+        <translation>{provider} API 密钥</translation>
+    </message>
+    <message>
+        <source>Clear the {provider} key</source>
+        <translation>清除 {provider} 密钥</translation>
+    </message>
+    <message>
+        <source>Test the {provider} connection</source>
+        <translation>测试 {provider} 连接</translation>
+    </message>
+    <message>
+        <source>{provider} key status</source>
+        <translation>{provider} 密钥状态</translation>
+    </message>
+    <message>
+        <source>{provider} connection result</source>
+        <translation>{provider} 连接结果</translation>
+    </message>
+    <message>
+        <source>Endpoint base URL</source>
+        <translation>服务 API 地址</translation>
+    </message>
+    <message>
+        <source>Endpoint API key</source>
+        <translation>服务 API 密钥</translation>
+    </message>
+    <message>
+        <source>Clear the endpoint key</source>
+        <translation>清除该服务的密钥</translation>
+    </message>
+    <message>
+        <source>Test the endpoint connection</source>
+        <translation>测试该服务的连接</translation>
+    </message>
+    <message>
+        <source>Endpoint key status</source>
+        <translation>服务密钥状态</translation>
+    </message>
+    <message>
+        <source>Endpoint connection result</source>
+        <translation>服务连接结果</translation>
+    </message>
+    <message>
+        <source>Address problem</source>
+        <translation>地址问题</translation>
+    </message>
+    <message>
+        <source>Name problem</source>
+        <translation>名称问题</translation>
+    </message>
+    <message>
+        <source>e.g. {url}</source>
+        <translation>例如 {url}</translation>
+    </message>
+    <message>
+        <source>{url} (default)</source>
+        <translation>{url}（默认）</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Paste a new key to replace the saved one</source>
+        <translation>粘贴新密钥以替换已保存的密钥</translation>
+    </message>
+    <message>
+        <source>Paste your API key</source>
+        <translation>粘贴你的 API 密钥</translation>
+    </message>
+    <message>
+        <source>The new key will be stored in the system keyring when you save.</source>
+        <translation>保存时，新密钥将存入系统密钥环。</translation>
+    </message>
+    <message>
+        <source>The saved key will be removed when you save.</source>
+        <translation>保存时将删除已保存的密钥。</translation>
+    </message>
+    <message>
+        <source>Checking the keyring…</source>
+        <translation>正在检查密钥环…</translation>
+    </message>
+    <message>
+        <source>Cannot tell whether a key is saved: the keyring is not available.</source>
+        <translation>无法确定是否已保存密钥：系统密钥环不可用。</translation>
+    </message>
+    <message>
+        <source>Key saved ({mask}) for {host}.</source>
+        <translation>已保存密钥（{mask}），用于 {host}。</translation>
+    </message>
+    <message>
+        <source>Key saved ({mask}).</source>
+        <translation>已保存密钥（{mask}）。</translation>
+    </message>
+    <message>
+        <source>Saving will ask whether to send it to {host}.</source>
+        <translation>保存时会询问是否将它发送到 {host}。</translation>
+    </message>
+    <message>
+        <source>No key saved; {variable} from the environment is used.</source>
+        <translation>未保存密钥；将使用环境变量 {variable}。</translation>
+    </message>
+    <message>
+        <source>No key saved.</source>
+        <translation>未保存密钥。</translation>
+    </message>
+    <message>
+        <source>Save and test</source>
+        <translation>保存并测试</translation>
+    </message>
+    <message>
+        <source>Saves this provider&apos;s key and address now (the other changes wait for Save), then asks the service for its models.</source>
+        <translation>立即保存此服务商的密钥和地址（其他更改仍等你点击“保存”），然后向服务请求模型列表。</translation>
+    </message>
+    <message>
+        <source>Asks the service for its models with the saved key and address.</source>
+        <translation>使用已保存的密钥和地址向服务请求模型列表。</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>Connected, but the service lists no models.</source>
+        <translation>已连接，但该服务没有列出任何模型。</translation>
+    </message>
+    <message>
+        <source>Connected: 1 model</source>
+        <translation>已连接：1 个模型</translation>
+    </message>
+    <message>
+        <source>Connected: {count} models</source>
+        <translation>已连接：{count} 个模型</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Attaching files is not supported yet, so these were not attached: {names}</source>
+        <translation>暂不支持添加附件，以下文件未附加：{names}</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Deleted “{title}”.</source>
+        <translation>已删除“{title}”。</translation>
+    </message>
+    <message>
+        <source>Restored “{title}”.</source>
+        <translation>已恢复“{title}”。</translation>
+    </message>
+    <message>
+        <source>no model chosen</source>
+        <translation>未选择模型</translation>
+    </message>
+    <message>
+        <source>{where} — answering…</source>
+        <translation>{where} — 正在回答…</translation>
+    </message>
+    <message>
+        <source>Stopped. The text received so far is kept.</source>
+        <translation>已停止。已收到的文字会保留。</translation>
+    </message>
+    <message>
+        <source>Wait for the answer to finish, or stop it first (Esc).</source>
+        <translation>请等待回答完成，或先停止回答（Esc）。</translation>
+    </message>
+    <message>
+        <source>Stop the answer before deleting it (Esc).</source>
+        <translation>请先停止回答再删除（Esc）。</translation>
+    </message>
+    <message>
+        <source>Copied the last answer.</source>
+        <translation>已复制最后一条回答。</translation>
+    </message>
+    <message>
+        <source>“{title}”: </source>
+        <translation>“{title}”：</translation>
+    </message>
+    <message>
+        <source>{title} — Desktop Chat</source>
+        <translation>{title} — Desktop Chat</translation>
+    </message>
+    <message>
+        <source>Desktop Chat</source>
+        <translation>Desktop Chat</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo deleting the conversation</source>
+        <translation>撤销删除对话</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Provider and model in use</source>
+        <translation>正在使用的服务商和模型</translation>
+    </message>
+</context>
+<context>
+    <name>MarkdownRenderer</name>
+    <message>
+        <source>[Image: {alt}]</source>
+        <translation>[图片：{alt}]</translation>
+    </message>
+    <message>
+        <source>[Image]</source>
+        <translation>[图片]</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBody</name>
+    <message>
+        <source>Message text</source>
+        <translation>消息文本</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>MessageWidget</name>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Your message</source>
+        <translation>你的消息</translation>
+    </message>
+    <message>
+        <source>Answer from the assistant</source>
+        <translation>助手的回答</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy message</source>
+        <translation>复制消息</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Edit and resend</source>
+        <translation>编辑并重新发送</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Regenerate answer</source>
+        <translation>重新生成回答</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete message</source>
+        <translation>删除消息</translation>
+    </message>
+    <message>
+        <source>Edit message</source>
+        <translation>编辑消息</translation>
+    </message>
+    <message>
+        <source>Resend</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <source>Resend edited message</source>
+        <translation>重新发送编辑后的消息</translation>
+    </message>
+    <message>
+        <source>Resend edited message (Ctrl+Enter)</source>
+        <translation>重新发送编辑后的消息（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel editing</source>
+        <translation>取消编辑</translation>
+    </message>
+    <message>
+        <source>Cancel editing (Esc)</source>
+        <translation>取消编辑（Esc）</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Send the request again</source>
+        <translation>重新发送请求</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue answer</source>
+        <translation>继续回答</translation>
+    </message>
+    <message>
+        <source>Ask the model to continue from where it stopped</source>
+        <translation>让模型从中断处接着回答</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Answer details</source>
+        <translation>回答详情</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <source>Status: {status}</source>
+        <translation>状态：{status}</translation>
+    </message>
+    <message>
+        <source>The request failed.</source>
+        <translation>请求失败。</translation>
+    </message>
+    <message>
+        <source>Attached: {names}</source>
+        <translation>附件：{names}</translation>
+    </message>
+    <message>
+        <source>first token {seconds} s</source>
+        <translation>首个 token {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{rate} tok/s</source>
+        <translation>{rate} tok/s</translation>
+    </message>
+    <message>
+        <source>{count} in</source>
+        <translation>输入 {count}</translation>
+    </message>
+    <message>
+        <source>{count} out</source>
+        <translation>输出 {count}</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>ModelChoice</name>
+    <message>
+        <source>Could not save the settings: {reason}</source>
+        <translation>无法保存设置：{reason}</translation>
+    </message>
+    <message>
+        <source>Could not list the models of {provider}: {reason}</source>
+        <translation>无法列出 {provider} 的模型：{reason}</translation>
+    </message>
+    <message>
+        <source>Could not list the models of {provider} ({name}).</source>
+        <translation>无法列出 {provider} 的模型（{name}）。</translation>
+    </message>
+    <message>
+        <source>{provider}: {n} model(s) available.</source>
+        <translation>{provider}：有 {n} 个可用模型。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Providers</source>
+        <translation>服务商</translation>
+    </message>
+    <message>
+        <source>Other services</source>
+        <translation>其他服务</translation>
+    </message>
+    <message>
+        <source>Defaults</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>Settings sections</source>
+        <translation>设置分区</translation>
+    </message>
+    <message>
+        <source>Keyring problem</source>
+        <translation>密钥环问题</translation>
+    </message>
+    <message>
+        <source>Save status</source>
+        <translation>保存状态</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Discard changes</source>
+        <translation>放弃更改</translation>
+    </message>
+    <message>
+        <source>Any service that speaks the OpenAI API: DeepSeek, OpenRouter, vLLM, LM Studio, a llama.cpp server… A key saved here is sent only to the host of its base URL.</source>
+        <translation>任何兼容 OpenAI API 的服务：DeepSeek、OpenRouter、vLLM、LM Studio、llama.cpp 服务器……在此保存的密钥只会发送到其 API 地址所在的主机。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add a service</source>
+        <translation>添加服务</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove the selected service</source>
+        <translation>移除所选服务</translation>
+    </message>
+    <message>
+        <source>Provider:</source>
+        <translation>服务商：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度：</translation>
+    </message>
+    <message>
+        <source>Max tokens:</source>
+        <translation>最大 token 数：</translation>
+    </message>
+    <message>
+        <source>System prompt:</source>
+        <translation>系统提示词：</translation>
+    </message>
+    <message>
+        <source>Default provider</source>
+        <translation>默认服务商</translation>
+    </message>
+    <message>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s first model</source>
+        <translation>服务商提供的第一个模型</translation>
+    </message>
+    <message>
+        <source>Use the provider&apos;s default</source>
+        <translation>使用服务商的默认值</translation>
+    </message>
+    <message>
+        <source>Use the provider&apos;s default temperature</source>
+        <translation>使用服务商的默认温度</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Maximum tokens per answer</source>
+        <translation>每次回答的最大 token 数</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Instructions sent with every new conversation (optional)</source>
+        <translation>每个新对话都会附带的指令（可选）</translation>
+    </message>
+    <message>
+        <source>These apply to new conversations.</source>
+        <translation>这些设置适用于新对话。</translation>
+    </message>
+    <message>
+        <source>Theme:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Theme and language change as soon as you save.</source>
+        <translation>保存后，主题和语言立即生效。</translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Saved the {provider} settings.</source>
+        <translation>已保存 {provider} 的设置。</translation>
+    </message>
+    <message>
+        <source>Not saved: the system keyring is not available.</source>
+        <translation>未保存：系统密钥环不可用。</translation>
+    </message>
+    <message>
+        <source>Could not write the settings file: {error}</source>
+        <translation>无法写入设置文件：{error}</translation>
+    </message>
+    <message>
+        <source>Not saved.</source>
+        <translation>未保存。</translation>
+    </message>
+    <message>
+        <source>The key contains spaces or line breaks; paste only the key itself.</source>
+        <translation>密钥中含有空格或换行；请只粘贴密钥本身。</translation>
+    </message>
+    <message>
+        <source>Enter the service&apos;s base URL, e.g. https://api.deepseek.com/v1.</source>
+        <translation>请输入该服务的 API 地址，例如 https://api.deepseek.com/v1。</translation>
+    </message>
+    <message>
+        <source>Give the service a name.</source>
+        <translation>请为该服务起个名称。</translation>
+    </message>
+    <message>
+        <source>Not saved: correct the marked field first.</source>
+        <translation>未保存：请先修正标出的字段。</translation>
+    </message>
+    <message>
+        <source>Send the saved key to a new host?</source>
+        <translation>将已保存的密钥发送到新主机？</translation>
+    </message>
+    <message>
+        <source>The {provider} key was saved for {old}. {provider} now points to {new}.</source>
+        <translation>{provider} 的密钥是为 {old} 保存的，而 {provider} 现在指向 {new}。</translation>
+    </message>
+    <message>
+        <source>Send the saved key to {new} from now on, or forget it (you can paste a key for the new host later)?</source>
+        <translation>今后把已保存的密钥发送到 {new}，还是删除它（之后可以为新主机粘贴新的密钥）？</translation>
+    </message>
+    <message>
+        <source>Send key to {host}</source>
+        <translation>发送密钥到 {host}</translation>
+    </message>
+    <message>
+        <source>Forget the key</source>
+        <translation>删除密钥</translation>
+    </message>
+</context>
+<context>
+    <name>SetupBanner</name>
+    <message>
+        <source>No provider is set up yet. Add an API key for Anthropic or OpenAI, or an OpenAI-compatible server, in Settings (Ctrl+,).</source>
+        <translation>尚未设置任何服务商。请在设置（Ctrl+,）中添加 Anthropic 或 OpenAI 的 API 密钥，或添加一个兼容 OpenAI 的服务器。</translation>
+    </message>
+    <message>
+        <source>Ollama is running on this computer with {n} model(s): you can use it right away, offline.</source>
+        <translation>本机正在运行 Ollama，共有 {n} 个模型：无需联网，马上就能用。</translation>
+    </message>
+    <message>
+        <source>Looking for a local Ollama…</source>
+        <translation>正在查找本机的 Ollama…</translation>
+    </message>
+    <message>
+        <source>To chat offline, install Ollama and pull a model (ollama pull llama3.2).</source>
+        <translation>如需离线聊天，请安装 Ollama 并拉取一个模型（ollama pull llama3.2）。</translation>
+    </message>
+    <message>
+        <source>Open Settings</source>
+        <translation>打开设置</translation>
+    </message>
+    <message>
+        <source>Use Ollama</source>
+        <translation>使用 Ollama</translation>
+    </message>
+    <message>
+        <source>Use the local Ollama</source>
+        <translation>使用本机的 Ollama</translation>
+    </message>
+</context>
+<context>
+    <name>SystemPromptDialog</name>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>For example: You are a concise assistant. Answer in English.</source>
+        <translation>例如：你是一个言简意赅的助手。请用中文回答。</translation>
+    </message>
+    <message>
+        <source>The model reads this before every message of this conversation.</source>
+        <translation>在本对话的每条消息之前，模型都会先读到这段内容。</translation>
+    </message>
+</context>
+<context>
+    <name>TopBar</name>
+    <message>
+        <source> · {n} tokens of context</source>
+        <translation> · 上下文 {n} 个 token</translation>
+    </message>
+    <message>
+        <source>Listing models…</source>
+        <translation>正在获取模型列表…</translation>
+    </message>
+    <message>
+        <source>Refresh the model list</source>
+        <translation>刷新模型列表</translation>
+    </message>
+    <message>
+        <source>{inp} in · {out} out</source>
+        <translation>输入 {inp} · 输出 {out}</translation>
+    </message>
+    <message>
+        <source>Tokens used by this conversation: {inp} sent, {out} received</source>
+        <translation>本对话使用的 token：发送 {inp}，接收 {out}</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>服务商</translation>
+    </message>
+    <message>
+        <source>Where your messages are sent</source>
+        <translation>你的消息发送给哪个服务商</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Pick a model, or type the name of one that is not listed</source>
+        <translation>选择一个模型，或输入列表中没有的模型名称</translation>
+    </message>
+    <message>
+        <source>Refresh models</source>
+        <translation>刷新模型</translation>
+    </message>
+    <message>
+        <source>Tokens used by this conversation</source>
+        <translation>本对话使用的 token</translation>
+    </message>
+    <message>
+        <source>System prompt ✓</source>
+        <translation>系统提示词 ✓</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Edit the system prompt</source>
+        <translation>编辑系统提示词</translation>
+    </message>
+    <message>
+        <source>Instructions the model receives before this conversation</source>
+        <translation>模型在本对话开始前收到的指令</translation>
+    </message>
+</context>
+<context>
+    <name>TurnController</name>
+    <message>
+        <source>Something went wrong inside Desktop Chat ({name}). See the log for details.</source>
+        <translation>Desktop Chat 内部出错（{name}）。详情请查看日志。</translation>
+    </message>
+    <message>
+        <source>{reason} Retrying in {seconds} s (attempt {attempt} of {total}).</source>
+        <translation>{reason} {seconds} 秒后重试（第 {attempt} 次尝试，共 {total} 次）。</translation>
+    </message>
+</context>
+<context>
+    <name>engine</name>
+    <message>
+        <source>The {provider} key was saved for {saved_for}, but {provider} now points to {host}. Open Settings and confirm sending the key there, or save a new key.</source>
+        <translation>{provider} 的密钥是为 {saved_for} 保存的，但 {provider} 现在指向 {host}。请打开设置，确认把密钥发送到那里，或保存一个新密钥。</translation>
+    </message>
+    <message>
+        <source>{variable} is meant for {env_host}, but {provider} points to {host} in Settings. Save a key for that host in Settings, or clear the base URL.</source>
+        <translation>{variable} 是给 {env_host} 用的，但设置中的 {provider} 指向 {host}。请在设置中为该主机保存密钥，或清除 API 地址。</translation>
+    </message>
+    <message>
+        <source>No API key for {provider}: {problem}</source>
+        <translation>{provider} 没有 API 密钥：{problem}</translation>
+    </message>
+    <message>
+        <source>No API key for {provider}: add one in Settings (or run `desktop-chat keys set {endpoint}`) or set {variable}.</source>
+        <translation>{provider} 没有 API 密钥：请在设置中添加（或运行 `desktop-chat keys set {endpoint}`），或设置环境变量 {variable}。</translation>
+    </message>
+    <message>
+        <source>No API key for {provider}: add one in Settings (or run `desktop-chat keys set {endpoint}`).</source>
+        <translation>{provider} 没有 API 密钥：请在设置中添加（或运行 `desktop-chat keys set {endpoint}`）。</translation>
+    </message>
+    <message>
+        <source>The message is empty.</source>
+        <translation>消息为空。</translation>
+    </message>
+    <message>
+        <source>There is no question to answer again in this conversation.</source>
+        <translation>此对话中没有可以重新回答的问题。</translation>
+    </message>
+    <message>
+        <source>Only your own messages can be edited.</source>
+        <translation>只能编辑你自己的消息。</translation>
+    </message>
+    <message>
+        <source>Only an answer with some text can be continued.</source>
+        <translation>只有包含文字的回答才能继续。</translation>
+    </message>
+    <message>
+        <source>There is no conversation with id {id}.</source>
+        <translation>不存在 id 为 {id} 的对话。</translation>
+    </message>
+    <message>
+        <source>No model chosen for {provider}, and its models could not be listed: {error}</source>
+        <translation>没有为 {provider} 选择模型，而且无法列出它的模型：{error}</translation>
+    </message>
+    <message>
+        <source>{provider} has no models to choose from. Pull one with `ollama pull NAME`.</source>
+        <translation>{provider} 没有可供选择的模型。请用 `ollama pull 模型名` 拉取一个。</translation>
+    </message>
+    <message>
+        <source>{provider} has no models to choose from.</source>
+        <translation>{provider} 没有可供选择的模型。</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside Desktop Chat ({kind}). The text received so far is kept; see the log for details.</source>
+        <translation>Desktop Chat 内部出错（{kind}）。已收到的文字会保留；详情请查看日志。</translation>
+    </message>
+    <message>
+        <source>“{url}” is not a web address: it must start with http:// or https://.</source>
+        <translation>“{url}”不是网址：必须以 http:// 或 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>“{url}” has no host name.</source>
+        <translation>“{url}”中没有主机名。</translation>
+    </message>
+    <message>
+        <source>There is no provider called “{endpoint}”. Known: {known}.</source>
+        <translation>没有名为“{endpoint}”的服务商。已有的服务商：{known}。</translation>
+    </message>
+    <message>
+        <source>Give the endpoint a name with at least one letter or digit.</source>
+        <translation>请为该服务起一个至少包含一个字母或数字的名称。</translation>
+    </message>
+    <message>
+        <source>A provider called “{endpoint}” already exists.</source>
+        <translation>名为“{endpoint}”的服务商已存在。</translation>
+    </message>
+    <message>
+        <source>{reason} Retrying in {delay:.0f} s (attempt {attempt} of {max_attempts}).</source>
+        <translation>{reason} {delay:.0f} 秒后重试（第 {attempt} 次尝试，共 {max_attempts} 次）。</translation>
+    </message>
+    <message>
+        <source>the connection timed out</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <source>a malformed event arrived (not valid JSON)</source>
+        <translation>收到了格式错误的事件（不是有效的 JSON）</translation>
+    </message>
+    <message>
+        <source>unexpected response ({kind})</source>
+        <translation>意外的响应（{kind}）</translation>
+    </message>
+    <message>
+        <source>the server sent {content_type} instead of an event stream</source>
+        <translation>服务器发来的是 {content_type}，而不是事件流</translation>
+    </message>
+    <message>
+        <source>the stream ended without a stop reason</source>
+        <translation>数据流结束时没有给出停止原因</translation>
+    </message>
+    <message>
+        <source>a web page “{title}” came back instead of an API answer (a proxy or gateway may be in the way).</source>
+        <translation>返回的是网页“{title}”，而不是 API 的应答（可能有代理或网关从中拦截）。</translation>
+    </message>
+    <message>
+        <source>a web page came back instead of an API answer (a proxy or gateway may be in the way).</source>
+        <translation>返回的是一个网页，而不是 API 的应答（可能有代理或网关从中拦截）。</translation>
+    </message>
+    <message>
+        <source>{provider} is overloaded right now. Try again in a moment.</source>
+        <translation>{provider} 当前负载过高。请稍后再试。</translation>
+    </message>
+    <message>
+        <source>{provider} rejected the API key (401). Check the key in Settings.</source>
+        <translation>{provider} 拒绝了 API 密钥（401）。请在设置中检查密钥。</translation>
+    </message>
+    <message>
+        <source>{provider} rejected the API key (401): {detail} Check the key in Settings.</source>
+        <translation>{provider} 拒绝了 API 密钥（401）：{detail} 请在设置中检查密钥。</translation>
+    </message>
+    <message>
+        <source>{provider} refused access (403). The key may lack permission for this model.</source>
+        <translation>{provider} 拒绝访问（403）。该密钥可能没有使用此模型的权限。</translation>
+    </message>
+    <message>
+        <source>{provider} refused access (403): {detail} The key may lack permission for this model.</source>
+        <translation>{provider} 拒绝访问（403）：{detail} 该密钥可能没有使用此模型的权限。</translation>
+    </message>
+    <message>
+        <source>The model “{model}” was not found at {provider} (404). Pick another model or check the base URL.</source>
+        <translation>在 {provider} 上找不到模型“{model}”（404）。请选择其他模型，或检查 API 地址。</translation>
+    </message>
+    <message>
+        <source>The model “{model}” was not found at {provider} (404): {detail} Pick another model or check the base URL.</source>
+        <translation>在 {provider} 上找不到模型“{model}”（404）：{detail} 请选择其他模型，或检查 API 地址。</translation>
+    </message>
+    <message>
+        <source>The requested model or endpoint was not found at {provider} (404). Pick another model or check the base URL.</source>
+        <translation>在 {provider} 上找不到所请求的模型或接口（404）。请选择其他模型，或检查 API 地址。</translation>
+    </message>
+    <message>
+        <source>The requested model or endpoint was not found at {provider} (404): {detail} Pick another model or check the base URL.</source>
+        <translation>在 {provider} 上找不到所请求的模型或接口（404）：{detail} 请选择其他模型，或检查 API 地址。</translation>
+    </message>
+    <message>
+        <source>Rate limited by {provider} (429).</source>
+        <translation>{provider} 限制了请求频率（429）。</translation>
+    </message>
+    <message>
+        <source>Rate limited by {provider} (429): {detail}</source>
+        <translation>{provider} 限制了请求频率（429）：{detail}</translation>
+    </message>
+    <message>
+        <source>{provider} rejected the request ({status}).</source>
+        <translation>{provider} 拒绝了请求（{status}）。</translation>
+    </message>
+    <message>
+        <source>{provider} rejected the request ({status}): {detail}</source>
+        <translation>{provider} 拒绝了请求（{status}）：{detail}</translation>
+    </message>
+    <message>
+        <source>{provider} had a server error ({status}). Try again later.</source>
+        <translation>{provider} 服务器出错（{status}）。请稍后再试。</translation>
+    </message>
+    <message>
+        <source>{provider} had a server error ({status}): {detail} Try again later.</source>
+        <translation>{provider} 服务器出错（{status}）：{detail} 请稍后再试。</translation>
+    </message>
+    <message>
+        <source>{provider} answered with an error ({status}).</source>
+        <translation>{provider} 返回了错误（{status}）。</translation>
+    </message>
+    <message>
+        <source>{provider} answered with an error ({status}): {detail}</source>
+        <translation>{provider} 返回了错误（{status}）：{detail}</translation>
+    </message>
+    <message>
+        <source>Cannot connect to {provider} at {base_url}: {why}. Check your network connection and the base URL.</source>
+        <translation>无法连接到位于 {base_url} 的 {provider}：{why}。请检查网络连接和 API 地址。</translation>
+    </message>
+    <message>
+        <source>{provider} sent nothing for {seconds:g} s; the request timed out. Try again, or raise the timeout in Settings.</source>
+        <translation>{provider} 在 {seconds:g} 秒内没有发来任何数据，请求已超时。请重试，或在设置中调高超时时间。</translation>
+    </message>
+    <message>
+        <source>{provider} sent nothing; the request timed out. Try again, or raise the timeout in Settings.</source>
+        <translation>{provider} 没有发来任何数据，请求已超时。请重试，或在设置中调高超时时间。</translation>
+    </message>
+    <message>
+        <source>The answer from {provider} broke off: {why}. The text received so far is kept.</source>
+        <translation>来自 {provider} 的回答中断了：{why}。已收到的文字会保留。</translation>
+    </message>
+    <message>
+        <source>the connection failed</source>
+        <translation>连接失败</translation>
+    </message>
+    <message>
+        <source>the secure connection failed (certificate not trusted)</source>
+        <translation>安全连接失败（证书不受信任）</translation>
+    </message>
+    <message>
+        <source>the host name could not be resolved</source>
+        <translation>无法解析主机名</translation>
+    </message>
+    <message>
+        <source>the connection was refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <source>the connection was closed</source>
+        <translation>连接已关闭</translation>
+    </message>
+    <message>
+        <source>the stream ended without its final “done” message</source>
+        <translation>数据流结束时缺少最后的“done”消息</translation>
+    </message>
+    <message>
+        <source>it sent a line that is not valid JSON ({line})</source>
+        <translation>它发来了一行无效的 JSON（{line}）</translation>
+    </message>
+    <message>
+        <source>the server reported “unknown error”</source>
+        <translation>服务器报告了“未知错误”</translation>
+    </message>
+    <message>
+        <source>the server reported “{message}”</source>
+        <translation>服务器报告：“{message}”</translation>
+    </message>
+    <message>
+        <source>{url} answered with a web page, not Ollama&apos;s API; check the base URL</source>
+        <translation>{url} 返回的是网页，而不是 Ollama 的 API；请检查 API 地址</translation>
+    </message>
+    <message>
+        <source>{url} did not answer with JSON; check the base URL</source>
+        <translation>{url} 没有返回 JSON；请检查 API 地址</translation>
+    </message>
+    <message>
+        <source>the connection was closed mid-answer</source>
+        <translation>回答过程中连接被关闭</translation>
+    </message>
+    <message>
+        <source>the response could not be read ({kind})</source>
+        <translation>无法读取响应（{kind}）</translation>
+    </message>
+    <message>
+        <source>{provider} is not running at {url}; start it with `ollama serve`.</source>
+        <translation>{provider} 没有在 {url} 运行；请用 `ollama serve` 启动它。</translation>
+    </message>
+    <message>
+        <source>the server answered with a web page, not Ollama&apos;s API (a proxy in the way, or the wrong base URL?)</source>
+        <translation>服务器返回的是网页，而不是 Ollama 的 API（是否有代理从中拦截，或 API 地址有误？）</translation>
+    </message>
+    <message>
+        <source>the answer to GET /models was not an OpenAI-style model list</source>
+        <translation>GET /models 的应答不是 OpenAI 格式的模型列表</translation>
+    </message>
+    <message>
+        <source>The settings for {provider} are not usable ({error}). Check the base URL in Settings.</source>
+        <translation>{provider} 的设置无法使用（{error}）。请在设置中检查 API 地址。</translation>
+    </message>
+    <message>
+        <source>the server ended the answer without saying it was complete (no finish_reason)</source>
+        <translation>服务器结束了回答，却没有表明回答已完成（缺少 finish_reason）</translation>
+    </message>
+    <message>
+        <source>the server sent something that is not a chat completion chunk ({error})</source>
+        <translation>服务器发来的内容不是聊天补全数据块（{error}）</translation>
+    </message>
+    <message>
+        <source>the server answered with a web page ({page}) instead of the API; a proxy or login page may be in the way, or the base URL is wrong</source>
+        <translation>服务器返回的是网页（{page}），而不是 API；可能有代理或登录页面从中拦截，或者 API 地址有误</translation>
+    </message>
+    <message>
+        <source>the server answered with something that is not the API&apos;s format: {body}</source>
+        <translation>服务器返回的内容不符合 API 的格式：{body}</translation>
+    </message>
+    <message>
+        <source>the answer had no choices</source>
+        <translation>回答中没有 choices</translation>
+    </message>
+    <message>
+        <source>the answer ended without a finish_reason</source>
+        <translation>回答结束时缺少 finish_reason</translation>
+    </message>
+    <message>
+        <source>Unexpected error talking to {provider}: {kind}: {error}</source>
+        <translation>与 {provider} 通信时出现意外错误：{kind}：{error}</translation>
+    </message>
+    <message>
+        <source>the server sent a malformed chunk (not valid JSON)</source>
+        <translation>服务器发来了格式错误的数据块（不是有效的 JSON）</translation>
+    </message>
+    <message>
+        <source>unexpected {kind}: {error}</source>
+        <translation>意外的 {kind}：{error}</translation>
+    </message>
+    <message>
+        <source>the server answered with a web page ({page}) instead of the API&apos;s JSON; a proxy or gateway in between may have failed.</source>
+        <translation>服务器返回的是网页（{page}），而不是 API 的 JSON；中间的代理或网关可能出了故障。</translation>
+    </message>
+    <message>
+        <source>The base URL for {provider} ({url}) is not a web address. Enter one like http://localhost:1234/v1 or https://api.openai.com/v1 in Settings.</source>
+        <translation>{provider} 的 API 地址（{url}）不是网址。请在设置中输入类似 http://localhost:1234/v1 或 https://api.openai.com/v1 的地址。</translation>
+    </message>
+    <message>
+        <source>The base URL for {provider} (empty) is not a web address. Enter one like http://localhost:1234/v1 or https://api.openai.com/v1 in Settings.</source>
+        <translation>{provider} 的 API 地址为空，不是网址。请在设置中输入类似 http://localhost:1234/v1 或 https://api.openai.com/v1 的地址。</translation>
+    </message>
+    <message>
+        <source>the server reported an error: {detail}</source>
+        <translation>服务器报告了错误：{detail}</translation>
+    </message>
+    <message>
+        <source>No system keyring is available. Desktop Chat stores API keys only in the system keyring (GNOME Keyring / KWallet on Linux, Keychain on macOS, Credential Manager on Windows). Start or unlock one, or set the key in an environment variable (ANTHROPIC_API_KEY, OPENAI_API_KEY) instead.</source>
+        <translation>没有可用的系统密钥环。Desktop Chat 只把 API 密钥保存在系统密钥环中（Linux 上的 GNOME Keyring / KWallet、macOS 上的钥匙串、Windows 上的凭据管理器）。请启动或解锁一个密钥环，或改为在环境变量（ANTHROPIC_API_KEY、OPENAI_API_KEY）中设置密钥。</translation>
+    </message>
+    <message>
+        <source>No system keyring is available ({why}). Desktop Chat stores API keys only in the system keyring (GNOME Keyring / KWallet on Linux, Keychain on macOS, Credential Manager on Windows). Start or unlock one, or set the key in an environment variable (ANTHROPIC_API_KEY, OPENAI_API_KEY) instead.</source>
+        <translation>没有可用的系统密钥环（{why}）。Desktop Chat 只把 API 密钥保存在系统密钥环中（Linux 上的 GNOME Keyring / KWallet、macOS 上的钥匙串、Windows 上的凭据管理器）。请启动或解锁一个密钥环，或改为在环境变量（ANTHROPIC_API_KEY、OPENAI_API_KEY）中设置密钥。</translation>
+    </message>
+    <message>
+        <source>The key is empty.</source>
+        <translation>密钥为空。</translation>
+    </message>
+    <message>
+        <source>The key contains spaces or line breaks; paste only the key itself.</source>
+        <translation>密钥中含有空格或换行；请只粘贴密钥本身。</translation>
+    </message>
+</context>
+</TS>
