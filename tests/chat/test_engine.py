@@ -211,7 +211,9 @@ async def test_cancel_closes_the_connection_at_once_and_keeps_the_text_as_stoppe
         (request,) = fake.requests_to(chat_path(family))
         assert await disconnected(request)
         await engine.aclose()
-    assert request.disconnected_at - cancelled_at < 0.1  # the server saw the hang-up within 100 ms
+    # Closed at once by the cancel, not later by the 5 s read timeout or by garbage collection.
+    # (The figure itself, ≈ milliseconds, is measured by the benchmarks, not asserted here.)
+    assert request.disconnected_at - cancelled_at < 1.0
     started = rec.of(TurnStarted)[0]
     answer = store.get_message(started.assistant_message.id)
     assert answer.status is MessageStatus.STOPPED

@@ -231,14 +231,16 @@ def _read_until(proc: subprocess.Popen, marker: str, timeout: float) -> str:
 
 @pytest.mark.xvfb
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (apt-get install xvfb)")
-def test_the_real_app_answers_under_xvfb_and_is_photographed(tmp_path):
+@pytest.mark.parametrize("theme, language", [("light", "en"), ("dark", "zh_CN")])
+def test_the_real_app_answers_under_xvfb_and_is_photographed(tmp_path, theme, language):
     import json
 
     data = tmp_path / "data"
     data.mkdir()
     ARTIFACTS.mkdir(exist_ok=True)
-    grab = ARTIFACTS / "xvfb-window.png"
-    root_shot = ARTIFACTS / "xvfb-screen.png"
+    suffix = "" if language == "en" else f"-{theme}-{language}"
+    grab = ARTIFACTS / f"xvfb-window{suffix}.png"
+    root_shot = ARTIFACTS / f"xvfb-screen{suffix}.png"
     for old in (grab, root_shot):
         old.unlink(missing_ok=True)
     xvfb, display = _start_xvfb()
@@ -248,7 +250,8 @@ def test_the_real_app_answers_under_xvfb_and_is_photographed(tmp_path):
                 "default_endpoint": "local",
                 "default_models": {"local": "local-model"},
                 "custom_endpoints": [{"id": "local", "name": "Local server", "base_url": fake.base_url + "/v1"}],
-                "theme": "light",
+                "theme": theme,
+                "language": language,
             }), encoding="utf-8")
             env = {k: v for k, v in os.environ.items() if k not in ("DESKTOP_CHAT_HOME", "WAYLAND_DISPLAY")}
             env.update(QT_QPA_PLATFORM="xcb", DISPLAY=display, OLLAMA_HOST="http://127.0.0.1:9",
