@@ -25,37 +25,19 @@ import gzip
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
+
+from desktop_chat.atomic_file import atomic_write
 
 from desktop_chat.documents.document import ExtractedDocument
 from desktop_chat.documents.errors import FileMissing
 
-__all__ = ["BlobStore", "ExtractionCache", "atomic_write"]
+__all__ = ["BlobStore", "ExtractionCache"]
 
 log = logging.getLogger(__name__)
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write *data* to *path* so that a crash never leaves a partial file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _check_key(sha256: str) -> str:
