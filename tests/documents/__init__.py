@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
 
 # ../shared/pdfs next to the repository (see its README): real files written by others.
@@ -11,9 +13,16 @@ SAMPLES = Path(__file__).parents[2].parent / "shared" / "pdfs"
 
 
 def sample(name: str) -> Path:
-    """A file from the shared folder; the test is skipped (with the reason) only if the folder is missing."""
+    """A file from the shared folder.
+
+    Outside CI a checkout without ../shared skips these tests with the reason; in CI (CI=true),
+    where shared/ is always beside the clone, a missing folder is a failure, never a silent skip.
+    """
     if not SAMPLES.is_dir():
-        pytest.skip(f"the shared sample PDFs are not here: {SAMPLES} does not exist")
+        message = f"the shared sample PDFs are not here: {SAMPLES} does not exist"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     path = SAMPLES / name
     assert path.is_file(), f"{name} is missing from {SAMPLES}"
     return path
