@@ -180,3 +180,156 @@ def test_killing_the_process_mid_answer_loses_at_most_the_last_half_second(data_
     # saved at least every 500 ms: at 10 ms a token, at most ~50 tokens (+ scheduling slack) are lost
     lost_tokens = shown[len(answer.text):].count(" ")
     assert lost_tokens < 90, lost_tokens
+
+
+# -- ask --attach ------------------------------------------------------------------------------------
+
+ATLANTIS = ["The capital of Atlantis is Poseidonia.", "The tides of Atlantis rise twice a day."]
+
+
+def stored_turn():
+    with Store(config.database_path()) as store:
+        (conversation,) = store.list_conversations()
+        return conversation, store.list_messages(conversation.id)
+
+
+def test_ask_attach_sends_the_pdf_itself_to_claude_and_says_so():
+    from tests.documents import sample
+    from tests.fakes.anthropic_server import documents
+
+    path = sample("minimal-document.pdf")
+    with fake_for("anthropic", Scenario(chunks=["Lorem ipsum."])) as fake:
+        configure("anthropic", fake)
+        code, out, err = cli("ask", "--attach", str(path), "What", "is", "it?")
+        (request,) = fake.requests_to("/v1/messages")
+    assert (code, out) == (0, "Lorem ipsum.\n"), err
+    assert documents(request) == [path.read_bytes()]
+    lines = err.splitlines()
+    assert lines[0].startswith("Attached “minimal-document.pdf”: 1 page, ")
+    assert lines[1].startswith("Sending the PDF itself (1 page, ≈ ")
+    _, (question, answer) = stored_turn()
+    assert question.text == "What is it?" and question.documents[0].file_name == "minimal-document.pdf"
+    assert answer.delivery.documents[0].mode == "native_pdf"
+
+
+def test_ask_attach_sends_the_whole_text_and_a_follow_up_keeps_it(tmp_path):
+    from tests.documents import make_pdf
+
+    path = tmp_path / "atlantis.pdf"
+    path.write_bytes(make_pdf(ATLANTIS))
+    with fake_for("openai", Scenario(chunks=["Poseidonia (p. 1)."])) as fake:
+        configure("openai", fake)
+        code, out, err = cli("ask", "--attach", str(path), "What is the capital?")
+        assert (code, out) == (0, "Poseidonia (p. 1).\n"), err
+        assert "Sending the whole document (" in err and "Sources:" not in err
+        conversation, _ = stored_turn()
+        code, out, err = cli("ask", "--conversation", conversation.id, "And the tides?")
+        first, second = fake.requests_to("/chat/completions")
+    assert code == 0 and err.startswith("Sending the whole document (")  # nothing attached this time
+    for request in (first, second):
+        content = request.json["messages"][0]["content"]
+        assert "[page 1]\nThe capital of Atlantis" in content and "[page 2]\nThe tides" in content
+    assert second.json["messages"][-1]["content"] == "And the tides?"
+
+
+def test_ask_attach_a_long_document_lists_the_sources_before_the_answer():
+    from tests.documents import sample
+
+    with fake_for("openai", Scenario(chunks=["Siehe S. 23."])) as fake:
+        configure("openai", fake)
+        code, out, err = cli("ask", "--attach", str(sample("GeoTopo-komprimiert.pdf")), "--context-tokens", "8192",
+                             "Was besagt der Jordansche Kurvensatz?")
+        content = fake.requests_to("/chat/completions")[0].json["messages"][0]["content"]
+    assert (code, out) == (0, "Siehe S. 23.\n"), err
+    lines = err.splitlines()
+    assert lines[0].startswith("Attached “GeoTopo-komprimiert.pdf”: 117 pages, 1.8 MB, ≈ 36,")
+    assert lines[1].startswith("Document too long for this model's context (≈ 36,100 tokens of 8,192): sending the ")
+    assert lines[2] == "Sources:"
+    assert lines[3].startswith("  1. GeoTopo-komprimiert.pdf, page 23: “") and "Kurvensatz" in lines[3]
+    assert "[passage 1: “GeoTopo-komprimiert.pdf”, page" in content
+    conversation, _ = stored_turn()
+    assert conversation.options == {"context_tokens": 8192}
+
+
+def test_ask_attach_as_passages_overrides_the_choice(tmp_path):
+    from tests.documents import make_pdf
+
+    path = tmp_path / "atlantis.pdf"
+    path.write_bytes(make_pdf(ATLANTIS))
+    with fake_for("anthropic") as fake:
+        configure("anthropic", fake)
+        code, _, err = cli("ask", "--attach", str(path), "--attach-as", "passages", "When do the tides rise?")
+        content = fake.requests_to("/v1/messages")[0].json["messages"][0]["content"]
+    assert code == 0 and "as chosen" in err and "Sources:\n  1. atlantis.pdf, page 1: “The capital" in err
+    assert isinstance(content, str) and "<passages>" in content
+
+
+def test_ask_attach_a_file_that_is_not_a_pdf_says_what_it_is_and_sends_nothing(tmp_path):
+    fake_pdf = tmp_path / "scan.pdf"
+    fake_pdf.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    with fake_for("openai") as fake:
+        configure("openai", fake)
+        code, out, err = cli("ask", "--attach", str(fake_pdf), "What is it?")
+        assert fake.requests == []
+    assert (code, out) == (1, "")
+    assert err == "error: “scan.pdf” is not really a PDF: it is a PNG image with a .pdf name.\n"
+    with Store(config.database_path()) as store:
+        assert store.list_conversations() == []  # nothing half-done is kept
+
+
+def test_ask_attach_a_missing_file_is_a_usage_error_that_names_it(tmp_path):
+    code, _, err = cli("ask", "--attach", str(tmp_path / "gone.pdf"), "hi")
+    assert code == 2 and f"--attach {tmp_path / 'gone.pdf'}: no such file" in err
+
+
+ENCRYPTED = "libreoffice-writer-password.pdf"
+
+
+def test_ask_attach_an_encrypted_pdf_without_a_password_says_how_to_give_one():
+    from tests.documents import sample
+
+    with fake_for("openai") as fake:
+        configure("openai", fake)
+        code, _, err = cli("ask", "--attach", str(sample(ENCRYPTED)), "hi", stdin="")  # not a terminal
+        assert fake.requests == []
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith(f"error: “{ENCRYPTED}” is protected by a password. Put its password in "
+                          "$DESKTOP_CHAT_PDF_PASSWORD, or run the command in a terminal to be asked for it.")
+
+
+def test_ask_attach_an_encrypted_pdf_with_the_password_from_the_environment(monkeypatch):
+    from tests.documents import sample
+
+    with fake_for("anthropic") as fake:
+        configure("anthropic", fake)
+        monkeypatch.setenv("DESKTOP_CHAT_PDF_PASSWORD", "wrong")
+        code, _, err = cli("ask", "--attach", str(sample(ENCRYPTED)), "hi")
+        assert code == 1 and "is not correct. (It was read from $DESKTOP_CHAT_PDF_PASSWORD.)" in err
+        monkeypatch.setenv("DESKTOP_CHAT_PDF_PASSWORD", "openpassword")
+        code, out, err = cli("ask", "--attach", str(sample(ENCRYPTED)), "hi")
+        (request,) = fake.requests_to("/v1/messages")
+    assert (code, out) == (0, "Hello, world!\n"), err
+    # Claude cannot take an encrypted PDF as a PDF: its text goes instead, and the sentence says why.
+    assert "a password-protected PDF cannot be sent as a PDF" in err
+    assert "[page 1]" in request.json["messages"][0]["content"]
+
+
+def test_ask_attach_asks_for_the_password_on_a_terminal_and_again_when_wrong(monkeypatch):
+    import getpass
+
+    from tests.documents import sample
+
+    answers = iter(["nope", "openpassword"])
+    prompts: list[str] = []
+
+    def fake_getpass(prompt, stream=None):
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    with fake_for("openai") as fake:
+        configure("openai", fake)
+        code, out, err = cli("ask", "--attach", str(sample(ENCRYPTED)), "hi")  # stdin is a terminal
+    assert (code, out) == (0, "Hello, world!\n"), err
+    assert prompts == [f"Password for “{ENCRYPTED}” (input hidden): "] * 2
+    assert f"The password for “{ENCRYPTED}” is not correct." in err

@@ -11,7 +11,12 @@ decides when to retry, times the answer, saves it while it streams and marks how
 - cancelling the task that runs a turn closes the HTTP stream at once and keeps what arrived,
   marked stopped (the CancelledError is re-raised, as asyncio expects);
 - a burst of deltas is handed over without starving the event loop: the engine yields to the
-  loop on a time budget (a buffered HTTP stream does not yield by itself).
+  loop on a time budget (a buffered HTTP stream does not yield by itself);
+- attached documents (see chat/attachments.py) are stored with the user message by hash, and
+  every later turn of the conversation sends them again, planned afresh for its question and
+  the model's context budget (chat/context.py); a ``SourcesFound`` event says how, before the
+  answer streams, and the same is stored with the answer. Reading documents happens in a
+  worker thread, never on the loop.
 """
 
 from __future__ import annotations
@@ -19,17 +24,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from desktop_chat.chat.events import TurnResult, TurnStarted
+from desktop_chat import config
+from desktop_chat.chat.attachments import (
+    WRAPPER_TOKENS,
+    PreparedDocuments,
+    check_available,
+    conversation_documents,
+    estimate_tokens,
+    prepare_documents,
+    validate_attachment,
+)
+from desktop_chat.chat.context import ContextLookup, ContextWindow, context_window
+from desktop_chat.chat.events import SourcesFound, TurnResult, TurnStarted
 from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import Endpoint, Settings
+from desktop_chat.documents import DocumentLibrary
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, Usage
-from desktop_chat.domain.messages import ChatMessage, Conversation, Message, MessageStatus
+from desktop_chat.domain.messages import (
+    Attachment,
+    ChatMessage,
+    Conversation,
+    DocumentPart,
+    Message,
+    MessageStatus,
+)
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo
 from desktop_chat.store import Store
@@ -42,6 +67,8 @@ EventSink = Callable[[Any], None]
 DEFAULT_MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini"}
 DEFAULT_TITLE = "New conversation"
 YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back to input and painting
+# Options that steer the engine and are not passed on to the provider.
+ENGINE_OPTIONS = ("max_tokens", "temperature", "context_tokens")
 _EMPTY = Text.of(QT_TRANSLATE_NOOP("engine", "The message is empty."))
 
 
@@ -59,13 +86,22 @@ class ChatEngine:
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], Any] = asyncio.sleep,
         save_interval: float = 0.5,
+        documents: DocumentLibrary | None = None,
+        context_lookup: ContextLookup | None = None,
     ) -> None:
+        """*documents* is the library the front end attaches files with (one is opened in the
+        data dir on first use if not given). *context_lookup(endpoint_id, model)* answers how many
+        tokens of context a model runs with, or None (see chat/context.py)."""
         self.store = store
         self.settings = settings
         self.pool = pool or ProviderPool(settings)
         self.policy = policy or RetryPolicy(max_attempts=settings.max_attempts)
         self._sleep = sleep
         self.save_interval = save_interval
+        self.context_lookup = context_lookup
+        self._documents = documents
+        self._owns_documents = documents is None
+        self._documents_lock = threading.Lock()
 
     # -- the turns a user can start ------------------------------------------------------------
 
@@ -78,13 +114,30 @@ class ChatEngine:
         model: str | None = None,
         system_prompt: str | None = None,
         on_event: EventSink | None = None,
+        attachments: Sequence[Attachment] = (),
+        options: Mapping[str, Any] | None = None,
     ) -> TurnResult:
-        """Store `text` as a new user message in the conversation (a new one if None) and answer it."""
+        """Store `text` as a new user message in the conversation (a new one if None) and answer it.
+
+        *attachments* are documents the front end extracted with the same DocumentLibrary
+        (``Attachment.from_document(doc)``); they are stored with the message and go with every
+        later turn of the conversation. AttachmentError, before anything is stored, if one's
+        text and original are not in the data dir. *options* are merged into the conversation's
+        options and kept (a None value removes one), e.g. ``{"context_tokens": 32768}``.
+        """
         if not text.strip():
             raise ValueError(_EMPTY)
+        attachments = list(attachments)
+        for attachment in attachments:
+            validate_attachment(attachment)
+        if attachments:
+            await asyncio.to_thread(self._check_available, attachments)
         conversation = self._conversation_for(conversation_id, text, system_prompt)
+        if options:
+            conversation = self._merge_options(conversation, options)
         endpoint, model_name = await self._choose(conversation, endpoint_id, model)
-        user = self.store.add_message(conversation.id, "user", text)
+        user = self.store.add_message(conversation.id, "user", text,
+                                      attachments=[a.to_dict() for a in attachments])
         return await self._answer(conversation, endpoint, model_name, user, on_event or _ignore)
 
     async def regenerate(self, conversation_id: str, *, endpoint_id: str | None = None,
@@ -100,16 +153,30 @@ class ChatEngine:
         endpoint, model_name = await self._choose(conversation, endpoint_id, model)
         return await self._answer(conversation, endpoint, model_name, last_user, on_event or _ignore)
 
-    async def edit_and_resend(self, message_id: str, text: str, *, on_event: EventSink | None = None) -> TurnResult:
-        """Replace a user message's text, drop every turn after it, and answer it again."""
+    async def edit_and_resend(self, message_id: str, text: str, *, on_event: EventSink | None = None,
+                              attachments: Sequence[Attachment] | None = None) -> TurnResult:
+        """Replace a user message's text, drop every turn after it, and answer it again.
+
+        The message keeps its attachments unless *attachments* replaces them (``[]`` removes them).
+        """
         if not text.strip():
             raise ValueError(_EMPTY)
         original = self.store.get_message(message_id)
         if original is None or original.role != "user":
             raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "Only your own messages can be edited.")))
+        if attachments is not None:
+            attachments = list(attachments)
+            for attachment in attachments:
+                validate_attachment(attachment)
+            new = [a for a in attachments if a.sha256 not in {d.sha256 for d in original.documents}]
+            if new:
+                await asyncio.to_thread(self._check_available, new)
         conversation = self._require_conversation(original.conversation_id)
         self.store.delete_messages_from(conversation.id, original.seq + 1)
-        self.store.update_message(message_id, text=text)
+        if attachments is not None:
+            self.store.update_message(message_id, text=text, attachments=[a.to_dict() for a in attachments])
+        else:
+            self.store.update_message(message_id, text=text)
         edited = self.store.get_message(message_id)
         assert edited is not None
         endpoint, model_name = await self._choose(conversation, None, None)
@@ -131,6 +198,34 @@ class ChatEngine:
 
     async def aclose(self) -> None:
         await self.pool.aclose()
+        if self._owns_documents and self._documents is not None:
+            self._documents.close()
+            self._documents = None
+
+    # -- documents -------------------------------------------------------------------------------
+
+    def documents(self) -> DocumentLibrary:
+        """The document library (opened in the data dir on first use). Blocking: a worker thread's call."""
+        with self._documents_lock:
+            if self._documents is None:
+                self._documents = DocumentLibrary(config.data_dir())
+            return self._documents
+
+    def _check_available(self, attachments: Sequence[Attachment]) -> None:
+        library = self.documents()
+        for attachment in attachments:
+            check_available(library, attachment)
+
+    def _merge_options(self, conversation: Conversation, options: Mapping[str, Any]) -> Conversation:
+        merged = dict(conversation.options)
+        for key, value in options.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        if merged != conversation.options:
+            self.store.update_conversation(conversation.id, options=merged)
+        return self._require_conversation(conversation.id)
 
     # -- choosing where a turn goes --------------------------------------------------------------
 
@@ -208,17 +303,10 @@ class ChatEngine:
     async def _stream_into(self, conversation: Conversation, endpoint: Endpoint, model: str,
                            history: Sequence[Message], answer: Message, on_event: EventSink,
                            prefix: str = "") -> TurnResult:
-        request = ChatRequest(
-            model=model,
-            messages=_request_messages(history),
-            system=conversation.system_prompt or None,
-            max_tokens=int(conversation.options.get("max_tokens", self.settings.max_tokens)),
-            temperature=conversation.options.get("temperature", self.settings.temperature),
-            options={k: v for k, v in conversation.options.items() if k not in ("max_tokens", "temperature")},
-        )
         turn = _Turn(self.store, answer.id, prefix, self.save_interval)
         self.store.update_message(answer.id, status=MessageStatus.STREAMING, provider=endpoint.id, model=model)
         try:
+            request = await self._request(conversation, endpoint, model, history, answer, on_event)
             await self._attempts(endpoint, request, turn, on_event)
         except asyncio.CancelledError:
             turn.finish(MessageStatus.STOPPED)
@@ -238,6 +326,35 @@ class ChatEngine:
             return TurnResult(self._stored(answer.id), error)
         turn.finish(MessageStatus.COMPLETE)
         return TurnResult(self._stored(answer.id))
+
+    async def _request(self, conversation: Conversation, endpoint: Endpoint, model: str,
+                       history: Sequence[Message], answer: Message, on_event: EventSink) -> ChatRequest:
+        """The request for this turn, with the conversation's documents planned into it."""
+        max_tokens = int(conversation.options.get("max_tokens", self.settings.max_tokens))
+        options = {k: v for k, v in conversation.options.items() if k not in ENGINE_OPTIONS}
+        prepared: PreparedDocuments | None = None
+        in_play = conversation_documents(history)
+        if in_play:
+            window = await context_window(endpoint.kind, endpoint.id, model, conversation.options,
+                                          self.context_lookup)
+            reserved = _reserved_tokens(conversation, history, max_tokens, window, endpoint.kind, len(in_play))
+            question = next((m.text for m in reversed(history) if m.role == "user"), "")
+            prepared = await asyncio.to_thread(
+                lambda: prepare_documents(self.documents(), in_play, question, provider_kind=endpoint.kind,
+                                          context_tokens=window.tokens, reserved_tokens=reserved))
+            self.store.update_message(answer.id, attachments=[prepared.delivery.to_dict()])
+            on_event(SourcesFound(conversation.id, answer.id, prepared.delivery.explanation,
+                                  list(prepared.sources), prepared.delivery))
+            if window.send_num_ctx is not None and prepared.sends_content:
+                options["num_ctx"] = window.send_num_ctx  # else Ollama cuts the prompt to its default
+        return ChatRequest(
+            model=model,
+            messages=_request_messages(history, prepared),
+            system=conversation.system_prompt or None,
+            max_tokens=max_tokens,
+            temperature=conversation.options.get("temperature", self.settings.temperature),
+            options=options,
+        )
 
     async def _attempts(self, endpoint: Endpoint, request: ChatRequest, turn: "_Turn", on_event: EventSink) -> None:
         attempt = 1
@@ -344,12 +461,32 @@ def _title_from(text: str) -> str:
     return (line[:60] + "…") if len(line) > 60 else (line or DEFAULT_TITLE)
 
 
-def _request_messages(history: Sequence[Message]) -> list[ChatMessage]:
+def _reserved_tokens(conversation: Conversation, history: Sequence[Message], max_tokens: int,
+                     window: ContextWindow, kind: str, documents: int) -> int:
+    """Room the rest of the request needs beside the documents: the system prompt, the
+    conversation, the wrapping of each document, and the answer.
+
+    A cloud API refuses a request whose input and max_tokens together exceed the context, so the
+    whole max_tokens is reserved there; Ollama just stops early, so a quarter of a small context
+    is enough for it.
+    """
+    answer = max_tokens if kind != "ollama" else min(max_tokens, window.tokens // 4)
+    conversation_tokens = estimate_tokens(conversation.system_prompt or "") + sum(
+        estimate_tokens(m.text) + 8 for m in history)
+    return answer + conversation_tokens + WRAPPER_TOKENS * (documents + 1)
+
+
+def _request_messages(history: Sequence[Message], documents: PreparedDocuments | None = None) -> list[ChatMessage]:
     """The conversation as providers want it: user first, roles alternating, no empty turns.
 
     Failed answers with no text are dropped; consecutive messages of one role (a question that
     failed, then asked again) are joined, since some APIs reject two user turns in a row.
+
+    With *documents*, each user turn that carried attachments gets their whole text (or their
+    PDFs, as document parts) before its words, and the last user turn gets the passages found
+    for it.
     """
+    last_user = next((m.id for m in reversed(history) if m.role == "user"), None)
     out: list[ChatMessage] = []
     for message in history:
         text = message.text
@@ -357,10 +494,15 @@ def _request_messages(history: Sequence[Message]) -> list[ChatMessage]:
             continue
         if not out and message.role != "user":
             continue
+        parts: tuple[DocumentPart, ...] = ()
+        if documents is not None and message.role == "user":
+            before = [documents.blocks.get(message.id), documents.passages if message.id == last_user else None]
+            text = "\n\n".join([b for b in before if b] + [text])
+            parts = documents.parts.get(message.id, ())
         if out and out[-1].role == message.role:
-            out[-1] = ChatMessage(message.role, out[-1].text + "\n\n" + text)
+            out[-1] = ChatMessage(message.role, out[-1].text + "\n\n" + text, out[-1].documents + parts)
         else:
-            out.append(ChatMessage(message.role, text))
+            out.append(ChatMessage(message.role, text, parts))
     if out and out[-1].role == "assistant":
         # Continuing an answer: a trailing assistant turn is a prefill, which must not end in whitespace.
         out[-1] = ChatMessage("assistant", out[-1].text.rstrip())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from desktop_chat.documents import Source
 from desktop_chat.domain.errors import ChatError
-from desktop_chat.domain.messages import Message
+from desktop_chat.domain.messages import Delivery, Message
+from desktop_chat.domain.texts import Text
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,25 @@ class TurnStarted:
     conversation_id: str
     user_message: Message
     assistant_message: Message
+
+
+@dataclass(frozen=True)
+class SourcesFound:
+    """How the conversation's attached documents are being sent, before the answer streams.
+
+    Sent once per turn that has documents (after TurnStarted, before the first Started), also
+    when nothing could be sent: ``plan_explanation`` always says what the model gets, e.g.
+    "Sending the whole document (12,400 tokens of 128,000)." ``sources`` are the passages sent
+    (retrieval), best first, with their text; empty when documents go whole or as PDFs.
+    ``delivery`` is the same as stored with the answer (``Message.delivery``), so a window can
+    draw a live turn and a reopened one with the same code.
+    """
+
+    conversation_id: str
+    message_id: str  # the answer
+    plan_explanation: Text
+    sources: list[Source] = field(default_factory=list)
+    delivery: Delivery | None = None
 
 
 @dataclass(frozen=True)

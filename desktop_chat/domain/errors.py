@@ -5,6 +5,7 @@
     │   ├── MissingKeyError
     │   └── KeyHostMismatchError
     ├── KeyringUnavailableError    no working keyring backend
+    ├── AttachmentError            an attached document cannot be sent (its text and file are gone, …)
     ├── AuthenticationError        401 / 403: the key was refused
     ├── ModelNotFoundError         404 for the model
     ├── RequestRejectedError       400 / 413 / 422: context too long, bad parameter (carries the provider's reason)
@@ -69,6 +70,14 @@ class KeyHostMismatchError(ConfigurationError):
 
 class KeyringUnavailableError(ChatError):
     pass
+
+
+class AttachmentError(ChatError):
+    """An attached document cannot be sent; nothing was sent. ``file_name`` names it."""
+
+    def __init__(self, message: Text | str, *, file_name: str = "", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.file_name = file_name
 
 
 class AuthenticationError(ChatError):

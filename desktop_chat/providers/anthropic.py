@@ -33,6 +33,7 @@ import httpx2
 
 from desktop_chat.domain.errors import ChatError
 from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
+from desktop_chat.domain.messages import ChatMessage
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
@@ -165,7 +166,7 @@ def _message_params(request: ChatRequest) -> dict[str, Any]:
     params: dict[str, Any] = {
         "model": request.model,
         "max_tokens": request.max_tokens,
-        "messages": [{"role": m.role, "content": m.text} for m in request.messages],
+        "messages": [{"role": m.role, "content": _content(m)} for m in request.messages],
     }
     if request.system:
         params["system"] = request.system
@@ -173,6 +174,25 @@ def _message_params(request: ChatRequest) -> dict[str, Any]:
         # anthropic 2.x has no `temperature` argument any more; the API still accepts the field.
         params["extra_body"] = {"temperature": request.temperature}
     return params
+
+
+def _content(message: ChatMessage) -> str | list[dict[str, Any]]:
+    """A turn's content: its text, or its documents as "document" blocks followed by its text
+    (the Messages API's PDF support: base64 source, media type application/pdf; documents go
+    before the question, as Anthropic's long-context advice has it)."""
+    if not message.documents:
+        return message.text
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "document",
+            "source": {"type": "base64", "media_type": part.media_type, "data": part.data_base64},
+            "title": part.file_name,
+        }
+        for part in message.documents
+    ]
+    if message.text:
+        blocks.append({"type": "text", "text": message.text})
+    return blocks
 
 
 def _require_event_stream(response: httpx2.Response, label: str) -> None:

@@ -43,7 +43,10 @@ class ProviderConfig:
 @dataclass(frozen=True)
 class ChatRequest:
     model: str
-    messages: Sequence[ChatMessage]  # the conversation so far, oldest first, ending with the user turn
+    # The conversation so far, oldest first, ending with the user turn. A ChatMessage's
+    # `documents` (PDFs sent as they are) only ever reach a provider that reads them natively
+    # (AnthropicProvider); the engine's delivery plan sends text to every other one.
+    messages: Sequence[ChatMessage]
     system: str | None = None
     max_tokens: int = 4096
     temperature: float | None = None

@@ -429,6 +429,7 @@ class Store:
         error_text: dict[str, Any] | None | _Unset = UNSET,
         provider: str | None | _Unset = UNSET,
         model: str | None | _Unset = UNSET,
+        attachments: list[dict[str, Any]] | _Unset = UNSET,
     ) -> Message | None:
         """Change the given fields of a message; None if there is no such message.
 
@@ -447,6 +448,8 @@ class Store:
         if status is not UNSET:
             status = MessageStatus(status)
             fields["status"] = status.value
+        if attachments is not UNSET:
+            fields["attachments"] = _json(list(attachments or []))
         if error_text is not UNSET:
             fields["error_text"] = _error_text_to_db(error_text)
         elif error is not UNSET:

@@ -12,10 +12,18 @@ Written from Anthropic's public API reference ("Streaming Messages", "Errors", "
 
 An error, before the stream or as a mid-stream `event: error`, is
 {"type":"error","error":{"type":"overloaded_error","message":"…"}}.
+
+A user turn's content may be a list of blocks ("PDF support"): text, and documents as
+{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"<base64>"},
+"title":…}. The fake checks them as the API does (a known block type, a base64 PDF source that
+decodes to a PDF) and answers 400 invalid_request_error otherwise; `documents(request)` gives the
+PDFs a request carried, decoded.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import uuid
 from typing import Any
@@ -105,6 +113,10 @@ class FakeAnthropic(FakeServer):
 
     async def _messages(self, request: RecordedRequest, response: Response, s: Scenario) -> None:
         model = (request.json or {}).get("model", "claude-fake")
+        problem = _content_problem(request.json or {})
+        if problem is not None:
+            await response.json(400, error_body("invalid_request_error", problem))
+            return
         await response.start(200, "text/event-stream", {"request-id": _request_id(), **s.headers})
         await response.write(sse("message_start", {"type": "message_start", "message": {
             "id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message", "role": "assistant", "content": [],
@@ -178,3 +190,44 @@ def _sent_key(request: RecordedRequest) -> str | None:
 
 def _request_id() -> str:
     return f"req_{uuid.uuid4().hex[:24]}"
+
+
+_BLOCK_TYPES = {"text", "image", "document", "tool_use", "tool_result"}
+
+
+def _content_problem(body: dict[str, Any]) -> str | None:
+    """What the API would reject in the messages' content blocks, worded like it; None if fine."""
+    for i, message in enumerate(body.get("messages") or []):
+        content = message.get("content")
+        if isinstance(content, str):
+            continue
+        if not isinstance(content, list) or not content:
+            return f"messages.{i}.content: Input should be a valid string or a non-empty list"
+        for j, block in enumerate(content):
+            where = f"messages.{i}.content.{j}"
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind not in _BLOCK_TYPES:
+                return f"{where}: Input tag {kind!r} found using 'type' does not match any of the expected tags"
+            if kind == "text" and not isinstance(block.get("text"), str):
+                return f"{where}.text: Field required"
+            if kind == "document":
+                source = block.get("source") or {}
+                if source.get("type") != "base64" or source.get("media_type") != "application/pdf":
+                    return f"{where}.source: only base64 application/pdf sources are supported by this fake"
+                try:
+                    data = base64.b64decode(source.get("data") or "", validate=True)
+                except (binascii.Error, ValueError):
+                    return f"{where}.pdf.source.base64.data: The PDF specified was not valid base64."
+                if not data.startswith(b"%PDF-"):
+                    return f"{where}.pdf.source.base64.data: The PDF specified was not valid."
+    return None
+
+
+def documents(request: RecordedRequest) -> list[bytes]:
+    """The PDFs a /v1/messages request carried, decoded, in order."""
+    found = []
+    for message in (request.json or {}).get("messages") or []:
+        content = message.get("content")
+        if isinstance(content, list):
+            found += [base64.b64decode(b["source"]["data"]) for b in content if b.get("type") == "document"]
+    return found

@@ -1,0 +1,399 @@
+"""Attached documents in a turn: which ones apply, how each is sent, and the words that say so.
+
+A turn uses every document attached to the user messages of its history (attaching once is
+enough for the follow-up questions, regenerate, edit-and-resend and continue). For each turn:
+
+1. ``conversation_documents(history)`` lists them, each once, with the user message that
+   carried it first (its whole text or PDF goes into that turn, so the start of the request
+   stays the same from one question to the next and providers can reuse their prompt cache);
+2. ``prepare_documents(...)`` — in a worker thread: it reads the cache, the blob store and the
+   index — loads each one's text by hash, lets ``documents.plan_delivery`` decide between the
+   PDF itself, the whole page-marked text and passages, finds the passages for *this* question,
+   and words the decision as translatable :class:`Text` (the same English as the plan's);
+3. the engine puts the blocks into the request (see ``ChatEngine._request_messages``) and tells
+   the caller with a ``SourcesFound`` event, and stores the :class:`Delivery` with the answer.
+
+Failures become :class:`AttachmentError`, with a sentence naming the file and what to do.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from desktop_chat.documents import (
+    DeliveryPlan,
+    DocumentDelivery,
+    DocumentError,
+    DocumentLibrary,
+    ExtractedDocument,
+    FileMissing,
+    PasswordRequired,
+    Source,
+    format_sources,
+    plan_delivery,
+)
+# One token estimate for the documents and the rest of the request (≈ 4 characters, 1 per CJK character).
+from desktop_chat.documents._text import estimate_tokens
+from desktop_chat.documents.plan import (
+    ANTHROPIC_MAX_REQUEST_BYTES,
+    REQUEST_HEADROOM_BYTES,
+    anthropic_pdf_page_limit,
+)
+from desktop_chat.domain.errors import AttachmentError
+from desktop_chat.domain.messages import (
+    Attachment,
+    Delivery,
+    DocumentNote,
+    DocumentPart,
+    Message,
+    SourceRef,
+)
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
+
+__all__ = [
+    "ConversationDocument",
+    "PreparedDocuments",
+    "check_available",
+    "conversation_documents",
+    "estimate_tokens",
+    "explain",
+    "prepare_documents",
+    "validate_attachment",
+]
+
+log = logging.getLogger(__name__)
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+# What wrapping a document in the request costs beyond its text: the heading, the instruction.
+WRAPPER_TOKENS = 80
+
+
+@dataclass(frozen=True)
+class ConversationDocument:
+    """A document in play in a turn: the latest description of it, and the message that carried it first."""
+
+    attachment: Attachment
+    message_id: str
+
+
+@dataclass(frozen=True)
+class PreparedDocuments:
+    """Everything the request needs from the documents for one turn."""
+
+    delivery: Delivery
+    sources: list[Source]  # the passages sent (with their text), best first
+    blocks: Mapping[str, str] = field(default_factory=dict)  # user message id -> text to put before its words
+    parts: Mapping[str, tuple[DocumentPart, ...]] = field(default_factory=dict)  # user message id -> PDFs
+    passages: str | None = None  # the passages block for the last user turn
+
+    @property
+    def sends_content(self) -> bool:
+        return any(n.mode != "not_sent" for n in self.delivery.documents)
+
+
+def validate_attachment(attachment: Attachment) -> None:
+    """ValueError for an attachment value no front end should build (a programming error)."""
+    if not isinstance(attachment, Attachment):
+        raise ValueError(f"attachments must be Attachment values, not {type(attachment).__name__}")
+    if not _SHA256.fullmatch(attachment.sha256):
+        raise ValueError(f"not a SHA-256 hex digest: {attachment.sha256!r}")
+    if attachment.override not in (None, "whole", "retrieval"):
+        raise ValueError(f"override must be None, 'whole' or 'retrieval', not {attachment.override!r}")
+
+
+def check_available(library: DocumentLibrary, attachment: Attachment) -> None:
+    """AttachmentError unless the document's text or its original bytes are in the data dir."""
+    if library.blobs.contains(attachment.sha256):  # a stat; the cache would read the whole text
+        return
+    if library.cache.get(attachment.sha256) is None:
+        raise _gone(attachment.file_name)
+
+
+def conversation_documents(history: Sequence[Message]) -> list[ConversationDocument]:
+    """Every document attached to a user message of *history*, once each, in order of first
+    attachment; the latest attachment of the same bytes gives the name and the override."""
+    first: dict[str, str] = {}
+    latest: dict[str, Attachment] = {}
+    for message in history:
+        if message.role != "user":
+            continue
+        for attachment in message.documents:
+            first.setdefault(attachment.sha256, message.id)
+            latest[attachment.sha256] = attachment
+    return [ConversationDocument(latest[sha], message_id) for sha, message_id in first.items()]
+
+
+# -- preparing a turn (worker thread) -----------------------------------------------------------
+
+
+def prepare_documents(
+    library: DocumentLibrary,
+    in_play: Sequence[ConversationDocument],
+    question: str,
+    *,
+    provider_kind: str,
+    context_tokens: int,
+    reserved_tokens: int,
+) -> PreparedDocuments:
+    """Plan and load what the request carries. Blocking: run it in a worker thread."""
+    documents = [_load(library, item.attachment) for item in in_play]
+    has_original = {d.sha256: library.blobs.contains(d.sha256) for d in documents}
+    plannable = [d if has_original[d.sha256] else _WithoutOriginal(d) for d in documents]
+    overrides = {item.attachment.sha256: item.attachment.override for item in in_play if item.attachment.override}
+    plan = plan_delivery(
+        plannable, provider_kind=provider_kind, context_tokens=context_tokens,
+        reserved_tokens=reserved_tokens, override=overrides or None,
+    )
+    by_hash = {d.sha256: d for d in documents}
+    carrier = {item.attachment.sha256: item.message_id for item in in_play}
+
+    blocks: dict[str, list[str]] = {}
+    parts: dict[str, list[DocumentPart]] = {}
+    for delivery in plan.deliveries:
+        doc = by_hash[delivery.doc_hash]
+        message_id = carrier[delivery.doc_hash]
+        if delivery.mode == "native_pdf":
+            parts.setdefault(message_id, []).append(_native_part(library, doc))
+            blocks.setdefault(message_id, []).append(_native_note(doc))
+        elif delivery.mode == "whole_text":
+            blocks.setdefault(message_id, []).append(_whole_text_block(doc))
+        elif delivery.mode == "not_sent":
+            blocks.setdefault(message_id, []).append(_not_sent_note(doc))
+
+    sources: list[Source] = []
+    passages: str | None = None
+    if plan.retrieval_hashes and plan.passages:
+        for doc_hash in plan.retrieval_hashes:
+            if not library.index.is_indexed(doc_hash):
+                library.index.add(by_hash[doc_hash])
+        names = {d.sha256: d.file_name for d in documents}
+        sources = library.search(plan.retrieval_hashes, question, plan.passages, names=names)
+        passages = _passages_block(sources)
+
+    explanation, notes = explain(plan, documents)
+    delivery = Delivery(
+        explanation=explanation,
+        documents=notes,
+        sources=tuple(_source_ref(s) for s in sources),
+        context_tokens=context_tokens,
+    )
+    return PreparedDocuments(
+        delivery=delivery,
+        sources=sources,
+        blocks={k: "\n\n".join(v) for k, v in blocks.items()},
+        parts={k: tuple(v) for k, v in parts.items()},
+        passages=passages,
+    )
+
+
+def _load(library: DocumentLibrary, attachment: Attachment) -> ExtractedDocument:
+    name = attachment.file_name
+    try:
+        return library.document(attachment.sha256, name)
+    except FileMissing:
+        raise _gone(name) from None
+    except PasswordRequired:
+        raise AttachmentError(Text.of(QT_TRANSLATE_NOOP(
+            "engine", "“{name}” is password-protected and its text is no longer kept. "
+                      "Attach it again and enter its password."), name=name), file_name=name) from None
+    except DocumentError as exc:
+        raise AttachmentError(Text.of(QT_TRANSLATE_NOOP(
+            "engine", "“{name}” could not be read again: {reason}"), name=name, reason=exc.message),
+            file_name=name) from None
+    except OSError as exc:
+        raise AttachmentError(Text.of(QT_TRANSLATE_NOOP(
+            "engine", "“{name}” could not be read from the data folder ({reason}). Attach it again."),
+            name=name, reason=exc.strerror or str(exc)), file_name=name) from None
+
+
+def _gone(name: str) -> AttachmentError:
+    return AttachmentError(Text.of(QT_TRANSLATE_NOOP(
+        "engine", "“{name}” is no longer available: neither its text nor the file itself is kept in "
+                  "the data folder any more. Attach it again."), name=name), file_name=name)
+
+
+class _WithoutOriginal:
+    """A document whose original bytes are gone (the disk was full when it was attached): it
+    can still be sent as text, but not as a PDF, so the plan must not choose that."""
+
+    kind = "text"
+
+    def __init__(self, doc: ExtractedDocument) -> None:
+        self.file_name = doc.file_name
+        self.sha256 = doc.sha256
+        self.page_count = doc.page_count
+        self.size_bytes = doc.size_bytes
+        self.whole_text_tokens = doc.whole_text_tokens
+        self.quality = doc.quality
+        self.encrypted = doc.encrypted
+
+
+def _native_part(library: DocumentLibrary, doc: ExtractedDocument) -> DocumentPart:
+    try:
+        data = library.original(doc.sha256)
+    except FileMissing:
+        raise _gone(doc.file_name) from None
+    except OSError as exc:
+        raise AttachmentError(Text.of(QT_TRANSLATE_NOOP(
+            "engine", "“{name}” could not be read from the data folder ({reason}). Attach it again."),
+            name=doc.file_name, reason=exc.strerror or str(exc)), file_name=doc.file_name) from None
+    return DocumentPart(doc.file_name, base64.b64encode(data).decode("ascii"))
+
+
+# -- what the model reads (English: it is for the model, not shown to the user) -------------------
+
+
+def _attribute(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _whole_text_block(doc: ExtractedDocument) -> str:
+    name = _attribute(doc.file_name)
+    if doc.kind == "text":
+        head = (f"The user attached the file “{doc.file_name}”; its text follows. "
+                "Base your answer on it where it is relevant.")
+        return f'{head}\n<document name="{name}">\n{doc.page_marked_text()}\n</document>'
+    head = (f"The user attached the document “{doc.file_name}” ({doc.page_count} pages); its text follows, "
+            "each page headed by a “[page N]” line. Base your answer on it where it is relevant, "
+            "and cite the page numbers you use, e.g. (p. 3).")
+    return f'{head}\n<document name="{name}" pages="{doc.page_count}">\n{doc.page_marked_text()}\n</document>'
+
+
+def _native_note(doc: ExtractedDocument) -> str:
+    return (f"The user attached the PDF “{doc.file_name}” ({doc.page_count} pages), included above. "
+            "Base your answer on it where it is relevant, and cite the page numbers you use, e.g. (p. 3).")
+
+
+def _not_sent_note(doc: ExtractedDocument) -> str:
+    why = "no text could be read from it" if not doc.quality.usable else "there was no room for it"
+    return (f"[The user attached “{doc.file_name}”, but its content could not be sent ({why}). "
+            "Say so if the question needs it.]")
+
+
+def _passages_block(sources: Sequence[Source]) -> str:
+    head = ("Passages from the attached documents that may answer the question below. Only these "
+            "passages were sent, not the whole documents. Base your answer on them where they are "
+            "relevant, cite the file and page of what you use, e.g. (report.pdf, p. 3), and say so "
+            "if they do not contain the answer.")
+    return f"{head}\n<passages>\n{format_sources(sources)}\n</passages>"
+
+
+def _source_ref(source: Source) -> SourceRef:
+    return SourceRef(
+        file_name=source.file_name, sha256=source.doc_hash, page=source.page, excerpt=source.excerpt,
+        first_page=source.first_page or source.page, last_page=source.last_page or source.page,
+        score=source.score,
+    )
+
+
+# -- what the user reads: the plan's sentences, translatable ---------------------------------------
+
+
+def explain(plan: DeliveryPlan, documents: Sequence[ExtractedDocument]) -> tuple[Text, tuple[DocumentNote, ...]]:
+    """The plan's explanation as Texts: one per document, and all of them together.
+
+    The English is the plan's own sentence (``DeliveryPlan.explanation``), except that with
+    several documents each sentence keeps its capital after the file name.
+    """
+    by_hash = {d.sha256: d for d in documents}
+    retrieval = plan.retrieval_hashes
+    several = len(plan.deliveries) > 1
+    notes = []
+    for delivery in plan.deliveries:
+        sentence = _sentence(delivery, by_hash[delivery.doc_hash], plan, shared=len(retrieval) > 1)
+        if several:
+            sentence = Text.of(QT_TRANSLATE_NOOP("engine", "“{file_name}”: {sentence}"),
+                               file_name=delivery.file_name, sentence=sentence)
+        notes.append(DocumentNote(delivery.doc_hash, delivery.file_name, delivery.mode, delivery.reason,
+                                  delivery.tokens, sentence))
+    texts = [n.explanation for n in notes]
+    if not texts:
+        return Text.of(QT_TRANSLATE_NOOP("engine", "No documents are attached.")), ()
+    combined = texts[-1]
+    for text in reversed(texts[:-1]):
+        combined = Text.of(QT_TRANSLATE_NOOP("engine", "{first} {rest}"), first=text, rest=combined)
+    return combined, tuple(notes)
+
+
+def _sentence(delivery: DocumentDelivery, doc: ExtractedDocument, plan: DeliveryPlan, *, shared: bool) -> Text:
+    context = plan.context_tokens
+    tokens, whole = _approx(delivery.tokens), _approx(delivery.whole_tokens)
+    passages = _passages_phrase(plan.passages, shared)
+    reason = delivery.reason
+    if reason == "native":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending the PDF itself ({pages}, ≈ {tokens:,} tokens of "
+                                                   "{context:,}), so the model also sees its pictures and layout."),
+                       pages=_pages_phrase(doc.page_count), tokens=tokens, context=context)
+    if reason == "whole":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending the whole document ({tokens:,} tokens of {context:,})."),
+                       tokens=tokens, context=context)
+    if reason == "whole_as_text":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending the whole document as text ({tokens:,} tokens of "
+                                                   "{context:,}; {why})."),
+                       tokens=tokens, context=context, why=_why_not_native(doc, context))
+    if reason == "chosen_retrieval":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending {passages}, as chosen (the whole document is "
+                                                   "≈ {whole:,} tokens)."),
+                       passages=passages, whole=whole)
+    if reason == "whole_too_long":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "The whole document does not fit this model's context "
+                                                   "(≈ {whole:,} tokens of {context:,}): sending {passages} instead."),
+                       whole=whole, context=context, passages=passages)
+    if reason == "no_room_beside_others":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Not enough room beside the other attachments (≈ {whole:,} "
+                                                   "tokens; {context:,} in all): sending {passages}."),
+                       whole=whole, context=context, passages=passages)
+    if reason == "too_long":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Document too long for this model's context (≈ {whole:,} "
+                                                   "tokens of {context:,}): sending {passages}."),
+                       whole=whole, context=context, passages=passages)
+    if reason == "no_text":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Not sent: no text could be read from it, and this model "
+                                                   "cannot read the PDF itself."))
+    if reason == "no_room":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Not sent: no room is left in this model's context "
+                                                   "({context:,} tokens) for even one passage."),
+                       context=context)
+    log.warning("no sentence for delivery reason %r", reason)
+    return Text.verbatim(delivery.explanation)
+
+
+def _passages_phrase(count: int, shared: bool) -> Text:
+    if shared:
+        if count == 1:
+            return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passage (from this and the "
+                                                       "other long documents)"), count=count)
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passages (from this and the "
+                                                   "other long documents)"), count=count)
+    if count == 1:
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passage"), count=count)
+    return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passages"), count=count)
+
+
+def _pages_phrase(count: int) -> Text:
+    if count == 1:
+        return Text.of(QT_TRANSLATE_NOOP("engine", "{count} page"), count=count)
+    return Text.of(QT_TRANSLATE_NOOP("engine", "{count} pages"), count=count)
+
+
+def _why_not_native(doc: ExtractedDocument, context_tokens: int) -> Text:
+    """Why a PDF went as text to a model that reads PDFs (the plan's reasons, in its order)."""
+    limit = anthropic_pdf_page_limit(context_tokens)
+    if doc.encrypted:
+        return Text.of(QT_TRANSLATE_NOOP("engine", "a password-protected PDF cannot be sent as a PDF"))
+    if doc.page_count > limit:
+        return Text.of(QT_TRANSLATE_NOOP("engine", "{pages} pages is over the {limit}-page limit for PDFs"),
+                       pages=doc.page_count, limit=limit)
+    if 4 * -(-doc.size_bytes // 3) > ANTHROPIC_MAX_REQUEST_BYTES - REQUEST_HEADROOM_BYTES:
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the file is over the 32 MB limit for PDFs"))
+    return Text.of(QT_TRANSLATE_NOOP("engine", "the PDF itself would not fit"))
+
+
+def _approx(tokens: int) -> int:
+    """As the plan rounds: 12,437 → 12,400; small numbers as they are."""
+    return int(round(tokens, -2)) if tokens >= 1000 else tokens
+
