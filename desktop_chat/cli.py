@@ -2,6 +2,13 @@
 
 Exit codes: 0 success, 1 a provider or storage error, 2 bad usage, 130 interrupted (Ctrl+C;
 what arrived is kept). Errors are one plain line on stderr, never a traceback.
+
+``ask --attach FILE`` attaches PDFs and text files as the window does (extracted into the data
+dir's document cache, the original kept by hash). A password-protected PDF's password is read
+from ``$DESKTOP_CHAT_PDF_PASSWORD`` or, on a terminal, asked for with the input hidden; never
+from the command line, where it would land in the shell's history and the process list.
+Everything about the documents (what was attached, how it is sent, the passages found) goes to
+stderr, so that stdout is the answer alone.
 """
 
 from __future__ import annotations
@@ -10,19 +17,28 @@ import argparse
 import asyncio
 import getpass
 import json
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
 from desktop_chat.chat.engine import ChatEngine
-from desktop_chat.chat.events import TurnResult
+from desktop_chat.chat.events import SourcesFound, TurnResult
+from desktop_chat.chat.ollama_admin import OllamaAdmin
+from desktop_chat.chat.pool import ProviderPool
+from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
+from desktop_chat.domain.messages import Attachment
 from desktop_chat.store import Store, exchange
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+PASSWORD_ENV = "DESKTOP_CHAT_PDF_PASSWORD"
+PASSWORD_PROMPTS = 3
+EXCERPT_CHARS = 120
 
 
 class UsageError(Exception):
@@ -45,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--conversation", help="continue the conversation with this id")
     ask.add_argument("--max-tokens", type=int)
     ask.add_argument("--temperature", type=float)
+    ask.add_argument("--attach", action="append", default=[], metavar="FILE",
+                     help=f"attach a PDF or text file (repeatable); a PDF's password is read from ${PASSWORD_ENV} "
+                          "or asked for on a terminal")
+    ask.add_argument("--attach-as", choices=["whole", "passages"],
+                     help="send the attached files whole, or only the passages relevant to the question "
+                          "(default: whole when they fit the model's context)")
+    ask.add_argument("--context-tokens", type=int, metavar="N",
+                     help="the model's context window, for deciding how documents are sent (kept for the conversation)")
     ask.add_argument("prompt", nargs="*", help="the message; `-` or nothing reads it from stdin")
 
     export = commands.add_parser("export", help="write conversations to stdout")
@@ -76,6 +100,9 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     except ChatError as exc:
         print(f"error: {exc.message}", file=stderr)
         return EXIT_ERROR
+    except DocumentError as exc:
+        print(f"error: {exc.message}", file=stderr)
+        return EXIT_ERROR
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=stderr)
         return EXIT_ERROR
@@ -91,6 +118,12 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
         prompt = stdin.read()
     if not prompt.strip():
         raise UsageError("desktop-chat ask: the prompt is empty")
+    if args.context_tokens is not None and args.context_tokens < 1:
+        raise UsageError("desktop-chat ask: --context-tokens must be a positive number of tokens")
+    paths = [Path(name) for name in args.attach]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"desktop-chat ask: --attach {path}: no such file")
     settings = config.load_settings()
     if args.provider:
         try:
@@ -101,7 +134,7 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
         if args.conversation and store.get_conversation(args.conversation) is None:
             raise UsageError(f"desktop-chat ask: there is no conversation with id {args.conversation}")
         try:
-            result = asyncio.run(_ask_async(store, settings, args, prompt, stdout, stderr))
+            result = asyncio.run(_ask_async(store, settings, args, prompt, paths, stdin, stdout, stderr))
         except (KeyboardInterrupt, asyncio.CancelledError):
             stdout.flush()
             print("\nStopped; the text received so far is kept in history.", file=stderr)
@@ -114,12 +147,28 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
 
 
 async def _ask_async(store: Store, settings: config.Settings, args: argparse.Namespace, prompt: str,
-                     stdout: TextIO, stderr: TextIO) -> TurnResult:
+                     paths: Sequence[Path], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> TurnResult:
     if args.max_tokens is not None:
         settings.max_tokens = args.max_tokens
     if args.temperature is not None:
         settings.temperature = args.temperature
-    engine = ChatEngine(store, settings)
+    library = DocumentLibrary(config.data_dir())
+    try:
+        override = {"whole": "whole", "passages": "retrieval"}.get(args.attach_as or "")
+        attachments = [Attachment.from_document(_extract(library, path, stdin, stderr), override=override)
+                       for path in paths]
+        options = {"context_tokens": args.context_tokens} if args.context_tokens else None
+        pool = ProviderPool(settings)
+        # Ollama's own context length (and the user's num_ctx) decide how documents are sent.
+        ollama = OllamaAdmin(pool, settings)
+        engine = ChatEngine(store, settings, pool=pool, documents=library, context_lookup=ollama.lookup_context)
+        return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr)
+    finally:
+        library.close()
+
+
+async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: str, attachments: list[Attachment],
+                         options: dict[str, Any] | None, stdout: TextIO, stderr: TextIO) -> TurnResult:
     ended_with_newline = True
 
     def show(event: Any) -> None:
@@ -130,15 +179,68 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
             ended_with_newline = event.text.endswith("\n")
         elif isinstance(event, Retrying):
             print(event.describe(), file=stderr)
+        elif isinstance(event, SourcesFound):
+            _show_sources(event, stderr)
 
     try:
         result = await engine.send(args.conversation, prompt, endpoint_id=args.provider, model=args.model,
-                                   system_prompt=args.system, on_event=show)
+                                   system_prompt=args.system, on_event=show, attachments=attachments,
+                                   options=options)
     finally:
         await engine.aclose()
     if not ended_with_newline:
         stdout.write("\n")
     return result
+
+
+def _extract(library: DocumentLibrary, path: Path, stdin: TextIO, stderr: TextIO) -> ExtractedDocument:
+    """Extract *path* into the library, asking for a password if it needs one (see the module docstring)."""
+    from_env = os.environ.get(PASSWORD_ENV) or None
+    password: str | None = None
+    asked = 0
+    while True:
+        try:
+            document = library.attach(path, password=password)
+            break
+        except PasswordRequired as exc:  # WrongPassword too
+            if password is None and from_env is not None:
+                password = from_env
+                continue
+            if password is not None and password == from_env and asked == 0:
+                raise WrongPassword(f"{exc.message} (It was read from ${PASSWORD_ENV}.)",
+                                    file_name=exc.file_name) from None
+            if not stdin.isatty():
+                raise PasswordRequired(f"{exc.message} Put its password in ${PASSWORD_ENV}, or run the command "
+                                       "in a terminal to be asked for it.", file_name=exc.file_name) from None
+            if asked == PASSWORD_PROMPTS:
+                raise
+            if isinstance(exc, WrongPassword):
+                print(exc.message, file=stderr)
+            password = getpass.getpass(f"Password for “{path.name}” (input hidden): ", stream=stderr)
+            asked += 1
+    print(f"Attached “{path.name}”: {_describe(document)}.", file=stderr)
+    for warning in document.warnings:
+        print(f"  {warning}", file=stderr)
+    return document
+
+
+def _describe(document: ExtractedDocument) -> str:
+    pages = "" if document.kind == "text" else f"{document.page_count} page{'s' if document.page_count != 1 else ''}, "
+    size = document.size_bytes
+    shown = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+    return f"{pages}{shown}, ≈ {document.whole_text_tokens:,} tokens"
+
+
+def _show_sources(event: SourcesFound, stderr: TextIO) -> None:
+    print(event.plan_explanation.english(), file=stderr)
+    if event.sources:
+        print("Sources:", file=stderr)
+    for number, source in enumerate(event.sources, 1):
+        excerpt = " ".join(source.excerpt.split())
+        if len(excerpt) > EXCERPT_CHARS:
+            excerpt = excerpt[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+        print(f"  {number}. {source.file_name}, page {source.page}: “{excerpt}”", file=stderr)
+    stderr.flush()
 
 
 # -- export / import ---------------------------------------------------------------------------------

@@ -151,6 +151,9 @@ class Settings:
     openai_base_url: str | None = None
     ollama_host: str | None = None
     custom_endpoints: list[CustomEndpoint] = field(default_factory=list)
+    # Ollama model name ("llama3.2:latest") -> the options sent with every request to it:
+    # {"num_ctx": int, "temperature": float, "keep_alive": "5m" | seconds}; see chat/ollama_admin.py.
+    ollama_model_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The host each stored key was saved for; a key is only ever sent there (see chat/credentials.py).
     key_hosts: dict[str, str] = field(default_factory=dict)
     ui_state: dict[str, Any] = field(default_factory=dict)  # window geometry, splitters, last conversation
@@ -237,6 +240,10 @@ def _settings_from_dict(raw: dict[str, Any]) -> Settings:
             customs.append(CustomEndpoint(str(item["id"]), str(item["name"]), str(item["base_url"])))
         except (KeyError, TypeError):
             log.warning("ignoring malformed custom endpoint %r", item)
+    options = values.get("ollama_model_options")
+    if options is not None and not (isinstance(options, dict) and all(isinstance(v, dict) for v in options.values())):
+        log.warning("ignoring malformed ollama_model_options")
+        values.pop("ollama_model_options")
     settings = Settings(**values)
     settings.custom_endpoints = customs
     return settings

@@ -43,6 +43,9 @@ class ProviderPool:
             timeouts=Timeouts(connect=self.settings.connect_timeout, read=self.settings.read_timeout),
         )
         provider = await asyncio.to_thread(create_provider, endpoint.kind, config)
+        if endpoint.kind == "ollama":
+            # The user's per-model options (num_ctx, temperature, keep_alive), read at each request.
+            provider.model_options = lambda: self.settings.ollama_model_options  # type: ignore[attr-defined]
         self._providers[endpoint.id] = (identity, provider)
         if cached is not None:
             await cached[1].aclose()

@@ -13,6 +13,15 @@ Wire format, from Ollama's API reference:
     GET  /api/tags      {"models": [{"name", "size", "modified_at", "details": {...}}]}
     GET  /api/version   {"version": "0.12.6"}
     POST /api/show      {"details": {...}, "model_info": {"<arch>.context_length": ...}, "capabilities": [...]}
+    POST /api/pull      {"model", "stream": true}
+        200, application/x-ndjson: {"status": "pulling manifest"}, then per layer
+            {"status": "pulling <digest>", "digest": "sha256:…", "total": N, "completed": M} (completed
+            may be missing until bytes arrive), then "verifying sha256 digest", "writing manifest",
+            "success". A failure (unknown name, no internet on Ollama's side) is an {"error": "..."}
+            line; a bad name can also be a 400 with {"error": ...}. A cancelled pull resumes later.
+    DELETE /api/delete  {"model"}: 200, or 404 {"error": ...}
+    GET  /api/ps        {"models": [{"name", "size", "size_vram", "expires_at", "details"}]}: loaded ones
+    POST /api/chat      {"model", "messages": [], "keep_alive": 0}: unloads the model ("done_reason": "unload")
 
 Failures are translated here, once, into the project's ChatError hierarchy (worded by
 http_errors); only "Ollama is not running" is worded locally, because it is Ollama's own advice.
@@ -23,7 +32,8 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -34,16 +44,47 @@ from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 
-__all__ = ["OllamaProvider"]
+__all__ = ["LoadedModel", "OllamaProvider", "PullLine", "canonical_model_name", "chat_body"]
 
 _GENERIC_CAUSE = http_errors.CONNECTION_FAILED
+
+# Between two progress lines of a pull: Ollama says nothing while it verifies a multi-gigabyte
+# layer, which takes far longer than the no-data timeout of an answer.
+PULL_READ_TIMEOUT = 600.0
+
+ModelOptions = Callable[[], Mapping[str, Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class PullLine:
+    """One status line of /api/pull, as Ollama sent it (status is Ollama's own English)."""
+
+    status: str
+    digest: str | None = None
+    total: int | None = None
+    completed: int | None = None
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model Ollama holds in memory (/api/ps)."""
+
+    name: str
+    size: int | None = None  # bytes in memory
+    size_vram: int | None = None  # of which on the GPU
+    expires_at: str | None = None  # ISO time when Ollama unloads it unless used again
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 class OllamaProvider:
     """A Provider for one Ollama host (config.base_url, e.g. http://127.0.0.1:11434)."""
 
-    def __init__(self, config: ProviderConfig) -> None:
+    def __init__(self, config: ProviderConfig, *, model_options: ModelOptions | None = None) -> None:
         self.config = config
+        # Per-model defaults (num_ctx, temperature, keep_alive) the user set, keyed by model name;
+        # read at every request so that a change applies to the next turn. Set by whoever builds
+        # the provider (chat/pool.py hands it the settings' table).
+        self.model_options: ModelOptions | None = model_options
         self.base_url = config.base_url.rstrip("/")
         t = config.timeouts
         headers: dict[str, str] = {}
@@ -66,7 +107,7 @@ class OllamaProvider:
     # -- streaming ---------------------------------------------------------------------------
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
-        body = chat_body(request)
+        body = chat_body(request, self.options_for(request.model))
         in_body = False
         try:
             async with self._client.stream("POST", "/api/chat", json=body) as response:
@@ -134,16 +175,106 @@ class OllamaProvider:
         payload = await self._get_json("POST", "/api/show", body={"model": model}, model=model)
         return show_to_model(model, payload if isinstance(payload, dict) else {})
 
+    def options_for(self, model: str) -> Mapping[str, Any]:
+        """The per-model options the user set for `model` ({} if none)."""
+        if self.model_options is None:
+            return {}
+        try:
+            table = self.model_options()
+        except Exception:  # noqa: BLE001 - a settings problem must not stop a turn
+            return {}
+        if not isinstance(table, Mapping):
+            return {}
+        found = table.get(canonical_model_name(model), table.get(model))
+        return found if isinstance(found, Mapping) else {}
+
+    # -- model management ----------------------------------------------------------------------
+
+    async def pull(self, model: str) -> AsyncIterator[PullLine]:
+        """Download `model` into this Ollama, yielding its status lines; ends after "success".
+
+        Closing the generator (or cancelling the task iterating it) closes the HTTP stream at
+        once, which is how Ollama learns to stop; it keeps what it downloaded and resumes later.
+        """
+        in_body = False
+        timeout = httpx.Timeout(connect=self.config.timeouts.connect, read=max(self.config.timeouts.read,
+                                PULL_READ_TIMEOUT), write=self.config.timeouts.read, pool=self.config.timeouts.connect)
+        try:
+            async with self._client.stream("POST", "/api/pull", json={"model": model, "stream": True},
+                                           timeout=timeout) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    detail, from_ollama = _error_detail(response)
+                    if from_ollama and isinstance(detail, str):
+                        raise self.pull_failed(model, detail, status=response.status_code)
+                    raise await self._status_error(response, model=None)
+                in_body = True
+                self._refuse_web_page(response)
+                async with contextlib.aclosing(response.aiter_lines()) as lines:
+                    async for line in lines:
+                        if not line.strip():
+                            continue
+                        chunk = self._parse_line(line)
+                        if "error" in chunk:
+                            raise self.pull_failed(model, _error_text(chunk.get("error")) or "unknown error")
+                        pulled = _pull_line(chunk)
+                        yield pulled
+                        if pulled.status == "success":
+                            return
+                raise _pull_broke_off(self.label, model, Text.of(
+                    QT_TRANSLATE_NOOP("engine", "the download ended without Ollama's “success” message")))
+        except httpx.HTTPError as exc:
+            if in_body and not isinstance(exc, httpx.TimeoutException):
+                raise _pull_broke_off(self.label, model, _transport_cause(exc)) from exc
+            raise self._transport_error(exc, in_body=False) from exc
+
+    def pull_failed(self, model: str, detail: str, *, status: int | None = None) -> errors.ChatError:
+        """Ollama's own reason for a failed pull, framed with what to do about it."""
+        reason = _with_stop(detail)
+        lowered = detail.lower()
+        kw: dict[str, Any] = dict(provider=self.label, status=status, detail=detail)
+        if "file does not exist" in lowered or "not found" in lowered or status == 404:
+            return errors.ModelNotFoundError(Text.of(
+                QT_TRANSLATE_NOOP("engine", "{provider} could not download “{model}”: {detail} "
+                                            "Check the name in the Ollama library (ollama.com/library)."),
+                provider=self.label, model=model, detail=reason), **kw)
+        if any(sign in lowered for sign in _NETWORK_SIGNS):
+            return errors.CannotConnectError(Text.of(
+                QT_TRANSLATE_NOOP("engine", "{provider} could not download “{model}”: {detail} "
+                                            "Check that the computer running {provider} can reach the internet."),
+                provider=self.label, model=model, detail=reason), **kw)
+        return errors.RequestRejectedError(Text.of(
+            QT_TRANSLATE_NOOP("engine", "{provider} could not download “{model}”: {detail}"),
+            provider=self.label, model=model, detail=reason), **kw)
+
+    async def delete(self, model: str) -> None:
+        """Remove `model` and its files from this Ollama (ModelNotFoundError if it has no such model)."""
+        await self._get_json("DELETE", "/api/delete", body={"model": model}, model=model, want_json=False)
+
+    async def loaded(self) -> list[LoadedModel]:
+        """The models Ollama holds in memory now (/api/ps)."""
+        payload = await self._get_json("GET", "/api/ps")
+        models = payload.get("models") if isinstance(payload, dict) else None
+        return [_loaded_model(entry) for entry in models or [] if isinstance(entry, dict) and entry.get("name")]
+
+    async def unload(self, model: str) -> None:
+        """Free the memory `model` holds: a chat request with no messages and keep_alive 0."""
+        await self._get_json("POST", "/api/chat", body={"model": model, "messages": [], "keep_alive": 0,
+                                                         "stream": False}, model=model)
+
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _get_json(self, method: str, path: str, *, body: Any = None, model: str | None = None) -> Any:
+    async def _get_json(self, method: str, path: str, *, body: Any = None, model: str | None = None,
+                        want_json: bool = True) -> Any:
         try:
             response = await self._client.request(method, path, json=body)
             if response.status_code >= 400:
                 raise await self._status_error(response, model=model)
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, in_body=False) from exc
+        if not want_json:
+            return None
         try:
             return response.json()
         except ValueError:
@@ -196,21 +327,85 @@ class OllamaProvider:
 # -- the wire format, as pure functions --------------------------------------------------------
 
 
-def chat_body(request: ChatRequest) -> dict[str, Any]:
-    """The /api/chat request body for a ChatRequest."""
+def chat_body(request: ChatRequest, model_options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The /api/chat request body for a ChatRequest.
+
+    `model_options` are the user's settings for this model (num_ctx, temperature, keep_alive).
+    What the request itself carries for num_ctx / keep_alive (a conversation's own options) wins
+    over them; the model's temperature wins over the request's, which is the app-wide default
+    (the engine hands over one merged value, and nothing in the window sets a temperature per
+    conversation).
+    """
+    defaults = model_options or {}
     messages: list[dict[str, str]] = []
     if request.system:
         messages.append({"role": "system", "content": request.system})
     messages += [{"role": m.role, "content": m.text} for m in request.messages]
     options: dict[str, Any] = {"num_predict": request.max_tokens}
-    if request.temperature is not None:
-        options["temperature"] = request.temperature
-    if request.options.get("num_ctx") is not None:
-        options["num_ctx"] = request.options["num_ctx"]
+    temperature = defaults.get("temperature")
+    if temperature is None:
+        temperature = request.temperature
+    if temperature is not None:
+        options["temperature"] = temperature
+    num_ctx = request.options.get("num_ctx")
+    if num_ctx is None:
+        num_ctx = defaults.get("num_ctx")
+    if num_ctx is not None:
+        options["num_ctx"] = num_ctx
     body: dict[str, Any] = {"model": request.model, "messages": messages, "stream": True, "options": options}
-    if request.options.get("keep_alive") is not None:
-        body["keep_alive"] = request.options["keep_alive"]
+    keep_alive = request.options.get("keep_alive")
+    if keep_alive is None:
+        keep_alive = defaults.get("keep_alive")
+    if keep_alive is not None:
+        body["keep_alive"] = keep_alive
     return body
+
+
+def canonical_model_name(name: str) -> str:
+    """Ollama's full name for a model: "llama3.2" is "llama3.2:latest"."""
+    name = name.strip()
+    if not name:
+        return name
+    last = name.rsplit("/", 1)[-1]
+    return name if ":" in last else f"{name}:latest"
+
+
+def _pull_line(chunk: dict[str, Any]) -> PullLine:
+    digest = chunk.get("digest")
+    return PullLine(
+        status=str(chunk.get("status") or ""),
+        digest=digest if isinstance(digest, str) and digest else None,
+        total=_int_or_none(chunk.get("total")),
+        completed=_int_or_none(chunk.get("completed")),
+    )
+
+
+def _pull_broke_off(provider: str, model: str, why: Text | str) -> errors.BrokenStreamError:
+    return errors.BrokenStreamError(
+        Text.of(QT_TRANSLATE_NOOP("engine", "The download of “{model}” from {provider} broke off: {why}. "
+                                            "Start it again to continue where it stopped."),
+                provider=provider, model=model, why=why),
+        provider=provider,
+        detail=why,
+    )
+
+
+# What Ollama's Go HTTP client says when Ollama itself cannot reach the model library.
+_NETWORK_SIGNS = ("dial tcp", "no such host", "i/o timeout", "connection refused", "connection reset",
+                  "network is unreachable", "tls handshake", "lookup ", "context deadline exceeded",
+                  "timeout awaiting", "no route to host", "temporary failure in name resolution")
+
+
+def _loaded_model(entry: dict[str, Any]) -> LoadedModel:
+    details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
+    expires = entry.get("expires_at")
+    return LoadedModel(
+        name=str(entry["name"]),
+        size=_int_or_none(entry.get("size")),
+        size_vram=_int_or_none(entry.get("size_vram")),
+        expires_at=expires if isinstance(expires, str) and expires else None,
+        details=dict(details),
+    )
 
 
 def _chunk_events(chunk: dict[str, Any]) -> Iterator[ProviderEvent]:
@@ -332,6 +527,12 @@ def _is_loopback_url(url: str) -> bool:
 
 def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _with_stop(text: str) -> str:
+    """Somebody else's words ending in one full stop, so that our sentence can follow."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?", "。", "！", "？")) else f"{text}."
 
 
 def _clip(text: str, limit: int = 120) -> str:

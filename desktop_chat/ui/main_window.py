@@ -34,6 +34,7 @@ from desktop_chat.ui.conversation_list import ConversationPanel
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_choice import ModelChoice
+from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
 from desktop_chat.ui.turns import TurnController
@@ -124,16 +125,22 @@ class MainWindow(QMainWindow):
         self.undo_button.setObjectName("undoDeleteButton")
         self.undo_button.setFlat(True)
         self.undo_button.hide()
+        # Ollama's status indicator, the "Get a model" dialog and the model manager.
+        self.ollama = OllamaController(self.settings, self.engine.pool, self.runner, self)
+        if self.engine.context_lookup is None:  # attached documents are planned with Ollama's real context
+            self.engine.context_lookup = self.ollama.admin.lookup_context
         status = self.statusBar()
         status.setObjectName("statusBar")
         status.addPermanentWidget(self.undo_button)
+        status.addPermanentWidget(self.ollama.button)
         status.addPermanentWidget(self.status_endpoint)
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self._forget_undo)
 
         order = [self.panel.search, self.panel.new_button, self.panel.view, self.top_bar.provider_picker,
-                 self.top_bar.model_picker, self.top_bar.refresh_button, self.top_bar.system_prompt_button,
+                 self.top_bar.model_picker, self.top_bar.refresh_button, self.top_bar.ollama_button,
+                 self.top_bar.system_prompt_button,
                  self.view, self.composer, self.composer_bar.send_button, self.composer_bar.stop_button]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
@@ -150,6 +157,13 @@ class MainWindow(QMainWindow):
         self.choice.changed.connect(self._show_endpoint_status)
         self.choice.statusMessage.connect(self.statusBar().showMessage)
         self.top_bar.systemPromptRequested.connect(self.edit_system_prompt)
+
+        self.choice.changed.connect(self._show_ollama_tools)
+        self.top_bar.endpointChosen.connect(self._endpoint_picked)
+        self.top_bar.ollamaModelsRequested.connect(self.ollama.open_manager)
+        self.ollama.modelsChanged.connect(lambda: self.choice.reload_models("ollama"))
+        self.ollama.useModelRequested.connect(self._use_ollama_model)
+        self.ollama.statusMessage.connect(self.statusBar().showMessage)
 
         self.banner.settingsRequested.connect(self.open_settings)
         self.banner.useOllamaRequested.connect(self._use_ollama)
@@ -250,6 +264,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr(
                 "Attaching files is not supported yet, so these were not attached: {names}").format(names=names))
         self.runner.start(self._check_setup(), name="check-setup")
+        self.ollama.check()  # in the background: nothing waits for it
 
     async def _check_setup(self) -> None:
         """Say how to add a provider when none is set up, and offer a local Ollama if it answers."""
@@ -293,6 +308,21 @@ class MainWindow(QMainWindow):
         self.choice.use("ollama")
         self.banner.hide()
         self.composer.setFocus()
+
+    def _use_ollama_model(self, model: str) -> None:
+        """A model just pulled: chat with it."""
+        self.choice.choose_model("ollama", model)
+        self.banner.hide()
+        self.composer.setFocus()
+
+    def _endpoint_picked(self, endpoint_id: str) -> None:
+        if self.choice.kind(endpoint_id) == "ollama":
+            self.ollama.check(quiet=False)  # is it running? say so plainly if not
+
+    def _show_ollama_tools(self) -> None:
+        is_ollama = self.choice.kind() == "ollama"
+        self.top_bar.set_ollama_tools(is_ollama)
+        self.ollama.set_relevant(is_ollama)
 
     # -- conversations ---------------------------------------------------------------------------
 
@@ -646,6 +676,7 @@ class MainWindow(QMainWindow):
         else:
             self.choice.show(self.settings.default_endpoint, None)
         self.runner.start(self._check_setup(), name="check-setup")
+        self.ollama.check()  # the host may have changed
         self.settingsApplied.emit()
 
     # -- language --------------------------------------------------------------------------------

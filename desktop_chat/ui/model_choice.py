@@ -98,6 +98,20 @@ class ModelChoice(QObject):
         self.top_bar.select_endpoint(endpoint_id)
         self._endpoint_chosen(endpoint_id)
 
+    def choose_model(self, endpoint_id: str, model: str) -> None:
+        """Switch to `model` at `endpoint_id` as if the user had picked both."""
+        if self.endpoint_id != endpoint_id:
+            self.use(endpoint_id)
+        self.top_bar.set_model(model)
+        self._remember(endpoint_id, model)
+
+    def kind(self, endpoint_id: str | None = None) -> str | None:
+        """"anthropic" | "openai" | "ollama" for an endpoint (the current one by default)."""
+        try:
+            return self.settings.endpoint(endpoint_id if endpoint_id is not None else self.endpoint_id or "").kind
+        except KeyError:
+            return None
+
     # -- the user's choices ------------------------------------------------------------------------
 
     def _endpoint_chosen(self, endpoint_id: str) -> None:
@@ -130,8 +144,13 @@ class ModelChoice(QObject):
 
     # -- model lists -------------------------------------------------------------------------------
 
-    def want_models(self, *, force: bool = False) -> None:
-        endpoint_id = self.endpoint_id
+    def reload_models(self, endpoint_id: str) -> None:
+        """List `endpoint_id`'s models again (a model was pulled or deleted), picked or not."""
+        self.models.pop(endpoint_id, None)
+        self.want_models(force=True, endpoint_id=endpoint_id)
+
+    def want_models(self, *, force: bool = False, endpoint_id: str | None = None) -> None:
+        endpoint_id = endpoint_id or self.endpoint_id
         if not endpoint_id or endpoint_id in self._listing:
             return
         if endpoint_id in self.models and not force:
@@ -144,6 +163,10 @@ class ModelChoice(QObject):
         label = self.label(endpoint_id)
         try:
             models = await self.engine.list_models(endpoint_id)
+        except errors.CannotConnectError as exc:
+            # "Ollama is not running at …" / "Cannot connect to X at …": already one plain sentence.
+            self.statusMessage.emit(localized_error(exc), 15000)
+            return
         except errors.ChatError as exc:
             self.statusMessage.emit(self.tr("Could not list the models of {provider}: {reason}").format(
                 provider=label, reason=localized_error(exc)), 15000)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.providers import ModelInfo
+from desktop_chat.ui.units import format_bytes
 
 
 class ElidedLabel(QLabel):
@@ -86,6 +87,7 @@ class TopBar(QWidget):
     refreshRequested = Signal()
     modelsWanted = Signal()  # the model list was opened
     systemPromptRequested = Signal()
+    ollamaModelsRequested = Signal()  # the Ollama model manager
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +107,9 @@ class TopBar(QWidget):
         self.refresh_button = QToolButton(self)
         self.refresh_button.setObjectName("refreshModelsButton")
         self.refresh_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.ollama_button = QToolButton(self)
+        self.ollama_button.setObjectName("ollamaModelsButton")
+        self.ollama_button.hide()  # only while an Ollama endpoint is picked
         self.system_prompt_button = QToolButton(self)
         self.system_prompt_button.setObjectName("systemPromptButton")
         self.system_prompt_button.setCheckable(False)
@@ -121,6 +126,7 @@ class TopBar(QWidget):
         layout.addWidget(self.provider_picker)
         layout.addWidget(self.model_picker)
         layout.addWidget(self.refresh_button)
+        layout.addWidget(self.ollama_button)
         layout.addWidget(self.system_prompt_button)
 
         self.provider_picker.activated.connect(self._provider_activated)
@@ -130,6 +136,7 @@ class TopBar(QWidget):
             line_edit.editingFinished.connect(self._model_edited)
         self.model_picker.popupWanted.connect(self.modelsWanted)
         self.refresh_button.clicked.connect(self.refreshRequested)
+        self.ollama_button.clicked.connect(self.ollamaModelsRequested)
         self.system_prompt_button.clicked.connect(self.systemPromptRequested)
         self._last_model = ""
         self._has_prompt = False
@@ -164,7 +171,7 @@ class TopBar(QWidget):
             self.model_picker.clear()
             for info in models:
                 self.model_picker.addItem(info.id, info.id)
-                tip = info.display_name or info.id
+                tip = " · ".join([info.display_name or info.id, *_detail_parts(info)])
                 if info.context_length:
                     tip += self.tr(" · {n} tokens of context").format(n=f"{info.context_length:,}")
                 self.model_picker.setItemData(self.model_picker.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
@@ -190,6 +197,9 @@ class TopBar(QWidget):
         self.refresh_button.setEnabled(not listing)
         self.refresh_button.setToolTip(self.tr("Listing models…") if listing else self.tr("Refresh the model list"))
 
+    def set_ollama_tools(self, visible: bool) -> None:
+        self.ollama_button.setVisible(visible)
+
     def set_has_system_prompt(self, has_prompt: bool) -> None:
         self._has_prompt = has_prompt
         self._label_prompt_button()
@@ -211,6 +221,9 @@ class TopBar(QWidget):
         self.model_picker.setToolTip(self.tr("Pick a model, or type the name of one that is not listed"))
         self.refresh_button.setAccessibleName(self.tr("Refresh models"))
         self.refresh_button.setToolTip(self.tr("Refresh the model list"))
+        self.ollama_button.setText(self.tr("Models…"))
+        self.ollama_button.setAccessibleName(self.tr("Manage Ollama models"))
+        self.ollama_button.setToolTip(self.tr("Download, delete and unload Ollama models, and set their options"))
         self.totals.setAccessibleName(self.tr("Tokens used by this conversation"))
         self._label_prompt_button()
 
@@ -271,6 +284,15 @@ class SystemPromptDialog(QDialog):
 
     def text(self) -> str:
         return self.editor.toPlainText().strip()
+
+
+def _detail_parts(info: ModelInfo) -> list[str]:
+    """What a listing says about a model (Ollama's: parameters, quantisation, family, size)."""
+    details = info.details or {}
+    parts = [str(details[k]) for k in ("parameter_size", "quantization_level", "family") if details.get(k)]
+    if isinstance(details.get("size"), int):
+        parts.append(format_bytes(details["size"]))
+    return parts
 
 
 def _compact(n: int) -> str:

@@ -547,6 +547,475 @@
     </message>
 </context>
 <context>
+    <name>ModelManagerDialog</name>
+    <message>
+        <source>Asking Ollama at {host}…</source>
+        <translation>正在询问位于 {host} 的 Ollama…</translation>
+    </message>
+    <message>
+        <source>{n} model(s) on that computer, {m} in memory.</source>
+        <translation>那台计算机上有 {n} 个模型，{m} 个已载入内存。</translation>
+    </message>
+    <message>
+        <source>not loaded</source>
+        <translation>未载入</translation>
+    </message>
+    <message>
+        <source>loaded, {size}</source>
+        <translation>已载入，{size}</translation>
+    </message>
+    <message>
+        <source>{size}, kept</source>
+        <translation>{size}，常驻</translation>
+    </message>
+    <message>
+        <source>loaded, {size}, kept loaded</source>
+        <translation>已载入，{size}，常驻内存</translation>
+    </message>
+    <message>
+        <source>{size} until {time}</source>
+        <translation>{size}，保留至 {time}</translation>
+    </message>
+    <message>
+        <source>loaded, {size}, until {time}</source>
+        <translation>已载入，{size}，保留至 {time}</translation>
+    </message>
+    <message>
+        <source>No model selected</source>
+        <translation>未选择模型</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在载入…</translation>
+    </message>
+    <message>
+        <source>{n} tokens</source>
+        <translation>{n} 个 token</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between items of a list</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>images (vision)</source>
+        <translation>图像（视觉）</translation>
+    </message>
+    <message>
+        <source>tools</source>
+        <translation>工具调用</translation>
+    </message>
+    <message>
+        <source>thinking</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <source>embeddings</source>
+        <translation>嵌入向量</translation>
+    </message>
+    <message>
+        <source>fill in the middle</source>
+        <translation>中间填充</translation>
+    </message>
+    <message>
+        <source>Ollama&apos;s default (5 minutes)</source>
+        <translation>Ollama 默认（5 分钟）</translation>
+    </message>
+    <message>
+        <source>30 minutes</source>
+        <translation>30 分钟</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <source>4 hours</source>
+        <translation>4 小时</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 小时</translation>
+    </message>
+    <message>
+        <source>Always (until unloaded)</source>
+        <translation>一直保留（直到卸载）</translation>
+    </message>
+    <message>
+        <source>Unload after each answer</source>
+        <translation>每次回答后卸载</translation>
+    </message>
+    <message>
+        <source>Saved. Sent with every message to {model} from now on.</source>
+        <translation>已保存。今后发给 {model} 的每条消息都会带上这些选项。</translation>
+    </message>
+    <message>
+        <source>“{model}” was unloaded from memory.</source>
+        <translation>已从内存中卸载“{model}”。</translation>
+    </message>
+    <message>
+        <source>Delete the model?</source>
+        <translation>删除该模型？</translation>
+    </message>
+    <message>
+        <source>Delete “{model}” from Ollama at {host}?</source>
+        <translation>要从位于 {host} 的 Ollama 中删除“{model}”吗？</translation>
+    </message>
+    <message>
+        <source>Its files ({size}) are removed from that computer. You can download it again later.</source>
+        <translation>它的文件（{size}）将从那台计算机上删除。以后可以重新下载。</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>“{model}” was deleted.</source>
+        <translation>已删除“{model}”。</translation>
+    </message>
+    <message>
+        <source>Ollama models</source>
+        <translation>Ollama 模型</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <source>Check Ollama again</source>
+        <translation>重新检查 Ollama</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Quantisation</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>系列</translation>
+    </message>
+    <message>
+        <source>In memory</source>
+        <translation>内存中</translation>
+    </message>
+    <message>
+        <source>Models on this Ollama</source>
+        <translation>此 Ollama 上的模型</translation>
+    </message>
+    <message>
+        <source>Context length:</source>
+        <translation>上下文长度：</translation>
+    </message>
+    <message>
+        <source>Can handle:</source>
+        <translation>能力：</translation>
+    </message>
+    <message>
+        <source>Architecture:</source>
+        <translation>架构：</translation>
+    </message>
+    <message>
+        <source>Downloaded:</source>
+        <translation>下载时间：</translation>
+    </message>
+    <message>
+        <source>In memory:</source>
+        <translation>内存中：</translation>
+    </message>
+    <message>
+        <source>Options for this model</source>
+        <translation>此模型的选项</translation>
+    </message>
+    <message>
+        <source>Conte&amp;xt length (num_ctx):</source>
+        <translation>上下文长度 num_ctx(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>&amp;Temperature:</source>
+        <translation>温度(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Keep in memory:</source>
+        <translation>保留在内存中(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Ollama&apos;s default</source>
+        <translation>Ollama 默认</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个 token</translation>
+    </message>
+    <message>
+        <source>Context length in tokens</source>
+        <translation>上下文长度（token 数）</translation>
+    </message>
+    <message>
+        <source>App default</source>
+        <translation>应用默认</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>How long Ollama keeps the model in memory</source>
+        <translation>Ollama 把模型保留在内存中的时长</translation>
+    </message>
+    <message>
+        <source>Sent with every message to this model. A larger context lets the model read more, and needs more memory.</source>
+        <translation>发给此模型的每条消息都会带上这些选项。上下文越大，模型能读的内容越多，所需内存也越多。</translation>
+    </message>
+    <message>
+        <source>Save options</source>
+        <translation>保存选项</translation>
+    </message>
+    <message>
+        <source>Save the options for this model</source>
+        <translation>保存此模型的选项</translation>
+    </message>
+    <message>
+        <source>Get a model…</source>
+        <translation>获取模型…</translation>
+    </message>
+    <message>
+        <source>Download a new model</source>
+        <translation>下载新模型</translation>
+    </message>
+    <message>
+        <source>Unload</source>
+        <translation>卸载</translation>
+    </message>
+    <message>
+        <source>Unload the model from memory</source>
+        <translation>从内存中卸载该模型</translation>
+    </message>
+    <message>
+        <source>Free the memory this model holds; it loads again when next used</source>
+        <translation>释放此模型占用的内存；下次使用时会重新载入</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Delete the model</source>
+        <translation>删除该模型</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Refresh the list of models</source>
+        <translation>刷新模型列表</translation>
+    </message>
+</context>
+<context>
+    <name>OllamaController</name>
+    <message>
+        <source>Could not save the settings: {reason}</source>
+        <translation>无法保存设置：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>OllamaStatusButton</name>
+    <message>
+        <source>Looking for Ollama…</source>
+        <translation>正在查找 Ollama…</translation>
+    </message>
+    <message>
+        <source>Ollama: checking…</source>
+        <translation>Ollama：检查中…</translation>
+    </message>
+    <message>
+        <source>Ollama {version}</source>
+        <translation>Ollama {version}</translation>
+    </message>
+    <message>
+        <source>Ollama</source>
+        <translation>Ollama</translation>
+    </message>
+    <message>
+        <source>Ollama: not running</source>
+        <translation>Ollama：未运行</translation>
+    </message>
+    <message>
+        <source>Ollama: not reachable</source>
+        <translation>Ollama：无法连接</translation>
+    </message>
+    <message>
+        <source>Checking Ollama at {host}…</source>
+        <translation>正在检查位于 {host} 的 Ollama…</translation>
+    </message>
+    <message>
+        <source>Click to check again, get a model or manage models.</source>
+        <translation>点击可重新检查、获取模型或管理模型。</translation>
+    </message>
+    <message>
+        <source>Ollama status</source>
+        <translation>Ollama 状态</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <source>Get a model…</source>
+        <translation>获取模型…</translation>
+    </message>
+    <message>
+        <source>Manage models…</source>
+        <translation>管理模型…</translation>
+    </message>
+</context>
+<context>
+    <name>PullDialog</name>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <source>Fetching the list of files for “{model}”…</source>
+        <translation>正在获取“{model}”的文件清单…</translation>
+    </message>
+    <message>
+        <source>Downloading part {index} of “{model}”…</source>
+        <translation>正在下载“{model}”的第 {index} 部分…</translation>
+    </message>
+    <message>
+        <source>Verifying the download…</source>
+        <translation>正在校验下载内容…</translation>
+    </message>
+    <message>
+        <source>Writing the model&apos;s manifest…</source>
+        <translation>正在写入模型清单…</translation>
+    </message>
+    <message>
+        <source>Removing files no longer needed…</source>
+        <translation>正在删除不再需要的文件…</translation>
+    </message>
+    <message>
+        <source>“{model}” is ready.</source>
+        <translation>“{model}”已就绪。</translation>
+    </message>
+    <message>
+        <source>Get a model</source>
+        <translation>获取模型</translation>
+    </message>
+    <message>
+        <source>Type the name of a model from {link}, for example llama3.2, qwen2.5:7b or gemma3:4b. Ollama at {host} downloads it onto that computer.</source>
+        <translation>输入 {link} 上的模型名称，例如 llama3.2、qwen2.5:7b 或 gemma3:4b。位于 {host} 的 Ollama 会把它下载到那台计算机上。</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>e.g. llama3.2</source>
+        <translation>例如 llama3.2</translation>
+    </message>
+    <message>
+        <source>Name of the model to download</source>
+        <translation>要下载的模型名称</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Download the model</source>
+        <translation>下载该模型</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>Cancel the download</source>
+        <translation>取消本次下载</translation>
+    </message>
+    <message>
+        <source>Download progress</source>
+        <translation>下载进度</translation>
+    </message>
+    <message>
+        <source>Files being downloaded</source>
+        <translation>正在下载的文件</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>部分</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Chat with it</source>
+        <translation>用它聊天</translation>
+    </message>
+    <message>
+        <source>Chat with the new model</source>
+        <translation>用新模型聊天</translation>
+    </message>
+    <message>
+        <source>Asking Ollama for “{model}”…</source>
+        <translation>正在向 Ollama 请求“{model}”…</translation>
+    </message>
+    <message>
+        <source>The download of “{model}” stopped without finishing.</source>
+        <translation>“{model}”的下载未完成就停止了。</translation>
+    </message>
+    <message>
+        <source>Download cancelled. Ollama keeps what it has so far: downloading “{model}” again continues from there.</source>
+        <translation>已取消下载。Ollama 会保留已下载的部分：再次下载“{model}”时会从那里继续。</translation>
+    </message>
+    <message>
+        <source>Stop the download?</source>
+        <translation>停止下载？</translation>
+    </message>
+    <message>
+        <source>“{model}” is still downloading. Stop the download and close?</source>
+        <translation>“{model}”仍在下载。要停止下载并关闭吗？</translation>
+    </message>
+    <message>
+        <source>Ollama keeps what it has so far; downloading it again continues from there.</source>
+        <translation>Ollama 会保留已下载的部分；再次下载时会从那里继续。</translation>
+    </message>
+    <message>
+        <source>Stop download</source>
+        <translation>停止下载</translation>
+    </message>
+    <message>
+        <source>Keep downloading</source>
+        <translation>继续下载</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -858,6 +1327,18 @@
         <translation>刷新模型</translation>
     </message>
     <message>
+        <source>Models…</source>
+        <translation>模型…</translation>
+    </message>
+    <message>
+        <source>Manage Ollama models</source>
+        <translation>管理 Ollama 模型</translation>
+    </message>
+    <message>
+        <source>Download, delete and unload Ollama models, and set their options</source>
+        <translation>下载、删除和卸载 Ollama 模型，并设置它们的选项</translation>
+    </message>
+    <message>
         <source>Tokens used by this conversation</source>
         <translation>本对话使用的 token</translation>
     </message>
@@ -887,6 +1368,25 @@
     <message>
         <source>{reason} Retrying in {seconds} s (attempt {attempt} of {total}).</source>
         <translation>{reason} {seconds} 秒后重试（第 {attempt} 次尝试，共 {total} 次）。</translation>
+    </message>
+</context>
+<context>
+    <name>Units</name>
+    <message>
+        <source>{size}/s</source>
+        <translation>{size}/秒</translation>
+    </message>
+    <message>
+        <source>{n} s left</source>
+        <translation>剩余 {n} 秒</translation>
+    </message>
+    <message>
+        <source>{n} min left</source>
+        <translation>剩余 {n} 分钟</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min left</source>
+        <translation>剩余 {h} 小时 {m} 分钟</translation>
     </message>
 </context>
 <context>
@@ -1124,6 +1624,22 @@
         <translation>{url} 返回的是网页，而不是 Ollama 的 API；请检查 API 地址</translation>
     </message>
     <message>
+        <source>the download ended without Ollama&apos;s “success” message</source>
+        <translation>下载结束时缺少 Ollama 的“success”消息</translation>
+    </message>
+    <message>
+        <source>{provider} could not download “{model}”: {detail} Check the name in the Ollama library (ollama.com/library).</source>
+        <translation>{provider} 无法下载“{model}”：{detail} 请在 Ollama 模型库（ollama.com/library）中核对名称。</translation>
+    </message>
+    <message>
+        <source>{provider} could not download “{model}”: {detail} Check that the computer running {provider} can reach the internet.</source>
+        <translation>{provider} 无法下载“{model}”：{detail} 请检查运行 {provider} 的计算机能否访问互联网。</translation>
+    </message>
+    <message>
+        <source>{provider} could not download “{model}”: {detail}</source>
+        <translation>{provider} 无法下载“{model}”：{detail}</translation>
+    </message>
+    <message>
         <source>{url} did not answer with JSON; check the base URL</source>
         <translation>{url} 没有返回 JSON；请检查 API 地址</translation>
     </message>
@@ -1138,6 +1654,10 @@
     <message>
         <source>{provider} is not running at {url}; start it with `ollama serve`.</source>
         <translation>{provider} 没有在 {url} 运行；请用 `ollama serve` 启动它。</translation>
+    </message>
+    <message>
+        <source>The download of “{model}” from {provider} broke off: {why}. Start it again to continue where it stopped.</source>
+        <translation>从 {provider} 下载“{model}”时中断了：{why}。重新开始下载即可从中断处继续。</translation>
     </message>
     <message>
         <source>the server answered with a web page, not Ollama&apos;s API (a proxy in the way, or the wrong base URL?)</source>
@@ -1218,6 +1738,142 @@
     <message>
         <source>The key contains spaces or line breaks; paste only the key itself.</source>
         <translation>密钥中含有空格或换行；请只粘贴密钥本身。</translation>
+    </message>
+    <message>
+        <source>Document too long for this model&apos;s context (≈ {whole:,} tokens of {context:,}): sending {passages}.</source>
+        <translation>文档太长，超出此模型的上下文（约 {whole:,} 个 token，上下文共 {context:,}）：发送{passages}。</translation>
+    </message>
+    <message>
+        <source>No documents are attached.</source>
+        <translation>没有附加文档。</translation>
+    </message>
+    <message>
+        <source>Not enough room beside the other attachments (≈ {whole:,} tokens; {context:,} in all): sending {passages}.</source>
+        <translation>与其他附件放在一起空间不足（约 {whole:,} 个 token；上下文共 {context:,}）：发送{passages}。</translation>
+    </message>
+    <message>
+        <source>Not sent: no room is left in this model&apos;s context ({context:,} tokens) for even one passage.</source>
+        <translation>未发送：此模型的上下文（{context:,} 个 token）已放不下哪怕一个段落。</translation>
+    </message>
+    <message>
+        <source>Not sent: no text could be read from it, and this model cannot read the PDF itself.</source>
+        <translation>未发送：无法从中读取任何文字，且此模型不能直接读取 PDF。</translation>
+    </message>
+    <message>
+        <source>Sending the PDF itself ({pages}, ≈ {tokens:,} tokens of {context:,}), so the model also sees its pictures and layout.</source>
+        <translation>发送 PDF 原件（{pages}，约 {tokens:,} 个 token，上下文共 {context:,}），模型也能看到其中的图片和版式。</translation>
+    </message>
+    <message>
+        <source>Sending the whole document ({tokens:,} tokens of {context:,}).</source>
+        <translation>发送整个文档（{tokens:,} 个 token，上下文共 {context:,}）。</translation>
+    </message>
+    <message>
+        <source>Sending the whole document as text ({tokens:,} tokens of {context:,}; {why}).</source>
+        <translation>以文字形式发送整个文档（{tokens:,} 个 token，上下文共 {context:,}；{why}）。</translation>
+    </message>
+    <message>
+        <source>Sending {passages}, as chosen (the whole document is ≈ {whole:,} tokens).</source>
+        <translation>按您的选择发送{passages}（整个文档约 {whole:,} 个 token）。</translation>
+    </message>
+    <message>
+        <source>The whole document does not fit this model&apos;s context (≈ {whole:,} tokens of {context:,}): sending {passages} instead.</source>
+        <translation>整个文档放不进此模型的上下文（约 {whole:,} 个 token，上下文共 {context:,}）：改为发送{passages}。</translation>
+    </message>
+    <message>
+        <source>a password-protected PDF cannot be sent as a PDF</source>
+        <translation>受密码保护的 PDF 不能以 PDF 形式发送</translation>
+    </message>
+    <message>
+        <source>the PDF itself would not fit</source>
+        <translation>PDF 原件放不下</translation>
+    </message>
+    <message>
+        <source>the file is over the 32 MB limit for PDFs</source>
+        <translation>文件超过了 PDF 的 32 MB 上限</translation>
+    </message>
+    <message>
+        <source>the {count} most relevant passage</source>
+        <translation>最相关的 {count} 个段落</translation>
+    </message>
+    <message>
+        <source>the {count} most relevant passage (from this and the other long documents)</source>
+        <translation>最相关的 {count} 个段落（取自此文档和其他长文档）</translation>
+    </message>
+    <message>
+        <source>the {count} most relevant passages</source>
+        <translation>最相关的 {count} 个段落</translation>
+    </message>
+    <message>
+        <source>the {count} most relevant passages (from this and the other long documents)</source>
+        <translation>最相关的 {count} 个段落（取自此文档和其他长文档）</translation>
+    </message>
+    <message>
+        <source>{count} page</source>
+        <translation>{count} 页</translation>
+    </message>
+    <message>
+        <source>{count} pages</source>
+        <translation>{count} 页</translation>
+    </message>
+    <message>
+        <source>{first} {rest}</source>
+        <translation>{first}{rest}</translation>
+    </message>
+    <message>
+        <source>{pages} pages is over the {limit}-page limit for PDFs</source>
+        <translation>{pages} 页超过了 PDF 的 {limit} 页上限</translation>
+    </message>
+    <message>
+        <source>“{file_name}”: {sentence}</source>
+        <translation>“{file_name}”：{sentence}</translation>
+    </message>
+    <message>
+        <source>“{name}” could not be read again: {reason}</source>
+        <translation>无法再次读取“{name}”：{reason}</translation>
+    </message>
+    <message>
+        <source>“{name}” could not be read from the data folder ({reason}). Attach it again.</source>
+        <translation>无法从数据文件夹读取“{name}”（{reason}）。请重新附加它。</translation>
+    </message>
+    <message>
+        <source>“{name}” is no longer available: neither its text nor the file itself is kept in the data folder any more. Attach it again.</source>
+        <translation>“{name}”已不可用：数据文件夹中既没有保留它的文字，也没有保留文件本身。请重新附加它。</translation>
+    </message>
+    <message>
+        <source>“{name}” is password-protected and its text is no longer kept. Attach it again and enter its password.</source>
+        <translation>“{name}”受密码保护，且它的文字已不再保留。请重新附加它并输入密码。</translation>
+    </message>
+    <message>
+        <source>Ollama {version} is running at {host}.</source>
+        <translation>Ollama {version} 正在 {host} 运行。</translation>
+    </message>
+    <message>
+        <source>Ollama is running at {host}.</source>
+        <translation>Ollama 正在 {host} 运行。</translation>
+    </message>
+    <message>
+        <source>Ollama is not reachable at {host}.</source>
+        <translation>无法连接位于 {host} 的 Ollama。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a duration Ollama understands: use e.g. 5m, 1h or 0 (unload at once), or -1 to keep the model loaded.</source>
+        <translation>Ollama 无法识别时长“{value}”：请使用例如 5m、1h 或 0（立即卸载），或用 -1 让模型一直保留在内存中。</translation>
+    </message>
+    <message>
+        <source>The context length must be a whole number of tokens between 1 and 10,000,000.</source>
+        <translation>上下文长度必须是 1 到 10,000,000 之间的整数个 token。</translation>
+    </message>
+    <message>
+        <source>The temperature must be between 0 and 2.</source>
+        <translation>温度必须在 0 到 2 之间。</translation>
+    </message>
+    <message>
+        <source>Ollama did not answer at {host} within {seconds:g} s.</source>
+        <translation>位于 {host} 的 Ollama 在 {seconds:g} 秒内没有响应。</translation>
+    </message>
+    <message>
+        <source>Type the name of a model to download.</source>
+        <translation>请输入要下载的模型名称。</translation>
     </message>
 </context>
 </TS>

@@ -7,17 +7,31 @@
     GET  /api/tags     the `models` list
     GET  /api/version  {"version": ...}
     POST /api/show     details, model_info ("<arch>.context_length"), capabilities
+    POST /api/pull     NDJSON status lines: {"status": "pulling manifest"}; per layer
+                       {"status": "pulling <12 hex>", "digest": "sha256:…", "total": N[, "completed": M]};
+                       "verifying sha256 digest", "writing manifest", "removing any unused layers",
+                       "success". An unknown name: "pulling manifest" then
+                       {"error": "pull model manifest: file does not exist"}; the model is added to
+                       `models` (what /api/tags lists) only after "success".
+    DELETE /api/delete {"model"}: 200 with no body, or 404 {"error": "model 'x' not found"}
+    GET  /api/ps       the models loaded in memory: every model a chat used, until unloaded
+    POST /api/chat     with "messages": [] loads the model, and with "keep_alive": 0 unloads it
+                       (one JSON object, "done_reason": "load" / "unload")
     GET  /             "Ollama is running"
 
-Every request consumes one Scenario. The chat endpoint honours all of its faults; the others
-honour the ones that make sense before a body (status, Retry-After, headers, hang, HTML page).
-Ollama has no typed errors, so `Scenario.error_type` is ignored.
+Every request consumes one Scenario. The chat endpoint honours all of its faults; the pull
+honours them counted in progress lines (drop_after, error_event_after, stall_after, chunk_delay);
+the others honour the ones that make sense before a body (status, Retry-After, headers, hang,
+HTML page). Ollama has no typed errors, so `Scenario.error_type` is ignored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import hashlib
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +54,14 @@ class FakeModel:
     capabilities: list[str] = field(default_factory=lambda: ["completion", "tools"])
     modified_at: str = "2025-01-15T10:22:31.417224368+01:00"
     digest: str = "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72"
+
+    def layers(self) -> list[tuple[str, int]]:
+        """(digest, bytes) of the blobs a pull downloads: the weights, then the small ones
+        (template, licence, params), as in a real manifest."""
+        small = [("template", 1_429), ("license", 7_711), ("params", 96)]
+        weights = self.size - sum(n for _, n in small)
+        blobs = [("weights", weights)] + small
+        return [(_blob_digest(self.name, kind), n) for kind, n in blobs]
 
     def tags_entry(self) -> dict[str, Any]:
         return {
@@ -94,8 +116,25 @@ def default_models() -> list[FakeModel]:
     ]
 
 
+def default_library() -> list[FakeModel]:
+    """What ollama.com/library offers to pull (besides the models already present)."""
+    return [
+        FakeModel("gemma3:1b", family="gemma3", parameter_size="999.89M", size=815_319_791,
+                  context_length=32_768, capabilities=["completion"],
+                  digest="8648f39daa8fbf5b18c7b4e6a8fb4990c692751d49917417b8842ca5758e7ffc"),
+        FakeModel("smollm2:135m", family="llama", parameter_size="134.52M", quantization_level="F16",
+                  size=270_898_672, context_length=8_192, capabilities=["completion", "tools"],
+                  digest="9077fe9d2ae1a4a2b0ec0df5a6e1ad54eb9bfd2c9b1e8ddfa5a0e1e2f1a1b2c3"),
+    ]
+
+
 def model_not_found(name: str) -> str:
     return f'model "{name}" not found, try pulling it first'
+
+
+PULL_UNKNOWN = "pull model manifest: file does not exist"
+PULL_NO_INTERNET = ('pull model manifest: Get "https://registry.ollama.ai/v2/library/{name}/manifests/latest": '
+                    "dial tcp: lookup registry.ollama.ai on 127.0.0.53:53: no such host")
 
 
 class FakeOllama(FakeServer):
@@ -111,19 +150,38 @@ class FakeOllama(FakeServer):
         default: Scenario | None = None,
         *,
         models: list[FakeModel] | None = None,
+        library: list[FakeModel] | None = None,
         check_models: bool = False,
         version: str = "0.12.6",
+        pull_steps: int = 8,
     ) -> None:
         super().__init__(default)
         self.models = default_models() if models is None else models
+        self.library = default_library() if library is None else library
         self.check_models = check_models
         self.version = version
+        self.pull_steps = pull_steps  # progress lines per layer
+        # Set to an Event to hold every pull half-way through its first layer until the Event is
+        # set (or the client hangs up): a pull "in progress" for as long as a test needs one.
+        self.pull_gate: threading.Event | None = None
+        self.pull_halfway = threading.Event()  # set when a held pull reached the middle
+        self.loaded: dict[str, str] = {}  # model name -> expires_at, what /api/ps lists
+        self._stopped = False
 
-    def find_model(self, name: str) -> FakeModel | None:
-        for model in self.models:
+    def find_model(self, name: str, among: list[FakeModel] | None = None) -> FakeModel | None:
+        for model in self.models if among is None else among:
             if name in (model.name, model.name.removesuffix(":latest")) or model.name == f"{name}:latest":
                 return model
         return None
+
+    def stop(self) -> None:
+        """Ollama goes away: open streams are cut and new connections are refused."""
+        if not self._stopped:
+            self._stopped = True
+            super().__exit__(None, None, None)
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     # -- routing -------------------------------------------------------------------------------
 
@@ -132,6 +190,9 @@ class FakeOllama(FakeServer):
         route = (request.method, request.path.split("?")[0].rstrip("/") or "/")
         if route == ("POST", "/api/chat"):
             await self._chat(request, response, scenario)
+            return
+        if route == ("POST", "/api/pull"):
+            await self._pull(request, response, scenario)
             return
         if await self._before_body_fault(response, scenario):
             return
@@ -148,6 +209,18 @@ class FakeOllama(FakeServer):
                 await response.json(404, {"error": f"model '{name}' not found"})
             else:
                 await response.json(200, model.show_payload(), scenario.headers)
+        elif route == ("DELETE", "/api/delete"):
+            name = _model_field(request)
+            model = self.find_model(name)
+            if model is None:
+                await response.json(404, {"error": f"model '{name}' not found"})
+            else:
+                self.models.remove(model)
+                self.loaded.pop(model.name, None)
+                await response.whole(200, b"", "text/plain")
+        elif route == ("GET", "/api/ps"):
+            await response.json(200, {"models": [self._ps_entry(n, e) for n, e in self.loaded.items()]},
+                                scenario.headers)
         elif route in (("GET", "/"), ("HEAD", "/")):
             await response.whole(200, "Ollama is running", "text/plain; charset=utf-8")
         else:  # Ollama's router (gin) answers unknown routes in plain text
@@ -178,6 +251,11 @@ class FakeOllama(FakeServer):
             await response.json(400, {"error": "model is required"})
             return
         model = body["model"]
+        if body.get("messages") == []:  # load, or unload with keep_alive 0
+            await self._load_or_unload(model, body, response)
+            return
+        if self.find_model(model) is not None:
+            self.loaded[self.find_model(model).name] = _in_five_minutes()  # type: ignore[union-attr]
         if scenario.status == 404 and scenario.error_message == _DEFAULT_ERROR:
             scenario = _with(scenario, error_message=model_not_found(model))
         if await self._before_body_fault(response, scenario):
@@ -202,6 +280,81 @@ class FakeOllama(FakeServer):
         await self.pause(scenario)
         await response.write(_line(self._done_object(model, scenario, elapsed_ns=time.monotonic_ns() - started)))
         await response.end()
+
+    async def _load_or_unload(self, name: str, body: dict[str, Any], response: Response) -> None:
+        model = self.find_model(name)
+        if model is None:
+            await response.json(404, {"error": model_not_found(name)})
+            return
+        unload = body.get("keep_alive") in (0, "0", "0s")
+        if unload:
+            self.loaded.pop(model.name, None)
+        else:
+            self.loaded[model.name] = _in_five_minutes()
+        await response.json(200, {
+            "model": name, "created_at": _now(), "message": {"role": "assistant", "content": ""},
+            "done_reason": "unload" if unload else "load", "done": True,
+        })
+
+    def _ps_entry(self, name: str, expires_at: str) -> dict[str, Any]:
+        model = self.find_model(name)
+        entry = model.tags_entry() if model is not None else {"name": name, "model": name, "size": 0}
+        entry.pop("modified_at", None)
+        entry.update(expires_at=expires_at, size_vram=entry.get("size", 0),
+                     context_length=4096)
+        return entry
+
+    # -- /api/pull -----------------------------------------------------------------------------
+
+    async def _pull(self, request: RecordedRequest, response: Response, scenario: Scenario) -> None:
+        name = _model_field(request)
+        if not name:
+            await response.json(400, {"error": "invalid model name"})
+            return
+        if await self._before_body_fault(response, scenario):
+            return
+        await response.start(200, "application/x-ndjson", scenario.headers)
+        sent = 0
+
+        async def send(payload: dict[str, Any]) -> bool:
+            """One status line; False when a fault ended the response instead."""
+            nonlocal sent
+            if await self._fault_at(sent, response, scenario):
+                return False
+            if sent:
+                await self.pause(scenario)
+            await response.write(_line(payload))
+            sent += 1
+            return True
+
+        if not await send({"status": "pulling manifest"}):
+            return
+        wanted = self.find_model(name, self.library) or self.find_model(name)
+        if wanted is None:
+            await response.write(_line({"error": PULL_UNKNOWN}))
+            await response.end()
+            return
+        for index, (digest, total) in enumerate(wanted.layers()):
+            short = digest.removeprefix("sha256:")[:12]
+            if not await send({"status": f"pulling {short}", "digest": digest, "total": total}):
+                return
+            for step in range(1, self.pull_steps + 1):
+                if index == 0 and step == self.pull_steps // 2 + 1 and self.pull_gate is not None:
+                    self.pull_halfway.set()
+                    if not await _wait_or_hangup(self.pull_gate, request):
+                        response.closed_connection = True
+                        return
+                completed = total * step // self.pull_steps
+                if not await send({"status": f"pulling {short}", "digest": digest, "total": total,
+                                   "completed": completed}):
+                    return
+        for status in ("verifying sha256 digest", "writing manifest", "removing any unused layers"):
+            if not await send({"status": status}):
+                return
+        if self.find_model(wanted.name) is None:
+            self.models.append(dataclasses.replace(wanted, modified_at=_now()))
+        if await send({"status": "success"}):
+            await response.end()
 
     async def _fault_at(self, sent: int, response: Response, scenario: Scenario) -> bool:
         """Inject the fault due after `sent` chunks, if any; True when the response is over."""
@@ -255,6 +408,29 @@ def _line(payload: dict[str, Any]) -> str:
     return json.dumps(payload) + "\n"
 
 
+def _model_field(request: RecordedRequest) -> str:
+    body = _body_json(request)
+    body = body if isinstance(body, dict) else {}
+    return str(body.get("model") or body.get("name") or "")
+
+
+def _blob_digest(model: str, kind: str) -> str:
+    return "sha256:" + hashlib.sha256(f"{model}/{kind}".encode()).hexdigest()
+
+
+async def _wait_or_hangup(gate: threading.Event, request: RecordedRequest) -> bool:
+    """Wait for `gate`; False if the client hung up first."""
+    while not gate.is_set():
+        if request.disconnected.is_set():
+            return False
+        await asyncio.sleep(0.01)
+    return True
+
+
+def _in_five_minutes() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 300)) + ".000000Z"
+
+
 def _body_json(request: RecordedRequest) -> Any:
     try:
         return request.json
@@ -270,4 +446,5 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".000000Z"
 
 
-__all__ = ["FakeModel", "FakeOllama", "default_models", "model_not_found"]
+__all__ = ["PULL_NO_INTERNET", "PULL_UNKNOWN", "FakeModel", "FakeOllama", "default_library", "default_models",
+           "model_not_found"]

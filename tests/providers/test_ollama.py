@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import time
 
 import pytest
@@ -13,9 +14,9 @@ from desktop_chat.domain.events import Finished, TextDelta, Usage
 from desktop_chat.domain.messages import ChatMessage
 from desktop_chat.providers import create_provider
 from desktop_chat.providers.base import ChatRequest, Provider, ProviderConfig, Timeouts
-from desktop_chat.providers.ollama import OllamaProvider
+from desktop_chat.providers.ollama import OllamaProvider, PullLine, canonical_model_name, chat_body
 from tests.fakes.loopback import Scenario
-from tests.fakes.ollama_server import FakeModel, FakeOllama
+from tests.fakes.ollama_server import PULL_NO_INTERNET, PULL_UNKNOWN, FakeModel, FakeOllama
 
 TEN_CHUNKS = [f"word{i} " for i in range(10)]
 
@@ -411,3 +412,201 @@ async def test_wrong_base_url_404_does_not_blame_the_model():
             assert "check the base URL" in str(error)
         finally:
             await p.aclose()
+
+
+# -- Ollama going away -------------------------------------------------------------------------
+
+
+async def test_ollama_going_away_mid_answer_keeps_the_text_and_then_says_it_is_not_running():
+    fake = FakeOllama(Scenario(chunks=[f"t{i} " for i in range(200)], chunk_delay=0.02))
+    fake.__enter__()
+    p = make_provider(fake.base_url)
+    try:
+        received: list = []
+        with pytest.raises(errors.ChatError) as info:
+            async for event in p.stream(ask()):
+                received.append(event)
+                if len(received) == 3:
+                    await asyncio.to_thread(fake.stop)  # the process quits while answering
+        assert text_of(received).startswith("t0 t1 t2 ")
+        assert isinstance(info.value, errors.BrokenStreamError)
+        assert "broke off" in str(info.value) and "kept" in str(info.value)
+        _, error = await collect_until_error(p)
+        assert isinstance(error, errors.CannotConnectError)
+        assert "is not running at" in str(error)
+    finally:
+        fake.stop()
+        await p.aclose()
+
+
+# -- per-model options ----------------------------------------------------------------------------
+
+
+def test_model_options_fill_in_what_the_request_leaves_open():
+    request = ask(model="qwen2.5:7b", max_tokens=100, temperature=0.7)
+    body = chat_body(request, {"num_ctx": 16384, "temperature": 0.1, "keep_alive": "30m"})
+    assert body["options"] == {"num_predict": 100, "temperature": 0.1, "num_ctx": 16384}
+    assert body["keep_alive"] == "30m"
+    # A conversation's own num_ctx / keep_alive win over the model's.
+    explicit = ask(model="qwen2.5:7b", max_tokens=100, options={"num_ctx": 2048, "keep_alive": 0})
+    body = chat_body(explicit, {"num_ctx": 16384, "keep_alive": "30m"})
+    assert body["options"]["num_ctx"] == 2048 and body["keep_alive"] == 0
+    # Unset model options leave the request as it was.
+    assert chat_body(request, {}) == chat_body(request)
+
+
+async def test_the_provider_sends_the_options_set_for_that_model(fake, provider):
+    table = {"llama3.2:latest": {"num_ctx": 8192, "keep_alive": -1}, "qwen2.5:7b": {"temperature": 0.3}}
+    provider.model_options = lambda: table
+    await collect(provider, ask(model="llama3.2"))  # the short name finds "llama3.2:latest"
+    await collect(provider, ask(model="qwen2.5:7b", temperature=0.9))
+    await collect(provider, ask(model="llava:13b"))
+    first, second, third = (r.json for r in fake.requests_to("/api/chat"))
+    assert first["options"]["num_ctx"] == 8192 and first["keep_alive"] == -1
+    assert second["options"]["temperature"] == 0.3 and "num_ctx" not in second["options"]
+    assert "keep_alive" not in third and "num_ctx" not in third["options"]
+    table["llava:13b"] = {"num_ctx": 4096}  # a change applies to the next request
+    await collect(provider, ask(model="llava:13b"))
+    assert fake.requests_to("/api/chat")[-1].json["options"]["num_ctx"] == 4096
+
+
+def test_canonical_model_name():
+    assert canonical_model_name("llama3.2") == "llama3.2:latest"
+    assert canonical_model_name(" qwen2.5:7b ") == "qwen2.5:7b"
+    assert canonical_model_name("hf.co/bartowski/Llama-3.2-1B-GGUF") == "hf.co/bartowski/Llama-3.2-1B-GGUF:latest"
+    assert canonical_model_name("registry.local:5000/me/model") == "registry.local:5000/me/model:latest"
+
+
+# -- pull ----------------------------------------------------------------------------------------
+
+
+async def pull_all(provider: OllamaProvider, name: str) -> list[PullLine]:
+    return [line async for line in provider.pull(name)]
+
+
+async def test_pull_streams_status_lines_then_the_model_is_listed(fake, provider):
+    assert "gemma3:1b" not in [m.id for m in await provider.list_models()]
+    lines = await pull_all(provider, "gemma3:1b")
+    assert lines[0] == PullLine("pulling manifest")
+    assert [line.status for line in lines[-4:]] == [
+        "verifying sha256 digest", "writing manifest", "removing any unused layers", "success"]
+    layers = [line for line in lines if line.digest]
+    assert {line.digest for line in layers} == {d for d, _ in fake.find_model("gemma3:1b").layers()}
+    assert all(line.digest.startswith("sha256:") and line.total for line in layers)
+    assert layers[0].completed is None  # the first line of a layer announces its size only
+    weights = [line for line in layers if line.digest == layers[0].digest and line.completed is not None]
+    assert [line.completed for line in weights] == sorted(line.completed for line in weights)
+    assert weights[-1].completed == weights[-1].total
+    assert layers[0].status == "pulling " + layers[0].digest.removeprefix("sha256:")[:12]
+    (sent,) = fake.requests_to("/api/pull")
+    assert sent.method == "POST" and sent.json == {"model": "gemma3:1b", "stream": True}
+    assert "gemma3:1b" in [m.id for m in await provider.list_models()]
+
+
+async def test_pull_of_an_unknown_name_gives_ollamas_own_message(fake, provider):
+    received = []
+    with pytest.raises(errors.ModelNotFoundError) as info:
+        async for line in provider.pull("no-such-model:7b"):
+            received.append(line)
+    assert received == [PullLine("pulling manifest")]
+    assert info.value.detail == PULL_UNKNOWN
+    assert str(info.value) == ("Ollama could not download “no-such-model:7b”: pull model manifest: file does not "
+                               "exist. Check the name in the Ollama library (ollama.com/library).")
+
+
+async def test_pull_when_ollama_has_no_internet_gives_ollamas_own_message(fake, provider):
+    words = PULL_NO_INTERNET.format(name="gemma3")
+    fake.enqueue(Scenario(error_event_after=1, error_message=words))
+    with pytest.raises(errors.CannotConnectError) as info:
+        await pull_all(provider, "gemma3:1b")
+    assert info.value.detail == words
+    assert words in str(info.value)
+    assert "can reach the internet" in str(info.value)
+    assert "gemma3:1b" not in [m.name for m in fake.models]
+
+
+async def test_pull_rejected_before_streaming(fake, provider):
+    fake.enqueue(Scenario(status=400, error_message="invalid model name"))
+    with pytest.raises(errors.RequestRejectedError) as info:
+        await pull_all(provider, "Bad Name!")
+    assert str(info.value) == "Ollama could not download “Bad Name!”: invalid model name."
+
+
+async def test_pull_cancelled_half_way_closes_the_stream_and_adds_nothing(fake, provider):
+    fake.pull_gate = threading.Event()
+    received: list[PullLine] = []
+
+    async def consume():
+        async for line in provider.pull("gemma3:1b"):
+            received.append(line)
+
+    task = asyncio.create_task(consume())
+    assert await asyncio.to_thread(fake.pull_halfway.wait, 5)
+    while not any(line.completed for line in received):
+        await asyncio.sleep(0.01)
+    cancelled_at = time.monotonic()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    (sent,) = fake.requests_to("/api/pull")
+    assert await disconnected(sent)
+    assert sent.disconnected_at - cancelled_at < 0.5
+    last = [line for line in received if line.completed is not None][-1]
+    assert 0 < last.completed < last.total  # it stopped half-way
+    assert received[-1].status != "success"
+    assert "gemma3:1b" not in [m.name for m in fake.models]
+    # Ollama keeps what it has; pulling again finishes.
+    fake.pull_gate = None
+    assert (await pull_all(provider, "gemma3:1b"))[-1].status == "success"
+
+
+async def test_pull_connection_dropped_half_way(fake, provider):
+    fake.enqueue(Scenario(drop_after=4))
+    with pytest.raises(errors.BrokenStreamError) as info:
+        await pull_all(provider, "gemma3:1b")
+    assert str(info.value).startswith("The download of “gemma3:1b” from Ollama broke off:")
+    assert "continue where it stopped" in str(info.value)
+
+
+async def test_pull_that_ends_without_success(fake, provider):
+    fake.enqueue(Scenario(no_stop_after=3))
+    with pytest.raises(errors.BrokenStreamError, match="without Ollama's “success” message"):
+        await pull_all(provider, "gemma3:1b")
+
+
+async def test_pull_when_ollama_is_not_running():
+    p = make_provider(f"http://127.0.0.1:{free_port()}")
+    try:
+        with pytest.raises(errors.CannotConnectError, match="is not running at"):
+            await pull_all(p, "gemma3:1b")
+    finally:
+        await p.aclose()
+
+
+# -- delete, ps, unload ------------------------------------------------------------------------
+
+
+async def test_delete_removes_the_model_and_a_second_delete_is_not_found(fake, provider):
+    await provider.delete("qwen2.5:7b")
+    (sent,) = fake.requests_to("/api/delete")
+    assert sent.method == "DELETE" and sent.json == {"model": "qwen2.5:7b"}
+    assert "qwen2.5:7b" not in [m.id for m in await provider.list_models()]
+    with pytest.raises(errors.ModelNotFoundError) as info:
+        await provider.delete("qwen2.5:7b")
+    assert info.value.status == 404
+    assert "model 'qwen2.5:7b' not found" in str(info.value)
+
+
+async def test_loaded_models_and_unload(fake, provider):
+    assert await provider.loaded() == []
+    await collect(provider, ask(model="llava:13b"))
+    (loaded,) = await provider.loaded()
+    assert loaded.name == "llava:13b"
+    assert loaded.size == 8_011_256_494 and loaded.size_vram == 8_011_256_494
+    assert loaded.expires_at and loaded.details["parameter_size"] == "13B"
+    await provider.unload("llava:13b")
+    sent = fake.requests_to("/api/chat")[-1].json
+    assert sent == {"model": "llava:13b", "messages": [], "keep_alive": 0, "stream": False}
+    assert await provider.loaded() == []
+    with pytest.raises(errors.ModelNotFoundError):
+        await provider.unload("nosuch:1b")
