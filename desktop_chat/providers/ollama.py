@@ -106,6 +106,17 @@ class OllamaProvider:
 
     # -- streaming ---------------------------------------------------------------------------
 
+    async def _ndjson(self, response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
+        """Ollama's streamed JSON objects, one a line; a malformed line raises BrokenStreamError.
+
+        aiter_lines does not yield to the loop while lines are buffered; the engine yields on a
+        time budget, so nothing here sleeps or blocks.
+        """
+        async with contextlib.aclosing(response.aiter_lines()) as lines:
+            async for line in lines:
+                if line.strip():
+                    yield self._parse_line(line)
+
     async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
         body = chat_body(request, self.options_for(request.model))
         in_body = False
@@ -115,13 +126,8 @@ class OllamaProvider:
                     raise await self._status_error(response, model=request.model)
                 in_body = True
                 self._refuse_web_page(response)
-                # aiter_lines does not yield to the loop while lines are buffered; the engine
-                # yields on a time budget, so nothing here sleeps or blocks.
-                async with contextlib.aclosing(response.aiter_lines()) as lines:
-                    async for line in lines:
-                        if not line.strip():
-                            continue
-                        chunk = self._parse_line(line)
+                async with contextlib.aclosing(self._ndjson(response)) as chunks:
+                    async for chunk in chunks:
                         if "error" in chunk:
                             raise self._stream_error(chunk)
                         for event in _chunk_events(chunk):
@@ -210,11 +216,8 @@ class OllamaProvider:
                     raise await self._status_error(response, model=None)
                 in_body = True
                 self._refuse_web_page(response)
-                async with contextlib.aclosing(response.aiter_lines()) as lines:
-                    async for line in lines:
-                        if not line.strip():
-                            continue
-                        chunk = self._parse_line(line)
+                async with contextlib.aclosing(self._ndjson(response)) as chunks:
+                    async for chunk in chunks:
                         if "error" in chunk:
                             raise self.pull_failed(model, _error_text(chunk.get("error")) or "unknown error")
                         pulled = _pull_line(chunk)
