@@ -66,6 +66,10 @@ echo "== keyring tests (gnome-keyring under dbus-run-session)"
 run_pytest dbus-run-session -- bash scripts/with_gnome_keyring.sh \
   "$VENV/bin/python" -m pytest -m keyring -q -p no:cacheprovider || status=1
 
+# -- performance figures: printed for the log, never a pass/fail on timing (a crash does fail) -----
+echo "== benchmarks (quick)"
+"$VENV/bin/python" -m benchmarks --quick --json "$ARTIFACTS/benchmarks.json" || status=1
+
 if [ "$status" -ne 0 ]; then
   echo "== FAILED: see the output above" >&2
 fi
