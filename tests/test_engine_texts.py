@@ -168,7 +168,7 @@ def test_english_wording_is_unchanged() -> None:
                                "Check your network connection and the base URL.")
     assert refused.detail == "the connection was refused"
     assert http_errors.timed_out("X", 60.0).message.startswith("X sent nothing for 60 s; the request timed out.")
-    retry = Retrying(2, 4, 3.0, "Rate limited by Anthropic (429): slow down.", rate.text.first())
+    retry = Retrying(2, 4, 3.0, rate.text.first())
     assert retry.describe() == "Rate limited by Anthropic (429): slow down. Retrying in 3 s (attempt 2 of 4)."
 
 
@@ -233,7 +233,7 @@ def test_localized_is_chinese_under_the_zh_cn_translator(chinese) -> None:
     refused = http_errors.cannot_connect("OpenAI", "http://h:1", REFUSED)
     assert localized_error(refused) == "无法连接到位于 http://h:1 的 OpenAI：连接被拒绝。请检查网络连接和 API 地址。"
     server = http_errors.error_for_status(500, provider="P")
-    notice = Retrying(2, 4, 3.0, "P had a server error (500).", server.text.first())
+    notice = Retrying(2, 4, 3.0, server.text.first())
     assert localized_retry_reason(notice) == "P 服务器出错（500）。"
     assert localized(notice.text, notice.describe()) == \
         "P 服务器出错（500）。 3 秒后重试（第 2 次尝试，共 4 次）。"

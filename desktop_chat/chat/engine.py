@@ -127,11 +127,7 @@ class ChatEngine:
         """
         if not text.strip():
             raise ValueError(_EMPTY)
-        attachments = list(attachments)
-        for attachment in attachments:
-            validate_attachment(attachment)
-        if attachments:
-            await asyncio.to_thread(self._check_available, attachments)
+        attachments = await self._accept(attachments)
         conversation = self._conversation_for(conversation_id, text, system_prompt)
         if options:
             conversation = self._merge_options(conversation, options)
@@ -165,12 +161,7 @@ class ChatEngine:
         if original is None or original.role != "user":
             raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "Only your own messages can be edited.")))
         if attachments is not None:
-            attachments = list(attachments)
-            for attachment in attachments:
-                validate_attachment(attachment)
-            new = [a for a in attachments if a.sha256 not in {d.sha256 for d in original.documents}]
-            if new:
-                await asyncio.to_thread(self._check_available, new)
+            attachments = await self._accept(attachments, already=original.documents)
         conversation = self._require_conversation(original.conversation_id)
         self.store.delete_messages_from(conversation.id, original.seq + 1)
         if attachments is not None:
@@ -210,6 +201,17 @@ class ChatEngine:
             if self._documents is None:
                 self._documents = DocumentLibrary(config.data_dir())
             return self._documents
+
+    async def _accept(self, attachments: Sequence[Attachment], already: Sequence[Attachment] = ()) -> list[Attachment]:
+        """Validate attachments and check (off the loop) that the new ones' text or original is here."""
+        accepted = list(attachments)
+        for attachment in accepted:
+            validate_attachment(attachment)
+        known = {a.sha256 for a in already}
+        new = [a for a in accepted if a.sha256 not in known]
+        if new:
+            await asyncio.to_thread(self._check_available, new)
+        return accepted
 
     def _check_available(self, attachments: Sequence[Attachment]) -> None:
         library = self.documents()
@@ -257,11 +259,8 @@ class ChatEngine:
             endpoint = self.pool.endpoint(endpoint_id)
         except KeyError as exc:
             raise errors.ConfigurationError(exc.args[0]) from None  # a Text from Settings.endpoint
-        if endpoint_id != conversation.provider:
-            model = model or None  # a model name from another provider means nothing here
-            fallback = None
-        else:
-            fallback = conversation.model
+        # The conversation's model only means something for the provider it was chosen with.
+        fallback = conversation.model if endpoint_id == conversation.provider else None
         model = model or fallback or self.settings.default_models.get(endpoint.id) or DEFAULT_MODELS.get(endpoint.kind)
         if not model:
             model = await self._first_listed_model(endpoint)
@@ -371,7 +370,7 @@ class ChatEngine:
                     raise
                 delay = self.policy.delay(exc, attempt)
                 attempt += 1
-                on_event(Retrying(attempt, self.policy.max_attempts, delay, _reason(exc), exc.text.first()))
+                on_event(Retrying(attempt, self.policy.max_attempts, delay, exc.text.first()))
                 await self._sleep(delay)
 
     async def _consume(self, stream: Any, turn: "_Turn", on_event: EventSink) -> None:
@@ -410,7 +409,6 @@ class _Turn:
         self.started = time.monotonic()
         self.first_token: float | None = None
         self.last_save = self.started
-        self.dirty = False
 
     def attempt_started(self) -> None:
         self.started = time.monotonic()
@@ -423,10 +421,9 @@ class _Turn:
             self.first_token = now
         self.received_text = True
         self.parts.append(text)
-        self.dirty = True
         if now - self.last_save >= self.save_interval:
             self.store.update_message(self.message_id, text="".join(self.parts))
-            self.last_save, self.dirty = now, False
+            self.last_save = now
 
     def finish(self, status: MessageStatus, error: errors.ChatError | None = None) -> None:
         end = time.monotonic()
@@ -449,11 +446,6 @@ class _Turn:
         except Exception:  # the disk is full or read-only: the caller still has the text
             log.exception("could not save the answer")
             raise
-
-
-def _reason(error: errors.ChatError) -> str:
-    """The first sentence of an error, for the retry notice."""
-    return error.text.first().english()
 
 
 def _title_from(text: str) -> str:

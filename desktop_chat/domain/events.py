@@ -38,16 +38,19 @@ class Retrying:
     attempt: int  # the attempt about to be made, 2..max_attempts
     max_attempts: int
     delay: float
-    reason: str  # user-facing, in English, e.g. "Rate limited by Anthropic (429)."
-    reason_text: Text | None = None  # the same, translatable: the error's Text cut to its first sentence
+    reason_text: Text  # the error's Text cut to its first sentence: "Rate limited by Anthropic (429)."
+
+    @property
+    def reason(self) -> str:
+        """The reason in English."""
+        return self.reason_text.english()
 
     @property
     def text(self) -> Text:
         """The whole notice, translatable (describe() is its English)."""
         return Text.of(
             QT_TRANSLATE_NOOP("engine", "{reason} Retrying in {delay:.0f} s (attempt {attempt} of {max_attempts})."),
-            reason=self.reason_text if self.reason_text is not None else self.reason,
-            delay=self.delay, attempt=self.attempt, max_attempts=self.max_attempts,
+            reason=self.reason_text, delay=self.delay, attempt=self.attempt, max_attempts=self.max_attempts,
         )
 
     def describe(self) -> str:
