@@ -509,6 +509,7 @@ class MainWindow(QMainWindow):
         assert self._current is not None
         self.controller.regenerate(self._current, endpoint_id=self.choice.endpoint_id,
                                    model=self.choice.model or None)
+        self._back_to_composer()
 
     def _continue(self, answer_id: str) -> None:
         if self._busy():
@@ -518,12 +519,20 @@ class MainWindow(QMainWindow):
         if answer is None or answer.conversation_id != self._current:
             return
         self.controller.continue_answer(self._current, answer)
+        self._back_to_composer()
 
     def _edit_resend(self, message_id: str, text: str) -> None:
         if self._busy() or not text.strip():
             return
         assert self._current is not None
         self.controller.edit_and_resend(self._current, message_id, text)
+        self._back_to_composer()
+
+    def _back_to_composer(self) -> None:
+        """After an action from a message's own buttons: those buttons (Retry, Continue, the inline
+        editor) go away with the old answer, and Qt would hand focus to whatever comes next in the
+        tab chain (the search box). The composer is where the user goes on."""
+        self.composer.setFocus()
 
     def _delete_message(self, message_id: str) -> None:
         live = self.controller.live_answer(self._current or "")
@@ -579,6 +588,8 @@ class MainWindow(QMainWindow):
             self.view.set_notice(answer_id, text)
 
     def _request_started(self, cid: str, _endpoint_id: str, _model: str) -> None:
+        if self._status_owner == cid:
+            self._drop_problem()  # the conversation is trying again: its last failure is stale
         if cid == self._current:
             self._show_endpoint_status(answering=True)
 
@@ -622,8 +633,11 @@ class MainWindow(QMainWindow):
 
     def _leave_conversation(self) -> None:
         if self._status_owner is not None and self._status_owner != self._current:
-            self.statusBar().clearMessage()
-            self._status_owner = None
+            self._drop_problem()
+
+    def _drop_problem(self) -> None:
+        self.statusBar().clearMessage()
+        self._status_owner = None
 
     def _title_prefix(self, cid: str) -> str:
         conversation = self.store.get_conversation(cid)

@@ -199,11 +199,16 @@ def test_retry_then_continue_after_an_error(windows, qtbot, fakes):
     window = windows.new(configure("anthropic", fake))
     type_and_send(qtbot, window, "hello")
     failed = wait_answer(qtbot, window, MessageStatus.ERROR)
+    assert "broke off" in window.statusBar().currentMessage()
+    window.panel.search.setFocus()  # where Qt put focus when the Retry button went away
     window.view.retryRequested.emit(failed.id)
     answer = wait_answer(qtbot, window)
     assert answer.text == "fresh answer"
     assert window.store.get_message(failed.id) is None
     assert "tok0" not in shown_text(window.view)
+    # the failure that was retried no longer speaks in the status bar, and typing goes on in the composer
+    assert window.statusBar().currentMessage() == ""
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.composer)
 
 
 def test_a_rate_limit_shows_a_countdown_then_answers(windows, qtbot, fakes):
