@@ -2,6 +2,10 @@
 
     python build/update_translations.py            # lupdate → .ts, report, lrelease → .qm
     python build/update_translations.py --check    # the same, but exit 1 if anything is untranslated
+    python build/update_translations.py --apply build/pending/*.tsv   # fill entries from TSV files
+
+A TSV line is `context<TAB>source<TAB>translation`; newlines inside a string are written `\n`.
+It lets several people translate in parallel without editing the .ts by hand.
 
 1. `pyside6-lupdate` scans every desktop_chat/ui/**/*.py for tr()/translate() calls, and the
    engine modules that word user-facing sentences (ENGINE_SOURCES) for their
@@ -61,6 +65,14 @@ def sources() -> list[str]:
     return sorted(str(path.relative_to(ROOT)) for path in paths)
 
 
+def lupdate(files: list[str], ts: Path, language: str) -> None:
+    subprocess.run(
+        [tool("pyside6-lupdate"), *files, "-ts", str(ts.relative_to(ROOT)),
+         "-no-obsolete", "-locations", "none", "-target-language", language, "-silent"],
+        cwd=ROOT, check=True,
+    )
+
+
 def unfinished(ts: Path) -> list[tuple[str, str]]:
     """(context, source) of every message still to translate."""
     out = []
@@ -78,9 +90,38 @@ def unfinished(ts: Path) -> list[tuple[str, str]]:
     return out
 
 
+def apply_tsv(ts: Path, tsv_files: list[Path]) -> int:
+    """Fill translations of (context, source) pairs from TSV files; return how many were set."""
+    wanted: dict[tuple[str, str], str] = {}
+    for tsv in tsv_files:
+        for line in tsv.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            context, source, translation = line.split("\t")
+            unescape = lambda text: text.replace("\\n", "\n")  # noqa: E731
+            wanted[(context, unescape(source))] = unescape(translation)
+    tree = ET.parse(ts)
+    filled = 0
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            key = (name, message.findtext("source", ""))
+            translation = message.find("translation")
+            if key not in wanted or translation is None or translation.find("numerusform") is not None:
+                continue
+            translation.text = wanted[key]
+            translation.attrib.pop("type", None)
+            filled += 1
+    ET.indent(tree)
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return filled
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if any entry is unfinished")
+    parser.add_argument("--apply", nargs="+", type=Path, default=[], metavar="TSV",
+                        help="after lupdate, fill translations from context<TAB>source<TAB>translation files")
     args = parser.parse_args(argv)
 
     TRANSLATIONS.mkdir(parents=True, exist_ok=True)
@@ -89,11 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     for language in LANGUAGES:
         ts = TRANSLATIONS / f"{CATALOG}_{language}.ts"
         qm = ts.with_suffix(".qm")
-        subprocess.run(
-            [tool("pyside6-lupdate"), *files, "-ts", str(ts.relative_to(ROOT)),
-             "-no-obsolete", "-locations", "none", "-target-language", language, "-silent"],
-            cwd=ROOT, check=True,
-        )
+        lupdate(files, ts, language)
+        if args.apply:
+            print(f"{ts.relative_to(ROOT)}: {apply_tsv(ts, args.apply)} entries filled from TSV")
+            # lupdate again so the file keeps lupdate's own formatting (no churn in diffs).
+            lupdate(files, ts, language)
         todo = unfinished(ts)
         total = sum(1 for _ in ET.parse(ts).getroot().iter("message"))
         print(f"{ts.relative_to(ROOT)}: {total} strings, {len(todo)} unfinished")
