@@ -38,6 +38,7 @@ ENGINE_SOURCES = (
     ROOT / "desktop_chat" / "domain",
     ROOT / "desktop_chat" / "providers",
     ROOT / "desktop_chat" / "chat",
+    ROOT / "desktop_chat" / "documents" / "plan.py",  # words how a document is sent (Text templates)
     ROOT / "desktop_chat" / "config.py",
     ROOT / "desktop_chat" / "secrets.py",
 )

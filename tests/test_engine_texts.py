@@ -46,6 +46,7 @@ ENGINE_SOURCES = [
     *sorted((ROOT / "desktop_chat" / "domain").rglob("*.py")),
     *sorted((ROOT / "desktop_chat" / "providers").rglob("*.py")),
     *sorted((ROOT / "desktop_chat" / "chat").rglob("*.py")),
+    ROOT / "desktop_chat" / "documents" / "plan.py",  # words how each document is sent
     ROOT / "desktop_chat" / "config.py",
     ROOT / "desktop_chat" / "secrets.py",
 ]
@@ -143,8 +144,11 @@ def every_http_error() -> Iterator[errors.ChatError]:
     for why in whys:
         yield http_errors.cannot_connect("P", "http://h", why)
         yield http_errors.broken_stream("P", why)
-    yield http_errors.timed_out("P", 60.0)
-    yield http_errors.timed_out("P", None)
+    for answering in (False, True):
+        yield http_errors.timed_out("P", 60.0, answering=answering)
+        yield http_errors.timed_out("P", None, answering=answering)
+    yield http_errors.web_page_instead_of_api("P", "http://h", "Login")
+    yield http_errors.web_page_instead_of_api("P", "http://h", None)
 
 
 def test_every_error_http_errors_makes_has_translated_templates() -> None:
@@ -167,7 +171,7 @@ def test_english_wording_is_unchanged() -> None:
     assert refused.message == ("Cannot connect to X at http://h:1: the connection was refused. "
                                "Check your network connection and the base URL.")
     assert refused.detail == "the connection was refused"
-    assert http_errors.timed_out("X", 60.0).message.startswith("X sent nothing for 60 s; the request timed out.")
+    assert http_errors.timed_out("X", 60.0).message.startswith("X did not answer within 60 s, so the request timed out.")
     retry = Retrying(2, 4, 3.0, rate.text.first())
     assert retry.describe() == "Rate limited by Anthropic (429): slow down. Retrying in 3 s (attempt 2 of 4)."
 

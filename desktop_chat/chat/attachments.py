@@ -8,8 +8,8 @@ enough for the follow-up questions, regenerate, edit-and-resend and continue). F
    stays the same from one question to the next and providers can reuse their prompt cache);
 2. ``prepare_documents(...)`` — in a worker thread: it reads the cache, the blob store and the
    index — loads each one's text by hash, lets ``documents.plan_delivery`` decide between the
-   PDF itself, the whole page-marked text and passages, finds the passages for *this* question,
-   and words the decision as translatable :class:`Text` (the same English as the plan's);
+   PDF itself, the whole page-marked text and passages (the plan words its decision as a
+   translatable :class:`Text`), and finds the passages for *this* question;
 3. the engine puts the blocks into the request (see ``ChatEngine._request_messages``) and tells
    the caller with a ``SourcesFound`` event, and stores the :class:`Delivery` with the answer.
 
@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 from desktop_chat.documents import (
     DeliveryPlan,
-    DocumentDelivery,
     DocumentError,
     DocumentLibrary,
     ExtractedDocument,
@@ -38,11 +37,6 @@ from desktop_chat.documents import (
 )
 # One token estimate for the documents and the rest of the request (≈ 4 characters, 1 per CJK character).
 from desktop_chat.documents._text import estimate_tokens
-from desktop_chat.documents.plan import (
-    ANTHROPIC_MAX_REQUEST_BYTES,
-    REQUEST_HEADROOM_BYTES,
-    anthropic_pdf_page_limit,
-)
 from desktop_chat.domain.errors import AttachmentError
 from desktop_chat.domain.messages import (
     Attachment,
@@ -174,7 +168,7 @@ def prepare_documents(
         sources = library.search(plan.retrieval_hashes, question, plan.passages, names=names)
         passages = _passages_block(sources)
 
-    explanation, notes = explain(plan, documents)
+    explanation, notes = explain(plan)
     delivery = Delivery(
         explanation=explanation,
         documents=notes,
@@ -290,110 +284,12 @@ def _source_ref(source: Source) -> SourceRef:
     )
 
 
-# -- what the user reads: the plan's sentences, translatable ---------------------------------------
+# -- what the user reads: the plan's own sentences ---------------------------------------------------
 
 
-def explain(plan: DeliveryPlan, documents: Sequence[ExtractedDocument]) -> tuple[Text, tuple[DocumentNote, ...]]:
-    """The plan's explanation as Texts: one per document, and all of them together.
-
-    The English is the plan's own sentence (``DeliveryPlan.explanation``), except that with
-    several documents each sentence keeps its capital after the file name.
-    """
-    by_hash = {d.sha256: d for d in documents}
-    retrieval = plan.retrieval_hashes
-    several = len(plan.deliveries) > 1
-    notes = []
-    for delivery in plan.deliveries:
-        sentence = _sentence(delivery, by_hash[delivery.doc_hash], plan, shared=len(retrieval) > 1)
-        if several:
-            sentence = Text.of(QT_TRANSLATE_NOOP("engine", "“{file_name}”: {sentence}"),
-                               file_name=delivery.file_name, sentence=sentence)
-        notes.append(DocumentNote(delivery.doc_hash, delivery.file_name, delivery.mode, delivery.reason,
-                                  delivery.tokens, sentence))
-    texts = [n.explanation for n in notes]
-    if not texts:
-        return Text.of(QT_TRANSLATE_NOOP("engine", "No documents are attached.")), ()
-    combined = texts[-1]
-    for text in reversed(texts[:-1]):
-        combined = Text.of(QT_TRANSLATE_NOOP("engine", "{first} {rest}"), first=text, rest=combined)
-    return combined, tuple(notes)
-
-
-def _sentence(delivery: DocumentDelivery, doc: ExtractedDocument, plan: DeliveryPlan, *, shared: bool) -> Text:
-    context = plan.context_tokens
-    tokens, whole = _approx(delivery.tokens), _approx(delivery.whole_tokens)
-    passages = _passages_phrase(plan.passages, shared)
-    reason = delivery.reason
-    if reason == "native":
-        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending the PDF itself ({pages}, ≈ {tokens:,} tokens of "
-                                                   "{context:,}), so the model also sees its pictures and layout."),
-                       pages=_pages_phrase(doc.page_count), tokens=tokens, context=context)
-    if reason == "whole":
-        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending the whole document ({tokens:,} tokens of {context:,})."),
-                       tokens=tokens, context=context)
-    if reason == "whole_as_text":
-        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending the whole document as text ({tokens:,} tokens of "
-                                                   "{context:,}; {why})."),
-                       tokens=tokens, context=context, why=_why_not_native(doc, context))
-    if reason == "chosen_retrieval":
-        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending {passages}, as chosen (the whole document is "
-                                                   "≈ {whole:,} tokens)."),
-                       passages=passages, whole=whole)
-    if reason == "whole_too_long":
-        return Text.of(QT_TRANSLATE_NOOP("engine", "The whole document does not fit this model's context "
-                                                   "(≈ {whole:,} tokens of {context:,}): sending {passages} instead."),
-                       whole=whole, context=context, passages=passages)
-    if reason == "no_room_beside_others":
-        return Text.of(QT_TRANSLATE_NOOP("engine", "Not enough room beside the other attachments (≈ {whole:,} "
-                                                   "tokens; {context:,} in all): sending {passages}."),
-                       whole=whole, context=context, passages=passages)
-    if reason == "too_long":
-        return Text.of(QT_TRANSLATE_NOOP("engine", "Document too long for this model's context (≈ {whole:,} "
-                                                   "tokens of {context:,}): sending {passages}."),
-                       whole=whole, context=context, passages=passages)
-    if reason == "no_text":
-        return Text.of(QT_TRANSLATE_NOOP("engine", "Not sent: no text could be read from it, and this model "
-                                                   "cannot read the PDF itself."))
-    if reason == "no_room":
-        return Text.of(QT_TRANSLATE_NOOP("engine", "Not sent: no room is left in this model's context "
-                                                   "({context:,} tokens) for even one passage."),
-                       context=context)
-    log.warning("no sentence for delivery reason %r", reason)
-    return Text.verbatim(delivery.explanation)
-
-
-def _passages_phrase(count: int, shared: bool) -> Text:
-    if shared:
-        if count == 1:
-            return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passage (from this and the "
-                                                       "other long documents)"), count=count)
-        return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passages (from this and the "
-                                                   "other long documents)"), count=count)
-    if count == 1:
-        return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passage"), count=count)
-    return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passages"), count=count)
-
-
-def _pages_phrase(count: int) -> Text:
-    if count == 1:
-        return Text.of(QT_TRANSLATE_NOOP("engine", "{count} page"), count=count)
-    return Text.of(QT_TRANSLATE_NOOP("engine", "{count} pages"), count=count)
-
-
-def _why_not_native(doc: ExtractedDocument, context_tokens: int) -> Text:
-    """Why a PDF went as text to a model that reads PDFs (the plan's reasons, in its order)."""
-    limit = anthropic_pdf_page_limit(context_tokens)
-    if doc.encrypted:
-        return Text.of(QT_TRANSLATE_NOOP("engine", "a password-protected PDF cannot be sent as a PDF"))
-    if doc.page_count > limit:
-        return Text.of(QT_TRANSLATE_NOOP("engine", "{pages} pages is over the {limit}-page limit for PDFs"),
-                       pages=doc.page_count, limit=limit)
-    if 4 * -(-doc.size_bytes // 3) > ANTHROPIC_MAX_REQUEST_BYTES - REQUEST_HEADROOM_BYTES:
-        return Text.of(QT_TRANSLATE_NOOP("engine", "the file is over the 32 MB limit for PDFs"))
-    return Text.of(QT_TRANSLATE_NOOP("engine", "the PDF itself would not fit"))
-
-
-def _approx(tokens: int) -> int:
-    """As the plan rounds: 12,437 → 12,400; small numbers as they are."""
-    return int(round(tokens, -2)) if tokens >= 1000 else tokens
-
+def explain(plan: DeliveryPlan) -> tuple[Text, tuple[DocumentNote, ...]]:
+    """The plan's explanation (a translatable Text, worded by documents/plan.py) and one note
+    per document, as stored with the answer."""
+    notes = tuple(DocumentNote(d.doc_hash, d.file_name, d.mode, d.reason, d.tokens, d.text)
+                  for d in plan.deliveries)
+    return plan.text, notes

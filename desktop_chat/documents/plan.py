@@ -19,8 +19,10 @@ travels base64-encoded, i.e. 4/3 of its size. Each page costs its text plus an i
 (documented as ≈ 1,500-3,000 tokens per page in all); we estimate text + 1,600 per page.
 
 The budget is ``context_tokens - reserved_tokens`` (the caller reserves room for the system
-prompt, the conversation so far, the question and the answer). Sentences are English; the
-``reason`` codes and numbers on each :class:`DocumentDelivery` let a front end word its own.
+prompt, the conversation so far, the question and the answer). Each decision comes with its
+sentence as a translatable :class:`~desktop_chat.domain.texts.Text` (``DocumentDelivery.text``,
+``DeliveryPlan.text``; ``.explanation`` is its English): this module is the one place that words
+a plan, for the CLI, the window and the stored answer alike.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Literal, Protocol
 
 from desktop_chat.documents.chunking import MAX_TOKENS as CHUNK_MAX_TOKENS
 from desktop_chat.documents.document import TextQuality
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 
 __all__ = [
     "ANTHROPIC_MAX_REQUEST_BYTES",
@@ -92,7 +95,11 @@ class DocumentDelivery:
     reason: str
     tokens: int
     whole_tokens: int
-    explanation: str
+    text: Text  # the sentence that says so (prefixed with the file name when there are several)
+
+    @property
+    def explanation(self) -> str:
+        return self.text.english()
 
 
 @dataclass(frozen=True)
@@ -104,9 +111,18 @@ class DeliveryPlan:
     passage_tokens: int  # room reserved for those passages
 
     @property
+    def text(self) -> Text:
+        """One sentence per document (one in all for a single document), translatable."""
+        if not self.deliveries:
+            return Text.of(QT_TRANSLATE_NOOP("engine", "No documents are attached."))
+        combined = self.deliveries[-1].text
+        for delivery in reversed(self.deliveries[:-1]):
+            combined = Text.of(QT_TRANSLATE_NOOP("engine", "{first} {rest}"), first=delivery.text, rest=combined)
+        return combined
+
+    @property
     def explanation(self) -> str:
-        """One sentence per document (one in all for a single document)."""
-        return " ".join(d.explanation for d in self.deliveries)
+        return self.text.english()
 
     @property
     def mode(self) -> Mode | None:
@@ -267,6 +283,12 @@ def _native_byte_budget() -> int:
 
 
 # -- sentences -----------------------------------------------------------------------------------
+#
+# The one place that words a plan. Each sentence is a Text (domain/texts.py): an English template
+# marked with QT_TRANSLATE_NOOP("engine", …) plus its numbers, so the CLI prints the English and
+# the window shows it translated, now and when a stored answer is reopened. Templates are the
+# catalogue's keys: rewording one means translating it again.
+
 
 def _delivery(
     doc: PlannableDocument,
@@ -282,69 +304,102 @@ def _delivery(
     fits_alone: bool,
     several: bool,
 ) -> DocumentDelivery:
-    whole = doc.whole_text_tokens
-    of = f"of {context_tokens:,}"
-    n_passages = f"the {passages} most relevant {'passage' if passages == 1 else 'passages'}"
-    if shared:
-        n_passages += " (from this and the other long documents)"
-
     if mode == "native_pdf":
         reason = "native"
-        text = (f"Sending the PDF itself ({doc.page_count} {_pages(doc.page_count)}, ≈ {_approx(tokens)} "
-                f"tokens {of}), so the model also sees its pictures and layout")
     elif mode == "whole_text":
-        native_missed = pdf_input and doc.kind == "pdf"
-        reason = "whole_as_text" if native_missed else "whole"
-        text = f"Sending the whole document ({_approx(tokens)} tokens {of})"
-        if native_missed:
-            why = _why_not_native(doc, page_limit)
-            text = f"Sending the whole document as text ({_approx(tokens)} tokens {of}{why})"
+        reason = "whole_as_text" if pdf_input and doc.kind == "pdf" else "whole"
     elif mode == "retrieval":
         if wish == "retrieval":
             reason = "chosen_retrieval"
-            text = f"Sending {n_passages}, as chosen (the whole document is ≈ {_approx(whole)} tokens)"
         elif wish == "whole":
             reason = "whole_too_long"
-            text = (f"The whole document does not fit this model's context (≈ {_approx(whole)} tokens {of}): "
-                    f"sending {n_passages} instead")
         elif fits_alone and several:
             reason = "no_room_beside_others"
-            text = (f"Not enough room beside the other attachments (≈ {_approx(whole)} tokens; {context_tokens:,} "
-                    f"in all): sending {n_passages}")
         else:
             reason = "too_long"
-            text = (f"Document too long for this model's context (≈ {_approx(whole)} tokens {of}): "
-                    f"sending {n_passages}")
     elif not doc.quality.usable:
         reason = "no_text"
-        text = "Not sent: no text could be read from it, and this model cannot read the PDF itself"
     else:
         reason = "no_room"
-        text = f"Not sent: no room is left in this model's context ({context_tokens:,} tokens) for even one passage"
+    text = _sentence(reason, doc, tokens, page_limit=page_limit, context=context_tokens,
+                     passages=_passages_phrase(passages, shared))
     if several:
-        text = f"“{doc.file_name}”: {text[0].lower()}{text[1:]}"
+        text = Text.of(QT_TRANSLATE_NOOP("engine", "“{file_name}”: {sentence}"),
+                       file_name=doc.file_name, sentence=text)
     return DocumentDelivery(
         doc_hash=doc.sha256, file_name=doc.file_name, mode=mode, reason=reason,
-        tokens=tokens, whole_tokens=whole, explanation=text + ".",
+        tokens=tokens, whole_tokens=doc.whole_text_tokens, text=text,
     )
 
 
-def _why_not_native(doc: PlannableDocument, page_limit: int) -> str:
+def _sentence(reason: str, doc: PlannableDocument, tokens: int, *, page_limit: int, context: int,
+              passages: Text) -> Text:
+    tokens, whole = _approx(tokens), _approx(doc.whole_text_tokens)
+    if reason == "native":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending the PDF itself ({pages}, ≈ {tokens:,} tokens of "
+                                                   "{context:,}), so the model also sees its pictures and layout."),
+                       pages=_pages_phrase(doc.page_count), tokens=tokens, context=context)
+    if reason == "whole":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending the whole document ({tokens:,} tokens of {context:,})."),
+                       tokens=tokens, context=context)
+    if reason == "whole_as_text":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending the whole document as text ({tokens:,} tokens of "
+                                                   "{context:,}; {why})."),
+                       tokens=tokens, context=context, why=_why_not_native(doc, page_limit))
+    if reason == "chosen_retrieval":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Sending {passages}, as chosen (the whole document is "
+                                                   "≈ {whole:,} tokens)."),
+                       passages=passages, whole=whole)
+    if reason == "whole_too_long":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "The whole document does not fit this model's context "
+                                                   "(≈ {whole:,} tokens of {context:,}): sending {passages} instead."),
+                       whole=whole, context=context, passages=passages)
+    if reason == "no_room_beside_others":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Not enough room beside the other attachments (≈ {whole:,} "
+                                                   "tokens; {context:,} in all): sending {passages}."),
+                       whole=whole, context=context, passages=passages)
+    if reason == "too_long":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Document too long for this model's context (≈ {whole:,} "
+                                                   "tokens of {context:,}): sending {passages}."),
+                       whole=whole, context=context, passages=passages)
+    if reason == "no_text":
+        return Text.of(QT_TRANSLATE_NOOP("engine", "Not sent: no text could be read from it, and this model "
+                                                   "cannot read the PDF itself."))
+    return Text.of(QT_TRANSLATE_NOOP("engine", "Not sent: no room is left in this model's context "
+                                               "({context:,} tokens) for even one passage."),
+                   context=context)
+
+
+def _passages_phrase(count: int, shared: bool) -> Text:
+    if shared:
+        if count == 1:
+            return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passage (from this and the "
+                                                       "other long documents)"), count=count)
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passages (from this and the "
+                                                   "other long documents)"), count=count)
+    if count == 1:
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passage"), count=count)
+    return Text.of(QT_TRANSLATE_NOOP("engine", "the {count} most relevant passages"), count=count)
+
+
+def _pages_phrase(count: int) -> Text:
+    if count == 1:
+        return Text.of(QT_TRANSLATE_NOOP("engine", "{count} page"), count=count)
+    return Text.of(QT_TRANSLATE_NOOP("engine", "{count} pages"), count=count)
+
+
+def _why_not_native(doc: PlannableDocument, page_limit: int) -> Text:
+    """Why a PDF went as text to a model that reads PDFs (checked in the order of _native_possible)."""
     if doc.encrypted:
-        return "; a password-protected PDF cannot be sent as a PDF"
+        return Text.of(QT_TRANSLATE_NOOP("engine", "a password-protected PDF cannot be sent as a PDF"))
     if doc.page_count > page_limit:
-        return f"; {doc.page_count} pages is over the {page_limit}-page limit for PDFs"
+        return Text.of(QT_TRANSLATE_NOOP("engine", "{pages} pages is over the {limit}-page limit for PDFs"),
+                       pages=doc.page_count, limit=page_limit)
     if _base64_size(doc) > _native_byte_budget():
-        return "; the file is over the 32 MB limit for PDFs"
-    return "; the PDF itself would not fit"
+        return Text.of(QT_TRANSLATE_NOOP("engine", "the file is over the 32 MB limit for PDFs"))
+    return Text.of(QT_TRANSLATE_NOOP("engine", "the PDF itself would not fit"))
 
 
-def _pages(n: int) -> str:
-    return "page" if n == 1 else "pages"
-
-
-def _approx(tokens: int) -> str:
-    """12,437 → "12,400"; small numbers as they are."""
-    if tokens >= 1000:
-        tokens = int(round(tokens, -2))
-    return f"{tokens:,}"
+def _approx(tokens: int) -> int:
+    """12,437 → 12,400; small numbers as they are (the sentence says "≈")."""
+    return int(round(tokens, -2)) if tokens >= 1000 else tokens

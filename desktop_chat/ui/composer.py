@@ -3,21 +3,42 @@
 Enter sends and Shift+Enter starts a new line (the convention of every chat app). While an
 input method is composing (Chinese, Japanese…), Enter belongs to the input method: Qt delivers
 it as an input-method event, not a key press, so it never sends a half-typed word.
+
+Files dropped on or pasted into the editor become attachments, not text: the editor hands them
+on (filesInserted, bytesPasted). So does a paste of more than LARGE_PASTE_CHARS characters
+(largeTextPasted): laying out megabytes of text in the editor would freeze the window, and it
+reads better as a document anyway. The attachment chips sit above the editor (attachment_chips.py);
+while any of them is still being read, Send waits (the text stays in the editor).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.ui.file_routing import local_files
 
 MAX_VISIBLE_LINES = 10
+LARGE_PASTE_CHARS = 100_000  # a longer paste becomes a text attachment
+PDF_MIME = "application/pdf"
 
 
 class Composer(QPlainTextEdit):
     """The message editor; grows with its text up to MAX_VISIBLE_LINES."""
 
     submitted = Signal()
+    filesInserted = Signal(list)  # [Path]: files dropped or pasted
+    bytesPasted = Signal(bytes, str)  # a PDF's bytes from the clipboard, a file name for it
+    largeTextPasted = Signal(str)  # a paste too long for the editor
+    notice = Signal(str)  # a sentence for the status bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +63,36 @@ class Composer(QPlainTextEdit):
     def text(self) -> str:
         return self.toPlainText()
 
+    def toPlainText(self) -> str:  # noqa: N802 - Qt's name, so every caller gets the exact text
+        """The text exactly as typed or pasted. Qt's own toPlainText() turns no-break spaces into
+        plain ones (French « guillemets », "10 km"), which changes what the user wrote."""
+        return self.document().toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+    # -- drops and pastes --------------------------------------------------------------------------
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        if local_files(source) or source.hasFormat(PDF_MIME):
+            return True
+        return super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        files = local_files(source)
+        if files:
+            self.filesInserted.emit(files)
+            return
+        if source.hasFormat(PDF_MIME):
+            self.bytesPasted.emit(bytes(source.data(PDF_MIME).data()), "pasted.pdf")
+            return
+        if source.hasText():
+            text = source.text()
+            if len(text) > LARGE_PASTE_CHARS:
+                self.largeTextPasted.emit(text)
+                return
+        elif source.hasImage():
+            self.notice.emit(self.tr("Pictures cannot be attached: only PDF, .txt and .md files can."))
+            return
+        super().insertFromMimeData(source)
+
     def _line_height(self) -> int:
         return QFontMetrics(self.font()).lineSpacing()
 
@@ -57,15 +108,21 @@ class Composer(QPlainTextEdit):
 
 
 class ComposerBar(QWidget):
-    """Composer plus Send and Stop. Stop replaces Send while the shown conversation answers."""
+    """Attachment chips, Attach, the composer, Send and Stop. Stop replaces Send while the shown
+    conversation answers."""
 
     sendRequested = Signal()
     stopRequested = Signal()
+    attachRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, tray: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composerBar")
+        self.tray = tray
         self.composer = Composer(self)
+        self.attach_button = QPushButton(self)
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.setAutoDefault(False)
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("sendButton")
         self.send_button.setDefault(False)
@@ -80,11 +137,24 @@ class ComposerBar(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.stop_button)
-        layout = QHBoxLayout(self)
+        attach = QVBoxLayout()
+        attach.setContentsMargins(0, 0, 0, 0)
+        attach.addStretch(1)
+        attach.addWidget(self.attach_button)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addLayout(attach)
+        row.addWidget(self.composer, 1)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
-        layout.addWidget(self.composer, 1)
-        layout.addLayout(buttons)
+        layout.setSpacing(0)
+        if tray is not None:
+            layout.addWidget(tray)
+            tray.changed.connect(self._update_send)  # type: ignore[attr-defined]
+        layout.addLayout(row)
 
+        self.attach_button.clicked.connect(self.attachRequested)
         self.composer.submitted.connect(self.sendRequested)
         self.send_button.clicked.connect(self.sendRequested)
         self.stop_button.clicked.connect(self.stopRequested)
@@ -103,18 +173,30 @@ class ComposerBar(QWidget):
     def streaming(self) -> bool:
         return self._streaming
 
+    def attachments_busy(self) -> bool:
+        """Some attachment is still being read (or waits for its password)."""
+        return self.tray is not None and self.tray.busy()  # type: ignore[attr-defined]
+
     def _update_send(self) -> None:
-        self.send_button.setEnabled(bool(self.composer.toPlainText().strip()) and not self._streaming)
+        busy = self.attachments_busy()
+        self.send_button.setEnabled(bool(self.composer.toPlainText().strip()) and not self._streaming and not busy)
+        if busy:
+            self.send_button.setToolTip(self.tr("Wait until the attached files are read; your message stays here."))
+        else:
+            self.send_button.setToolTip(self.tr("Send (Enter)"))
 
     def retranslate(self) -> None:
         self.composer.setPlaceholderText(self.tr("Ask anything… (Enter to send, Shift+Enter for a new line)"))
         self.composer.setAccessibleName(self.tr("Message"))
         self.send_button.setText(self.tr("Send"))
         self.send_button.setAccessibleName(self.tr("Send message"))
-        self.send_button.setToolTip(self.tr("Send (Enter)"))
         self.stop_button.setText(self.tr("Stop"))
         self.stop_button.setAccessibleName(self.tr("Stop answering"))
         self.stop_button.setToolTip(self.tr("Stop the answer; what arrived so far is kept (Esc)"))
+        self.attach_button.setText(self.tr("Attach…"))
+        self.attach_button.setAccessibleName(self.tr("Attach files"))
+        self.attach_button.setToolTip(self.tr("Attach PDF or text files (or drop them anywhere on the window)"))
+        self._update_send()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -21,21 +21,27 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat.chat.credentials import resolve_key
+from desktop_chat.chat.context import chain_lookups
 from desktop_chat.chat.engine import ChatEngine
 from desktop_chat.chat.events import TurnResult
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import Settings
 from desktop_chat.domain import errors
 from desktop_chat.domain.messages import Message, MessageStatus
-from desktop_chat.store import Store
+from desktop_chat.store import Store, StoreError
 from desktop_chat.ui.async_runner import AsyncRunner
+from desktop_chat.ui.attachment_controller import AttachmentController
+from desktop_chat.ui.file_routing import paths_from_arguments
+from desktop_chat.ui.builtin_model import BuiltinModelController
 from desktop_chat.ui.composer import ComposerBar
 from desktop_chat.ui.conversation_list import ConversationPanel
 from desktop_chat.ui.error_text import localized_error
+from desktop_chat.ui.markdown_render import lexers
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_choice import ModelChoice
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
+from desktop_chat.ui.storage_notice import StorageNotice
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
 from desktop_chat.ui.turns import TurnController
 
@@ -53,13 +59,19 @@ class MainWindow(QMainWindow):
     setupChecked = Signal()
 
     def __init__(self, settings: Settings, store: Store, engine: ChatEngine, runner: AsyncRunner, *,
-                 files: Sequence[str] = (), parent: QWidget | None = None) -> None:
+                 files: Sequence[str] = (), documents: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = settings
         self.store = store
         self.engine = engine
         self.runner = runner
+        if documents is None:  # the engine's and the composer's DocumentLibrary: build_window passes one
+            from desktop_chat.config import data_dir
+            from desktop_chat.ui.attachment_loader import LazyDocumentLibrary
+
+            documents = LazyDocumentLibrary(data_dir())
+        self.documents = documents
         self.controller = TurnController(engine, runner, self)
 
         self._current: str | None = None
@@ -72,13 +84,15 @@ class MainWindow(QMainWindow):
         self._reset_pool_pending = False
         self._shutting_down = False
         self._shut_down = False
-        self._files = list(files)
+        self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
+        self._refusals: dict[str, BaseException] = {}  # why a turn could not start (turnRefused)
         self._settings_dialog: QWidget | None = None
         self._status_owner: str | None = None  # the conversation the status bar's message is about
         self._painted = False
         self._start_pending = False
         self._started = False
         self.installEventFilter(self)
+        lexers.pause()  # code colours come after the first frame (resumed by _start_now)
 
         self._build()
         self._connect()
@@ -93,10 +107,16 @@ class MainWindow(QMainWindow):
         self.top_bar = TopBar(self)
         self.choice = ModelChoice(self.settings, self.engine, self.runner, self.top_bar, self)
         self.banner = SetupBanner(self)
+        self.storage_notice = StorageNotice(self)  # a damaged history moved aside; answers that cannot be saved
+        if getattr(self.store, "moved_aside", None) is not None:
+            self.storage_notice.show_moved_aside(self.store.moved_aside)
+        self._save_problems: dict[str, tuple[str, str]] = {}  # answer id -> (conversation id, text)
         self.view = MessageView(self)
         self.view.setObjectName("messageView")
-        self.composer_bar = ComposerBar(self)
+        self.attachments = AttachmentController(self.documents, self.runner, self)
+        self.composer_bar = ComposerBar(self, tray=self.attachments.tray)
         self.composer = self.composer_bar.composer
+        self.setAcceptDrops(True)  # files dropped anywhere on the window become attachments
 
         right = QWidget(self)
         right.setObjectName("chatPane")
@@ -105,6 +125,7 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.top_bar)
         column.addWidget(self.banner)
+        column.addWidget(self.storage_notice)
         column.addWidget(self.view, 1)
         column.addWidget(self.composer_bar)
 
@@ -127,8 +148,11 @@ class MainWindow(QMainWindow):
         self.undo_button.hide()
         # Ollama's status indicator, the "Get a model" dialog and the model manager.
         self.ollama = OllamaController(self.settings, self.engine.pool, self.runner, self)
-        if self.engine.context_lookup is None:  # attached documents are planned with Ollama's real context
-            self.engine.context_lookup = self.ollama.admin.lookup_context
+        # The built-in engine: first-start offer and download (banner), "not installed" note.
+        self.builtin = BuiltinModelController(self.settings, self.choice, self.banner, self.runner, self)
+        self.builtin.modelChosen.connect(lambda _name: self.composer.setFocus())
+        if self.engine.context_lookup is None:  # attached documents are planned with the model's real context
+            self.engine.context_lookup = chain_lookups(self.ollama.admin.lookup_context, self.builtin.lookup_context)
         status = self.statusBar()
         status.setObjectName("statusBar")
         status.addPermanentWidget(self.undo_button)
@@ -171,6 +195,13 @@ class MainWindow(QMainWindow):
 
         self.composer_bar.sendRequested.connect(self.send)
         self.composer_bar.stopRequested.connect(self.stop)
+        self.composer_bar.attachRequested.connect(self.attachments.choose_files)
+        self.composer.filesInserted.connect(self.attachments.open_files)
+        self.composer.bytesPasted.connect(self.attachments.paste_bytes)
+        self.composer.largeTextPasted.connect(self.attachments.paste_text)
+        self.composer.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.attachments.message.connect(self.statusBar().showMessage)
+        self.view.sourceActivated.connect(self.attachments.open_source)
 
         view = self.view
         view.regenerateRequested.connect(self._regenerate)
@@ -189,6 +220,9 @@ class MainWindow(QMainWindow):
         c.streamingChanged.connect(self._streaming_changed)
         c.turnEnded.connect(self._turn_ended)
         c.turnFailed.connect(self._turn_failed)
+        c.turnRefused.connect(self._refusals.__setitem__)  # read by _turn_failed, which follows
+        c.sourcesFound.connect(self._sources_found)
+        c.saveProblemChanged.connect(self._save_problem_changed)
 
     def _shortcuts(self) -> None:
         def bind(keys: Sequence[QKeySequence | str], slot: Any) -> QShortcut:
@@ -227,7 +261,9 @@ class MainWindow(QMainWindow):
         self.choice.fill_endpoints()
         self.panel.reload()
         last = state.get("last_conversation")
-        if isinstance(last, str) and self.store.get_conversation(last) is not None:
+        if self._files:
+            self.new_conversation()  # files from the command line start a new conversation
+        elif isinstance(last, str) and self.store.get_conversation(last) is not None:
             self.open_conversation(last)
         else:
             self.new_conversation()
@@ -257,18 +293,16 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        lexers.resume()
         if self._files:
-            names = ", ".join(self._files)
-            log.warning("files given on the command line were not attached (%d): not supported yet",
-                        len(self._files))
-            self.statusBar().showMessage(self.tr(
-                "Attaching files is not supported yet, so these were not attached: {names}").format(names=names))
+            self.open_files(self._files)
         self.runner.start(self._check_setup(), name="check-setup")
         self.ollama.check()  # in the background: nothing waits for it
 
     async def _check_setup(self) -> None:
-        """Say how to add a provider when none is set up, and offer a local Ollama if it answers."""
-        endpoints = [e for e in self.settings.endpoints() if e.kind != "ollama"]
+        """Say how to add a provider when none is set up, and offer a local Ollama if it answers,
+        and the built-in model if the built-in engine is installed."""
+        endpoints = [e for e in self.settings.endpoints() if e.kind not in ("ollama", "llamacpp")]
 
         def ready() -> list[str]:
             found = []
@@ -290,17 +324,21 @@ class MainWindow(QMainWindow):
             if configured:
                 self.banner.hide()
                 return
-            self.banner.show_no_provider(ollama_models=None, checking=True)
+            builtin = await self.builtin.offer()
+            if self.builtin.ready(builtin):
+                self.banner.hide()
+                return
+            self.banner.show_no_provider(ollama_models=None, checking=True, builtin=builtin)
             try:
                 models = await asyncio.wait_for(self.engine.list_models("ollama"), OLLAMA_PROBE_TIMEOUT)
             except (errors.ChatError, asyncio.TimeoutError, OSError):
                 models = []
             if models:
                 self.choice.remember_models("ollama", models)
-            if self.settings.default_endpoint == "ollama" and models:
-                self.banner.hide()
+            if (self.settings.default_endpoint == "ollama" and models) or self.builtin.ready(builtin):
+                self.banner.hide()  # (the built-in model may have been picked while Ollama was probed)
             else:
-                self.banner.show_no_provider(ollama_models=len(models) or None)
+                self.banner.show_no_provider(ollama_models=len(models) or None, builtin=builtin)
         finally:
             self.setupChecked.emit()
 
@@ -362,12 +400,16 @@ class MainWindow(QMainWindow):
             answer_id, text = live
             messages = [dataclasses.replace(m, text=text, status=MessageStatus.STREAMING) if m.id == answer_id
                         else m for m in messages]
+        messages = self.engine.unsaved(messages)  # answers the disk did not take yet: as they are
         self._oldest_seq = messages[0].seq if messages else None
         self._has_older = total > len(messages)
         self.view.set_messages(messages, has_older=self._has_older)
         notice = self.controller.notice(conversation_id)
         if notice is not None:
             self.view.set_notice(*notice)
+        for answer_id, (cid, text) in self._save_problems.items():
+            if cid == conversation_id:
+                self.view.set_notice(answer_id, text)
         self.choice.show(conversation.provider, conversation.model)
         self.top_bar.set_title(conversation.title)
         self.top_bar.set_has_system_prompt(bool(conversation.system_prompt))
@@ -477,12 +519,20 @@ class MainWindow(QMainWindow):
         text = self.composer.toPlainText()
         if not text.strip() or self.controller.is_streaming(self._current):
             return
+        waiting = self.attachments.busy_text()
+        if waiting is not None:  # a file is still being read: Send waits, the text stays
+            self.statusBar().showMessage(waiting, 5000)
+            return
         endpoint_id = self.choice.endpoint_id
         model = self.choice.model or None
         if self._current is None:
             prompt = self._draft_prompt if self._draft_prompt is not None else (self.settings.system_prompt or None)
-            conversation = self.store.create_conversation(provider=endpoint_id, model=model,
-                                                          system_prompt=prompt or None)
+            try:
+                conversation = self.store.create_conversation(provider=endpoint_id, model=model,
+                                                              system_prompt=prompt or None)
+            except StoreError as exc:  # the disk is full, the folder read-only: the text stays in the composer
+                self._show_problem(None, self.controller.store_failure(exc))
+                return
             self._current = conversation.id
             self._created_for_send.add(conversation.id)
             self._oldest_seq, self._has_older = None, False
@@ -491,7 +541,32 @@ class MainWindow(QMainWindow):
         cid = self._current
         self.composer_bar.take_text()
         self._pending_text[cid] = text
-        self.controller.send(cid, text, endpoint_id=endpoint_id, model=model)
+        attachments = self.attachments.take_for_send(cid)
+        self.controller.send(cid, text, endpoint_id=endpoint_id, model=model, attachments=attachments)
+
+    # -- attachments -----------------------------------------------------------------------------
+
+    def open_files(self, paths: Sequence[Any]) -> None:
+        """Attach files to the composer (a drop, the command line, a second instance's files)."""
+        self.attachments.open_files(paths_from_arguments([str(p) for p in paths]))
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if self.attachments.accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: Any) -> None:
+        if self.attachments.accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: Any) -> None:
+        if self.attachments.drop(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
 
     def stop(self) -> None:
         if self.controller.stop(self._current):
@@ -561,6 +636,7 @@ class MainWindow(QMainWindow):
 
     def _turn_started(self, cid: str, user: Message, answer: Message) -> None:
         self._pending_text.pop(cid, None)
+        self.attachments.sent(cid)
         self._created_for_send.discard(cid)
         self.panel.model.refresh(cid, to_top=True)
         if cid != self._current:
@@ -574,6 +650,10 @@ class MainWindow(QMainWindow):
         if conversation is not None:
             self.top_bar.set_title(conversation.title)
             self._update_title()
+
+    def _sources_found(self, cid: str, answer_id: str, delivery: Any) -> None:
+        if cid == self._current:
+            self.view.show_delivery(answer_id, delivery)
 
     def _text_received(self, cid: str, answer_id: str, text: str) -> None:
         if cid == self._current:
@@ -623,8 +703,22 @@ class MainWindow(QMainWindow):
                 self.new_conversation()
         if text is not None and (self._current in (cid, None)):
             self.composer_bar.restore_text(text)
+        self.attachments.restore(cid, self._refusals.pop(cid, None), message)
         self._show_problem(self._current, message)
         self.turnFinished.emit(cid)
+
+    def _save_problem_changed(self, cid: str, answer_id: str, text: str | None) -> None:
+        """An answer could not be saved (text), or can be again (None): say so on it and above."""
+        if text is None:
+            if self._save_problems.pop(answer_id, None) is None:
+                return
+            self.statusBar().showMessage(self.tr("Saving works again: the whole answer is stored."), 10000)
+        else:
+            self._save_problems[answer_id] = (cid, text)
+        if cid == self._current:
+            self.view.set_notice(answer_id, text)
+        latest = next(reversed(self._save_problems.values()), None)
+        self.storage_notice.set_save_problem(latest[1] if latest is not None else None)
 
     def _show_problem(self, cid: str | None, message: str) -> None:
         """A turn's failure in the status bar, until the user moves to another conversation."""
@@ -678,6 +772,7 @@ class MainWindow(QMainWindow):
             theme.apply_theme(app, self.settings.theme)
             i18n.install_translator(app, self.settings.language)
         self.engine.policy = RetryPolicy(max_attempts=self.settings.max_attempts)
+        self.engine.pool.forget_keys()  # keys may have been saved or deleted: read them again
         if self.controller.streaming_ids():
             self._reset_pool_pending = True  # closing a provider would cut the answers off
         else:
@@ -736,6 +831,7 @@ class MainWindow(QMainWindow):
         try:
             self.save_ui_state()
             await self.controller.stop_all()
+            self.attachments.loader.cancel_all()  # extractions stop at their next page
             current = asyncio.current_task()
             others = [t for t in self.runner.tasks if t is not current]
             for task in others:
@@ -746,6 +842,7 @@ class MainWindow(QMainWindow):
                 await self.engine.aclose()
             except Exception:
                 log.exception("closing the providers failed")
+            await self.attachments.aclose()  # the shared DocumentLibrary (the engine does not own it)
             self.store.close()
         finally:
             self._shut_down = True

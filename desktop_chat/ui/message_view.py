@@ -18,6 +18,7 @@ Design
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -27,15 +28,22 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from desktop_chat.domain.messages import Message
+from desktop_chat.domain.messages import Delivery, Message
 from desktop_chat.ui.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
 from desktop_chat.ui.message_widget import MessageWidget
+from desktop_chat.ui.sources_view import show_delivery, show_documents
 
 __all__ = ["MessageView"]
 
 log = logging.getLogger(__name__)
 
 FRAME_MS = 16  # at most one render per frame at 60 Hz
+# While text pours in faster than anyone reads (BURST_CHARS_PER_S: a fast local model, a backlog
+# after a stall), frames come at most every BURST_FRAME_MS. A frame costs about the same however
+# much text it adds (≈ 10 ms here: the view repaints the visible text, the other widgets and the
+# scroll bar), so fewer frames leave more time to read the stream.
+BURST_CHARS_PER_S = 3000  # ≈ 750 tokens a second; a model's usual 20-200 get every frame
+BURST_FRAME_MS = 50
 MAX_FRAME_GAP_MS = 250
 FRAME_BUDGET_S = 0.008  # finished blocks rendered per frame before yielding to the event loop
 BOTTOM_SLACK_PX = 24  # "at the bottom" tolerance, so a one-pixel rounding does not stop following
@@ -52,6 +60,7 @@ class MessageView(QWidget):
     retryRequested = Signal(str)
     continueRequested = Signal(str)
     olderMessagesWanted = Signal()
+    sourceActivated = Signal(object)  # SourceRef: a source (or an attached document) was clicked
 
     def __init__(
         self,
@@ -71,6 +80,8 @@ class MessageView(QWidget):
         self._adjusting = False
         self._dirty: dict[str, MessageWidget] = {}
         self._next_frame_at = 0.0
+        self._arrived = 0  # characters appended since the last frame
+        self._last_frame_at = 0.0
         self.render_count = 0  # streaming frames rendered (all messages together)
 
         self._theme = theme_from_palette(self.palette())
@@ -152,6 +163,7 @@ class MessageView(QWidget):
         if widget is None or not text:
             return
         widget.append_text(text)
+        self._arrived += len(text)
         self._schedule(widget)
 
     def update_message(self, message: Message) -> None:
@@ -161,6 +173,7 @@ class MessageView(QWidget):
             log.debug("update for a message not shown: %s", message.id)
             return
         widget.update_message(message)
+        show_documents(widget, message, self.sourceActivated.emit)
         if widget.body.needs_frame():
             self._schedule(widget)
         else:
@@ -174,6 +187,12 @@ class MessageView(QWidget):
         widget = self._widgets.get(message_id)
         if widget is not None:
             self._remove_widgets([widget])
+
+    def show_delivery(self, message_id: str, delivery: Delivery) -> None:
+        """How the documents are being sent for an answer, and its sources (before its text)."""
+        widget = self._widgets.get(message_id)
+        if widget is not None:
+            show_delivery(widget, delivery, self.sourceActivated.emit)
 
     def set_notice(self, message_id: str, text: str | None) -> None:
         widget = self._widgets.get(message_id)
@@ -234,6 +253,8 @@ class MessageView(QWidget):
         widget.retryClicked.connect(self.retryRequested)
         widget.continueClicked.connect(self.continueRequested)
         widget.linkActivated.connect(self.handle_link)
+        widget.body.renderWanted.connect(functools.partial(self._frame_wanted, message.id))
+        show_documents(widget, message, self.sourceActivated.emit)
         self._list.insertWidget(index, widget)
         if self._container.isVisible():
             widget.show()  # now, not at the layout's next turn: callers may ask isVisible()
@@ -261,6 +282,11 @@ class MessageView(QWidget):
             wait_ms = max(0.0, (self._next_frame_at - time.perf_counter()) * 1000.0)
             self._frame_timer.start(int(wait_ms))
 
+    def _frame_wanted(self, message_id: str) -> None:
+        widget = self._widgets.get(message_id)
+        if widget is not None and widget.body.needs_frame():
+            self._schedule(widget)
+
     def _render_frame(self) -> None:
         if not self._dirty:
             return
@@ -272,7 +298,11 @@ class MessageView(QWidget):
                 self._dirty[message_id] = widget  # more finished blocks wait: next frame
         self.render_count += 1
         took_ms = (time.perf_counter() - started) * 1000.0
-        gap_ms = min(MAX_FRAME_GAP_MS, max(FRAME_MS, 2.0 * took_ms))
+        since = max(0.001, started - self._last_frame_at)
+        least_ms = BURST_FRAME_MS if self._arrived / since > BURST_CHARS_PER_S else FRAME_MS
+        self._arrived = 0
+        self._last_frame_at = started
+        gap_ms = min(MAX_FRAME_GAP_MS, max(least_ms, 2.0 * took_ms))
         self._next_frame_at = started + gap_ms / 1000.0
         if self._dirty:
             self._frame_timer.start(int(max(1.0, gap_ms - took_ms)))

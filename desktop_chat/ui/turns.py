@@ -16,19 +16,20 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_chat.chat.engine import ChatEngine
-from desktop_chat.chat.events import TurnResult, TurnStarted
+from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult, TurnStarted
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Retrying, Started, TextDelta
-from desktop_chat.domain.messages import Message, MessageStatus
+from desktop_chat.domain.messages import Attachment, Delivery, Message, MessageStatus
 from desktop_chat.ui.async_runner import AsyncRunner
-from desktop_chat.ui.error_text import localized_error, localized_retry_reason
+from desktop_chat.store import StoreError
+from desktop_chat.ui.error_text import localized, localized_error, localized_retry_reason
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ class ActiveTurn:
     retry: _Retry | None = None
     provider: str | None = None
     model: str | None = None
+    unsent: list[str] = field(default_factory=list)  # text not announced yet (see _on_event)
+    sending: bool = False
 
     @property
     def text(self) -> str:
@@ -66,6 +69,9 @@ class TurnController(QObject):
     streamingChanged = Signal(str, bool)
     turnEnded = Signal(str, object)  # TurnResult, or None when stopped
     turnFailed = Signal(str, str, str)  # kind, message: the turn could not start (nothing stored)
+    turnRefused = Signal(str, object)  # the exception behind turnFailed (an AttachmentError names its file)
+    sourcesFound = Signal(str, str, object)  # answer id, Delivery: how the documents go, before the text
+    saveProblemChanged = Signal(str, str, object)  # answer id, why it cannot be saved (translated) or None
 
     def __init__(self, engine: ChatEngine, runner: AsyncRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,9 +105,11 @@ class TurnController(QObject):
 
     # -- starting turns ------------------------------------------------------------------------
 
-    def send(self, conversation_id: str, text: str, *, endpoint_id: str | None, model: str | None) -> bool:
+    def send(self, conversation_id: str, text: str, *, endpoint_id: str | None, model: str | None,
+             attachments: Sequence[Attachment] = ()) -> bool:
         return self._start(conversation_id, "send", lambda sink: self.engine.send(
-            conversation_id, text, endpoint_id=endpoint_id, model=model, on_event=sink))
+            conversation_id, text, endpoint_id=endpoint_id, model=model, on_event=sink,
+            attachments=list(attachments)))
 
     def regenerate(self, conversation_id: str, *, endpoint_id: str | None = None, model: str | None = None) -> bool:
         return self._start(conversation_id, "regenerate", lambda sink: self.engine.regenerate(
@@ -147,7 +155,12 @@ class TurnController(QObject):
         except (errors.ChatError, ValueError, KeyError) as exc:
             # Raised before anything was stored (unknown provider, no model to choose, empty text).
             log.info("turn could not start: %s", type(exc).__name__)
+            self.turnRefused.emit(turn.conversation_id, exc)
             self._finish(turn, None, failed=localized_error(exc))
+            return
+        except StoreError as exc:  # the question itself could not be stored: the window keeps its text
+            log.warning("turn could not be stored (%s): %s", exc.kind, exc)
+            self._finish(turn, None, failed=self.store_failure(exc))
             return
         except Exception as exc:  # a bug: say so rather than leave the conversation spinning
             log.exception("turn crashed")
@@ -187,22 +200,47 @@ class TurnController(QObject):
             if not event.text or turn.answer_id is None:
                 return
             turn.parts.append(event.text)
-            self.textReceived.emit(cid, turn.answer_id, event.text)
-        elif isinstance(event, TurnStarted):
+            # Announced once per pass of the event loop rather than per token: a fast stream
+            # delivers hundreds of deltas between two frames, and each announcement went
+            # through a signal, the window and the view (≈ 10 % of the GUI thread's time).
+            # Nothing is shown before the loop runs again anyway.
+            turn.unsent.append(event.text)
+            if not turn.sending:
+                turn.sending = True
+                asyncio.get_running_loop().call_soon(self._send_text, turn)
+            return
+        self._send_text(turn)  # text that arrived before this event is announced before it
+        if isinstance(event, TurnStarted):
             turn.answer_id = event.assistant_message.id
             turn.parts = []
             self.turnStarted.emit(cid, event.user_message, event.assistant_message)
+        elif isinstance(event, SourcesFound):
+            if turn.answer_id is not None:
+                delivery = event.delivery or Delivery(event.plan_explanation)
+                self.sourcesFound.emit(cid, event.message_id or turn.answer_id, delivery)
         elif isinstance(event, Started):
             turn.provider, turn.model = event.provider, event.model
             self._clear_retry(turn)
             self.requestStarted.emit(cid, event.provider, event.model)
+        elif isinstance(event, SaveFailed):  # also after the turn ended: the engine keeps trying
+            self.saveProblemChanged.emit(cid, event.message_id, localized(event.reason, event.reason.english()))
+        elif isinstance(event, SaveResumed):
+            self.saveProblemChanged.emit(cid, event.message_id, None)
         elif isinstance(event, Retrying):
             turn.retry = _Retry(event, time.monotonic() + max(0.0, event.delay))
             self._announce_retry(turn)
             if not self._ticker.isActive():
                 self._ticker.start()
 
+    def _send_text(self, turn: ActiveTurn) -> None:
+        turn.sending = False
+        if turn.unsent and turn.answer_id is not None:
+            text = "".join(turn.unsent)
+            turn.unsent.clear()
+            self.textReceived.emit(turn.conversation_id, turn.answer_id, text)
+
     def _finish(self, turn: ActiveTurn, result: TurnResult | None, failed: str | None = None) -> None:
+        self._send_text(turn)
         cid = turn.conversation_id
         if self._turns.get(cid) is turn:
             del self._turns[cid]
@@ -220,6 +258,16 @@ class TurnController(QObject):
             self.turnEnded.emit(cid, result)
         if not any(t.retry for t in self._turns.values()):
             self._ticker.stop()
+
+    def store_failure(self, error: StoreError) -> str:
+        """Why a question could not be stored, for the status bar."""
+        if error.kind == "full":
+            return self.tr("Your message could not be saved: the disk is full. Free some space and send it again.")
+        if error.kind == "readonly":
+            return self.tr("Your message could not be saved: the data folder cannot be written to. "
+                           "Send it again once it can.")
+        return self.tr("Your message could not be saved ({error}). Send it again in a moment.").format(
+            error=error.detail or str(error))
 
     # -- the retry countdown ---------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from desktop_chat.documents import DocumentLibrary, TextQuality, plan_delivery
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Started, TextDelta
 from desktop_chat.domain.messages import Attachment, Delivery, MessageStatus
+from desktop_chat.domain.texts import Text
 from desktop_chat.store import Store
 from tests.documents import make_pdf, numbered_pages, sample
 from tests.fakes import anthropic_server
@@ -495,20 +496,41 @@ class Doc:
     (Doc(5_000), dict(provider_kind="openai", context_tokens=8_192, reserved_tokens=8_000)),
     (Doc(900), dict(provider_kind="openai", context_tokens=900 + 2 * 530, override="retrieval")),
 ])
-def test_the_translatable_sentence_is_the_plans_own(doc, kwargs):
+def test_every_sentence_is_a_translatable_template_with_the_plans_english(doc, kwargs):
     kwargs.setdefault("reserved_tokens", 0)
     plan = plan_delivery([doc], **kwargs)
-    text, (note,) = explain(plan, [doc])
+    text, (note,) = explain(plan)
     assert str(text) == plan.explanation == str(note.explanation)
     assert (note.mode, note.reason) == (plan.deliveries[0].mode, plan.deliveries[0].reason)
+    # Every template (nested ones too) is in the Chinese catalogue: the plan's wording is the key.
+    assert _templates(text) <= _catalogue_sources("engine")
+    assert Text.from_dict(text.to_dict()) == text
+
+
+def _templates(text: Text) -> set[str]:
+    found = {text.template}
+    for value in text.params.values():
+        if isinstance(value, Text):
+            found |= _templates(value)
+    return found
+
+
+def _catalogue_sources(context: str) -> set[str]:
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    ts = Path(__file__).parents[2] / "resources" / "translations" / "desktop_chat_zh_CN.ts"
+    return {m.findtext("source", "") for c in ET.parse(ts).getroot().iter("context")
+            if c.findtext("name") == context for m in c.iter("message")}
 
 
 def test_several_long_documents_share_the_passages_sentence():
     a = Doc(300_000, sha256="1" * 64, file_name="a.pdf")
     b = Doc(300_000, sha256="2" * 64, file_name="b.pdf")
     plan = plan_delivery([a, b], provider_kind="openai", context_tokens=32_000, reserved_tokens=0)
-    text, notes = explain(plan, [a, b])
-    assert str(text).lower() == plan.explanation.lower()  # only the capital after “a.pdf”: differs
+    text, notes = explain(plan)
+    assert str(text) == plan.explanation
+    assert str(notes[0].explanation).startswith("“a.pdf”: Document too long")
     assert str(notes[0].explanation).endswith("(from this and the other long documents).")
 
 
@@ -572,7 +594,7 @@ def test_the_sentence_reaches_a_chinese_reader_in_chinese(qapp):
     from desktop_chat.ui.error_text import localized
 
     plan = plan_delivery([Doc(140_000)], provider_kind="ollama", context_tokens=8_192, reserved_tokens=500)
-    text, _ = explain(plan, [Doc(140_000)])
+    text, _ = explain(plan)
     assert i18n.install_translator(qapp, "zh_CN") == "zh_CN"
     try:
         shown = localized(text, "")

@@ -126,8 +126,8 @@ def test_several_documents_share_the_budget():
     assert [d.mode for d in result.deliveries] == ["whole_text", "retrieval"]
     assert [d.reason for d in result.deliveries] == ["whole", "no_room_beside_others"]
     assert result.explanation == (
-        "“small.pdf”: sending the whole document (20,000 tokens of 100,000). "
-        "“large.pdf”: not enough room beside the other attachments (≈ 90,000 tokens; 100,000 in all): "
+        "“small.pdf”: Sending the whole document (20,000 tokens of 100,000). "
+        "“large.pdf”: Not enough room beside the other attachments (≈ 90,000 tokens; 100,000 in all): "
         "sending the 8 most relevant passages."
     )
     assert result.total_tokens <= result.budget_tokens

@@ -102,12 +102,6 @@ def test_without_any_provider_the_banner_still_explains(windows, qtbot):
     qtbot.waitUntil(lambda: window.banner.isVisible() and not window.banner.ollama_button.isVisible())
 
 
-def test_files_on_the_command_line_are_reported_not_dropped(windows, qtbot):
-    window = windows.new(files=("report.pdf",))
-    assert "report.pdf" in window.statusBar().currentMessage()
-    assert "not supported yet" in window.statusBar().currentMessage()
-
-
 # -- sending ----------------------------------------------------------------------------------------
 
 def test_send_streams_the_answer_into_the_view(windows, qtbot, fakes):
