@@ -7,6 +7,12 @@ decides when to retry, times the answer, saves it while it streams and marks how
 - the answer is stored as it streams, at least every `save_interval` seconds, then finally, with
   a status (complete, stopped, error; a crash leaves "streaming", which the store turns into
   "interrupted" on the next start);
+- a save that fails (the disk is full, the folder became read-only) never ends the turn: the
+  text stays in memory, a SaveFailed event says so, the save is tried again on the next delta
+  and, after the turn, every `save_retry_interval` seconds until it works (SaveResumed) or the
+  engine closes;
+- every request is logged on one line (provider, model, attempt, status, time to first token,
+  total time, tokens), never a key, and message text only when Settings.debug_log_content is on;
 - retries follow RetryPolicy and happen only before the first token;
 - cancelling the task that runs a turn closes the HTTP stream at once and keeps what arrived,
   marked stopped (the CancelledError is re-raised, as asyncio expects);
@@ -23,10 +29,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from desktop_chat import config
@@ -40,7 +49,7 @@ from desktop_chat.chat.attachments import (
     validate_attachment,
 )
 from desktop_chat.chat.context import ContextLookup, ContextWindow, context_window
-from desktop_chat.chat.events import SourcesFound, TurnResult, TurnStarted
+from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult, TurnStarted
 from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import Endpoint, Settings
@@ -57,7 +66,7 @@ from desktop_chat.domain.messages import (
 )
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo
-from desktop_chat.store import Store
+from desktop_chat.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +79,24 @@ YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back t
 # Options that steer the engine and are not passed on to the provider.
 ENGINE_OPTIONS = ("max_tokens", "temperature", "context_tokens")
 _EMPTY = Text.of(QT_TRANSLATE_NOOP("engine", "The message is empty."))
+SAVE_RETRY_INTERVAL = 2.0  # seconds between attempts to save an answer while saving fails
+
+
+def save_failure_text(error: StoreError) -> Text:
+    """What to tell the user when an answer cannot be saved, by what went wrong."""
+    if error.kind == "full":
+        return Text.of(QT_TRANSLATE_NOOP(
+            "engine", "Could not save this answer: the disk is full. It stays on screen, and Desktop Chat "
+                      "keeps trying to save it; free some space."))
+    if error.kind == "readonly":
+        return Text.of(QT_TRANSLATE_NOOP(
+            "engine", "Could not save this answer: the data folder cannot be written to ({path}). It stays "
+                      "on screen, and Desktop Chat keeps trying to save it."),
+            path=str(Path(error.path).parent) if error.path else "")
+    return Text.of(QT_TRANSLATE_NOOP(
+        "engine", "Could not save this answer ({error}). It stays on screen, and Desktop Chat keeps trying "
+                  "to save it."),
+        error=error.detail or str(error))
 
 
 def _ignore(_event: Any) -> None:
@@ -88,6 +115,7 @@ class ChatEngine:
         save_interval: float = 0.5,
         documents: DocumentLibrary | None = None,
         context_lookup: ContextLookup | None = None,
+        save_retry_interval: float = SAVE_RETRY_INTERVAL,
     ) -> None:
         """*documents* is the library the front end attaches files with (one is opened in the
         data dir on first use if not given). *context_lookup(endpoint_id, model)* answers how many
@@ -98,7 +126,10 @@ class ChatEngine:
         self.policy = policy or RetryPolicy(max_attempts=settings.max_attempts)
         self._sleep = sleep
         self.save_interval = save_interval
+        self.save_retry_interval = save_retry_interval
         self.context_lookup = context_lookup
+        self._unsaved: dict[str, _Turn] = {}  # answer id -> a finished turn whose last save failed
+        self._save_retry: asyncio.Task[None] | None = None
         self._documents = documents
         self._owns_documents = documents is None
         self._documents_lock = threading.Lock()
@@ -188,6 +219,14 @@ class ChatEngine:
         return await self.pool.list_models(endpoint_id)
 
     async def aclose(self) -> None:
+        if self._save_retry is not None:
+            self._save_retry.cancel()
+            self._save_retry = None
+        for turn in list(self._unsaved.values()):  # one last try; what still fails is logged
+            if turn.save_final():
+                self._unsaved.pop(turn.message_id, None)
+        for message_id in self._unsaved:
+            log.error("answer %s could not be saved before closing", message_id)
         await self.pool.aclose()
         if self._owns_documents and self._documents is not None:
             self._documents.close()
@@ -283,6 +322,10 @@ class ChatEngine:
                 text = Text.of(QT_TRANSLATE_NOOP("engine", "{provider} has no models to choose from. "
                                                            "Pull one with `ollama pull NAME`."),
                                provider=endpoint.label)
+            elif endpoint.kind == "llamacpp":
+                text = Text.of(QT_TRANSLATE_NOOP("engine", "There is no built-in model yet. Install the default one "
+                                                           "with `desktop-chat models install smollm2`, or add a "
+                                                           "GGUF file in Settings."))
             else:
                 text = Text.of(QT_TRANSLATE_NOOP("engine", "{provider} has no models to choose from."),
                                provider=endpoint.label)
@@ -302,18 +345,19 @@ class ChatEngine:
     async def _stream_into(self, conversation: Conversation, endpoint: Endpoint, model: str,
                            history: Sequence[Message], answer: Message, on_event: EventSink,
                            prefix: str = "") -> TurnResult:
-        turn = _Turn(self.store, answer.id, prefix, self.save_interval)
-        self.store.update_message(answer.id, status=MessageStatus.STREAMING, provider=endpoint.id, model=model)
+        self._unsaved.pop(answer.id, None)  # this turn saves the answer from now on
+        turn = _Turn(self.store, answer, prefix, self.save_interval, on_event, self.save_retry_interval)
+        turn.save(status=MessageStatus.STREAMING, provider=endpoint.id, model=model)
         try:
             request = await self._request(conversation, endpoint, model, history, answer, on_event)
+            self._log_content("request", endpoint, model, request.messages, request.system)
             await self._attempts(endpoint, request, turn, on_event)
         except asyncio.CancelledError:
-            turn.finish(MessageStatus.STOPPED)
+            self._finish(turn, MessageStatus.STOPPED)
             raise
         except errors.ChatError as exc:
             log.info("turn failed on %s/%s: %s", endpoint.id, model, type(exc).__name__)
-            turn.finish(MessageStatus.ERROR, error=exc)
-            return TurnResult(self._stored(answer.id), exc)
+            return TurnResult(self._finish(turn, MessageStatus.ERROR, error=exc), exc)
         except Exception as exc:  # a bug, not a provider failure: keep the text, say so, log it
             log.exception("unexpected failure during a turn")
             error = errors.ChatError(Text.of(
@@ -321,10 +365,68 @@ class ChatEngine:
                                             "The text received so far is kept; see the log for details."),
                 kind=type(exc).__name__,
             ))
-            turn.finish(MessageStatus.ERROR, error=error)
-            return TurnResult(self._stored(answer.id), error)
-        turn.finish(MessageStatus.COMPLETE)
-        return TurnResult(self._stored(answer.id))
+            return TurnResult(self._finish(turn, MessageStatus.ERROR, error=error), error)
+        self._log_content("answer", endpoint, model, turn.text)
+        return TurnResult(self._finish(turn, MessageStatus.COMPLETE))
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    def _finish(self, turn: _Turn, status: MessageStatus, error: errors.ChatError | None = None) -> Message:
+        """Save the turn's final state; if that fails, keep trying in the background."""
+        if not turn.finish(status, error):
+            self._unsaved[turn.message_id] = turn
+            self._ensure_save_retry()
+        return turn.message()
+
+    def _ensure_save_retry(self) -> None:
+        if self._save_retry is None or self._save_retry.done():
+            self._save_retry = asyncio.get_running_loop().create_task(self._retry_saves(), name="retry-saves")
+
+    async def _retry_saves(self) -> None:
+        while self._unsaved:
+            await asyncio.sleep(self.save_retry_interval)
+            for message_id, turn in list(self._unsaved.items()):
+                if turn.save_final():
+                    self._unsaved.pop(message_id, None)
+
+    def unsaved(self, messages: Sequence[Message]) -> list[Message]:
+        """*messages* as loaded from the store, with answers whose last save failed as they really are."""
+        if not self._unsaved:
+            return list(messages)
+        return [self._unsaved[m.id].message() if m.id in self._unsaved else m for m in messages]
+
+    # -- the log ----------------------------------------------------------------------------------
+
+    def _log_request(self, endpoint: Endpoint, model: str, attempt: int, turn: _Turn, status: str,
+                     error: BaseException | None = None) -> None:
+        """One line per request: what went where, how it ended and how long it took. Never a key,
+        never message text (see _log_content)."""
+        end = time.monotonic()
+        fields = [f"provider={endpoint.id}", f"kind={endpoint.kind}", f"model={json.dumps(model)}",
+                  f"attempt={attempt}", f"status={status}"]
+        if error is not None:
+            fields.append(f"error={type(error).__name__}")
+            if getattr(error, "status", None) is not None:
+                fields.append(f"http_status={error.status}")
+        if turn.first_token is not None and turn.first_token >= turn.started:
+            fields.append(f"ttft_ms={(turn.first_token - turn.started) * 1000:.0f}")
+        fields.append(f"total_ms={(end - turn.started) * 1000:.0f}")
+        if status == "complete" and turn.usage is not None:
+            fields += [f"input_tokens={turn.usage.input_tokens}", f"output_tokens={turn.usage.output_tokens}"]
+        if turn.stop_reason:
+            fields.append(f"stop_reason={turn.stop_reason}")
+        log.info("request %s", " ".join(fields))
+
+    def _log_content(self, what: str, endpoint: Endpoint, model: str, content: Any, system: str | None = None) -> None:
+        """Message text, only when the user turned on Settings.debug_log_content (off by default)."""
+        if not getattr(self.settings, "debug_log_content", False):
+            return
+        if what == "request":
+            data: Any = {"system": system, "messages": [{"role": m.role, "text": m.text} for m in content]}
+        else:
+            data = {"text": content}
+        log.info("debug content of the %s (%s, %s): %s", what, endpoint.id, json.dumps(model),
+                 json.dumps(data, ensure_ascii=False))
 
     async def _request(self, conversation: Conversation, endpoint: Endpoint, model: str,
                        history: Sequence[Message], answer: Message, on_event: EventSink) -> ChatRequest:
@@ -363,9 +465,19 @@ class ChatEngine:
                     provider = await self.pool.provider(endpoint)
                     on_event(Started(endpoint.id, request.model, attempt))
                     turn.attempt_started()
-                    await self._consume(provider.stream(request), turn, on_event)
+                    try:
+                        await self._consume(provider.stream(request), turn, on_event)
+                    except asyncio.CancelledError:
+                        self._log_request(endpoint, request.model, attempt, turn, "stopped")
+                        raise
+                    except Exception as exc:
+                        self._log_request(endpoint, request.model, attempt, turn, "error", exc)
+                        raise
+                    self._log_request(endpoint, request.model, attempt, turn, "complete")
                 return
             except errors.ChatError as exc:
+                if isinstance(exc, errors.AuthenticationError):
+                    self.pool.forget_keys(endpoint.id)  # read the keyring again: the key may be replaced by now
                 if not self.policy.should_retry(exc, attempt, turn.received_text):
                     raise
                 delay = self.policy.delay(exc, attempt)
@@ -389,26 +501,36 @@ class ChatEngine:
                     await asyncio.sleep(0)
                     last_yield = time.monotonic()
 
-    def _stored(self, message_id: str) -> Message:
-        message = self.store.get_message(message_id)
-        assert message is not None
-        return message
 
 
 class _Turn:
-    """The answer being received: its text, timings and throttled saving."""
+    """The answer being received: its text, timings and throttled saving.
 
-    def __init__(self, store: Store, message_id: str, prefix: str, save_interval: float) -> None:
+    Saving never raises: a failed save is announced (SaveFailed) and tried again on a later
+    delta, no sooner than `retry_interval`; the first save that works again says so (SaveResumed).
+    """
+
+    def __init__(self, store: Store, answer: Message, prefix: str, save_interval: float,
+                 on_event: EventSink = _ignore, retry_interval: float = SAVE_RETRY_INTERVAL) -> None:
         self.store = store
-        self.message_id = message_id
+        self.answer = answer
+        self.message_id = answer.id
+        self.on_event = on_event
         self.parts: list[str] = [prefix] if prefix else []
         self.save_interval = save_interval
+        self.retry_interval = retry_interval
         self.received_text = False
         self.usage: Usage | None = None
         self.stop_reason: str | None = None
         self.started = time.monotonic()
         self.first_token: float | None = None
         self.last_save = self.started
+        self.failure: Text | None = None  # why the last save failed; None while saving works
+        self.final: dict[str, Any] | None = None  # the fields of the last save, once finished
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
 
     def attempt_started(self) -> None:
         self.started = time.monotonic()
@@ -421,11 +543,45 @@ class _Turn:
             self.first_token = now
         self.received_text = True
         self.parts.append(text)
-        if now - self.last_save >= self.save_interval:
-            self.store.update_message(self.message_id, text="".join(self.parts))
+        interval = self.save_interval if self.failure is None else max(self.save_interval, self.retry_interval)
+        if now - self.last_save >= interval:
             self.last_save = now
+            self.save(text=self.text)
 
-    def finish(self, status: MessageStatus, error: errors.ChatError | None = None) -> None:
+    def save(self, **fields: Any) -> bool:
+        try:
+            self.store.update_message(self.message_id, **fields)
+        except StoreError as exc:
+            reason = save_failure_text(exc)
+            if reason != self.failure:
+                log.warning("could not save answer %s (%s): %s", self.message_id, exc.kind, exc.detail or exc)
+                self.failure = reason
+                self.on_event(SaveFailed(self.answer.conversation_id, self.message_id, reason))
+            return False
+        if self.failure is not None:
+            log.info("saving answer %s works again", self.message_id)
+            self.failure = None
+            self.on_event(SaveResumed(self.answer.conversation_id, self.message_id))
+        return True
+
+    def save_final(self) -> bool:
+        """(Re)try the final save; True once it is stored (or the answer was deleted meanwhile)."""
+        assert self.final is not None
+        return self.save(**self.final)
+
+    def message(self) -> Message:
+        """The answer as it ends, whether or not the store has it yet."""
+        try:
+            stored = self.store.get_message(self.message_id)
+        except StoreError:
+            stored = None
+        base = stored or self.answer
+        if self.final is None or (stored is not None and self.failure is None):
+            return base
+        return dataclasses.replace(base, **self.final)
+
+    def finish(self, status: MessageStatus, error: errors.ChatError | None = None) -> bool:
+        """Save the final state; False if that failed (the caller keeps trying)."""
         end = time.monotonic()
         fields: dict[str, Any] = dict(
             status=status,
@@ -441,11 +597,8 @@ class _Turn:
         if self.usage is not None:
             fields["input_tokens"] = self.usage.input_tokens
             fields["output_tokens"] = self.usage.output_tokens
-        try:
-            self.store.update_message(self.message_id, **fields)
-        except Exception:  # the disk is full or read-only: the caller still has the text
-            log.exception("could not save the answer")
-            raise
+        self.final = fields
+        return self.save(**fields)
 
 
 def _title_from(text: str) -> str:

@@ -39,6 +39,29 @@ class SourcesFound:
 
 
 @dataclass(frozen=True)
+class SaveFailed:
+    """The answer could not be written to the database (the disk is full, the folder read-only…).
+
+    Its text is kept in memory (and stays on screen); the engine tries again on the next delta
+    and, once the turn is over, every few seconds until it works (then ``SaveResumed``). Sent
+    once when saving starts failing, and again only if the reason changes. May arrive after the
+    turn ended.
+    """
+
+    conversation_id: str
+    message_id: str
+    reason: Text  # what to tell the user, e.g. "Could not save this answer: the disk is full. …"
+
+
+@dataclass(frozen=True)
+class SaveResumed:
+    """A save that had failed worked: the answer's whole text is in the database again."""
+
+    conversation_id: str
+    message_id: str
+
+
+@dataclass(frozen=True)
 class TurnResult:
     """How a turn ended: `message` is the stored answer with its final status."""
 

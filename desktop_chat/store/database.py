@@ -14,6 +14,8 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import logging
+import shutil
 import sqlite3
 import threading
 import time
@@ -25,15 +27,21 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus, Role
-from desktop_chat.store import search_text
-from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, migrate
+from desktop_chat.instance_lock import SharedLock
+from desktop_chat.store import integrity, search_text
+from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, error_kind, migrate
 
 __all__ = ["UNSET", "SearchHit", "Store"]
+
+log = logging.getLogger(__name__)
 
 _ROLES = ("user", "assistant")
 _SNIPPET_TOKENS = 24  # each CJK character is a token, so this is also ~24 Chinese characters
 _BUSY_TIMEOUT_S = 5.0
 _RANK_WINDOW = 1000
+# Below this size the whole file is checked at every start the window makes (quick_check reads
+# every page: a few ms here); above it only after a session that did not close the database.
+FULL_CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 
 class _Unset(enum.Enum):
@@ -67,6 +75,19 @@ class SearchHit:
         return self.snippet.replace(search_text.HIGHLIGHT_START, "").replace(search_text.HIGHLIGHT_END, "")
 
 
+def _kind(exc: BaseException, path: Path) -> str:
+    """error_kind, and a disk with no room left behind SQLite's vaguer "disk I/O error"."""
+    kind = error_kind(exc)
+    if kind == "other" and (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == 10:  # SQLITE_IOERR
+        try:
+            if shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES:
+                return "full"
+        except OSError:
+            pass
+    return kind
+
+
+_NEARLY_FULL_BYTES = 1024 * 1024
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -76,12 +97,16 @@ def _locked(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenat
     def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         with self._lock:
             if self._conn is None:
-                raise StoreError("The conversation database is closed.")
+                raise StoreError("The conversation database is closed.", kind="closed", path=self.path)
             try:
                 return method(self, *args, **kwargs)
             except sqlite3.Error as exc:
                 # Locked by another program for too long, disk full, read-only, damaged file.
-                raise StoreError(f"The conversation database {self.path} failed: {exc}") from exc
+                kind = _kind(exc, self.path)
+                if kind == "damaged":
+                    self._suspect = True  # the next start checks the whole file
+                raise StoreError(f"The conversation database {self.path} failed: {exc}",
+                                 kind=kind, path=self.path, detail=str(exc)) from exc
 
     return wrapper
 
@@ -162,28 +187,109 @@ def _new_id() -> str:
 class Store:
     """The conversation database at *path* (created, with its parent folders, if missing).
 
-    Opening it applies pending migrations (backing the file up first) and turns answers that
-    were left streaming by a crash into INTERRUPTED ones. Use it as a context manager or call
-    :meth:`close`.
+    Opening it applies pending migrations (backing the file up first) and, when no other process
+    has the database open (see :mod:`desktop_chat.instance_lock`), turns answers that were left
+    streaming by a crash into INTERRUPTED ones (``recovered`` says how many). An answer another
+    process (a window, ``desktop-chat ask``) is streaming right now is never touched.
+
+    With ``check_integrity`` (the window asks for it), a file that fails its check is moved aside
+    first and a fresh database is created; ``moved_aside`` is then where the old file is (see
+    :mod:`desktop_chat.store.integrity`). Use the store as a context manager or call :meth:`close`.
     """
 
-    def __init__(self, path: Path | str, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    def __init__(self, path: Path | str, *, migrations: Sequence[Migration] | None = None,
+                 check_integrity: bool = False) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._last_time = 0.0
         self._conn: sqlite3.Connection | None = None
+        self._suspect = False  # a query said the file is damaged: check it at the next start
+        self.moved_aside: Path | None = None
+        self.recovered = 0
+        on_disk = str(path) not in ("", ":memory:")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot open the conversation database {self.path}: {exc}",
+                             kind=_kind(exc, self.path), path=self.path, detail=str(exc)) from exc
+        self._presence = SharedLock(Path(f"{self.path}.lock")) if on_disk else None
+        alone = self._enter()
+        try:
+            if alone and on_disk and check_integrity:
+                self._ensure_healthy()
+            self._conn = self._connect(MIGRATIONS if migrations is None else migrations)
+            if alone:
+                try:
+                    self.recovered = self.recover_interrupted()
+                except StoreError as exc:  # a full disk must not stop the app from starting
+                    if exc.kind not in ("full", "readonly", "busy"):
+                        raise
+                    log.warning("could not mark interrupted answers (%s): %s", exc.kind, exc)
+                self._mark_in_use(True)
+        except BaseException:
+            self.close()
+            raise
+        if self._presence is not None:
+            self._presence.share()
+
+    def _enter(self) -> bool:
+        """Join the processes using this database; True if there are no others."""
+        if self._presence is None:
+            return True
+        try:
+            return self._presence.enter()
+        except OSError:  # no lock file possible (a read-only folder): nobody else can be writing
+            self._presence = None
+            return True
+
+    def _marker(self) -> Path:
+        return Path(f"{self.path}.in-use")
+
+    def _mark_in_use(self, in_use: bool) -> None:
+        """A file that exists while the database is open: found at start, the last session died."""
+        try:
+            if in_use:
+                self._marker().touch()
+            elif not self._suspect:
+                self._marker().unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def _ensure_healthy(self) -> None:
+        if not self.path.exists():
+            return
+        try:
+            full = (self._marker().exists() or self.path.stat().st_size <= FULL_CHECK_MAX_BYTES)
+            why = integrity.problem(self.path, full=full)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"Cannot open the conversation database {self.path}: {exc}",
+                             kind=_kind(exc, self.path), path=self.path, detail=str(exc)) from exc
+        if why is None:
+            return
+        try:
+            self.moved_aside = integrity.move_aside(self.path)
+        except OSError as exc:
+            raise StoreError(
+                f"The conversation database {self.path} is damaged ({why}) and could not be moved "
+                f"aside ({exc}). Move it away by hand and start again.",
+                kind="damaged", path=self.path, detail=why,
+            ) from exc
+        self._marker().unlink(missing_ok=True)
+
+    def _connect(self, migrations: Sequence[Migration]) -> sqlite3.Connection:
+        try:
             conn = sqlite3.connect(
                 self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"Cannot open the conversation database {self.path}: {exc}") from exc
+            raise StoreError(f"Cannot open the conversation database {self.path}: {exc}",
+                             kind=_kind(exc, self.path), path=self.path, detail=str(exc)) from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
-                raise StoreError(f"The conversation database {self.path} cannot use WAL mode ({mode}).")
+                raise StoreError(f"The conversation database {self.path} cannot use WAL mode ({mode}).",
+                                 path=self.path)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn, migrations)
@@ -191,17 +297,13 @@ class Store:
             conn.close()
             raise StoreError(
                 f"The conversation database {self.path} cannot be read ({exc}). "
-                "If it is damaged, move it away and start again."
+                "If it is damaged, move it away and start again.",
+                kind=_kind(exc, self.path), path=self.path, detail=str(exc),
             ) from exc
         except BaseException:
             conn.close()
             raise
-        self._conn = conn
-        try:
-            self.recover_interrupted()
-        except BaseException:
-            self.close()
-            raise
+        return conn
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -218,6 +320,11 @@ class Store:
                 finally:
                     self._conn.close()
                     self._conn = None
+                    if self._presence is not None and self._presence.last_one_out():
+                        self._mark_in_use(False)
+            if self._presence is not None:
+                self._presence.leave()
+                self._presence = None
 
     def __enter__(self) -> Store:
         return self
@@ -252,10 +359,13 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk, SQLITE_FULL): a second
+            # ROLLBACK would fail and hide the real error.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def _index(self, conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
         """(Re)index messages given as (num, text).

@@ -21,11 +21,48 @@ from pathlib import Path
 
 from desktop_chat.store import search_text
 
-__all__ = ["MIGRATIONS", "Migration", "StoreError", "applied_migrations", "migrate"]
+__all__ = ["MIGRATIONS", "Migration", "StoreError", "applied_migrations", "error_kind", "migrate"]
 
 
 class StoreError(Exception):
-    """The conversation database cannot be used; the message says why and what to do."""
+    """The conversation database cannot be used; the message says why and what to do (English).
+
+    ``kind`` is what went wrong, for a front end that words it in the reader's language:
+    ``"full"`` (the disk is full), ``"readonly"`` (the file or its folder cannot be written),
+    ``"busy"`` (another program kept it locked), ``"damaged"``, ``"migration_failed"`` (an
+    upgrade failed and ``backup`` was restored; ``step`` names the migration),
+    ``"restore_failed"`` (… and restoring failed too: ``backup`` is the copy to put back by hand),
+    ``"newer_version"``, ``"closed"`` or ``"other"``. ``path`` is the database, ``detail`` the
+    underlying error's own words.
+    """
+
+    def __init__(self, message: str, *, kind: str = "other", path: Path | str | None = None,
+                 backup: Path | None = None, step: str | None = None, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.path = str(path) if path is not None else None
+        self.backup = backup
+        self.step = step
+        self.detail = detail
+
+
+# SQLite's primary result codes that say something a user can act on.
+_KINDS = {13: "full", 8: "readonly", 3: "readonly", 5: "busy", 6: "busy", 11: "damaged", 26: "damaged"}
+
+
+def error_kind(exc: BaseException) -> str:
+    """The StoreError kind for an sqlite3 or OS error."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return _KINDS.get(code & 0xFF, "other")
+    import errno
+
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            return "full"
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "readonly"
+    return "other"
 
 
 @dataclass(frozen=True)
@@ -151,7 +188,8 @@ def _migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> list[
     if unknown:
         raise StoreError(
             f"The conversation database {_db_file(conn) or '(in memory)'} was upgraded by a newer "
-            f"version of Desktop Chat (schema {unknown[-1]}). Install that version again to use it."
+            f"version of Desktop Chat (schema {unknown[-1]}). Install that version again to use it.",
+            kind="newer_version", path=_db_file(conn) or None, step=unknown[-1],
         )
     already = set(applied)
     pending = [m for m in migrations if m.name not in already]
@@ -173,12 +211,15 @@ def _migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> list[
                 conn.execute("ROLLBACK")
             if backup is None:
                 raise StoreError(
-                    f"Could not set up the conversation database ({migration.name} failed: {exc})."
+                    f"Could not set up the conversation database ({migration.name} failed: {exc}).",
+                    kind=error_kind(exc), path=_db_file(conn) or None, step=migration.name, detail=str(exc),
                 ) from exc
-            _restore(conn, backup)
+            _restore(conn, backup, migration.name)
             raise StoreError(
                 f"Upgrading the conversation database failed at {migration.name} ({exc}). "
-                f"It was restored from the copy made before the upgrade, which is kept at {backup}."
+                f"It was restored from the copy made before the upgrade, which is kept at {backup}.",
+                kind="migration_failed", path=_db_file(conn) or None, backup=backup, step=migration.name,
+                detail=str(exc),
             ) from exc
         done.append(migration.name)
     return done
@@ -202,17 +243,19 @@ def _backup(conn: sqlite3.Connection, first_pending: str) -> Path | None:
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(
             f"Could not copy the conversation database to {target} before upgrading it ({exc}); "
-            "nothing was changed. Free some disk space and start again."
+            "nothing was changed. Free some disk space and start again.",
+            kind=error_kind(exc), path=file, backup=target, step=first_pending, detail=str(exc),
         ) from exc
     return target
 
 
-def _restore(conn: sqlite3.Connection, backup: Path) -> None:
+def _restore(conn: sqlite3.Connection, backup: Path, step: str) -> None:
     try:
         with contextlib.closing(sqlite3.connect(backup)) as copy:
             copy.backup(conn)
     except sqlite3.Error as exc:
         raise StoreError(
             f"Upgrading the conversation database failed and restoring it also failed ({exc}). "
-            f"The copy made before the upgrade is at {backup}: copy it over {_db_file(conn)} by hand."
+            f"The copy made before the upgrade is at {backup}: copy it over {_db_file(conn)} by hand.",
+            kind="restore_failed", path=_db_file(conn) or None, backup=backup, step=step, detail=str(exc),
         ) from exc

@@ -67,6 +67,7 @@ from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.providers.base import ModelInfo
 from desktop_chat.ui import theme
 from desktop_chat.ui.async_runner import AsyncRunner
+from desktop_chat.ui.builtin_settings import BuiltinModelsBox
 from desktop_chat.ui.error_text import localized_error
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ TestConnection = Callable[[str], Awaitable[list[ModelInfo]]]
 _OWNED_FIELDS = (
     "default_endpoint", "default_models", "temperature", "max_tokens", "system_prompt", "theme",
     "language", "anthropic_base_url", "openai_base_url", "ollama_host", "custom_endpoints", "key_hosts",
+    "local_model_paths", "local_idle_unload_minutes", "local_threads",  # the Built-in models group
+    "debug_log_content",
 )
 _BUILT_IN = ("anthropic", "openai", "ollama")
 _BRAND = {"anthropic": "Anthropic", "openai": "OpenAI", "ollama": "Ollama"}  # names, not translated
@@ -586,6 +589,8 @@ class SettingsDialog(QDialog):
             column.addWidget(box)
             self.provider_boxes[kind] = box
             self.editors[kind] = editor
+        self.builtin_box = BuiltinModelsBox(self._settings, self._runner)  # GGUF files, idle unload, threads
+        column.addWidget(self.builtin_box)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setObjectName("providersPage")
@@ -686,11 +691,28 @@ class SettingsDialog(QDialog):
         self.defaults_note = QLabel()
         self.defaults_note.setWordWrap(True)
         form.addRow(self.defaults_note)
+        form.addRow(self._build_advanced())
         chain = [self.provider_combo, self.model_combo, self.temperature_default, self.temperature_spin,
                  self.max_tokens_spin, self.system_prompt_edit]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
         return page
+
+    def _build_advanced(self) -> QGroupBox:
+        """Debugging: message text in the log, off by default, with a warning that stays in view."""
+        self.advanced_box = QGroupBox()
+        self.advanced_box.setObjectName("advancedGroup")
+        self.debug_log_check = QCheckBox()
+        self.debug_log_check.setObjectName("debugLogContentCheck")
+        self.debug_log_warning = QLabel()
+        self.debug_log_warning.setObjectName("debugLogContentWarning")
+        self.debug_log_warning.setWordWrap(True)
+        self.debug_log_check.toggled.connect(
+            lambda on: _set_tone(self.debug_log_warning, "error" if on else ""))
+        column = QVBoxLayout(self.advanced_box)
+        column.addWidget(self.debug_log_check)
+        column.addWidget(self.debug_log_warning)
+        return self.advanced_box
 
     def _build_appearance(self) -> QWidget:
         page = QWidget()
@@ -725,6 +747,8 @@ class SettingsDialog(QDialog):
         self.temperature_spin.setEnabled(s.temperature is not None)
         self.max_tokens_spin.setValue(max(1, int(s.max_tokens)))
         self.system_prompt_edit.setPlainText(s.system_prompt)
+        self.debug_log_check.setChecked(bool(s.debug_log_content))
+        _set_tone(self.debug_log_warning, "error" if s.debug_log_content else "")
         _select_data(self.theme_combo, s.theme if s.theme in theme.THEMES else "system")
         _select_data(self.language_combo, s.language if s.language in ("system", *_LANGUAGE_NAMES) else "system")
 
@@ -779,6 +803,13 @@ class SettingsDialog(QDialog):
         self.system_prompt_edit.setAccessibleName(self.tr("System prompt"))
         self.system_prompt_edit.setPlaceholderText(self.tr("Instructions sent with every new conversation (optional)"))
         self.defaults_note.setText(self.tr("These apply to new conversations."))
+        self.advanced_box.setTitle(self.tr("Advanced"))
+        self.debug_log_check.setText(self.tr("Write the text of messages to the log (for debugging)"))
+        self.debug_log_check.setAccessibleName(self.tr("Write the text of messages to the log"))
+        self.debug_log_warning.setText(self.tr(
+            "Off, the log records only which provider and model answered, how it ended and how long it "
+            "took. On, it also holds everything you and the models write, in plain text, in the data "
+            "folder's logs. Keys are never written. Turn it off when you are done."))
         # Appearance
         self.theme_label.setText(self.tr("Theme:"))
         self.language_label.setText(self.tr("Language:"))
@@ -1120,9 +1151,11 @@ class SettingsDialog(QDialog):
                 new.default_models.pop(endpoint_id, None)
         new.temperature = None if self.temperature_default.isChecked() else round(self.temperature_spin.value(), 2)
         new.max_tokens = self.max_tokens_spin.value()
+        self.builtin_box.apply(new)
         new.system_prompt = self.system_prompt_edit.toPlainText()
         new.theme = self.theme_combo.currentData()
         new.language = self.language_combo.currentData()
+        new.debug_log_content = self.debug_log_check.isChecked()
 
     def _may_have_key(self, draft: _EndpointDraft) -> bool:
         if draft.key_state in ("checking", "unknown"):  # not known yet: the binding says a key was saved
