@@ -73,7 +73,7 @@ class AnthropicProvider:
             # The SDK's context manager closes the HTTP response on exit, including when this
             # generator is closed or its task cancelled at the `yield`: the server sees the hang-up.
             async with events:
-                _require_event_stream(events.response, self.config.label)
+                await _require_event_stream(events.response, self.config)
                 turn = _Turn()
                 async for event in events:
                     text = turn.feed(event)
@@ -106,14 +106,12 @@ class AnthropicProvider:
             return _status_error(exc, label, model)
         if isinstance(exc, anthropic.APITimeoutError):  # before APIConnectionError: it is a subclass
             if isinstance(exc.__cause__, httpx2.ConnectTimeout):
-                return http_errors.cannot_connect(
-                    label, self.config.base_url, Text.of(QT_TRANSLATE_NOOP("engine", "the connection timed out"))
-                )
+                return http_errors.cannot_connect(label, self.config.base_url, http_errors.CONNECT_TIMED_OUT)
             return http_errors.timed_out(label, self.config.timeouts.read)
         if isinstance(exc, anthropic.APIConnectionError):
             return http_errors.cannot_connect(label, self.config.base_url, _why(exc))
-        if isinstance(exc, httpx2.TimeoutException):
-            return http_errors.timed_out(label, self.config.timeouts.read)
+        if isinstance(exc, httpx2.TimeoutException):  # the SDK leaves failures after the headers unwrapped
+            return http_errors.timed_out(label, self.config.timeouts.read, answering=True)
         if isinstance(exc, httpx2.TransportError):
             return http_errors.broken_stream(label, _why(exc))
         if isinstance(exc, json.JSONDecodeError):
@@ -195,12 +193,15 @@ def _content(message: ChatMessage) -> str | list[dict[str, Any]]:
     return blocks
 
 
-def _require_event_stream(response: httpx2.Response, label: str) -> None:
+async def _require_event_stream(response: httpx2.Response, config: ProviderConfig) -> None:
     """Refuse a 200 that is a web page or a JSON body: the SDK would find no events in it and the
     user would only learn that the answer "broke off"."""
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type in ("text/html", "application/json"):
-        raise http_errors.broken_stream(label, Text.of(
+    if content_type == "text/html":  # a captive portal, a login page, a base URL pointing at a web site
+        body = (await response.aread())[:65536].decode("utf-8", "replace")
+        raise http_errors.web_page_instead_of_api(config.label, config.base_url, http_errors.html_title(body))
+    if content_type == "application/json":
+        raise http_errors.broken_stream(config.label, Text.of(
             QT_TRANSLATE_NOOP("engine", "the server sent {content_type} instead of an event stream"),
             content_type=content_type,
         ))

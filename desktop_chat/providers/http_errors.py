@@ -7,6 +7,7 @@ Anthropic, OpenAI or Ollama reads the same way to the user.
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 
 from desktop_chat.domain import errors
@@ -131,20 +132,62 @@ def cannot_connect(provider: str, base_url: str, why: Text | str) -> errors.Cann
     )
 
 
-def timed_out(provider: str, seconds: float | None) -> errors.ProviderTimeoutError:
-    if seconds:
+def timed_out(provider: str, seconds: float | None, *, answering: bool = False) -> errors.ProviderTimeoutError:
+    """No data for *seconds* (the read timeout): before the answer began, or, with *answering*,
+    after it began (the server stalled mid-answer; what arrived is kept)."""
+    if answering:
+        if seconds:
+            text = Text.of(
+                QT_TRANSLATE_NOOP("engine", "{provider} stopped responding: nothing arrived for {seconds:g} s, "
+                                            "so the request timed out. The text received so far is kept."),
+                provider=provider, seconds=seconds,
+            )
+        else:
+            text = Text.of(
+                QT_TRANSLATE_NOOP("engine", "{provider} stopped responding, so the request timed out. "
+                                            "The text received so far is kept."),
+                provider=provider,
+            )
+    elif seconds:
         text = Text.of(
-            QT_TRANSLATE_NOOP("engine", "{provider} sent nothing for {seconds:g} s; the request timed out. "
-                                        "Try again, or raise the timeout in Settings."),
+            QT_TRANSLATE_NOOP("engine", "{provider} did not answer within {seconds:g} s, so the request timed out. "
+                                        "Try again in a moment."),
             provider=provider, seconds=seconds,
         )
     else:
         text = Text.of(
-            QT_TRANSLATE_NOOP("engine", "{provider} sent nothing; the request timed out. "
-                                        "Try again, or raise the timeout in Settings."),
+            QT_TRANSLATE_NOOP("engine", "{provider} did not answer in time, so the request timed out. "
+                                        "Try again in a moment."),
             provider=provider,
         )
     return errors.ProviderTimeoutError(text, provider=provider)
+
+
+CONNECT_TIMED_OUT = Text.of(QT_TRANSLATE_NOOP("engine", "the connection timed out"))
+"""The *why* of cannot_connect when no connection could be made within the connect timeout."""
+
+
+def web_page_instead_of_api(provider: str, base_url: str, title: str | None) -> errors.CannotConnectError:
+    """A 200 answer that is a web page (a captive portal, a login page, a base URL pointing at a
+    web site): the API was never reached, so nothing "broke off". *title*: the page's <title>."""
+    page = f"“{' '.join(title.split())[:80]}”" if title and title.strip() else "HTML"
+    return errors.CannotConnectError(
+        Text.of(QT_TRANSLATE_NOOP("engine", "{provider} at {base_url} answered with a web page ({page}) instead of "
+                                            "its API: a proxy or login page may be in the way, or the base URL "
+                                            "is wrong."),
+                provider=provider, base_url=base_url, page=page),
+        provider=provider,
+        detail=f"a web page ({page}) instead of the API",
+    )
+
+
+def html_title(body: str) -> str | None:
+    """The <title> of an HTML page, or None."""
+    match = _HTML_TITLE.search(body)
+    return " ".join(match.group(1).split()) if match else None
+
+
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 def broken_stream(provider: str, why: Text | str) -> errors.BrokenStreamError:

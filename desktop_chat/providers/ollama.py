@@ -109,13 +109,24 @@ class OllamaProvider:
     async def _ndjson(self, response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
         """Ollama's streamed JSON objects, one a line; a malformed line raises BrokenStreamError.
 
-        aiter_lines does not yield to the loop while lines are buffered; the engine yields on a
-        time budget, so nothing here sleeps or blocks.
+        Lines end at b"\n" only. httpx's aiter_lines() splits like str.splitlines(), also at U+0085,
+        U+2028 and U+2029, which JSON may carry unescaped inside a string (Go's encoder leaves
+        U+0085 as it is): an answer holding one would break in two invalid halves.
+        Nothing here sleeps or blocks; the engine yields to the loop on a time budget.
         """
-        async with contextlib.aclosing(response.aiter_lines()) as lines:
-            async for line in lines:
-                if line.strip():
-                    yield self._parse_line(line)
+        pending = bytearray()
+        async with contextlib.aclosing(response.aiter_bytes()) as chunks:
+            async for chunk in chunks:
+                start, search = 0, len(pending)  # what is pending holds no newline: look in the new bytes
+                pending += chunk
+                while (end := pending.find(b"\n", search)) >= 0:
+                    line = bytes(pending[start:end])
+                    start = search = end + 1
+                    if line.strip():
+                        yield self._parse_line(line)
+                del pending[:start]
+        if bytes(pending).strip():
+            yield self._parse_line(bytes(pending))
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
         body = chat_body(request, self.options_for(request.model))
@@ -125,7 +136,7 @@ class OllamaProvider:
                 if response.status_code >= 400:
                     raise await self._status_error(response, model=request.model)
                 in_body = True
-                self._refuse_web_page(response)
+                await self._refuse_web_page(response)
                 async with contextlib.aclosing(self._ndjson(response)) as chunks:
                     async for chunk in chunks:
                         if "error" in chunk:
@@ -139,14 +150,15 @@ class OllamaProvider:
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, in_body=in_body) from exc
 
-    def _parse_line(self, line: str) -> dict[str, Any]:
+    def _parse_line(self, line: bytes) -> dict[str, Any]:
         try:
-            chunk = json.loads(line)
-        except ValueError:
+            chunk = json.loads(line)  # UTF-8 bytes; invalid UTF-8 is a ValueError too
+        except (ValueError, RecursionError):
             chunk = None
         if not isinstance(chunk, dict):
             raise http_errors.broken_stream(self.label, Text.of(
-                QT_TRANSLATE_NOOP("engine", "it sent a line that is not valid JSON ({line})"), line=_clip(line, 60)))
+                QT_TRANSLATE_NOOP("engine", "it sent a line that is not valid JSON ({line})"),
+                line=_clip(line.decode("utf-8", "replace"), 60)))
         return chunk
 
     def _stream_error(self, chunk: dict[str, Any]) -> errors.ChatError:
@@ -158,13 +170,12 @@ class OllamaProvider:
         return http_errors.broken_stream(
             self.label, Text.of(QT_TRANSLATE_NOOP("engine", "the server reported “{message}”"), message=message))
 
-    def _refuse_web_page(self, response: httpx.Response) -> None:
+    async def _refuse_web_page(self, response: httpx.Response) -> None:
+        """A 200 web page (a captive portal, a login page, a base URL pointing at a web site)."""
         content_type = response.headers.get("content-type", "")
         if content_type.startswith("text/html"):
-            raise http_errors.broken_stream(self.label, Text.of(
-                QT_TRANSLATE_NOOP("engine", "{url} answered with a web page, not Ollama's API; check the base URL"),
-                url=self.base_url,
-            ))
+            body = (await response.aread())[:65536].decode("utf-8", "replace")
+            raise http_errors.web_page_instead_of_api(self.label, self.base_url, http_errors.html_title(body))
 
     # -- other endpoints ---------------------------------------------------------------------
 
@@ -215,7 +226,7 @@ class OllamaProvider:
                         raise self.pull_failed(model, detail, status=response.status_code)
                     raise await self._status_error(response, model=None)
                 in_body = True
-                self._refuse_web_page(response)
+                await self._refuse_web_page(response)
                 async with contextlib.aclosing(self._ndjson(response)) as chunks:
                     async for chunk in chunks:
                         if "error" in chunk:
@@ -302,10 +313,9 @@ class OllamaProvider:
 
     def _transport_error(self, exc: httpx.HTTPError, *, in_body: bool) -> errors.ChatError:
         if isinstance(exc, httpx.ConnectTimeout):
-            return http_errors.cannot_connect(
-                self.label, self.base_url, Text.of(QT_TRANSLATE_NOOP("engine", "the connection timed out")))
+            return http_errors.cannot_connect(self.label, self.base_url, http_errors.CONNECT_TIMED_OUT)
         if isinstance(exc, httpx.TimeoutException):
-            return http_errors.timed_out(self.label, self.config.timeouts.read)
+            return http_errors.timed_out(self.label, self.config.timeouts.read, answering=in_body)
         if isinstance(exc, httpx.ConnectError):
             if _caused_by(exc, ConnectionRefusedError):
                 return self.not_running()
@@ -319,12 +329,9 @@ class OllamaProvider:
             QT_TRANSLATE_NOOP("engine", "the response could not be read ({kind})"), kind=type(exc).__name__))
 
     def not_running(self) -> errors.CannotConnectError:
-        return errors.CannotConnectError(
-            Text.of(QT_TRANSLATE_NOOP("engine", "{provider} is not running at {url}; start it with `ollama serve`."),
-                    provider=self.label, url=self.base_url),
-            provider=self.label,
-            detail="the connection was refused",
-        )
+        from desktop_chat.providers.ollama_probe import not_running  # worded once, for the start-up probe too
+
+        return not_running(self.label, self.base_url)
 
 
 # -- the wire format, as pure functions --------------------------------------------------------
@@ -469,7 +476,7 @@ def _error_detail(response: httpx.Response) -> tuple[Text | str | None, bool]:
     """Ollama's own words from an error body (and True), or a short note on what came instead."""
     try:
         payload = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         payload = None
     if isinstance(payload, dict) and payload.get("error"):
         return _error_text(payload["error"]), True
@@ -478,8 +485,8 @@ def _error_detail(response: httpx.Response) -> tuple[Text | str | None, bool]:
         return None, False
     if "<html" in text[:512].lower() or response.headers.get("content-type", "").startswith("text/html"):
         return Text.of(QT_TRANSLATE_NOOP(
-            "engine", "the server answered with a web page, not Ollama's API "
-                      "(a proxy in the way, or the wrong base URL?)"
+            "engine", "the server answered with a web page instead of Ollama's API; "
+                      "a proxy may be in the way, or the base URL is wrong."
         )), False
     return _clip(text), False
 

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
+import httpx  # noqa: F401 - see below
 import httpx2
 import openai
 from openai import AsyncOpenAI, omit
@@ -64,12 +65,25 @@ _STATUS_FOR_ERROR_TYPE = {
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
+# `import httpx` above is deliberate: the SDK peeks at sys.modules["httpx"] whenever it builds a
+# client (openai/_httpx2.py). While another thread is importing httpx (Ollama's provider), that
+# entry is a half-initialised module and building a client fails ("partially initialized module
+# 'httpx' has no attribute 'URL'"); importing it here first makes the entry complete, or waits for it.
+
+
 class OpenAICompatProvider:
     """A Provider (see base.py) for one OpenAI-compatible endpoint."""
 
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
         self._client: AsyncOpenAI | None = None
+        # Build the client now, in the pool's worker thread: building it and loading the SDK's
+        # lazily imported resources takes ≈ 0.2 s, which must not happen on the window's thread.
+        try:
+            client = self._sdk()
+            client.chat.completions, client.models  # noqa: B018 - loads them
+        except errors.ConfigurationError:
+            pass  # an unusable base URL: said when a request is made
 
     # -- the Provider contract ------------------------------------------------------------------
 
@@ -239,13 +253,8 @@ class OpenAICompatProvider:
         except Exception as exc:
             raise self._stream_error(exc, model=request.model) from exc
         if _looks_like_html(response, body):
-            raise http_errors.cannot_connect(
-                self.config.label, self.config.base_url,
-                Text.of(QT_TRANSLATE_NOOP("engine", "the server answered with a web page ({page}) instead of the "
-                                                    "API; a proxy or login page may be in the way, or the base URL "
-                                                    "is wrong"),
-                        page=_html_title(body)),
-            )
+            raise http_errors.web_page_instead_of_api(self.config.label, self.config.base_url,
+                                                      http_errors.html_title(body))
         try:
             data = json.loads(body)
         except ValueError:
@@ -284,6 +293,8 @@ class OpenAICompatProvider:
         if isinstance(exc, openai.APIStatusError):
             return self._status_error(exc, model=model)
         if isinstance(exc, openai.APITimeoutError):
+            if _connecting(exc):
+                return http_errors.cannot_connect(label, self.config.base_url, http_errors.CONNECT_TIMED_OUT)
             return http_errors.timed_out(label, self._seconds_waited(exc))
         if isinstance(exc, openai.APIConnectionError):
             return http_errors.cannot_connect(label, self.config.base_url, http_errors.describe_transport_failure(exc))
@@ -304,14 +315,14 @@ class OpenAICompatProvider:
         if isinstance(exc, errors.ChatError):
             return exc
         if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)):
-            return http_errors.timed_out(label, self._seconds_waited(exc))
+            return http_errors.timed_out(label, self._seconds_waited(exc), answering=True)
         if isinstance(exc, openai.APIConnectionError) or _is_transport_failure(exc):
             return http_errors.broken_stream(label, http_errors.describe_transport_failure(exc))
         if isinstance(exc, openai.APIStatusError):
             return self._status_error(exc, model=model)
         if isinstance(exc, openai.APIError):  # a `data: {"error": …}` chunk
             return self._error_object(exc.body, model=model, fallback=exc.message)
-        if isinstance(exc, ValueError):  # json.JSONDecodeError and friends from a chunk
+        if isinstance(exc, (ValueError, RecursionError)):  # JSONDecodeError and friends, or absurd nesting
             return http_errors.broken_stream(
                 label, Text.of(QT_TRANSLATE_NOOP("engine", "the server sent a malformed chunk (not valid JSON)"))
             )
@@ -321,8 +332,7 @@ class OpenAICompatProvider:
         ))
 
     def _seconds_waited(self, exc: BaseException) -> float:
-        connecting = any(isinstance(e, (httpx2.ConnectTimeout, httpx2.PoolTimeout)) for e in _chain(exc))
-        return self.config.timeouts.connect if connecting else self.config.timeouts.read
+        return self.config.timeouts.connect if _connecting(exc) else self.config.timeouts.read
 
     def _status_error(self, exc: openai.APIStatusError, *, model: str | None) -> errors.ChatError:
         response = exc.response
@@ -394,6 +404,11 @@ def _check_base_url(config: ProviderConfig) -> None:
 
 def _reported(detail: str | None) -> Text:
     return Text.of(QT_TRANSLATE_NOOP("engine", "the server reported an error: {detail}"), detail=detail)
+
+
+def _connecting(exc: BaseException) -> bool:
+    """True when the timeout hit while connecting (or waiting for a connection), not while reading."""
+    return any(isinstance(e, (httpx2.ConnectTimeout, httpx2.PoolTimeout)) for e in _chain(exc))
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

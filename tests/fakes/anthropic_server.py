@@ -87,7 +87,7 @@ class FakeAnthropic(FakeServer):
         if self.expected_key is not None and _sent_key(request) != self.expected_key:
             await response.json(401, error_body("authentication_error", "invalid x-api-key"))
             return
-        scenario = self.next_scenario()
+        scenario = self.next_scenario(request)
         if await _answered_with_failure(scenario, response):
             return
         await route(request, response, scenario)
@@ -148,8 +148,7 @@ async def _answered_with_failure(s: Scenario, response: Response) -> bool:
         await response.stall()
         return True
     if s.html_error_page:
-        status = s.status if s.status != 200 else 502
-        await response.whole(status, HTML_ERROR_PAGE, "text/html", s.headers)
+        await response.whole(FakeServer.page_status(s), HTML_ERROR_PAGE, "text/html", s.headers)
         return True
     if s.status != 200:
         headers = {"request-id": _request_id(), **s.headers}

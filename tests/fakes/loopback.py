@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ class Scenario:
     error_event_after: int | None = None  # the format's mid-stream error after this many chunks
     hang_before_headers: bool = False  # accept the request and never answer
     html_error_page: bool = False  # answer with a proxy's HTML page instead of the API's format
+    html_status: int | None = None  # the HTML page's status (200: a captive portal); None: `status`, else 502
 
 
 @dataclass
@@ -118,7 +120,15 @@ class FakeServer:
 
     Subclasses implement `handle(request, response)`. Tests queue scenarios with `enqueue`; when
     the queue is empty, `default` is used.
+
+    Set `ssl_context` (a server-side ssl.SSLContext, see tests/fakes/tls.py) before entering to
+    serve HTTPS: `base_url` then starts with https://.
     """
+
+    ssl_context: ssl.SSLContext | None = None
+    # A path suffix (e.g. "/api/chat"): only requests to it take Scenarios, so that a window's
+    # own probes (model lists, Ollama's version) neither suffer the faults nor use them up.
+    faults_only_on: str | None = None
 
     def __init__(self, default: Scenario | None = None) -> None:
         self.default = default or Scenario()
@@ -134,13 +144,19 @@ class FakeServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def enqueue(self, *scenarios: Scenario) -> None:
         with self._lock:
             self._queue.extend(scenarios)
 
-    def next_scenario(self) -> Scenario:
+    def next_scenario(self, request: RecordedRequest | None = None) -> Scenario:
+        """The Scenario for `request`: the next queued one, else `default`. With `faults_only_on`
+        set, a request to any other path gets a healthy Scenario and leaves the queue alone."""
+        if request is not None and self.faults_only_on is not None \
+                and not request.path.split("?")[0].endswith(self.faults_only_on):
+            return Scenario()
         with self._lock:
             return self._queue.popleft() if self._queue else self.default
 
@@ -168,6 +184,13 @@ class FakeServer:
         raise NotImplementedError
 
     @staticmethod
+    def page_status(scenario: Scenario) -> int:
+        """The status a Scenario's HTML page goes out with: html_status, else an error status, else 502."""
+        if scenario.html_status is not None:
+            return scenario.html_status
+        return scenario.status if scenario.status >= 400 else 502
+
+    @staticmethod
     async def pause(scenario: Scenario) -> None:
         if scenario.chunk_delay:
             await asyncio.sleep(scenario.chunk_delay)
@@ -178,7 +201,8 @@ class FakeServer:
         loop = asyncio.new_event_loop()
         self._loop = loop
         asyncio.set_event_loop(loop)
-        self._server = loop.run_until_complete(asyncio.start_server(self._connection, "127.0.0.1", 0))
+        self._server = loop.run_until_complete(asyncio.start_server(
+            self._connection, "127.0.0.1", 0, ssl=self.ssl_context))
         self.port = self._server.sockets[0].getsockname()[1]
         ready.set()
         try:

@@ -186,7 +186,7 @@ class FakeOllama(FakeServer):
     # -- routing -------------------------------------------------------------------------------
 
     async def handle(self, request: RecordedRequest, response: Response) -> None:
-        scenario = self.next_scenario()
+        scenario = self.next_scenario(request)
         route = (request.method, request.path.split("?")[0].rstrip("/") or "/")
         if route == ("POST", "/api/chat"):
             await self._chat(request, response, scenario)
@@ -232,8 +232,7 @@ class FakeOllama(FakeServer):
             await response.stall()
             return True
         if scenario.html_error_page:
-            status = scenario.status if scenario.status >= 400 else 502
-            await response.whole(status, HTML_ERROR_PAGE, "text/html", scenario.headers)
+            await response.whole(self.page_status(scenario), HTML_ERROR_PAGE, "text/html", scenario.headers)
             return True
         if scenario.status >= 400:
             headers = dict(scenario.headers)

@@ -59,13 +59,13 @@ class FakeOpenAI(FakeServer):
     # -- dispatch ------------------------------------------------------------------------------
 
     async def handle(self, request: RecordedRequest, response: Response) -> None:
-        scenario = self.next_scenario()
+        scenario = self.next_scenario(request)
         path = request.path.split("?")[0]
         if scenario.hang_before_headers:
             await response.stall()
             return
         if scenario.html_error_page:
-            status = scenario.status if scenario.status != 200 else self.html_status
+            status = scenario.html_status or (scenario.status if scenario.status != 200 else self.html_status)
             await response.whole(status, HTML_ERROR_PAGE, "text/html; charset=utf-8", scenario.headers)
             return
         if self.expected_key is not None and request.header("authorization") != f"Bearer {self.expected_key}":

@@ -240,7 +240,7 @@ async def test_html_error_page_is_summarised_not_shown_raw(fake, provider):
     assert "<" not in str(error)
 
 
-async def test_a_web_page_with_status_200_is_a_broken_stream():
+async def test_a_web_page_with_status_200_says_the_api_was_not_reached():
     class CaptivePortal(FakeAnthropic):
         async def handle(self, request: RecordedRequest, response: Response) -> None:
             await response.whole(200, "<html><body>Sign in to the Wi-Fi</body></html>", "text/html")
@@ -252,8 +252,8 @@ async def test_a_web_page_with_status_200_is_a_broken_stream():
         finally:
             await provider.aclose()
 
-    assert isinstance(error, errors.BrokenStreamError)
-    assert "text/html" in str(error)
+    assert isinstance(error, errors.CannotConnectError)  # a captive portal: nothing "broke off"
+    assert "web page" in str(error) and "<html" not in str(error)
 
 
 # -- failures in the middle of an answer -----------------------------------------------------------
