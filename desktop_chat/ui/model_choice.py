@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from desktop_chat.chat.engine import DEFAULT_MODELS, ChatEngine
-from desktop_chat.config import Settings, save_settings
+from desktop_chat.config import BUILTIN_ENDPOINT, Settings, save_settings
 from desktop_chat.domain import errors
 from desktop_chat.providers import ModelInfo
 from desktop_chat.ui.async_runner import AsyncRunner
@@ -61,15 +61,33 @@ class ModelChoice(QObject):
     def label(self, endpoint_id: str | None = None) -> str:
         endpoint_id = endpoint_id if endpoint_id is not None else self.endpoint_id
         try:
-            return self.settings.endpoint(endpoint_id or "").label
+            endpoint = self.settings.endpoint(endpoint_id or "")
         except KeyError:
             return endpoint_id or ""
+        return self.tr("Built-in") if endpoint.kind == "llamacpp" else endpoint.label
 
     def fill_endpoints(self) -> None:
         """(Re)list the endpoints, e.g. after Settings added or removed one; forgets model lists."""
         self.models.clear()
-        endpoints = [(e.id, e.label) for e in self.settings.endpoints()]
+        endpoints = [(e.id, self.tr("Built-in") if e.kind == "llamacpp" else e.label)
+                     for e in self.settings.endpoints()]
         self.top_bar.set_endpoints(endpoints, self.endpoint_id or self.settings.default_endpoint)
+        self._explain_builtin()
+
+    def _explain_builtin(self) -> None:
+        """The Built-in entry's tooltip says what it is, and how to install the engine if it is missing."""
+        picker = self.top_bar.provider_picker
+        index = picker.findData(BUILTIN_ENDPOINT)
+        if index < 0:
+            return
+        from desktop_chat.ui import builtin_model  # (it imports this module for typing only)
+
+        if builtin_model.engine_installed():
+            tip = self.tr("GGUF models run by this app itself, on this computer, offline (llama.cpp)")
+        else:
+            tip = self.tr("The built-in engine (llama.cpp) is not installed: run scripts/install_local_model.sh, "
+                          "or pip install 'desktop-chat[local]' with the CMAKE_ARGS the README gives.")
+        picker.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
     def show(self, endpoint_id: str | None, model: str | None) -> None:
         """Show a conversation's choice (or, for None / an endpoint that is gone, the default)."""
@@ -106,7 +124,7 @@ class ModelChoice(QObject):
         self._remember(endpoint_id, model)
 
     def kind(self, endpoint_id: str | None = None) -> str | None:
-        """"anthropic" | "openai" | "ollama" for an endpoint (the current one by default)."""
+        """"anthropic" | "openai" | "ollama" | "llamacpp" for an endpoint (the current one by default)."""
         try:
             return self.settings.endpoint(endpoint_id if endpoint_id is not None else self.endpoint_id or "").kind
         except KeyError:
