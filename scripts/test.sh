@@ -34,6 +34,13 @@ fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q -e ".[test]"
 
+# -- the built-in engine (llama-cpp-python, compiled with safe CPU flags) and its default model ---
+# The real-model tests need them; the script is quick when both are already in place.
+echo "== built-in engine and default model"
+model_line=$(bash scripts/install_local_model.sh | tail -n 1) \
+  || { echo "ERROR: installing the built-in engine or its model failed (see above)" >&2; exit 1; }
+export "$model_line"  # DESKTOP_CHAT_TEST_MODEL=…
+
 mkdir -p "$ARTIFACTS"
 status=0
 
@@ -69,6 +76,10 @@ run_pytest dbus-run-session -- bash scripts/with_gnome_keyring.sh \
 # -- performance figures: printed for the log, never a pass/fail on timing (a crash does fail) -----
 echo "== benchmarks (quick)"
 "$VENV/bin/python" -m benchmarks --quick --json "$ARTIFACTS/benchmarks.json" || status=1
+
+# -- the double-click bundle: build it from this checkout and smoke-test the executable ----------
+echo "== bundle (build, smoke in English and Chinese, keyring, same data dir)"
+bash build/ci_bundle.sh || status=1
 
 if [ "$status" -ne 0 ]; then
   echo "== FAILED: see the output above" >&2

