@@ -54,6 +54,7 @@ class AttachmentController(QObject):
     """Owns the loader, the tray of chips and the preview dialogs for one window."""
 
     message = Signal(str, int)  # status bar: text, milliseconds
+    modelFilesOpened = Signal(list)  # [Path]: .gguf files, for the built-in models
 
     def __init__(self, library: DocumentLibrary, runner: AsyncRunner, window: QWidget) -> None:
         super().__init__(window)
@@ -81,14 +82,20 @@ class AttachmentController(QObject):
     def open_files(self, paths: Iterable[Path]) -> None:
         """Attach what can be attached; say what the rest is."""
         documents: list[Path] = []
+        models: list[Path] = []
         others: list[Path] = []
         for path in paths:
-            if route_file(path) is FileRoute.DOCUMENT:
+            route = route_file(path)
+            if route is FileRoute.DOCUMENT:
                 documents.append(path)
+            elif route is FileRoute.MODEL:
+                models.append(path)
             else:
                 others.append(path)
         if documents:
             self.tray.add_paths(documents)
+        if models:
+            self.modelFilesOpened.emit(models)
         if others:
             self.runner.start(self._explain_unsupported(others), name="unsupported-files")
 

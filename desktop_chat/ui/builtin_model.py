@@ -18,6 +18,7 @@ import functools
 import importlib.util
 import logging
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -48,6 +49,7 @@ def engine_installed() -> bool:
 
 class BuiltinModelController(QObject):
     modelChosen = Signal(str)  # the user picked a built-in model from the banner (or it finished downloading)
+    message = Signal(str, int)  # status bar: text, milliseconds
     _progress = Signal(int, object)  # from the worker thread: bytes done, total (None: unknown)
 
     def __init__(self, settings: Settings, choice: "ModelChoice", banner: SetupBanner, runner: AsyncRunner,
@@ -96,6 +98,32 @@ class BuiltinModelController(QObject):
         self.choice.choose_model(BUILTIN_ENDPOINT, name)
         self.banner.hide()
         self.modelChosen.emit(name)
+
+    # -- a .gguf dropped on the window or given on the command line -------------------------------
+
+    def add_model_files(self, paths: list[Path]) -> None:
+        self.runner.start(self._add_model_files(paths), name="add-gguf")
+
+    async def _add_model_files(self, paths: list[Path]) -> None:
+        from desktop_chat.chat.local_models import add_model_file
+
+        added: list[str] = []
+        problems: list[str] = []
+        for path in paths:  # the header read and the settings write happen in a worker thread
+            try:
+                model = await self.runner.in_thread(add_model_file, path, self.settings)
+            except Exception as exc:  # noqa: BLE001 - a LocalModelError says why; anything else is named
+                if not isinstance(exc, ValueError):
+                    log.exception("adding the model file %s failed", path)
+                problems.append(localized_error(exc))
+                continue
+            added.append(model.name)
+        if added:
+            self.use_model(added[-1])
+            if not engine_installed():
+                self._note_engine()
+        text = [self.tr("Added to the built-in models: %1.").replace("%1", ", ".join(added))] if added else []
+        self.message.emit(" ".join(text + problems), 10_000)
 
     # -- downloading the default model ------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """Which files the window takes, from a drop, a paste, the Attach dialog or the command line.
 
 `route_file` is the one place that decides what a file is for, by its name alone (no disk
-access: it runs on the GUI thread). Today only documents are attached; the built-in model
-feature will route ``.gguf`` files from here too (until then they are "not supported here").
+access: it runs on the GUI thread): documents become attachment chips, ``.gguf`` model files
+are added to the built-in models, anything else is explained.
 """
 
 from __future__ import annotations
@@ -13,21 +13,25 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QUrl
 
-__all__ = ["DOCUMENT_SUFFIXES", "FileRoute", "local_files", "paths_from_arguments", "route_file"]
+__all__ = ["DOCUMENT_SUFFIXES", "MODEL_SUFFIXES", "FileRoute", "local_files", "paths_from_arguments", "route_file"]
 
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".text", ".md", ".markdown"})
+MODEL_SUFFIXES = frozenset({".gguf"})
 
 
 class FileRoute(enum.Enum):
     DOCUMENT = "document"  # a PDF or a text file: an attachment chip in the composer
+    MODEL = "model"  # a GGUF file: added to the built-in models and picked
     UNSUPPORTED = "unsupported"  # anything else, folders included: the window says what it is
 
 
 def route_file(path: Path) -> FileRoute:
     """What to do with *path*, decided by its name (folders and odd names end up UNSUPPORTED and
-    are told apart off the GUI thread). ``.gguf`` (a model file) is UNSUPPORTED for now."""
+    are told apart off the GUI thread; a .gguf that is not one is refused by the registry)."""
     if path.suffix.lower() in DOCUMENT_SUFFIXES:
         return FileRoute.DOCUMENT
+    if path.suffix.lower() in MODEL_SUFFIXES:
+        return FileRoute.MODEL
     return FileRoute.UNSUPPORTED
 
 

@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
         # The built-in engine: first-start offer and download (banner), "not installed" note.
         self.builtin = BuiltinModelController(self.settings, self.choice, self.banner, self.runner, self)
         self.builtin.modelChosen.connect(lambda _name: self.composer.setFocus())
+        self.builtin.message.connect(self.statusBar().showMessage)
+        self.attachments.modelFilesOpened.connect(self.builtin.add_model_files)
         if self.engine.context_lookup is None:  # attached documents are planned with the model's real context
             self.engine.context_lookup = chain_lookups(self.ollama.admin.lookup_context, self.builtin.lookup_context)
         status = self.statusBar()

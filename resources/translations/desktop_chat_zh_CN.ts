@@ -374,6 +374,13 @@
     </message>
 </context>
 <context>
+    <name>BuiltinModelController</name>
+    <message>
+        <source>Added to the built-in models: %1.</source>
+        <translation>已添加到内置模型：%1。</translation>
+    </message>
+</context>
+<context>
     <name>BuiltinModelsBox</name>
     <message>
         <source>Reading {file}…</source>

@@ -273,3 +273,21 @@ def test_settings_add_a_gguf_file_by_reference_and_set_idle_time_and_threads(qtb
     assert settings.local_model_paths == [str(path)]
     assert (settings.local_idle_unload_minutes, settings.local_threads) == (3.0, 1)
     assert load_settings().local_model_paths == [str(path)]
+
+
+def test_a_gguf_dropped_on_the_window_is_added_by_reference_and_picked(windows, qtbot, tmp_path):
+    from tests.ui.test_attachments_ui import drop
+
+    model = write_gguf(tmp_path / "downloads" / "Mine-Q4.gguf")
+    broken = tmp_path / "downloads" / "broken.gguf"
+    broken.write_bytes(b"not a model")
+    window = windows.new(Settings())
+    assert drop(window, model, broken)
+
+    qtbot.waitUntil(lambda: "Mine-Q4" in window.statusBar().currentMessage(), timeout=10_000)
+    message = window.statusBar().currentMessage()
+    assert "Added to the built-in models: Mine-Q4." in message
+    assert "“broken.gguf” is not a GGUF model file" in message
+    assert load_settings().local_model_paths == [str(model)]  # by reference: nothing copied
+    assert (window.choice.endpoint_id, window.choice.model) == ("builtin", "Mine-Q4")
+    assert window.attachments.tray.chips() == []  # a model is not an attachment
