@@ -290,8 +290,11 @@ class OllamaAdmin:
     async def status(self, timeout: float = STATUS_TIMEOUT) -> OllamaStatus:
         """Is Ollama answering at the host, and which version. Never raises a ChatError."""
         host = self.host
-        waited = timeout
+        waited = min(timeout, self.settings.read_timeout)  # what the provider's read timeout allows
         try:
+            quick = await self._probe(waited)
+            if quick is not None:
+                return quick
             provider = await self._provider()
             waited = min(timeout, provider.config.timeouts.read)
             version = await asyncio.wait_for(provider.version(), timeout)
@@ -303,6 +306,19 @@ class OllamaAdmin:
         except errors.ChatError as exc:
             return OllamaStatus(host, False, error=exc)
         return OllamaStatus(host, True, version or None)
+
+    async def _probe(self, seconds: float) -> OllamaStatus | None:
+        """The plain answers (running, or nothing listening) for a local http Ollama, without
+        building the provider and importing its HTTP stack (see providers/ollama_probe.py)."""
+        from desktop_chat.providers.ollama_probe import not_running, probe_version
+
+        endpoint = self.pool.endpoint(ENDPOINT_ID)
+        found = await asyncio.wait_for(probe_version(endpoint.base_url), seconds)
+        if found is None:
+            return None
+        if found.running:
+            return OllamaStatus(self.host, True, found.version)
+        return OllamaStatus(self.host, False, error=not_running(endpoint.label or "Ollama", endpoint.base_url))
 
     async def models(self) -> list[ModelInfo]:
         return await (await self._provider()).list_models()

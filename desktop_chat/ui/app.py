@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import logging.handlers
 import os
 import signal
 import sys
@@ -34,26 +33,16 @@ PROMPT_ENV = "DESKTOP_CHAT_TEST_PROMPT"  # type this into the composer and press
 SCREENSHOT_ENV = "DESKTOP_CHAT_SCREENSHOT"  # grab the window here after the first answer, then quit
 SCREENSHOT_HOLD_ENV = "DESKTOP_CHAT_SCREENSHOT_HOLD_MS"  # stay open this long after the grab
 STARTUP_ENV = "DESKTOP_CHAT_REPORT_STARTUP"  # print "startup-ms N" once the window is painted, then quit
+NO_DIALOGS_ENV = "DESKTOP_CHAT_TEST_NO_DIALOGS"  # print start-up dialogs ("dialog NAME: text") instead of showing them
 
 _STARTED = time.perf_counter()
 
 
 def setup_logging(log_dir: Path) -> logging.Handler:
-    """A rotating log file in the data dir. Message text and keys are never logged at INFO."""
-    root = logging.getLogger()
-    for existing in root.handlers:
-        if getattr(existing, "_desktop_chat", False):
-            return existing
-    handler = logging.handlers.RotatingFileHandler(log_dir / "desktop-chat.log", maxBytes=2_000_000,
-                                                   backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler._desktop_chat = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    # The HTTP stack logs request lines (and could log headers) at INFO/DEBUG: keep it quiet.
-    for noisy in ("httpx", "httpcore", "anthropic", "openai", "qasync"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    return handler
+    """The rotating log file in the data dir (desktop_chat/logs.py: no keys, no message text)."""
+    from desktop_chat.logs import setup_logging as setup
+
+    return setup(log_dir)
 
 
 def install_loop(app: QApplication) -> asyncio.AbstractEventLoop:
@@ -79,9 +68,17 @@ def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
     from desktop_chat.ui.async_runner import AsyncRunner
     from desktop_chat.ui.main_window import MainWindow
 
-    store = Store(database_path())
-    engine = ChatEngine(store, settings)
-    return MainWindow(settings, store, engine, AsyncRunner(), files=files)
+    # The window checks the file first: a damaged one is moved aside (store.moved_aside) and the
+    # window says where it is, instead of failing at every start.
+    store = Store(database_path(), check_integrity=True)
+    # One DocumentLibrary for the composer (extraction) and the engine (sending); it opens its
+    # files on first use, in a worker thread, and the window closes it at shutdown.
+    from desktop_chat.config import data_dir
+    from desktop_chat.ui.attachment_loader import LazyDocumentLibrary
+
+    documents = LazyDocumentLibrary(data_dir())
+    engine = ChatEngine(store, settings, documents=documents)
+    return MainWindow(settings, store, engine, AsyncRunner(), files=files, documents=documents)
 
 
 def apply_look(app: QApplication, settings: Any) -> str:
@@ -91,7 +88,16 @@ def apply_look(app: QApplication, settings: Any) -> str:
     return i18n.install_translator(app, settings.language)
 
 
+# How long a thread may hold the GIL while another waits for it (CPython's default is 5 ms).
+# Worker threads (PDF extraction, the keyring, the first SDK import, pygments lexers) run C
+# code and Python between the GUI thread's callbacks; each Python callback of a paint or a
+# signal waited up to the whole interval: attaching a 300-page PDF froze the loop for 35-50 ms
+# at 5 ms, 9-13 ms at 1 ms, and the extraction itself took no longer.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 def run_gui(argv: Sequence[str]) -> int:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     QCoreApplication.setOrganizationName("desktop-chat")
     QCoreApplication.setApplicationName("Desktop Chat")
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -99,21 +105,29 @@ def run_gui(argv: Sequence[str]) -> int:
     assert isinstance(app, QApplication)
     files = app.arguments()[1:]  # what is left once Qt took its own options (-platform, -style…)
     app.setDesktopFileName("desktop-chat")
+    from desktop_chat.ui.icon import app_icon
 
-    from desktop_chat.config import load_settings, log_dir
+    app.setWindowIcon(app_icon())  # every window's icon (X11 title bars, taskbars); Wayland uses the .desktop's
+
+    from desktop_chat.config import data_dir, load_settings, log_dir
+    from desktop_chat.instance_lock import InstanceLock
     from desktop_chat.store import StoreError
+    from desktop_chat.ui.storage_notice import already_running_box, startup_problem_box
 
     setup_logging(log_dir())
     log.info("starting Desktop Chat (pid %d)", os.getpid())
     settings = load_settings()
     language = apply_look(app, settings)
+    instance = InstanceLock(data_dir())  # held until this process ends (the OS drops it even on a crash)
+    if not instance.acquire():
+        log.info("another window already uses %s: not starting a second one", data_dir())
+        _tell(already_running_box(data_dir()))
+        return 0
     try:
         window = build_window(settings, files=files)
     except StoreError as exc:
-        from PySide6.QtWidgets import QMessageBox
-
-        log.error("cannot open the database: %s", exc)
-        QMessageBox.critical(None, QCoreApplication.translate("App", "Desktop Chat cannot start"), str(exc))
+        log.error("cannot open the database (%s): %s", exc.kind, exc)
+        _tell(startup_problem_box(exc))
         return 1
     window.show()
     window.composer.setFocus()
@@ -132,8 +146,20 @@ def run_gui(argv: Sequence[str]) -> int:
     window.start()
     with loop:
         loop.run_until_complete(finished.wait())
+    from desktop_chat.ui.markdown_render import lexers
+
+    lexers.close()  # before Qt goes away: its worker must not emit into a dying application
     log.info("closed")
     return 0
+
+
+def _tell(box: Any) -> None:
+    """Show a start-up dialog and wait for the user (tests: print it instead, see NO_DIALOGS_ENV)."""
+    if os.environ.get(NO_DIALOGS_ENV):
+        print(f"dialog {box.objectName()}: {box.text()}", flush=True)
+        box.deleteLater()
+        return
+    box.exec()
 
 
 def _handle_signals(window: Any) -> None:

@@ -6,6 +6,12 @@ are grouped by when they were last used (Today / Yesterday / Earlier); the group
 painted by the delegate above the first row of each group rather than being a row of its own,
 so that row numbers, keyboard navigation and selection stay one-to-one with conversations.
 
+Rows have one of two heights (with or without a group header), measured once by the delegate,
+and a change of a row's data (its title, its answering dot) repaints that row without laying
+out the list again: QListView otherwise lays out every loaded row on each dataChanged (a turn
+changes the model several times), and with a Python size hint that measured each title this
+cost tens of milliseconds per change. Titles are elided to the width of the list, never wider.
+
 Searching asks the store's full-text index (which handles Chinese) in a worker thread, a
 moment after the user stops typing; a result that arrives after a newer query is dropped.
 """
@@ -44,9 +50,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QLineEdit,
     QListView,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
@@ -81,6 +89,13 @@ def day_group(updated_at: float, today: _dt.date | None = None) -> int:
         return 1
     return 2
 
+
+# The roles ConversationListModel.data answers (as ints: what the view passes in).
+_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.DecorationRole,
+    IdRole, ConversationRole, GroupRole, GroupStartRole, StreamingRole,
+))
 
 _DOTS: dict[tuple[int, int], QIcon] = {}
 
@@ -126,6 +141,7 @@ class ConversationListModel(QAbstractListModel):
         self._query: str | None = None  # set while showing search results
         self._streaming: set[str] = set()
         self._today = _dt.date.today()
+        self._groups: dict[float, int] = {}  # updated_at -> day group, for self._today
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -133,7 +149,7 @@ class ConversationListModel(QAbstractListModel):
         """All conversations again (first page), leaving search mode."""
         self.beginResetModel()
         self._query = None
-        self._today = _dt.date.today()
+        self._set_today()
         self._rows = self._store.list_conversations(limit=PAGE_SIZE)
         self._total = self._store.count_conversations()
         self.endResetModel()
@@ -141,7 +157,7 @@ class ConversationListModel(QAbstractListModel):
     def show_results(self, query: str, conversations: list[Conversation]) -> None:
         self.beginResetModel()
         self._query = query
-        self._today = _dt.date.today()
+        self._set_today()
         self._rows = list(conversations)
         self._total = len(self._rows)
         self.endResetModel()
@@ -173,11 +189,15 @@ class ConversationListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
+        if role not in _ROLES:
+            return None  # the view asks for a dozen roles per painted row: font, colours, check state…
         row = index.row()
+        if not 0 <= row < len(self._rows) or not index.isValid():
+            return None
         conversation = self._rows[row]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _one_line(conversation.title)  # rows are one line high (see the delegate)
+        if role == Qt.ItemDataRole.EditRole:
             return conversation.title
         if role == Qt.ItemDataRole.ToolTipRole:
             when = _dt.datetime.fromtimestamp(conversation.updated_at).strftime("%Y-%m-%d %H:%M")
@@ -192,7 +212,7 @@ class ConversationListModel(QAbstractListModel):
         if role == GroupRole:
             return self._group_label(self._group(row))
         if role == GroupStartRole:
-            return row == 0 or self._group(row) != self._group(row - 1)
+            return self.group_start(row)
         if role == StreamingRole:
             return conversation.id in self._streaming
         if role == Qt.ItemDataRole.DecorationRole and conversation.id in self._streaming:
@@ -249,13 +269,16 @@ class ConversationListModel(QAbstractListModel):
                 self.endInsertRows()
                 self._regroup()
             return
+        before = self._rows[row]
         self._rows[row] = conversation
         if to_top and row > 0 and self._query is None:
             self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), 0)
             self._rows.insert(0, self._rows.pop(row))
             self.endMoveRows()
             self._regroup()
-        else:
+        elif self._group(row) != day_group(before.updated_at, self._today):
+            self._regroup()  # its header (and maybe its neighbour's) moves
+        elif conversation.title != before.title:  # else nothing shown changed: no repaint
             index = self.index(row)
             self.dataChanged.emit(index, index)
 
@@ -284,8 +307,24 @@ class ConversationListModel(QAbstractListModel):
 
     # -- grouping --------------------------------------------------------------------------------
 
+    def group_start(self, row: int) -> bool:
+        """True when `row` is the first of its group (its header is painted above it)."""
+        return row == 0 or self._group(row) != self._group(row - 1)
+
+    def _set_today(self) -> None:
+        today = _dt.date.today()
+        if today != self._today:
+            self._today = today
+            self._groups.clear()
+
     def _group(self, row: int) -> int:
-        return day_group(self._rows[row].updated_at, self._today)
+        updated_at = self._rows[row].updated_at
+        group = self._groups.get(updated_at)
+        if group is None:
+            if len(self._groups) > 50_000:
+                self._groups.clear()
+            group = self._groups[updated_at] = day_group(updated_at, self._today)
+        return group
 
     def _group_label(self, group: int) -> str:
         return (self.tr("Today"), self.tr("Yesterday"), self.tr("Earlier"))[group]
@@ -298,8 +337,25 @@ class ConversationListModel(QAbstractListModel):
             self.layoutChanged.emit()
 
 
+def _one_line(title: str) -> str:
+    return " ".join(title.split()) if "\n" in title or "\r" in title or "\u2028" in title else title
+
+
 class ConversationDelegate(QStyledItemDelegate):
-    """Paints a row, with its group's header above it when it starts a group."""
+    """Paints a row, with its group's header above it when it starts a group.
+
+    Every row is one line of text, so its height depends only on the font and on whether it
+    starts a group: both heights are measured once and reused until the view's font or style
+    changes (`forget_sizes`). The width hint is zero: rows are as wide as the list, titles elided
+    to it. (A relayout asks for every loaded row's size: even QFont.key() per call showed.)
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._heights: tuple[int, int] | None = None  # (plain row, row with header)
+
+    def forget_sizes(self) -> None:
+        self._heights = None
 
     def _header_height(self, option: QStyleOptionViewItem) -> int:
         return QFontMetrics(self._header_font(option)).height() + 12
@@ -318,21 +374,40 @@ class ConversationDelegate(QStyledItemDelegate):
         option.decorationSize = QSize(10, 10)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        size = super().sizeHint(option, index)
-        size.setHeight(max(size.height(), QFontMetrics(option.font).height()) + 10)
-        if index.data(GroupStartRole):
-            size.setHeight(size.height() + self._header_height(option))
-        return size
+        heights = self._heights
+        if heights is None:
+            heights = self._heights = self._measure(option, index)
+        return QSize(0, heights[1] if self._starts_group(index) else heights[0])
 
-    def _item_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QRect:
+    def _measure(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> tuple[int, int]:
+        sample = QStyleOptionViewItem(option)
+        self.initStyleOption(sample, index)
+        sample.text = "Ag"  # one line: a title is shown on one line, elided
+        sample.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        sample.icon = _activity_dot()  # the tallest a row gets: with the answering dot
+        style = sample.widget.style() if sample.widget is not None else QApplication.style()
+        size = style.sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, sample, QSize(), sample.widget)
+        plain = max(size.height(), QFontMetrics(option.font).height()) + 10
+        return plain, plain + self._header_height(option)
+
+    @staticmethod
+    def _starts_group(index: QModelIndex | QPersistentModelIndex) -> bool:
+        model = index.model()
+        if isinstance(model, ConversationListModel):
+            return model.group_start(index.row())
+        return bool(index.data(GroupStartRole))
+
+    def _item_rect(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
+                   starts_group: bool | None = None) -> QRect:
         rect = QRect(option.rect)
-        if index.data(GroupStartRole):
+        if self._starts_group(index) if starts_group is None else starts_group:
             rect.setTop(rect.top() + self._header_height(option))
         return rect
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        if index.data(GroupStartRole):
+        starts_group = self._starts_group(index)
+        if starts_group:
             header = QRect(option.rect)
             header.setHeight(self._header_height(option))
             painter.save()
@@ -343,7 +418,7 @@ class ConversationDelegate(QStyledItemDelegate):
                              str(index.data(GroupRole)))
             painter.restore()
         item = QStyleOptionViewItem(option)
-        item.rect = self._item_rect(option, index)
+        item.rect = self._item_rect(option, index, starts_group)
         item.textElideMode = Qt.TextElideMode.ElideRight
         super().paint(painter, item, index)
 
@@ -368,6 +443,19 @@ class ConversationListView(QListView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Any = ()) -> None:
+        # A row's height depends only on whether it starts a group, and a change of that comes
+        # as a layout change (_regroup): a change of data needs a repaint of its rows. QListView's
+        # own dataChanged would lay out every loaded row again first.
+        QAbstractItemView.dataChanged(self, top_left, bottom_right, roles)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            delegate = self.itemDelegate()
+            if isinstance(delegate, ConversationDelegate):
+                delegate.forget_sizes()
+        super().changeEvent(event)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.matches(QKeySequence.StandardKey.Delete) and self.state() != QAbstractItemView.State.EditingState:

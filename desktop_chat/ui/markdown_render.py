@@ -11,35 +11,47 @@ Model output is untrusted, so the renderer is strict:
 
 Fenced code is highlighted by pygments with inline styles and gets a "Copy" link whose target
 comes from a caller-supplied `register_code` callback, so the caller maps it back to the raw code.
+
+Building a pygments lexer the first time compiles its regular expressions (≈ 40-70 ms for
+Python): on the GUI thread that froze the window at start-up (reopening a conversation with
+code) and at the first code block of a session. A caller that passes `cold=set()` to `render`
+gets code in a language whose lexer is not built yet as plain text (the same box, uncoloured),
+the language added to that set, and the lexer built in a worker thread; `lexers.ready` (a Qt
+signal) says when to render again. markdown-it and pygments themselves are imported on first use,
+after the window's first paint when nothing needs them before.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+import logging
+import queue
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_all_lexers, get_lexer_by_name
-from pygments.styles import get_style_by_name
-from pygments.token import Token as PygToken
-from pygments.util import ClassNotFound
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = [
     "OPENABLE_SCHEMES",
     "MarkdownRenderer",
     "RenderTheme",
+    "code_languages",
     "is_openable_link",
+    "lexer_ready",
+    "lexers",
     "theme_from_palette",
 ]
+
+log = logging.getLogger(__name__)
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 RegisterCode = Callable[[str], str]  # raw code -> href of its "Copy" link
@@ -100,6 +112,9 @@ _DARK_CODE_STYLE = "one-dark"
 def theme_from_palette(palette: QPalette) -> RenderTheme:
     base = palette.color(QPalette.ColorRole.Base)
     text = palette.color(QPalette.ColorRole.Text)
+    from pygments.styles import get_style_by_name
+    from pygments.token import Token as PygToken
+
     dark = base.lightnessF() < 0.5
     style_name = _DARK_CODE_STYLE if dark else _LIGHT_CODE_STYLE
     style = get_style_by_name(style_name)
@@ -131,6 +146,8 @@ def theme_from_palette(palette: QPalette) -> RenderTheme:
 
 @lru_cache(maxsize=1)
 def _known_aliases() -> frozenset[str]:
+    from pygments.lexers import get_all_lexers
+
     return frozenset(a for _, aliases, _, _ in get_all_lexers(plugins=False) for a in aliases)
 
 
@@ -140,39 +157,152 @@ def _lexer(language: str) -> Any:
     # packages' entry points (≈ 75 ms), and a streaming fence passes through "p", "py", "pyt"…
     if not language or language not in _known_aliases():
         return None
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(language, stripnl=False, ensurenl=False)
     except ClassNotFound:
         return None
 
 
+_built: dict[str, bool] = {}  # language (lower case) -> its lexer is built (or it has none)
+
+
+def lexer_ready(language: str) -> bool:
+    """True when highlighting `language` costs no lexer build (built already, or no such lexer)."""
+    return not language or _built.get(language.lower(), False)
+
+
+def _build_lexer(language: str) -> None:
+    _lexer(language)
+    _built[language] = True
+
+
+class _LexerWarmup(QObject):
+    """Builds pygments lexers in one worker thread; `ready(language)` fires on the GUI thread."""
+
+    ready = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._asked: set[str] = set()
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
+        self._paused = False
+        self._closed = False
+
+    def pause(self, longest_ms: int = 3000) -> None:
+        """Hold requests until `resume`, or `longest_ms` at most (the window's start-up: a worker
+        holding the GIL would slow the first frame down)."""
+        self._paused = True
+        QTimer.singleShot(longest_ms, self, self.resume)
+
+    def resume(self) -> None:
+        self._paused = False
+        self.request(())
+
+    def close(self, timeout_s: float = 2.0) -> None:
+        """No more builds; wait for the one in progress. Called once the event loop has ended: a
+        worker emitting `ready` while Qt tears the application down crashed the process at exit."""
+        with self._lock:
+            self._closed = True
+            worker = self._worker
+        if worker is not None:
+            worker.join(timeout_s)
+
+    def request(self, languages: Iterable[str]) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            for language in languages:
+                language = language.lower()
+                if language and language not in self._asked and not lexer_ready(language):
+                    self._asked.add(language)
+                    self._queue.put(language)
+            if self._worker is None and not self._paused and not self._queue.empty():
+                self._worker = threading.Thread(target=self._work, name="pygments-lexers", daemon=True)
+                self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                try:
+                    if self._closed:
+                        raise queue.Empty
+                    language = self._queue.get_nowait()
+                except queue.Empty:
+                    self._worker = None
+                    return
+            try:
+                _build_lexer(language)
+            except Exception:  # noqa: BLE001 - a broken lexer must not kill the worker: code stays plain
+                log.exception("building the pygments lexer for %r failed", language)
+                _built[language] = True
+            with self._lock:
+                if self._closed:
+                    self._worker = None
+                    return
+                self.ready.emit(language)  # under the lock: close() cannot pass between the check and this
+
+
+lexers = _LexerWarmup()
+"""The one lexer builder: `lexers.request([...])`, `lexers.ready.connect(...)`."""
+
+
 @lru_cache(maxsize=4)
-def _formatter(style_name: str) -> HtmlFormatter:
+def _formatter(style_name: str) -> Any:
+    from pygments.formatters import HtmlFormatter
+
     return HtmlFormatter(style=style_name, noclasses=True, nowrap=True)
 
 
 @lru_cache(maxsize=256)  # a finished answer's final render reuses what streaming highlighted
 def _highlight(code: str, language: str, style_name: str) -> str:
     lexer = _lexer(language.lower())
+    _built[language.lower()] = True
     if lexer is None:
         return html.escape(code, quote=False)
+    from pygments import highlight
+
     out = highlight(code, lexer, _formatter(style_name))
     # pygments ends with a newline that <pre> would show as an empty last line.
     return out[:-1] if out.endswith("\n") and not code.endswith("\n") else out
 
 
+# The info string of an opening fence, also inside list items and quotes (as stream_buffer sees them).
+_FENCE_INFO = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]?)*(?:`{3,}|~{3,})[ \t]*([^\s`]+)", re.MULTILINE)
+
+
+def code_languages(markdown: str) -> set[str]:
+    """The languages named by the code fences in `markdown` (lower case; a quick scan, no parse)."""
+    if "```" not in markdown and "~~~" not in markdown:
+        return set()
+    return {m.group(1).lower() for m in _FENCE_INFO.finditer(markdown)}
+
+
 # -- markdown → Qt HTML --------------------------------------------------------------------------
 
 
-class _QtHtmlRenderer(RendererHTML):
-    """markdown-it's HTML renderer, adjusted to Qt's rich-text subset and to untrusted input.
+@lru_cache(maxsize=1)
+def _renderer_class() -> type:
+    from markdown_it.renderer import RendererHTML
+
+    return type("_QtHtmlRenderer", (_QtHtmlRules, RendererHTML), {})
+
+
+class _QtHtmlRules:
+    """markdown-it's HTML renderer, adjusted to Qt's rich-text subset and to untrusted input
+    (mixed into markdown-it's RendererHTML by `_renderer_class`, so that markdown-it is imported
+    only when something is rendered).
 
     It emits no whitespace between block tags: when a fragment is appended to an existing
     QTextDocument, Qt would keep such whitespace as a stray space.
     """
 
     def renderToken(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return super().renderToken(tokens, idx, options, env).strip("\n")
+        return super().renderToken(tokens, idx, options, env).strip("\n")  # type: ignore[misc]
 
     def softbreak(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return " "
@@ -189,7 +319,7 @@ class _QtHtmlRenderer(RendererHTML):
 
     def image(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
-        alt = self.renderInlineAsText(token.children or [], options, env)
+        alt = self.renderInlineAsText(token.children or [], options, env)  # type: ignore[attr-defined]
         if alt:
             label = QCoreApplication.translate("MarkdownRenderer", "[Image: {alt}]").format(alt=alt)
         else:
@@ -211,7 +341,12 @@ class _QtHtmlRenderer(RendererHTML):
         )
 
     def blockquote_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        # Qt draws no left border on blocks: a two-cell table gives the quote its bar.
+        # Qt draws no left border on blocks: a two-cell table gives the quote its bar. Qt lays out
+        # nested tables in exponential time (quotes 12 deep ≈ 0.3 s, 20 deep ≈ a minute), so only
+        # the outer quotes get a bar; deeper ones are indented.
+        depth = env["quote_depth"] = env.get("quote_depth", 0) + 1
+        if depth > _QUOTE_BARS:
+            return '<blockquote style="margin-left: 12px; margin-right: 0px;">'
         theme: RenderTheme = env["theme"]
         return (
             '<table width="100%" cellspacing="0" cellpadding="0" border="0" '
@@ -221,7 +356,9 @@ class _QtHtmlRenderer(RendererHTML):
         )
 
     def blockquote_close(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return "</td></tr></table>"
+        depth = env.get("quote_depth", 1)
+        env["quote_depth"] = depth - 1
+        return "</blockquote>" if depth > _QUOTE_BARS else "</td></tr></table>"
 
     def fence(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
@@ -235,7 +372,12 @@ class _QtHtmlRenderer(RendererHTML):
 def _code_block_html(content: str, language: str, env: Mapping[str, Any]) -> str:
     theme: RenderTheme = env["theme"]
     code = content[:-1] if content.endswith("\n") else content
-    body = _highlight(code, language, theme.pygments_style)
+    cold: set[str] | None = env.get("cold")
+    if cold is not None and not lexer_ready(language):
+        cold.add(language.lower())  # plain for now: the caller renders again once it is built
+        body = html.escape(code, quote=False)
+    else:
+        body = _highlight(code, language, theme.pygments_style)
     register: RegisterCode | None = env.get("register_code")
     copy = ""
     if register is not None:
@@ -259,11 +401,17 @@ def _code_block_html(content: str, language: str, env: Mapping[str, Any]) -> str
     )
 
 
+_QUOTE_BARS = 3  # nested quotes drawn with a bar (a table each); see blockquote_open
+
+
+@lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt(
         "commonmark",
         {"html": False, "typographer": False, "linkify": False},
-        renderer_cls=_QtHtmlRenderer,
+        renderer_cls=_renderer_class(),
     )
     md.enable(["table", "strikethrough"])
     md.validateLink = _validate_link  # type: ignore[method-assign]
@@ -275,11 +423,17 @@ class MarkdownRenderer:
 
     def __init__(self, theme: RenderTheme | None = None) -> None:
         self.theme = theme or RenderTheme()
-        self._md = _parser()
 
-    def render(self, text: str, register_code: RegisterCode | None = None) -> str:
-        env: MutableMapping[str, Any] = {"theme": self.theme, "register_code": register_code}
-        return self._md.render(text, env).strip()
+    def render(self, text: str, register_code: RegisterCode | None = None, *,
+               cold: set[str] | None = None) -> str:
+        """HTML for `text`. With `cold` (a set), code in a language whose lexer is not built yet
+        is left plain, its language added to `cold` and its lexer built in the background
+        (`lexers.ready` tells when); without, such a lexer is built now, on this thread."""
+        env: MutableMapping[str, Any] = {"theme": self.theme, "register_code": register_code, "cold": cold}
+        out = _parser().render(text, env).strip()
+        if cold:
+            lexers.request(cold)
+        return out
 
     def style_sheet(self) -> str:
         """The default style sheet for a QTextDocument that shows this renderer's HTML."""

@@ -9,6 +9,11 @@ Appending HTML to a QTextDocument merges the fragment's first block into the doc
 block and loses its block format (a heading turns into plain text). Each fragment is therefore
 inserted behind a sentinel paragraph holding a zero-width space: the sentinel is what merges, the
 real blocks keep their formats, and the sentinel character is deleted straight after.
+
+Code in a language whose pygments lexer is not built yet is never the reason for a frozen frame:
+it is shown uncoloured while the lexer is built in a worker thread (markdown_render.lexers),
+then drawn again. A streaming answer keeps such a block in the tail (re-rendered each frame
+anyway) until its lexer is ready, so that finished blocks are rendered once, coloured.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.ui.markdown_render import MarkdownRenderer
+from desktop_chat.ui.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
 from desktop_chat.ui.stream_buffer import StreamBuffer
 
 __all__ = ["MessageBody"]
@@ -46,7 +51,9 @@ __all__ = ["MessageBody"]
 _COPY_SCHEME = "dc-copy"
 _SENTINEL_HTML = "<p>&#8203;</p>"
 _SENTINEL = "\u200b"
-_CHUNK_CHARS = 4000  # finished markdown rendered per insertHtml call
+# Finished markdown rendered per insertHtml call: the frame's deadline is checked between chunks,
+# and 4,000 characters took up to 30-50 ms here (the frame budget is 8 ms).
+_CHUNK_CHARS = 1200
 
 
 class _InertDocument(QTextDocument):
@@ -76,6 +83,7 @@ class MessageBody(QTextBrowser):
     """Selectable rich text for one message; emits linkActivated for every non-internal link."""
 
     linkActivated = Signal(QUrl)
+    renderWanted = Signal()  # a streaming body has something new to draw (a lexer got built): a frame, please
 
     def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +117,9 @@ class MessageBody(QTextBrowser):
         self._has_finished_blocks = False  # the document holds more than the tail
         self._tail_start: int | None = None
         self._markdown = True
+        self._cold: set[str] = set()  # languages shown uncoloured until their lexers are built
+        self._markdown_text: str | None = None  # what set_markdown showed with uncoloured code
+        self._listening = False
         self.render_count = 0  # renders done (full or one streaming frame): for tests and tuning
         self._fit_height()
 
@@ -140,8 +151,12 @@ class MessageBody(QTextBrowser):
     def set_markdown(self, text: str) -> None:
         """Render `text` once, in full."""
         self._reset()
-        self.document().setHtml(self._renderer.render(text, self._register_code))
+        cold: set[str] = set()
+        self.document().setHtml(self._renderer.render(text, self._register_code, cold=cold))
         self.render_count += 1
+        if cold:
+            self._markdown_text = text
+            self._await_lexers(cold)
 
     def begin_stream(self, text: str = "") -> None:
         """Start incremental rendering; the text so far is rendered by the next `render_frame`."""
@@ -158,23 +173,25 @@ class MessageBody(QTextBrowser):
     def needs_frame(self) -> bool:
         return self._stream is not None and self._stream.dirty
 
-    def render_frame(self, deadline: float) -> bool:
+    def render_frame(self, deadline: float, *, wait_for_lexers: bool = True) -> bool:
         """Render what arrived since the last frame; True when finished blocks are still waiting.
 
         Finished blocks are rendered until `deadline` (a time.perf_counter() value) passes; the
         tail is rendered only once every finished block is in, so the view catches up in frames
-        that each leave the event loop free again.
+        that each leave the event loop free again. A finished block with code whose lexer is not
+        built yet stays in the tail (uncoloured) until it is, unless `wait_for_lexers` is False.
         """
         stream = self._stream
         if stream is None or not stream.dirty:
             return False
         self.render_count += 1
         document = self.document()
+        cold: set[str] | None = set() if wait_for_lexers else None
         if not self._has_finished_blocks:
             # The document holds at most the old tail: replace it wholesale.
-            first = stream.take_finished(_CHUNK_CHARS)
+            first = self._take_finished(stream, wait_for_lexers)
             if not first:
-                return self._render_tail_only(stream)
+                return self._render_tail_only(stream, cold)
             self._tail_codes.clear()
             document.setHtml(self._renderer.render(first, self._register_code))
             self._has_finished_blocks = True
@@ -189,13 +206,17 @@ class MessageBody(QTextBrowser):
             while stream.has_finished():
                 if time.perf_counter() >= deadline:
                     return True
-                chunk = stream.take_finished(_CHUNK_CHARS)
+                chunk = self._take_finished(stream, wait_for_lexers)
+                if not chunk:
+                    break  # its lexer is being built: it shows in the tail meanwhile
                 self._append_html(cursor, self._renderer.render(chunk, self._register_code))
             stream.mark_clean()
             tail = stream.tail()
             if tail.strip():
-                html = self._renderer.render(tail, self._register_tail_code)
+                html = self._renderer.render(tail, self._register_tail_code, cold=cold)
                 self._tail_start = self._append_html(cursor, html)
+            if cold:
+                self._await_lexers(cold)
             return False
         finally:
             cursor.endEditBlock()
@@ -209,7 +230,7 @@ class MessageBody(QTextBrowser):
         """
         if self._stream is None:
             return
-        self.render_frame(deadline=float("inf"))
+        self.render_frame(deadline=float("inf"), wait_for_lexers=False)
         self._stream = None
         self._tail_start = None
 
@@ -225,16 +246,47 @@ class MessageBody(QTextBrowser):
         self._codes.clear()
         self._tail_codes.clear()
         self._markdown = True
+        self._cold.clear()
+        self._markdown_text = None
 
-    def _render_tail_only(self, stream: StreamBuffer) -> bool:
+    def _render_tail_only(self, stream: StreamBuffer, cold: set[str] | None) -> bool:
         stream.mark_clean()
         self._tail_codes.clear()
         tail = stream.tail()
         if tail.strip():
-            self.document().setHtml(self._renderer.render(tail, self._register_tail_code))
+            self.document().setHtml(self._renderer.render(tail, self._register_tail_code, cold=cold))
         else:
             self.document().clear()
+        if cold:
+            self._await_lexers(cold)
         return False
+
+    def _take_finished(self, stream: StreamBuffer, wait_for_lexers: bool) -> str:
+        """The next finished chunk, or "" when its code needs a lexer that is not built yet."""
+        if wait_for_lexers:
+            chunk = stream.peek_finished(_CHUNK_CHARS)
+            missing = {language for language in code_languages(chunk) if not lexer_ready(language)}
+            if missing:
+                self._await_lexers(missing)
+                return ""
+        return stream.take_finished(_CHUNK_CHARS)
+
+    def _await_lexers(self, languages: set[str]) -> None:
+        self._cold |= languages
+        if not self._listening:
+            self._listening = True
+            lexers.ready.connect(self._lexer_built)
+        lexers.request(languages)
+
+    def _lexer_built(self, _language: str) -> None:
+        if not self._cold or not all(lexer_ready(language) for language in self._cold):
+            return
+        self._cold.clear()
+        if self._stream is not None:
+            self._stream.mark_dirty()
+            self.renderWanted.emit()
+        elif self._markdown_text is not None:
+            self.set_markdown(self._markdown_text)
 
     @staticmethod
     def _append_html(cursor: QTextCursor, html: str) -> int:

@@ -1,4 +1,10 @@
-"""One message in the conversation: role, rendered text, actions, status, error card, metrics."""
+"""One message in the conversation: role, rendered text, actions, status, error card, metrics.
+
+The rarely used parts (the inline editor, the error card, the Continue button, the notice) are
+built the first time they are needed: reopening a conversation builds a widget per message, and
+building them all up front was most of the cost of a widget (≈ 3 ms each here). Each has a slot
+(an empty layout) at its place in the widget, so it appears where it always did.
+"""
 
 from __future__ import annotations
 
@@ -128,6 +134,10 @@ class MessageWidget(_Card):
         self._message = message
         self._rendered: tuple[str, MessageStatus] | None = None  # what the body shows, when final
         self._continue_in_card = False
+        self._editor_box: QWidget | None = None
+        self._error_card: _Card | None = None
+        self._continue_button: QPushButton | None = None
+        self._notice_label: QLabel | None = None
         self.setObjectName(f"message-{message.id}")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._build(renderer)
@@ -169,77 +179,22 @@ class MessageWidget(_Card):
             header.addWidget(button)
         layout.addLayout(header)
 
+        # Documents on a question, how they were sent and the sources on an answer (sources_view.py).
+        self.extras = QVBoxLayout()
+        self.extras.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.extras)
+
         self.body = MessageBody(renderer, self)
         self.body.linkActivated.connect(self.linkActivated)
         layout.addWidget(self.body)
 
-        self.editor_box = QWidget(self)
-        self.editor_box.setObjectName("editorBox")
-        editor_layout = QVBoxLayout(self.editor_box)
-        editor_layout.setContentsMargins(0, 0, 0, 0)
-        self.editor = QPlainTextEdit(self.editor_box)
-        self.editor.setObjectName("messageEditor")
-        self.editor.setMinimumHeight(90)
-        self.editor.textChanged.connect(self._update_resend_enabled)
-        editor_buttons = QHBoxLayout()
-        editor_buttons.addStretch(1)
-        self.cancel_edit_button = QPushButton(self.editor_box)
-        self.cancel_edit_button.setObjectName("cancelEditButton")
-        self.cancel_edit_button.clicked.connect(self.cancel_edit)
-        self.resend_button = QPushButton(self.editor_box)
-        self.resend_button.setObjectName("resendButton")
-        self.resend_button.setDefault(True)
-        self.resend_button.clicked.connect(self._resend)
-        editor_buttons.addWidget(self.cancel_edit_button)
-        editor_buttons.addWidget(self.resend_button)
-        editor_layout.addWidget(self.editor)
-        editor_layout.addLayout(editor_buttons)
-        resend_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.editor)
-        resend_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        resend_shortcut.activated.connect(self._resend)
-        cancel_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.editor)
-        cancel_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        cancel_shortcut.activated.connect(self.cancel_edit)
-        self.editor_box.hide()
-        layout.addWidget(self.editor_box)
-
-        self.notice_label = QLabel(self)
-        self.notice_label.setObjectName("noticeLabel")
-        self.notice_label.setWordWrap(True)
-        notice_font = self.notice_label.font()
-        notice_font.setItalic(True)
-        self.notice_label.setFont(notice_font)
-        self.notice_label.hide()
-        layout.addWidget(self.notice_label)
-
-        self.error_card = _Card("error", 8, self)
-        self.error_card.setObjectName("errorCard")
-        card_layout = QVBoxLayout(self.error_card)
-        card_layout.setContentsMargins(12, 10, 12, 10)
-        card_layout.setSpacing(8)
-        self.error_label = QLabel(self.error_card)
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        card_layout.addWidget(self.error_label)
-        self.card_buttons = QHBoxLayout()
-        self.card_buttons.addStretch(1)
-        self.retry_button = QPushButton(self.error_card)
-        self.retry_button.setObjectName("retryButton")
-        self.retry_button.clicked.connect(lambda: self.retryClicked.emit(self.message_id))
-        self.card_buttons.addWidget(self.retry_button)
-        card_layout.addLayout(self.card_buttons)
-        self.error_card.hide()
-        layout.addWidget(self.error_card)
-
+        # Slots for the parts built on first use, in the order they appear.
+        self._layout = layout
+        self._editor_slot = self._slot(layout)
+        self._notice_slot = self._slot(layout)
+        self._error_slot = self._slot(layout)
         # Continue sits in the error card for errors, in this row for stopped/interrupted answers.
         self.continue_row = QHBoxLayout()
-        self.continue_button = QPushButton(self)
-        self.continue_button.setObjectName("continueButton")
-        self.continue_button.clicked.connect(lambda: self.continueClicked.emit(self.message_id))
-        self.continue_button.hide()
-        self.continue_row.addWidget(self.continue_button)
         self.continue_row.addStretch(1)
         layout.addLayout(self.continue_row)
 
@@ -250,6 +205,144 @@ class MessageWidget(_Card):
         layout.addWidget(self.footer_label)
         self.retranslate()
         self._apply_palette()
+
+    @staticmethod
+    def _slot(layout: QVBoxLayout) -> QVBoxLayout:
+        slot = QVBoxLayout()
+        slot.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(slot)
+        return slot
+
+    # -- parts built on first use ------------------------------------------------------------------
+
+    @property
+    def editor_box(self) -> QWidget:
+        if self._editor_box is None:
+            self._build_editor()
+        assert self._editor_box is not None
+        return self._editor_box
+
+    @property
+    def editor(self) -> QPlainTextEdit:
+        self.editor_box  # noqa: B018 - built on first use
+        return self._editor
+
+    @property
+    def cancel_edit_button(self) -> QPushButton:
+        self.editor_box  # noqa: B018
+        return self._cancel_edit_button
+
+    @property
+    def resend_button(self) -> QPushButton:
+        self.editor_box  # noqa: B018
+        return self._resend_button
+
+    def _build_editor(self) -> None:
+        box = QWidget(self)
+        box.setObjectName("editorBox")
+        editor_layout = QVBoxLayout(box)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor = QPlainTextEdit(box)
+        editor.setObjectName("messageEditor")
+        editor.setMinimumHeight(90)
+        editor.textChanged.connect(self._update_resend_enabled)
+        editor_buttons = QHBoxLayout()
+        editor_buttons.addStretch(1)
+        cancel = QPushButton(box)
+        cancel.setObjectName("cancelEditButton")
+        cancel.clicked.connect(self.cancel_edit)
+        resend = QPushButton(box)
+        resend.setObjectName("resendButton")
+        resend.setDefault(True)
+        resend.clicked.connect(self._resend)
+        editor_buttons.addWidget(cancel)
+        editor_buttons.addWidget(resend)
+        self._editor, self._cancel_edit_button, self._resend_button = editor, cancel, resend
+        editor_layout.addWidget(editor)
+        editor_layout.addLayout(editor_buttons)
+        resend_shortcut = QShortcut(QKeySequence("Ctrl+Return"), editor)
+        resend_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        resend_shortcut.activated.connect(self._resend)
+        cancel_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), editor)
+        cancel_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        cancel_shortcut.activated.connect(self.cancel_edit)
+        box.hide()
+        self._editor_slot.addWidget(box)
+        self._editor_box = box
+        self._retranslate_editor()
+
+    @property
+    def notice_label(self) -> QLabel:
+        if self._notice_label is None:
+            self._notice_label = label = QLabel(self)
+            label.setObjectName("noticeLabel")
+            label.setWordWrap(True)
+            notice_font = label.font()
+            notice_font.setItalic(True)
+            label.setFont(notice_font)
+            label.hide()
+            self._notice_slot.addWidget(label)
+            self._retranslate_notice()
+            self._apply_palette()
+        return self._notice_label
+
+    @property
+    def error_card(self) -> QWidget:
+        if self._error_card is None:
+            self._build_error_card()
+        assert self._error_card is not None
+        return self._error_card
+
+    @property
+    def error_label(self) -> QLabel:
+        self.error_card  # noqa: B018 - built on first use
+        return self._error_label
+
+    @property
+    def retry_button(self) -> QPushButton:
+        self.error_card  # noqa: B018
+        return self._retry_button
+
+    @property
+    def card_buttons(self) -> QHBoxLayout:
+        self.error_card  # noqa: B018 - built on first use
+        return self._card_buttons
+
+    def _build_error_card(self) -> None:
+        card = _Card("error", 8, self)
+        card.setObjectName("errorCard")
+        card_layout = QVBoxLayout(card)
+        card_layout.setContentsMargins(12, 10, 12, 10)
+        card_layout.setSpacing(8)
+        error_label = QLabel(card)
+        error_label.setObjectName("errorLabel")
+        error_label.setWordWrap(True)
+        error_label.setTextFormat(Qt.TextFormat.PlainText)
+        error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        card_layout.addWidget(error_label)
+        self._card_buttons = QHBoxLayout()
+        self._card_buttons.addStretch(1)
+        retry = QPushButton(card)
+        retry.setObjectName("retryButton")
+        retry.clicked.connect(lambda: self.retryClicked.emit(self.message_id))
+        self._card_buttons.addWidget(retry)
+        card_layout.addLayout(self._card_buttons)
+        card.hide()
+        self._error_slot.addWidget(card)
+        self._error_card, self._error_label, self._retry_button = card, error_label, retry
+        self._retranslate_error_card()
+
+    @property
+    def continue_button(self) -> QPushButton:
+        if self._continue_button is None:
+            self._continue_button = button = QPushButton(self)
+            button.setObjectName("continueButton")
+            button.clicked.connect(lambda: self.continueClicked.emit(self.message_id))
+            button.hide()
+            self.continue_row.insertWidget(0, button)
+            self._continue_in_card = False
+            self._retranslate_continue()
+        return self._continue_button
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -263,7 +356,9 @@ class MessageWidget(_Card):
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
         muted = mix(text, palette.color(QPalette.ColorRole.Base), 0.4)
-        for label in (self.time_label, self.footer_label, self.notice_label):
+        for label in (self.time_label, self.footer_label, self._notice_label):
+            if label is None:
+                continue
             label_palette = QPalette(palette)
             # the foreground role follows the container's Base background: Text, not WindowText
             label_palette.setColor(QPalette.ColorRole.WindowText, muted)
@@ -292,6 +387,18 @@ class MessageWidget(_Card):
             button.setText(text)
             button.setAccessibleName(name)
             button.setToolTip(name)
+        if self._editor_box is not None:
+            self._retranslate_editor()
+        if self._error_card is not None:
+            self._retranslate_error_card()
+        if self._continue_button is not None:
+            self._retranslate_continue()
+        if self._notice_label is not None:
+            self._retranslate_notice()
+        self.footer_label.setAccessibleName(self.tr("Answer details"))
+        self._update_chrome()
+
+    def _retranslate_editor(self) -> None:
         self.editor.setAccessibleName(self.tr("Edit message"))
         self.resend_button.setText(self.tr("Resend"))
         self.resend_button.setAccessibleName(self.tr("Resend edited message"))
@@ -299,16 +406,20 @@ class MessageWidget(_Card):
         self.cancel_edit_button.setText(self.tr("Cancel"))
         self.cancel_edit_button.setAccessibleName(self.tr("Cancel editing"))
         self.cancel_edit_button.setToolTip(self.tr("Cancel editing (Esc)"))
+
+    def _retranslate_error_card(self) -> None:
         self.retry_button.setText(self.tr("Retry"))
         self.retry_button.setAccessibleName(self.tr("Retry"))
         self.retry_button.setToolTip(self.tr("Send the request again"))
+        self.error_card.setAccessibleName(self.tr("Error"))
+
+    def _retranslate_continue(self) -> None:
         self.continue_button.setText(self.tr("Continue"))
         self.continue_button.setAccessibleName(self.tr("Continue answer"))
         self.continue_button.setToolTip(self.tr("Ask the model to continue from where it stopped"))
-        self.error_card.setAccessibleName(self.tr("Error"))
+
+    def _retranslate_notice(self) -> None:
         self.notice_label.setAccessibleName(self.tr("Notice"))
-        self.footer_label.setAccessibleName(self.tr("Answer details"))
-        self._update_chrome()
 
     # -- state -------------------------------------------------------------------------------------
 
@@ -326,7 +437,7 @@ class MessageWidget(_Card):
 
     @property
     def editing(self) -> bool:
-        return not self.editor_box.isHidden()
+        return self._editor_box is not None and not self._editor_box.isHidden()
 
     def current_text(self) -> str:
         """The message text including what has streamed in since the last update."""
@@ -375,6 +486,8 @@ class MessageWidget(_Card):
             self.update_message(self._message)
 
     def set_notice(self, text: str | None) -> None:
+        if not text and self._notice_label is None:
+            return
         self.notice_label.setText(text or "")
         self.notice_label.setVisible(bool(text))
 
@@ -407,19 +520,21 @@ class MessageWidget(_Card):
         is_error = status == MessageStatus.ERROR and not self.is_user
         if is_error:
             self.error_label.setText(localized_message_error(message) or self.tr("The request failed."))
-        self.error_card.setVisible(is_error)
+        if self._error_card is not None:
+            self._error_card.setVisible(is_error)
         self.body.setVisible(not self.editing and (has_text or streaming or self.is_user))
 
         can_continue = not self.is_user and status in _CONTINUABLE and has_text
-        if is_error != self._continue_in_card:
-            source, target, index = (
-                (self.continue_row, self.card_buttons, 1) if is_error
-                else (self.card_buttons, self.continue_row, 0)
-            )
-            source.removeWidget(self.continue_button)
-            target.insertWidget(index, self.continue_button)
-            self._continue_in_card = is_error
-        self.continue_button.setVisible(can_continue)
+        if self._continue_button is not None or can_continue:  # else: built when first needed
+            if is_error != self._continue_in_card:
+                source, target, index = (
+                    (self.continue_row, self.card_buttons, 1) if is_error
+                    else (self.card_buttons, self.continue_row, 0)
+                )
+                source.removeWidget(self.continue_button)
+                target.insertWidget(index, self.continue_button)
+                self._continue_in_card = is_error
+            self.continue_button.setVisible(can_continue)
 
         self._update_time()
         footer = self._footer_text()
@@ -450,6 +565,7 @@ class MessageWidget(_Card):
             names = [
                 str(a.get("name") or a.get("filename") or a.get("path") or "")
                 for a in message.attachments
+                if a.get("type") != "document"  # documents show as chips above the text
             ]
             names = [n for n in names if n]
             if names:
@@ -487,7 +603,8 @@ class MessageWidget(_Card):
         self.editor.moveCursor(QTextCursor.MoveOperation.End)
 
     def cancel_edit(self) -> None:
-        self.editor_box.hide()
+        if self._editor_box is not None:
+            self._editor_box.hide()
         self.body.show()
         self._update_chrome()
 

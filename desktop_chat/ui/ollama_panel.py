@@ -10,14 +10,14 @@
     ModelManagerDialog   ui/ollama_models.py
 
 Every request runs as a task on the qasync loop through the window's AsyncRunner: nothing here
-blocks the GUI thread, and start-up never waits for Ollama.
+blocks the GUI thread, and start-up never waits for Ollama (nor imports the two dialogs).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -29,8 +29,10 @@ from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.config import Settings, save_settings
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized
-from desktop_chat.ui.ollama_models import ModelManagerDialog
-from desktop_chat.ui.ollama_pull import PullDialog
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.ollama_models import ModelManagerDialog
+    from desktop_chat.ui.ollama_pull import PullDialog
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,8 @@ class OllamaController(QObject):
     # -- dialogs --
 
     def open_pull_dialog(self, name: str = "") -> PullDialog:
+        from desktop_chat.ui.ollama_pull import PullDialog
+
         if self.pull_dialog is not None and shiboken6.isValid(self.pull_dialog):
             self.pull_dialog.raise_()
             self.pull_dialog.activateWindow()
@@ -126,6 +130,8 @@ class OllamaController(QObject):
         return dialog
 
     def open_manager(self) -> ModelManagerDialog:
+        from desktop_chat.ui.ollama_models import ModelManagerDialog
+
         if self.manager is not None and shiboken6.isValid(self.manager):
             self.manager.raise_()
             self.manager.activateWindow()
@@ -226,3 +232,15 @@ class OllamaStatusButton(QToolButton):
 
 
 __all__ = ["ModelManagerDialog", "OllamaController", "OllamaStatusButton", "PullDialog"]
+
+
+def __getattr__(name: str) -> Any:  # the dialogs, imported when first asked for
+    if name == "PullDialog":
+        from desktop_chat.ui.ollama_pull import PullDialog
+
+        return PullDialog
+    if name == "ModelManagerDialog":
+        from desktop_chat.ui.ollama_models import ModelManagerDialog
+
+        return ModelManagerDialog
+    raise AttributeError(name)

@@ -62,6 +62,10 @@ class StreamBuffer:
         self._join()
         self._dirty = False
 
+    def mark_dirty(self) -> None:
+        """Ask for the next frame although no text arrived (what is shown should be drawn again)."""
+        self._dirty = True
+
     def has_finished(self) -> bool:
         """True when at least one finished block has not been taken yet."""
         self._scan()
@@ -75,13 +79,9 @@ class StreamBuffer:
         With `max_chars`, stop at the last block boundary within that many characters (but
         always return at least one block), so a large burst can be rendered over several frames.
         """
-        self._scan()
-        if not self._boundaries:
+        end = self._finished_end(max_chars)
+        if not end:
             return ""
-        end = self._boundaries[-1]
-        if max_chars is not None and end > max_chars:
-            within = [b for b in self._boundaries if b <= max_chars]
-            end = within[-1] if within else self._boundaries[0]
         chunk = self._pending[:end]
         self._taken.append(chunk)
         self._pending = self._pending[end:]
@@ -90,6 +90,20 @@ class StreamBuffer:
         if self._blank_at is not None:
             self._blank_at -= end
         return chunk
+
+    def peek_finished(self, max_chars: int | None = None) -> str:
+        """What `take_finished(max_chars)` would return now, without taking it."""
+        return self._pending[:self._finished_end(max_chars)]
+
+    def _finished_end(self, max_chars: int | None) -> int:
+        self._scan()
+        if not self._boundaries:
+            return 0
+        end = self._boundaries[-1]
+        if max_chars is not None and end > max_chars:
+            within = [b for b in self._boundaries if b <= max_chars]
+            end = within[-1] if within else self._boundaries[0]
+        return end
 
     def tail(self) -> str:
         """The text after everything taken. Equals the unfinished tail once has_finished() is False."""

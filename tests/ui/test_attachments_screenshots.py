@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, Qt
 
 from desktop_chat.ui.attachment_chips import ChipState
 from desktop_chat.ui.page_preview import PagePreviewDialog
@@ -26,29 +25,8 @@ from tests.ui.test_attachments_ui import (
 )
 from tests.ui.test_screenshot_xvfb import save
 
-ROOT = Path(__file__).resolve().parents[2]
-PENDING = ROOT / "build" / "pending" / "attachments.tsv"
 ANSWER = ("The lighthouse keeper of Port Elwin is **Marguerite Osei** (handbook.pdf, p. 37). "
           "The handbook mentions her in the section on the harbour staff.")
-
-
-class TsvTranslator(QTranslator):
-    """Translations from a pending TSV file (context, source, translation), until they are merged
-    into the catalogue: lets the Chinese picture show the new strings in Chinese."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.table: dict[tuple[str, str], str] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) == 3 and not line.startswith("#"):
-                self.table[(parts[0], parts[1].replace("\\n", "\n"))] = parts[2].replace("\\n", "\n")
-
-    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ANN001, ANN201, D102
-        return self.table.get((context, source))  # None, not "": the next translator is asked
-
-    def isEmpty(self) -> bool:  # noqa: N802, D102
-        return not self.table
 
 
 def _fill_composer(qtbot, window, tmp_path: Path) -> object:  # noqa: ANN001
@@ -117,13 +95,10 @@ def test_screenshots_of_chips_sources_and_preview(windows, qtbot, fakes, tmp_pat
     qtbot.wait(100)
     save(window, "attachments-sources-dark.png")
 
-    # Chinese, with the strings still waiting in build/pending (and the catalogue's own).
-    translator = TsvTranslator(PENDING)
-    app = QApplication.instance()
+    # Chinese, from the catalogue.
     settings.language = "zh_CN"
     settings.theme = "light"
     window.apply_settings()
-    app.installTranslator(translator)
     try:
         qtbot.wait(100)
         assert QCoreApplication.translate("SourcesPanel", "p. {page}") == "第 {page} 页"
@@ -134,6 +109,5 @@ def test_screenshots_of_chips_sources_and_preview(windows, qtbot, fakes, tmp_pat
         watched.release.set()
         window.attachments.tray.clear()
     finally:
-        app.removeTranslator(translator)
         settings.language = "en"
         window.apply_settings()

@@ -197,3 +197,76 @@ def test_new_conversation_button_starts_a_draft(windows, qtbot):
     assert window.current_conversation_id is None
     assert window.panel.current_id() is None
     assert QApplication.focusWidget() is window.composer
+
+
+# -- cost of a turn: what the view has to lay out and paint ---------------------------------------
+
+def _panel(qtbot, store):  # noqa: ANN001, ANN202
+    panel = conversation_list.ConversationPanel(store, None, None)
+    qtbot.addWidget(panel)
+    panel.resize(260, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.reload()
+    return panel
+
+
+def test_rows_are_as_wide_as_the_list_and_one_line_high(qtbot, store):
+    store.import_conversations([
+        conversation_at(days_ago(0), "a title far too long to fit into the list " * 4, ["a"]),
+        conversation_at(days_ago(0, 9), "two\nlines", ["b"]),
+        conversation_at(days_ago(0, 8), "short", ["c"]),
+    ])
+    panel = _panel(qtbot, store)
+    view, model = panel.view, panel.model
+    width = view.viewport().width()
+    rects = [view.visualRect(model.index(row)) for row in range(3)]
+    assert all(rect.width() <= width for rect in rects)  # elided at the list's edge, not beyond it
+    assert rects[1].height() == rects[2].height() < rects[0].height()  # the first row carries "Today"
+    assert model.data(model.index(1)) == "two lines"  # shown on one line
+    assert model.data(model.index(1), Qt.ItemDataRole.EditRole) == "two\nlines"
+
+
+def test_a_turn_repaints_rows_without_laying_the_list_out_again(qtbot, store, monkeypatch):
+    """QListView lays every loaded row out again on a dataChanged: the list's view does not (its
+    row heights do not depend on the data), and a refresh that changes nothing shown emits nothing."""
+    store.import_conversations([conversation_at(days_ago(0, 23) - m * 60, f"chat {m}", ["x"]) for m in range(60)])
+    panel = _panel(qtbot, store)
+    view, model = panel.view, panel.model
+    cid = model.conversation_at(0).id
+    changes: list[str] = []
+    model.dataChanged.connect(lambda *_: changes.append("data"))
+    model.layoutChanged.connect(lambda *_: changes.append("layout"))
+    sizes: list[int] = []
+    measure = conversation_list.ConversationDelegate.sizeHint
+    monkeypatch.setattr(conversation_list.ConversationDelegate, "sizeHint",
+                        lambda *args: sizes.append(1) or measure(*args))
+
+    QApplication.processEvents()
+    sizes.clear()
+    model.set_streaming(cid, True)
+    assert model.data(model.index(0), Qt.ItemDataRole.DecorationRole) is not None
+    model.set_streaming(cid, False)
+    store.update_conversation(cid, provider="other")  # nothing the list shows
+    model.refresh(cid)
+    assert changes == ["data", "data"]
+
+    store.update_conversation(cid, title="renamed")
+    model.refresh(cid)
+    assert changes == ["data", "data", "data"] and model.data(model.index(0)) == "renamed"
+    QApplication.processEvents()
+    assert len(sizes) < 20  # three rows repainted, not the 60 rows laid out again
+    sizes.clear()
+    view.doItemsLayout()
+    assert len(sizes) >= 60  # (what a relayout costs: a size hint per row)
+
+
+def test_rows_follow_a_font_change(qtbot, store):
+    store.import_conversations([conversation_at(days_ago(0, h), f"chat {h}", ["x"]) for h in (9, 10)])
+    panel = _panel(qtbot, store)
+    view, model = panel.view, panel.model
+    before = view.visualRect(model.index(1)).height()
+    font = view.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    view.setFont(font)
+    qtbot.waitUntil(lambda: view.visualRect(model.index(1)).height() > before)

@@ -554,6 +554,7 @@ def test_interactive_widgets_have_names(view):
         has_older=False,
     )
     assert view.objectName() == "messageView" and view.accessibleName()
+    view.message_widget("u").start_edit()  # the inline editor is built when first used
     widgets = view.findChildren(QAbstractButton) + view.findChildren(QTextBrowser)
     widgets += view.findChildren(QPlainTextEdit)
     assert len(widgets) > 10

@@ -123,3 +123,20 @@ def test_an_error_in_a_background_conversation_is_reported_with_its_title(window
     assert answer_of(window, first).status == MessageStatus.ERROR
     assert "the background one" in window.statusBar().currentMessage()
     assert window.view.message_ids() == []  # the draft on screen got nothing
+
+
+def test_a_burst_of_deltas_is_announced_once_per_pass_of_the_loop_and_before_the_end(windows, qtbot, fakes):
+    """The controller hands the window what arrived since the loop last ran, not every token."""
+    fake = fakes("anthropic")
+    tokens = [f"t{i} " for i in range(400)]
+    fake.enqueue(Scenario(chunks=tokens))  # as fast as the server can send them
+    window = windows.new(configure("anthropic", fake))
+    announced: list[str] = []
+    order: list[str] = []
+    window.controller.textReceived.connect(lambda _cid, _aid, text: (announced.append(text), order.append("text")))
+    window.controller.turnEnded.connect(lambda *_: order.append("ended"))
+    cid = send(qtbot, window, "burst")
+    qtbot.waitUntil(lambda: not window.controller.streaming_ids(), timeout=20_000)
+    assert "".join(announced) == "".join(tokens) == answer_of(window, cid).text
+    assert len(announced) < len(tokens)
+    assert order[-1] == "ended" and order.count("ended") == 1
