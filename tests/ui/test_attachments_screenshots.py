@@ -15,7 +15,6 @@ from tests.ui.conftest import configure
 from tests.ui.test_attachments_ui import (
     QUESTION,
     chips,
-    drop,
     long_pdf,
     pdf,
     repeated_pages_pdf,
@@ -24,6 +23,7 @@ from tests.ui.test_attachments_ui import (
     watch,
 )
 from tests.ui.test_screenshot_xvfb import save
+from tests.ui.window_actions import drop
 
 ANSWER = ("The lighthouse keeper of Port Elwin is **Marguerite Osei** (handbook.pdf, p. 37). "
           "The handbook mentions her in the section on the harbour staff.")

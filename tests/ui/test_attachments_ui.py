@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtCore import QMimeData, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 
 from desktop_chat import config
@@ -21,6 +21,7 @@ from desktop_chat.ui.sources_view import DocumentChips, SourcesPanel
 from tests.documents import make_pdf, numbered_pages, sample
 from tests.fakes import anthropic_server
 from tests.ui.conftest import configure
+from tests.ui.window_actions import drop
 
 FACT = "The lighthouse keeper of Port Elwin is named Marguerite Osei."
 QUESTION = "Who is the lighthouse keeper of Port Elwin?"
@@ -28,24 +29,6 @@ FACT_PAGE = 37
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-def drop(window, *paths: Path) -> bool:  # noqa: ANN001
-    """Drop files on the window the way Qt delivers a drag from a file manager; True if taken."""
-    mime = QMimeData()  # must outlive the events, which only point at it
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    # Qt delivers a drop only to the widget that accepted the drag's entry, as in a real drag.
-    enter = QDragEnterEvent(window.rect().center(), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    enter.setAccepted(False)
-    QApplication.sendEvent(window, enter)
-    if not enter.isAccepted():
-        return False
-    event = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    event.setAccepted(False)
-    QApplication.sendEvent(window, event)
-    return event.isAccepted()
-
 
 def chips(window) -> list[AttachmentChip]:  # noqa: ANN001
     return window.attachments.tray.chips()

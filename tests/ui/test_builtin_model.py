@@ -26,6 +26,8 @@ from desktop_chat.ui.settings_dialog import SettingsDialog
 from tests.fakes.loopback import Scenario
 from tests.local_model import fake_package, offline_pip, real_model_path, write_gguf
 from tests.ui.conftest import configure
+from tests.ui import window_actions
+from tests.ui.window_actions import drop, last_answer, listed, pick_provider, type_and_send
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -41,34 +43,9 @@ def save_shot(widget, name: str) -> None:  # noqa: ANN001
     assert widget.grab().save(str(ARTIFACTS / f"builtin-{name}.png"))
 
 
-def type_and_send(qtbot, window: MainWindow, text: str) -> None:  # noqa: ANN001
-    window.composer.setFocus()
-    qtbot.keyClicks(window.composer, text)
-    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
-
-
-def last_answer(window: MainWindow):  # noqa: ANN201
-    cid = window.current_conversation_id
-    found = [m for m in window.store.list_messages(cid) if m.role == "assistant"] if cid else []
-    return found[-1] if found else None
-
-
 def wait_answer(qtbot, window: MainWindow, status: MessageStatus, timeout: int = 120_000):  # noqa: ANN001, ANN201
-    qtbot.waitUntil(lambda: (a := last_answer(window)) is not None and a.status == status
-                    and not window.controller.is_streaming(window.current_conversation_id), timeout=timeout)
-    return last_answer(window)
-
-
-def pick_provider(window: MainWindow, endpoint_id: str) -> None:
-    picker = window.top_bar.provider_picker
-    index = picker.findData(endpoint_id)
-    picker.setCurrentIndex(index)
-    picker.activated.emit(index)
-
-
-def listed(window: MainWindow) -> list[str]:
-    picker = window.top_bar.model_picker
-    return [picker.itemText(i) for i in range(picker.count())]
+    """A real model on one thread of a shared CPU: give it two minutes."""
+    return window_actions.wait_answer(qtbot, window, status, timeout)
 
 
 def start_fresh(windows, qtbot, settings: Settings) -> MainWindow:  # noqa: ANN001
@@ -276,8 +253,6 @@ def test_settings_add_a_gguf_file_by_reference_and_set_idle_time_and_threads(qtb
 
 
 def test_a_gguf_dropped_on_the_window_is_added_by_reference_and_picked(windows, qtbot, tmp_path):
-    from tests.ui.test_attachments_ui import drop
-
     model = write_gguf(tmp_path / "downloads" / "Mine-Q4.gguf")
     broken = tmp_path / "downloads" / "broken.gguf"
     broken.write_bytes(b"not a model")

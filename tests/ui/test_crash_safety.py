@@ -29,6 +29,7 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.tiny_disk import fill, tiny_disk
 from tests.ui.conftest import configure, view_text
 from tests.wiring import settings_for
+from tests.ui.window_actions import type_and_send
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -37,12 +38,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 def child_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONUNBUFFERED": "1", "QT_QPA_PLATFORM": "offscreen",
             "PYTHON_KEYRING_BACKEND": "tests.fakes.memory_keyring.MemoryKeyring", **extra}
-
-
-def type_and_send(qtbot, window, text: str) -> None:  # noqa: ANN001
-    window.composer.setFocus()
-    qtbot.keyClicks(window.composer, text)
-    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
 
 
 def badge(window, message_id: str) -> str:  # noqa: ANN001

@@ -49,6 +49,7 @@ from tests.fakes.ollama_server import FakeOllama
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.tls import self_signed_server_context
 from tests.ui.conftest import view_text
+from tests.ui.window_actions import last_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("ARTIFACTS", ROOT / "test-artifacts"))
@@ -268,12 +269,6 @@ def configure(family: str, base_url: str):  # noqa: ANN201
     settings.read_timeout = READ_TIMEOUT
     settings.connect_timeout = 2.0
     return settings
-
-
-def last_answer(window):  # noqa: ANN001, ANN201
-    cid = window.current_conversation_id
-    found = [m for m in window.store.list_messages(cid) if m.role == "assistant"] if cid else []
-    return found[-1] if found else None
 
 
 def settled(window, wanted: MessageStatus) -> bool:  # noqa: ANN001

@@ -19,31 +19,10 @@ from desktop_chat.domain.messages import MessageStatus
 from tests import wiring
 from tests.fakes.loopback import FakeServer, RecordedRequest, Response, Scenario
 from tests.ui.conftest import configure, shown_text, view_text
+from tests.ui.window_actions import answers, last_answer, type_and_send, wait_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 TEN = [f"tok{i} " for i in range(10)]
-
-
-def type_and_send(qtbot, window, text: str) -> None:  # noqa: ANN001
-    window.composer.setFocus()
-    qtbot.keyClicks(window.composer, text)
-    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
-
-
-def answers(window) -> list:  # noqa: ANN001
-    cid = window.current_conversation_id
-    return [m for m in window.store.list_messages(cid) if m.role == "assistant"] if cid else []
-
-
-def last_answer(window):  # noqa: ANN001, ANN201
-    found = answers(window)
-    return found[-1] if found else None
-
-
-def wait_answer(qtbot, window, status: MessageStatus = MessageStatus.COMPLETE, timeout: int = 10_000):  # noqa: ANN001, ANN201
-    qtbot.waitUntil(lambda: (a := last_answer(window)) is not None and a.status == status
-                    and not window.controller.is_streaming(window.current_conversation_id), timeout=timeout)
-    return last_answer(window)
 
 
 def error_card(window, message_id: str) -> QWidget:  # noqa: ANN001

@@ -33,39 +33,9 @@ from desktop_chat.ui.ollama_pull import PullDialog
 from tests.fakes.loopback import Scenario
 from tests.fakes.ollama_server import PULL_UNKNOWN
 from tests.ui.conftest import configure
+from tests.ui.window_actions import listed, pick_provider, type_and_send, wait_answer
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def type_and_send(qtbot, window, text: str) -> None:  # noqa: ANN001
-    window.composer.setFocus()
-    qtbot.keyClicks(window.composer, text)
-    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
-
-
-def last_answer(window):  # noqa: ANN001, ANN201
-    cid = window.current_conversation_id
-    found = [m for m in window.store.list_messages(cid) if m.role == "assistant"] if cid else []
-    return found[-1] if found else None
-
-
-def wait_answer(qtbot, window, status: MessageStatus = MessageStatus.COMPLETE):  # noqa: ANN001, ANN201
-    qtbot.waitUntil(lambda: (a := last_answer(window)) is not None and a.status == status
-                    and not window.controller.is_streaming(window.current_conversation_id), timeout=10_000)
-    return last_answer(window)
-
-
-def pick_provider(window: MainWindow, endpoint_id: str) -> None:
-    """As the user does: choose it in the provider list."""
-    picker = window.top_bar.provider_picker
-    index = picker.findData(endpoint_id)
-    picker.setCurrentIndex(index)
-    picker.activated.emit(index)
-
-
-def listed(window: MainWindow) -> list[str]:
-    picker = window.top_bar.model_picker
-    return [picker.itemText(i) for i in range(picker.count())]
 
 
 def wait_running(qtbot, window: MainWindow) -> None:  # noqa: ANN001

@@ -29,6 +29,8 @@ from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.loopback import Scenario
 from tests.fakes.ollama_server import FakeOllama
 from tests.fakes.openai_server import FakeOpenAI
+from tests.ui import window_actions
+from tests.ui.window_actions import type_and_send
 
 ROOT = Path(__file__).resolve().parents[2]
 ANTHROPIC_KEY = "sk-ant-api03-LEAKCHECK-ant-7Qz1x9Vb3Nm5Kp0Lw2Rt-ZZA"
@@ -53,22 +55,8 @@ def cli(*argv: str, stdin: str = "") -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def type_and_send(qtbot, window, text: str) -> None:  # noqa: ANN001
-    window.composer.setFocus()
-    qtbot.keyClicks(window.composer, text)
-    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
-
-
-def last_answer(window):  # noqa: ANN001, ANN201
-    cid = window.current_conversation_id
-    found = [m for m in window.store.list_messages(cid) if m.role == "assistant"] if cid else []
-    return found[-1] if found else None
-
-
 def wait_answer(qtbot, window):  # noqa: ANN001, ANN201
-    qtbot.waitUntil(lambda: (a := last_answer(window)) is not None and a.status is not MessageStatus.STREAMING
-                    and not window.controller.is_streaming(window.current_conversation_id), timeout=15_000)
-    return last_answer(window)
+    return window_actions.wait_answer(qtbot, window, status=None, timeout=15_000)  # any end: some turns fail
 
 
 def open_settings(qtbot, window) -> SettingsDialog:  # noqa: ANN001
