@@ -22,6 +22,8 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
+from desktop_chat.ui.resources import resource_dirs
+
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "zh_CN")  # what ships; "en" is the source text and needs no file
@@ -106,12 +108,7 @@ def _candidates() -> list[Path]:
     out = []
     if os.environ.get(TRANSLATIONS_ENV):
         out.append(Path(os.environ[TRANSLATIONS_ENV]))
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        out.append(Path(bundle) / "resources" / "translations")
-    package = Path(__file__).resolve().parent.parent  # desktop_chat/
-    out.append(package / "resources" / "translations")
-    out.append(package.parent / "resources" / "translations")
+    out.extend(resource_dirs("translations"))
     return out
 
 

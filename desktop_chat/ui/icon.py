@@ -8,11 +8,12 @@ QIcon only decodes the size a window manager asks for, when it asks.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
+
+from desktop_chat.ui.resources import resource_dirs
 
 ICON_NAME = "desktop-chat"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -38,11 +39,4 @@ def app_icon() -> QIcon:
 
 
 def _candidates() -> list[Path]:
-    out = []
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        out.append(Path(bundle) / "resources" / "icons")
-    package = Path(__file__).resolve().parent.parent  # desktop_chat/
-    out.append(package / "resources" / "icons")
-    out.append(package.parent / "resources" / "icons")
-    return out
+    return resource_dirs("icons")
