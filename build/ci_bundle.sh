@@ -31,16 +31,7 @@ SYSTEM_PACKAGES=(
   libxcb-render-util0 libxcb-image0 libxcb-xkb1 libwayland-client0 libwayland-cursor0
   binutils dbus gnome-keyring desktop-file-utils
 )
-missing=()
-for pkg in "${SYSTEM_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  echo "== installing system packages: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash scripts/apt_install.sh "${SYSTEM_PACKAGES[@]}"
 
 # -- Python: the venv and the `bundle` extra (PyInstaller) --------------------------------------
 if [ ! -x "$VENV/bin/python" ]; then

@@ -15,16 +15,7 @@ SYSTEM_PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1
   dbus dbus-x11 gnome-keyring imagemagick fonts-noto-cjk
 )
-missing=()
-for pkg in "${SYSTEM_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  echo "== installing system packages: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash scripts/apt_install.sh "${SYSTEM_PACKAGES[@]}"
 
 # -- Python packages ---------------------------------------------------------------------------
 if [ ! -x "$VENV/bin/python" ]; then
