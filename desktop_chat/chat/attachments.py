@@ -23,18 +23,11 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from desktop_chat.documents import (
-    DeliveryPlan,
-    DocumentError,
-    DocumentLibrary,
-    ExtractedDocument,
-    FileMissing,
-    PasswordRequired,
-    Source,
-    format_sources,
-    plan_delivery,
-)
+# The package, not its names: each is imported when first used (a turn with documents, in a
+# worker thread), so the engine's start-up does not load extraction and retrieval.
+from desktop_chat import documents
 # One token estimate for the documents and the rest of the request (≈ 4 characters, 1 per CJK character).
 from desktop_chat.documents._text import estimate_tokens
 from desktop_chat.domain.errors import AttachmentError
@@ -47,6 +40,9 @@ from desktop_chat.domain.messages import (
     SourceRef,
 )
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
+
+if TYPE_CHECKING:
+    from desktop_chat.documents import DeliveryPlan, DocumentLibrary, ExtractedDocument, Source
 
 __all__ = [
     "ConversationDocument",
@@ -134,15 +130,15 @@ def prepare_documents(
     reserved_tokens: int,
 ) -> PreparedDocuments:
     """Plan and load what the request carries. Blocking: run it in a worker thread."""
-    documents = [_load(library, item.attachment) for item in in_play]
-    has_original = {d.sha256: library.blobs.contains(d.sha256) for d in documents}
-    plannable = [d if has_original[d.sha256] else _WithoutOriginal(d) for d in documents]
+    loaded = [_load(library, item.attachment) for item in in_play]
+    has_original = {d.sha256: library.blobs.contains(d.sha256) for d in loaded}
+    plannable = [d if has_original[d.sha256] else _WithoutOriginal(d) for d in loaded]
     overrides = {item.attachment.sha256: item.attachment.override for item in in_play if item.attachment.override}
-    plan = plan_delivery(
+    plan = documents.plan_delivery(
         plannable, provider_kind=provider_kind, context_tokens=context_tokens,
         reserved_tokens=reserved_tokens, override=overrides or None,
     )
-    by_hash = {d.sha256: d for d in documents}
+    by_hash = {d.sha256: d for d in loaded}
     carrier = {item.attachment.sha256: item.message_id for item in in_play}
 
     blocks: dict[str, list[str]] = {}
@@ -164,7 +160,7 @@ def prepare_documents(
         for doc_hash in plan.retrieval_hashes:
             if not library.index.is_indexed(doc_hash):
                 library.index.add(by_hash[doc_hash])
-        names = {d.sha256: d.file_name for d in documents}
+        names = {d.sha256: d.file_name for d in loaded}
         sources = library.search(plan.retrieval_hashes, question, plan.passages, names=names)
         passages = _passages_block(sources)
 
@@ -188,13 +184,13 @@ def _load(library: DocumentLibrary, attachment: Attachment) -> ExtractedDocument
     name = attachment.file_name
     try:
         return library.document(attachment.sha256, name)
-    except FileMissing:
+    except documents.FileMissing:
         raise _gone(name) from None
-    except PasswordRequired:
+    except documents.PasswordRequired:
         raise AttachmentError(Text.of(QT_TRANSLATE_NOOP(
             "engine", "“{name}” is password-protected and its text is no longer kept. "
                       "Attach it again and enter its password."), name=name), file_name=name) from None
-    except DocumentError as exc:
+    except documents.DocumentError as exc:
         raise AttachmentError(Text.of(QT_TRANSLATE_NOOP(
             "engine", "“{name}” could not be read again: {reason}"), name=name, reason=exc.message),
             file_name=name) from None
@@ -229,7 +225,7 @@ class _WithoutOriginal:
 def _native_part(library: DocumentLibrary, doc: ExtractedDocument) -> DocumentPart:
     try:
         data = library.original(doc.sha256)
-    except FileMissing:
+    except documents.FileMissing:
         raise _gone(doc.file_name) from None
     except OSError as exc:
         raise AttachmentError(Text.of(QT_TRANSLATE_NOOP(
@@ -273,7 +269,7 @@ def _passages_block(sources: Sequence[Source]) -> str:
             "passages were sent, not the whole documents. Base your answer on them where they are "
             "relevant, cite the file and page of what you use, e.g. (report.pdf, p. 3), and say so "
             "if they do not contain the answer.")
-    return f"{head}\n<passages>\n{format_sources(sources)}\n</passages>"
+    return f"{head}\n<passages>\n{documents.format_sources(sources)}\n</passages>"
 
 
 def _source_ref(source: Source) -> SourceRef:

@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_chat import config
 from desktop_chat.chat.attachments import (
@@ -53,7 +53,6 @@ from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, Turn
 from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import Endpoint, Settings
-from desktop_chat.documents import DocumentLibrary
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, Usage
 from desktop_chat.domain.messages import (
@@ -67,6 +66,9 @@ from desktop_chat.domain.messages import (
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo
 from desktop_chat.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from desktop_chat.documents import DocumentLibrary
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +240,8 @@ class ChatEngine:
         """The document library (opened in the data dir on first use). Blocking: a worker thread's call."""
         with self._documents_lock:
             if self._documents is None:
+                from desktop_chat.documents import DocumentLibrary
+
                 self._documents = DocumentLibrary(config.data_dir())
             return self._documents
 
@@ -347,7 +351,10 @@ class ChatEngine:
                            prefix: str = "") -> TurnResult:
         self._unsaved.pop(answer.id, None)  # this turn saves the answer from now on
         turn = _Turn(self.store, answer, prefix, self.save_interval, on_event, self.save_retry_interval)
-        turn.save(status=MessageStatus.STREAMING, provider=endpoint.id, model=model)
+        if (answer.status, answer.provider, answer.model) != (MessageStatus.STREAMING, endpoint.id, model):
+            # A continued answer changes status (and maybe model); a new one was just stored so:
+            # a second write before the request goes out would only delay it.
+            turn.save(status=MessageStatus.STREAMING, provider=endpoint.id, model=model)
         try:
             request = await self._request(conversation, endpoint, model, history, answer, on_event)
             self._log_content("request", endpoint, model, request.messages, request.system)

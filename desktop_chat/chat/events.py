@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from desktop_chat.documents import Source
 from desktop_chat.domain.errors import ChatError
 from desktop_chat.domain.messages import Delivery, Message
 from desktop_chat.domain.texts import Text
+
+if TYPE_CHECKING:
+    from desktop_chat.documents import Source
 
 
 @dataclass(frozen=True)

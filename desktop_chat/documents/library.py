@@ -21,7 +21,7 @@ from pathlib import Path
 from desktop_chat.documents.cache import BlobStore, ExtractionCache
 from desktop_chat.documents.document import ExtractedDocument
 from desktop_chat.documents.errors import Cancelled
-from desktop_chat.documents.extract import Progress, extract_bytes, read_file, sha256_of
+from desktop_chat.documents.extraction import Progress, extract_bytes, read_file, sha256_of
 from desktop_chat.documents.retrieval import DEFAULT_K, DocumentIndex, Source
 
 __all__ = ["DocumentLibrary"]

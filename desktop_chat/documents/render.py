@@ -6,7 +6,7 @@ from pathlib import Path
 
 from desktop_chat.documents import _mupdf
 from desktop_chat.documents.errors import DamagedPdf, PasswordRequired, WrongPassword
-from desktop_chat.documents.extract import ensure_pdf, read_file
+from desktop_chat.documents.extraction import ensure_pdf, read_file
 
 __all__ = ["MAX_PIXELS", "render_page_png"]
 

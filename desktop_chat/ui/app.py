@@ -26,6 +26,10 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from desktop_chat.ui import pyside_import_check
+
+pyside_import_check.install()  # before the app's own imports: PySide checks each one (see there)
+
 log = logging.getLogger("desktop_chat")
 
 # Hidden test hooks (used by the Xvfb screenshot test; harmless otherwise).
@@ -74,7 +78,7 @@ def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
     # One DocumentLibrary for the composer (extraction) and the engine (sending); it opens its
     # files on first use, in a worker thread, and the window closes it at shutdown.
     from desktop_chat.config import data_dir
-    from desktop_chat.ui.attachment_loader import LazyDocumentLibrary
+    from desktop_chat.documents.lazy_library import LazyDocumentLibrary
 
     documents = LazyDocumentLibrary(data_dir())
     engine = ChatEngine(store, settings, documents=documents)
@@ -112,7 +116,6 @@ def run_gui(argv: Sequence[str]) -> int:
     from desktop_chat.config import data_dir, load_settings, log_dir
     from desktop_chat.instance_lock import InstanceLock
     from desktop_chat.store import StoreError
-    from desktop_chat.ui.storage_notice import already_running_box, startup_problem_box
 
     setup_logging(log_dir())
     log.info("starting Desktop Chat (pid %d)", os.getpid())
@@ -121,12 +124,16 @@ def run_gui(argv: Sequence[str]) -> int:
     instance = InstanceLock(data_dir())  # held until this process ends (the OS drops it even on a crash)
     if not instance.acquire():
         log.info("another window already uses %s: not starting a second one", data_dir())
+        from desktop_chat.ui.storage_notice import already_running_box
+
         _tell(already_running_box(data_dir()))
         return 0
     try:
         window = build_window(settings, files=files)
     except StoreError as exc:
         log.error("cannot open the database (%s): %s", exc.kind, exc)
+        from desktop_chat.ui.storage_notice import startup_problem_box
+
         _tell(startup_problem_box(exc))
         return 1
     window.show()

@@ -6,6 +6,10 @@ become chips in the composer's tray, anything else gets a sentence in the status
 paste becomes a text attachment and a pasted PDF a PDF attachment, both through the same shared
 DocumentLibrary as the engine.
 
+The tray of chips, the loader and the modules behind them (extraction, the chips' widgets) are
+built when the first file arrives: most sessions attach nothing, and start-up does not pay for
+them (≈ 25 ms).
+
 Sending takes the ready chips out of the tray (`take_for_send`); if the turn could not start
 (nothing stored: e.g. the engine's AttachmentError when a document's stored copies are gone),
 `restore` puts them back, marking the one the engine named.
@@ -14,20 +18,23 @@ Sending takes the ready chips out of the tray (`take_for_send`); if the turn cou
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desktop_chat.documents import DocumentLibrary, describe_content
 from desktop_chat.domain.messages import Attachment, SourceRef
 from desktop_chat.ui.async_runner import AsyncRunner
-from desktop_chat.ui.attachment_chips import AttachmentTray, ReadyItem
-from desktop_chat.ui.attachment_loader import AttachmentLoader
-from desktop_chat.ui.document_errors import unsupported_file_text
 from desktop_chat.ui.file_routing import FileRoute, local_files, route_file
 from desktop_chat.ui.units import format_bytes
+
+if TYPE_CHECKING:
+    from desktop_chat.documents import DocumentLibrary
+    from desktop_chat.ui.attachment_chips import AttachmentTray, ReadyItem
+    from desktop_chat.ui.attachment_loader import AttachmentLoader
 
 __all__ = ["AttachmentController", "PASTED_TEXT_NAME"]
 
@@ -39,6 +46,8 @@ MESSAGE_MS = 10_000
 
 def _what_is(path: Path) -> tuple[bool, str | None]:
     """(is a folder, what its first bytes say it is) for a file we do not attach. Worker thread."""
+    from desktop_chat.documents import describe_content
+
     try:
         if path.is_dir():
             return True, None
@@ -56,16 +65,37 @@ class AttachmentController(QObject):
     message = Signal(str, int)  # status bar: text, milliseconds
     modelFilesOpened = Signal(list)  # [Path]: .gguf files, for the built-in models
 
-    def __init__(self, library: DocumentLibrary, runner: AsyncRunner, window: QWidget) -> None:
+    def __init__(self, library: DocumentLibrary, runner: AsyncRunner, window: QWidget, *,
+                 place_tray: Callable[[QWidget], None]) -> None:
+        """`place_tray(tray)` puts the chips on screen when they are first needed."""
         super().__init__(window)
         self.library = library
         self.runner = runner
         self.window = window
-        self.loader = AttachmentLoader(library, runner, parent=self)
-        self.tray = AttachmentTray(self.loader, window)
-        self.tray.message.connect(lambda text: self.message.emit(text, MESSAGE_MS))
+        self._place_tray = place_tray
+        self._loader: AttachmentLoader | None = None
+        self._tray: AttachmentTray | None = None
         self._sending: dict[str, list[ReadyItem]] = {}  # conversation id -> chips taken by a send
         self._file_dialog: QFileDialog | None = None
+
+    @property
+    def loader(self) -> AttachmentLoader:
+        if self._loader is None:
+            from desktop_chat.ui.attachment_loader import AttachmentLoader
+
+            self._loader = AttachmentLoader(self.library, self.runner, parent=self)
+        return self._loader
+
+    @property
+    def tray(self) -> AttachmentTray:
+        """The chips (built, and placed above the editor, on first use)."""
+        if self._tray is None:
+            from desktop_chat.ui.attachment_chips import AttachmentTray
+
+            self._tray = AttachmentTray(self.loader, self.window)
+            self._tray.message.connect(lambda text: self.message.emit(text, MESSAGE_MS))
+            self._place_tray(self._tray)
+        return self._tray
 
     # -- where files come from -----------------------------------------------------------------
 
@@ -100,6 +130,8 @@ class AttachmentController(QObject):
             self.runner.start(self._explain_unsupported(others), name="unsupported-files")
 
     async def _explain_unsupported(self, paths: Sequence[Path]) -> None:
+        from desktop_chat.ui.document_errors import unsupported_file_text
+
         kinds = await self.runner.in_thread(lambda: [_what_is(p) for p in paths])  # disk: off the GUI thread
         sentences = [unsupported_file_text(p.name or str(p), is_folder=folder, detected=detected)
                      for p, (folder, detected) in zip(paths, kinds)]
@@ -136,14 +168,14 @@ class AttachmentController(QObject):
 
     def busy_text(self) -> str | None:
         """Why Send waits, or None."""
-        names = self.tray.busy_names()
+        names = self._tray.busy_names() if self._tray is not None else []
         if not names:
             return None
         return self.tr("Still reading {names}. Send when it is ready; your message stays here.").format(
             names=", ".join(f"“{n}”" for n in names))
 
     def take_for_send(self, conversation_id: str) -> list[Attachment]:
-        items = self.tray.take()
+        items = self._tray.take() if self._tray is not None else []
         if items:
             self._sending[conversation_id] = items
         return [item.attachment for item in items]
@@ -172,8 +204,13 @@ class AttachmentController(QObject):
 
     # -- closing -------------------------------------------------------------------------------
 
+    def cancel_all(self) -> None:
+        """Stop every extraction at its next page (closing the window)."""
+        if self._loader is not None:
+            self._loader.cancel_all()
+
     async def aclose(self) -> None:
-        self.loader.cancel_all()
+        self.cancel_all()
         try:
             await self.runner.in_thread(self.library.close)
         except Exception:  # noqa: BLE001 - closing must go on

@@ -9,8 +9,8 @@ last one) to the GUI thread, so a 2,000-page file costs a few dozen repaints, no
 Removing a chip sets the job's cancel event: the extractor stops between two pages and raises
 `Cancelled`, which is not reported (the user asked for it).
 
-`LazyDocumentLibrary` is the shared library that opens its files (a SQLite index, two folders)
-on first use, in whichever worker thread needs it first, so start-up does not wait for it.
+The library it reads with is the window's shared one (documents.LazyDocumentLibrary: imported
+and opened on first use, in whichever worker thread needs it first).
 """
 
 from __future__ import annotations
@@ -29,44 +29,12 @@ from PySide6.QtCore import QObject, Signal
 from desktop_chat.documents import Cancelled, DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired
 from desktop_chat.ui.async_runner import AsyncRunner
 
-__all__ = ["CONCURRENCY", "AttachmentLoader", "LazyDocumentLibrary"]
+__all__ = ["CONCURRENCY", "AttachmentLoader"]
 
 log = logging.getLogger(__name__)
 
 CONCURRENCY = 2  # extractions at once: this is CPU work, and the GUI needs a core too
 PROGRESS_INTERVAL_S = 0.1
-
-
-class LazyDocumentLibrary(DocumentLibrary):
-    """A DocumentLibrary that opens its cache, blob store and index on first use (thread-safe)."""
-
-    _LAZY = ("cache", "blobs", "index")
-
-    def __init__(self, data_dir: Path) -> None:  # noqa: D107 - no super().__init__: that is the lazy part
-        self._data_dir = Path(data_dir)
-        self._open_lock = threading.Lock()
-        self._closed = False
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached while an attribute is not set yet, i.e. before the library was opened.
-        if name not in LazyDocumentLibrary._LAZY:
-            raise AttributeError(name)
-        with self._open_lock:
-            if name not in self.__dict__:
-                if self._closed:
-                    raise RuntimeError("the document library is closed")
-                DocumentLibrary.__init__(self, self._data_dir)
-        return self.__dict__[name]
-
-    @property
-    def opened(self) -> bool:
-        return "index" in self.__dict__
-
-    def close(self) -> None:
-        with self._open_lock:
-            self._closed = True
-            if "index" in self.__dict__:
-                DocumentLibrary.close(self)
 
 
 @dataclass

@@ -115,10 +115,10 @@ class ComposerBar(QWidget):
     stopRequested = Signal()
     attachRequested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, tray: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composerBar")
-        self.tray = tray
+        self.tray: QWidget | None = None  # the chips, above the editor once the first file arrives (set_tray)
         self.composer = Composer(self)
         self.attach_button = QPushButton(self)
         self.attach_button.setObjectName("attachButton")
@@ -146,13 +146,10 @@ class ComposerBar(QWidget):
         row.addLayout(attach)
         row.addWidget(self.composer, 1)
         row.addLayout(buttons)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 8)
-        layout.setSpacing(0)
-        if tray is not None:
-            layout.addWidget(tray)
-            tray.changed.connect(self._update_send)  # type: ignore[attr-defined]
-        layout.addLayout(row)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(8, 4, 8, 8)
+        self._layout.setSpacing(0)
+        self._layout.addLayout(row)
 
         self.attach_button.clicked.connect(self.attachRequested)
         self.composer.submitted.connect(self.sendRequested)
@@ -161,6 +158,13 @@ class ComposerBar(QWidget):
         self.composer.textChanged.connect(self._update_send)
         self._streaming = False
         self.retranslate()
+        self._update_send()
+
+    def set_tray(self, tray: QWidget) -> None:
+        """Show the attachment chips (an AttachmentTray) above the editor; Send waits while they are busy."""
+        self.tray = tray
+        self._layout.insertWidget(0, tray)
+        tray.changed.connect(self._update_send)  # type: ignore[attr-defined]
         self._update_send()
 
     def set_streaming(self, streaming: bool) -> None:

@@ -24,7 +24,7 @@ from desktop_chat.ui.units import format_bytes
 __all__ = ["document_error_text", "quality_text", "unsupported_file_text", "warning_text"]
 
 CONTEXT = "Attachments"
-FOLDER_SUFFIX = "is a folder, not a file."  # documents/extract.py's FileMissing for a folder
+FOLDER_SUFFIX = "is a folder, not a file."  # documents/extraction.py's FileMissing for a folder
 
 
 def _tr(text: str) -> str:
@@ -151,7 +151,7 @@ def quality_text(quality: TextQuality | str) -> str | None:
     return None
 
 
-# The extractor's warnings (documents/extract.py), matched to translatable templates. In English
+# The extractor's warnings (documents/extraction.py), matched to translatable templates. In English
 # the extractor's own sentence is shown (its plurals and all); a translation replaces it when the
 # catalogue has one. QT_TRANSLATE_NOOP only marks the template for lupdate.
 _WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = (

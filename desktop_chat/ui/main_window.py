@@ -41,7 +41,6 @@ from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_choice import ModelChoice
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
-from desktop_chat.ui.storage_notice import StorageNotice
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
 from desktop_chat.ui.turns import TurnController
 
@@ -68,7 +67,7 @@ class MainWindow(QMainWindow):
         self.runner = runner
         if documents is None:  # the engine's and the composer's DocumentLibrary: build_window passes one
             from desktop_chat.config import data_dir
-            from desktop_chat.ui.attachment_loader import LazyDocumentLibrary
+            from desktop_chat.documents.lazy_library import LazyDocumentLibrary
 
             documents = LazyDocumentLibrary(data_dir())
         self.documents = documents
@@ -107,14 +106,13 @@ class MainWindow(QMainWindow):
         self.top_bar = TopBar(self)
         self.choice = ModelChoice(self.settings, self.engine, self.runner, self.top_bar, self)
         self.banner = SetupBanner(self)
-        self.storage_notice = StorageNotice(self)  # a damaged history moved aside; answers that cannot be saved
-        if getattr(self.store, "moved_aside", None) is not None:
-            self.storage_notice.show_moved_aside(self.store.moved_aside)
+        self._storage_notice: Any = None  # built when there is something to say (storage_notice)
         self._save_problems: dict[str, tuple[str, str]] = {}  # answer id -> (conversation id, text)
         self.view = MessageView(self)
         self.view.setObjectName("messageView")
-        self.attachments = AttachmentController(self.documents, self.runner, self)
-        self.composer_bar = ComposerBar(self, tray=self.attachments.tray)
+        self.composer_bar = ComposerBar(self)
+        self.attachments = AttachmentController(self.documents, self.runner, self,
+                                                place_tray=self.composer_bar.set_tray)
         self.composer = self.composer_bar.composer
         self.setAcceptDrops(True)  # files dropped anywhere on the window become attachments
 
@@ -125,9 +123,12 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.top_bar)
         column.addWidget(self.banner)
-        column.addWidget(self.storage_notice)
+        self._column = column
         column.addWidget(self.view, 1)
         column.addWidget(self.composer_bar)
+
+        if getattr(self.store, "moved_aside", None) is not None:
+            self.storage_notice.show_moved_aside(self.store.moved_aside)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -154,7 +155,7 @@ class MainWindow(QMainWindow):
         self.builtin.message.connect(self.statusBar().showMessage)
         self.attachments.modelFilesOpened.connect(self.builtin.add_model_files)
         if self.engine.context_lookup is None:  # attached documents are planned with the model's real context
-            self.engine.context_lookup = chain_lookups(self.ollama.admin.lookup_context, self.builtin.lookup_context)
+            self.engine.context_lookup = chain_lookups(self.ollama.lookup_context, self.builtin.lookup_context)
         status = self.statusBar()
         status.setObjectName("statusBar")
         status.addPermanentWidget(self.undo_button)
@@ -225,6 +226,17 @@ class MainWindow(QMainWindow):
         c.turnRefused.connect(self._refusals.__setitem__)  # read by _turn_failed, which follows
         c.sourcesFound.connect(self._sources_found)
         c.saveProblemChanged.connect(self._save_problem_changed)
+
+    @property
+    def storage_notice(self) -> Any:
+        """The strip above the messages about the history file (a damaged one moved aside, answers
+        that cannot be saved): a StorageNotice, built on first use below the setup banner."""
+        if self._storage_notice is None:
+            from desktop_chat.ui.storage_notice import StorageNotice
+
+            self._storage_notice = StorageNotice(self)
+            self._column.insertWidget(self._column.indexOf(self.banner) + 1, self._storage_notice)
+        return self._storage_notice
 
     def _shortcuts(self) -> None:
         def bind(keys: Sequence[QKeySequence | str], slot: Any) -> QShortcut:
@@ -720,7 +732,8 @@ class MainWindow(QMainWindow):
         if cid == self._current:
             self.view.set_notice(answer_id, text)
         latest = next(reversed(self._save_problems.values()), None)
-        self.storage_notice.set_save_problem(latest[1] if latest is not None else None)
+        if latest is not None or self._storage_notice is not None:
+            self.storage_notice.set_save_problem(latest[1] if latest is not None else None)
 
     def _show_problem(self, cid: str | None, message: str) -> None:
         """A turn's failure in the status bar, until the user moves to another conversation."""
@@ -833,7 +846,7 @@ class MainWindow(QMainWindow):
         try:
             self.save_ui_state()
             await self.controller.stop_all()
-            self.attachments.loader.cancel_all()  # extractions stop at their next page
+            self.attachments.cancel_all()  # extractions stop at their next page
             current = asyncio.current_task()
             others = [t for t in self.runner.tasks if t is not current]
             for task in others:

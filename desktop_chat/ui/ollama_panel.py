@@ -24,13 +24,14 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from desktop_chat.chat.ollama_admin import OllamaAdmin, OllamaStatus
 from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.config import Settings, save_settings
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized
 
 if TYPE_CHECKING:
+    from desktop_chat.chat.context import ModelContext
+    from desktop_chat.chat.ollama_admin import OllamaAdmin, OllamaStatus
     from desktop_chat.ui.ollama_models import ModelManagerDialog
     from desktop_chat.ui.ollama_pull import PullDialog
 
@@ -62,7 +63,8 @@ class OllamaController(QObject):
         self.settings = settings
         self.runner = runner
         self.window = window
-        self.admin = OllamaAdmin(pool, settings)
+        self._pool = pool
+        self._admin: OllamaAdmin | None = None  # built on first use: after the first frame
         self.status: OllamaStatus | None = None
         self.button = OllamaStatusButton(window)
         self.button.checkRequested.connect(lambda: self.check(quiet=False))
@@ -74,6 +76,19 @@ class OllamaController(QObject):
         self.pull_dialog: PullDialog | None = None
         self.manager: ModelManagerDialog | None = None
         self._update_visibility()
+
+    @property
+    def admin(self) -> OllamaAdmin:
+        """The admin service (chat/ollama_admin.py), imported and built on first use."""
+        if self._admin is None:
+            from desktop_chat.chat.ollama_admin import OllamaAdmin
+
+            self._admin = OllamaAdmin(self._pool, self.settings)
+        return self._admin
+
+    async def lookup_context(self, endpoint_id: str, model: str) -> ModelContext | None:
+        """Ollama's context length for a model (the engine plans attached documents with it)."""
+        return await self.admin.lookup_context(endpoint_id, model)
 
     # -- status --
 

@@ -25,7 +25,6 @@ def apply_theme(app: QApplication, theme: str) -> None:
     """Switch the whole application to "system", "light" or "dark" (anything else: "system")."""
     if theme not in THEMES:
         theme = "system"
-    _remember_platform(app)
     _state["theme"] = theme
     hints = app.styleHints()
     if theme == "system":
@@ -52,6 +51,7 @@ def _apply_look(app: QApplication, look: str) -> None:
         _set_style(app, str(_state["platform_style"] or "Fusion"))
         app.setPalette(QPalette())  # an empty palette: every role comes from the platform theme again
     else:
+        _remember_platform(app)  # before the first switch away from it (not earlier: QStyle costs ≈ 7 ms)
         _set_style(app, "Fusion")
         app.setPalette(dark_palette() if look == "dark" else light_palette())
 

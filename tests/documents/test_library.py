@@ -10,7 +10,7 @@ import pytest
 
 from desktop_chat.config import data_dir
 from desktop_chat.documents import Cancelled, DocumentLibrary, PasswordRequired, TextQuality
-from desktop_chat.documents.extract import sha256_of
+from desktop_chat.documents.extraction import sha256_of
 from tests.documents import make_pdf, numbered_pages, sample
 
 
