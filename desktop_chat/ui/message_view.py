@@ -5,6 +5,10 @@ Design
   time (set_messages / prepend_messages), so the number of live widgets stays bounded; widgets keep
   selection, inline editing and per-message buttons simple, which a delegate-painted list view
   would not.
+- Opening a conversation builds widgets for the newest INITIAL_WIDGETS messages of the page only
+  (a screenful or more); the older ones of the page are held as data and built HELD_BATCH at a
+  time as the user scrolls towards them, or at once while the view is not full. A widget with its
+  rendered markdown costs ≈ 2.5 ms, and reopening the last conversation is part of every start.
 - Streaming never re-renders on the token: append_text only appends to the message's buffer and
   arms one single-shot timer. Each frame renders what arrived for the streaming message(s) only:
   finished markdown blocks once, then the unfinished tail (message_body.py). A frame that had to
@@ -26,12 +30,11 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from desktop_chat.domain.messages import Delivery, Message
 from desktop_chat.ui.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
 from desktop_chat.ui.message_widget import MessageWidget
-from desktop_chat.ui.sources_view import show_delivery, show_documents
 
 __all__ = ["MessageView"]
 
@@ -48,6 +51,8 @@ MAX_FRAME_GAP_MS = 250
 FRAME_BUDGET_S = 0.008  # finished blocks rendered per frame before yielding to the event loop
 BOTTOM_SLACK_PX = 24  # "at the bottom" tolerance, so a one-pixel rounding does not stop following
 MAX_CONTENT_WIDTH = 960  # long lines are hard to read on wide windows
+INITIAL_WIDGETS = 8  # messages built when a conversation opens (the rest of the page is held)
+HELD_BATCH = 10  # held messages built at a time, when the user scrolls near them
 _SIDE_MARGIN = 16
 
 
@@ -73,6 +78,7 @@ class MessageView(QWidget):
         self.setAccessibleName(self.tr("Messages"))
         self._open_url = open_url or QDesktopServices.openUrl
         self._widgets: dict[str, MessageWidget] = {}
+        self._held: list[Message] = []  # older messages of the page, oldest first, not built yet
         self._has_older = False
         self._older_requested = False
         self._follow = True
@@ -121,10 +127,15 @@ class MessageView(QWidget):
     # -- the contract ----------------------------------------------------------------------------
 
     def set_messages(self, messages: list[Message], *, has_older: bool) -> None:
-        """Replace everything (another conversation); scroll to the bottom."""
+        """Replace everything (another conversation); scroll to the bottom. The newest
+        INITIAL_WIDGETS messages are built now, the others when the user scrolls up to them."""
         self._remove_widgets(list(self._widgets.values()))
-        for message in messages:
+        split = max(0, len(messages) - INITIAL_WIDGETS)
+        self._held = list(messages[:split])
+        for message in messages[split:]:
             self._insert(self._count(), message)
+        if self._held:
+            QTimer.singleShot(0, self, self._fill_viewport)
         self._has_older = has_older
         self._older_requested = False
         self._anchor = None
@@ -134,15 +145,47 @@ class MessageView(QWidget):
 
     def prepend_messages(self, messages: list[Message], *, has_older: bool) -> None:
         """Insert an older page above; what the user was reading stays where it is on screen."""
+        older, self._held = list(messages) + self._held, []  # (the window asks only once none are held)
+        self._prepend(older)
+        self._has_older = has_older
+        self._older_requested = False
+
+    def _prepend(self, messages: list[Message]) -> None:
         bar = self._scroll.verticalScrollBar()
         anchor = self._top_visible_widget()
         if anchor is not None and not self._follow:
             self._anchor = (anchor, anchor.y() - bar.value())
         for index, message in enumerate(m for m in messages if m.id not in self._widgets):
             self._insert(index, message)
-        self._has_older = has_older
-        self._older_requested = False
         self._apply_anchor()
+
+    def _build_held(self, count: int | None = None) -> None:
+        """Build the newest `count` held messages (all of them by default) above the others."""
+        if not self._held:
+            return
+        split = 0 if count is None else max(0, len(self._held) - count)
+        batch, self._held = self._held[split:], self._held[:split]
+        self._prepend(batch)
+
+    def _build_held_through(self, message_id: str) -> MessageWidget | None:
+        """The widget of `message_id`, building it (and the held messages after it) if it is held."""
+        for index, message in enumerate(self._held):
+            if message.id == message_id:
+                self._build_held(len(self._held) - index)
+                break
+        return self._widgets.get(message_id)
+
+    def _fill_viewport(self) -> None:
+        """Build held messages while the view has nothing to scroll (short messages), so that
+        the older ones are there to scroll to. Runs once the view is on screen and laid out."""
+        if not self._held or not self.isVisible():
+            return
+        bar = self._scroll.verticalScrollBar()
+        while self._held:
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the range as it will be painted
+            if bar.maximum() > bar.minimum():
+                break
+            self._build_held(HELD_BATCH)
 
     def add_message(self, message: Message) -> None:
         """Append a message (the user's, or a new streaming answer)."""
@@ -170,10 +213,14 @@ class MessageView(QWidget):
         """New state of a message: status, metrics, error, final text (rendered once, in full)."""
         widget = self._widgets.get(message.id)
         if widget is None:
-            log.debug("update for a message not shown: %s", message.id)
+            held = next((i for i, m in enumerate(self._held) if m.id == message.id), None)
+            if held is not None:
+                self._held[held] = message  # built with this state when the user gets there
+            else:
+                log.debug("update for a message not shown: %s", message.id)
             return
         widget.update_message(message)
-        show_documents(widget, message, self.sourceActivated.emit)
+        self._show_documents(widget, message)
         if widget.body.needs_frame():
             self._schedule(widget)
         else:
@@ -181,26 +228,31 @@ class MessageView(QWidget):
 
     def remove_messages_from(self, seq: int) -> None:
         """Drop every message whose seq is >= seq (regenerate, edit)."""
+        self._held = [m for m in self._held if m.seq < seq]
         self._remove_widgets([w for w in self._widgets.values() if w.message.seq >= seq])
 
     def remove_message(self, message_id: str) -> None:
+        self._held = [m for m in self._held if m.id != message_id]
         widget = self._widgets.get(message_id)
         if widget is not None:
             self._remove_widgets([widget])
 
     def show_delivery(self, message_id: str, delivery: Delivery) -> None:
         """How the documents are being sent for an answer, and its sources (before its text)."""
-        widget = self._widgets.get(message_id)
+        widget = self._build_held_through(message_id)
         if widget is not None:
+            from desktop_chat.ui.sources_view import show_delivery
+
             show_delivery(widget, delivery, self.sourceActivated.emit)
 
     def set_notice(self, message_id: str, text: str | None) -> None:
-        widget = self._widgets.get(message_id)
+        widget = self._build_held_through(message_id)
         if widget is not None:
             widget.set_notice(text)
 
     def clear(self) -> None:
         self._remove_widgets(list(self._widgets.values()))
+        self._held = []
         self._has_older = False
         self._older_requested = False
         self._anchor = None
@@ -209,7 +261,7 @@ class MessageView(QWidget):
     # -- for the window and for tests --------------------------------------------------------------
 
     def message_ids(self) -> list[str]:
-        """Ids in display order, oldest first."""
+        """Ids of the messages built, in display order, oldest first (see held_ids)."""
         ids = []
         for index in range(self._count()):
             item = self._list.itemAt(index)
@@ -218,8 +270,13 @@ class MessageView(QWidget):
                 ids.append(widget.message_id)
         return ids
 
+    def held_ids(self) -> list[str]:
+        """Ids of the page's older messages not built yet (they come as the user scrolls up)."""
+        return [m.id for m in self._held]
+
     def message_widget(self, message_id: str) -> MessageWidget | None:
-        return self._widgets.get(message_id)
+        """The message's widget (built now if the message was held); None if it is not in the view."""
+        return self._build_held_through(message_id)
 
     def scroll_bar(self) -> Any:
         return self._scroll.verticalScrollBar()
@@ -254,7 +311,7 @@ class MessageView(QWidget):
         widget.continueClicked.connect(self.continueRequested)
         widget.linkActivated.connect(self.handle_link)
         widget.body.renderWanted.connect(functools.partial(self._frame_wanted, message.id))
-        show_documents(widget, message, self.sourceActivated.emit)
+        self._show_documents(widget, message)
         self._list.insertWidget(index, widget)
         if self._container.isVisible():
             widget.show()  # now, not at the layout's next turn: callers may ask isVisible()
@@ -262,6 +319,12 @@ class MessageView(QWidget):
         if widget.body.needs_frame():
             self._schedule(widget)
         return widget
+
+    def _show_documents(self, widget: MessageWidget, message: Message) -> None:
+        if message.attachments:  # (the sources' widgets are imported on first use: start-up)
+            from desktop_chat.ui.sources_view import show_documents
+
+            show_documents(widget, message, self.sourceActivated.emit)
 
     def _remove_widgets(self, widgets: Iterable[MessageWidget]) -> None:
         for widget in widgets:
@@ -350,11 +413,15 @@ class MessageView(QWidget):
         bar = self._scroll.verticalScrollBar()
         self._anchor = None  # the user moved: stop holding the old position
         self._follow = value >= bar.maximum() - BOTTOM_SLACK_PX
-        if value <= bar.minimum():
+        if self._held and value - bar.minimum() < self._scroll.viewport().height():
+            self._build_held(HELD_BATCH)  # a screen before the top: built before the user gets there
+        elif value <= bar.minimum():
             self._want_older()
 
     def _want_older(self) -> None:
-        if self._has_older and not self._older_requested:
+        if self._held:
+            self._build_held(HELD_BATCH)
+        elif self._has_older and not self._older_requested:
             self._older_requested = True
             self.olderMessagesWanted.emit()
 
@@ -378,6 +445,11 @@ class MessageView(QWidget):
         return super().eventFilter(watched, event)
 
     # -- theme -------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QEvent) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._held:
+            QTimer.singleShot(0, self, self._fill_viewport)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

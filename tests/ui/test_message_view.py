@@ -588,6 +588,10 @@ def test_older_messages_wanted_once_at_the_top(view, qtbot):
     bar = view.scroll_bar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
     assert wanted == []
+    while view.held_ids():  # the page's own older messages come first, without asking
+        bar.setValue(0)
+        qtbot.wait(1)
+    assert wanted == [] and len(view.message_ids()) == 30
     with qtbot.waitSignal(view.olderMessagesWanted):
         bar.setValue(0)
     bar.setValue(40)
@@ -785,3 +789,61 @@ def test_language_change_retranslates(view, qtbot):
     QApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))
     assert widget.body.render_count > renders  # code blocks' "Copy" links are rendered HTML
     assert widget.copy_button.text() == "Copy"
+
+
+# -- held messages: a long page is built from the newest end ---------------------------------------
+
+
+def test_opening_builds_the_newest_messages_and_holds_the_rest(view, qtbot):
+    page = long_page("m", 30, first_seq=1)
+    view.set_messages(page, has_older=False)
+    qtbot.wait(20)
+    built, held = view.message_ids(), view.held_ids()
+    assert built == [m.id for m in page[-len(built):]]  # the newest, in order
+    assert held == [m.id for m in page[:len(held)]]  # the older ones, in order
+    assert len(built) < 30 and len(built) + len(held) == 30
+    assert view.scroll_bar().maximum() > 0  # a screen's worth or more: there is something to scroll
+
+
+def test_short_messages_are_built_until_the_view_can_scroll(view, qtbot):
+    view.resize(800, 1600)  # taller than eight one-word messages
+    qtbot.wait(10)
+    page = [msg(f"s{i}", role="user" if i % 2 == 0 else "assistant", text="ok", seq=i) for i in range(60)]
+    view.set_messages(page, has_older=False)
+    bar = view.scroll_bar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    assert len(view.message_ids()) > 8
+    assert view.message_ids()[-1] == "s59"
+
+
+def test_scrolling_up_builds_held_messages_and_keeps_the_reading_position(view, qtbot):
+    view.set_messages(long_page("m", 30, first_seq=1), has_older=False)
+    bar = view.scroll_bar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    held_before = len(view.held_ids())
+    top = view.message_widget(view.message_ids()[0])
+    on_screen = top.y()  # where it shows once scrolled to the top (below the view's margin)
+    bar.setValue(bar.minimum())  # the user scrolls to the top of what is built
+    assert len(view.held_ids()) < held_before  # more were built above
+    qtbot.waitUntil(lambda: top.y() - bar.value() == on_screen)  # and it stays where the user sees it
+    assert view.message_ids()[0] != top.message_id
+
+
+def test_a_held_message_is_built_when_asked_for_and_updated_while_held(view, qtbot):
+    page = long_page("m", 30, first_seq=1)
+    view.set_messages(page, has_older=False)
+    assert "m3" in view.held_ids()
+    view.update_message(msg("m5", role="assistant", text="edited while held", seq=6))
+    widget = view.message_widget("m5")  # builds m5 and everything newer than it
+    assert widget is not None and "edited while held" in widget.body.plain_text()
+    assert view.message_ids()[0] == "m5" and "m4" in view.held_ids()
+
+
+def test_removing_and_clearing_include_held_messages(view, qtbot):
+    view.set_messages(long_page("m", 30, first_seq=1), has_older=False)
+    view.remove_message("m2")
+    assert "m2" not in view.held_ids()
+    view.remove_messages_from(4)  # seq 4 onwards: m3… (seq = index + 1)
+    assert view.held_ids() == ["m0", "m1"] and view.message_ids() == []
+    view.clear()
+    assert view.held_ids() == [] and view.message_ids() == []
