@@ -38,6 +38,7 @@ from desktop_chat.ui.conversation_list import ConversationPanel
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.markdown_render import lexers
 from desktop_chat.ui.message_view import MessageView
+from desktop_chat.ui import render_snapshot
 from desktop_chat.ui.model_choice import ModelChoice
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
@@ -278,6 +279,8 @@ class MainWindow(QMainWindow):
         if self._files:
             self.new_conversation()  # files from the command line start a new conversation
         elif isinstance(last, str) and self.store.get_conversation(last) is not None:
+            # Its answers as rendered at the last shutdown, when unchanged: no markdown at start.
+            self.view.use_snapshot(render_snapshot.load(self._snapshot_path(), self.view.snapshot_key()))
             self.open_conversation(last)
         else:
             self.new_conversation()
@@ -838,6 +841,27 @@ class MainWindow(QMainWindow):
         if not self._shutting_down:
             self.runner.start(self.shutdown(), name="shutdown")
 
+    def _snapshot_path(self) -> Any:
+        from desktop_chat.config import data_dir
+
+        return data_dir() / render_snapshot.FILE_NAME
+
+    async def _save_snapshot(self) -> None:
+        """The answers on screen, rendered for the next start (render_snapshot.py)."""
+        messages = self.view.snapshot_messages() if self._current is not None else []
+        renderer, key, path = self.view.renderer, self.view.snapshot_key(), self._snapshot_path()
+
+        def render_and_save() -> None:  # worker thread: markdown, code lexers and the disk
+            from desktop_chat.ui.message_body import MessageBody
+
+            render_snapshot.save(path, key, {render_snapshot.message_key(m): MessageBody.render_detached(renderer, m.text)
+                                             for m in messages})
+
+        try:
+            await self.runner.in_thread(render_and_save)
+        except Exception:  # noqa: BLE001 - a start-up shortcut: closing must go on without it
+            log.exception("could not save the last screen's snapshot")
+
     async def shutdown(self) -> None:
         """Stop answers (saved as stopped), close the engine and the store, then close the window."""
         if self._shutting_down:
@@ -846,6 +870,7 @@ class MainWindow(QMainWindow):
         try:
             self.save_ui_state()
             await self.controller.stop_all()
+            await self._save_snapshot()
             self.attachments.cancel_all()  # extractions stop at their next page
             current = asyncio.current_task()
             others = [t for t in self.runner.tasks if t is not current]

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
+from desktop_chat.ui.render_snapshot import RenderedBody
 from desktop_chat.ui.stream_buffer import StreamBuffer
 
 __all__ = ["MessageBody"]
@@ -157,6 +158,28 @@ class MessageBody(QTextBrowser):
         if cold:
             self._markdown_text = text
             self._await_lexers(cold)
+
+    def set_rendered(self, rendered: RenderedBody) -> None:
+        """Show HTML this renderer made earlier for the same text (render_snapshot.py)."""
+        self._reset()
+        self._nonce = rendered.nonce  # the copy links inside the HTML carry it
+        self._codes.update(rendered.codes)
+        self.document().setHtml(rendered.html)
+        self.render_count += 1
+
+    @staticmethod
+    def render_detached(renderer: MarkdownRenderer, text: str) -> RenderedBody:
+        """`text` rendered as set_markdown would, for a later set_rendered. Any thread; code
+        lexers not built yet are built now, on this thread."""
+        codes: dict[str, str] = {}
+        nonce = secrets.token_hex(8)
+
+        def register(code: str) -> str:
+            key = str(len(codes))
+            codes[key] = code
+            return f"{_COPY_SCHEME}:{nonce}/{key}"
+
+        return RenderedBody(renderer.render(text, register), codes, nonce)
 
     def begin_stream(self, text: str = "") -> None:
         """Start incremental rendering; the text so far is rendered by the next `render_frame`."""

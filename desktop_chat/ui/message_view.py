@@ -28,13 +28,14 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from desktop_chat.domain.messages import Delivery, Message
+from desktop_chat.domain.messages import Delivery, Message, MessageStatus
 from desktop_chat.ui.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
 from desktop_chat.ui.message_widget import MessageWidget
+from desktop_chat.ui.render_snapshot import RenderedBody, message_key, renderer_key
 
 __all__ = ["MessageView"]
 
@@ -79,6 +80,7 @@ class MessageView(QWidget):
         self._open_url = open_url or QDesktopServices.openUrl
         self._widgets: dict[str, MessageWidget] = {}
         self._held: list[Message] = []  # older messages of the page, oldest first, not built yet
+        self._snapshot: dict[str, RenderedBody] = {}  # bodies rendered at the last shutdown (use_snapshot)
         self._has_older = False
         self._older_requested = False
         self._follow = True
@@ -134,6 +136,7 @@ class MessageView(QWidget):
         self._held = list(messages[:split])
         for message in messages[split:]:
             self._insert(self._count(), message)
+        self._snapshot = {}  # for the first conversation shown only
         if self._held:
             QTimer.singleShot(0, self, self._fill_viewport)
         self._has_older = has_older
@@ -142,6 +145,25 @@ class MessageView(QWidget):
         self._follow = True
         self._scroll_to_bottom()
         QTimer.singleShot(0, self, self._scroll_to_bottom_if_following)
+
+    def use_snapshot(self, bodies: dict[str, RenderedBody]) -> None:
+        """Bodies rendered earlier (render_snapshot.py), by message_key: the next set_messages shows
+        an unchanged answer from them instead of rendering it again."""
+        self._snapshot = dict(bodies)
+
+    def snapshot_key(self) -> str:
+        """What this view's rendering depends on besides the text (render_snapshot.renderer_key)."""
+        return renderer_key(self._renderer.theme, QCoreApplication.translate("MarkdownRenderer", "Copy"))
+
+    @property
+    def renderer(self) -> MarkdownRenderer:
+        return self._renderer
+
+    def snapshot_messages(self) -> list[Message]:
+        """The answers a reopening would build first, for render_snapshot (rendered elsewhere)."""
+        messages = [self._widgets[i].message for i in self.message_ids()[-INITIAL_WIDGETS:]]
+        return [m for m in messages
+                if m.role != "user" and m.status != MessageStatus.STREAMING and m.text.strip()]
 
     def prepend_messages(self, messages: list[Message], *, has_older: bool) -> None:
         """Insert an older page above; what the user was reading stays where it is on screen."""
@@ -303,7 +325,8 @@ class MessageView(QWidget):
         return self._list.count() - 1  # the trailing stretch
 
     def _insert(self, index: int, message: Message) -> MessageWidget:
-        widget = MessageWidget(message, self._renderer, self._container)
+        rendered = self._snapshot.pop(message_key(message), None) if self._snapshot else None
+        widget = MessageWidget(message, self._renderer, self._container, rendered=rendered)
         widget.regenerateClicked.connect(self.regenerateRequested)
         widget.editResendClicked.connect(self.editResendRequested)
         widget.deleteClicked.connect(self.deleteRequested)

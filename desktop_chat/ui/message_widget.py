@@ -36,6 +36,7 @@ from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.ui.error_text import localized_message_error
 from desktop_chat.ui.markdown_render import MarkdownRenderer
 from desktop_chat.ui.message_body import MessageBody
+from desktop_chat.ui.render_snapshot import RenderedBody
 
 __all__ = ["MessageWidget"]
 
@@ -129,9 +130,12 @@ class MessageWidget(_Card):
     continueClicked = Signal(str)
     linkActivated = Signal(QUrl)
 
-    def __init__(self, message: Message, renderer: MarkdownRenderer, parent: QWidget | None = None):
+    def __init__(self, message: Message, renderer: MarkdownRenderer, parent: QWidget | None = None, *,
+                 rendered: RenderedBody | None = None):
+        """`rendered`: the body's HTML made earlier for this very message (render_snapshot.py)."""
         super().__init__("user" if message.role == "user" else "", 10, parent)
         self._message = message
+        self._prerendered = rendered
         self._rendered: tuple[str, MessageStatus] | None = None  # what the body shows, when final
         self._continue_in_card = False
         self._editor_box: QWidget | None = None
@@ -465,8 +469,12 @@ class MessageWidget(_Card):
             self.body.finish_stream()  # what streamed is the answer: no second full render
             self._rendered = (message.text, message.status)
         elif self._rendered != (message.text, message.status) or self.body.streaming:
-            self.body.set_markdown(message.text)  # final text differs from the stream: render in full
+            if self._prerendered is not None and not self.body.streaming:
+                self.body.set_rendered(self._prerendered)  # the same text, rendered at the last shutdown
+            else:
+                self.body.set_markdown(message.text)  # final text differs from the stream: render in full
             self._rendered = (message.text, message.status)
+        self._prerendered = None  # only ever for the first state shown
         self._update_chrome()
 
     def append_text(self, text: str) -> None:
