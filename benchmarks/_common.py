@@ -90,6 +90,9 @@ def child_env(home: Path) -> dict[str, str]:
     env["ANTHROPIC_CONFIG_DIR"] = str(home.parent / "no-anthropic-config")
     env["OLLAMA_HOST"] = NOBODY
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    # A user's second start runs from cached bytecode; without it every figure would include
+    # compiling the app's sources (≈ 60 ms of the start figure on a machine that sets this).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("DESKTOP_CHAT_REPORT_STARTUP", None)
     env.pop("DESKTOP_CHAT_TEST_PROMPT", None)
     env.pop("DESKTOP_CHAT_SCREENSHOT", None)

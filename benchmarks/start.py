@@ -8,7 +8,8 @@ baseline  a bare PySide6 QMainWindow of the same size, in a fresh process, measu
 Both are timed by this process, from just before it starts the child to the moment it reads the
 child's "ready" line, printed once the window has had its first Paint event and Qt's event
 dispatcher is about to block (nothing left to do: idle). See _start_child.py.
-Runs are interleaved (bare, app, bare, app…) after one warm-up of each.
+Runs are interleaved (bare, app, bare, app…) after one warm-up of each, which also writes the
+bytecode cache and the app's last-screen snapshot, as a user's earlier session did.
 """
 
 from __future__ import annotations
