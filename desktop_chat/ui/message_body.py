@@ -55,6 +55,7 @@ _SENTINEL = "\u200b"
 # Finished markdown rendered per insertHtml call: the frame's deadline is checked between chunks,
 # and 4,000 characters took up to 30-50 ms here (the frame budget is 8 ms).
 _CHUNK_CHARS = 1200
+_FIRST_FRAME_BUDGET_S = 0.008  # finished blocks rendered with the first text (as a frame would)
 
 
 class _InertDocument(QTextDocument):
@@ -192,6 +193,18 @@ class MessageBody(QTextBrowser):
             self.begin_stream()
         assert self._stream is not None
         self._stream.append(text)
+        if text.strip() and self.document().isEmpty():
+            self._show_first_text()
+
+    def _show_first_text(self) -> None:
+        """Render and paint now the first text of an answer that shows nothing yet.
+
+        Later text waits for the view's next frame (coalesced, see message_view.py); the first
+        words end the wait users notice most, and waiting for a frame slot, then for a paint
+        event, added milliseconds while the engine read on. A later frame finds nothing new.
+        """
+        self.render_frame(time.perf_counter() + _FIRST_FRAME_BUDGET_S)
+        self.viewport().repaint()
 
     def needs_frame(self) -> bool:
         return self._stream is not None and self._stream.dirty

@@ -847,3 +847,13 @@ def test_removing_and_clearing_include_held_messages(view, qtbot):
     assert view.held_ids() == ["m0", "m1"] and view.message_ids() == []
     view.clear()
     assert view.held_ids() == [] and view.message_ids() == []
+
+
+def test_the_first_text_of_an_answer_shows_at_once_and_later_text_at_the_next_frame(view, qtbot):
+    view.add_message(msg("a", text="", status=MessageStatus.STREAMING, seq=1))
+    view.append_text("a", "Hello")
+    body = view.message_widget("a").body
+    assert body.plain_text() == "Hello"  # rendered (and painted) without waiting for a frame
+    view.append_text("a", " world")
+    assert body.plain_text() == "Hello"  # later text is coalesced into the next frame
+    qtbot.waitUntil(lambda: body.plain_text() == "Hello world")
