@@ -78,34 +78,4 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_WHERE))
 
 
-__all__ = [
-    "BlobStore",
-    "Cancelled",
-    "Chunk",
-    "DamagedPdf",
-    "DeliveryPlan",
-    "DocumentDelivery",
-    "DocumentError",
-    "DocumentIndex",
-    "DocumentLibrary",
-    "EmptyFile",
-    "ExtractedDocument",
-    "ExtractionCache",
-    "FileMissing",
-    "FileTooLarge",
-    "FileUnreadable",
-    "LazyDocumentLibrary",
-    "NoReadablePages",
-    "NotAPdf",
-    "PasswordRequired",
-    "Source",
-    "TextQuality",
-    "WrongPassword",
-    "chunk_pages",
-    "describe_content",
-    "extract",
-    "extract_bytes",
-    "format_sources",
-    "plan_delivery",
-    "render_page_png",
-]
+__all__ = sorted(_WHERE)

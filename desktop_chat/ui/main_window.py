@@ -14,6 +14,7 @@ import base64
 import dataclasses
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
@@ -25,10 +26,11 @@ from desktop_chat.chat.context import chain_lookups
 from desktop_chat.chat.engine import ChatEngine
 from desktop_chat.chat.events import TurnResult
 from desktop_chat.chat.retry import RetryPolicy
-from desktop_chat.config import Settings
+from desktop_chat.config import Settings, data_dir
 from desktop_chat.domain import errors
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.store import Store, StoreError
+from desktop_chat.ui import render_snapshot
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.attachment_controller import AttachmentController
 from desktop_chat.ui.file_routing import paths_from_arguments
@@ -38,7 +40,6 @@ from desktop_chat.ui.conversation_list import ConversationPanel
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.markdown_render import lexers
 from desktop_chat.ui.message_view import MessageView
-from desktop_chat.ui import render_snapshot
 from desktop_chat.ui.model_choice import ModelChoice
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
@@ -67,7 +68,6 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.runner = runner
         if documents is None:  # the engine's and the composer's DocumentLibrary: build_window passes one
-            from desktop_chat.config import data_dir
             from desktop_chat.documents.lazy_library import LazyDocumentLibrary
 
             documents = LazyDocumentLibrary(data_dir())
@@ -841,9 +841,7 @@ class MainWindow(QMainWindow):
         if not self._shutting_down:
             self.runner.start(self.shutdown(), name="shutdown")
 
-    def _snapshot_path(self) -> Any:
-        from desktop_chat.config import data_dir
-
+    def _snapshot_path(self) -> Path:
         return data_dir() / render_snapshot.FILE_NAME
 
     async def _save_snapshot(self) -> None:

@@ -189,12 +189,14 @@ class MessageView(QWidget):
         batch, self._held = self._held[split:], self._held[:split]
         self._prepend(batch)
 
+    def _held_index(self, message_id: str) -> int | None:
+        return next((i for i, m in enumerate(self._held) if m.id == message_id), None)
+
     def _build_held_through(self, message_id: str) -> MessageWidget | None:
         """The widget of `message_id`, building it (and the held messages after it) if it is held."""
-        for index, message in enumerate(self._held):
-            if message.id == message_id:
-                self._build_held(len(self._held) - index)
-                break
+        index = self._held_index(message_id)
+        if index is not None:
+            self._build_held(len(self._held) - index)
         return self._widgets.get(message_id)
 
     def _fill_viewport(self) -> None:
@@ -235,7 +237,7 @@ class MessageView(QWidget):
         """New state of a message: status, metrics, error, final text (rendered once, in full)."""
         widget = self._widgets.get(message.id)
         if widget is None:
-            held = next((i for i, m in enumerate(self._held) if m.id == message.id), None)
+            held = self._held_index(message.id)
             if held is not None:
                 self._held[held] = message  # built with this state when the user gets there
             else:
