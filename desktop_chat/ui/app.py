@@ -142,8 +142,10 @@ def run_gui(argv: Sequence[str]) -> int:
 
     from desktop_chat.ui.gc_guard import GuiThreadCollector
 
-    collector = GuiThreadCollector(app)  # Qt objects must only be freed on the GUI thread (see gc_guard)
-    QTimer.singleShot(1500, collector.freeze_startup_objects)  # once the first frames are out
+    # Qt objects must only be freed on the GUI thread (see gc_guard). Nothing to collect before
+    # the first frames are out: start-up objects live as long as the app (see __main__).
+    collector = GuiThreadCollector(app, checking=False)
+    QTimer.singleShot(1500, collector.freeze_startup_objects)
     loop = install_loop(app)
     app.setQuitOnLastWindowClosed(False)  # we quit once the shutdown (stopping answers, closing) is done
     finished = asyncio.Event()

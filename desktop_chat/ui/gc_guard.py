@@ -32,7 +32,11 @@ FREEZE_AFTER_MODULES = 40
 
 
 class GuiThreadCollector(QObject):
-    def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
+    """`checking=False`: no collection at all until freeze_startup_objects (the app's start-up,
+    whose objects all live as long as the app; the freeze collects once, then checks begin)."""
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS, *,
+                 checking: bool = True) -> None:
         super().__init__(parent)
         self._was_enabled = gc.isenabled()
         self._modules_at_freeze = len(sys.modules)
@@ -40,7 +44,8 @@ class GuiThreadCollector(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.check)
-        self._timer.start()
+        if checking:
+            self._timer.start()
 
     def check(self) -> None:
         """Collect the generations whose thresholds were crossed, as automatic collection would."""
@@ -61,6 +66,8 @@ class GuiThreadCollector(QObject):
         gc.collect()
         gc.freeze()
         self._modules_at_freeze = len(sys.modules)
+        if not self._timer.isActive():
+            self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()

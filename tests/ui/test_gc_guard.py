@@ -29,3 +29,23 @@ def test_a_large_import_is_frozen_at_the_next_check_instead_of_collected(qapp, m
         monkeypatch.undo()
         collector.stop()
         gc.unfreeze()  # the test session's objects are collectable again
+
+
+def test_a_collector_made_for_the_start_up_waits_for_the_freeze(qapp, qtbot, monkeypatch):
+    """The app's start-up: nothing collected (automatically or by checks) until the start-up
+    objects are frozen; from then on the checks run."""
+    collector = GuiThreadCollector(interval_ms=10, checking=False)
+    collected: list[int] = []
+    try:
+        assert not gc.isenabled()
+        monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or 0)
+        monkeypatch.setattr(gc, "get_count", lambda: (10**6, 10**6, 10**6))  # every threshold crossed
+        qtbot.wait(50)
+        assert collected == []
+        collector.freeze_startup_objects()
+        assert collected == [2]  # the freeze's own full collection
+        qtbot.waitUntil(lambda: len(collected) > 1, timeout=1000)  # the checks have begun
+    finally:
+        monkeypatch.undo()
+        collector.stop()
+        gc.unfreeze()
