@@ -25,8 +25,10 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QColor,
     QGuiApplication,
     QPainter,
+    QPalette,
     QPyTextObject,
     QTextCursor,
     QTextDocument,
@@ -106,7 +108,12 @@ class MessageBody(QTextBrowser):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.viewport().setAutoFillBackground(False)
+        # The card shows through: a transparent Base for the viewport to fill with. (Not
+        # viewport().setAutoFillBackground: PySide's first wrapper of a widget Qt made itself
+        # builds every widget class of QtWidgets to find its type, ≈ 10 ms of the start-up.)
+        transparent = QPalette()
+        transparent.setBrush(QPalette.ColorRole.Base, QColor(Qt.GlobalColor.transparent))
+        self.setPalette(transparent)
         self.setAutoFillBackground(False)
         document.documentLayout().documentSizeChanged.connect(self._fit_height)
         self.anchorClicked.connect(self._on_anchor)

@@ -103,6 +103,13 @@ class MessageView(QWidget):
         # Always on: a scroll bar that comes and goes changes the width, which re-wraps the text,
         # which changes the height, which may make the bar go again.
         self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # Our own viewport, as Qt makes it (Base, filled): PySide's first wrapper of a widget that
+        # Qt made itself, as viewport() would return, builds every widget class of QtWidgets to
+        # find its type (≈ 10 ms of the start-up).
+        self._viewport = QWidget(self._scroll)
+        self._viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        self._viewport.setAutoFillBackground(True)
+        self._scroll.setViewport(self._viewport)
         self._container = QWidget()
         self._container.setObjectName("messageContainer")
         self._list = QVBoxLayout(self._container)
@@ -120,7 +127,7 @@ class MessageView(QWidget):
         bar = self._scroll.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_value_changed)
-        self._scroll.viewport().installEventFilter(self)
+        self._viewport.installEventFilter(self)
 
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
@@ -438,7 +445,7 @@ class MessageView(QWidget):
         bar = self._scroll.verticalScrollBar()
         self._anchor = None  # the user moved: stop holding the old position
         self._follow = value >= bar.maximum() - BOTTOM_SLACK_PX
-        if self._held and value - bar.minimum() < self._scroll.viewport().height():
+        if self._held and value - bar.minimum() < self._viewport.height():
             self._build_held(HELD_BATCH)  # a screen before the top: built before the user gets there
         elif value <= bar.minimum():
             self._want_older()
@@ -453,17 +460,17 @@ class MessageView(QWidget):
     def _center_column(self) -> None:
         # Side margins instead of a maximum width: an aligned layout item would shrink to its
         # size hint, and the text column should fill the width up to MAX_CONTENT_WIDTH.
-        width = self._scroll.viewport().width()
+        width = self._viewport.width()
         side = max(_SIDE_MARGIN, (width - MAX_CONTENT_WIDTH) // 2)
         margins = self._list.contentsMargins()
         if margins.left() != side:
             self._list.setContentsMargins(side, margins.top(), side, margins.bottom())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self._scroll.viewport():
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
             self._center_column()
         # Scrolling up at the top (or with nothing to scroll) still asks for older messages.
-        if event.type() == QEvent.Type.Wheel and watched is self._scroll.viewport():
+        if event.type() == QEvent.Type.Wheel and watched is self._viewport:
             bar = self._scroll.verticalScrollBar()
             if event.angleDelta().y() > 0 and bar.value() <= bar.minimum():  # type: ignore[attr-defined]
                 self._want_older()
