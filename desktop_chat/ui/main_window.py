@@ -15,9 +15,9 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
@@ -45,6 +45,9 @@ from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
 from desktop_chat.ui.turns import TurnController
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QByteArray  # only what saveGeometry/saveState return
 
 log = logging.getLogger(__name__)
 
@@ -892,10 +895,11 @@ def _encode(data: QByteArray) -> str:
     return base64.b64encode(bytes(data.data())).decode("ascii")
 
 
-def _decode(value: Any) -> QByteArray | None:
+def _decode(value: Any) -> bytes | None:
+    """Saved window state, for restoreGeometry/restoreState (which take bytes as a QByteArray)."""
     if not isinstance(value, str) or not value:
         return None
     try:
-        return QByteArray(base64.b64decode(value, validate=True))
+        return base64.b64decode(value, validate=True)
     except ValueError:
         return None

@@ -107,20 +107,22 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
 # Code highlighting keeps its own colours; the style is chosen by the palette's lightness.
 _LIGHT_CODE_STYLE = "default"
 _DARK_CODE_STYLE = "one-dark"
+# Each style's background and text colour (None: pygments sets none), as pygments defines them;
+# a test checks that they still match. Asking pygments would import it before the first frame.
+CODE_STYLE_COLOURS: dict[str, tuple[str, str | None]] = {
+    _LIGHT_CODE_STYLE: ("#f8f8f8", None),
+    _DARK_CODE_STYLE: ("#282C34", "#ABB2BF"),
+}
 
 
 def theme_from_palette(palette: QPalette) -> RenderTheme:
     base = palette.color(QPalette.ColorRole.Base)
     text = palette.color(QPalette.ColorRole.Text)
-    from pygments.styles import get_style_by_name
-    from pygments.token import Token as PygToken
-
     dark = base.lightnessF() < 0.5
     style_name = _DARK_CODE_STYLE if dark else _LIGHT_CODE_STYLE
-    style = get_style_by_name(style_name)
-    code_bg = QColor(style.background_color)
-    code_fg = style.style_for_token(PygToken.Text)["color"]
-    code_fg_color = QColor("#" + code_fg) if code_fg else QColor("#1f2328" if not dark else "#d0d0d0")
+    background, foreground = CODE_STYLE_COLOURS[style_name]
+    code_bg = QColor(background)
+    code_fg_color = QColor(foreground or ("#1f2328" if not dark else "#d0d0d0"))
     link = palette.color(QPalette.ColorRole.Link)
     if dark and link.lightnessF() < 0.55:  # some dark palettes keep the light theme's deep blue
         link = link.lighter(170)

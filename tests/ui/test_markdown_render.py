@@ -9,6 +9,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QPalette, QTextDocument, QTextTable
 
 from desktop_chat.ui.markdown_render import (
+    CODE_STYLE_COLOURS,
     MarkdownRenderer,
     RenderTheme,
     is_openable_link,
@@ -156,6 +157,21 @@ def test_theme_follows_palette_lightness(qapp):
     assert not light_theme.dark and dark_theme.dark
     assert light_theme.pygments_style != dark_theme.pygments_style
     assert dark_theme.text == "#e6e6e6"
+    assert dark_theme.code_bg == "#282c34" and dark_theme.code_fg == "#abb2bf"
+
+
+@pytest.mark.parametrize("style_name", sorted(CODE_STYLE_COLOURS))
+def test_code_style_colours_are_pygments_own(style_name):
+    """The theme keeps each code style's colours itself (no pygments before the first frame);
+    they must stay what the installed pygments paints the code with."""
+    from pygments.styles import get_style_by_name
+    from pygments.token import Token
+
+    style = get_style_by_name(style_name)
+    text = style.style_for_token(Token.Text)["color"]
+    background, foreground = CODE_STYLE_COLOURS[style_name]
+    assert background.lower() == style.background_color.lower()
+    assert (foreground or "").lower() == (f"#{text}" if text else "").lower()
 
 
 # -- StreamBuffer ----------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QLocale, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QPoint, QPointF, Qt, QTime, QUrl
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
+    QHelpEvent,
     QImage,
     QPalette,
     QTextDocument,
@@ -448,6 +449,17 @@ def test_footer_metrics(view):
     assert locale.toString(0.42, "f", 2) in text
     assert f"{locale.toString(50.0, 'f', 1)} tok/s" in text  # 100 tokens / (2.42 s - 0.42 s)
     assert f"{locale.toString(1234)} in" in text and "100 out" in text
+
+
+def test_time_shows_short_and_its_tooltip_the_long_form(view):
+    written = QDateTime(QDate(2024, 3, 9), QTime(14, 5))
+    view.set_messages([msg("a", text="ok", created_at=written.toMSecsSinceEpoch() / 1000)], has_older=False)
+    label = view.message_widget("a").time_label
+    assert label.isVisible() and label.text()
+    assert label.toolTip() == ""  # made when wanted (QLocale's long form is slow)
+    QApplication.sendEvent(label, QHelpEvent(QEvent.Type.ToolTip, QPoint(1, 1), label.mapToGlobal(QPoint(1, 1))))
+    assert label.toolTip() == QLocale().toString(written, QLocale.FormatType.LongFormat)
+    assert "2024" in label.toolTip()
 
 
 def test_notice_line(view):
