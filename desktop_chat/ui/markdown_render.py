@@ -23,7 +23,6 @@ after the window's first paint when nothing needs them before.
 
 from __future__ import annotations
 
-import html
 import logging
 import queue
 import re
@@ -35,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
+
+from desktop_chat.ui.html_text import escape_html
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
 
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 RegisterCode = Callable[[str], str]  # raw code -> href of its "Copy" link
@@ -265,7 +267,7 @@ def _highlight(code: str, language: str, style_name: str) -> str:
     lexer = _lexer(language.lower())
     _built[language.lower()] = True
     if lexer is None:
-        return html.escape(code, quote=False)
+        return escape_html(code, quote=False)
     from pygments import highlight
 
     out = highlight(code, lexer, _formatter(style_name))
@@ -314,10 +316,10 @@ class _QtHtmlRules:
 
     # html is disabled in the parser; escape anyway so a configuration slip cannot inject markup.
     def html_block(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return "<p>" + html.escape(tokens[idx].content) + "</p>"
+        return "<p>" + escape_html(tokens[idx].content) + "</p>"
 
     def html_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return html.escape(tokens[idx].content)
+        return escape_html(tokens[idx].content)
 
     def image(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
@@ -328,11 +330,11 @@ class _QtHtmlRules:
             label = QCoreApplication.translate("MarkdownRenderer", "[Image]")
         src = str(token.attrGet("src") or "")
         if is_openable_link(src):
-            return f'<a href="{html.escape(src)}">{html.escape(label)}</a>'
-        return html.escape(label)
+            return f'<a href="{escape_html(src)}">{escape_html(label)}</a>'
+        return escape_html(label)
 
     def code_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return "<code>" + html.escape(tokens[idx].content, quote=False) + "</code>"
+        return "<code>" + escape_html(tokens[idx].content, quote=False) + "</code>"
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         theme: RenderTheme = env["theme"]
@@ -377,19 +379,19 @@ def _code_block_html(content: str, language: str, env: Mapping[str, Any]) -> str
     cold: set[str] | None = env.get("cold")
     if cold is not None and not lexer_ready(language):
         cold.add(language.lower())  # plain for now: the caller renders again once it is built
-        body = html.escape(code, quote=False)
+        body = escape_html(code, quote=False)
     else:
         body = _highlight(code, language, theme.pygments_style)
     register: RegisterCode | None = env.get("register_code")
     copy = ""
     if register is not None:
-        href = html.escape(register(code))
-        label = html.escape(QCoreApplication.translate("MarkdownRenderer", "Copy"))
+        href = escape_html(register(code))
+        label = escape_html(QCoreApplication.translate("MarkdownRenderer", "Copy"))
         copy = (
             f'<a href="{href}" style="color: {theme.code_header_fg}; text-decoration: none;">'
             f"{label}</a>"
         )
-    language_label = html.escape(language) if language else "&nbsp;"
+    language_label = escape_html(language) if language else "&nbsp;"
     return (
         f'<table width="100%" cellspacing="0" cellpadding="8" border="0" bgcolor="{theme.code_bg}"'
         ' style="margin-top: 6px; margin-bottom: 6px;">'

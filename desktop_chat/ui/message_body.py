@@ -19,7 +19,7 @@ anyway) until its lexer is ready, so that finished blocks are rendered once, col
 from __future__ import annotations
 
 import math
-import secrets
+import os
 import time
 from typing import Any
 
@@ -58,6 +58,12 @@ _SENTINEL = "\u200b"
 # and 4,000 characters took up to 30-50 ms here (the frame budget is 8 ms).
 _CHUNK_CHARS = 1200
 _FIRST_FRAME_BUDGET_S = 0.008  # finished blocks rendered with the first text (as a frame would)
+
+
+def _new_nonce() -> str:
+    """16 hex digits from the OS's random source (what secrets.token_hex(8) returns; secrets
+    itself would import hmac and hashlib before the first frame)."""
+    return os.urandom(8).hex()
 
 
 class _InertDocument(QTextDocument):
@@ -119,7 +125,7 @@ class MessageBody(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self.highlighted.connect(self._on_hover)
 
-        self._nonce = secrets.token_hex(8)  # model text cannot forge our internal copy links
+        self._nonce = _new_nonce()  # model text cannot forge our internal copy links
         self._codes: dict[str, str] = {}
         self._tail_codes: dict[str, str] = {}
         self._stream: StreamBuffer | None = None
@@ -180,7 +186,7 @@ class MessageBody(QTextBrowser):
         """`text` rendered as set_markdown would, for a later set_rendered. Any thread; code
         lexers not built yet are built now, on this thread."""
         codes: dict[str, str] = {}
-        nonce = secrets.token_hex(8)
+        nonce = _new_nonce()
 
         def register(code: str) -> str:
             key = str(len(codes))

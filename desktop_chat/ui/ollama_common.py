@@ -50,7 +50,3 @@ class DialogTasks:
     def cancel(self) -> None:
         for task in list(self.live):
             task.cancel()
-
-
-def html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -36,7 +36,8 @@ from desktop_chat.chat.ollama_admin import OllamaAdmin, PullProgress
 from desktop_chat.domain import errors
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized_error
-from desktop_chat.ui.ollama_common import DialogTasks, html_escape, plain_label, set_tone
+from desktop_chat.ui.html_text import escape_html
+from desktop_chat.ui.ollama_common import DialogTasks, plain_label, set_tone
 from desktop_chat.ui.units import format_bytes, format_speed, format_time_left
 
 log = logging.getLogger(__name__)
@@ -276,7 +277,8 @@ class PullDialog(QDialog):
         link = f'<a href="{LIBRARY_URL}">ollama.com/library</a>'
         self.intro.setText(self.tr(
             "Type the name of a model from {link}, for example llama3.2, qwen2.5:7b or gemma3:4b. "
-            "Ollama at {host} downloads it onto that computer.").format(link=link, host=html_escape(self.admin.host)))
+            "Ollama at {host} downloads it onto that computer.").format(
+                link=link, host=escape_html(self.admin.host, quote=False)))
         self.name_label.setText(self.tr("&Model:"))
         self.name_edit.setPlaceholderText(self.tr("e.g. llama3.2"))
         self.name_edit.setAccessibleName(self.tr("Name of the model to download"))

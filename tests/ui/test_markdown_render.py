@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QPalette, QTextDocument, QTextTable
 
+from desktop_chat.ui.html_text import escape_html
 from desktop_chat.ui.markdown_render import (
     CODE_STYLE_COLOURS,
     MarkdownRenderer,
@@ -158,6 +159,19 @@ def test_theme_follows_palette_lightness(qapp):
     assert light_theme.pygments_style != dark_theme.pygments_style
     assert dark_theme.text == "#e6e6e6"
     assert dark_theme.code_bg == "#282c34" and dark_theme.code_fg == "#abb2bf"
+
+
+def test_escape_html_is_the_standard_librarys():
+    import html
+
+    rng = random.Random(5)
+    alphabet = "a<>&\"'é\u200b\n "
+    samples = ["", "plain", "<a href=\"x\">'&amp;'</a>"] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(300)
+    ]
+    for text in samples:
+        assert escape_html(text) == html.escape(text)
+        assert escape_html(text, quote=False) == html.escape(text, quote=False)
 
 
 @pytest.mark.parametrize("style_name", sorted(CODE_STYLE_COLOURS))
