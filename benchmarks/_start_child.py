@@ -61,7 +61,8 @@ def report_rss_then(quit_) -> None:  # noqa: ANN001
 
 def app(mode: str) -> int:
     from desktop_chat import __main__ as entry
-    from desktop_chat.ui import app as app_module
+
+    app_module = entry.load_gui()  # as entry.main does, which then finds it imported
 
     def hooks(window) -> None:  # noqa: ANN001 - replaces the app's env-var test hooks
         from PySide6.QtCore import QTimer

@@ -29,6 +29,8 @@ ANTHROPIC_DEFAULT_URL = "https://api.anthropic.com"
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
 BUILTIN_ENDPOINT = "builtin"  # the built-in engine: GGUF models run in-process by llama.cpp (extra "local")
+# Used when neither the conversation nor the settings name a model for a built-in endpoint.
+DEFAULT_MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini"}
 
 log = logging.getLogger(__name__)
 

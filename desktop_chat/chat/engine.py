@@ -52,7 +52,7 @@ from desktop_chat.chat.context import ContextLookup, ContextWindow, context_wind
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult, TurnStarted
 from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.chat.retry import RetryPolicy
-from desktop_chat.config import Endpoint, Settings
+from desktop_chat.config import DEFAULT_MODELS, Endpoint, Settings
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, Usage
 from desktop_chat.domain.messages import (
@@ -74,8 +74,6 @@ log = logging.getLogger(__name__)
 
 EventSink = Callable[[Any], None]
 
-# Used when neither the conversation nor the settings name a model for a built-in endpoint.
-DEFAULT_MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini"}
 DEFAULT_TITLE = "New conversation"
 YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back to input and painting
 # Options that steer the engine and are not passed on to the provider.

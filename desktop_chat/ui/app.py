@@ -65,8 +65,8 @@ def install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
 
 
 def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
-    """Store, engine, runner and window for `settings` (used by run_gui and by the tests)."""
-    from desktop_chat.chat.engine import ChatEngine
+    """Store, runner and window for `settings` (used by run_gui and by the tests); the window
+    builds the chat engine when it first needs it."""
     from desktop_chat.config import database_path
     from desktop_chat.store import Store
     from desktop_chat.ui.async_runner import AsyncRunner
@@ -81,8 +81,7 @@ def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
     from desktop_chat.documents.lazy_library import LazyDocumentLibrary
 
     documents = LazyDocumentLibrary(data_dir())
-    engine = ChatEngine(store, settings, documents=documents)
-    return MainWindow(settings, store, engine, AsyncRunner(), files=files, documents=documents)
+    return MainWindow(settings, store, AsyncRunner(), files=files, documents=documents)
 
 
 def apply_look(app: QApplication, settings: Any) -> str:
@@ -198,7 +197,8 @@ def _test_hooks(window: Any) -> None:
                 if event.type() == QEvent.Type.Paint:
                     window.removeEventFilter(self)
                     elapsed = (time.perf_counter() - _STARTED) * 1000
-                    heavy = sorted(m for m in ("anthropic", "openai", "keyring", "fitz", "pymupdf", "httpx")
+                    heavy = sorted(m for m in ("anthropic", "openai", "keyring", "fitz", "pymupdf", "httpx",
+                                               "desktop_chat.chat.engine", "markdown_it", "pygments")
                                    if m in sys.modules)
                     print(f"startup-ms {elapsed:.0f} loaded {','.join(heavy) or '-'}", flush=True)
                     QTimer.singleShot(0, window.close)

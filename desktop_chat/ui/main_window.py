@@ -22,10 +22,6 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat.chat.credentials import resolve_key
-from desktop_chat.chat.context import chain_lookups
-from desktop_chat.chat.engine import ChatEngine
-from desktop_chat.chat.events import TurnResult
-from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import Settings, data_dir
 from desktop_chat.domain import errors
 from desktop_chat.domain.messages import Message, MessageStatus
@@ -49,6 +45,9 @@ from desktop_chat.ui.turns import TurnController
 if TYPE_CHECKING:
     from PySide6.QtCore import QByteArray  # only what saveGeometry/saveState return
 
+    from desktop_chat.chat.engine import ChatEngine
+    from desktop_chat.chat.events import TurnResult
+
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50  # messages loaded when a conversation opens, and per older page
@@ -62,20 +61,20 @@ class MainWindow(QMainWindow):
     settingsApplied = Signal()
     setupChecked = Signal()
 
-    def __init__(self, settings: Settings, store: Store, engine: ChatEngine, runner: AsyncRunner, *,
+    def __init__(self, settings: Settings, store: Store, runner: AsyncRunner, *,
                  files: Sequence[str] = (), documents: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = settings
         self.store = store
-        self.engine = engine
+        self._engine: ChatEngine | None = None  # see the engine property
         self.runner = runner
         if documents is None:  # the engine's and the composer's DocumentLibrary: build_window passes one
             from desktop_chat.documents.lazy_library import LazyDocumentLibrary
 
             documents = LazyDocumentLibrary(data_dir())
         self.documents = documents
-        self.controller = TurnController(engine, runner, self)
+        self.controller = TurnController(lambda: self.engine, runner, self)
 
         self._current: str | None = None
         self._draft_prompt: str | None = None  # system prompt chosen before the first message
@@ -108,7 +107,8 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.panel = ConversationPanel(self.store, self.runner.in_thread, self.runner.start, self)
         self.top_bar = TopBar(self)
-        self.choice = ModelChoice(self.settings, self.engine, self.runner, self.top_bar, self)
+        self.choice = ModelChoice(self.settings, lambda endpoint_id: self.engine.list_models(endpoint_id),
+                                  self.runner, self.top_bar, self)
         self.banner = SetupBanner(self)
         self._storage_notice: Any = None  # built when there is something to say (storage_notice)
         self._save_problems: dict[str, tuple[str, str]] = {}  # answer id -> (conversation id, text)
@@ -152,14 +152,12 @@ class MainWindow(QMainWindow):
         self.undo_button.setFlat(True)
         self.undo_button.hide()
         # Ollama's status indicator, the "Get a model" dialog and the model manager.
-        self.ollama = OllamaController(self.settings, self.engine.pool, self.runner, self)
+        self.ollama = OllamaController(self.settings, lambda: self.engine.pool, self.runner, self)
         # The built-in engine: first-start offer and download (banner), "not installed" note.
         self.builtin = BuiltinModelController(self.settings, self.choice, self.banner, self.runner, self)
         self.builtin.modelChosen.connect(lambda _name: self.composer.setFocus())
         self.builtin.message.connect(self.statusBar().showMessage)
         self.attachments.modelFilesOpened.connect(self.builtin.add_model_files)
-        if self.engine.context_lookup is None:  # attached documents are planned with the model's real context
-            self.engine.context_lookup = chain_lookups(self.ollama.lookup_context, self.builtin.lookup_context)
         status = self.statusBar()
         status.setObjectName("statusBar")
         status.addPermanentWidget(self.undo_button)
@@ -230,6 +228,23 @@ class MainWindow(QMainWindow):
         c.turnRefused.connect(self._refusals.__setitem__)  # read by _turn_failed, which follows
         c.sourcesFound.connect(self._sources_found)
         c.saveProblemChanged.connect(self._save_problem_changed)
+
+    @property
+    def engine(self) -> ChatEngine:
+        """The chat engine (chat/engine.py), imported and built when first needed: a turn, a model
+        list, the Ollama status check just after the first frame. Its modules (providers, the
+        planning of documents, retries) are ≈ 15-20 ms that showing the stored conversations
+        does not need."""
+        if self._engine is None:
+            from desktop_chat.chat.context import chain_lookups
+            from desktop_chat.chat.engine import ChatEngine
+
+            self._engine = ChatEngine(
+                self.store, self.settings, documents=self.documents,
+                # attached documents are planned with the model's real context
+                context_lookup=chain_lookups(self.ollama.lookup_context, self.builtin.lookup_context),
+            )
+        return self._engine
 
     @property
     def storage_notice(self) -> Any:
@@ -420,7 +435,8 @@ class MainWindow(QMainWindow):
             answer_id, text = live
             messages = [dataclasses.replace(m, text=text, status=MessageStatus.STREAMING) if m.id == answer_id
                         else m for m in messages]
-        messages = self.engine.unsaved(messages)  # answers the disk did not take yet: as they are
+        if self._engine is not None:  # (no engine yet: no answer yet that the disk did not take)
+            messages = self._engine.unsaved(messages)  # answers the disk did not take yet: as they are
         self._oldest_seq = messages[0].seq if messages else None
         self._has_older = total > len(messages)
         self.view.set_messages(messages, has_older=self._has_older)
@@ -792,12 +808,15 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             theme.apply_theme(app, self.settings.theme)
             i18n.install_translator(app, self.settings.language)
-        self.engine.policy = RetryPolicy(max_attempts=self.settings.max_attempts)
-        self.engine.pool.forget_keys()  # keys may have been saved or deleted: read them again
-        if self.controller.streaming_ids():
-            self._reset_pool_pending = True  # closing a provider would cut the answers off
-        else:
-            self.runner.start(self.engine.pool.reset(), name="reset-providers")
+        if self._engine is not None:  # (else it is built with these settings when first needed)
+            from desktop_chat.chat.retry import RetryPolicy
+
+            self._engine.policy = RetryPolicy(max_attempts=self.settings.max_attempts)
+            self._engine.pool.forget_keys()  # keys may have been saved or deleted: read them again
+            if self.controller.streaming_ids():
+                self._reset_pool_pending = True  # closing a provider would cut the answers off
+            else:
+                self.runner.start(self._engine.pool.reset(), name="reset-providers")
         self.choice.fill_endpoints()
         if self._current is not None:
             conversation = self.store.get_conversation(self._current)
@@ -880,7 +899,8 @@ class MainWindow(QMainWindow):
             if others:
                 await asyncio.wait(others, timeout=2)
             try:
-                await self.engine.aclose()
+                if self._engine is not None:
+                    await self._engine.aclose()
             except Exception:
                 log.exception("closing the providers failed")
             await self.attachments.aclose()  # the shared DocumentLibrary (the engine does not own it)

@@ -1,6 +1,6 @@
 """Which provider and model a turn goes to: the pickers' state, defaults, and model lists.
 
-Model lists are fetched asynchronously (engine.list_models) only when wanted: when the user
+Model lists are fetched asynchronously (the engine's list_models) only when wanted: when the user
 opens the list, presses refresh or picks another provider; never at start-up, which must not
 wait on the network or the keyring. A failed listing says why in the status bar and leaves the
 model field editable, so any model name can still be typed.
@@ -9,16 +9,19 @@ model field editable, so any model name can still be typed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from desktop_chat.chat.engine import DEFAULT_MODELS, ChatEngine
-from desktop_chat.config import BUILTIN_ENDPOINT, Settings, save_settings
+from desktop_chat.config import BUILTIN_ENDPOINT, DEFAULT_MODELS, Settings, save_settings
 from desktop_chat.domain import errors
-from desktop_chat.providers import ModelInfo
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from desktop_chat.providers import ModelInfo
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +33,12 @@ class ModelChoice(QObject):
     statusMessage = Signal(str, int)  # text, milliseconds
     changed = Signal()  # what the pickers show changed (for the status bar)
 
-    def __init__(self, settings: Settings, engine: ChatEngine, runner: AsyncRunner, top_bar: TopBar,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, settings: Settings, list_models: Callable[[str], Awaitable[list[ModelInfo]]],
+                 runner: AsyncRunner, top_bar: TopBar, parent: QObject | None = None) -> None:
+        """`list_models(endpoint_id)`: the engine's, which the window builds on first use."""
         super().__init__(parent)
         self.settings = settings
-        self.engine = engine
+        self._list_models = list_models
         self.runner = runner
         self.top_bar = top_bar
         self.models: dict[str, list[ModelInfo]] = {}
@@ -180,7 +184,7 @@ class ModelChoice(QObject):
     async def _list(self, endpoint_id: str) -> None:
         label = self.label(endpoint_id)
         try:
-            models = await self.engine.list_models(endpoint_id)
+            models = await self._list_models(endpoint_id)
         except errors.CannotConnectError as exc:
             # "Ollama is not running at …" / "Cannot connect to X at …": already one plain sentence.
             self.statusMessage.emit(localized_error(exc), 15000)

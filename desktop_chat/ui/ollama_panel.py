@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -24,13 +25,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.config import Settings, save_settings
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized
 
 if TYPE_CHECKING:
     from desktop_chat.chat.context import ModelContext
+    from desktop_chat.chat.pool import ProviderPool
     from desktop_chat.chat.ollama_admin import OllamaAdmin, OllamaStatus
     from desktop_chat.ui.ollama_models import ModelManagerDialog
     from desktop_chat.ui.ollama_pull import PullDialog
@@ -58,7 +59,9 @@ class OllamaController(QObject):
     useModelRequested = Signal(str)  # chat with this model now
     statusMessage = Signal(str, int)  # text, milliseconds
 
-    def __init__(self, settings: Settings, pool: ProviderPool, runner: AsyncRunner, window: QWidget) -> None:
+    def __init__(self, settings: Settings, pool: Callable[[], ProviderPool], runner: AsyncRunner,
+                 window: QWidget) -> None:
+        """`pool()`: the engine's providers (the window builds the engine on first use)."""
         super().__init__(window)
         self.settings = settings
         self.runner = runner
@@ -83,7 +86,7 @@ class OllamaController(QObject):
         if self._admin is None:
             from desktop_chat.chat.ollama_admin import OllamaAdmin
 
-            self._admin = OllamaAdmin(self._pool, self.settings)
+            self._admin = OllamaAdmin(self._pool(), self.settings)
         return self._admin
 
     async def lookup_context(self, endpoint_id: str, model: str) -> ModelContext | None:

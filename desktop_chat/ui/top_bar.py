@@ -7,7 +7,7 @@ per conversation and as the defaults, listing models asynchronously).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFontMetrics
@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.providers import ModelInfo
 from desktop_chat.ui.units import format_bytes
+
+if TYPE_CHECKING:
+    from desktop_chat.providers import ModelInfo
 
 
 class ElidedLabel(QLabel):

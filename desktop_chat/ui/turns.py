@@ -18,11 +18,10 @@ import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_chat.chat.engine import ChatEngine
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult, TurnStarted
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Retrying, Started, TextDelta
@@ -30,6 +29,9 @@ from desktop_chat.domain.messages import Attachment, Delivery, Message, MessageS
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.store import StoreError
 from desktop_chat.ui.error_text import localized, localized_error, localized_retry_reason
+
+if TYPE_CHECKING:
+    from desktop_chat.chat.engine import ChatEngine
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +76,19 @@ class TurnController(QObject):
     sourcesFound = Signal(str, str, object)  # answer id, Delivery: how the documents go, before the text
     saveProblemChanged = Signal(str, str, object)  # answer id, why it cannot be saved (translated) or None
 
-    def __init__(self, engine: ChatEngine, runner: AsyncRunner, parent: QObject | None = None) -> None:
+    def __init__(self, engine: Callable[[], ChatEngine], runner: AsyncRunner, parent: QObject | None = None) -> None:
+        """`engine()`: the chat engine, asked for when a turn starts (the window builds it on first use)."""
         super().__init__(parent)
-        self.engine = engine
+        self._engine = engine
         self.runner = runner
         self._turns: dict[str, ActiveTurn] = {}
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._tick)
+
+    @property
+    def engine(self) -> ChatEngine:
+        return self._engine()
 
     # -- queries -------------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ def test_window_opens_with_the_composer_focused_and_every_control_named(windows,
     assert not window.composer_bar.stop_button.isVisible()
 
 
-def test_start_up_loads_no_sdk_no_keyring_before_the_window_is_shown(tmp_path):
+def test_start_up_loads_no_sdk_no_keyring_no_engine_before_the_window_is_shown(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DESKTOP_CHAT_REPORT_STARTUP="1")
     env.pop("DESKTOP_CHAT_HOME", None)
     proc = subprocess.run([sys.executable, "-m", "desktop_chat", "--data-dir", str(tmp_path / "data")],
