@@ -38,7 +38,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QFont,
     QFontMetrics,
     QGuiApplication,
@@ -46,15 +45,12 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPalette,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QLineEdit,
     QListView,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
@@ -64,6 +60,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.domain.messages import Conversation
 from desktop_chat.store import Store
+from desktop_chat.ui.painted_icons import dot
 
 log = logging.getLogger(__name__)
 
@@ -100,18 +97,6 @@ _ROLES = frozenset(int(r) for r in (
 _DOTS: dict[tuple[int, int], QIcon] = {}
 
 
-def _dot(color: QColor) -> QPixmap:
-    pixmap = QPixmap(10, 10)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(color)
-    painter.drawEllipse(1, 1, 8, 8)
-    painter.end()
-    return pixmap
-
-
 def _activity_dot() -> QIcon:
     """A small dot shown on conversations that are answering: accent colour, or the selected
     text colour on a selected row (where the accent is the background)."""
@@ -122,8 +107,8 @@ def _activity_dot() -> QIcon:
     icon = _DOTS.get(key)
     if icon is None:
         icon = QIcon()
-        icon.addPixmap(_dot(normal), QIcon.Mode.Normal)
-        icon.addPixmap(_dot(selected), QIcon.Mode.Selected)
+        icon.addPixmap(dot(normal, 10), QIcon.Mode.Normal)
+        icon.addPixmap(dot(selected, 10), QIcon.Mode.Selected)
         _DOTS[key] = icon
     return icon
 
@@ -353,6 +338,7 @@ class ConversationDelegate(QStyledItemDelegate):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._heights: tuple[int, int] | None = None  # (plain row, row with header)
+        self._measuring = False
 
     def forget_sizes(self) -> None:
         self._heights = None
@@ -372,6 +358,10 @@ class ConversationDelegate(QStyledItemDelegate):
         # The activity dot goes after the title, so titles stay aligned whether or not a row answers.
         option.decorationPosition = QStyleOptionViewItem.Position.Right
         option.decorationSize = QSize(10, 10)
+        if self._measuring:  # the tallest a row gets: one line of text, with the answering dot
+            option.text = "Ag"
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+            option.icon = _activity_dot()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         heights = self._heights
@@ -380,13 +370,14 @@ class ConversationDelegate(QStyledItemDelegate):
         return QSize(0, heights[1] if self._starts_group(index) else heights[0])
 
     def _measure(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> tuple[int, int]:
-        sample = QStyleOptionViewItem(option)
-        self.initStyleOption(sample, index)
-        sample.text = "Ag"  # one line: a title is shown on one line, elided
-        sample.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
-        sample.icon = _activity_dot()  # the tallest a row gets: with the answering dot
-        style = sample.widget.style() if sample.widget is not None else QApplication.style()
-        size = style.sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, sample, QSize(), sample.widget)
+        # Qt's own sizeHint asks the style (in C++) about the sample that initStyleOption makes
+        # while measuring. (Asking the style from Python would build PySide's QStyle type and its
+        # ≈ 600 enum members, ≈ 8 ms before the first frame.)
+        self._measuring = True
+        try:
+            size = super().sizeHint(option, index)
+        finally:
+            self._measuring = False
         plain = max(size.height(), QFontMetrics(option.font).height()) + 10
         return plain, plain + self._header_height(option)
 

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from desktop_chat.config import Settings, save_settings
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized
+from desktop_chat.ui.painted_icons import dot
 
 if TYPE_CHECKING:
     from desktop_chat.chat.context import ModelContext
@@ -40,15 +41,7 @@ log = logging.getLogger(__name__)
 
 
 def _dot(colour: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(colour))
-    painter.drawEllipse(1, 1, 10, 10)
-    painter.end()
-    return QIcon(pixmap)
+    return QIcon(dot(colour, 12))
 
 
 # -- the controller --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSizePolicy,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_chat.ui.painted_icons import refresh_icon
 from desktop_chat.ui.units import format_bytes
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class TopBar(QWidget):
         self.model_picker = ModelPicker(self)
         self.refresh_button = QToolButton(self)
         self.refresh_button.setObjectName("refreshModelsButton")
-        self.refresh_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self._paint_icons()
         self.ollama_button = QToolButton(self)
         self.ollama_button.setObjectName("ollamaModelsButton")
         self.ollama_button.hide()  # only while an Ollama endpoint is picked
@@ -234,9 +234,14 @@ class TopBar(QWidget):
         self.system_prompt_button.setAccessibleName(self.tr("Edit the system prompt"))
         self.system_prompt_button.setToolTip(self.tr("Instructions the model receives before this conversation"))
 
+    def _paint_icons(self) -> None:
+        self.refresh_button.setIcon(refresh_icon(self.palette().color(QPalette.ColorRole.ButtonText)))
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._paint_icons()  # the arrow in the new theme's text colour
         super().changeEvent(event)
 
     # -- user choices --------------------------------------------------------------------------
