@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -130,13 +131,17 @@ class ComposerBar(QWidget):
         self.stop_button = QPushButton(self)
         self.stop_button.setObjectName("stopButton")
         self.stop_button.setAutoDefault(False)
-        self.stop_button.hide()
 
+        # Send and Stop take turns in one slot as large as the larger: swapping them at every
+        # turn moves nothing else (a layout pass resized the message view and repainted the
+        # whole window between Enter and the request going out).
+        self._send_or_stop = QStackedLayout()
+        self._send_or_stop.addWidget(self.send_button)
+        self._send_or_stop.addWidget(self.stop_button)
         buttons = QVBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addStretch(1)
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
+        buttons.addLayout(self._send_or_stop)
         attach = QVBoxLayout()
         attach.setContentsMargins(0, 0, 0, 0)
         attach.addStretch(1)
@@ -169,8 +174,7 @@ class ComposerBar(QWidget):
 
     def set_streaming(self, streaming: bool) -> None:
         self._streaming = streaming
-        self.stop_button.setVisible(streaming)
-        self.send_button.setVisible(not streaming)
+        self._send_or_stop.setCurrentWidget(self.stop_button if streaming else self.send_button)
         self._update_send()
 
     @property

@@ -572,8 +572,8 @@ class MainWindow(QMainWindow):
             self._current = conversation.id
             self._created_for_send.add(conversation.id)
             self._oldest_seq, self._has_older = None, False
-            self.panel.model.refresh(conversation.id, to_top=True)
-            self.panel.select(conversation.id)
+            # The list shows it once the turn has started (_turn_started): its repaint then runs
+            # while the request is on its way, not before it leaves; a refused turn never shows.
         cid = self._current
         self.composer_bar.take_text()
         self._pending_text[cid] = text
@@ -677,6 +677,8 @@ class MainWindow(QMainWindow):
         self.panel.model.refresh(cid, to_top=True)
         if cid != self._current:
             return
+        if self.panel.current_id() != cid:
+            self.panel.select(cid)  # a new conversation (see send)
         self.view.remove_messages_from(user.seq)
         self.view.add_message(user)
         self.view.add_message(answer)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
@@ -98,6 +98,33 @@ def test_send_streams_the_answer_into_the_view(windows, qtbot, fakes):
     assert window.top_bar.totals.text()  # conversation totals shown
     body = fake.requests_to("/v1/messages")[-1].json
     assert body["model"] == "claude-test"
+
+
+def test_send_and_stop_swap_in_place_and_nothing_else_moves(windows, qtbot):
+    """Send gives way to Stop in the same slot: the editor and the messages keep their places
+    (a relayout there resized the message view and repainted the whole window at every turn)."""
+    window = windows.new()
+    bar = window.composer_bar
+    before = (window.composer.geometry(), window.view.geometry(), bar.geometry())
+    moved: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+            if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+                moved.append(watched.objectName())
+            return False
+
+    watch = Watch()
+    for widget in (window.composer, window.view, bar):
+        widget.installEventFilter(watch)
+    bar.set_streaming(True)
+    QApplication.sendPostedEvents()
+    assert bar.stop_button.isVisible() and not bar.send_button.isVisible()
+    bar.set_streaming(False)
+    QApplication.sendPostedEvents()
+    assert bar.send_button.isVisible() and not bar.stop_button.isVisible()
+    assert (window.composer.geometry(), window.view.geometry(), bar.geometry()) == before
+    assert moved == []
 
 
 def test_enter_sends_and_shift_enter_starts_a_new_line(windows, qtbot, fakes):
