@@ -139,6 +139,8 @@ def validate_base_url(url: str) -> str:
 
 @dataclass
 class Settings:
+    """Everything settings.json holds (load_settings, save_settings); keys live in the keyring."""
+
     default_endpoint: str = "anthropic"
     default_models: dict[str, str] = field(default_factory=dict)  # endpoint id -> model
     temperature: float | None = None

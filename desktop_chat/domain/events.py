@@ -22,11 +22,15 @@ class Started:
 
 @dataclass(frozen=True)
 class TextDelta:
+    """A piece of the answer's text, as it streams in."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Usage:
+    """Tokens the provider counted for the request and the answer (None: not reported)."""
+
     input_tokens: int | None
     output_tokens: int | None
 

@@ -67,6 +67,8 @@ def error_kind(exc: BaseException) -> str:
 
 @dataclass(frozen=True)
 class Migration:
+    """One step of the schema, applied once, in order, inside a transaction."""
+
     name: str
     apply: Callable[[sqlite3.Connection], None]
 

@@ -38,12 +38,16 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Retry:
+    """A retry the engine announced, and when it will be made."""
+
     event: Retrying
     deadline: float
 
 
 @dataclass
 class ActiveTurn:
+    """What the controller knows of one running turn."""
+
     conversation_id: str
     kind: str  # send | regenerate | edit | continue
     task: asyncio.Task[Any] | None = None
