@@ -738,7 +738,7 @@ class Store:
             f"""
             SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id IN (
                 SELECT m.conversation_id FROM messages_fts
-                JOIN messages m ON m.num = messages_fts.rowid
+                JOIN messages m INDEXED BY messages_conversation_by_num ON m.num = messages_fts.rowid
                 WHERE messages_fts MATCH ?
             )
             ORDER BY updated_at DESC, id DESC LIMIT ?

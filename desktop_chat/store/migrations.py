@@ -144,10 +144,19 @@ def _message_error_text(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE messages ADD COLUMN error_text TEXT")
 
 
+def _message_conversation_by_num(conn: sqlite3.Connection) -> None:
+    # Search hits are message nums (the full-text index's rowids); the conversation list wants
+    # their conversations. Looking each num up in the table itself reads rows full of text: for a
+    # word in half of 100,000 messages that join was ≈ 30 ms of a 47 ms filter, where the index
+    # scan took 4 ms. This narrow index answers the same lookups at a fraction of the pages.
+    conn.execute("CREATE INDEX messages_conversation_by_num ON messages (num, conversation_id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_conversations_and_messages", _conversations_and_messages),
     Migration("0002_message_metrics_and_search", _message_metrics_and_search),
     Migration("0003_message_error_text", _message_error_text),
+    Migration("0004_message_conversation_by_num", _message_conversation_by_num),
 )
 
 

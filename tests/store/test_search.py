@@ -141,6 +141,23 @@ def test_search_conversations_distinct_newest_first(store: Store) -> None:
     assert [c.title for c in store.search_conversations("kiwi", limit=1)] == ["old"]
 
 
+def test_search_conversations_maps_hits_through_the_narrow_index(store: Store) -> None:
+    """Hits become conversations through messages_conversation_by_num (migration 0004), not
+    through the message rows themselves (≈ 30 of 47 ms for a word in half of 100,000 messages)."""
+    conn = store._conn
+    assert conn is not None
+    store.add_message(store.create_conversation("c").id, "user", "kiwi")
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        assert [c.title for c in store.search_conversations("kiwi")] == ["c"]
+    finally:
+        conn.set_trace_callback(None)
+    query = next(s for s in statements if "messages_fts" in s)
+    plan = " ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + query))
+    assert "COVERING INDEX messages_conversation_by_num" in plan
+
+
 def test_reindexed_when_text_changes(store: Store) -> None:
     c = store.create_conversation()
     m = store.add_message(c.id, "user", "original wording")
