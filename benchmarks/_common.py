@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -97,6 +98,19 @@ def child_env(home: Path) -> dict[str, str]:
     env.pop("DESKTOP_CHAT_TEST_PROMPT", None)
     env.pop("DESKTOP_CHAT_SCREENSHOT", None)
     return env
+
+
+@contextmanager
+def killed_after(proc: subprocess.Popen[str], seconds: float) -> Iterator[None]:
+    """Kill `proc` if it is still running `seconds` from now: reading a child's output line by
+    line would otherwise wait forever for a child that hangs (a dialog nobody clicks)."""
+    timer = threading.Timer(seconds, proc.kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 @contextmanager

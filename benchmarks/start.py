@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._common import (ROOT, BenchmarkCrash, Row, child_env, conversation_items, fill_store, median,
-                                paired_ratio, rounded, throwaway_home, write_settings)
+from benchmarks._common import (ROOT, BenchmarkCrash, Row, child_env, conversation_items, fill_store, killed_after,
+                                median, paired_ratio, rounded, throwaway_home, write_settings)
 
 RATIO_BUDGET = 2.5
 CHILD = ROOT / "benchmarks" / "_start_child.py"
@@ -61,17 +61,13 @@ def launch(kind: str, mode: str, home: Path, timeout: float = 60) -> tuple[float
         assert proc.stdout is not None
         ready_ms: float | None = None
         rss: float | None = None
-        try:
+        with killed_after(proc, timeout):
             for line in proc.stdout:
                 if line.startswith("ready") and ready_ms is None:
                     ready_ms = (time.perf_counter() - started) * 1000
                 elif line.startswith("rss "):
                     rss = float(line.split()[1])
-            code = proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            code = -9
+            code = proc.wait()
         if code != 0 or ready_ms is None or (mode == "memory" and rss is None):
             errors.seek(0)
             tail = "\n".join(errors.read().splitlines()[-20:])
