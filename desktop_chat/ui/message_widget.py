@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.ui.error_text import localized_message_error
+from desktop_chat.ui.labels import plain_label
 from desktop_chat.ui.markdown_render import MarkdownRenderer
 from desktop_chat.ui.message_body import MessageBody
 from desktop_chat.ui.render_snapshot import RenderedBody
@@ -338,11 +339,7 @@ class MessageWidget(_Card):
         card_layout = QVBoxLayout(card)
         card_layout.setContentsMargins(12, 10, 12, 10)
         card_layout.setSpacing(8)
-        error_label = QLabel(card)
-        error_label.setObjectName("errorLabel")
-        error_label.setWordWrap(True)
-        error_label.setTextFormat(Qt.TextFormat.PlainText)
-        error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        error_label = plain_label("errorLabel", card)
         card_layout.addWidget(error_label)
         self._card_buttons = QHBoxLayout()
         self._card_buttons.addStretch(1)

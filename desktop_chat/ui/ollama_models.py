@@ -43,7 +43,8 @@ from desktop_chat.chat.ollama_admin import ModelOptions, OllamaStatus
 from desktop_chat.domain import errors
 from desktop_chat.providers import ModelInfo
 from desktop_chat.ui.error_text import localized, localized_error
-from desktop_chat.ui.ollama_common import DialogTasks, plain_label, set_tone
+from desktop_chat.ui.labels import plain_label, set_tone
+from desktop_chat.ui.ollama_common import DialogTasks
 from desktop_chat.ui.units import format_bytes, format_local_time, parse_iso_time
 
 if TYPE_CHECKING:

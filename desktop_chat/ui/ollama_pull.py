@@ -37,7 +37,8 @@ from desktop_chat.domain import errors
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.html_text import escape_html
-from desktop_chat.ui.ollama_common import DialogTasks, plain_label, set_tone
+from desktop_chat.ui.labels import plain_label, set_tone
+from desktop_chat.ui.ollama_common import DialogTasks
 from desktop_chat.ui.units import format_bytes, format_speed, format_time_left
 
 log = logging.getLogger(__name__)

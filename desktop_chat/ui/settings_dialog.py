@@ -69,6 +69,7 @@ from desktop_chat.ui import theme
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.builtin_settings import BuiltinModelsBox
 from desktop_chat.ui.error_text import localized_error
+from desktop_chat.ui.labels import plain_label, set_tone
 
 log = logging.getLogger(__name__)
 
@@ -190,23 +191,6 @@ def _read_masks(endpoint_ids: list[str]) -> dict[str, str | None]:
     return out
 
 
-def _set_tone(label: QLabel, tone: str) -> None:
-    """Colour a status line: "error", "ok" or "" (plain), readable on light and dark palettes."""
-    label.setProperty("tone", tone)
-    dark = theme.is_dark()
-    colour = {"error": "#ff8a80" if dark else "#b3261e", "ok": "#7bd88f" if dark else "#1e7b34"}.get(tone)
-    label.setStyleSheet(f"color: {colour};" if colour else "")
-
-
-def _status_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # error text comes from servers: never rich text
-    return label
-
-
 # -- one endpoint's fields ----------------------------------------------------------------------
 
 class EndpointEditor(QWidget):
@@ -229,7 +213,7 @@ class EndpointEditor(QWidget):
         # does not use stay hidden children without an objectName.
         self.name_label = QLabel(self)
         self.name_edit = QLineEdit(self)
-        self.name_error = _status_label("")
+        self.name_error = plain_label("")
         if kind != "custom":
             self.name_error.setParent(self)
             for widget in (self.name_label, self.name_edit, self.name_error):
@@ -246,7 +230,7 @@ class EndpointEditor(QWidget):
         self.url_edit.setObjectName(f"{prefix}{'Host' if kind == 'ollama' else 'BaseUrl'}Edit")
         self.url_edit.textEdited.connect(self._url_typed)
         self.url_edit.editingFinished.connect(self._check_url)
-        self.url_error = _status_label(f"{prefix}{'Host' if kind == 'ollama' else 'BaseUrl'}Error")
+        self.url_error = plain_label(f"{prefix}{'Host' if kind == 'ollama' else 'BaseUrl'}Error")
         self.url_label.setBuddy(self.url_edit)
 
         self.key_label = QLabel(self)
@@ -255,7 +239,7 @@ class EndpointEditor(QWidget):
         self.key_edit.textEdited.connect(self._key_typed)
         self.clear_button = QPushButton(self)
         self.clear_button.clicked.connect(self._clear_clicked)
-        self.key_status = _status_label("")
+        self.key_status = plain_label("")
         self.key_label.setBuddy(self.key_edit)
         if kind == "ollama":
             self.key_status.setParent(self)
@@ -276,7 +260,7 @@ class EndpointEditor(QWidget):
         self.test_button.setObjectName(f"{prefix}TestButton")
         self.test_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.test_button.clicked.connect(lambda: self.draft and self.testRequested.emit(self.draft))
-        self.test_result = _status_label(f"{prefix}TestResult")
+        self.test_result = plain_label(f"{prefix}TestResult")
         test_row = QHBoxLayout()
         test_row.setContentsMargins(0, 0, 0, 0)
         test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -471,7 +455,7 @@ def _stacked(top: QWidget | QHBoxLayout, below: QLabel) -> QWidget:
 def _show(label: QLabel, text: str, tone: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
-    _set_tone(label, tone)
+    set_tone(label, tone)
 
 
 # -- the dialog ---------------------------------------------------------------------------------
@@ -549,7 +533,7 @@ class SettingsDialog(QDialog):
     def _build(self) -> None:
         self.setMinimumSize(600, 520)
         self.resize(680, 640)
-        self.keyring_status = _status_label("keyringStatus")
+        self.keyring_status = plain_label("keyringStatus")
         self.keyring_status.hide()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settingsTabs")
@@ -557,7 +541,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._build_custom(), "")
         self.tabs.addTab(self._build_defaults(), "")
         self.tabs.addTab(self._build_appearance(), "")
-        self.save_status = _status_label("saveStatus")
+        self.save_status = plain_label("saveStatus")
         self.save_status.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.setObjectName("settingsButtons")
@@ -708,7 +692,7 @@ class SettingsDialog(QDialog):
         self.debug_log_warning.setObjectName("debugLogContentWarning")
         self.debug_log_warning.setWordWrap(True)
         self.debug_log_check.toggled.connect(
-            lambda on: _set_tone(self.debug_log_warning, "error" if on else ""))
+            lambda on: set_tone(self.debug_log_warning, "error" if on else ""))
         column = QVBoxLayout(self.advanced_box)
         column.addWidget(self.debug_log_check)
         column.addWidget(self.debug_log_warning)
@@ -748,7 +732,7 @@ class SettingsDialog(QDialog):
         self.max_tokens_spin.setValue(max(1, int(s.max_tokens)))
         self.system_prompt_edit.setPlainText(s.system_prompt)
         self.debug_log_check.setChecked(bool(s.debug_log_content))
-        _set_tone(self.debug_log_warning, "error" if s.debug_log_content else "")
+        set_tone(self.debug_log_warning, "error" if s.debug_log_content else "")
         _select_data(self.theme_combo, s.theme if s.theme in theme.THEMES else "system")
         _select_data(self.language_combo, s.language if s.language in ("system", *_LANGUAGE_NAMES) else "system")
 
@@ -760,7 +744,7 @@ class SettingsDialog(QDialog):
         elif event.type() == QEvent.Type.PaletteChange:
             for label in self.findChildren(QLabel):
                 if label.property("tone"):
-                    _set_tone(label, str(label.property("tone")))
+                    set_tone(label, str(label.property("tone")))
         super().changeEvent(event)
 
     def _retranslate(self) -> None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from desktop_chat.ui.labels import plain_label
 
 INSTALL_COMMAND = "scripts/install_local_model.sh"
 PIP_COMMAND = ('CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" '
@@ -39,11 +41,7 @@ class SetupBanner(QFrame):
         self.setObjectName("setupBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        self.label = QLabel(self)
-        self.label.setObjectName("setupBannerText")
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label = plain_label("setupBannerText", self)
         self.settings_button = QPushButton(self)
         self.settings_button.setObjectName("openSettingsButton")
         self.ollama_button = QPushButton(self)

@@ -17,10 +17,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QUrl
 
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QMessageBox, QPushButton, QWidget
 
 from desktop_chat.store import StoreError
 from desktop_chat.ui import theme
+from desktop_chat.ui.labels import plain_label
 
 __all__ = ["StorageNotice", "already_running_box", "startup_problem", "startup_problem_box"]
 
@@ -33,11 +34,7 @@ class StorageNotice(QFrame):
         self.setObjectName("storageNotice")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        self.label = QLabel(self)
-        self.label.setObjectName("storageNoticeText")
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label = plain_label("storageNoticeText", self)
         self.folder_button = QPushButton(self)
         self.folder_button.setObjectName("storageNoticeFolderButton")
         self.dismiss_button = QPushButton(self)
