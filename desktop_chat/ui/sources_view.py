@@ -83,6 +83,16 @@ class _WrappedLabel(QLabel):
             self.updateGeometry()
 
 
+def _file_button(name: str, parent: QWidget) -> QToolButton:
+    """A button that opens a document (a source, an attached file): file icon, then its text."""
+    button = QToolButton(parent)
+    button.setObjectName(name)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setIcon(parent.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
 def _linked(button: QToolButton) -> None:
     """A source reads as a link: the palette's link colour."""
     palette = QPalette(button.palette())
@@ -135,12 +145,8 @@ class SourcesPanel(QWidget):
         line = QVBoxLayout(row)  # the link, then its excerpt under it: side by side wraps badly
         line.setContentsMargins(0, 2, 0, 2)
         line.setSpacing(0)
-        button = QToolButton(row)
-        button.setObjectName("sourceButton")
+        button = _file_button("sourceButton", row)
         button.setAutoRaise(True)
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
         button.clicked.connect(lambda: self._on_source(ref))
         button.setProperty("sourceIndex", index)
         excerpt = _WrappedLabel(row)
@@ -241,11 +247,7 @@ class DocumentChips(QWidget):
             button.deleteLater()
         self._buttons = []
         for document in documents:
-            button = QToolButton(self)
-            button.setObjectName("messageDocument")
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button = _file_button("messageDocument", self)
             button.clicked.connect(lambda _=False, d=document: self._on_source(
                 SourceRef(d.file_name, d.sha256, 1, "", 1, 1)))
             self._row.insertWidget(self._row.count() - 1, button)
