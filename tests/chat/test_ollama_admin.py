@@ -4,7 +4,6 @@ through the engine's ProviderPool, as the window and the command line use it."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 
 import pytest
@@ -17,7 +16,7 @@ from desktop_chat.config import Settings
 from desktop_chat.domain import errors
 from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.store import Store
-from tests.fakes.loopback import Scenario
+from tests.fakes.loopback import Scenario, free_port
 from tests.fakes.ollama_server import PULL_NO_INTERNET, PULL_UNKNOWN, FakeOllama
 from tests.wiring import settings_for
 
@@ -45,10 +44,6 @@ async def admin(fake):
     await pool.aclose()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def pull_all(admin: OllamaAdmin, name: str) -> list[PullProgress]:
@@ -65,8 +60,9 @@ async def test_status_running_with_version_and_host(fake, admin):
     assert str(status.text) == f"Ollama 0.13.0 is running at {fake.base_url}."
 
 
-async def test_status_not_running_is_one_plain_sentence():
-    url = f"http://127.0.0.1:{free_port()}"
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])  # both go through the start-up probe
+async def test_status_not_running_is_one_plain_sentence(host):
+    url = f"http://{host}:{free_port()}"
     settings = Settings(ollama_host=url)
     pool = ProviderPool(settings)
     try:

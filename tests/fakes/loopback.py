@@ -15,11 +15,19 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
+import socket
 import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that was free a moment ago and that nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @dataclass

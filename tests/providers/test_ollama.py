@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 
@@ -15,7 +14,7 @@ from desktop_chat.domain.messages import ChatMessage
 from desktop_chat.providers import create_provider
 from desktop_chat.providers.base import ChatRequest, Provider, ProviderConfig, Timeouts
 from desktop_chat.providers.ollama import OllamaProvider, PullLine, canonical_model_name, chat_body
-from tests.fakes.loopback import Scenario
+from tests.fakes.loopback import Scenario, free_port
 from tests.fakes.ollama_server import PULL_NO_INTERNET, PULL_UNKNOWN, FakeModel, FakeOllama
 
 TEN_CHUNKS = [f"word{i} " for i in range(10)]
@@ -265,10 +264,6 @@ async def test_200_web_page_instead_of_ndjson():
 # -- cannot connect --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_connection_refused_says_ollama_is_not_running():

@@ -26,7 +26,6 @@ from __future__ import annotations
 import gc
 import os
 import random
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ from desktop_chat.config import load_settings
 from desktop_chat.domain.messages import MessageStatus
 from tests import wiring
 from tests.fakes.anthropic_server import FakeAnthropic
-from tests.fakes.loopback import FakeServer, Scenario
+from tests.fakes.loopback import FakeServer, Scenario, free_port
 from tests.fakes.ollama_server import FakeOllama
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.tls import self_signed_server_context
@@ -224,10 +223,6 @@ class Rig:
     url: str  # what the provider's messages name ({url})
 
 
-def free_port() -> int:
-    with socket.socket() as sock:  # free a moment ago, and nobody listens on it now
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_server(family: str) -> FakeServer:
