@@ -54,7 +54,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-
 OPENABLE_SCHEMES = frozenset({"http", "https", "mailto"})
 RegisterCode = Callable[[str], str]  # raw code -> href of its "Copy" link
 
