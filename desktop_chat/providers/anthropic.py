@@ -1,18 +1,24 @@
 """Anthropic's Messages API (and Anthropic-compatible servers) through the official SDK.
 
-Every failure is translated here, once, into the project's ChatError hierarchy:
+Every failure is translated here, once, into the project's ChatError hierarchy. What a transport
+failure means is decided by *when* it happened, never by which exception class the SDK raised:
+SDK versions re-wrap them (2.17 wraps failures after the headers in APIConnectionError and
+APITimeoutError, earlier 2.x left them as raw httpx2 exceptions).
 
-    SDK / transport                          ChatError
+    before the response headers arrived      ChatError
     ───────────────────────────────────────  ───────────────────────────────────────────────────
     APIStatusError, HTTP 4xx/5xx             error_for_status(status, provider's message,
                                              Retry-After)
+    a timeout while connecting               CannotConnectError
+    a timeout waiting for the headers        ProviderTimeoutError
+    any other transport failure              CannotConnectError
+
+    once the headers arrived (answering)
+    ───────────────────────────────────────  ───────────────────────────────────────────────────
     APIStatusError from `event: error`       error_for_status(status implied by error.type,
       (the SDK gives it the stream's 200)    error_type=...)
-    APITimeoutError from a connect timeout   CannotConnectError
-    APITimeoutError                          ProviderTimeoutError
-    APIConnectionError                       CannotConnectError
-    httpx2.TimeoutException mid-stream       ProviderTimeoutError   the SDK leaves failures after
-    httpx2.TransportError mid-stream         BrokenStreamError      the headers unwrapped
+    a timeout, wrapped or not                ProviderTimeoutError(answering): "stopped responding"
+    a transport failure, wrapped or not      BrokenStreamError: "broke off"
     JSONDecodeError from an SSE data line    BrokenStreamError
     body ends without a stop reason          BrokenStreamError      the SDK raises nothing
     anything else                            BrokenStreamError      logged: it may be a bug
@@ -68,8 +74,10 @@ class AnthropicProvider:
         self._client = _make_client(config)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
+        answering = False  # True once the response headers arrived: failures now "break off"
         try:
             events = await self._client.messages.create(stream=True, **_message_params(request))
+            answering = True
             # The SDK's context manager closes the HTTP response on exit, including when this
             # generator is closed or its task cancelled at the `yield`: the server sees the hang-up.
             async with events:
@@ -84,7 +92,7 @@ class AnthropicProvider:
         except ChatError:
             raise
         except Exception as exc:
-            raise self._translate(exc, model=request.model) from exc
+            raise self._translate(exc, model=request.model, answering=answering) from exc
 
     async def list_models(self) -> list[ModelInfo]:
         try:
@@ -100,28 +108,45 @@ class AnthropicProvider:
 
     # -- errors --------------------------------------------------------------------------------
 
-    def _translate(self, exc: Exception, *, model: str | None = None) -> ChatError:
+    def _translate(self, exc: Exception, *, model: str | None = None, answering: bool = False) -> ChatError:
         label = self.config.label
         if isinstance(exc, anthropic.APIStatusError):
             return _status_error(exc, label, model)
-        if isinstance(exc, anthropic.APITimeoutError):  # before APIConnectionError: it is a subclass
-            if isinstance(exc.__cause__, httpx2.ConnectTimeout):
-                return http_errors.cannot_connect(label, self.config.base_url, http_errors.CONNECT_TIMED_OUT)
-            return http_errors.timed_out(label, self.config.timeouts.read)
-        if isinstance(exc, anthropic.APIConnectionError):
-            return http_errors.cannot_connect(label, self.config.base_url, _why(exc))
-        if isinstance(exc, httpx2.TimeoutException):  # the SDK leaves failures after the headers unwrapped
-            return http_errors.timed_out(label, self.config.timeouts.read, answering=True)
-        if isinstance(exc, httpx2.TransportError):
-            return http_errors.broken_stream(label, _why(exc))
         if isinstance(exc, json.JSONDecodeError):
             return http_errors.broken_stream(
                 label, Text.of(QT_TRANSLATE_NOOP("engine", "a malformed event arrived (not valid JSON)"))
             )
+        if _is_timeout(exc):
+            if answering:
+                return http_errors.timed_out(label, self.config.timeouts.read, answering=True)
+            if _in_chain(exc, httpx2.ConnectTimeout):
+                return http_errors.cannot_connect(label, self.config.base_url, http_errors.CONNECT_TIMED_OUT)
+            return http_errors.timed_out(label, self.config.timeouts.read)
+        if isinstance(exc, (anthropic.APIConnectionError, httpx2.TransportError)):
+            if answering:
+                return http_errors.broken_stream(label, _why(exc))
+            return http_errors.cannot_connect(label, self.config.base_url, _why(exc))
         log.warning("unexpected failure talking to %s", label, exc_info=exc)
         return http_errors.broken_stream(label, Text.of(
             QT_TRANSLATE_NOOP("engine", "unexpected response ({kind})"), kind=type(exc).__name__
         ))
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """A timeout however the SDK wrapped it (APITimeoutError, or httpx2's own, bare or as a cause)."""
+    return isinstance(exc, anthropic.APITimeoutError) or _in_chain(exc, httpx2.TimeoutException)
+
+
+def _in_chain(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether *exc* or anything it was raised from is a *kind*."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, kind):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
 
 
 def _why(exc: BaseException) -> Text:

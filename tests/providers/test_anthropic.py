@@ -8,6 +8,8 @@ import gc
 import socket
 import sys
 
+import anthropic
+import httpx2
 import pytest
 
 from desktop_chat.domain import errors
@@ -316,7 +318,8 @@ async def test_stall_mid_answer_times_out_and_hangs_up(fake, provider):
     assert loop.time() - started < 3
     assert _text(received) == "Hello"
     assert isinstance(error, errors.ProviderTimeoutError)
-    assert "timed out" in str(error)
+    assert "stopped responding: nothing arrived for 0.5 s" in str(error)
+    assert "kept" in str(error)
     assert await _hung_up(fake.requests_to("/v1/messages")[-1])
 
 
@@ -330,6 +333,43 @@ async def test_server_that_never_answers_times_out(fake, provider):
     assert loop.time() - started < 3
     assert received == []
     assert isinstance(error, errors.ProviderTimeoutError)
+    assert "stopped responding" not in str(error) and "did not answer" in str(error)
+
+
+def _sdk_wrapped(kind: type[anthropic.APIConnectionError], cause: Exception) -> Exception:
+    """*cause* as anthropic 2.17 raises it after the headers: wrapped in an SDK exception."""
+    try:
+        try:
+            raise cause
+        except Exception as inner:
+            if kind is anthropic.APITimeoutError:
+                raise anthropic.APITimeoutError(request=_REQUEST) from inner
+            raise kind(request=_REQUEST) from inner
+    except Exception as outer:
+        return outer
+    raise AssertionError("unreachable")
+
+
+_REQUEST = httpx2.Request("POST", "http://127.0.0.1:1/v1/messages")
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["bare (anthropic < 2.17)", "wrapped (anthropic 2.17)"])
+def test_what_a_failure_means_depends_on_when_it_happened_not_on_the_sdks_wrapping(wrapped):
+    """The same transport failure, bare or wrapped as the SDK version at hand does it, reads
+    "cannot connect" before the headers, "broke off" / "stopped responding" after them."""
+    provider = AnthropicProvider(_config("http://127.0.0.1:1"))
+    closed = httpx2.RemoteProtocolError("peer closed connection without sending complete message body")
+    stalled = httpx2.ReadTimeout("timed out")
+    dropped = _sdk_wrapped(anthropic.APIConnectionError, closed) if wrapped else closed
+    silent = _sdk_wrapped(anthropic.APITimeoutError, stalled) if wrapped else stalled
+
+    assert isinstance(provider._translate(dropped, answering=True), errors.BrokenStreamError)
+    assert isinstance(provider._translate(dropped, answering=False), errors.CannotConnectError)
+    mid_answer = provider._translate(silent, answering=True)
+    assert isinstance(mid_answer, errors.ProviderTimeoutError)
+    assert "stopped responding" in str(mid_answer)
+    before = provider._translate(silent, answering=False)
+    assert isinstance(before, errors.ProviderTimeoutError) and "stopped responding" not in str(before)
 
 
 async def test_connection_refused_is_cannot_connect():
