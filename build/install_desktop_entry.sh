@@ -37,7 +37,7 @@ if [ "${1:-}" = "--installed" ]; then
   exe=$(command -v desktop-chat) || { echo "desktop-chat is not on PATH (pip install it first)" >&2; exit 2; }
   root=$(cd "$here/.." && pwd)  # a checkout: build/ is here
   template="$root/packaging/linux/desktop-chat.desktop"
-  icon_dir="$root/resources/icons"
+  icon_dir="$root/desktop_chat/resources/icons"
 else
   if [ $# -gt 0 ]; then
     bundle=$1

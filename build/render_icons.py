@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ICONS = ROOT / "resources" / "icons"
+ICONS = ROOT / "desktop_chat" / "resources" / "icons"
 SOURCE = ICONS / "desktop-chat.svg"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 

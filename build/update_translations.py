@@ -42,7 +42,7 @@ ENGINE_SOURCES = (
     ROOT / "desktop_chat" / "config.py",
     ROOT / "desktop_chat" / "secrets.py",
 )
-TRANSLATIONS = ROOT / "resources" / "translations"
+TRANSLATIONS = ROOT / "desktop_chat" / "resources" / "translations"
 CATALOG = "desktop_chat"
 LANGUAGES = ("zh_CN",)
 

@@ -35,7 +35,7 @@ from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocu
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
 from desktop_chat.domain.messages import Attachment
-from desktop_chat.store import Store, exchange
+from desktop_chat.store import Store, StoreError, exchange
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PASSWORD_ENV = "DESKTOP_CHAT_PDF_PASSWORD"
@@ -110,9 +110,22 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     except DocumentError as exc:
         print(f"error: {exc.message}", file=stderr)
         return EXIT_ERROR
+    except StoreError as exc:  # a locked, unreadable or unwritable history: one line, as the window says it
+        print(f"error: {exc}", file=stderr)
+        return EXIT_ERROR
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=stderr)
         return EXIT_ERROR
+
+
+def _open_store(stderr: TextIO) -> Store:
+    """The history database, checked as the window checks it: a damaged file is moved aside (kept,
+    never deleted), a fresh one is started, and one line on stderr says where the old file is."""
+    store = Store(config.database_path(), check_integrity=True)
+    if store.moved_aside is not None:
+        print(f"Your conversation history file was damaged, so a new, empty one was started. The old "
+              f"file is kept, not deleted, at {store.moved_aside}.", file=stderr)
+    return store
 
 
 # -- ask -------------------------------------------------------------------------------------------
@@ -140,7 +153,7 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
             settings.endpoint(args.provider)
         except KeyError as exc:
             raise UsageError(f"desktop-chat ask: {exc.args[0]}") from None
-    with Store(config.database_path()) as store:
+    with _open_store(stderr) as store:
         if args.conversation and store.get_conversation(args.conversation) is None:
             raise UsageError(f"desktop-chat ask: there is no conversation with id {args.conversation}")
         try:
@@ -261,7 +274,7 @@ def _show_sources(event: SourcesFound, stderr: TextIO) -> None:
 # -- export / import ---------------------------------------------------------------------------------
 
 def _export(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    with Store(config.database_path()) as store:
+    with _open_store(stderr) as store:
         for conversation_id in args.conversation or []:
             if store.get_conversation(conversation_id) is None:
                 raise UsageError(f"desktop-chat export: there is no conversation with id {conversation_id}")
@@ -294,7 +307,7 @@ def _import(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         print(f"error: {path} is not a JSON export from Desktop Chat ({exc})", file=stderr)
         return EXIT_ERROR
-    with Store(config.database_path()) as store:
+    with _open_store(stderr) as store:
         result = exchange.import_json(store, data)
     print(f"Imported {result.imported} conversation(s); skipped {result.skipped} already present.", file=stdout)
     return EXIT_OK

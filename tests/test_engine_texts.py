@@ -41,7 +41,7 @@ from tests.fakes.loopback import Scenario
 from tests.wiring import fake_for, settings_for
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "resources" / "translations" / "desktop_chat_zh_CN.ts"
+CATALOG = ROOT / "desktop_chat" / "resources" / "translations" / "desktop_chat_zh_CN.ts"
 ENGINE_SOURCES = [
     *sorted((ROOT / "desktop_chat" / "domain").rglob("*.py")),
     *sorted((ROOT / "desktop_chat" / "providers").rglob("*.py")),

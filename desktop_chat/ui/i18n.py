@@ -6,10 +6,8 @@ one `retranslate()` method redo them there. `notifier().languageChanged` is emit
 code that is not a widget.
 
 Translation files are looked for in, first to last: `$DESKTOP_CHAT_TRANSLATIONS`, the
-PyInstaller bundle (`sys._MEIPASS/resources/translations`), the package
-(`desktop_chat/resources/translations`, for a wheel that ships them) and the source tree
-(`resources/translations` next to the package). Bundle them with
-`datas=[("resources/translations/*.qm", "resources/translations")]` in chat.spec.
+PyInstaller bundle (`sys._MEIPASS/resources/translations`, see chat.spec) and the package
+(`desktop_chat/resources/translations`: package data, so a checkout and a wheel both have it).
 """
 
 from __future__ import annotations

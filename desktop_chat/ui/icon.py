@@ -1,8 +1,7 @@
-"""The application icon: the PNGs rendered from resources/icons/desktop-chat.svg.
+"""The application icon: the PNGs rendered from desktop_chat/resources/icons/desktop-chat.svg.
 
 Looked for like the translations (i18n.py): the PyInstaller bundle (`sys._MEIPASS/resources/icons`),
-the package (`desktop_chat/resources/icons`, for a wheel that ships them), the source tree
-(`resources/icons` next to the package). PNGs, not the SVG: Qt reads PNG without any plugin, and
+then the package (`desktop_chat/resources/icons`, package data). PNGs, not the SVG: Qt reads PNG without any plugin, and
 QIcon only decodes the size a window manager asks for, when it asks.
 """
 

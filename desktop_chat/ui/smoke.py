@@ -161,7 +161,7 @@ class _Smoke:
         icon = app_icon()
         sizes = sorted(s.width() for s in icon.availableSizes())
         if icon.isNull() or not sizes:
-            problems.append("no application icon (resources/icons/desktop-chat-*.png)")
+            problems.append("no application icon (desktop_chat/resources/icons/desktop-chat-*.png)")
         else:
             self.app.setWindowIcon(icon)  # as run_gui does
             if self.app.windowIcon().isNull():

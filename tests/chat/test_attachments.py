@@ -519,7 +519,7 @@ def _catalogue_sources(context: str) -> set[str]:
     import xml.etree.ElementTree as ET
     from pathlib import Path
 
-    ts = Path(__file__).parents[2] / "resources" / "translations" / "desktop_chat_zh_CN.ts"
+    ts = Path(__file__).parents[2] / "desktop_chat" / "resources" / "translations" / "desktop_chat_zh_CN.ts"
     return {m.findtext("source", "") for c in ET.parse(ts).getroot().iter("context")
             if c.findtext("name") == context for m in c.iter("message")}
 

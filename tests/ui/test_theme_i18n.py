@@ -19,7 +19,7 @@ from desktop_chat.ui import i18n, theme
 from desktop_chat.ui.async_runner import AsyncRunner
 
 ROOT = Path(__file__).resolve().parents[2]
-TS = ROOT / "resources" / "translations" / "desktop_chat_zh_CN.ts"
+TS = ROOT / "desktop_chat" / "resources" / "translations" / "desktop_chat_zh_CN.ts"
 QM = TS.with_suffix(".qm")
 MY_FILES = ["desktop_chat/ui/settings_dialog.py", "desktop_chat/ui/theme.py", "desktop_chat/ui/i18n.py"]
 MY_CONTEXTS = {"SettingsDialog", "EndpointEditor"}
