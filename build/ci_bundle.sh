@@ -39,7 +39,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 pip_log=$(mktemp)
-"$VENV/bin/python" -m pip install -q -e ".[bundle]" >"$pip_log" 2>&1 || { cat "$pip_log" >&2; exit 1; }
+VENV="$VENV" bash scripts/pip_install.sh -q -e ".[bundle]" >"$pip_log" 2>&1 || { cat "$pip_log" >&2; exit 1; }
 rm -f "$pip_log"
 
 # -- 1. build ------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ EOF
 build_engine() {  # "$@": what to pip install
   say "building llama-cpp-python (CMAKE_ARGS=$CMAKE_ARGS, $CMAKE_BUILD_PARALLEL_LEVEL jobs; a few minutes)"
   local started=$SECONDS
-  "$PY" -m pip install -q "$@" >&2
+  VENV="$VENV" bash scripts/pip_install.sh -q "$@" >&2
   say "llama-cpp-python installed in $((SECONDS - started)) s"
 }
 

@@ -8,8 +8,8 @@ PYTHON="${PYTHON:-python3}"
 VENV="${VENV:-.venv}"
 if [ ! -x "$VENV/bin/desktop-chat" ] || [ pyproject.toml -nt "$VENV/bin/desktop-chat" ]; then
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e .
+  VENV="$VENV" bash scripts/pip_install.sh -q pip
+  VENV="$VENV" bash scripts/pip_install.sh -q -e .
   touch "$VENV/bin/desktop-chat"
 fi
 exec "$VENV/bin/desktop-chat" "$@"

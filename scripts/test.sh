@@ -22,8 +22,9 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "== creating $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q -e ".[test]"
+# Versions from the lock (constraints.txt): a fresh machine gets what the suite passed with.
+VENV="$VENV" bash scripts/pip_install.sh -q pip
+VENV="$VENV" bash scripts/pip_install.sh -q -e ".[test]"
 
 # -- the built-in engine (llama-cpp-python, compiled with safe CPU flags) and its default model ---
 # The real-model tests need them; the script is quick when both are already in place.
