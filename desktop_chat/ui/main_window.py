@@ -33,6 +33,7 @@ from desktop_chat.ui.file_routing import paths_from_arguments
 from desktop_chat.ui.builtin_model import BuiltinModelController
 from desktop_chat.ui.composer import ComposerBar
 from desktop_chat.ui.conversation_list import ConversationPanel
+from desktop_chat.ui.error_fixes import ErrorFixes
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.markdown_render import lexers
 from desktop_chat.ui.message_view import MessageView
@@ -130,6 +131,8 @@ class MainWindow(QMainWindow):
         self._column = column
         column.addWidget(self.view, 1)
         column.addWidget(self.composer_bar)
+        # An error's fix (error cards, and the notice above the composer for refused turns).
+        self.fixes = ErrorFixes(self, lambda notice: column.insertWidget(column.indexOf(self.composer_bar), notice))
 
         if getattr(self.store, "moved_aside", None) is not None:
             self.storage_notice.show_moved_aside(self.store.moved_aside)
@@ -212,6 +215,8 @@ class MainWindow(QMainWindow):
         view.regenerateRequested.connect(self._regenerate)
         view.retryRequested.connect(self._regenerate)
         view.continueRequested.connect(self._continue)
+        view.errorActionRequested.connect(self.fixes.act)
+        self.panel.conversationActivated.connect(lambda _cid: self.fixes.clear())
         view.editResendRequested.connect(self._edit_resend)
         view.deleteRequested.connect(self._delete_message)
         view.olderMessagesWanted.connect(self._load_older)
@@ -226,6 +231,8 @@ class MainWindow(QMainWindow):
         c.turnEnded.connect(self._turn_ended)
         c.turnFailed.connect(self._turn_failed)
         c.turnRefused.connect(self._refusals.__setitem__)  # read by _turn_failed, which follows
+        c.turnRefused.connect(self.fixes.refused)
+        c.turnStarted.connect(lambda *_: self.fixes.clear())
         c.sourcesFound.connect(self._sources_found)
         c.saveProblemChanged.connect(self._save_problem_changed)
 
@@ -788,10 +795,13 @@ class MainWindow(QMainWindow):
 
     # -- settings --------------------------------------------------------------------------------
 
-    def open_settings(self) -> None:
+    def open_settings(self, endpoint_id: str | None = None) -> None:
+        """Settings; at *endpoint_id*'s page when given (an error card's "Open Settings")."""
         if self._settings_dialog is not None:
             self._settings_dialog.raise_()
             self._settings_dialog.activateWindow()
+            if endpoint_id:
+                self._settings_dialog.show_endpoint(endpoint_id)  # type: ignore[attr-defined]
             return
         from desktop_chat.ui.settings_dialog import SettingsDialog
 
@@ -801,6 +811,8 @@ class MainWindow(QMainWindow):
         dialog.destroyed.connect(lambda *_: setattr(self, "_settings_dialog", None))
         self._settings_dialog = dialog
         dialog.open()
+        if endpoint_id:
+            dialog.show_endpoint(endpoint_id)
 
     def apply_settings(self) -> None:
         """After the Settings dialog saved: new keys/URLs, theme, language, endpoints."""

@@ -65,6 +65,7 @@ class MessageView(QWidget):
     deleteRequested = Signal(str)
     retryRequested = Signal(str)
     continueRequested = Signal(str)
+    errorActionRequested = Signal(str, str)  # message id, ErrorAction value (an error card's fix)
     olderMessagesWanted = Signal()
     sourceActivated = Signal(object)  # SourceRef: a source (or an attached document) was clicked
 
@@ -341,6 +342,7 @@ class MessageView(QWidget):
         widget.deleteClicked.connect(self.deleteRequested)
         widget.retryClicked.connect(self.retryRequested)
         widget.continueClicked.connect(self.continueRequested)
+        widget.errorActionClicked.connect(self.errorActionRequested)
         widget.linkActivated.connect(self.handle_link)
         widget.body.renderWanted.connect(functools.partial(self._frame_wanted, message.id))
         self._show_documents(widget, message)

@@ -504,6 +504,27 @@ class SettingsDialog(QDialog):
             task.cancel()
         super().done(result)
 
+    def show_endpoint(self, endpoint_id: str) -> bool:
+        """Turn to *endpoint_id*'s fields and put the cursor in its key (an error card's fix).
+        False when no such provider is listed (the dialog stays where it was)."""
+        if endpoint_id in self._builtin:
+            self.tabs.setCurrentIndex(0)
+            box = self.provider_boxes[endpoint_id]
+            scroll = self.tabs.widget(0)
+            if isinstance(scroll, QScrollArea):
+                scroll.ensureWidgetVisible(box)
+            editor = self.editors[endpoint_id]
+        else:
+            row = next((i for i, d in enumerate(self._custom) if d.endpoint_id == endpoint_id), None)
+            if row is None:
+                return False
+            self.tabs.setCurrentIndex(1)
+            self.custom_list.setCurrentRow(row)
+            editor = self.custom_editor
+        field = editor.url_edit if editor.kind == "ollama" else editor.key_edit
+        field.setFocus()
+        return True
+
     # -- drafts --------------------------------------------------------------------------------
 
     def _make_drafts(self) -> None:
