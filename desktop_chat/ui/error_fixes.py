@@ -77,7 +77,7 @@ class RefusalNotice(QFrame):
         text, tip = error_card.action_button_text(self.action, self._provider)
         self.action_button.setText(text)
         self.action_button.setToolTip(tip)
-        self.action_button.setAccessibleName(text)
+        self.action_button.setAccessibleName(text or self.tr("Fix the problem"))
         self.action_button.setVisible(error_card.has_button(self.action))
         self.close_button.setToolTip(self.tr("Dismiss"))
         self.close_button.setAccessibleName(self.tr("Dismiss"))

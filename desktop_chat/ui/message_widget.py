@@ -472,7 +472,7 @@ class MessageWidget(_Card):
         button = self._error_action_button
         button.setText(text)
         button.setToolTip(tip)
-        button.setAccessibleName(text)
+        button.setAccessibleName(text or self.tr("Fix the problem"))
         button.setVisible(card_text.has_button(action))
         hint = card_text.action_hint(action)
         self._error_hint.setText(hint)
