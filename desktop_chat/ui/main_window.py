@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
@@ -27,6 +27,7 @@ from desktop_chat.domain import errors
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.store import Store, StoreError
 from desktop_chat.ui import render_snapshot
+from desktop_chat.ui.app_menu import AppMenu
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.attachment_controller import AttachmentController
 from desktop_chat.ui.file_routing import paths_from_arguments
@@ -40,6 +41,7 @@ from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_choice import ModelChoice
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
+from desktop_chat.ui.shortcuts_dialog import describe
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
 from desktop_chat.ui.turns import TurnController
 
@@ -176,6 +178,9 @@ class MainWindow(QMainWindow):
                  self.view, self.composer, self.composer_bar.send_button, self.composer_bar.stop_button]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
+        # Settings button and app menu at the foot of the sidebar (app_menu.py).
+        self.app_menu = AppMenu(self)
+        self.panel.layout().addWidget(self.app_menu.footer)
         self.resize(1100, 720)
 
     def _connect(self) -> None:
@@ -265,24 +270,27 @@ class MainWindow(QMainWindow):
         return self._storage_notice
 
     def _shortcuts(self) -> None:
-        def bind(keys: Sequence[QKeySequence | str], slot: Any) -> QShortcut:
+        def bind(keys: Sequence[QKeySequence | str], slot: Any, words: str = "") -> QShortcut:
+            """*words*: what it does, for Keyboard shortcuts (shortcuts_dialog.py reads them here)."""
             shortcut = None
             for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut = describe(QShortcut(QKeySequence(key), self), words, "MainWindow")
                 shortcut.activated.connect(slot)
             assert shortcut is not None
             return shortcut
 
-        bind(["Ctrl+N"], self.new_conversation)
-        bind(["Ctrl+K", QKeySequence.StandardKey.Find], self.panel.focus_search)
-        bind(["Ctrl+,", QKeySequence.StandardKey.Preferences], self.open_settings)
-        bind(["Ctrl+Shift+C"], self.copy_last_answer)
-        bind(["Ctrl+Up"], lambda: self.panel.step(-1))
-        bind(["Ctrl+Down"], lambda: self.panel.step(+1))
-        bind(["F2"], self.panel.rename_current)
+        bind(["Ctrl+N"], self.new_conversation, QT_TRANSLATE_NOOP("MainWindow", "New conversation"))
+        bind(["Ctrl+K", QKeySequence.StandardKey.Find], self.panel.focus_search,
+             QT_TRANSLATE_NOOP("MainWindow", "Search conversations"))
+        bind(["Ctrl+,", QKeySequence.StandardKey.Preferences], self.open_settings,
+             QT_TRANSLATE_NOOP("MainWindow", "Settings"))
+        bind(["Ctrl+Shift+C"], self.copy_last_answer, QT_TRANSLATE_NOOP("MainWindow", "Copy the last answer"))
+        bind(["Ctrl+Up"], lambda: self.panel.step(-1), QT_TRANSLATE_NOOP("MainWindow", "Previous conversation"))
+        bind(["Ctrl+Down"], lambda: self.panel.step(+1), QT_TRANSLATE_NOOP("MainWindow", "Next conversation"))
+        bind(["F2"], self.panel.rename_current, QT_TRANSLATE_NOOP("MainWindow", "Rename the conversation"))
         # Esc stops only while the shown conversation answers, so it does not steal Esc from
         # editors (rename, search) the rest of the time.
-        self._stop_shortcut = bind(["Esc"], self.stop)
+        self._stop_shortcut = bind(["Esc"], self.stop, QT_TRANSLATE_NOOP("MainWindow", "Stop the answer"))
         self._stop_shortcut.setEnabled(False)
 
     # -- start-up --------------------------------------------------------------------------------
