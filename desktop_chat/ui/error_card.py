@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from desktop_chat.domain.errors import ErrorAction
 
 __all__ = ["OLLAMA_DOWNLOAD_URL", "OLLAMA_START_COMMAND", "action_button_text", "action_hint", "error_html",
-           "error_label", "has_button"]
+           "error_label", "has_button", "plain"]
 
 OLLAMA_START_COMMAND = "ollama serve"
 OLLAMA_DOWNLOAD_URL = "https://ollama.com/download"
@@ -91,11 +91,23 @@ def action_button_text(action: ErrorAction, provider: str) -> tuple[str, str]:
     return "", ""
 
 
-def action_hint(action: ErrorAction) -> str:
-    """A line under the error (rich text) with what the button does not cover, or ""."""
+def action_hint(action: ErrorAction, *, refused: bool = False) -> str:
+    """A line under the error (rich text) with what the button does not cover, or "".
+    *refused*: the message was not sent at all (it is back in the composer), so there is
+    nothing to retry: the user sends it again."""
     if action is ErrorAction.START_OLLAMA:
+        if refused:
+            return QCoreApplication.translate(
+                "ErrorCard", "Once Ollama runs (the command in a terminal, or the Ollama app), send your message "
+                             "again. Not installed yet? <a href=\"{url}\">Download Ollama</a>."
+            ).format(url=OLLAMA_DOWNLOAD_URL)
         return QCoreApplication.translate(
-            "ErrorCard", "Start Ollama with <code>{command}</code> in a terminal (or open the Ollama app), "
-                         "then press Retry. Not installed yet? <a href=\"{url}\">Download Ollama</a>."
-        ).format(command=OLLAMA_START_COMMAND, url=OLLAMA_DOWNLOAD_URL)
+            "ErrorCard", "Once Ollama runs (the command in a terminal, or the Ollama app), press Retry. "
+                         "Not installed yet? <a href=\"{url}\">Download Ollama</a>."
+        ).format(url=OLLAMA_DOWNLOAD_URL)
     return ""
+
+
+def plain(text: str) -> str:
+    """*text* for a plain-text place (the status bar): `code` spans without their backticks."""
+    return _CODE.sub(lambda match: match.group(1), text)

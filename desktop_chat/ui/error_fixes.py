@@ -19,14 +19,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QUrl
+from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop_chat.domain import errors
 from desktop_chat.domain.errors import ErrorAction
 from desktop_chat.ui import error_card
 from desktop_chat.ui.error_text import localized_error
+from desktop_chat.ui.message_widget import card_colors
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
@@ -40,7 +41,7 @@ class RefusalNotice(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("refusalNotice")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         self.action = ErrorAction.NONE
         self.label = error_card.error_label("refusalText", self)
         self.hint = error_card.error_label("refusalHint", self)
@@ -56,7 +57,7 @@ class RefusalNotice(QFrame):
         text.addWidget(self.label)
         text.addWidget(self.hint)
         row = QHBoxLayout(self)
-        row.setContentsMargins(10, 6, 6, 6)
+        row.setContentsMargins(14, 8, 8, 8)
         row.addLayout(text, 1)
         row.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -71,7 +72,7 @@ class RefusalNotice(QFrame):
 
     def _render(self) -> None:
         self.label.setText(error_card.error_html(self._sentence))
-        hint = error_card.action_hint(self.action)
+        hint = error_card.action_hint(self.action, refused=True)
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
         text, tip = error_card.action_button_text(self.action, self._provider)
@@ -82,6 +83,18 @@ class RefusalNotice(QFrame):
         self.close_button.setToolTip(self.tr("Dismiss"))
         self.close_button.setAccessibleName(self.tr("Dismiss"))
         self.setAccessibleName(self.tr("Why the message was not sent"))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The error cards' colours (message_widget.card_colors), so both read as the same thing."""
+        fill, border = card_colors(self.palette(), "error")
+        if fill is not None:
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(border, 1) if border is not None else Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(4.5, 2.5, -4.5, -2.5), 8, 8)
+            painter.end()
+        super().paintEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

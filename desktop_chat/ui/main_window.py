@@ -34,6 +34,7 @@ from desktop_chat.ui.file_routing import paths_from_arguments
 from desktop_chat.ui.builtin_model import BuiltinModelController
 from desktop_chat.ui.composer import ComposerBar
 from desktop_chat.ui.conversation_list import ConversationPanel
+from desktop_chat.ui.error_card import plain as plain_error
 from desktop_chat.ui.error_fixes import ErrorFixes
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.markdown_render import lexers
@@ -776,7 +777,7 @@ class MainWindow(QMainWindow):
 
     def _show_problem(self, cid: str | None, message: str) -> None:
         """A turn's failure in the status bar, until the user moves to another conversation."""
-        self.statusBar().showMessage(message, 60000)
+        self.statusBar().showMessage(plain_error(message), 60000)  # (the card shows `code` as code)
         self._status_owner = cid
 
     def _leave_conversation(self) -> None:
