@@ -397,8 +397,9 @@ class EndpointEditor(QWidget):
         saved = draft.key_state == "saved"
         if draft.kind == "custom":
             self.key_edit.setPlaceholderText(self.tr("Optional"))
-        elif saved:
-            self.key_edit.setPlaceholderText(self.tr("Paste a new key to replace the saved one"))
+        elif saved or draft.key_state == "session":
+            self.key_edit.setPlaceholderText(self.tr("Paste a new key to replace the saved one") if saved
+                                             else self.tr("Paste a new key to replace this one"))
         else:
             self.key_edit.setPlaceholderText(self.tr("Paste your API key"))
         session = draft.key_state == "session"
@@ -1063,6 +1064,9 @@ class SettingsDialog(QDialog):
         if plan.general:
             self._set_status("")
             self.accept()
+        elif any(op.action == "session" for op in plan.ops):  # "saved" would contradict the key's own line
+            self._set_status(self.tr("The {provider} key is in use until Desktop Chat quits.").format(
+                provider=plan.drafts[0].label), "ok")
         else:
             self._set_status(self.tr("Saved the {provider} settings.").format(provider=plan.drafts[0].label), "ok")
         return True

@@ -60,6 +60,10 @@ def test_with_the_sidebar_hidden_the_menu_is_still_one_click_away(windows, qtbot
     window.app_menu.menu.hide()
     window.panel.show()
     qtbot.waitUntil(lambda: not compact.isVisible())
+    window.splitter.setSizes([0, 1100])  # dragged shut
+    qtbot.waitUntil(compact.isVisible)
+    window.splitter.setSizes([260, 840])
+    qtbot.waitUntil(lambda: not compact.isVisible())
 
 
 class _FolderOpener(QObject):

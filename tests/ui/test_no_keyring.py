@@ -48,6 +48,9 @@ def test_a_session_key_is_bound_to_its_host_and_forgotten_on_request(failing_key
         credentials.resolve_key(settings.endpoint("openai"), settings, environ={})
     assert credentials.forget_key(settings.endpoint("openai"), settings) is True  # no keyring call needed
     assert secrets.session_key("openai") is None
+    with pytest.raises(ValueError):  # checked as a saved key is: no spaces or line breaks
+        secrets.set_session_key("openai", "sk-one\nsk-two", "api.openai.com")
+    assert secrets.session_key("openai") is None
 
 
 def test_without_a_keyring_a_key_used_until_quit_answers_and_no_file_holds_it(
@@ -78,6 +81,9 @@ def test_without_a_keyring_a_key_used_until_quit_answers_and_no_file_holds_it(
     key_status = dialog.findChild(QLabel, "openaiKeyStatus")
     qtbot.waitUntil(lambda: "in use until Desktop Chat quits" in key_status.text())
     assert not use.isVisible() and key_edit.text() == ""
+    save_status = dialog.findChild(QLabel, "saveStatus")
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert "until Desktop Chat quits" in save_status.text() and "Saved" not in save_status.text()  # no contradiction
     dialog.reject()
 
     type_and_send(qtbot, window, "hello")
