@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QUrl
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QToolButton, QVBoxLayout, QWidget
 
@@ -71,6 +71,8 @@ class RefusalNotice(QFrame):
         self.show()
 
     def _render(self) -> None:
+        self.label.clear()
+        self.hint.clear()
         self.label.setText(error_card.error_html(self._sentence))
         hint = error_card.action_hint(self.action, refused=True)
         self.hint.setText(hint)
@@ -98,8 +100,11 @@ class RefusalNotice(QFrame):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange and self._sentence:
-            self._render()
+        # Words in the new language; links in the new theme's colour (rich text keeps the old one).
+        # (after the labels have their new palette, and through clear(): setText of the same text
+        # does nothing).
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.PaletteChange) and self._sentence:
+            QTimer.singleShot(0, self, self._render)
 
 
 class ErrorFixes(QObject):

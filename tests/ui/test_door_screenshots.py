@@ -105,6 +105,17 @@ def test_screenshot_error_cards_with_their_fix(windows, qtbot, fakes):
     qtbot.wait(50)
     save(window, "door-09-refused-turn-notice.png")
 
+    # The same two, dark.
+    window.settings.theme = "dark"
+    window.apply_settings()
+    qtbot.wait(100)
+    save(window, "door-12-dark-refused-turn-notice.png")
+    window.panel.step(+1)
+    _settle(qtbot, window)
+    save(window, "door-13-dark-error-card.png")
+    window.settings.theme = "light"
+    window.apply_settings()
+
 
 def test_screenshot_the_no_keyring_notice(windows, qtbot):
     previous = keyring.get_keyring()
