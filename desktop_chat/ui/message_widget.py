@@ -557,7 +557,7 @@ class MessageWidget(_Card):
     def set_notice(self, text: str | None) -> None:
         if not text and self._notice_label is None:
             return
-        self.notice_label.setText(text or "")
+        self.notice_label.setText(card_text.plain(text or ""))  # plain text: `code` without its backticks
         self.notice_label.setVisible(bool(text))
 
     # -- chrome ------------------------------------------------------------------------------------
