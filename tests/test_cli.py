@@ -337,3 +337,33 @@ def test_ask_attach_asks_for_the_password_on_a_terminal_and_again_when_wrong(mon
     assert (code, out) == (0, "Hello, world!\n"), err
     assert prompts == [f"Password for “{ENCRYPTED}” (input hidden): "] * 2
     assert f"The password for “{ENCRYPTED}” is not correct." in err
+
+
+# -- a damaged history ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [("export",), ("export", "--format", "markdown"), ("ask", "Hello?")])
+def test_a_damaged_history_is_moved_aside_with_one_line_and_the_command_goes_on(command):
+    path = config.database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not an SQLite database, just bytes a crash left behind\n" * 100)
+    with fake_for("ollama", Scenario(chunks=["Hi."])) as fake:
+        configure("ollama", fake)
+        code, out, err = cli(*command)
+    assert code == 0, err
+    assert "Traceback" not in err
+    (moved,) = path.parent.glob("chat.sqlite3.damaged-*")
+    (line,) = [line for line in err.splitlines() if "damaged" in line]
+    assert f"kept, not deleted, at {moved}" in line
+    assert moved.read_bytes().startswith(b"this is not an SQLite database")
+    if command[0] == "ask":
+        assert out == "Hi.\n"
+    with Store(path) as store:  # the fresh history works
+        assert store.count_conversations() == (1 if command[0] == "ask" else 0)
+
+
+def test_a_history_that_cannot_be_opened_is_one_line_and_exit_1():
+    config.database_path().mkdir(parents=True)  # a folder where the file should be: not damage, nothing to move
+    code, out, err = cli("export")
+    assert code == 1 and out == ""
+    assert err.startswith("error: Cannot open the conversation database ") and err.count("\n") == 1, err
+    assert config.database_path().is_dir()  # left as it was
