@@ -123,8 +123,14 @@ def _open_store(stderr: TextIO) -> Store:
     never deleted), a fresh one is started, and one line on stderr says where the old file is."""
     store = Store(config.database_path(), check_integrity=True)
     if store.moved_aside is not None:
-        print(f"Your conversation history file was damaged, so a new, empty one was started. The old "
-              f"file is kept, not deleted, at {store.moved_aside}.", file=stderr)
+        back = store.salvaged
+        if back is not None and back.conversation_count:
+            print(f"Your conversation history file was damaged, so a new one was started with what could still "
+                  f"be read: {back.conversation_count} conversation(s) with {back.message_count} message(s) came "
+                  f"back. The old file is kept, not deleted, at {store.moved_aside}.", file=stderr)
+        else:
+            print(f"Your conversation history file was damaged, so a new, empty one was started (nothing in it "
+                  f"could be read). The old file is kept, not deleted, at {store.moved_aside}.", file=stderr)
     return store
 
 

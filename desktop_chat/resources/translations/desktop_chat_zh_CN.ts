@@ -1935,6 +1935,10 @@
 <context>
     <name>StorageNotice</name>
     <message>
+        <source>Your conversation history file was damaged. Desktop Chat started a new one and brought back what could still be read: {conversations} conversation(s) with {messages} message(s). The old file is kept, not deleted, at {path}.</source>
+        <translation>你的对话记录文件已损坏。Desktop Chat 新建了一个记录文件，并找回了仍可读取的内容：{conversations} 个对话，共 {messages} 条消息。旧文件已保留（没有删除），位于 {path}。</translation>
+    </message>
+    <message>
         <source>Your conversation history file was damaged, so Desktop Chat started a new, empty one. The old file is kept, not deleted, at {path} — it may still hold most of your conversations.</source>
         <translation>你的对话历史文件已损坏，因此 Desktop Chat 新建了一个空的历史文件。旧文件已保留（没有删除），位于 {path} —— 其中可能仍保存着你的大部分对话。</translation>
     </message>
