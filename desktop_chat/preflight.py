@@ -222,6 +222,10 @@ def check(argv: list[str], env: dict[str, str], qt: Path | None, launcher: str =
     allowed = allowed or list(_DISPLAY_PLATFORMS)
     sessions = [name for name, var in (("wayland", "WAYLAND_DISPLAY"), ("xcb", "DISPLAY"))
                 if env.get(var) and name in allowed]
+    if not sessions and (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        return Verdict(False, f"QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']} asks Qt for a display this session "
+                              "does not have; unset QT_QPA_PLATFORM and run "
+                              f"`{launcher}` again.")
     if not sessions:
         return Verdict(False, "Desktop Chat needs a graphical desktop, and this session has none "
                               f"(neither DISPLAY nor WAYLAND_DISPLAY is set); `{launcher} ask \"Hello\"` "

@@ -1,0 +1,262 @@
+"""scripts/run.sh on a fresh machine: the preflight of Qt's display plugin (desktop_chat/preflight.py)
+and the quiet, once-only install.
+
+A missing system library is simulated for real: the test compiles a tiny "plugin" with gcc against a
+stand-in library carrying the missing library's soname, in a folder on LD_LIBRARY_PATH, then
+deletes the stand-in; `ldd` then says "not found" exactly as on a machine without the package.
+run.sh runs in a copy of the scripts with a fake `python3` whose venv's pip only writes down its
+arguments: nothing is installed and the network is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_chat import preflight
+from desktop_chat.preflight import Platform, check, distro_family, packages_for, plan_fix, wants_window
+
+ROOT = Path(__file__).resolve().parents[1]
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("ldd"),
+                           reason="the preflight checks Linux's dynamic loader")
+NEEDS_GCC = pytest.mark.skipif(not shutil.which("gcc"), reason="gcc builds the stand-in plugin")
+
+DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n'
+UBUNTU = 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n'
+FEDORA = 'NAME="Fedora Linux"\nID=fedora\n'
+ARCH = 'NAME="Arch Linux"\nID=arch\n'
+MINT = 'NAME="Linux Mint"\nID=linuxmint\nID_LIKE="ubuntu debian"\n'
+
+
+class HidingLdd:
+    """`ldd` first on PATH: the real one, but the libraries named in `hidden` (a file, so that a fake
+    installer can "install" them) read "not found", as on a machine that lacks their packages."""
+
+    def __init__(self, root: Path) -> None:
+        self.bin = root / "bin"
+        self.bin.mkdir()
+        self.hidden = root / "hidden-libraries"
+        self.hidden.write_text("")
+        (self.bin / "ldd").write_text(
+            "#!/bin/bash\n"
+            f"hidden=$(cat {self.hidden})\n"
+            f"{shutil.which('ldd')} \"$@\" | while IFS= read -r line; do\n"
+            "  name=${line#$'\\t'}; name=${name%% *}\n"
+            "  for h in $hidden; do [ \"$name\" = \"$h\" ] && line=$'\\t'\"$h => not found\"; done\n"
+            "  printf '%s\\n' \"$line\"\n"
+            "done\n")
+        (self.bin / "ldd").chmod(0o755)
+
+    def hide(self, *sonames: str) -> None:
+        self.hidden.write_text(" ".join(sonames))
+
+    def env(self, **changes: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+        env.update(PATH=os.pathsep.join([str(self.bin), os.environ.get("PATH", "")]), PYTHONPATH=str(ROOT))
+        env.update(changes)
+        return env
+
+
+def run_preflight(env: dict[str, str], *args: str, tmp: Path,
+                  os_release: str = DEBIAN) -> subprocess.CompletedProcess[str]:
+    release = tmp / "os-release"
+    release.write_text(os_release)
+    return subprocess.run([sys.executable, "-m", "desktop_chat.preflight", "--launcher", "./scripts/run.sh",
+                           "--os-release", str(release), *args], env=env, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=60)
+
+
+@pytest.fixture
+def ldd(tmp_path: Path) -> HidingLdd:
+    return HidingLdd(tmp_path)
+
+
+# -- the missing library, found and named -----------------------------------------------------------
+
+
+@LINUX
+@NEEDS_GCC
+def test_a_library_that_is_really_missing_is_found(tmp_path: Path):
+    # A tiny plugin built against a library in a tmp folder that is then deleted: the real `ldd`
+    # and the real loader say it is missing. Its name is made up, so no package is known for it.
+    lib = tmp_path / "lib"
+    platforms = tmp_path / "site" / "PySide6" / "Qt" / "plugins" / "platforms"
+    lib.mkdir()
+    platforms.mkdir(parents=True)
+    (tmp_path / "site" / "PySide6" / "__init__.py").write_text("raise ImportError('never imported')\n")
+    (tmp_path / "dep.c").write_text("int dep(void) { return 1; }\n")
+    (tmp_path / "plugin.c").write_text("int dep(void);\nint plugin(void) { return dep(); }\n")
+    soname = "libdesktopchat-gone.so.3"
+    gcc = ["gcc", "-shared", "-fPIC"]
+    subprocess.run([*gcc, f"-Wl,-soname,{soname}", "-o", str(lib / soname), str(tmp_path / "dep.c")], check=True)
+    subprocess.run([*gcc, "-o", str(platforms / "libqxcb.so"), str(tmp_path / "plugin.c"), f"-L{lib}",
+                    f"-l:{soname}"], check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(DISPLAY=":0", LD_LIBRARY_PATH=str(lib),
+               PYTHONPATH=os.pathsep.join([str(tmp_path / "site"), str(ROOT)]))
+    present = run_preflight(env, tmp=tmp_path)
+    assert (present.returncode, present.stdout, present.stderr) == (0, "", "")
+    (lib / soname).unlink()
+    assert preflight.missing_libraries([platforms / "libqxcb.so"]) == [soname]
+    gone = run_preflight(env, tmp=tmp_path)  # the fake PySide6 is found first, and never imported
+    assert gone.returncode == 1
+    assert f"needs 1 system library that is missing ({soname})" in gone.stderr
+    assert f"No package is known here for {soname}; `apt-file search NAME` finds" in gone.stderr
+
+
+@LINUX
+def test_a_missing_qt_library_is_named_with_its_package(ldd: HidingLdd, tmp_path: Path):
+    ldd.hide("libxcb-icccm.so.4", "libxcb-keysyms.so.1")  # what the newcomer's machine lacked
+    # No installer given: the one command to run, and the window does not start.
+    result = run_preflight(ldd.env(DISPLAY=":0"), "--", tmp=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "X11 (xcb) plugin needs 2 system libraries that are missing " \
+           "(libxcb-icccm.so.4, libxcb-keysyms.so.1)" in result.stderr
+    assert "    sudo apt-get install libxcb-icccm4 libxcb-keysyms1\n" in result.stderr
+    assert "libxcb-cursor" not in result.stderr  # present, so not blamed (Qt's own message blamed it)
+    # The same machine as Fedora and Arch: their own package names, in their own command.
+    fedora = run_preflight(ldd.env(DISPLAY=":0"), os_release=FEDORA, tmp=tmp_path)
+    assert "    sudo dnf install xcb-util-wm xcb-util-keysyms\n" in fedora.stderr
+    arch = run_preflight(ldd.env(DISPLAY=":0"), os_release=ARCH, tmp=tmp_path)
+    assert "    sudo pacman -S --needed xcb-util-wm xcb-util-keysyms\n" in arch.stderr
+    assert fedora.returncode == arch.returncode == 1
+
+
+@LINUX
+@pytest.mark.skipif(os.geteuid() != 0, reason="installs without sudo only as root (as CI runs)")
+def test_debian_installs_what_is_missing_then_starts(ldd: HidingLdd, tmp_path: Path):
+    ldd.hide("libxcb-keysyms.so.1")
+    calls = tmp_path / "installer-calls"
+    installer = tmp_path / "apt_install.sh"  # stands for scripts/apt_install.sh: "installs" the package
+    installer.write_text(f'echo "$@" >> {calls}\n: > {ldd.hidden}\n')
+    result = run_preflight(ldd.env(DISPLAY=":0"), "--apt-installer", str(installer), tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # nothing for run.sh to export: X11 works now
+    assert calls.read_text() == "libxcb-keysyms1\n"
+    announce = result.stderr.splitlines()[0]
+    assert announce.startswith("Desktop Chat's window needs libxcb-keysyms1 (")
+    assert "libxcb-keysyms.so.1" in announce and announce.endswith("installing it with apt-get…")
+
+
+@LINUX
+@pytest.mark.skipif(os.geteuid() != 0, reason="installs without sudo only as root (as CI runs)")
+def test_an_install_that_does_not_help_says_so_once(ldd: HidingLdd, tmp_path: Path):
+    ldd.hide("libxcb-icccm.so.4")
+    installer = tmp_path / "apt_install.sh"
+    installer.write_text("echo 'E: Unable to locate package' >&2\nexit 100\n")
+    result = run_preflight(ldd.env(DISPLAY=":0"), "--apt-installer", str(installer), tmp=tmp_path)
+    assert result.returncode == 1
+    assert "still cannot start: libxcb-icccm.so.4 is missing (the installation failed, see above)" in result.stderr
+    assert "    sudo apt-get install libxcb-icccm4\n" in result.stderr
+
+
+@LINUX
+def test_wayland_session_with_wayland_libraries_is_not_blocked(ldd: HidingLdd, tmp_path: Path):
+    ldd.hide("libxcb-icccm.so.4")  # X11 plugin broken, Wayland plugin fine
+    only_wayland = run_preflight(ldd.env(WAYLAND_DISPLAY="wayland-0"), tmp=tmp_path)
+    assert (only_wayland.returncode, only_wayland.stdout) == (0, "QT_QPA_PLATFORM=wayland\n")
+    both = run_preflight(ldd.env(WAYLAND_DISPLAY="wayland-0", DISPLAY=":0"), tmp=tmp_path)
+    assert (both.returncode, both.stdout) == (0, "QT_QPA_PLATFORM=wayland\n")  # else Qt may try X11
+    ldd.hide()
+    fine = run_preflight(ldd.env(WAYLAND_DISPLAY="wayland-0", DISPLAY=":0"), tmp=tmp_path)
+    assert (fine.returncode, fine.stdout, fine.stderr) == (0, "", "")  # Qt chooses as it always does
+    ldd.hide("libwayland-client.so.0")
+    wayland_broken = run_preflight(ldd.env(WAYLAND_DISPLAY="wayland-0"), tmp=tmp_path)
+    assert wayland_broken.returncode == 1
+    assert "Wayland plugin needs 1 system library that is missing (libwayland-client.so.0)" in wayland_broken.stderr
+    assert "    sudo apt-get install libwayland-client0\n" in wayland_broken.stderr
+
+
+# -- no display, sub-commands, this machine ---------------------------------------------------------
+
+
+@LINUX
+def test_no_display_is_said_in_one_sentence(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(ROOT)
+    result = run_preflight(env, "--", "notes.pdf", tmp=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == ("Desktop Chat needs a graphical desktop, and this session has none (neither "
+                             "DISPLAY nor WAYLAND_DISPLAY is set); `./scripts/run.sh ask \"Hello\"` works "
+                             "without one.\n")
+
+
+@LINUX
+def test_sub_commands_skip_the_check(ldd: HidingLdd, tmp_path: Path):
+    ldd.hide("libxcb-icccm.so.4")
+    for args in (["ask", "Hello"], ["--data-dir", "/x", "export"], ["keys", "list"], ["models", "list"],
+                 ["import", "f.json"], ["--version"], ["--help"]):
+        result = run_preflight(ldd.env(), "--", *args, tmp=tmp_path)  # no display, a broken plugin
+        assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), args
+    offscreen = run_preflight(ldd.env(QT_QPA_PLATFORM="offscreen"), tmp=tmp_path)
+    assert (offscreen.returncode, offscreen.stderr) == (0, "")  # offscreen needs no display server
+
+
+@LINUX
+def test_this_machine_passes_with_the_real_pyside6(tmp_path: Path):
+    # The happy path: every library of the installed PySide6's xcb plugin is present here (CI
+    # installs them: scripts/test.sh), so the check is silent and lets the window start.
+    assert preflight.qt_dir() is not None
+    assert preflight.missing_libraries(preflight.platform_files(preflight.qt_dir(), "xcb")) == []
+    env = dict(os.environ, DISPLAY=":99", PYTHONPATH=str(ROOT))
+    env.pop("QT_QPA_PLATFORM", None)
+    result = run_preflight(env, "--", tmp=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+# -- the pure parts ---------------------------------------------------------------------------------
+
+
+def test_which_arguments_open_the_window():
+    assert wants_window([]) and wants_window(["notes.pdf"]) and wants_window(["--data-dir", "d"])
+    assert wants_window(["--smoke"])  # starts the window (CI runs it offscreen)
+    assert not wants_window(["ask", "hi"]) and not wants_window(["--data-dir=d", "models", "list"])
+
+
+def test_distribution_families(tmp_path: Path):
+    release = tmp_path / "os-release"
+    for text, family in ((DEBIAN, "debian"), (UBUNTU, "debian"), (MINT, "debian"), (FEDORA, "fedora"),
+                         (ARCH, "arch"), ("ID=alpine\n", None)):
+        release.write_text(text)
+        assert distro_family(release) == family, text
+    assert distro_family(tmp_path / "absent") is None
+
+
+def test_packages_per_family_and_unknown_libraries():
+    sonames = ["libxcb-icccm.so.4", "libxcb-shape.so.0", "libxcb-randr.so.0", "libEGL.so.1"]
+    assert packages_for(sonames, "debian") == (["libxcb-icccm4", "libxcb-shape0", "libxcb-randr0", "libegl1"], [])
+    assert packages_for(sonames, "fedora") == (["xcb-util-wm", "libxcb", "libglvnd-egl"], [])
+    assert packages_for(sonames, "arch") == (["xcb-util-wm", "libxcb", "libglvnd"], [])
+    assert packages_for(["libfoo.so.3"], "debian") == ([], ["libfoo.so.3"])
+    assert packages_for(sonames, None) == ([], sonames)
+
+
+def test_the_fix_depends_on_who_runs_it():
+    broken = Platform("xcb", [], ["libxcb-icccm.so.4", "libxcb-keysyms.so.1"])
+    as_root = plan_fix(broken, "debian", "./scripts/run.sh", can_install=True, with_sudo=False)
+    assert as_root.packages == ["libxcb-icccm4", "libxcb-keysyms1"] and "with apt-get…" in as_root.announce
+    with_sudo = plan_fix(broken, "debian", "./scripts/run.sh", can_install=True, with_sudo=True)
+    assert with_sudo.announce.endswith("installing them with sudo apt-get (it may ask for your password)…")
+    no_terminal = plan_fix(broken, "debian", "./scripts/run.sh", can_install=False, with_sudo=True)
+    assert no_terminal.packages == [] and no_terminal.message.count("sudo ") == 1
+    unknown = plan_fix(Platform("xcb", [], ["libfoo.so.3"]), None, "./scripts/run.sh", can_install=True,
+                       with_sudo=False)
+    assert unknown.packages == [] and "libfoo.so.3" in unknown.message and "package manager" in unknown.message
+    qt_own = plan_fix(Platform("xcb", [], ["libQt6XcbQpa.so.6"]), "debian", "./scripts/run.sh",
+                      can_install=True, with_sudo=False)
+    assert qt_own.packages == [] and "PySide6 itself" in qt_own.message
+
+
+def test_check_without_a_window_or_display_server_never_runs_ldd(tmp_path: Path):
+    no_ldd = str(tmp_path / "no-such-ldd")
+    assert check(["ask", "x"], {}, None, ldd=no_ldd).ok
+    assert check([], {"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"}, None, ldd=no_ldd).ok
+    if sys.platform.startswith("linux"):
+        xcb_without_x = check([], {"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "w"}, tmp_path, ldd=no_ldd)
+        assert not xcb_without_x.ok and "unset QT_QPA_PLATFORM" in xcb_without_x.message
