@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -190,8 +191,7 @@ def test_no_display_is_said_in_one_sentence(tmp_path: Path):
 @LINUX
 def test_sub_commands_skip_the_check(ldd: HidingLdd, tmp_path: Path):
     ldd.hide("libxcb-icccm.so.4")
-    for args in (["ask", "Hello"], ["--data-dir", "/x", "export"], ["keys", "list"], ["models", "list"],
-                 ["import", "f.json"], ["--version"], ["--help"]):
+    for args in (["ask", "Hello"], ["--data-dir", "/x", "export"], ["--version"]):  # the rest: wants_window
         result = run_preflight(ldd.env(), "--", *args, tmp=tmp_path)  # no display, a broken plugin
         assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), args
     offscreen = run_preflight(ldd.env(QT_QPA_PLATFORM="offscreen"), tmp=tmp_path)
@@ -216,7 +216,9 @@ def test_this_machine_passes_with_the_real_pyside6(tmp_path: Path):
 def test_which_arguments_open_the_window():
     assert wants_window([]) and wants_window(["notes.pdf"]) and wants_window(["--data-dir", "d"])
     assert wants_window(["--smoke"])  # starts the window (CI runs it offscreen)
-    assert not wants_window(["ask", "hi"]) and not wants_window(["--data-dir=d", "models", "list"])
+    for args in (["ask", "hi"], ["--data-dir=d", "models", "list"], ["keys", "list"], ["import", "f.json"],
+                 ["export"], ["--version"], ["-V"], ["--help"], ["-h"]):
+        assert not wants_window(args), args
 
 
 def test_distribution_families(tmp_path: Path):
@@ -260,3 +262,110 @@ def test_check_without_a_window_or_display_server_never_runs_ldd(tmp_path: Path)
     if sys.platform.startswith("linux"):
         xcb_without_x = check([], {"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "w"}, tmp_path, ldd=no_ldd)
         assert not xcb_without_x.ok and "unset QT_QPA_PLATFORM" in xcb_without_x.message
+
+
+# -- scripts/run.sh: a quiet first install, none after ----------------------------------------------
+
+FAKE_PYTHON = """#!/bin/bash
+# python3 for run.sh: makes a "venv" whose python is the fake below; anything else is real Python.
+echo "python3 $*" >> "$CALLS"
+if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then mkdir -p "$3/bin" && cp "$FAKE_VENV_PYTHON" "$3/bin/python"; exit; fi
+exec "$REAL_PYTHON" "$@"
+"""
+FAKE_VENV_PYTHON = """#!/bin/bash
+# The venv's python: pip only writes down its arguments and "installs" a desktop-chat that says
+# it started; the preflight (python -m desktop_chat.preflight) is the real one.
+echo "venv-python $*" >> "$CALLS"
+if [ "$1 $2" = "-m pip" ]; then
+  if [ -n "${PIP_FAILS:-}" ]; then
+    for i in $(seq 30); do echo "pip says $i"; done
+    echo "ERROR: No matching distribution found for pyside6-essentials" >&2; exit 1
+  fi
+  printf '#!/bin/bash\\necho "app started: $*"\\n' > "$(dirname "$0")/desktop-chat"
+  chmod +x "$(dirname "$0")/desktop-chat"; exit
+fi
+exec "$REAL_PYTHON" "$@"
+"""
+
+
+class RunSh:
+    """A copy of what run.sh reads (scripts, pyproject.toml, constraints.txt) with fake pythons."""
+
+    def __init__(self, root: Path) -> None:
+        self.repo = root / "repo"
+        (self.repo / "scripts").mkdir(parents=True)
+        for name in ("scripts/run.sh", "scripts/pip_install.sh", "scripts/apt_install.sh", "pyproject.toml",
+                     "constraints.txt"):
+            shutil.copy2(ROOT / name, self.repo / name)
+        self.venv = root / "venv"
+        self.calls = root / "calls"
+        self.calls.write_text("")
+        self.python = root / "python3"
+        self.python.write_text(FAKE_PYTHON)
+        (root / "venv-python").write_text(FAKE_VENV_PYTHON)
+        for script in (self.python, root / "venv-python"):
+            script.chmod(0o755)
+        self.env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+        self.env.update(PYTHON=str(self.python), VENV=str(self.venv), CALLS=str(self.calls),
+                        FAKE_VENV_PYTHON=str(root / "venv-python"), REAL_PYTHON=sys.executable,
+                        PYTHONPATH=str(ROOT))
+
+    def __call__(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        self.calls.write_text("")
+        return subprocess.run(["bash", str(self.repo / "scripts" / "run.sh"), *args], env={**self.env, **env},
+                              capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+
+    def pip_calls(self) -> list[str]:
+        return [line for line in self.calls.read_text().splitlines() if " -m pip " in line]
+
+
+@pytest.fixture
+def run_sh(tmp_path: Path) -> RunSh:
+    return RunSh(tmp_path)
+
+
+@LINUX
+def test_first_run_installs_quietly_and_the_second_starts_at_once(run_sh: RunSh):
+    first = run_sh("ask", "Hello")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == (f"Installing Desktop Chat into {run_sh.venv} (first run, about a minute)…\n"
+                            "app started: ask Hello\n")
+    assert first.stderr == ""
+    pips = run_sh.pip_calls()
+    assert len(pips) == 2 and all("-c constraints.txt" in call for call in pips)  # through pip_install.sh
+    assert pips[1].endswith("install --disable-pip-version-check -c constraints.txt -e .")
+    assert (run_sh.venv / "install.log").is_file()
+
+    second = run_sh("ask", "Hello")
+    assert (second.returncode, second.stdout, second.stderr) == (0, "app started: ask Hello\n", "")
+    assert run_sh.pip_calls() == []
+
+    later = time.time() + 60  # the lock changed (a pull): install again, saying so in one line
+    os.utime(run_sh.repo / "constraints.txt", (later, later))
+    updated = run_sh("ask", "Hello")
+    assert updated.stdout == f"Updating Desktop Chat in {run_sh.venv} (its requirements changed)…\n" \
+                             "app started: ask Hello\n"
+    assert len(run_sh.pip_calls()) == 2
+
+
+@LINUX
+def test_a_failed_install_shows_the_end_of_its_log(run_sh: RunSh):
+    result = run_sh("ask", "Hello", PIP_FAILS="1")
+    assert result.returncode == 1
+    assert result.stdout == f"Installing Desktop Chat into {run_sh.venv} (first run, about a minute)…\n"
+    assert result.stderr.startswith("The installation failed. The last lines of its log:\n")
+    assert "    ERROR: No matching distribution found for pyside6-essentials\n" in result.stderr
+    assert "pip says 1\n" not in result.stderr  # only the end, not a screenful
+    assert result.stderr.endswith(f"The whole log: {run_sh.venv}/install.log\n")
+    assert "pip says 1\n" in (run_sh.venv / "install.log").read_text()
+
+
+@LINUX
+def test_the_window_is_checked_before_it_starts(run_sh: RunSh):
+    no_display = run_sh()
+    assert no_display.returncode == 1
+    assert "app started" not in no_display.stdout
+    assert no_display.stderr.startswith("Desktop Chat needs a graphical desktop")
+    with_display = run_sh("notes.pdf", DISPLAY=":99")  # this machine has every library the plugin needs
+    assert (with_display.returncode, with_display.stderr) == (0, "")
+    assert with_display.stdout.endswith("app started: notes.pdf\n")
