@@ -294,8 +294,9 @@ def plan_fix(platform: Platform, family: str | None, launcher: str, *, can_insta
     if family == "debian" and can_install:
         how = "sudo apt-get (it may ask for your password)" if with_sudo else "apt-get"
         return Plan(packages=packages,
-                    announce=f"Desktop Chat's window needs {' '.join(packages)} ({why}): "
-                             f"installing {'it' if len(packages) == 1 else 'them'} with {how}…")
+                    announce=f"Installing {' '.join(packages)} with {how}: Qt needs "
+                             f"{'it' if len(packages) == 1 else 'them'} to open Desktop Chat's window "
+                             f"(missing: {', '.join(sonames)})…")
     return Plan(message=f"Desktop Chat's window cannot start: {why}. Install "
                         f"{'it' if len(packages) == 1 else 'them'} with:\n"
                         f"    {install_line(family, packages)}\nthen run `{launcher}` again.")
@@ -349,11 +350,12 @@ def main(argv: list[str] | None = None) -> int:
         print(after.message, file=sys.stderr)
         return 1
     still = after.platform.missing
+    # Installed yet still missing: the package's files were deleted by hand, so reinstall it.
+    line = install_line("debian", (["--reinstall"] if installed else []) + plan.packages)
     print(f"Desktop Chat's window still cannot start: {', '.join(still)} "
           f"{'is' if len(still) == 1 else 'are'} missing"
           + (" after the installation" if installed else " (the installation failed, see above)")
-          + f". Install {' '.join(plan.packages)} with:\n    {install_line('debian', plan.packages)}\n"
-          f"then run `{opts.launcher}` again.", file=sys.stderr)
+          + f". Run:\n    {line}\nthen `{opts.launcher}` again.", file=sys.stderr)
     return 1
 
 

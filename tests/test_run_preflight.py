@@ -141,8 +141,8 @@ def test_debian_installs_what_is_missing_then_starts(ldd: HidingLdd, tmp_path: P
     assert result.stdout == ""  # nothing for run.sh to export: X11 works now
     assert calls.read_text() == "libxcb-keysyms1\n"
     announce = result.stderr.splitlines()[0]
-    assert announce.startswith("Desktop Chat's window needs libxcb-keysyms1 (")
-    assert "libxcb-keysyms.so.1" in announce and announce.endswith("installing it with apt-get…")
+    assert announce == ("Installing libxcb-keysyms1 with apt-get: Qt needs it to open Desktop Chat's window "
+                        "(missing: libxcb-keysyms.so.1)…")
 
 
 @LINUX
@@ -155,6 +155,18 @@ def test_an_install_that_does_not_help_says_so_once(ldd: HidingLdd, tmp_path: Pa
     assert result.returncode == 1
     assert "still cannot start: libxcb-icccm.so.4 is missing (the installation failed, see above)" in result.stderr
     assert "    sudo apt-get install libxcb-icccm4\n" in result.stderr
+
+
+@LINUX
+@pytest.mark.skipif(os.geteuid() != 0, reason="installs without sudo only as root (as CI runs)")
+def test_installed_but_still_missing_asks_for_a_reinstall(ldd: HidingLdd, tmp_path: Path):
+    ldd.hide("libxcb-icccm.so.4")  # the package is installed (apt has nothing to do), its file is gone
+    installer = tmp_path / "apt_install.sh"
+    installer.write_text("exit 0\n")
+    result = run_preflight(ldd.env(DISPLAY=":0"), "--apt-installer", str(installer), tmp=tmp_path)
+    assert result.returncode == 1
+    assert "libxcb-icccm.so.4 is missing after the installation. Run:\n" \
+           "    sudo apt-get install --reinstall libxcb-icccm4\n" in result.stderr
 
 
 @LINUX
@@ -242,9 +254,11 @@ def test_packages_per_family_and_unknown_libraries():
 def test_the_fix_depends_on_who_runs_it():
     broken = Platform("xcb", [], ["libxcb-icccm.so.4", "libxcb-keysyms.so.1"])
     as_root = plan_fix(broken, "debian", "./scripts/run.sh", can_install=True, with_sudo=False)
-    assert as_root.packages == ["libxcb-icccm4", "libxcb-keysyms1"] and "with apt-get…" in as_root.announce
+    assert as_root.packages == ["libxcb-icccm4", "libxcb-keysyms1"]
+    assert as_root.announce.startswith("Installing libxcb-icccm4 libxcb-keysyms1 with apt-get: Qt needs them")
     with_sudo = plan_fix(broken, "debian", "./scripts/run.sh", can_install=True, with_sudo=True)
-    assert with_sudo.announce.endswith("installing them with sudo apt-get (it may ask for your password)…")
+    assert with_sudo.announce.startswith("Installing libxcb-icccm4 libxcb-keysyms1 with sudo apt-get "
+                                         "(it may ask for your password): ")
     no_terminal = plan_fix(broken, "debian", "./scripts/run.sh", can_install=False, with_sudo=True)
     assert no_terminal.packages == [] and no_terminal.message.count("sudo ") == 1
     unknown = plan_fix(Platform("xcb", [], ["libfoo.so.3"]), None, "./scripts/run.sh", can_install=True,
