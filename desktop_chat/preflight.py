@@ -198,6 +198,13 @@ def requested_platforms(env: dict[str, str]) -> list[str] | None:
     return [name for name in _DISPLAY_PLATFORMS if any(n.startswith(name) for n in names)]
 
 
+def _reinstall(launcher: str) -> str:
+    """How to get a whole PySide6 again: a fresh venv when this is one (run.sh's .venv), else pip."""
+    if sys.prefix != sys.base_prefix:
+        return f"remove that folder and run `{launcher}` again (it reinstalls everything)."
+    return "install it with `python3 -m pip install --force-reinstall PySide6-Essentials`."
+
+
 # -- the decision -----------------------------------------------------------------------------------
 
 
@@ -231,8 +238,8 @@ def check(argv: list[str], env: dict[str, str], qt: Path | None, launcher: str =
                               f"(neither DISPLAY nor WAYLAND_DISPLAY is set); `{launcher} ask \"Hello\"` "
                               "works without one.")
     if qt is None:
-        return Verdict(False, "PySide6 (Qt for Python) is not installed in this Python "
-                              f"({sys.prefix}); remove that folder and run `{launcher}` again.")
+        return Verdict(False, f"PySide6 (Qt for Python) is not installed in this Python ({sys.prefix}); "
+                              f"{_reinstall(launcher)}")
     # X11 first: it is what Qt tries first, and it also works under XWayland.
     broken: Platform | None = None
     for name in ("xcb", "wayland"):
@@ -277,8 +284,7 @@ def plan_fix(platform: Platform, family: str | None, launcher: str, *, can_insta
           f"missing ({', '.join(sonames)})"
     if any(s.startswith(("libQt6", "libicu", "libpyside6", "libshiboken6")) for s in sonames):
         return Plan(message=f"Desktop Chat's window cannot start: {why}. They belong to PySide6 itself, "
-                            f"whose installation in {sys.prefix} is incomplete: remove that folder and run "
-                            f"`{launcher}` again.")
+                            f"whose installation in {sys.prefix} is incomplete; {_reinstall(launcher)}")
     packages, unknown = packages_for(sonames, family)
     if unknown:
         where = ("Install the packages that provide them with your system's package manager"
