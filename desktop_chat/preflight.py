@@ -80,9 +80,9 @@ _FAMILIES = ("debian", "fedora", "arch")
 
 # What each family's install line looks like (Debian's is also what apt_install.sh runs).
 _INSTALL_LINE = {
-    "debian": "sudo apt-get install {}",
-    "fedora": "sudo dnf install {}",
-    "arch": "sudo pacman -S --needed {}",
+    "debian": "apt-get install {}",
+    "fedora": "dnf install {}",
+    "arch": "pacman -S --needed {}",
 }
 
 # Platforms that need no display server: a QT_QPA_PLATFORM naming only these skips the check.
@@ -170,8 +170,9 @@ def packages_for(sonames: list[str], family: str | None) -> tuple[list[str], lis
     return packages, unknown
 
 
-def install_line(family: str, packages: list[str]) -> str:
-    return _INSTALL_LINE[family].format(" ".join(packages))
+def install_line(family: str, packages: list[str], sudo: bool = True) -> str:
+    """The command a person types (with sudo unless they are root, who may have no sudo at all)."""
+    return ("sudo " if sudo else "") + _INSTALL_LINE[family].format(" ".join(packages))
 
 
 def wants_window(argv: list[str]) -> bool:
@@ -293,7 +294,7 @@ def plan_fix(platform: Platform, family: str | None, launcher: str, *, can_insta
                  + ("`apt-file search NAME`" if family == "debian" else
                     "`dnf provides '*/NAME'`" if family == "fedora" else "`pacman -F NAME`")
                  + " finds the one that provides it")
-        extra = f", and {install_line(family, packages)}" if packages and family else ""
+        extra = f", and {install_line(family, packages, with_sudo)}" if packages and family else ""
         return Plan(message=f"Desktop Chat's window cannot start: {why}. {where}{extra}; then run "
                             f"`{launcher}` again.")
     assert family is not None  # packages_for knows every soname only for a known family
@@ -305,7 +306,7 @@ def plan_fix(platform: Platform, family: str | None, launcher: str, *, can_insta
                              f"(missing: {', '.join(sonames)})…")
     return Plan(message=f"Desktop Chat's window cannot start: {why}. Install "
                         f"{'it' if len(packages) == 1 else 'them'} with:\n"
-                        f"    {install_line(family, packages)}\nthen run `{launcher}` again.")
+                        f"    {install_line(family, packages, with_sudo)}\nthen run `{launcher}` again.")
 
 
 def _run_installer(installer: str, packages: list[str]) -> bool:
@@ -357,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     still = after.platform.missing
     # Installed yet still missing: the package's files were deleted by hand, so reinstall it.
-    line = install_line("debian", (["--reinstall"] if installed else []) + plan.packages)
+    line = install_line("debian", (["--reinstall"] if installed else []) + plan.packages, not is_root)
     print(f"Desktop Chat's window still cannot start: {', '.join(still)} "
           f"{'is' if len(still) == 1 else 'are'} missing"
           + (" after the installation" if installed else " (the installation failed, see above)")
