@@ -287,17 +287,15 @@ def plan_fix(platform: Platform, family: str | None, launcher: str, *, can_insta
         return Plan(message=f"Desktop Chat's window cannot start: {why}. They belong to PySide6 itself, "
                             f"whose installation in {sys.prefix} is incomplete; {_reinstall(launcher)}")
     packages, unknown = packages_for(sonames, family)
-    if unknown:
+    if unknown or family is None:
+        search = {"debian": f"`apt-file search {unknown[0]}`", "fedora": f"`dnf provides '*/{unknown[0]}'`",
+                  "arch": f"`pacman -F {unknown[0]}`"}.get(family or "")
         where = ("Install the packages that provide them with your system's package manager"
-                 if family is None else
-                 f"No package is known here for {', '.join(unknown)}; "
-                 + ("`apt-file search NAME`" if family == "debian" else
-                    "`dnf provides '*/NAME'`" if family == "fedora" else "`pacman -F NAME`")
-                 + " finds the one that provides it")
+                 if search is None else
+                 f"No package is known here for {', '.join(unknown)}; {search} finds the one that provides it")
         extra = f", and {install_line(family, packages, with_sudo)}" if packages and family else ""
         return Plan(message=f"Desktop Chat's window cannot start: {why}. {where}{extra}; then run "
                             f"`{launcher}` again.")
-    assert family is not None  # packages_for knows every soname only for a known family
     if family == "debian" and can_install:
         how = "sudo apt-get (it may ask for your password)" if with_sudo else "apt-get"
         return Plan(packages=packages,

@@ -108,7 +108,7 @@ def test_a_library_that_is_really_missing_is_found(tmp_path: Path):
     gone = run_preflight(env, tmp=tmp_path)  # the fake PySide6 is found first, and never imported
     assert gone.returncode == 1
     assert f"needs 1 system library that is missing ({soname})" in gone.stderr
-    assert f"No package is known here for {soname}; `apt-file search NAME` finds" in gone.stderr
+    assert f"No package is known here for {soname}; `apt-file search {soname}` finds" in gone.stderr
 
 
 @LINUX
