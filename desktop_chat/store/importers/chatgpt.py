@@ -64,7 +64,7 @@ def _conversation(raw: dict[str, Any], index: int, skipped: SkipLog) -> tuple[di
         message = node.get("message")
         if not isinstance(message, dict):
             continue  # the synthetic root
-        read += 1
+        read += _shown(message)
         record = _message(cid, source_id, node_id, message, found)
         if record is not None:
             kept[node_id] = record
@@ -120,6 +120,18 @@ def _message(cid: str, source_id: str, node_id: str, message: dict[str, Any],
         provider=PROVIDER if is_answer else None,
         model=string(metadata.get("model_slug")) if is_answer else None,
     )
+
+
+def _shown(message: dict[str, Any]) -> bool:
+    """Whether ChatGPT shows this message (what "messages read" counts): not hidden, not the
+    empty system message at the top of the tree."""
+    metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
+    if metadata.get("is_visually_hidden_from_conversation"):
+        return False
+    author = message.get("author") if isinstance(message.get("author"), dict) else {}
+    content = message.get("content") if isinstance(message.get("content"), dict) else {}
+    parts = content.get("parts") or []
+    return not (author.get("role") == "system" and not any(isinstance(p, str) and p.strip() for p in parts))
 
 
 def _left_out_kind(role: str, content: dict[str, Any]) -> str:
