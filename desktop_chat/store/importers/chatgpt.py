@@ -170,7 +170,7 @@ def _nearest_kept(nodes: dict[str, dict[str, Any]], start: Any, kept: dict[str, 
     node_id = start
     while isinstance(node_id, str) and node_id in nodes and node_id not in seen:
         if node_id in kept:
-            return kept[node_id]["id"]  # type: ignore[no-any-return]
+            return str(kept[node_id]["id"])
         seen.add(node_id)
         node_id = nodes[node_id].get("parent")
     return None
@@ -197,6 +197,6 @@ def _leaf_model(ordered: list[dict[str, Any]], leaf: str) -> str | None:
     node = by_id.get(leaf)
     while node is not None:
         if node["model"]:
-            return node["model"]  # type: ignore[no-any-return]
+            return str(node["model"])
         node = by_id.get(node["parent_id"])
     return None

@@ -119,7 +119,7 @@ def _nearest_kept(parents: dict[str, str | None], start: str | None,
     uuid = start
     while uuid is not None and uuid not in seen:
         if uuid in kept:
-            return kept[uuid]["id"]  # type: ignore[no-any-return]
+            return str(kept[uuid]["id"])
         seen.add(uuid)
         uuid = parents.get(uuid)
     return None
