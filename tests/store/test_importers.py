@@ -73,7 +73,7 @@ def test_chatgpt_keeps_every_branch_with_its_parent_and_the_current_leaf() -> No
     source_id = "6650a1b2-c3d4-8000-9e5f-0a1b2c3d4e5f"
     assert trip["id"] == our_id("chatgpt", source_id)
     assert trip["imported_from"] == {"app": "chatgpt", "id": source_id}
-    assert (trip["provider"], trip["model"]) == ("openai", "gpt-4o")
+    assert (trip["provider"], trip["model"]) == ("openai", "gpt-4o-mini")  # the current branch's last answer
     assert (trip["created_at"], trip["updated_at"]) == (1717400000.123456, 1717400900.5)
 
     def mid(node: str) -> str:

@@ -58,14 +58,14 @@ def _conversation(raw: dict[str, Any], index: int, skipped: SkipLog) -> tuple[di
     nodes = {key: node for key, node in mapping.items() if isinstance(node, dict)}
 
     kept: dict[str, dict[str, Any]] = {}  # node id → our message (parent not yet resolved)
-    found: list[tuple[str, str]] = []  # (kind, node id) of parts left out, named once the title is known
+    found: list[str] = []  # kinds of the parts left out, recorded once the title is known
     read = 0
     for node_id, node in nodes.items():
         message = node.get("message")
         if not isinstance(message, dict):
             continue  # the synthetic root
         read += _shown(message)
-        record = _message(cid, source_id, node_id, message, found)
+        record = _message(source_id, node_id, message, found)
         if record is not None:
             kept[node_id] = record
 
@@ -74,14 +74,17 @@ def _conversation(raw: dict[str, Any], index: int, skipped: SkipLog) -> tuple[di
     messages = list(kept.values())
     _fill_times(messages, created)
     title = title_from(title, messages)
-    for kind, _ in found:
+    for kind in found:
         skipped.add(kind, cid, title)
     if not messages:
         skipped.add("empty conversation", cid, title)
         return None, read
     ordered = order_by_creation(messages)
     leaf = _nearest_kept(nodes, raw.get("current_node"), kept) or ordered[-1]["id"]
-    model = string(raw.get("default_model_slug")) or _leaf_model(ordered, leaf)
+    # The model that wrote the current branch's last answer; the conversation's default only when
+    # no answer names one ("auto" is ChatGPT's own choice, no model anyone can ask for).
+    default = string(raw.get("default_model_slug"))
+    model = _leaf_model(ordered, leaf) or (default if default != "auto" else None)
     created_at = created if created is not None else ordered[0]["created_at"]
     updated = number(raw.get("update_time"))
     updated_at = updated if updated is not None else max(m["updated_at"] for m in ordered)
@@ -91,8 +94,7 @@ def _conversation(raw: dict[str, Any], index: int, skipped: SkipLog) -> tuple[di
     ), read
 
 
-def _message(cid: str, source_id: str, node_id: str, message: dict[str, Any],
-             found: list[tuple[str, str]]) -> dict[str, Any] | None:
+def _message(source_id: str, node_id: str, message: dict[str, Any], found: list[str]) -> dict[str, Any] | None:
     """Our record for one node's message, or None if it is left out (recorded in *found* if it held anything)."""
     metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
     if metadata.get("is_visually_hidden_from_conversation"):
@@ -104,12 +106,12 @@ def _message(cid: str, source_id: str, node_id: str, message: dict[str, Any],
     if role not in _KEPT_ROLES:
         if role == "system" and not (text or "").strip():
             return None  # the empty system message ChatGPT starts many trees with
-        found.append((_left_out_kind(role, content), node_id))
+        found.append(_left_out_kind(role, content))
         return None
     if text is None:  # a content type we cannot hold: the whole node is that one part
-        found.append((string(content.get("content_type")) or "unknown", node_id))
+        found.append(string(content.get("content_type")) or "unknown")
         return None
-    found.extend((kind, node_id) for kind in parts_left_out)
+    found.extend(parts_left_out)
     if not text.strip() and not parts_left_out:
         return None  # an empty placeholder (e.g. before a tool call): nothing to lose
     is_answer = role == "assistant"

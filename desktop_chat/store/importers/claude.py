@@ -64,7 +64,7 @@ def _conversation(raw: dict[str, Any], index: int, skipped: SkipLog) -> tuple[di
     found: list[str] = []
     last_time = created or 0.0
     for m in items:
-        record = _message(cid, source_id, m, found, default_time=last_time)
+        record = _message(source_id, m, found, default_time=last_time)
         if record is not None:
             kept[m["uuid"]] = record
             last_time = record["created_at"]
@@ -125,7 +125,7 @@ def _nearest_kept(parents: dict[str, str | None], start: str | None,
     return None
 
 
-def _message(cid: str, source_id: str, m: dict[str, Any], found: list[str], *,
+def _message(source_id: str, m: dict[str, Any], found: list[str], *,
              default_time: float) -> dict[str, Any] | None:
     sender = string(m.get("sender")) or "unknown"
     role = _ROLES.get(sender)
