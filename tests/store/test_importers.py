@@ -94,8 +94,8 @@ def test_chatgpt_keeps_every_branch_with_its_parent_and_the_current_leaf() -> No
     assert branch(trip)[-2:] == ["京都有什么必吃的美食？请用中文回答。",
                                  "京都必吃：\n1. 汤豆腐（南禅寺附近）\n2. 锦市场的小吃\n3. 宇治抹茶冰淇淋"]
     assert texts(trip)[first] == "推荐：汤豆腐、鲭鱼寿司和抹茶甜点。"
-    # Creation order, parents first, seq 0..n-1.
-    assert [m["seq"] for m in trip["messages"]] == list(range(7))
+    # Creation order, parents first, seq 1..n.
+    assert [m["seq"] for m in trip["messages"]] == list(range(1, 8))
     assert [m["id"] for m in trip["messages"]][:2] == [question, answer]
     by_id = {m["id"]: m for m in trip["messages"]}
     assert (by_id[regenerated]["role"], by_id[regenerated]["provider"], by_id[regenerated]["model"]) == (
@@ -186,7 +186,7 @@ def test_chatgpt_loop_in_the_tree_loses_nothing() -> None:
     _, conversion = convert(data)
     assert conversion is not None
     (csv,) = conversion.document["conversations"]
-    assert len(csv["messages"]) == 3 and sorted(m["seq"] for m in csv["messages"]) == [0, 1, 2]
+    assert len(csv["messages"]) == 3 and sorted(m["seq"] for m in csv["messages"]) == [1, 2, 3]
     assert sum(m["parent_id"] is None for m in csv["messages"]) == 1
 
 
@@ -213,7 +213,7 @@ def test_claude_keeps_every_branch_and_makes_the_newest_message_current() -> Non
     }
     assert refactor["current_leaf"] == mid(7)
     assert [m["id"] for m in refactor["messages"]] == [mid(n) for n in range(1, 8)]
-    assert [m["seq"] for m in refactor["messages"]] == list(range(7))
+    assert [m["seq"] for m in refactor["messages"]] == list(range(1, 8))
     assert refactor["created_at"] == 1741942800.0  # 2025-03-14T09:00:00Z
     by_id = {m["id"]: m for m in refactor["messages"]}
     assert by_id[mid(5)]["text"] == "截图里的错误是 `TypeError`：你把字符串传给了 `add`。"  # text blocks only
@@ -297,4 +297,4 @@ def test_creation_order_puts_parents_first_even_against_the_clock() -> None:
 
     ordered = order_by_creation([message("child", "parent", 1.0), message("parent", None, 5.0),
                                  message("other", None, 3.0)])
-    assert [(m["id"], m["seq"]) for m in ordered] == [("other", 0), ("parent", 1), ("child", 2)]
+    assert [(m["id"], m["seq"]) for m in ordered] == [("other", 1), ("parent", 2), ("child", 3)]

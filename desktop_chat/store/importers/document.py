@@ -76,7 +76,9 @@ def message_record(*, id: str, parent_id: str | None, role: str, text: str, crea
 
 
 def order_by_creation(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The messages in creation order with ``seq`` 0..n-1, every parent before its children.
+    """The messages in creation order with ``seq`` 1..n, every parent before its children.
+
+    (Stored seqs start at 1 and exchange.import_json requires positive ones.)
 
     Sorted by time (ties: the order given), but a message never comes before its parent even if
     the source's clock says otherwise: a topological order that always takes the oldest ready one.
@@ -101,7 +103,7 @@ def order_by_creation(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         placed.add(index)
         message = messages[index]
-        message["seq"] = len(ordered)
+        message["seq"] = len(ordered) + 1
         ordered.append(message)
         for child in children.get(message["id"], []):
             heapq.heappush(ready, (messages[child]["created_at"], child))
