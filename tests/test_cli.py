@@ -113,8 +113,11 @@ def test_export_json_and_markdown_and_import_without_duplicates(tmp_path):
     dump = tmp_path / "export.json"
     dump.write_text(exported, encoding="utf-8")
     os.environ["DESKTOP_CHAT_HOME"] = str(tmp_path / "elsewhere")
-    assert cli("import", str(dump))[1].startswith("Imported 1 conversation(s); skipped 0")
-    assert cli("import", str(dump))[1].startswith("Imported 0 conversation(s); skipped 1")
+    assert cli("import", str(dump))[1].splitlines() == [
+        "Read 1 conversation(s) with 2 message(s) from a Desktop Chat export.",
+        "Imported 1 conversation(s) with 2 message(s); skipped 0 already present."]
+    assert cli("import", str(dump))[1].splitlines()[1] == (
+        "Imported 0 conversation(s) with 0 message(s); skipped 1 already present.")
     code, again, _ = cli("export")
     assert json.loads(again)["conversations"][0]["messages"] == conversation["messages"]
 
@@ -123,11 +126,16 @@ def test_import_rejects_a_file_that_is_not_our_export(tmp_path):
     bad = tmp_path / "notes.json"
     bad.write_text('{"hello": "world"}')
     code, _, err = cli("import", str(bad))
-    assert code == 1 and "error:" in err
+    assert code == 1 and err.count("\n") == 1 and "expected a Desktop Chat JSON export, or " \
+        "conversations.json from a ChatGPT or Claude data export" in err
     garbage = tmp_path / "garbage.json"
     garbage.write_bytes(b"\x89PNG\r\n")
     code, _, err = cli("import", str(garbage))
-    assert code == 1 and "not a JSON export" in err
+    assert code == 1 and err == f"error: {garbage} is not a JSON file (it is not UTF-8 text).\n"
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"mapping": {}, ', encoding="utf-8")
+    code, _, err = cli("import", str(broken))
+    assert code == 1 and err.count("\n") == 1 and f"{broken} is not valid JSON (" in err
     assert cli("import", str(tmp_path / "missing.json"))[0] == 2
 
 
