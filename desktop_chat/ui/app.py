@@ -38,6 +38,7 @@ SCREENSHOT_ENV = "DESKTOP_CHAT_SCREENSHOT"  # grab the window here after the fir
 SCREENSHOT_HOLD_ENV = "DESKTOP_CHAT_SCREENSHOT_HOLD_MS"  # stay open this long after the grab
 STARTUP_ENV = "DESKTOP_CHAT_REPORT_STARTUP"  # print "startup-ms N" once the window is painted, then quit
 NO_DIALOGS_ENV = "DESKTOP_CHAT_TEST_NO_DIALOGS"  # print start-up dialogs ("dialog NAME: text") instead of showing them
+HANDOVER_ENV = "DESKTOP_CHAT_TEST_REPORT_HANDOVER"  # print what another start handed over, once attached
 
 _STARTED = time.perf_counter()
 
@@ -122,19 +123,22 @@ def run_gui(argv: Sequence[str]) -> int:
     language = apply_look(app, settings)
     instance = InstanceLock(data_dir())  # held until this process ends (the OS drops it even on a crash)
     if not instance.acquire():
-        log.info("another window already uses %s: not starting a second one", data_dir())
-        from desktop_chat.ui.storage_notice import already_running_box
+        return _hand_over_to_running_window(files)
+    from desktop_chat.ui.single_instance import InstanceServer, server_name, serve_window
 
-        _tell(already_running_box(data_dir()))
-        return 0
+    # Listening before the window is built: a start in the meantime waits in the queue (≈ 2 s).
+    instance_server = InstanceServer(server_name(data_dir()), app)
+    instance_server.listen()
     try:
         window = build_window(settings, files=files)
     except StoreError as exc:
         log.error("cannot open the database (%s): %s", exc.kind, exc)
         from desktop_chat.ui.storage_notice import startup_problem_box
 
+        instance_server.close()
         _tell(startup_problem_box(exc))
         return 1
+    serve_window(window, instance_server)
     window.show()
     window.composer.setFocus()
     log.info("window shown after %.0f ms (language %s)", (time.perf_counter() - _STARTED) * 1000, language)
@@ -151,14 +155,37 @@ def run_gui(argv: Sequence[str]) -> int:
     window.shutdownFinished.connect(finished.set)
     _handle_signals(window)
     _test_hooks(window)
+    if os.environ.get(HANDOVER_ENV):
+        _report_handovers(window, instance_server)
     window.start()
     with loop:
         loop.run_until_complete(finished.wait())
     from desktop_chat.ui.markdown_render import lexers
 
     lexers.close()  # before Qt goes away: its worker must not emit into a dying application
+    instance_server.close()
     log.info("closed")
     return 0
+
+
+def _hand_over_to_running_window(files: Sequence[str]) -> int:
+    """A window already runs on this data folder: give it our files (or just bring it to the
+    front) and exit; if it does not answer, say so in one dialog."""
+    from desktop_chat.config import data_dir
+    from desktop_chat.ui.file_routing import paths_from_arguments
+    from desktop_chat.ui.single_instance import HandOver, hand_over, not_answering_box, server_name
+
+    paths = paths_from_arguments(files)
+    result = hand_over(server_name(data_dir()), paths)
+    if result.outcome is HandOver.DELIVERED:
+        log.info("handed %d file(s) to the window already running on %s (%.0f ms)", len(paths), data_dir(),
+                 result.elapsed_s * 1000)
+        if os.environ.get(NO_DIALOGS_ENV):  # tests: say it, as the dialogs are said
+            print(f"handed-over {len(paths)}", flush=True)
+        return 0
+    log.warning("the window already running on %s did not take our files: %s", data_dir(), result.detail)
+    _tell(not_answering_box(data_dir()))
+    return 1
 
 
 def _tell(box: Any) -> None:
@@ -186,6 +213,28 @@ def _handle_signals(window: Any) -> None:
     heartbeat.setInterval(250)
     heartbeat.timeout.connect(lambda: None)
     heartbeat.start()
+
+
+def _report_handovers(window: Any, server: Any) -> None:
+    """Test hook: after another start's request, print the window's conversation and, once the
+    files are read, its attachment chips ("handover-attached NAME:STATE|…"), as the user sees them."""
+
+    def requested(request: Any) -> None:  # connected after serve_window's handler: the files are opened
+        print(f"handover-received {len(request.files)} conversation={window.current_conversation_id}", flush=True)
+        if not request.files:
+            return
+        tray = window.attachments.tray
+
+        def settled() -> None:
+            chips = tray.chips()
+            if chips and not tray.busy():
+                tray.changed.disconnect(settled)
+                print("handover-attached " + "|".join(f"{c.title}:{c.state.value}" for c in chips), flush=True)
+
+        tray.changed.connect(settled)
+        settled()
+
+    server.requested.connect(requested)
 
 
 def _test_hooks(window: Any) -> None:
