@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.ui import pyside_import_check
@@ -124,21 +124,14 @@ def run_gui(argv: Sequence[str]) -> int:
     instance = InstanceLock(data_dir())  # held until this process ends (the OS drops it even on a crash)
     if not instance.acquire():
         return _hand_over_to_running_window(files)
-    from desktop_chat.ui.single_instance import InstanceServer, server_name, serve_window
-
-    # Listening before the window is built: a start in the meantime waits in the queue (≈ 2 s).
-    instance_server = InstanceServer(server_name(data_dir()), app)
-    instance_server.listen()
     try:
         window = build_window(settings, files=files)
     except StoreError as exc:
         log.error("cannot open the database (%s): %s", exc.kind, exc)
         from desktop_chat.ui.storage_notice import startup_problem_box
 
-        instance_server.close()
         _tell(startup_problem_box(exc))
         return 1
-    serve_window(window, instance_server)
     window.show()
     window.composer.setFocus()
     log.info("window shown after %.0f ms (language %s)", (time.perf_counter() - _STARTED) * 1000, language)
@@ -155,17 +148,55 @@ def run_gui(argv: Sequence[str]) -> int:
     window.shutdownFinished.connect(finished.set)
     _handle_signals(window)
     _test_hooks(window)
-    if os.environ.get(HANDOVER_ENV):
-        _report_handovers(window, instance_server)
+    other_starts = _OtherStarts(window, report=bool(os.environ.get(HANDOVER_ENV)))
     window.start()
     with loop:
         loop.run_until_complete(finished.wait())
     from desktop_chat.ui.markdown_render import lexers
 
     lexers.close()  # before Qt goes away: its worker must not emit into a dying application
-    instance_server.close()
+    other_starts.close()
     log.info("closed")
     return 0
+
+
+class _OtherStarts(QObject):
+    """Listens for later starts on this data folder (ui/single_instance.py) once the window's
+    first frame is out: QtNetwork costs ≈ 5 ms to import, and a start in between simply retries
+    its connection (it waits up to 2 s for an answer)."""
+
+    def __init__(self, window: Any, *, report: bool = False) -> None:
+        super().__init__(window)
+        self.window = window
+        self.server: Any = None
+        self._report = report
+        window.installEventFilter(self)
+        QTimer.singleShot(2000, self._listen)  # in case no paint ever comes (a minimised start)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if watched is self.window and event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self._listen)
+        return False
+
+    def _listen(self) -> None:
+        if self.server is not None:
+            return
+        from desktop_chat.config import data_dir
+        from desktop_chat.ui.single_instance import InstanceServer, serve_window, server_name
+
+        # We hold the window lock, so a socket already there is a crash's leftover: listen() removes it.
+        self.server = InstanceServer(server_name(data_dir()), self)
+        self.server.listen()
+        serve_window(self.window, self.server)
+        if self._report:
+            _report_handovers(self.window, self.server)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
 
 
 def _hand_over_to_running_window(files: Sequence[str]) -> int:
