@@ -86,10 +86,12 @@ def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
 
 
 def apply_look(app: QApplication, settings: Any) -> str:
-    from desktop_chat.ui import i18n, theme
+    from desktop_chat.ui import fonts, i18n, theme
 
     theme.apply_theme(app, settings.theme)
-    return i18n.install_translator(app, settings.language)
+    language = i18n.install_translator(app, settings.language)
+    fonts.apply_app_font(app, language)  # Han in Chinese forms on any system locale (ui/fonts.py)
+    return language
 
 
 # How long a thread may hold the GIL while another waits for it (CPython's default is 5 ms).
