@@ -26,7 +26,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["apply_app_font", "cjk_families", "code_families", "code_font_css", "preferred_cjk"]
+__all__ = ["apply_app_font", "cjk_families", "code_families", "code_font_css", "preferred_cjk", "remove_app_font"]
 
 # Per written form, the families that draw it, most common first across Linux, macOS and Windows.
 _CJK: dict[str, tuple[str, ...]] = {
@@ -50,7 +50,8 @@ _CJK_MONO: dict[str, tuple[str, ...]] = {
 }
 _ORDER = ("SC", "TC", "HK", "JP", "KR")
 
-_state: dict[str, object] = {"latin": None, "mono": None, "families": None, "code_css": None, "listening": False}
+_state: dict[str, object] = {"latin": None, "mono": None, "families": None, "code_css": None, "code": None,
+                             "listening": False}
 
 
 def preferred_cjk(ui_language: str, system_locale: str) -> str:
@@ -100,6 +101,7 @@ def apply_app_font(app: QApplication, ui_language: str, system_locale: str | Non
     if _state["latin"] is None:
         # The platform's UI and fixed-pitch families as Qt resolved them (a name like "Sans Serif"
         # is an alias Qt's font list does not know: a family list starting with it skips it).
+        _state["original"] = QFont(app.font())
         _state["latin"] = QFontInfo(app.font()).family()
         _state["mono"] = QFontInfo(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)).family()
     locale = system_locale if system_locale is not None else QLocale.system().name()
@@ -137,7 +139,24 @@ def _css_quote(family: str) -> str:
 def _follow_language(app: QApplication) -> None:
     if _state["listening"]:
         return
-    _state["listening"] = True
     from desktop_chat.ui import i18n
 
-    i18n.notifier().languageChanged.connect(lambda language: apply_app_font(app, language))
+    def follow(language: str) -> None:
+        apply_app_font(app, language)
+
+    _state["listening"] = follow
+    i18n.notifier().languageChanged.connect(follow)
+
+
+def remove_app_font(app: QApplication) -> None:
+    """Undo `apply_app_font`: the platform's font again, language switches no longer followed
+    (tests that photograph Chinese text use it to leave the application as they found it)."""
+    follow = _state["listening"]
+    if follow:
+        from desktop_chat.ui import i18n
+
+        i18n.notifier().languageChanged.disconnect(follow)
+    original = _state.get("original")
+    if _state["families"] is not None and isinstance(original, QFont):
+        app.setFont(original)
+    _state.update(original=None, latin=None, mono=None, families=None, code_css=None, code=None, listening=False)
