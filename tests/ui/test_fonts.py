@@ -37,7 +37,7 @@ def test_the_family_list_keeps_the_installed_fonts_in_order():
 
 # What a fresh process does: the real start-up's apply_look, then text laid out three ways.
 PROBE = r"""
-import json
+import json, sys
 from PySide6.QtGui import QFontDatabase, QImage, QTextLayout
 from PySide6.QtWidgets import QApplication, QTextEdit
 app = QApplication([])
@@ -71,6 +71,16 @@ while block.isValid():
         blocks.append(han_families(block.layout(), block.text()))
     block = block.next()
 out["answer"], out["code"] = blocks
+# To look at: the same characters with the platform's font (fontconfig's choice for the locale)
+# and with the application's font list.
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QPainter
+picture = QImage(560, 150, QImage.Format.Format_RGB32); picture.fill(Qt.GlobalColor.white)
+painter = QPainter(picture)
+for row, (label, font) in enumerate([("before", QFont(before.font())), ("after", QFont(app.font()))]):
+    font.setPixelSize(48); painter.setFont(font); painter.drawText(QPoint(10, 60 + row * 70), "骨今直 说明书 " + label)
+painter.end()
+picture.save(sys.argv[1])
 print(json.dumps(out))
 """
 
@@ -78,7 +88,9 @@ print(json.dumps(out))
 def test_han_is_drawn_with_a_simplified_chinese_family_under_an_english_locale():
     env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
     env.update(LANG="en_US.UTF-8", LANGUAGE="en_US", QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    picture = ROOT / "test-artifacts" / "chinese-glyphs-en-locale.png"
+    done = subprocess.run([sys.executable, "-c", PROBE, str(picture)], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
@@ -88,5 +100,6 @@ def test_han_is_drawn_with_a_simplified_chinese_family_under_an_english_locale()
     assert out["ui"] == ["Noto Sans CJK SC"], out
     assert out["answer"] == ["Noto Sans CJK SC"], out
     assert out["code"] == ["Noto Sans Mono CJK SC"], out  # code keeps a monospaced cut
+    assert picture.stat().st_size > 2000
     # (out["before"]: what fontconfig chose by the locale without the list; Noto Sans CJK JP on
     # the machine this was written on, which is the bug fixed here.)

@@ -161,5 +161,16 @@ def test_screenshots_at_800_by_600_and_of_chinese_under_an_english_locale(window
     settle(qtbot, window, (1, 1))
     assert_top_bar_fits(window)
     save(window, "window-minimum.png")
+    # The interface in Chinese, at 800×600 again.
+    settings.language = "zh_CN"
+    window.apply_settings()
+    try:
+        settle(qtbot, window)
+        qtbot.waitUntil(lambda: window.top_bar.provider_picker.toolTip() != "Where your messages are sent")
+        assert_top_bar_fits(window)
+        save(window, "window-800x600-zh.png")
+    finally:
+        settings.language = "en"
+        window.apply_settings()
     QApplication.processEvents()
     assert fonts.code_font_css().startswith('"')  # the font list was in force for these pictures
