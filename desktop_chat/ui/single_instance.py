@@ -14,9 +14,9 @@ with no files it only comes to the front. A window that does not answer in time 
 second start says so instead of waiting for ever. Only the lock's holder listens, so a socket
 file found at start-up is a crash's leftover and is removed first (QLocalServer.removeServer).
 
-`activation_token` carries the launcher's focus permission (Wayland's XDG_ACTIVATION_TOKEN, X11's
-DESKTOP_STARTUP_ID) to the window that will come to the front: compositors that prevent focus
-stealing only raise a window that presents one.
+`activation_token` carries the launcher's focus permission (Wayland's XDG_ACTIVATION_TOKEN) to the
+window that will come to the front: compositors that prevent focus stealing only raise a window
+that presents one. (Not tried here: these machines have no Wayland compositor.)
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ PROTOCOL_VERSION = 1
 ANSWER_TIMEOUT_S = 2.0  # a running window answers within milliseconds; longer than this, it is hung
 MAX_MESSAGE_BYTES = 1 << 20  # ≈ thousands of paths: anything longer is not one of ours
 _WAIT_STEP_MS = 50
-_TOKEN_ENVS = ("XDG_ACTIVATION_TOKEN", "DESKTOP_STARTUP_ID")
+_TOKEN_ENV = "XDG_ACTIVATION_TOKEN"
 
 
 def server_name(data_dir: Path) -> str:
@@ -197,7 +197,7 @@ def serve_window(window: QWidget, server: InstanceServer) -> None:
 def bring_to_front(window: QWidget, activation_token: str = "") -> None:
     if activation_token:
         # Qt's Wayland plugin presents this token with the activation request (then forgets it).
-        os.environ["XDG_ACTIVATION_TOKEN"] = activation_token
+        os.environ[_TOKEN_ENV] = activation_token
     if window.isMinimized():
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
     window.show()
@@ -234,7 +234,7 @@ def hand_over(name: str, files: Sequence[Path], *, timeout_s: float = ANSWER_TIM
 
     if sys.platform == "win32":  # pragma: no cover - Windows only
         _allow_foreground_windows()
-    token = next((os.environ[e] for e in _TOKEN_ENVS if os.environ.get(e)), "")
+    token = os.environ.get(_TOKEN_ENV, "")
     socket = QLocalSocket()
     try:
         while True:

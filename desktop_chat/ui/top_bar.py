@@ -60,9 +60,8 @@ class ElidedLabel(QLabel):
 
 
 class FitOrHideLabel(QLabel):
-    """A label that shows its whole text or, when the layout gives it less room, nothing (its
-    tooltip still tells): a cut number reads wrong. It may shrink to zero, so it gives way to the
-    controls beside it."""
+    """A label that shows its whole text or, when the layout gives it less room, nothing: a cut
+    number reads wrong. It may shrink to zero, so it gives way to the controls beside it."""
 
     def minimumSizeHint(self) -> QSize:
         return QSize(0, super().minimumSizeHint().height())
@@ -179,6 +178,9 @@ class TopBar(QWidget):
         wanted = min(metrics.horizontalAdvance(self.title.full_text()), metrics.averageCharWidth() * 16)
         fits = shared >= wanted + layout.spacing() + self.totals.sizeHint().width()
         visible = bool(self.totals.text()) and fits
+        # Hidden, the totals are still one hover away: on the title.
+        tip = self.title.full_text()
+        self.title.setToolTip(tip if visible or not self.totals.text() else f"{tip}\n{self.totals.toolTip()}")
         if visible == self.totals.isHidden():
             self.totals.setVisible(visible)
             layout.activate()
