@@ -49,9 +49,14 @@ _CJK_MONO: dict[str, tuple[str, ...]] = {
     "KR": ("Noto Sans Mono CJK KR", "Sarasa Mono K"),
 }
 _ORDER = ("SC", "TC", "HK", "JP", "KR")
+# The widget classes a platform theme can give their own font (QApplicationPrivate::initializeWidgetFontHash).
+_THEMED_CLASSES = ("QMenu", "QMenuBar", "QMenuItem", "QMessageBox", "QLabel", "QTipLabel", "QStatusBar",
+                   "QMdiSubWindowTitleBar", "QDockWidgetTitle", "QPushButton", "QCheckBox", "QRadioButton",
+                   "QToolButton", "QAbstractItemView", "QListView", "QHeaderView", "QListBox", "QComboMenuItem",
+                   "QComboLineEdit", "QSmallFont", "QMiniFont")
 
-_state: dict[str, object] = {"latin": None, "mono": None, "families": None, "code_css": None, "code": None,
-                             "listening": False}
+_state: dict[str, object] = {"original": None, "themed": {}, "latin": None, "mono": None, "families": None,
+                             "code_css": None, "code": None, "listening": False}
 
 
 def preferred_cjk(ui_language: str, system_locale: str) -> str:
@@ -99,9 +104,12 @@ def apply_app_font(app: QApplication, ui_language: str, system_locale: str | Non
     Idempotent (nothing changes, so no FontChange goes through every widget, when the list is the
     same) and follows later language switches (i18n's languageChanged)."""
     if _state["latin"] is None:
+        _state["original"] = QFont(app.font())
+        # Desktop themes (KDE, GNOME, Windows, macOS) may give menus, tooltips, buttons… fonts of
+        # their own: those need the CJK families too, after their own Latin one.
+        _state["themed"] = {name: QFont(app.font(name)) for name in _THEMED_CLASSES if app.font(name) != app.font()}
         # The platform's UI and fixed-pitch families as Qt resolved them (a name like "Sans Serif"
         # is an alias Qt's font list does not know: a family list starting with it skips it).
-        _state["original"] = QFont(app.font())
         _state["latin"] = QFontInfo(app.font()).family()
         _state["mono"] = QFontInfo(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)).family()
     locale = system_locale if system_locale is not None else QLocale.system().name()
@@ -116,7 +124,11 @@ def apply_app_font(app: QApplication, ui_language: str, system_locale: str | Non
         _state["families"] = families
         font = QFont(app.font())
         font.setFamilies(families)
-        app.setFont(font)
+        app.setFont(font)  # (this drops every class's own font: they are set again next)
+        for name, themed in dict(_state["themed"]).items():  # type: ignore[call-overload]
+            font = QFont(themed)
+            font.setFamilies([QFontInfo(themed).family(), *families[1:]])
+            app.setFont(font, name)
     _follow_language(app)
     return families
 
@@ -159,4 +171,6 @@ def remove_app_font(app: QApplication) -> None:
     original = _state.get("original")
     if _state["families"] is not None and isinstance(original, QFont):
         app.setFont(original)
-    _state.update(original=None, latin=None, mono=None, families=None, code_css=None, code=None, listening=False)
+        for name, themed in dict(_state["themed"]).items():  # type: ignore[call-overload]
+            app.setFont(themed, name)
+    _state.update(original=None, themed={}, latin=None, mono=None, families=None, code_css=None, code=None, listening=False)

@@ -55,8 +55,12 @@ def han_families(layout, text):
 before = QTextLayout("骨今直", app.font()); before.beginLayout(); before.createLine(); before.endLayout()
 out = {"installed_sc": "Noto Sans CJK SC" in QFontDatabase.families(),
        "before": han_families(before, "")}
+from PySide6.QtGui import QFont
+QApplication.setFont(QFont("DejaVu Serif", 11), "QMenu")  # as a desktop theme gives menus their own font
 settings = Settings(); settings.language = "en"; settings.theme = "light"
 out["language"] = apply_look(app, settings)
+menu = app.font("QMenu")
+out["menu"] = [menu.families()[:2], menu.pointSize()]
 ui = QTextLayout("骨今直", app.font()); ui.beginLayout(); ui.createLine(); ui.endLayout()
 out["ui"] = han_families(ui, "")
 renderer = MarkdownRenderer()
@@ -101,5 +105,6 @@ def test_han_is_drawn_with_a_simplified_chinese_family_under_an_english_locale()
     assert out["answer"] == ["Noto Sans CJK SC"], out
     assert out["code"] == ["Noto Sans Mono CJK SC"], out  # code keeps a monospaced cut
     assert picture.stat().st_size > 2000
+    assert out["menu"] == [["DejaVu Serif", "Noto Sans CJK SC"], 11]  # a theme's own fonts keep theirs, plus CJK
     # (out["before"]: what fontconfig chose by the locale without the list; Noto Sans CJK JP on
     # the machine this was written on, which is the bug fixed here.)
