@@ -24,6 +24,7 @@ from desktop_chat.ui.single_instance import (
     serve_window,
     server_name,
 )
+from tests.ui.test_screenshot_xvfb import save
 
 
 def in_thread(qtbot, function):  # noqa: ANN001, ANN201
@@ -90,6 +91,9 @@ def test_files_from_a_second_start_open_a_new_conversation_with_them_attached(wi
     assert window.current_conversation_id is None  # a new conversation, the older one left as it was
     assert window.top_bar.title.full_text() == "New conversation"
     assert not window.isMinimized()
+    window.resize(900, 600)
+    qtbot.wait(30)
+    save(window, "handover-new-conversation.png")  # to look at: the file's chip, ready in the composer
 
 
 def test_a_second_start_without_files_only_brings_the_window_back(windows, qtbot, data_home):
