@@ -134,6 +134,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
         _tell(startup_problem_box(exc))
         return 1
+    _fit_to_screen(window)
     window.show()
     window.composer.setFocus()
     log.info("window shown after %.0f ms (language %s)", (time.perf_counter() - _STARTED) * 1000, language)
@@ -160,6 +161,20 @@ def run_gui(argv: Sequence[str]) -> int:
     other_starts.close()
     log.info("closed")
     return 0
+
+
+def _fit_to_screen(window: Any) -> None:
+    """The first start's 1100×720 on a smaller screen (a netbook, a 1024×600 VM): no larger than
+    the screen's free area, so the window's edges and the Send button are never off-screen.
+    (A saved geometry is already fitted by restoreGeometry.)"""
+    screen = window.screen()
+    if screen is None:
+        return
+    available = screen.availableGeometry()
+    size = window.size().boundedTo(available.size()).expandedTo(window.minimumSizeHint())
+    if size != window.size():
+        window.resize(size)
+        window.move(available.topLeft())
 
 
 class _OtherStarts(QObject):

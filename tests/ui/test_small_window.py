@@ -176,3 +176,15 @@ def test_screenshots_at_800_by_600_and_of_chinese_under_an_english_locale(window
         window.apply_settings()
     QApplication.processEvents()
     assert fonts.code_font_css().startswith('"')  # the font list was in force for these pictures
+
+
+def test_the_first_start_fits_a_small_screen(windows, qtbot):
+    from desktop_chat.ui.app import _fit_to_screen
+
+    window = windows.new(show=False)
+    window.resize(1100, 720)  # the first start's size
+    available = window.screen().availableGeometry()  # offscreen: 800×800
+    _fit_to_screen(window)
+    assert window.width() <= available.width() and window.height() <= available.height()
+    assert window.width() >= window.minimumSizeHint().width()
+    assert available.contains(window.frameGeometry().topLeft())
