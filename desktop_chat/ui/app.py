@@ -125,7 +125,10 @@ def run_gui(argv: Sequence[str]) -> int:
     language = apply_look(app, settings)
     instance = InstanceLock(data_dir())  # held until this process ends (the OS drops it even on a crash)
     if not instance.acquire():
-        return _hand_over_to_running_window(files)
+        handed = _hand_over_to_running_window(files, instance)
+        if handed is not None:
+            return handed
+        # The other window closed while we waited for it: this start is the window now.
     try:
         window = build_window(settings, files=files)
     except StoreError as exc:
@@ -187,19 +190,29 @@ class _OtherStarts(QObject):
         self.window = window
         self.server: Any = None
         self._report = report
+        self._painted = False
+        self._closing = False
         window.installEventFilter(self)
         QTimer.singleShot(2000, self._listen)  # in case no paint ever comes (a minimised start)
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
         from PySide6.QtCore import QEvent
 
-        if watched is self.window and event.type() == QEvent.Type.Paint:
-            self.window.removeEventFilter(self)
-            QTimer.singleShot(0, self._listen)
+        if watched is self.window:
+            if event.type() == QEvent.Type.Paint and not self._painted:
+                self._painted = True
+                QTimer.singleShot(0, self._listen)
+            elif event.type() == QEvent.Type.Close:
+                # Closing (the shutdown takes a moment): a later start must not hand its files to
+                # a window that is going away. It finds nobody listening, waits for our lock to
+                # be free and opens the window itself.
+                self.window.removeEventFilter(self)
+                self._closing = True
+                self.close()
         return False
 
     def _listen(self) -> None:
-        if self.server is not None:
+        if self.server is not None or self._closing:
             return
         from desktop_chat.config import data_dir
         from desktop_chat.ui.single_instance import InstanceServer, serve_window, server_name
@@ -216,9 +229,10 @@ class _OtherStarts(QObject):
             self.server.close()
 
 
-def _hand_over_to_running_window(files: Sequence[str]) -> int:
+def _hand_over_to_running_window(files: Sequence[str], instance: Any) -> int | None:
     """A window already runs on this data folder: give it our files (or just bring it to the
-    front) and exit; if it does not answer, say so in one dialog."""
+    front) and exit; if it does not answer, say so in one dialog. None: it closed meanwhile (its
+    lock is ours now), so this start opens the window itself."""
     from desktop_chat.config import data_dir
     from desktop_chat.ui.file_routing import paths_from_arguments
     from desktop_chat.ui.single_instance import HandOver, hand_over, not_answering_box, server_name
@@ -231,6 +245,10 @@ def _hand_over_to_running_window(files: Sequence[str]) -> int:
         if os.environ.get(NO_DIALOGS_ENV):  # tests: say it, as the dialogs are said
             print(f"handed-over {len(paths)}", flush=True)
         return 0
+    if instance.acquire():
+        log.info("the window on %s closed while we waited for it (%s): starting instead", data_dir(),
+                 result.detail)
+        return None
     log.warning("the window already running on %s did not take our files: %s", data_dir(), result.detail)
     _tell(not_answering_box(data_dir()))
     return 1

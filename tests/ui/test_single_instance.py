@@ -185,3 +185,41 @@ def test_the_not_answering_dialog_names_the_folder(qapp, tmp_path):
                           "answer; close it and try again.")
     assert box.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     box.deleteLater()
+
+
+# -- the start-up's side (ui/app.py) ---------------------------------------------------------------------
+
+class FreedLock:
+    """An InstanceLock whose holder went away (or not) while the second start waited."""
+
+    def __init__(self, free: bool) -> None:
+        self.free = free
+
+    def acquire(self) -> bool:
+        return self.free
+
+
+def test_a_window_that_closed_meanwhile_lets_this_start_open_the_window(qtbot, data_home, tmp_path, monkeypatch, capsys):
+    from desktop_chat.ui.app import NO_DIALOGS_ENV, _hand_over_to_running_window
+
+    monkeypatch.setenv(NO_DIALOGS_ENV, "1")
+    # Nobody listens (the window closed its server when it began to close) and its lock is free now.
+    assert _hand_over_to_running_window([str(tmp_path / "a.pdf")], FreedLock(True)) is None
+    assert capsys.readouterr().out == ""  # no dialog: this start goes on to open the window
+    # Still held: the window is there but does not answer.
+    assert _hand_over_to_running_window([], FreedLock(False)) == 1
+    assert capsys.readouterr().out.startswith("dialog notAnswering: Desktop Chat is already running")
+
+
+def test_a_closing_window_stops_listening_at_once(windows, qtbot, data_home):
+    from desktop_chat.ui.app import _OtherStarts
+
+    window = windows.new()
+    other_starts = _OtherStarts(window)
+    window.update()
+    qtbot.waitUntil(lambda: other_starts.server is not None and other_starts.server.is_listening())
+    assert in_thread(qtbot, lambda: hand_over(server_name(data_home), [])).outcome is HandOver.DELIVERED
+    windows.close(window)
+    assert not other_starts.server.is_listening()
+    result = in_thread(qtbot, lambda: hand_over(server_name(data_home), [], timeout_s=0.3))
+    assert result.outcome is HandOver.NO_ANSWER and result.detail.startswith("cannot connect")
