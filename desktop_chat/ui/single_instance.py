@@ -36,8 +36,8 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QObject, Qt, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-__all__ = ["APP_TAG", "PROTOCOL_VERSION", "HandOver", "Request", "InstanceServer", "hand_over", "not_answering_box",
-           "parse_request", "server_name"]
+__all__ = ["APP_TAG", "PROTOCOL_VERSION", "HandOver", "HandOverResult", "InstanceServer", "Request", "bring_to_front",
+           "encode_request", "hand_over", "not_answering_box", "parse_request", "serve_window", "server_name"]
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,8 @@ def serve_window(window: QWidget, server: InstanceServer) -> None:
 
     def handle(request: Request) -> None:
         if request.files:
-            window.new_conversation()  # type: ignore[attr-defined]
+            if window.current_conversation_id is not None:  # type: ignore[attr-defined]
+                window.new_conversation()  # type: ignore[attr-defined]  # (a new draft is kept as it is)
             window.open_files(list(request.files))  # type: ignore[attr-defined]
         bring_to_front(window, request.activation_token)
 
