@@ -39,6 +39,7 @@ from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_choice import ModelChoice
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
+from desktop_chat.ui.small_window import SidebarToggle
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
 from desktop_chat.ui.turns import TurnController
 
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self.retranslate()
         self._restore()
+        self.sidebar = SidebarToggle(self)  # after _restore: the splitter's saved sizes, then shown or hidden
 
     # -- construction ----------------------------------------------------------------------------
 
@@ -270,7 +272,7 @@ class MainWindow(QMainWindow):
             return shortcut
 
         bind(["Ctrl+N"], self.new_conversation)
-        bind(["Ctrl+K", QKeySequence.StandardKey.Find], self.panel.focus_search)
+        bind(["Ctrl+K", QKeySequence.StandardKey.Find], lambda: self.sidebar.focus_search())  # shows a hidden list
         bind(["Ctrl+,", QKeySequence.StandardKey.Preferences], self.open_settings)
         bind(["Ctrl+Shift+C"], self.copy_last_answer)
         bind(["Ctrl+Up"], lambda: self.panel.step(-1))
