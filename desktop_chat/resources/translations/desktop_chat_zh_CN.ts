@@ -1898,6 +1898,40 @@
     </message>
 </context>
 <context>
+    <name>SidebarToggle</name>
+    <message>
+        <source>Hide the conversation list ({keys})</source>
+        <translation>隐藏对话列表（{keys}）</translation>
+    </message>
+    <message>
+        <source>Show the conversation list ({keys})</source>
+        <translation>显示对话列表（{keys}）</translation>
+    </message>
+    <message>
+        <source>Conversation list</source>
+        <translation>对话列表</translation>
+    </message>
+    <message>
+        <source>New conversation ({keys})</source>
+        <translation>新建对话（{keys}）</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新建对话</translation>
+    </message>
+</context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Desktop Chat is not responding</source>
+        <translation>Desktop Chat 没有响应</translation>
+    </message>
+    <message>
+        <source>Desktop Chat is already running with this data folder ({folder}) but did not answer; close it and try again.</source>
+        <translation>Desktop Chat 已在使用此数据文件夹（{folder}）运行，但没有响应；请关闭它后再试一次。</translation>
+    </message>
+</context>
+<context>
     <name>SourcesPanel</name>
     <message>
         <source>pp. {first}–{last}</source>
