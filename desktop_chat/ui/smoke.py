@@ -38,7 +38,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the checks import Qt and the window themselves, one step at a time
-    from PySide6.QtWidgets import QApplication
+    import ssl
+
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from desktop_chat.ui.main_window import MainWindow
 
@@ -335,14 +338,14 @@ class _Smoke:
 # -- helpers ---------------------------------------------------------------------------------
 
 class _FirstPaint:
-    def __init__(self, window) -> None:
+    def __init__(self, window: QWidget) -> None:
         from PySide6.QtCore import QEvent, QObject
 
         self.done = False
         outer = self
 
         class Filter(QObject):
-            def eventFilter(self, watched, event) -> bool:
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
                 if event.type() == QEvent.Type.Paint:
                     outer.done = True
                 return False
@@ -377,7 +380,7 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def _ca_count(context) -> int:
+def _ca_count(context: ssl.SSLContext) -> int:
     """CA certificates loaded now, or the hashed files of a CA folder (OpenSSL reads those lazily)."""
     count = context.cert_store_stats().get("x509_ca", 0)
     if count:
