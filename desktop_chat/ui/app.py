@@ -21,12 +21,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.ui import pyside_import_check
+
+if TYPE_CHECKING:
+    import qasync
 
 pyside_import_check.install()  # before the app's own imports: PySide checks each one (see there)
 
@@ -50,7 +53,7 @@ def setup_logging(log_dir: Path) -> logging.Handler:
     return setup(log_dir)
 
 
-def install_loop(app: QApplication) -> asyncio.AbstractEventLoop:
+def install_loop(app: QApplication) -> qasync.QEventLoop:
     """A qasync loop for `app`, set as the current loop, with async-generator hooks installed."""
     import qasync  # after PySide6
 

@@ -107,7 +107,9 @@ def apply_app_font(app: QApplication, ui_language: str, system_locale: str | Non
         _state["original"] = QFont(app.font())
         # Desktop themes (KDE, GNOME, Windows, macOS) may give menus, tooltips, buttons… fonts of
         # their own: those need the CJK families too, after their own Latin one.
-        _state["themed"] = {name: QFont(app.font(name)) for name in _THEMED_CLASSES if app.font(name) != app.font()}
+        # PySide6 takes the class name as a str; its stub says bytes, which it refuses at run time.
+        _state["themed"] = {name: QFont(app.font(name)) for name in _THEMED_CLASSES  # type: ignore[call-overload]
+                           if app.font(name) != app.font()}  # type: ignore[call-overload]
         # The platform's UI and fixed-pitch families as Qt resolved them (a name like "Sans Serif"
         # is an alias Qt's font list does not know: a family list starting with it skips it).
         _state["latin"] = QFontInfo(app.font()).family()

@@ -74,7 +74,8 @@ class SidebarToggle(QObject):
         self.set_visible(not self.is_visible())
 
     def set_visible(self, visible: bool) -> None:
-        had_focus = self.panel.isAncestorOf(QApplication.focusWidget()) if QApplication.focusWidget() else False
+        focused = QApplication.focusWidget()
+        had_focus = focused is not None and self.panel.isAncestorOf(focused)
         self.panel.setVisible(visible)
         self.new_button.setVisible(not visible)
         if self.action.isChecked() != visible:
