@@ -86,8 +86,8 @@ class PresetHint(QLabel):
                                        "press Test connection.").format(name=preset.name))
         else:
             colour = self.palette().color(QPalette.ColorRole.Link).name()
-            link = (f'<a href="{escape_html(preset.key_url)}" style="color: {colour};">'
-                    f'{escape_html(self.tr("Get a {name} key").format(name=preset.name))}</a>')
+            words = self.tr("Get a {name} key").format(name=preset.name)
+            link = f'<a href="{escape_html(preset.key_url)}" style="color: {colour};">{escape_html(words)}</a>'
             text = escape_html(self.tr("No key yet? {link} (opens in your browser).")).replace("{link}", link)
         self.setText(text)
         self.setAccessibleName(self.tr("Where to get a key"))
