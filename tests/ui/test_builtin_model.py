@@ -263,10 +263,12 @@ def test_a_gguf_dropped_on_the_window_is_added_by_reference_and_picked(windows, 
     broken = tmp_path / "downloads" / "broken.gguf"
     broken.write_bytes(b"not a model")
     window = windows.new(Settings())
+    shown: list[str] = []  # every status message: the model list's own "… available" can follow at once
+    window.statusBar().messageChanged.connect(shown.append)
     assert drop(window, model, broken)
 
-    qtbot.waitUntil(lambda: "Mine-Q4" in window.statusBar().currentMessage(), timeout=10_000)
-    message = window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: any("Mine-Q4" in text for text in shown), timeout=10_000)
+    message = next(text for text in shown if "Mine-Q4" in text)
     assert "Added to the built-in models: Mine-Q4." in message
     assert "“broken.gguf” is not a GGUF model file" in message
     assert load_settings().local_model_paths == [str(model)]  # by reference: nothing copied
