@@ -188,14 +188,14 @@ class WelcomePanel(QScrollArea):
         buttons = QHBoxLayout()
         buttons.addWidget(self.key_test_button)
         buttons.addWidget(self.key_save_button)
-        buttons.addWidget(self.key_result, 1)
-        buttons.addStretch(0)
+        buttons.addStretch(1)
         for button in (self.key_test_button, self.key_save_button):
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.service_intro)
         layout.addLayout(self.form)
         layout.addWidget(self.key_link)
         layout.addLayout(buttons)
+        layout.addWidget(self.key_result)  # below the buttons: an error can take several lines
         return card
 
     def _build_ollama_card(self) -> QFrame:

@@ -129,6 +129,30 @@ def test_save_without_test_tests_first_and_a_bad_address_is_named(windows, qtbot
     assert wait_answer(qtbot, window).text == "Hi there"
 
 
+def test_without_a_keyring_save_says_so_and_writes_nothing(windows, qtbot, fakes, data_home):
+    import keyring
+    from keyring.backends import fail
+
+    fake = fakes("local")
+    window = fresh(windows, qtbot)
+    panel = window.welcome.panel
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        panel.select_service("groq")
+        panel.address_edit.setText(fake.base_url + "/v1")
+        qtbot.keyClicks(panel.key_edit, KEY)
+        click(qtbot, panel.key_save_button)
+        qtbot.waitUntil(lambda: panel.service.phase == "error", timeout=15_000)
+    finally:
+        keyring.set_keyring(previous)
+    assert "No system keyring is available" in panel.key_result.text()
+    assert panel.isVisible() and panel.key() == KEY  # nothing typed is lost
+    shot(panel, "no-keyring")
+    assert load_settings().custom_endpoints == []
+    assert not any(KEY in path.read_text(errors="ignore") for path in data_home.rglob("*") if path.is_file())
+
+
 # -- Ollama ------------------------------------------------------------------------------------------------
 
 def test_ollama_running_is_offered_and_answers(windows, qtbot, fakes, monkeypatch):
