@@ -14,8 +14,6 @@ is made in `retranslate` from the state, so a language switch re-words everythin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
@@ -65,7 +63,7 @@ class OllamaState:
 
 @dataclass
 class BuiltinState:
-    phase: str = "checking"  # checking | missing | ready | download | downloading | failed | tested
+    phase: str = "checking"  # checking | missing | ready | download | downloading | failed | tested | broken
     model: str = ""
     size: int = 0  # bytes to download
     done: int = 0
@@ -361,6 +359,8 @@ class WelcomePanel(QScrollArea):
         self.key_test_button.setText(self.tr("Test"))
         self.key_test_button.setAccessibleName(self.tr("Test the key"))
         self.key_save_button.setText(self.tr("Save and start chatting"))
+        self.key_save_button.setAccessibleName(self.tr("Save the key and start chatting"))
+        self.key_link.setAccessibleName(self.tr("Where to get a key"))
         ready = bool(self.key()) or not needs_key
         busy = self.service.phase in ("testing", "saving")
         self.key_test_button.setEnabled(ready and not busy)
@@ -407,9 +407,12 @@ class WelcomePanel(QScrollArea):
         self.ollama_test_button.setText(self.tr("Test"))
         self.ollama_test_button.setAccessibleName(self.tr("Check Ollama again"))
         self.ollama_test_button.setEnabled(state.phase != "checking")
+        self.ollama_status.setAccessibleName(self.tr("Ollama status"))
         self.ollama_pull_button.setText(self.tr("Get a model…"))
+        self.ollama_pull_button.setAccessibleName(self.tr("Get an Ollama model"))
         self.ollama_pull_button.setVisible(state.phase == "no_models")
         self.ollama_use_button.setText(self.tr("Use Ollama"))
+        self.ollama_use_button.setAccessibleName(self.tr("Use Ollama"))
         self.ollama_use_button.setVisible(state.phase == "running")
 
     def _retranslate_builtin(self) -> None:
@@ -437,17 +440,21 @@ class WelcomePanel(QScrollArea):
             text = self.tr("The download failed: {reason}").format(reason=state.message)
         elif phase == "tested":
             text = self.tr("{model} is installed and answers. Ready to use.").format(model=state.model)
+        elif phase == "broken":
+            text = self.tr("The built-in model cannot be used: {reason}").format(reason=state.message)
         else:
             text = state.message
         self.builtin_status.setText(text)
-        set_tone(self.builtin_status, "error" if phase == "failed" else "ok" if phase == "tested" else "")
+        set_tone(self.builtin_status, "error" if phase in ("failed", "broken") else "ok" if phase == "tested" else "")
         self.builtin_command.setText(PIP_COMMAND)
         self.builtin_command.setVisible(phase == "missing")
         self.builtin_command.setAccessibleName(self.tr("Install command"))
         installed = phase in ("ready", "tested")
         self.builtin_button.setText(self.tr("Use the built-in model") if installed else
                                     self.tr("Download ({size} MB)").format(size=size))
-        self.builtin_button.setVisible(phase in ("ready", "tested", "download", "failed"))
+        self.builtin_button.setVisible(phase in ("ready", "tested", "download", "failed")
+                                       or (phase == "broken" and state.size > 0))  # a download can mend it
+        self.builtin_button.setAccessibleName(self.builtin_button.text())
         self.builtin_test_button.setText(self.tr("Test"))
         self.builtin_test_button.setAccessibleName(self.tr("Test the built-in model"))
         self.builtin_test_button.setVisible(installed)
@@ -455,6 +462,8 @@ class WelcomePanel(QScrollArea):
         self.builtin_progress.setVisible(downloading)
         self.builtin_cancel_button.setVisible(downloading)
         self.builtin_cancel_button.setText(self.tr("Cancel"))
+        self.builtin_cancel_button.setAccessibleName(self.tr("Cancel the download"))
+        self.builtin_status.setAccessibleName(self.tr("Built-in model status"))
         self.builtin_progress.setAccessibleName(self.tr("Download of the built-in model"))
         if downloading:
             if state.total:
@@ -462,8 +471,3 @@ class WelcomePanel(QScrollArea):
                 self.builtin_progress.setValue(int(state.done * 1000 / state.total))
             else:
                 self.builtin_progress.setRange(0, 0)  # busy: the size is not known yet
-
-    def texts(self) -> dict[str, Any]:
-        """What each card says (for tests and accessibility checks)."""
-        return {"service": self.key_result.text(), "ollama": self.ollama_status.text(),
-                "builtin": self.builtin_status.text()}

@@ -30,12 +30,12 @@ from desktop_chat.domain import errors
 from desktop_chat.presets import Preset, find_preset
 from desktop_chat.ui import i18n
 from desktop_chat.ui.error_text import localized, localized_error
+from desktop_chat.ui.setup_banner import BuiltinOffer
 from desktop_chat.ui.welcome import BuiltinState, OllamaState, WelcomePanel
 
 if TYPE_CHECKING:
     from desktop_chat.providers import ModelInfo
     from desktop_chat.ui.main_window import MainWindow
-    from desktop_chat.ui.setup_banner import BuiltinOffer
 
 log = logging.getLogger(__name__)
 
@@ -276,15 +276,17 @@ class WelcomeController(QObject):
         name = offer.model if offer is not None else None
         try:
             models = await self.window.engine.list_models(BUILTIN_ENDPOINT)
-        except errors.ChatError as exc:
-            self.panel.set_builtin_state(BuiltinState("failed", message=localized_error(exc)))
+        except errors.ChatError as exc:  # the engine itself failed: a download would not mend it
+            self.panel.set_builtin_state(BuiltinState("broken", model=name or "", message=localized_error(exc)))
             return
         if name and name in [m.id for m in models]:
             self.panel.set_builtin_state(BuiltinState("tested", model=name))
-        else:
-            self.panel.set_builtin_state(BuiltinState("failed", message=self.tr(
-                "the model file is not usable any more; download it again.")))
-            self._offer = None if offer is None else type(offer)(None, offer.download_bytes)
+        else:  # the file went away or broke since the start: offer the download again
+            from desktop_chat.chat.local_models import DEFAULT_MODEL
+
+            self._offer = BuiltinOffer(None, DEFAULT_MODEL.size)
+            self.panel.set_builtin_state(BuiltinState("broken", size=DEFAULT_MODEL.size, message=self.tr(
+                "its file is missing or damaged; download it again.")))
 
     def _download_progress(self, done: int, total: object) -> None:
         state = self.panel.builtin

@@ -261,3 +261,37 @@ def test_screenshots_light_dark_chinese(windows, qtbot, monkeypatch):
     finally:
         i18n.install_translator(app, "en")
         theme.apply_theme(app, "system")
+
+
+def test_the_welcome_steps_aside_for_a_conversation_and_comes_back_on_a_new_one(windows, qtbot, tmp_path):
+    from tests.local_model import write_gguf
+
+    model = write_gguf(tmp_path / "Tiny.gguf")
+    settings = Settings()
+    settings.local_model_paths = [str(model)]
+    window = fresh(windows, qtbot, settings)  # nothing configured: a message goes to Anthropic, without a key
+    type_and_send(qtbot, window, "hello?")
+    wait_answer(qtbot, window, MessageStatus.ERROR)
+    assert not window.welcome.panel.isVisible() and window.view.isVisible()  # the answer (an error card) shows
+    cid = window.current_conversation_id
+    window.new_conversation()
+    assert window.welcome.panel.isVisible() and not window.view.isVisible()  # still nothing configured
+    window.open_conversation(cid)
+    assert not window.welcome.panel.isVisible() and window.view.isVisible()
+
+
+def test_built_in_test_finds_a_broken_model_and_offers_the_download_again(windows, qtbot, monkeypatch, tmp_path):
+    from tests.local_model import write_gguf
+
+    monkeypatch.setattr(builtin_model, "engine_installed", lambda: True)
+    model = write_gguf(tmp_path / "Gone.gguf")
+    settings = Settings()
+    settings.local_model_paths = [str(model)]
+    window = fresh(windows, qtbot, settings)
+    panel = window.welcome.panel
+    assert panel.builtin.phase == "ready" and panel.builtin_button.text() == "Use the built-in model"
+    model.unlink()  # the file went away since the start
+    click(qtbot, panel.builtin_test_button)
+    qtbot.waitUntil(lambda: panel.builtin.phase == "broken", timeout=10_000)
+    assert "its file is missing or damaged" in panel.builtin_status.text()
+    assert panel.builtin_button.text() == "Download (98 MB)"
