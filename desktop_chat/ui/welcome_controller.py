@@ -86,6 +86,7 @@ class WelcomeController(QObject):
         self._models: list[ModelInfo] = []
         self._ollama_models: list[ModelInfo] = []
         self._offer: BuiltinOffer | None = None
+        self._finished = False  # a path was taken since the last offer
         p = self.panel
         p.testKeyRequested.connect(lambda: self._start(self._test_service(), "welcome-test-key"))
         p.saveKeyRequested.connect(lambda: self._start(self._save_service(), "welcome-save-key"))
@@ -108,8 +109,11 @@ class WelcomeController(QObject):
         """Nothing is configured: offer the three ways (the built-in one as `builtin` says)."""
         if not self.needed and i18n.current_language() == "zh_CN":
             self.panel.select_service("deepseek")  # Anthropic and OpenAI are out of reach for most there
-        self.needed = True
+        # Someone who chats with Ollama sees the welcome only if Ollama turns out not to answer:
+        # no flash of it at every start while Ollama is asked.
+        self.needed = self.settings.default_endpoint != "ollama"
         self._offer = builtin
+        self._finished = False
         self._show_builtin_offer()
         self.update_visibility()
         self.check_ollama()
@@ -129,7 +133,7 @@ class WelcomeController(QObject):
 
     def _finish(self) -> None:
         """A path worked: the picker is on it; the welcome goes and the composer takes over."""
-        self.needed = False
+        self.needed, self._finished = False, True
         self.update_visibility()
         self.window.composer.setFocus()
 
@@ -223,23 +227,24 @@ class WelcomeController(QObject):
         ollama = self.window.ollama
         status = await ollama.admin.status()
         ollama.show_status(status)  # the status bar's indicator says the same
+        models: list[ModelInfo] = []
         if not status.running:
             if status.refused:
                 self.panel.set_ollama_state(OllamaState("not_running", host=status.host))
             else:
                 self.panel.set_ollama_state(OllamaState("unreachable", message=localized(status.text, str(status.text))))
-            return
-        try:
-            models = await self.window.engine.list_models("ollama")
-        except errors.ChatError as exc:
-            self.panel.set_ollama_state(OllamaState("unreachable", message=localized_error(exc)))
-            return
-        self._ollama_models = models
-        self.window.choice.remember_models("ollama", models)
-        phase = "running" if models else "no_models"
-        self.panel.set_ollama_state(OllamaState(phase, version=status.version or "", models=len(models)))
-        if models and self.settings.default_endpoint == "ollama":
-            self.needed = False  # the user already chats with Ollama: nothing to offer
+        else:
+            try:
+                models = await self.window.engine.list_models("ollama")
+            except errors.ChatError as exc:
+                self.panel.set_ollama_state(OllamaState("unreachable", message=localized_error(exc)))
+            else:
+                self._ollama_models = models
+                self.window.choice.remember_models("ollama", models)
+                phase = "running" if models else "no_models"
+                self.panel.set_ollama_state(OllamaState(phase, version=status.version or "", models=len(models)))
+        if self.settings.default_endpoint == "ollama" and not self._finished:
+            self.needed = not models  # the user chats with Ollama: offer the rest only if it cannot answer
             self.update_visibility()
 
     def _use_ollama(self) -> None:

@@ -295,3 +295,18 @@ def test_built_in_test_finds_a_broken_model_and_offers_the_download_again(window
     qtbot.waitUntil(lambda: panel.builtin.phase == "broken", timeout=10_000)
     assert "its file is missing or damaged" in panel.builtin_status.text()
     assert panel.builtin_button.text() == "Download (98 MB)"
+
+
+def test_an_ollama_user_gets_no_welcome_while_ollama_answers(windows, qtbot, fakes, monkeypatch):
+    from desktop_chat.ui.welcome import WelcomePanel
+
+    shown: list[bool] = []  # every visibility the welcome was given, from the window's construction on
+    real = WelcomePanel.setVisible
+    monkeypatch.setattr(WelcomePanel, "setVisible", lambda self, on: (shown.append(on), real(self, on))[1])
+    monkeypatch.setenv("OLLAMA_HOST", fakes("ollama").base_url)
+    settings = Settings()
+    settings.default_endpoint = "ollama"
+    window = windows.new(settings)
+    qtbot.waitUntil(lambda: window.welcome.panel.ollama.phase == "running", timeout=15_000)
+    assert shown and not any(shown)  # not even a flash while Ollama was asked
+    assert window.view.isVisible() and window.choice.endpoint_id == "ollama"
