@@ -129,6 +129,23 @@ def test_save_without_test_tests_first_and_a_bad_address_is_named(windows, qtbot
     assert wait_answer(qtbot, window).text == "Hi there"
 
 
+def test_a_local_server_preset_needs_no_key_and_answers(windows, qtbot, fakes, monkeypatch):
+    fake = fakes("local", Scenario(chunks=["local ", "answer"]))
+    window = fresh(windows, qtbot)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-must-not-travel")  # (set after the start, or OpenAI counts as set up)
+    panel = window.welcome.panel
+    panel.select_service("llama-cpp")
+    assert not panel.key_edit.isVisible() and "needs no key" in panel.key_link.text()
+    panel.address_edit.setText(fake.base_url + "/v1")
+    click(qtbot, panel.key_test_button)
+    qtbot.waitUntil(lambda: panel.service.phase == "ok", timeout=15_000)
+    click(qtbot, panel.key_save_button)
+    ends_on(qtbot, window, "llama-cpp-server")
+    type_and_send(qtbot, window, "hi")
+    assert wait_answer(qtbot, window).text == "local answer"
+    assert all(r.header("authorization") in (None, "") for r in fake.requests)  # no key, not even OpenAI's
+
+
 def test_without_a_keyring_save_says_so_and_writes_nothing(windows, qtbot, fakes, data_home):
     import keyring
     from keyring.backends import fail
