@@ -77,7 +77,6 @@ def service_ids() -> list[str]:
 
 
 class WelcomePanel(QScrollArea):
-    serviceChanged = Signal(str)
     testKeyRequested = Signal()
     saveKeyRequested = Signal()
     testOllamaRequested = Signal()
@@ -162,7 +161,7 @@ class WelcomePanel(QScrollArea):
         self.key_edit.setObjectName("welcomeKeyEdit")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.textEdited.connect(lambda _t: self._key_edited())
-        self.key_edit.returnPressed.connect(self.testKeyRequested)
+        self.key_edit.returnPressed.connect(self._enter_pressed)
         self.address_edit = QLineEdit()
         self.address_edit.setObjectName("welcomeAddressEdit")
         self.address_edit.textEdited.connect(lambda _t: self._key_edited())
@@ -299,7 +298,11 @@ class WelcomePanel(QScrollArea):
         self.key_edit.clear()
         self.service = ServiceState()
         self.retranslate()
-        self.serviceChanged.emit(self.current_service())
+
+    def _enter_pressed(self) -> None:
+        """Enter in the key field tests it (when there is something to test)."""
+        if self.key_test_button.isEnabled():
+            self.testKeyRequested.emit()
 
     def _key_edited(self) -> None:
         if self.service.phase in ("ok", "error"):
