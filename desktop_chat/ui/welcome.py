@@ -102,8 +102,8 @@ class WelcomePanel(QScrollArea):
         column_box = QWidget()
         column_box.setMaximumWidth(720)
         column = QVBoxLayout(column_box)
-        column.setSpacing(14)
-        column.setContentsMargins(24, 28, 24, 28)
+        column.setSpacing(12)
+        column.setContentsMargins(24, 18, 24, 18)  # the three cards fit a 760 px high window
         outer.addWidget(column_box, 100)
         outer.addStretch(1)
         self.title = QLabel()
