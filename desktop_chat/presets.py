@@ -39,7 +39,7 @@ PRESETS: tuple[Preset, ...] = (
     Preset("deepseek", "DeepSeek", "https://api.deepseek.com/v1",
            "https://platform.deepseek.com/api_keys", "deepseek-chat"),
     Preset("qwen", "Qwen (DashScope)", "https://dashscope.aliyuncs.com/compatible-mode/v1",
-           "https://help.aliyun.com/zh/model-studio/get-api-key", "qwen-plus"),
+           "https://www.alibabacloud.com/help/zh/model-studio/get-api-key", "qwen-plus"),
     Preset("kimi", "Moonshot Kimi", "https://api.moonshot.cn/v1",
            "https://platform.moonshot.cn/console/api-keys", "kimi-k2.5"),
     Preset("glm", "Zhipu GLM", "https://open.bigmodel.cn/api/paas/v4",
