@@ -4,12 +4,13 @@ Where a shortcut is bound, it is given a "description" property: its English wor
 QT_TRANSLATE_NOOP with the binding class as context (e.g. "MainWindow"), and
 this dialog translates them in that context when it is shown, in the language of the moment.
 Shortcuts without a description (an inline editor's Ctrl+Enter) are not the window's to list.
+QActions with a window-wide shortcut (the sidebar toggle's Ctrl+B) are listed by their own text.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -47,6 +48,17 @@ def listed_shortcuts(window: QWidget) -> list[tuple[str, list[str]]]:
             key = sequence.toString(QKeySequence.SequenceFormat.NativeText)
             if key and key not in keys:
                 keys.append(key)
+    taken = {key for keys in rows.values() for key in keys}
+    # Actions bound to the window (the sidebar's Ctrl+B…) carry their own, translated, text. One
+    # whose shortcut only works inside its widget (a menu entry showing the window's Ctrl+,) is not one.
+    for action in window.findChildren(QAction):
+        if action.shortcutContext() == Qt.ShortcutContext.WidgetShortcut or not action.text():
+            continue
+        keys = [sequence.toString(QKeySequence.SequenceFormat.NativeText) for sequence in action.shortcuts()]
+        keys = [key for key in keys if key and key not in taken]
+        if keys:
+            rows.setdefault(action.text().replace("&&", "\0").replace("&", "").replace("\0", "&"), []).extend(keys)
+            taken.update(keys)
     return [(text, keys) for text, keys in rows.items() if keys]
 
 
