@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QSplitter, QToolButton, QWidget
 
 from desktop_chat.ui.painted_icons import gear_icon, more_icon
 from desktop_chat.ui.shortcuts_dialog import describe
@@ -164,14 +164,17 @@ class AppMenu(QObject):
     def sync(self) -> None:
         """Show the stand-in ⋯ in the status bar exactly while the sidebar cannot be seen."""
         panel = self._window.panel
-        hidden = not panel.isVisible() or panel.width() < 8
+        splitter = panel.parentWidget()
+        # A splitter collapses a child by moving it out of view at its full width: ask the splitter.
+        collapsed = isinstance(splitter, QSplitter) and splitter.sizes()[splitter.indexOf(panel)] == 0
+        hidden = not panel.isVisible() or collapsed
         if hidden and self.compact_button.parent() is not self._window.statusBar():
             self._window.statusBar().insertWidget(0, self.compact_button)
         self.compact_button.setVisible(hidden)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window.panel and event.type() in (QEvent.Type.Show, QEvent.Type.Hide,
-                                                               QEvent.Type.Resize):
+                                                               QEvent.Type.Resize, QEvent.Type.Move):
             self.sync()
         elif watched is self._window.panel and event.type() == QEvent.Type.PaletteChange:
             self._paint_icons()  # the theme changed: the icons follow its text colour
