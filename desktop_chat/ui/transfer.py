@@ -1,8 +1,9 @@
 """Import… and Export… from the app menu: store/exchange.py's formats, run in a worker thread.
 
-Import reads a JSON export (the file made by Export or `desktop-chat export`), validates the
-whole document before writing anything (exchange.import_json) and says how many conversations
-came in and how many were already there. Export asks which conversations (the one on screen or
+Import reads a JSON export (the file made by Export or `desktop-chat export`, or the
+conversations.json of a ChatGPT or Claude data export: store/importers tells them apart by their
+content and ends in exchange.import_json), validates the whole document before writing anything,
+and says how many conversations came in, how many were already there and what could not come. Export asks which conversations (the one on screen or
 all), which format (JSON, which imports again, or Markdown, for reading) and a file name, then
 builds the document and writes it off the GUI thread. Reading, parsing, building and writing
 never run on the GUI thread: a history of thousands of answers takes a while.
@@ -28,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.store import Store, exchange
+from desktop_chat.store import Store, exchange, importers
 from desktop_chat.ui.async_runner import AsyncRunner
-from desktop_chat.ui.error_text import localized_error
+from desktop_chat.ui.error_text import localized, localized_error
 
 __all__ = ["ExportChoice", "Transfer"]
 
@@ -110,7 +111,7 @@ class Transfer(QObject):
         dialog = QFileDialog(self._parent, self.tr("Import conversations"))
         dialog.setObjectName("importFileDialog")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters([self.tr("Desktop Chat export (*.json)"), self.tr("All files (*)")])
+        dialog.setNameFilters([self.tr("Conversation exports (*.json)"), self.tr("All files (*)")])
         dialog.setDirectory(str(Path.home()))
         dialog.fileSelected.connect(self.import_file)
         self._show(dialog)
@@ -119,9 +120,9 @@ class Transfer(QObject):
         self._runner.start(self._import(Path(path)), name="import-conversations")
 
     async def _import(self, path: Path) -> None:
-        def work() -> exchange.ImportResult:  # worker thread: read, parse, validate, write
+        def work() -> importers.ImportReport:  # worker thread: read, parse, validate, write
             data = json.loads(path.read_text(encoding="utf-8"))
-            return exchange.import_json(self._store, data)
+            return importers.import_data(self._store, data)
 
         try:
             result = await self._runner.in_thread(work)
@@ -130,15 +131,18 @@ class Transfer(QObject):
         except (UnicodeDecodeError, json.JSONDecodeError):
             self._fail(self.tr("“{name}” is not a JSON export from Desktop Chat: it could not be read as "
                                "JSON. Nothing was imported.").format(name=path.name))
-        except ValueError as exc:  # exchange says what is wrong and where
+        except ValueError as exc:  # not an export we read (NotAnExport), or what is wrong and where
             self._fail(self.tr("“{name}” could not be imported: {reason} Nothing was imported.").format(
                 name=path.name, reason=localized_error(exc)))
         except OSError as exc:
             self._fail(self.tr("“{name}” could not be read: {reason}").format(
                 name=path.name, reason=exc.strerror or exc))
         else:
-            self.imported.emit(result.imported, result.skipped)
-            self._inform(self.tr("Import"), self.import_summary(result.imported, result.skipped))
+            self.imported.emit(result.imported, result.already_present)
+            lines = [self.import_summary(result.imported, result.already_present)]
+            # What another app's export held that has no place here ("Not imported: 3 images in …").
+            lines += [localized(line, line.english()) for line in result.lines()[2:]]
+            self._inform(self.tr("Import"), "\n".join(lines))
 
     def import_summary(self, imported: int, skipped: int) -> str:
         if imported == 0:

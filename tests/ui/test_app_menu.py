@@ -168,3 +168,21 @@ def test_a_bad_import_says_what_is_wrong_and_imports_nothing(windows, qtbot, tmp
     box.accept()
     assert window.store.count_conversations() == 0
     assert QApplication.activeModalWidget() is None
+
+
+def test_import_reads_a_chatgpt_export_or_says_plainly_why_not(windows, qtbot):
+    from desktop_chat.store import exchange
+
+    window = windows.new()
+    transfer = window.app_menu.transfer
+    export = Path(__file__).resolve().parents[1] / "store" / "fixtures" / "chatgpt_conversations.json"
+    if exchange.VERSION >= 2:  # the history holds message trees: every branch comes in
+        with qtbot.waitSignal(transfer.imported, timeout=10_000) as imported:
+            transfer.import_file(str(export))
+        assert imported.args[0] > 0 and window.store.count_conversations() == imported.args[0]
+    else:  # until then the importer refuses, and the window says so in its words
+        with qtbot.waitSignal(transfer.failed, timeout=10_000) as failed:
+            transfer.import_file(str(export))
+        assert "ChatGPT" in failed.args[0] and "Nothing was imported" in failed.args[0]
+        assert window.store.count_conversations() == 0
+    transfer.last_dialog.accept()
