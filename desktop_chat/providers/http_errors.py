@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import re
 import time
+from typing import Any
 
 from desktop_chat.domain import errors
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
@@ -50,7 +51,7 @@ def error_for_status(
     places the detail, rather than a ": …" glued on in English punctuation.
     """
     reason = _as_reason(detail)
-    kw = dict(provider=provider, status=status, retry_after=retry_after, detail=detail)
+    kw: dict[str, Any] = dict(provider=provider, status=status, retry_after=retry_after, detail=detail)
 
     def text(plain: str, with_detail: str) -> Text:
         if reason is None:

@@ -10,7 +10,7 @@ import platform
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QUrl, __version__ as qt_version
+from PySide6.QtCore import QEvent, QUrl, qVersion
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -77,7 +77,7 @@ class AboutDialog(QDialog):
         self.setWindowTitle(self.tr("About Desktop Chat"))
         self.title.setText("Desktop Chat")  # the name, not translated
         self.version.setText(self.tr("Version {version} · Python {python} · Qt {qt} · {system}").format(
-            version=__version__, python=platform.python_version(), qt=qt_version,
+            version=__version__, python=platform.python_version(), qt=qVersion(),
             system=platform.system() or sys.platform))
         self.summary.setText(self.tr("A desktop chat application for language models: Anthropic, OpenAI and "
                                      "OpenAI-compatible services, Ollama and built-in local models."))

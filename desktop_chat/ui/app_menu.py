@@ -51,6 +51,9 @@ class AppMenu(QObject):
         row.addWidget(self.settings_button)
         row.addStretch(1)
         row.addWidget(self.menu_button)
+        panel_column = window.panel.layout()
+        if panel_column is not None:  # the list's column: the footer is its last row
+            panel_column.addWidget(self.footer)
 
         # Stands in for the footer while the sidebar is hidden: same corner, same menu.
         self.compact_button = self._tool_button("appMenuCompactButton", window)

@@ -186,9 +186,7 @@ class MainWindow(QMainWindow):
                  self.view, self.composer, self.composer_bar.send_button, self.composer_bar.stop_button]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
-        # Settings button and app menu at the foot of the sidebar (app_menu.py).
-        self.app_menu = AppMenu(self)
-        self.panel.layout().addWidget(self.app_menu.footer)
+        self.app_menu = AppMenu(self)  # Settings button and app menu at the foot of the sidebar
         self.resize(1100, 720)
 
     def _connect(self) -> None:
@@ -276,7 +274,7 @@ class MainWindow(QMainWindow):
         return self._storage_notice
 
     def _shortcuts(self) -> None:
-        def bind(keys: Sequence[QKeySequence | str], slot: Any, words: str = "") -> QShortcut:
+        def bind(keys: Sequence[QKeySequence | str], slot: Any, words: object = "") -> QShortcut:
             """*words*: what it does, for Keyboard shortcuts (shortcuts_dialog.py reads them here)."""
             shortcut = None
             for key in keys:

@@ -265,7 +265,9 @@ class EndpointEditor(QWidget):
             key_row.addWidget(self.key_edit, 1)
             key_row.addWidget(self.clear_button)
             key_box = _stacked(key_row, self.key_status)
-            key_box.layout().addWidget(self.session_button, 0, Qt.AlignmentFlag.AlignLeft)
+            key_column = key_box.layout()
+            if isinstance(key_column, QVBoxLayout):  # (it is: _stacked's column)
+                key_column.addWidget(self.session_button, 0, Qt.AlignmentFlag.AlignLeft)
             form.addRow(self.key_label, key_box)
         form.addRow(self.url_label, _stacked(self.url_edit, self.url_error))
 

@@ -27,9 +27,10 @@ DESCRIPTION = "description"  # the QShortcut property holding the English words
 CONTEXT = "translationContext"  # the QShortcut property naming the class the words were marked in
 
 
-def describe(shortcut: QShortcut, words: str, context: str) -> QShortcut:
-    """Give *shortcut* its words (marked with QT_TRANSLATE_NOOP(*context*, …))."""
-    shortcut.setProperty(DESCRIPTION, words)
+def describe(shortcut: QShortcut, words: object, context: str) -> QShortcut:
+    """Give *shortcut* its words (marked with QT_TRANSLATE_NOOP(*context*, …), which PySide types
+    as returning object: it returns the string it was given)."""
+    shortcut.setProperty(DESCRIPTION, str(words) if words else "")
     shortcut.setProperty(CONTEXT, context)
     return shortcut
 
