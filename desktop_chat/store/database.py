@@ -11,24 +11,35 @@ are still streaming are deliberately left out of it until they finish.
 
 from __future__ import annotations
 
-import enum
-import functools
-import json
 import logging
-import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus, Role
 from desktop_chat.instance_lock import SharedLock
 from desktop_chat.store import integrity, search_text
-from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, error_kind, migrate
+from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, migrate
+from desktop_chat.store.rows import (
+    _CONVERSATION_COLUMNS,
+    _MESSAGE_COLUMNS,
+    UNSET,
+    _conversation,
+    _error_text_to_db,
+    _json,
+    _kind,
+    _locked,
+    _message,
+    _new_id,
+    _select_in,
+    _Unset,
+)
+from desktop_chat.store.tree import TreeMixin, insert_messages
 
 __all__ = ["UNSET", "SearchHit", "Store"]
 
@@ -41,17 +52,6 @@ _RANK_WINDOW = 1000
 # Below this size the whole file is checked at every start the window makes (quick_check reads
 # every page: a few ms here); above it only after a session that did not close the database.
 FULL_CHECK_MAX_BYTES = 32 * 1024 * 1024
-
-
-class _Unset(enum.Enum):
-    UNSET = "UNSET"
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET = _Unset.UNSET
-"""Default of the update methods' keyword arguments: "leave this field alone" (None sets NULL)."""
 
 
 @dataclass(frozen=True)
@@ -74,118 +74,7 @@ class SearchHit:
         return self.snippet.replace(search_text.HIGHLIGHT_START, "").replace(search_text.HIGHLIGHT_END, "")
 
 
-def _kind(exc: BaseException, path: Path) -> str:
-    """error_kind, and a disk with no room left behind SQLite's vaguer "disk I/O error"."""
-    kind = error_kind(exc)
-    if kind == "other" and (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == 10:  # SQLITE_IOERR
-        try:
-            if shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES:
-                return "full"
-        except OSError:
-            pass
-    return kind
-
-
-_NEARLY_FULL_BYTES = 1024 * 1024
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _locked(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
-    @functools.wraps(method)
-    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with self._lock:
-            if self._conn is None:
-                raise StoreError("The conversation database is closed.", kind="closed", path=self.path)
-            try:
-                return method(self, *args, **kwargs)
-            except sqlite3.Error as exc:
-                # Locked by another program for too long, disk full, read-only, damaged file.
-                kind = _kind(exc, self.path)
-                if kind == "damaged":
-                    self._suspect = True  # the next start checks the whole file
-                raise StoreError(f"The conversation database {self.path} failed: {exc}",
-                                 kind=kind, path=self.path, detail=str(exc)) from exc
-
-    return wrapper
-
-
-_CONVERSATION_COLUMNS = "id, title, provider, model, system_prompt, options, created_at, updated_at"
-_MESSAGE_COLUMNS = (
-    "id, conversation_id, seq, role, text, attachments, status, provider, model, input_tokens, "
-    "output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at, error_text"
-)
-
-
-def _conversation(row: tuple[Any, ...]) -> Conversation:
-    cid, title, provider, model, system_prompt, options, created_at, updated_at = row
-    return Conversation(
-        id=cid,
-        title=title,
-        created_at=created_at,
-        updated_at=updated_at,
-        provider=provider,
-        model=model,
-        system_prompt=system_prompt,
-        options={} if options == "{}" else json.loads(options),
-    )
-
-
-def _message(row: tuple[Any, ...]) -> Message:
-    (mid, conversation_id, seq, role, text, attachments, status, provider, model, input_tokens,
-     output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at, error_text) = row
-    return Message(
-        id=mid,
-        conversation_id=conversation_id,
-        role=role,
-        text=text,
-        status=MessageStatus(status),
-        seq=seq,
-        created_at=created_at,
-        updated_at=updated_at,
-        provider=provider,
-        model=model,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        ttft_ms=ttft_ms,
-        duration_ms=duration_ms,
-        stop_reason=stop_reason,
-        error=error,
-        attachments=[] if attachments == "[]" else json.loads(attachments),
-        error_text=_error_text_from_db(error_text),
-    )
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _error_text_to_db(value: dict[str, Any] | None) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ValueError(f"A message's error_text must be a dict or None, not {type(value).__name__}.")
-    return _json(value)
-
-
-def _error_text_from_db(value: str | None) -> dict[str, Any] | None:
-    # Display data only: a damaged value must not make the conversation unreadable.
-    if value is None:
-        return None
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _new_id() -> str:
-    import uuid  # here: `uuid` imports `platform`, ≈ 3 ms of every start
-
-    return uuid.uuid4().hex
-
-
-class Store:
+class Store(TreeMixin):
     """The conversation database at *path* (created, with its parent folders, if missing).
 
     Opening it applies pending migrations (backing the file up first) and, when no other process
@@ -401,9 +290,9 @@ class Store:
         )
         with self._write() as conn:
             conn.execute(
-                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (conversation.id, title, provider, model, system_prompt, _json(conversation.options),
-                 now, now),
+                 now, now, None),
             )
         return conversation
 
@@ -489,22 +378,35 @@ class Store:
         provider: str | None = None,
         model: str | None = None,
         attachments: list[dict[str, Any]] | None = None,
+        parts: list[dict[str, Any]] | None = None,
+        parent_id: str | None | _Unset = UNSET,
     ) -> Message:
-        """Append a message to a conversation (touching its ``updated_at``).
+        """Add a message to a conversation under *parent_id* and make it the current leaf
+        (touching the conversation's ``updated_at``).
 
-        Raises KeyError if the conversation does not exist.
+        *parent_id* defaults to the current leaf (the message is appended to the branch the user
+        is on); None makes it a first message. *parts* are typed non-text parts as their
+        ``to_dict()`` values (domain/parts.py). Raises KeyError if the conversation does not
+        exist, ValueError if the parent is not a message of that conversation.
         """
         if role not in _ROLES:
             raise ValueError(f"A message's role must be 'user' or 'assistant', not {role!r}.")
         status = MessageStatus(status)
         now = self._now()
         attachments = list(attachments or [])
+        parts = list(parts or [])
         with self._write() as conn:
             touched = conn.execute(
                 "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
             ).rowcount
             if not touched:
                 raise KeyError(conversation_id)
+            if parent_id is UNSET:
+                parent_id = self._leaf(conn, conversation_id)
+            elif parent_id is not None and conn.execute(
+                "SELECT 1 FROM messages WHERE id = ? AND conversation_id = ?", (parent_id, conversation_id)
+            ).fetchone() is None:
+                raise ValueError(f"There is no message {parent_id} in conversation {conversation_id} to answer.")
             seq = conn.execute(
                 "SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?",
                 (conversation_id,),
@@ -512,14 +414,17 @@ class Store:
             message = Message(
                 id=_new_id(), conversation_id=conversation_id, role=role,
                 text=text, status=status, seq=seq, created_at=now, updated_at=now,
-                provider=provider, model=model, attachments=attachments,
+                provider=provider, model=model, attachments=attachments, parent_id=parent_id,
+                parts=parts,
             )
             cursor = conn.execute(
                 "INSERT INTO messages (id, conversation_id, seq, role, text, attachments, status, "
-                "provider, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "provider, model, created_at, updated_at, parent_id, parts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (message.id, conversation_id, seq, role, text, _json(attachments), status.value,
-                 provider, model, now, now),
+                 provider, model, now, now, parent_id, _json(parts)),
             )
+            self._set_leaf(conn, conversation_id, message.id)
             if status is not MessageStatus.STREAMING:
                 self._index(conn, [(cursor.lastrowid, text)])
         return message
@@ -600,61 +505,6 @@ class Store:
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
         ).fetchone()
         return _message(row) if row else None
-
-    @_locked
-    def list_messages(
-        self, conversation_id: str, *, limit: int | None = None, before_seq: int | None = None
-    ) -> list[Message]:
-        """A conversation's messages, oldest first.
-
-        With *limit*, the newest *limit* messages (older than *before_seq* if given), still oldest
-        first: pass the first returned message's ``seq`` as *before_seq* to get the page before.
-        """
-        upper = before_seq if before_seq is not None else 2**62
-        if limit is None:
-            rows = self._db.execute(
-                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? "
-                "ORDER BY seq",
-                (conversation_id, upper),
-            ).fetchall()
-        else:
-            rows = self._db.execute(
-                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? "
-                "ORDER BY seq DESC LIMIT ?",
-                (conversation_id, upper, limit),
-            ).fetchall()
-            rows.reverse()
-        return [_message(row) for row in rows]
-
-    @_locked
-    def count_messages(self, conversation_id: str) -> int:
-        return self._db.execute(
-            "SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
-        ).fetchone()[0]
-
-    @_locked
-    def delete_message(self, message_id: str) -> bool:
-        """Delete one message (its ``seq`` is not reused); False if there was no such message."""
-        with self._write() as conn:
-            row = conn.execute("SELECT num FROM messages WHERE id = ?", (message_id,)).fetchone()
-            if row is None:
-                return False
-            conn.execute("DELETE FROM messages_fts WHERE rowid = ?", row)
-            conn.execute("DELETE FROM messages WHERE num = ?", row)
-        return True
-
-    @_locked
-    def delete_messages_from(self, conversation_id: str, seq: int) -> int:
-        """Delete the messages with ``seq >= seq`` (edit-and-resend, regenerate); return how many."""
-        with self._write() as conn:
-            conn.execute(
-                "DELETE FROM messages_fts WHERE rowid IN "
-                "(SELECT num FROM messages WHERE conversation_id = ? AND seq >= ?)",
-                (conversation_id, seq),
-            )
-            return conn.execute(
-                "DELETE FROM messages WHERE conversation_id = ? AND seq >= ?", (conversation_id, seq)
-            ).rowcount
 
     @_locked
     def recover_interrupted(self) -> int:
@@ -796,7 +646,9 @@ class Store:
     def import_conversations(
         self, items: Sequence[tuple[Conversation, Sequence[Message]]]
     ) -> tuple[int, int]:
-        """Insert whole conversations keeping their ids, seqs and timestamps; return (imported, skipped).
+        """Insert whole conversations keeping their ids, seqs, parents and timestamps; return
+        (imported, skipped). The current branch is the conversation's ``current_leaf`` if that is
+        one of its messages, else the branch of its newest message.
 
         A conversation whose id already exists is skipped, so importing the same file twice
         creates no duplicates. Everything happens in one transaction. Raises ValueError (and
@@ -818,26 +670,22 @@ class Store:
                     f"The file reuses message id {clash[0][0]}, which belongs to another conversation here."
                 )
             conn.executemany(
-                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     (c.id, c.title, c.provider, c.model, c.system_prompt, _json(c.options or {}),
-                     c.created_at, c.updated_at)
-                    for c, _ in new
+                     c.created_at, c.updated_at, _imported_leaf(c, ms))
+                    for c, ms in new
                 ),
             )
             for c, messages in new:
-                rows = [
-                    (m.id, c.id, m.seq, m.role, m.text, _json(m.attachments or []),
+                insert_messages(conn, c.id, [
+                    (m.id, m.seq, m.role, m.text, _json(m.attachments or []),
                      MessageStatus(m.status).value, m.provider, m.model, m.input_tokens,
                      m.output_tokens, m.ttft_ms, m.duration_ms, m.stop_reason, m.error,
-                     m.created_at, m.updated_at, _error_text_to_db(m.error_text))
+                     m.created_at, m.updated_at, _error_text_to_db(m.error_text), m.parent_id,
+                     _json(m.parts or []))
                     for m in messages
-                ]
-                conn.executemany(
-                    f"INSERT INTO messages ({_MESSAGE_COLUMNS}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
+                ])
             self._index(conn, _select_in(
                 conn,
                 "SELECT num, text FROM messages WHERE status != 'streaming' AND conversation_id IN ({})",
@@ -846,13 +694,7 @@ class Store:
         return len(new), len(items) - len(new)
 
 
-_IN_CHUNK = 500  # stays far below SQLite's limit on bound parameters, old builds included
-
-
-def _select_in(conn: sqlite3.Connection, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run *sql* (with ``{}`` where the ``IN`` list goes) for *values* in chunks; all rows."""
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(values), _IN_CHUNK):
-        chunk = values[start:start + _IN_CHUNK]
-        rows += conn.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()
-    return rows
+def _imported_leaf(conversation: Conversation, messages: Sequence[Message]) -> str | None:
+    if any(m.id == conversation.current_leaf for m in messages):
+        return conversation.current_leaf
+    return max(messages, key=lambda m: m.seq).id if messages else None
