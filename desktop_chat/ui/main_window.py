@@ -679,10 +679,13 @@ class MainWindow(QMainWindow):
             return
         if self.panel.current_id() != cid:
             self.panel.select(cid)  # a new conversation (see send)
-        self.view.remove_messages_from(user.seq)
+        # What followed the question's parent belongs to the branch being left (a regenerated
+        # answer, the turns after an edited question): the view shows the new branch only.
+        if not self.view.remove_messages_after(user.parent_id):
+            self.view.remove_messages_from(user.seq)
         self.view.add_message(user)
         self.view.add_message(answer)
-        if self._oldest_seq is None:
+        if self._oldest_seq is None or user.parent_id is None:
             self._oldest_seq = user.seq
         conversation = self.store.get_conversation(cid)
         if conversation is not None:

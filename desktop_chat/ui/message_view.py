@@ -262,6 +262,20 @@ class MessageView(QWidget):
         self._held = [m for m in self._held if m.seq < seq]
         self._remove_widgets([w for w in self._widgets.values() if w.message.seq >= seq])
 
+    def remove_messages_after(self, message_id: str | None) -> bool:
+        """Drop every message after *message_id* (None: all of them), e.g. the rest of the old
+        branch when an edit starts a new one; False (and nothing dropped) if it is not shown."""
+        if message_id is None:
+            self.remove_messages_from(0)
+            return True
+        widget = self._widgets.get(message_id)
+        message = widget.message if widget is not None else next(
+            (m for m in self._held if m.id == message_id), None)
+        if message is None:
+            return False
+        self.remove_messages_from(message.seq + 1)
+        return True
+
     def remove_message(self, message_id: str) -> None:
         self._held = [m for m in self._held if m.id != message_id]
         widget = self._widgets.get(message_id)
