@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: whole when they fit the model's context)")
     ask.add_argument("--context-tokens", type=int, metavar="N",
                      help="the model's context window, for deciding how documents are sent (kept for the conversation)")
+    again = ask.add_mutually_exclusive_group()
+    again.add_argument("--regenerate", action="store_true",
+                       help="answer the last question of --conversation again, as a new version (the old answer stays)")
+    again.add_argument("--edit", metavar="NEW_TEXT",
+                       help="ask a new version of the last question of --conversation and answer it (the old one stays)")
     ask.add_argument("prompt", nargs="*", help="the message; `-` or nothing reads it from stdin")
 
     export = commands.add_parser("export", help="write conversations to stdout")
@@ -132,11 +137,13 @@ def _open_store(stderr: TextIO) -> Store:
 
 def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     prompt = " ".join(args.prompt)
-    if not prompt or prompt == "-":
+    if args.regenerate or args.edit is not None:
+        prompt = _check_new_version(args, prompt)
+    elif not prompt or prompt == "-":
         if stdin.isatty():
             raise UsageError("desktop-chat ask: give a prompt, or pipe one on stdin")
         prompt = stdin.read()
-    if not prompt.strip():
+    if not prompt.strip() and not args.regenerate:
         raise UsageError("desktop-chat ask: the prompt is empty")
     if args.context_tokens is not None and args.context_tokens < 1:
         raise UsageError("desktop-chat ask: --context-tokens must be a positive number of tokens")
@@ -167,6 +174,24 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
         print(f"error: {result.error.message}", file=stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _check_new_version(args: argparse.Namespace, prompt: str) -> str:
+    """The usage rules of --regenerate and --edit; the text to send (the edit's)."""
+    option = "--regenerate" if args.regenerate else "--edit"
+    if not args.conversation:
+        raise UsageError(f"desktop-chat ask: {option} needs --conversation ID (the conversation to go back to)")
+    if prompt:
+        raise UsageError(f"desktop-chat ask: {option} takes no prompt"
+                         + (" (it answers the last question again)" if args.regenerate
+                            else "; the new text is the value of --edit"))
+    if args.regenerate and args.attach:
+        raise UsageError("desktop-chat ask: --regenerate cannot attach files (use --edit to change the question)")
+    if args.regenerate:
+        return ""
+    if not args.edit.strip():
+        raise UsageError("desktop-chat ask: the new text for --edit is empty")
+    return str(args.edit)
 
 
 async def _ask_async(store: Store, settings: config.Settings, args: argparse.Namespace, prompt: str,
@@ -211,9 +236,20 @@ async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: s
             print("Saving works again: the whole answer is stored.", file=stderr)
 
     try:
-        result = await engine.send(args.conversation, prompt, endpoint_id=args.provider, model=args.model,
-                                   system_prompt=args.system, on_event=show, attachments=attachments,
-                                   options=options)
+        if args.regenerate:
+            result = await engine.regenerate(args.conversation, endpoint_id=args.provider, model=args.model,
+                                             on_event=show)
+        elif args.edit is not None:
+            question = next((m for m in reversed(engine.store.list_messages(args.conversation))
+                             if m.role == "user"), None)
+            if question is None:
+                raise UsageError("desktop-chat ask: --edit: this conversation has no question to edit yet")
+            result = await engine.edit_and_resend(question.id, prompt, endpoint_id=args.provider, model=args.model,
+                                                  on_event=show, attachments=attachments or None)
+        else:
+            result = await engine.send(args.conversation, prompt, endpoint_id=args.provider, model=args.model,
+                                       system_prompt=args.system, on_event=show, attachments=attachments,
+                                       options=options)
     finally:
         await engine.aclose()
     if not ended_with_newline:

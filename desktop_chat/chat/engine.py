@@ -184,7 +184,8 @@ class ChatEngine:
         return await self._answer(conversation, endpoint, model_name, last_user, on_event or _ignore)
 
     async def edit_and_resend(self, message_id: str, text: str, *, on_event: EventSink | None = None,
-                              attachments: Sequence[Attachment] | None = None) -> TurnResult:
+                              attachments: Sequence[Attachment] | None = None, endpoint_id: str | None = None,
+                              model: str | None = None) -> TurnResult:
         """Ask an edited version of a user message and answer it.
 
         The edit is a new message beside the original (same parent), so the original and every
@@ -199,7 +200,7 @@ class ChatEngine:
         if attachments is not None:
             attachments = await self._accept(attachments, already=original.documents)
         conversation = self._require_conversation(original.conversation_id)
-        endpoint, model_name = await self._choose(conversation, None, None)
+        endpoint, model_name = await self._choose(conversation, endpoint_id, model)
         carried = [a.to_dict() for a in attachments] if attachments is not None else original.attachments
         edited = self.store.add_message(conversation.id, "user", text, attachments=carried,
                                         parent_id=original.parent_id)
