@@ -170,7 +170,7 @@ def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None)
         lines.append(f"- Created: {_iso(conversation.created_at)}")
         lines.append(f"- Updated: {_iso(conversation.updated_at)}")
         if len(every) > len(messages):
-            lines.append(f"- Other versions: {len(every) - len(messages)} messages not shown here "
+            lines.append(f"- Other versions: {len(every) - len(messages)} more message(s), not shown here "
                          "(the JSON export keeps every version)")
         lines.append("")
         if conversation.system_prompt:
