@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -107,6 +108,14 @@ class Conversation:
     options: dict[str, Any] = field(default_factory=dict)
     # The last message of the branch the user is on (None when there are no messages).
     current_leaf: str | None = None
+
+
+def linked(messages: Sequence[Message]) -> list[Message]:
+    """*messages* (oldest first) as one branch: each one's parent is the one before it.
+
+    For building a linear history to import (old exports, generated test data).
+    """
+    return [dataclasses.replace(m, parent_id=messages[i - 1].id if i else None) for i, m in enumerate(messages)]
 
 
 def branch_of(messages: Sequence[Message], leaf_id: str | None) -> list[Message]:
