@@ -4,6 +4,10 @@ One connection is shared by every thread (the UI runs some queries in a worker t
 re-entrant lock serialises the public methods, and writes run in ``BEGIN IMMEDIATE`` transactions
 so that a second process waits for the write lock (busy timeout) instead of failing half-way.
 
+The Store's methods are spread over modules with one job each: the history tree (tree.py),
+search (searching.py) and bulk export / import (bulk.py) are mixins of the Store; rows.py holds
+what they share.
+
 The full-text index (``messages_fts``) is maintained here, explicitly, rather than by triggers: the
 text it holds is prepared in Python (see :mod:`desktop_chat.store.search_text`), and answers that
 are still streaming are deliberately left out of it until they finish.
@@ -17,13 +21,13 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus, Role
 from desktop_chat.instance_lock import SharedLock
 from desktop_chat.store import integrity, search_text
+from desktop_chat.store.bulk import BulkMixin
 from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, migrate
 from desktop_chat.store.rows import (
     _CONVERSATION_COLUMNS,
@@ -36,45 +40,24 @@ from desktop_chat.store.rows import (
     _locked,
     _message,
     _new_id,
-    _select_in,
     _Unset,
 )
-from desktop_chat.store.tree import TreeMixin, insert_messages
+from desktop_chat.store.searching import SearchHit, SearchMixin
+from desktop_chat.store.tree import TreeMixin
 
 __all__ = ["UNSET", "SearchHit", "Store"]
 
 log = logging.getLogger(__name__)
 
 _ROLES = ("user", "assistant")
-_SNIPPET_TOKENS = 24  # each CJK character is a token, so this is also ~24 Chinese characters
 _BUSY_TIMEOUT_S = 5.0
-_RANK_WINDOW = 1000
 # Below this size the whole file is checked at every start the window makes (quick_check reads
 # every page: a few ms here); above it only after a session that did not close the database.
 FULL_CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    """One message that matched a search.
 
-    ``snippet`` is a short excerpt around the match in which each matched term is wrapped in
-    :data:`~desktop_chat.store.search_text.HIGHLIGHT_START` / ``HIGHLIGHT_END`` (control
-    characters that never occur in text); escape the snippet for display, then replace them.
-    """
-
-    conversation_id: str
-    conversation_title: str
-    message_id: str
-    snippet: str
-
-    @property
-    def plain_snippet(self) -> str:
-        """The snippet without highlight marks."""
-        return self.snippet.replace(search_text.HIGHLIGHT_START, "").replace(search_text.HIGHLIGHT_END, "")
-
-
-class Store(TreeMixin):
+class Store(TreeMixin, SearchMixin, BulkMixin):
     """The conversation database at *path* (created, with its parent folders, if missing).
 
     Opening it applies pending migrations (backing the file up first) and, when no other process
@@ -534,167 +517,3 @@ class Store(TreeMixin):
             (conversation_id,),
         ).fetchone()
         return int(row[0]), int(row[1])
-
-    # -- search -----------------------------------------------------------------------------
-
-    @_locked
-    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Messages matching *query* (every term; CJK as substrings), best first (bm25).
-
-        When more than ``_RANK_WINDOW`` (1,000) messages match, the ranking is among the most
-        recently stored 1,000 of them: a bounded cost, and for a word that common, recent is
-        what the user is after.
-        """
-        match = search_text.match_query(query)
-        if match is None or limit <= 0:
-            return []
-        # bm25 has to score every match before it can sort, ~3 µs each: a common word in 100,000
-        # messages would take a quarter of a second. So rank only the newest _RANK_WINDOW
-        # matches (finding where they start walks the index in rowid order, which is cheap).
-        oldest = self._db.execute(
-            "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (match, _RANK_WINDOW - 1),
-        ).fetchone()
-        # Rank and cut inside the FTS table first, so snippets and joins are made for the top
-        # `limit` rows only.
-        rows = self._db.execute(
-            """
-            WITH hits AS (
-                SELECT rowid, rank, snippet(messages_fts, 0, ?, ?, '…', ?) AS snippet
-                FROM messages_fts WHERE messages_fts MATCH ? AND rowid >= ? ORDER BY rank LIMIT ?
-            )
-            SELECT m.conversation_id, c.title, m.id, hits.snippet
-            FROM hits
-            JOIN messages m ON m.num = hits.rowid
-            JOIN conversations c ON c.id = m.conversation_id
-            ORDER BY hits.rank
-            """,
-            (search_text.HIGHLIGHT_START, search_text.HIGHLIGHT_END, _SNIPPET_TOKENS, match,
-             oldest[0] if oldest else 0, limit),
-        )
-        return [
-            SearchHit(cid, title, mid, search_text.clean_snippet(snippet))
-            for cid, title, mid, snippet in rows
-        ]
-
-    @_locked
-    def search_conversations(self, query: str, limit: int | None = None) -> list[Conversation]:
-        """Conversations with at least one message matching *query*, newest-updated first."""
-        match = search_text.match_query(query)
-        if match is None:
-            return []
-        rows = self._db.execute(
-            f"""
-            SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id IN (
-                SELECT m.conversation_id FROM messages_fts
-                JOIN messages m INDEXED BY messages_conversation_by_num ON m.num = messages_fts.rowid
-                WHERE messages_fts MATCH ?
-            )
-            ORDER BY updated_at DESC, id DESC LIMIT ?
-            """,
-            (match, -1 if limit is None else limit),
-        )
-        return [_conversation(row) for row in rows]
-
-    # -- bulk (export / import) -------------------------------------------------------------
-
-    @_locked
-    def conversations_with_messages(
-        self, conversation_ids: Sequence[str] | None = None
-    ) -> list[tuple[Conversation, list[Message]]]:
-        """Conversations (newest-updated first) with all their messages, in a few bulk queries.
-
-        Unknown ids are ignored. Used by export, which must not make one query per conversation.
-        """
-        conn = self._db
-        conn.execute("BEGIN")  # one consistent snapshot across the queries
-        try:
-            if conversation_ids is None:
-                conversation_rows = conn.execute(
-                    f"SELECT {_CONVERSATION_COLUMNS} FROM conversations"
-                ).fetchall()
-                message_rows = conn.execute(
-                    f"SELECT {_MESSAGE_COLUMNS} FROM messages ORDER BY conversation_id, seq"
-                ).fetchall()
-            else:
-                ids = list(dict.fromkeys(conversation_ids))
-                conversation_rows = _select_in(
-                    conn, f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id IN ({{}})", ids
-                )
-                message_rows = _select_in(
-                    conn,
-                    f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id IN ({{}}) "
-                    "ORDER BY conversation_id, seq",
-                    ids,
-                )
-        finally:
-            conn.execute("COMMIT")
-        conversations = sorted(
-            (_conversation(row) for row in conversation_rows),
-            key=lambda c: (c.updated_at, c.id),
-            reverse=True,
-        )
-        by_conversation: dict[str, list[Message]] = {c.id: [] for c in conversations}
-        for row in message_rows:
-            messages = by_conversation.get(row[1])  # row[1] is conversation_id
-            if messages is not None:
-                messages.append(_message(row))
-        return [(c, by_conversation[c.id]) for c in conversations]
-
-    @_locked
-    def import_conversations(
-        self, items: Sequence[tuple[Conversation, Sequence[Message]]]
-    ) -> tuple[int, int]:
-        """Insert whole conversations keeping their ids, seqs, parents and timestamps; return
-        (imported, skipped). The current branch is the conversation's ``current_leaf`` if that is
-        one of its messages, else the branch of its newest message.
-
-        A conversation whose id already exists is skipped, so importing the same file twice
-        creates no duplicates. Everything happens in one transaction. Raises ValueError (and
-        imports nothing) if a message id is already used by another conversation. The caller
-        validates the data (see :mod:`desktop_chat.store.exchange`).
-        """
-        with self._write() as conn:
-            existing = {
-                cid for (cid,) in _select_in(
-                    conn, "SELECT id FROM conversations WHERE id IN ({})", [c.id for c, _ in items]
-                )
-            }
-            new = [(c, ms) for c, ms in items if c.id not in existing]
-            clash = _select_in(
-                conn, "SELECT id FROM messages WHERE id IN ({})", [m.id for _, ms in new for m in ms]
-            )
-            if clash:
-                raise ValueError(
-                    f"The file reuses message id {clash[0][0]}, which belongs to another conversation here."
-                )
-            conn.executemany(
-                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (c.id, c.title, c.provider, c.model, c.system_prompt, _json(c.options or {}),
-                     c.created_at, c.updated_at, _imported_leaf(c, ms))
-                    for c, ms in new
-                ),
-            )
-            for c, messages in new:
-                insert_messages(conn, c.id, [
-                    (m.id, m.seq, m.role, m.text, _json(m.attachments or []),
-                     MessageStatus(m.status).value, m.provider, m.model, m.input_tokens,
-                     m.output_tokens, m.ttft_ms, m.duration_ms, m.stop_reason, m.error,
-                     m.created_at, m.updated_at, _error_text_to_db(m.error_text), m.parent_id,
-                     _json(m.parts or []))
-                    for m in messages
-                ])
-            self._index(conn, _select_in(
-                conn,
-                "SELECT num, text FROM messages WHERE status != 'streaming' AND conversation_id IN ({})",
-                [c.id for c, _ in new],
-            ))
-        return len(new), len(items) - len(new)
-
-
-def _imported_leaf(conversation: Conversation, messages: Sequence[Message]) -> str | None:
-    if any(m.id == conversation.current_leaf for m in messages):
-        return conversation.current_leaf
-    return max(messages, key=lambda m: m.seq).id if messages else None

@@ -11,12 +11,30 @@ import functools
 import json
 import shutil
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus
 from desktop_chat.store.migrations import StoreError, error_kind
+
+
+class StorePart:
+    """Base of the Store's mixins (tree.py, searching.py, bulk.py): what they use of the Store,
+    declared for the type checker only (the Store itself provides it)."""
+
+    if TYPE_CHECKING:
+        path: Path
+        _conn: sqlite3.Connection | None
+
+        @property
+        def _db(self) -> sqlite3.Connection: ...
+        def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
+        def _now(self) -> float: ...
+        def _index(self, conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None: ...
+        def get_conversation(self, conversation_id: str) -> Conversation | None: ...
+        def get_message(self, message_id: str) -> Message | None: ...
 
 
 class _Locking(Protocol):

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus
 from desktop_chat.store.rows import (
-    _MESSAGE_COLUMNS,
     _CONVERSATION_COLUMNS,
+    _MESSAGE_COLUMNS,
+    StorePart,
     _error_text_to_db,
     _json,
     _locked,
@@ -29,10 +30,6 @@ from desktop_chat.store.rows import (
     _new_id,
     _select_in,
 )
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-    from contextlib import AbstractContextManager
 
 __all__ = ["TreeMixin"]
 
@@ -74,19 +71,8 @@ SELECT num, id FROM sub
 """
 
 
-class TreeMixin:
+class TreeMixin(StorePart):
     """Branch and version methods of the Store (see the module docstring)."""
-
-    if TYPE_CHECKING:  # provided by Store
-        _conn: sqlite3.Connection | None
-
-        @property
-        def _db(self) -> sqlite3.Connection: ...
-        def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
-        def _now(self) -> float: ...
-        def _index(self, conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None: ...
-        def get_conversation(self, conversation_id: str) -> Conversation | None: ...
-        def get_message(self, message_id: str) -> Message | None: ...
 
     # -- reading branches ------------------------------------------------------------------------
 
