@@ -22,6 +22,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat.chat.credentials import resolve_key
+from desktop_chat.chat.versions import switch_version, versions_of
 from desktop_chat.config import Settings, data_dir
 from desktop_chat.domain import errors
 from desktop_chat.domain.messages import Message, MessageStatus
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
         view.regenerateRequested.connect(self._regenerate)
         view.retryRequested.connect(self._regenerate)
         view.continueRequested.connect(self._continue)
+        view.versionRequested.connect(self._switch_version)
         view.editResendRequested.connect(self._edit_resend)
         view.deleteRequested.connect(self._delete_message)
         view.olderMessagesWanted.connect(self._load_older)
@@ -443,6 +445,7 @@ class MainWindow(QMainWindow):
         self._oldest_seq = messages[0].seq if messages else None
         self._has_older = has_older
         self.view.set_messages(messages, has_older=self._has_older)
+        self.view.set_versions(versions_of(self.store, messages))
         notice = self.controller.notice(conversation_id)
         if notice is not None:
             self.view.set_notice(*notice)
@@ -471,6 +474,7 @@ class MainWindow(QMainWindow):
         else:
             self._has_older = False
         self.view.prepend_messages(page, has_older=self._has_older)
+        self.view.set_versions(versions_of(self.store, page))
 
     def _renamed(self, conversation_id: str, title: str) -> None:
         if conversation_id == self._current:
@@ -642,6 +646,14 @@ class MainWindow(QMainWindow):
         self.controller.edit_and_resend(self._current, message_id, text)
         self._back_to_composer()
 
+    def _switch_version(self, message_id: str) -> None:
+        """Show another version of a message: its branch becomes the conversation's current one."""
+        if self._busy():
+            return
+        assert self._current is not None
+        switch_version(self.store, message_id)
+        self.open_conversation(self._current)
+
     def _back_to_composer(self) -> None:
         """After an action from a message's own buttons: those buttons (Retry, Continue, the inline
         editor) go away with the old answer, and Qt would hand focus to whatever comes next in the
@@ -688,6 +700,7 @@ class MainWindow(QMainWindow):
             self.view.remove_messages_from(user.seq)
         self.view.add_message(user)
         self.view.add_message(answer)
+        self.view.set_versions(versions_of(self.store, [user, answer]))
         if self._oldest_seq is None or user.parent_id is None:
             self._oldest_seq = user.seq
         conversation = self.store.get_conversation(cid)
