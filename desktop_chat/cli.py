@@ -185,6 +185,10 @@ def _check_new_version(args: argparse.Namespace, prompt: str) -> str:
         raise UsageError(f"desktop-chat ask: {option} takes no prompt"
                          + (" (it answers the last question again)" if args.regenerate
                             else "; the new text is the value of --edit"))
+    for given, flag in ((args.system is not None, "--system"), (args.context_tokens is not None, "--context-tokens")):
+        if given:
+            raise UsageError(f"desktop-chat ask: {flag} cannot be combined with {option}; "
+                             "set it with a normal ask in that conversation")
     if args.regenerate and args.attach:
         raise UsageError("desktop-chat ask: --regenerate cannot attach files (use --edit to change the question)")
     if args.regenerate:

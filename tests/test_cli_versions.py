@@ -66,6 +66,9 @@ def test_edit_asks_a_new_version_of_the_last_question_and_answers_it():
     (["--conversation", "X", "--regenerate", "a", "prompt"], "--regenerate takes no prompt"),
     (["--conversation", "X", "--edit", "new", "a", "prompt"], "--edit takes no prompt"),
     (["--conversation", "X", "--edit", "  "], "the new text for --edit is empty"),
+    (["--conversation", "X", "--regenerate", "--attach", "a.pdf"], "--regenerate cannot attach files"),
+    (["--conversation", "X", "--regenerate", "--system", "Be brief."], "--system cannot be combined with --regenerate"),
+    (["--conversation", "X", "--edit", "new", "--context-tokens", "9"], "--context-tokens cannot be combined with --edit"),
     (["--conversation", "no-such-id", "--regenerate"], "there is no conversation with id no-such-id"),
     (["--conversation", "no-such-id", "--edit", "new"], "there is no conversation with id no-such-id"),
 ])

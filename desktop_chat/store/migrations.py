@@ -161,16 +161,19 @@ def _message_tree(conn: sqlite3.Connection) -> None:
     # Typed non-text parts (thinking, tool calls and results, images: domain/parts.py) as JSON.
     conn.execute("ALTER TABLE messages ADD COLUMN parts TEXT NOT NULL DEFAULT '[]'")
     conn.execute("ALTER TABLE conversations ADD COLUMN current_leaf TEXT")
+    # LAG numbers the parents in one pass; a keyed temporary table then feeds the UPDATE (UPDATE …
+    # FROM would do both at once, but needs SQLite 3.33, newer than some Pythons still link).
+    conn.execute("CREATE TEMP TABLE message_parents (num INTEGER PRIMARY KEY, parent_id TEXT)")
     conn.execute(
         """
-        UPDATE messages SET parent_id = prev.parent_id
-        FROM (
-            SELECT num, lag(id) OVER (PARTITION BY conversation_id ORDER BY seq) AS parent_id
-            FROM messages
-        ) AS prev
-        WHERE messages.num = prev.num AND prev.parent_id IS NOT NULL
+        INSERT INTO message_parents (num, parent_id)
+        SELECT num, lag(id) OVER (PARTITION BY conversation_id ORDER BY seq) FROM messages
         """
     )
+    conn.execute(
+        "UPDATE messages SET parent_id = (SELECT parent_id FROM message_parents p WHERE p.num = messages.num)"
+    )
+    conn.execute("DROP TABLE message_parents")
     conn.execute(
         """
         UPDATE conversations SET current_leaf = (
