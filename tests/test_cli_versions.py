@@ -89,3 +89,12 @@ def test_regenerate_in_a_conversation_without_a_question_says_so():
     code, out, err = cli("ask", "--conversation", cid, "--regenerate")
     assert code == 1 and out == ""
     assert err == "error: There is no question to answer again in this conversation.\n"
+
+
+def test_edit_in_a_conversation_without_a_question_says_so():
+    with Store(config.database_path()) as store:
+        cid = store.create_conversation().id
+    code, out, err = cli("ask", "--conversation", cid, "--edit", "new text")
+    assert (code, out) == (2, "")
+    assert err == "desktop-chat ask: --edit: this conversation has no question to edit yet\n"
+    assert branch(cid) == []
