@@ -316,6 +316,7 @@ class MessageView(QWidget):
     def clear(self) -> None:
         self._remove_widgets(list(self._widgets.values()))
         self._held = []
+        self._versions = {}
         self._has_older = False
         self._older_requested = False
         self._anchor = None
