@@ -7,7 +7,7 @@ import os
 import sys
 from types import ModuleType
 
-CLI_COMMANDS = {"ask", "export", "import", "keys", "models"}
+from desktop_chat.commands import CLI_COMMANDS
 
 
 def main(argv: list[str] | None = None) -> int:

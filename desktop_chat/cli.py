@@ -35,7 +35,7 @@ from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocu
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
 from desktop_chat.domain.messages import Attachment
-from desktop_chat.store import Store, StoreError, exchange
+from desktop_chat.store import Store, StoreError, exchange, importers
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PASSWORD_ENV = "DESKTOP_CHAT_PDF_PASSWORD"
@@ -82,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["json", "markdown"], default="json")
     export.add_argument("--conversation", action="append", help="only this conversation (repeatable)")
 
-    importer = commands.add_parser("import", help="read conversations from our JSON export")
+    importer = commands.add_parser(
+        "import", help="read conversations from our JSON export, or from conversations.json of a "
+                       "ChatGPT or Claude data export")
     importer.add_argument("file")
 
     keys = commands.add_parser("keys", help="manage API keys in the system keyring")
@@ -128,8 +130,14 @@ def _open_store(stderr: TextIO) -> Store:
     never deleted), a fresh one is started, and one line on stderr says where the old file is."""
     store = Store(config.database_path(), check_integrity=True)
     if store.moved_aside is not None:
-        print(f"Your conversation history file was damaged, so a new, empty one was started. The old "
-              f"file is kept, not deleted, at {store.moved_aside}.", file=stderr)
+        back = store.salvaged
+        if back is not None and back.conversation_count:
+            print(f"Your conversation history file was damaged, so a new one was started with what could still "
+                  f"be read: {back.conversation_count} conversation(s) with {back.message_count} message(s) came "
+                  f"back. The old file is kept, not deleted, at {store.moved_aside}.", file=stderr)
+        else:
+            print(f"Your conversation history file was damaged, so a new, empty one was started (nothing in it "
+                  f"could be read). The old file is kept, not deleted, at {store.moved_aside}.", file=stderr)
     return store
 
 
@@ -339,17 +347,23 @@ def _write_utf8(stdout: TextIO, text: str) -> None:
 
 
 def _import(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """Our JSON export, or a ChatGPT or Claude data export's conversations.json (told by content)."""
     path = Path(args.file)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"desktop-chat import: {path} does not exist") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        print(f"error: {path} is not a JSON export from Desktop Chat ({exc})", file=stderr)
+    except UnicodeDecodeError:
+        print(f"error: {path} is not a JSON file (it is not UTF-8 text).", file=stderr)
+        return EXIT_ERROR
+    except json.JSONDecodeError as exc:
+        print(f"error: {path} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).",
+              file=stderr)
         return EXIT_ERROR
     with _open_store(stderr) as store:
-        result = exchange.import_json(store, data)
-    print(f"Imported {result.imported} conversation(s); skipped {result.skipped} already present.", file=stdout)
+        report = importers.import_data(store, data)  # NotAnExport / ValueError: one line, exit 1 (run)
+    for line in report.lines():
+        print(line, file=stdout)
     return EXIT_OK
 
 

@@ -27,7 +27,7 @@ DESKTOP_CHAT_UNLOCKED=1 bash scripts/install_local_model.sh >/dev/null
   echo "# needs is taken from here, so platform-only packages elsewhere stay free)."
   echo "# Written by scripts/refresh_lock.sh on $(date -u +%Y-%m-%d) with $("$VENV/bin/python" --version); do not edit by hand."
   "$VENV/bin/python" -m pip freeze --all --exclude-editable \
-    | grep -v -i -E '^(desktop-chat|setuptools|wheel)==' | LC_ALL=C sort -f
+    | grep -v -i -E '^(desktop-chat|wheel)==' | LC_ALL=C sort -f
 } > constraints.txt
 
 echo "== running the suite on the new versions"

@@ -113,8 +113,11 @@ def test_export_json_and_markdown_and_import_without_duplicates(tmp_path):
     dump = tmp_path / "export.json"
     dump.write_text(exported, encoding="utf-8")
     os.environ["DESKTOP_CHAT_HOME"] = str(tmp_path / "elsewhere")
-    assert cli("import", str(dump))[1].startswith("Imported 1 conversation(s); skipped 0")
-    assert cli("import", str(dump))[1].startswith("Imported 0 conversation(s); skipped 1")
+    assert cli("import", str(dump))[1].splitlines() == [
+        "Read 1 conversation(s) with 2 message(s) from a Desktop Chat export.",
+        "Imported 1 conversation(s) with 2 message(s); skipped 0 already present."]
+    assert cli("import", str(dump))[1].splitlines()[1] == (
+        "Imported 0 conversation(s) with 0 message(s); skipped 1 already present.")
     code, again, _ = cli("export")
     assert json.loads(again)["conversations"][0]["messages"] == conversation["messages"]
 
@@ -123,11 +126,16 @@ def test_import_rejects_a_file_that_is_not_our_export(tmp_path):
     bad = tmp_path / "notes.json"
     bad.write_text('{"hello": "world"}')
     code, _, err = cli("import", str(bad))
-    assert code == 1 and "error:" in err
+    assert code == 1 and err.count("\n") == 1 and "expected a Desktop Chat JSON export, or " \
+        "conversations.json from a ChatGPT or Claude data export" in err
     garbage = tmp_path / "garbage.json"
     garbage.write_bytes(b"\x89PNG\r\n")
     code, _, err = cli("import", str(garbage))
-    assert code == 1 and "not a JSON export" in err
+    assert code == 1 and err == f"error: {garbage} is not a JSON file (it is not UTF-8 text).\n"
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"mapping": {}, ', encoding="utf-8")
+    code, _, err = cli("import", str(broken))
+    assert code == 1 and err.count("\n") == 1 and f"{broken} is not valid JSON (" in err
     assert cli("import", str(tmp_path / "missing.json"))[0] == 2
 
 
@@ -337,3 +345,33 @@ def test_ask_attach_asks_for_the_password_on_a_terminal_and_again_when_wrong(mon
     assert (code, out) == (0, "Hello, world!\n"), err
     assert prompts == [f"Password for “{ENCRYPTED}” (input hidden): "] * 2
     assert f"The password for “{ENCRYPTED}” is not correct." in err
+
+
+# -- a damaged history ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [("export",), ("export", "--format", "markdown"), ("ask", "Hello?")])
+def test_a_damaged_history_is_moved_aside_with_one_line_and_the_command_goes_on(command):
+    path = config.database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not an SQLite database, just bytes a crash left behind\n" * 100)
+    with fake_for("ollama", Scenario(chunks=["Hi."])) as fake:
+        configure("ollama", fake)
+        code, out, err = cli(*command)
+    assert code == 0, err
+    assert "Traceback" not in err
+    (moved,) = path.parent.glob("chat.sqlite3.damaged-*")
+    (line,) = [line for line in err.splitlines() if "damaged" in line]
+    assert f"kept, not deleted, at {moved}" in line
+    assert moved.read_bytes().startswith(b"this is not an SQLite database")
+    if command[0] == "ask":
+        assert out == "Hi.\n"
+    with Store(path) as store:  # the fresh history works
+        assert store.count_conversations() == (1 if command[0] == "ask" else 0)
+
+
+def test_a_history_that_cannot_be_opened_is_one_line_and_exit_1():
+    config.database_path().mkdir(parents=True)  # a folder where the file should be: not damage, nothing to move
+    code, out, err = cli("export")
+    assert code == 1 and out == ""
+    assert err.startswith("error: Cannot open the conversation database ") and err.count("\n") == 1, err
+    assert config.database_path().is_dir()  # left as it was

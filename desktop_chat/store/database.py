@@ -42,6 +42,7 @@ from desktop_chat.store.rows import (
     _new_id,
     _Unset,
 )
+from desktop_chat.store.salvage import SalvageResult, salvage
 from desktop_chat.store.searching import SearchHit, SearchMixin
 from desktop_chat.store.tree import TreeMixin
 
@@ -78,6 +79,7 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
         self._conn: sqlite3.Connection | None = None
         self._suspect = False  # a query said the file is damaged: check it at the next start
         self.moved_aside: Path | None = None
+        self.salvaged: SalvageResult | None = None  # what came back from the moved-aside file
         self.recovered = 0
         on_disk = str(path) not in ("", ":memory:")
         try:
@@ -91,6 +93,8 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
             if alone and on_disk and check_integrity:
                 self._ensure_healthy()
             self._conn = self._connect(MIGRATIONS if migrations is None else migrations)
+            if self.moved_aside is not None:
+                self._salvage(self.moved_aside)
             if alone:
                 try:
                     self.recovered = self.recover_interrupted()
@@ -148,6 +152,16 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
                 kind="damaged", path=self.path, detail=why,
             ) from exc
         self._marker().unlink(missing_ok=True)
+
+    def _salvage(self, damaged: Path) -> None:
+        """Put what can still be read from the damaged file into this fresh database."""
+        result = salvage(damaged)
+        try:
+            self.import_conversations(result.conversations)
+        except (StoreError, ValueError) as exc:  # e.g. a full disk: the old file is still kept
+            log.warning("could not put the salvaged conversations back: %s", exc)
+            return
+        self.salvaged = result
 
     def _connect(self, migrations: Sequence[Migration]) -> sqlite3.Connection:
         try:

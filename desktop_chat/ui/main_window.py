@@ -133,7 +133,10 @@ class MainWindow(QMainWindow):
         column.addWidget(self.composer_bar)
 
         if getattr(self.store, "moved_aside", None) is not None:
-            self.storage_notice.show_moved_aside(self.store.moved_aside)
+            salvaged = getattr(self.store, "salvaged", None)
+            self.storage_notice.show_moved_aside(
+                self.store.moved_aside,
+                salvaged=(salvaged.conversation_count, salvaged.message_count) if salvaged else None)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")

@@ -47,6 +47,7 @@ class StorageNotice(QFrame):
         self.folder_button.clicked.connect(self._open_folder)
         self.dismiss_button.clicked.connect(self._dismiss)
         self._moved_aside: Path | None = None
+        self._salvaged: tuple[int, int] | None = None
         self._save_problem: str | None = None
         self._apply_palette()
         self.retranslate()
@@ -61,8 +62,10 @@ class StorageNotice(QFrame):
 
     # -- what to show --------------------------------------------------------------------------
 
-    def show_moved_aside(self, old_file: Path) -> None:
+    def show_moved_aside(self, old_file: Path, salvaged: tuple[int, int] | None = None) -> None:
+        """*salvaged*: how many conversations and messages were read back from the old file."""
         self._moved_aside = Path(old_file)
+        self._salvaged = salvaged
         self._update()
 
     def set_save_problem(self, text: str | None) -> None:
@@ -84,7 +87,14 @@ class StorageNotice(QFrame):
         parts = []
         if self._save_problem is not None:
             parts.append(self._save_problem)
-        if self._moved_aside is not None:
+        if self._moved_aside is not None and self._salvaged is not None and self._salvaged != (0, 0):
+            conversations, messages = self._salvaged
+            parts.append(self.tr(
+                "Your conversation history file was damaged. Desktop Chat started a new one and brought back "
+                "what could still be read: {conversations} conversation(s) with {messages} message(s). The old "
+                "file is kept, not deleted, at {path}.").format(
+                    conversations=conversations, messages=messages, path=str(self._moved_aside)))
+        elif self._moved_aside is not None:
             parts.append(self.tr(
                 "Your conversation history file was damaged, so Desktop Chat started a new, empty one. "
                 "The old file is kept, not deleted, at {path} — it may still hold most of your "

@@ -68,13 +68,23 @@ def test_a_damaged_file_is_moved_aside_and_a_fresh_one_starts(tmp_path, damage):
         assert store.moved_aside.parent == tmp_path
         assert store.moved_aside.name.startswith("chat.sqlite3.damaged-")
         assert store.moved_aside.read_bytes() == original  # kept exactly as it was, not deleted
-        assert store.count_conversations() == 0  # a fresh, working database
+        # What could still be read came back into the fresh database (salvage.py).
+        back = store.salvaged
+        assert back is not None and store.count_conversations() == back.conversation_count
+        if damage == "not_a_database":
+            assert (back.conversation_count, back.message_count) == (0, 0)
+        elif damage == "truncated":  # the first third of the pages survive
+            assert 0 < back.message_count < 60
+        else:  # a damaged interior page or header hides nothing from a page-by-page read
+            assert (back.conversation_count, back.message_count) == (30, 60)
+        before = store.count_conversations()
         c = store.create_conversation("after the damage")
         store.add_message(c.id, "user", "still works")
 
     with open_checked(path) as again:  # the next start is a normal start: no second move, no loop
-        assert again.moved_aside is None
-        assert [c.title for c in again.list_conversations()] == ["after the damage"]
+        assert again.moved_aside is None and again.salvaged is None
+        assert again.count_conversations() == before + 1
+        assert again.list_conversations()[0].title == "after the damage"
     assert len(copies(tmp_path)) == 1
 
 

@@ -139,6 +139,19 @@ def test_a_damaged_history_is_moved_aside_and_the_window_says_where(windows, qtb
     assert not again.storage_notice.isVisible()
 
 
+def test_a_damaged_history_comes_back_as_far_as_it_can_be_read(windows, data_home):
+    from tests.store.test_integrity import make_history, scribble_over_a_table_page
+
+    make_history(config.database_path(), conversations=12)
+    scribble_over_a_table_page(config.database_path())
+    window = windows.new()
+    assert window.storage_notice.isVisible()
+    assert "brought back what could still be read: 12 conversation(s) with 24 message(s)" in window.storage_notice.text
+    assert window.store.count_conversations() == 12
+    screenshot(window, "integrity-salvaged.png")
+    windows.close(window)
+
+
 def test_a_failed_upgrade_is_undone_and_the_start_up_dialog_says_so(data_home):
     path = config.database_path()
     with contextlib.closing(sqlite3.connect(path)) as conn:  # a history from before 0003 …

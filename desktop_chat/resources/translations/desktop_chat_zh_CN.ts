@@ -1935,6 +1935,10 @@
 <context>
     <name>StorageNotice</name>
     <message>
+        <source>Your conversation history file was damaged. Desktop Chat started a new one and brought back what could still be read: {conversations} conversation(s) with {messages} message(s). The old file is kept, not deleted, at {path}.</source>
+        <translation>你的对话记录文件已损坏。Desktop Chat 新建了一个记录文件，并找回了仍可读取的内容：{conversations} 个对话，共 {messages} 条消息。旧文件已保留（没有删除），位于 {path}。</translation>
+    </message>
+    <message>
         <source>Your conversation history file was damaged, so Desktop Chat started a new, empty one. The old file is kept, not deleted, at {path} — it may still hold most of your conversations.</source>
         <translation>你的对话历史文件已损坏，因此 Desktop Chat 新建了一个空的历史文件。旧文件已保留（没有删除），位于 {path} —— 其中可能仍保存着你的大部分对话。</translation>
     </message>
@@ -2728,6 +2732,82 @@
     <message>
         <source>llama.cpp failed ({kind}: {detail})</source>
         <translation>llama.cpp 出错（{kind}：{detail}）</translation>
+    </message>
+    <message>
+        <source>This file is not a conversation export Desktop Chat can read: expected a Desktop Chat JSON export, or conversations.json from a ChatGPT or Claude data export.</source>
+        <translation>此文件不是 Desktop Chat 能读取的对话导出文件：应为 Desktop Chat 的 JSON 导出文件，或 ChatGPT、Claude 数据导出中的 conversations.json。</translation>
+    </message>
+    <message>
+        <source>Importing from {app} needs message versions and branches in the history, which this build of Desktop Chat does not have yet.</source>
+        <translation>从 {app} 导入需要历史记录支持消息版本和分支，当前版本的 Desktop Chat 尚不支持。</translation>
+    </message>
+    <message>
+        <source>ChatGPT conversation #{number} has no id or no message tree (&quot;mapping&quot;); the file may be damaged.</source>
+        <translation>ChatGPT 第 {number} 个对话缺少 ID 或消息树（&quot;mapping&quot;），文件可能已损坏。</translation>
+    </message>
+    <message>
+        <source>Claude conversation #{number} has no id or no message list (&quot;chat_messages&quot;); the file may be damaged.</source>
+        <translation>Claude 第 {number} 个对话缺少 ID 或消息列表（&quot;chat_messages&quot;），文件可能已损坏。</translation>
+    </message>
+    <message>
+        <source>{count} image(s) in {where}</source>
+        <translation>{where}中的 {count} 张图片</translation>
+    </message>
+    <message>
+        <source>{count} attached file(s) without readable text in {where}</source>
+        <translation>{where}中 {count} 个没有可读文字的附件</translation>
+    </message>
+    <message>
+        <source>{count} tool message(s) (a tool&apos;s output) in {where}</source>
+        <translation>{where}中 {count} 条工具消息（工具的输出）</translation>
+    </message>
+    <message>
+        <source>{count} tool call(s) in {where}</source>
+        <translation>{where}中 {count} 次工具调用</translation>
+    </message>
+    <message>
+        <source>{count} tool result(s) in {where}</source>
+        <translation>{where}中 {count} 个工具结果</translation>
+    </message>
+    <message>
+        <source>{count} code execution result(s) in {where}</source>
+        <translation>{where}中 {count} 个代码运行结果</translation>
+    </message>
+    <message>
+        <source>{count} part(s) of the model&apos;s reasoning (“{kind}”) in {where}</source>
+        <translation>{where}中 {count} 段模型的推理过程（“{kind}”）</translation>
+    </message>
+    <message>
+        <source>{count} quoted web page(s) in {where}</source>
+        <translation>{where}中 {count} 个引用的网页</translation>
+    </message>
+    <message>
+        <source>{count} empty conversation(s): {where}</source>
+        <translation>{count} 个空对话：{where}</translation>
+    </message>
+    <message>
+        <source>{count} message(s) from “{kind}” in {where}</source>
+        <translation>{where}中 {count} 条来自“{kind}”的消息</translation>
+    </message>
+    <message>
+        <source>{count} part(s) of type “{kind}” in {where}</source>
+        <translation>{where}中 {count} 个“{kind}”类型的内容</translation>
+    </message>
+    <message>
+        <source>{titles} and {count} more conversation(s)</source>
+        <translation>{titles}以及另外 {count} 个对话</translation>
+    </message>
+    <message>
+        <source>Read {conversations} conversation(s) with {messages} message(s) from a {app} export.</source>
+        <translation>从 {app} 导出文件中读取了 {conversations} 个对话，共 {messages} 条消息。</translation>
+    </message>
+    <message>
+        <source>Imported {conversations} conversation(s) with {messages} message(s); skipped {present} already present.</source>
+        <translation>已导入 {conversations} 个对话，共 {messages} 条消息；跳过了 {present} 个已存在的对话。</translation>
+    </message>
+    <message>
+        <source>Not imported: {what}</source>
+        <translation>未导入：{what}</translation>
     </message>
 </context>
 </TS>
