@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from desktop_chat.domain.messages import Message
 from desktop_chat.store import Store
 
-__all__ = ["Versions", "switch_version", "versions_of"]
+__all__ = ["Versions", "open_search_result", "switch_version", "versions_of"]
 
 
 @dataclass(frozen=True)
@@ -40,3 +40,10 @@ def versions_of(store: Store, messages: Sequence[Message]) -> dict[str, Versions
 def switch_version(store: Store, message_id: str) -> str | None:
     """Make the branch through the version *message_id* current; its new leaf (None if it is gone)."""
     return store.switch_to(message_id)
+
+
+def open_search_result(store: Store, conversation_id: str, query: str) -> bool:
+    """Before showing a conversation found by searching *query*: if its current branch holds no
+    match, make the branch of its newest match current. True if the branch changed."""
+    target = store.branch_matching(conversation_id, query)
+    return target is not None and store.open_branch_of(target) is not None

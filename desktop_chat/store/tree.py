@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus
+from desktop_chat.store import search_text
 from desktop_chat.store.rows import (
     _CONVERSATION_COLUMNS,
     _MESSAGE_COLUMNS,
@@ -206,6 +207,30 @@ class TreeMixin(StorePart):
     def open_branch_of(self, message_id: str) -> str | None:
         """For a search hit: make the branch holding *message_id* current (see :meth:`switch_to`)."""
         return self.switch_to(message_id)
+
+    @_locked
+    def branch_matching(self, conversation_id: str, query: str) -> str | None:
+        """Where to open a conversation found by searching *query*: None when its current branch
+        holds a match already (or nothing matches), else its newest matching message, which is
+        on another branch (pass it to :meth:`open_branch_of`)."""
+        match = search_text.match_query(query)
+        conn = self._db
+        leaf = self._leaf(conn, conversation_id)
+        if match is None or leaf is None:
+            return None
+        on_branch = conn.execute(
+            f"{_UP} SELECT 1 FROM up WHERE up.num IN "
+            "(SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match) LIMIT 1",
+            {"leaf": leaf, "walk": _NO_LIMIT, "match": match},
+        ).fetchone()
+        if on_branch is not None:
+            return None
+        row = conn.execute(
+            "SELECT m.id FROM messages_fts JOIN messages m ON m.num = messages_fts.rowid "
+            "WHERE messages_fts MATCH ? AND m.conversation_id = ? ORDER BY m.num DESC LIMIT 1",
+            (match, conversation_id),
+        ).fetchone()
+        return str(row[0]) if row else None
 
     # -- deleting --------------------------------------------------------------------------------
 

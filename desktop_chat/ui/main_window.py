@@ -22,7 +22,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat.chat.credentials import resolve_key
-from desktop_chat.chat.versions import switch_version, versions_of
+from desktop_chat.chat.versions import open_search_result, switch_version, versions_of
 from desktop_chat.config import Settings, data_dir
 from desktop_chat.domain import errors
 from desktop_chat.domain.messages import Message, MessageStatus
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
 
     def _connect(self) -> None:
-        self.panel.conversationActivated.connect(self.open_conversation)
+        self.panel.conversationActivated.connect(self._conversation_chosen)
         self.panel.newRequested.connect(self.new_conversation)
         self.panel.deleteRequested.connect(self.delete_conversation)
         self.panel.model.renamed.connect(self._renamed)
@@ -466,6 +466,14 @@ class MainWindow(QMainWindow):
             self.panel.select(conversation_id)
         self._update_title()
         self._leave_conversation()
+
+    def _conversation_chosen(self, conversation_id: str) -> None:
+        """A click in the list. A search result opens on the branch where the words are, when
+        the current branch does not hold them (never while an answer streams there)."""
+        query = self.panel.model.query
+        if query and not self.controller.is_streaming(conversation_id):
+            open_search_result(self.store, conversation_id, query)
+        self.open_conversation(conversation_id)
 
     def _load_older(self) -> None:
         if self._current is None or not self._has_older or self._oldest_seq is None:

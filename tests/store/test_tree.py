@@ -176,3 +176,13 @@ def test_parts_are_stored_and_read_back(store: Store) -> None:
     again = store.get_message(stored.id)
     assert again is not None and again.parts == parts
     assert again.typed_parts == [ThinkingPart("hmm", "sig"), ToolCallPart("c1", "search", {"q": "x"})]
+
+
+def test_branch_matching_points_at_another_branch_only_when_the_current_one_has_no_match(
+        store: Store, tree: Tree) -> None:
+    assert store.branch_matching(tree.cid, "edited") is None  # on the current branch already
+    assert store.branch_matching(tree.cid, "nowhere") is None
+    assert store.branch_matching(tree.cid, "answer one") is None  # "answer one, again" is shown
+    store.switch_to(tree.a1.id)  # now the branch is question one / answer one
+    assert store.branch_matching(tree.cid, "again") == tree.a1b.id  # the newest match elsewhere
+    assert store.open_branch_of(tree.a1b.id) == tree.a2b.id

@@ -91,3 +91,21 @@ def test_versions_are_shown_when_a_conversation_is_opened(windows, qtbot):
     assert control is not None and control.label.text() == "3/3"
     assert control.label.accessibleName() == "Version 3 of 3"
     assert switcher(window, question.id) is None
+
+
+def test_a_search_result_opens_on_the_branch_where_the_words_are(windows, qtbot):
+    window = windows.new()
+    store = window.store
+    conversation = store.create_conversation("Versions of a recipe")
+    question = store.add_message(conversation.id, "user", "a soup for tonight?")
+    kept = store.add_message(conversation.id, "assistant", "Try a gazpacho.")
+    shown = store.add_message(conversation.id, "assistant", "Try a minestrone.", parent_id=question.id)
+    window.panel.reload()
+    qtbot.keyClicks(window.panel.search, "gazpacho")
+    qtbot.waitUntil(lambda: window.panel.model.query == "gazpacho" and window.panel.model.rowCount() == 1)
+    window.panel.view.setFocus()
+    qtbot.keyClick(window.panel.view, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.current_conversation_id == conversation.id)
+    qtbot.waitUntil(lambda: kept.id in window.view.message_ids())
+    assert shown.id not in window.view.message_ids()
+    assert switcher(window, kept.id).label.text() == "1/2"
