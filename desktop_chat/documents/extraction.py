@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_chat.documents import _mupdf
 from desktop_chat.documents._text import cjk_count, non_space_count
@@ -55,6 +56,9 @@ __all__ = [
     "read_file",
     "sha256_of",
 ]
+
+if TYPE_CHECKING:  # for the annotations only: pymupdf is imported lazily (see _mupdf)
+    from pymupdf import Document, Page
 
 Progress = Callable[[int, int], None]
 
@@ -207,7 +211,7 @@ def _extract_pdf(
     )
 
 
-def _inspect(doc, pdf: _Pdf, file_name: str, password: str | None) -> None:
+def _inspect(doc: Document, pdf: _Pdf, file_name: str, password: str | None) -> None:
     with _mupdf.LOCK:
         pdf.encrypted = bool(doc.needs_pass)
         if pdf.encrypted:
@@ -229,7 +233,7 @@ def _inspect(doc, pdf: _Pdf, file_name: str, password: str | None) -> None:
                               truncated=pdf.truncated)
 
 
-def _read_pages(doc, pdf: _Pdf, cancel: threading.Event | None, progress: Progress | None) -> None:
+def _read_pages(doc: Document, pdf: _Pdf, cancel: threading.Event | None, progress: Progress | None) -> None:
     for index in range(pdf.page_count):
         _check(cancel)
         with _mupdf.LOCK:  # per page, so a preview waits for one page, not the whole book
@@ -275,7 +279,7 @@ def _pdf_warnings(data: bytes, pdf: _Pdf) -> tuple[TextQuality, tuple[str, ...]]
     return quality, tuple(warnings)
 
 
-def _page_text(page, with_fields: bool) -> str:
+def _page_text(page: Page, with_fields: bool) -> str:
     # Blocks, in the order the content stream gives them (not sorted by position: sorting breaks
     # two-column layouts, which LaTeX and most writers emit column by column), one paragraph each.
     parts = [block[4].strip() for block in page.get_text("blocks", flags=_TEXT_FLAGS) if block[6] == 0]
@@ -288,7 +292,7 @@ def _page_text(page, with_fields: bool) -> str:
     return _clean("\n\n".join(p for p in parts if p))
 
 
-def _form_field_count(doc) -> int:
+def _form_field_count(doc: Document) -> int:
     try:
         count = doc.is_form_pdf  # False, or the number of fields
     except Exception:  # a damaged AcroForm must not stop extraction
@@ -296,7 +300,7 @@ def _form_field_count(doc) -> int:
     return int(count) if count else 0
 
 
-def _embedded_file_count(doc) -> int:
+def _embedded_file_count(doc: Document) -> int:
     try:
         return int(doc.embfile_count())
     except Exception:  # a damaged name tree must not stop extraction

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import ParamSpec
 
 from desktop_chat.documents.cache import BlobStore, ExtractionCache
 from desktop_chat.documents.document import ExtractedDocument
@@ -27,6 +28,7 @@ from desktop_chat.documents.retrieval import DEFAULT_K, DocumentIndex, Source
 __all__ = ["DocumentLibrary"]
 
 log = logging.getLogger(__name__)
+_P = ParamSpec("_P")
 
 
 class DocumentLibrary:
@@ -115,7 +117,9 @@ class DocumentLibrary:
         return self.index.search(doc_hashes, question, k, names=names)
 
 
-def _best_effort(what: str, file_name: str, action, *args, **kwargs) -> None:
+def _best_effort(
+    what: str, file_name: str, action: Callable[_P, object], *args: _P.args, **kwargs: _P.kwargs
+) -> None:
     try:
         action(*args, **kwargs)
     except OSError as exc:

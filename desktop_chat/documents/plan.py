@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeGuard
 
 from desktop_chat.documents.chunking import MAX_TOKENS as CHUNK_MAX_TOKENS
 from desktop_chat.documents.document import TextQuality
@@ -231,20 +231,26 @@ def plan_delivery(
 
 # -- decisions -----------------------------------------------------------------------------------
 
-def _overrides(documents: Sequence[PlannableDocument], override) -> dict[str, Override]:
+def _overrides(
+    documents: Sequence[PlannableDocument], override: Override | Mapping[str, Override] | None
+) -> dict[str, Override]:
     if override is None:
         return {}
     if isinstance(override, str):
-        _check_override(override)
-        return {d.sha256: override for d in documents}
-    for value in override.values():
-        _check_override(value)
-    return dict(override)
+        wish = _checked_override(override)
+        return {d.sha256: wish for d in documents}
+    return {sha256: _checked_override(value) for sha256, value in override.items()}
 
 
-def _check_override(value: str) -> None:
-    if value not in ("whole", "retrieval"):
+def _is_override(value: object) -> TypeGuard[Override]:
+    return value in ("whole", "retrieval")
+
+
+def _checked_override(value: str) -> Override:
+    # Callers may pass any string at run time (the annotation does not stop them): say which.
+    if not _is_override(value):
         raise ValueError(f"override must be 'whole' or 'retrieval', not {value!r}")
+    return value
 
 
 def _native_possible(doc: PlannableDocument, pdf_input: bool, page_limit: int) -> bool:

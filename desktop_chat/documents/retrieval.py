@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop_chat.documents import _text
 from desktop_chat.documents.chunking import CHUNKER_VERSION, Chunk, chunk_pages
@@ -290,7 +291,7 @@ class DocumentIndex:
         return sources
 
 
-def _source(row: tuple, names: Mapping[str, str] | None) -> Source:
+def _source(row: tuple[Any, ...], names: Mapping[str, str] | None) -> Source:
     doc_hash, seq, text, tokens, starts, file_name, rank, snippet = row
     chunk = Chunk(seq, text, tokens, _decode_starts(starts))
     if snippet:

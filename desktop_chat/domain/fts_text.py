@@ -48,7 +48,8 @@ class _LazyPattern:
     __slots__ = ("_source", "_flags", "_compiled")
 
     def __init__(self, source: str, flags: int = 0) -> None:
-        self._source, self._flags, self._compiled = source, flags, None
+        self._source, self._flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
 
     def __getattr__(self, name: str) -> object:
         compiled = self._compiled

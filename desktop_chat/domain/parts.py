@@ -143,7 +143,8 @@ def part_from_dict(data: Any) -> Part | None:
     if kind is None:
         return None
     try:
-        return kind.from_dict(data)  # type: ignore[no-any-return]
+        part: Part | None = kind.from_dict(data)
+        return part
     except (TypeError, ValueError):
         return None
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,7 +106,7 @@ class OllamaProvider:
 
     # -- streaming ---------------------------------------------------------------------------
 
-    async def _ndjson(self, response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
+    async def _ndjson(self, response: httpx.Response) -> AsyncGenerator[dict[str, Any], None]:
         """Ollama's streamed JSON objects, one a line; a malformed line raises BrokenStreamError.
 
         Lines end at b"\n" only. httpx's aiter_lines() splits like str.splitlines(), also at U+0085,
@@ -115,7 +115,8 @@ class OllamaProvider:
         Nothing here sleeps or blocks; the engine yields to the loop on a time budget.
         """
         pending = bytearray()
-        async with contextlib.aclosing(response.aiter_bytes()) as chunks:
+        # httpx annotates aiter_bytes() as an AsyncIterator; it is an async generator (has aclose).
+        async with contextlib.aclosing(response.aiter_bytes()) as chunks:  # type: ignore[type-var]
             async for chunk in chunks:
                 start, search = 0, len(pending)  # what is pending holds no newline: look in the new bytes
                 pending += chunk
@@ -207,7 +208,7 @@ class OllamaProvider:
 
     # -- model management ----------------------------------------------------------------------
 
-    async def pull(self, model: str) -> AsyncIterator[PullLine]:
+    async def pull(self, model: str) -> AsyncGenerator[PullLine, None]:
         """Download `model` into this Ollama, yielding its status lines; ends after "success".
 
         Closing the generator (or cancelling the task iterating it) closes the HTTP stream at
@@ -407,7 +408,7 @@ _NETWORK_SIGNS = ("dial tcp", "no such host", "i/o timeout", "connection refused
 
 
 def _loaded_model(entry: dict[str, Any]) -> LoadedModel:
-    details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
+    details = _object_at(entry, "details")
     expires = entry.get("expires_at")
     return LoadedModel(
         name=str(entry["name"]),
@@ -431,7 +432,7 @@ def _chunk_events(chunk: dict[str, Any]) -> Iterator[ProviderEvent]:
 
 
 def tags_entry_to_model(entry: dict[str, Any]) -> ModelInfo:
-    details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
+    details = _object_at(entry, "details")
     return ModelInfo(
         id=entry["name"],
         details={
@@ -445,8 +446,8 @@ def tags_entry_to_model(entry: dict[str, Any]) -> ModelInfo:
 
 
 def show_to_model(model: str, payload: dict[str, Any]) -> ModelInfo:
-    details = payload.get("details") if isinstance(payload.get("details"), dict) else {}
-    model_info = payload.get("model_info") if isinstance(payload.get("model_info"), dict) else {}
+    details = _object_at(payload, "details")
+    model_info = _object_at(payload, "model_info")
     arch = model_info.get("general.architecture") or details.get("family")
     context_length = _int_or_none(model_info.get(f"{arch}.context_length")) if arch else None
     if context_length is None:  # an unexpected architecture key: any "*.context_length" will do
@@ -533,6 +534,12 @@ def _is_loopback_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _object_at(payload: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """The JSON object under *key*, or an empty one when it is missing or something else."""
+    value = payload.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -23,7 +23,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
 from typing import Any
 from urllib.parse import urlsplit
@@ -195,7 +195,7 @@ class OpenAICompatProvider:
 
     # -- the answer -----------------------------------------------------------------------------
 
-    async def _events(self, sdk_stream: Any, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
+    async def _events(self, sdk_stream: Any, request: ChatRequest) -> AsyncGenerator[ProviderEvent, None]:
         finish_reason: str | None = None
         usage: Usage | None = None
         while True:
@@ -246,7 +246,9 @@ class OpenAICompatProvider:
             )) from exc
         return text, finish_reason, usage
 
-    async def _whole_body_answer(self, response: httpx2.Response, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
+    async def _whole_body_answer(
+        self, response: httpx2.Response, request: ChatRequest
+    ) -> AsyncGenerator[ProviderEvent, None]:
         """A 200 that is not an event stream: a server that ignored `stream`, or a web page."""
         try:
             body = (await response.aread()).decode("utf-8", "replace")

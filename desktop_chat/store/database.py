@@ -423,6 +423,7 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
             )
             self._set_leaf(conn, conversation_id, message.id)
             if status is not MessageStatus.STREAMING:
+                assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
                 self._index(conn, [(cursor.lastrowid, text)])
         return message
 

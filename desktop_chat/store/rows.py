@@ -26,7 +26,9 @@ class StorePart:
 
     if TYPE_CHECKING:
         path: Path
+        _lock: Any
         _conn: sqlite3.Connection | None
+        _suspect: bool
 
         @property
         def _db(self) -> sqlite3.Connection: ...

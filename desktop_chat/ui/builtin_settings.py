@@ -30,6 +30,7 @@ from desktop_chat.config import Settings
 from desktop_chat.providers.llamacpp import default_threads, engine_available
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized_error
+from desktop_chat.ui.setup_banner import INSTALL_SCRIPT, PIP_COMMAND
 from desktop_chat.ui.units import format_bytes
 
 log = logging.getLogger(__name__)
@@ -156,8 +157,8 @@ class BuiltinModelsBox(QGroupBox):
             item.setToolTip(str(model.path))
             self.model_list.addItem(item)
         if not models:
-            self.model_list.addItem(self.tr("No models yet: download the default one from the window's banner, "
-                                            "or add a GGUF file."))
+            self.model_list.addItem(self.tr("No models yet: add a GGUF file, or download the default one from the "
+                                            "welcome screen (shown while no provider is set up)."))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -173,7 +174,9 @@ class BuiltinModelsBox(QGroupBox):
         self.setTitle(self.tr("Built-in models"))
         intro = self.tr("GGUF models that Desktop Chat runs itself, on this computer, offline (llama.cpp).")
         if not engine_available():
-            intro += " " + self.tr("The built-in engine is not installed: run scripts/install_local_model.sh.")
+            intro += " " + self.tr("The built-in engine is not installed. Install it with one command: {command} "
+                                   "(or run {script}), then start Desktop Chat again.").format(
+                command=PIP_COMMAND, script=INSTALL_SCRIPT)
         self.intro.setText(intro)
         self.model_list.setAccessibleName(self.tr("Built-in models"))
         self.add_button.setText(self.tr("Add a GGUF file…"))

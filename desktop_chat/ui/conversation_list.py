@@ -440,7 +440,8 @@ class ConversationListView(QListView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
-    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Any = ()) -> None:
+    def dataChanged(self, top_left: QModelIndex | QPersistentModelIndex,
+                    bottom_right: QModelIndex | QPersistentModelIndex, roles: Any = ()) -> None:
         # A row's height depends only on whether it starts a group, and a change of that comes
         # as a layout change (_regroup): a change of data needs a repaint of its rows. QListView's
         # own dataChanged would lay out every loaded row again first.

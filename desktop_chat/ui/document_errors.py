@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.documents import DocumentError, TextQuality
+# The engine's marker, not PySide6's: the same no-op for lupdate, typed to return the str.
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP
 from desktop_chat.ui.units import format_bytes
 
 __all__ = ["document_error_text", "quality_text", "unsupported_file_text", "warning_text"]

@@ -40,8 +40,10 @@ from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_choice import ModelChoice
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
+from desktop_chat.ui.small_window import SidebarToggle
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
 from desktop_chat.ui.turns import TurnController
+from desktop_chat.ui.welcome_controller import WelcomeController
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QByteArray  # only what saveGeometry/saveState return
@@ -53,7 +55,6 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50  # messages loaded when a conversation opens, and per older page
 UNDO_SECONDS = 10
-OLLAMA_PROBE_TIMEOUT = 3.0
 
 
 class MainWindow(QMainWindow):
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self.retranslate()
         self._restore()
+        self.sidebar = SidebarToggle(self)  # after _restore: the splitter's saved sizes, then shown or hidden
 
     # -- construction ----------------------------------------------------------------------------
 
@@ -161,6 +163,8 @@ class MainWindow(QMainWindow):
         self.builtin = BuiltinModelController(self.settings, self.choice, self.banner, self.runner, self)
         self.builtin.modelChosen.connect(lambda _name: self.composer.setFocus())
         self.builtin.message.connect(self.statusBar().showMessage)
+        # First start with nothing configured: the welcome, in the message area (welcome_controller.py).
+        self.welcome = WelcomeController(self)
         self.attachments.modelFilesOpened.connect(self.builtin.add_model_files)
         status = self.statusBar()
         status.setObjectName("statusBar")
@@ -198,8 +202,6 @@ class MainWindow(QMainWindow):
         self.ollama.useModelRequested.connect(self._use_ollama_model)
         self.ollama.statusMessage.connect(self.statusBar().showMessage)
 
-        self.banner.settingsRequested.connect(self.open_settings)
-        self.banner.useOllamaRequested.connect(self._use_ollama)
         self.undo_button.clicked.connect(self.undo_delete)
 
         self.composer_bar.sendRequested.connect(self.send)
@@ -272,7 +274,7 @@ class MainWindow(QMainWindow):
             return shortcut
 
         bind(["Ctrl+N"], self.new_conversation)
-        bind(["Ctrl+K", QKeySequence.StandardKey.Find], self.panel.focus_search)
+        bind(["Ctrl+K", QKeySequence.StandardKey.Find], lambda: self.sidebar.focus_search())  # shows a hidden list
         bind(["Ctrl+,", QKeySequence.StandardKey.Preferences], self.open_settings)
         bind(["Ctrl+Shift+C"], self.copy_last_answer)
         bind(["Ctrl+Up"], lambda: self.panel.step(-1))
@@ -340,8 +342,8 @@ class MainWindow(QMainWindow):
         self.ollama.check()  # in the background: nothing waits for it
 
     async def _check_setup(self) -> None:
-        """Say how to add a provider when none is set up, and offer a local Ollama if it answers,
-        and the built-in model if the built-in engine is installed."""
+        """When no provider is set up, the welcome offers the ways to chat (an online service's key,
+        a local Ollama, the built-in model); once one is, it goes."""
         endpoints = [e for e in self.settings.endpoints() if e.kind not in ("ollama", "llamacpp")]
 
         def ready() -> list[str]:
@@ -361,36 +363,17 @@ class MainWindow(QMainWindow):
 
         try:
             configured = await self.runner.in_thread(ready)
-            if configured:
-                self.banner.hide()
-                return
-            builtin = await self.builtin.offer()
-            if self.builtin.ready(builtin):
-                self.banner.hide()
-                return
-            self.banner.show_no_provider(ollama_models=None, checking=True, builtin=builtin)
-            try:
-                models = await asyncio.wait_for(self.engine.list_models("ollama"), OLLAMA_PROBE_TIMEOUT)
-            except (errors.ChatError, asyncio.TimeoutError, OSError):
-                models = []
-            if models:
-                self.choice.remember_models("ollama", models)
-            if (self.settings.default_endpoint == "ollama" and models) or self.builtin.ready(builtin):
-                self.banner.hide()  # (the built-in model may have been picked while Ollama was probed)
+            builtin = None if configured else await self.builtin.offer()
+            if configured or self.builtin.ready(builtin):
+                self.welcome.set_needed(False)
             else:
-                self.banner.show_no_provider(ollama_models=len(models) or None, builtin=builtin)
+                self.welcome.offer(builtin)  # it looks for Ollama itself
         finally:
             self.setupChecked.emit()
-
-    def _use_ollama(self) -> None:
-        self.choice.use("ollama")
-        self.banner.hide()
-        self.composer.setFocus()
 
     def _use_ollama_model(self, model: str) -> None:
         """A model just pulled: chat with it."""
         self.choice.choose_model("ollama", model)
-        self.banner.hide()
         self.composer.setFocus()
 
     def _endpoint_picked(self, endpoint_id: str) -> None:
@@ -424,6 +407,7 @@ class MainWindow(QMainWindow):
         self._stop_shortcut.setEnabled(False)
         self._update_title()
         self._leave_conversation()
+        self.welcome.update_visibility()
         self.composer.setFocus()
 
     def open_conversation(self, conversation_id: str) -> None:
@@ -466,6 +450,7 @@ class MainWindow(QMainWindow):
             self.panel.select(conversation_id)
         self._update_title()
         self._leave_conversation()
+        self.welcome.update_visibility()
 
     def _conversation_chosen(self, conversation_id: str) -> None:
         """A click in the list. A search result opens on the branch where the words are, when

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
 
+from desktop_chat.ui.fonts import code_font_css
 from desktop_chat.ui.html_text import escape_html
 
 if TYPE_CHECKING:
@@ -443,8 +444,8 @@ class MarkdownRenderer:
         t = self.theme
         return (
             f"a {{ color: {t.link}; text-decoration: underline; }}\n"
-            f"code {{ font-family: monospace; background-color: {t.inline_code_bg}; }}\n"
-            "pre { font-family: monospace; }\n"
+            f"code {{ font-family: {code_font_css()}; background-color: {t.inline_code_bg}; }}\n"
+            f"pre {{ font-family: {code_font_css()}; }}\n"
             f"th {{ background-color: {t.table_header_bg}; font-weight: bold; }}\n"
             "h1 { font-size: x-large; } h2 { font-size: large; } h3 { font-size: medium; }\n"
             "h4, h5, h6 { font-size: medium; }\n"

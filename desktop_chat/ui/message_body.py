@@ -23,7 +23,7 @@ import os
 import time
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QUrl, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -69,7 +69,7 @@ def _new_nonce() -> str:
 class _InertDocument(QTextDocument):
     """A document that loads no resource of any kind (images, style sheets), from anywhere."""
 
-    def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 - Qt's signature
+    def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: A002 - Qt's signature
         return None
 
 
@@ -84,7 +84,7 @@ class _NoImages(QPyTextObject):
     def intrinsicSize(self, doc: QTextDocument, pos: int, format: QTextFormat) -> QSizeF:  # noqa: A002
         return QSizeF(0, 0)
 
-    def drawObject(self, painter: QPainter, rect: QRectF, doc: QTextDocument, pos: int,
+    def drawObject(self, painter: QPainter, rect: QRectF | QRect, doc: QTextDocument, pos: int,
                    format: QTextFormat) -> None:  # noqa: A002
         return None
 
@@ -140,7 +140,7 @@ class MessageBody(QTextBrowser):
 
     # -- loading: refuse everything -----------------------------------------------------------
 
-    def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: A002 - Qt's signature
+    def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: A002 - Qt's signature
         return None
 
     # -- content -------------------------------------------------------------------------------
@@ -376,13 +376,16 @@ class MessageBody(QTextBrowser):
 
     def copy_links(self) -> list[QUrl]:
         """The "Copy" links in the document, in order (for tests and accessibility tools)."""
-        out = []
+        out: list[QUrl] = []
         block = self.document().begin()
         while block.isValid():
-            for position in block:
+            # Qt's iterator API, not `for … in block`: PySide6's stub types that loop as `object`.
+            position = block.begin()
+            while not position.atEnd():
                 fmt = position.fragment().charFormat()
                 if fmt.isAnchor() and fmt.anchorHref().startswith(_COPY_SCHEME + ":"):
                     out.append(QUrl(fmt.anchorHref()))
+                position += 1
             block = block.next()
         return out
 

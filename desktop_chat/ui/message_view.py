@@ -466,7 +466,9 @@ class MessageView(QWidget):
         if self._anchor is None:
             return
         widget, offset = self._anchor
-        self._container.layout().activate()
+        layout = self._container.layout()
+        if layout is not None:
+            layout.activate()
         self._set_scroll(widget.y() - offset)
 
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:

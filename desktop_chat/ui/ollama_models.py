@@ -123,9 +123,9 @@ class ModelManagerDialog(QDialog):
         self.options_form = QFormLayout(self.options_box)
         self.options_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._option_captions = [QLabel(self.options_box) for _ in range(3)]
-        for caption, field in zip(self._option_captions, (self.num_ctx, self.temperature, self.keep_alive)):
-            caption.setBuddy(field)
-            self.options_form.addRow(caption, field)
+        for caption, editor in zip(self._option_captions, (self.num_ctx, self.temperature, self.keep_alive)):
+            caption.setBuddy(editor)
+            self.options_form.addRow(caption, editor)
         save_row = QHBoxLayout()
         save_row.addWidget(self.options_status, 1)
         save_row.addWidget(self.save_options_button)
@@ -262,7 +262,7 @@ class ModelManagerDialog(QDialog):
     def _select(self, model: str | None) -> None:
         for index in range(self.table.topLevelItemCount()):
             item = self.table.topLevelItem(index)
-            if item.data(0, Qt.ItemDataRole.UserRole) == model:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == model:
                 self.table.setCurrentItem(item)
                 return
 
@@ -517,7 +517,8 @@ class ModelManagerDialog(QDialog):
         if self._models:
             for index in range(self.table.topLevelItemCount()):
                 item = self.table.topLevelItem(index)
-                item.setText(5, self._memory_text(item.data(0, Qt.ItemDataRole.UserRole), short=True))
+                if item is not None:  # never None below topLevelItemCount(); Qt's signature allows it
+                    item.setText(5, self._memory_text(item.data(0, Qt.ItemDataRole.UserRole), short=True))
             model = self.selected_model()
             if model:
                 self.memory_label.setText(self._memory_text(model, short=False))

@@ -9,12 +9,13 @@ shows the finished image. A text attachment shows its text instead. When the sto
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -79,7 +80,7 @@ class PagePreviewDialog(QDialog):
         self.source = source
         self.page = max(1, source.page)
         self.page_count = 0
-        self._loading = None
+        self._loading: asyncio.Task[PageContent] | None = None
         self._page_pixmap: QPixmap | None = None
         self._build()
         self.retranslate()
@@ -97,10 +98,11 @@ class PagePreviewDialog(QDialog):
         self.image = QLabel()
         self.image.setObjectName("pagePreviewImage")
         self.image.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # fitted to the width
-        self.scroll.setWidget(self.image)
+        # Not `self.scroll`: that would hide QWidget.scroll().
+        self.page_area = QScrollArea(self)
+        self.page_area.setWidgetResizable(True)
+        self.page_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # fitted to the width
+        self.page_area.setWidget(self.image)
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("pagePreviewText")
         self.text.setReadOnly(True)
@@ -121,7 +123,7 @@ class PagePreviewDialog(QDialog):
         column = QVBoxLayout(self)
         column.addWidget(self.status)
         column.addWidget(self.excerpt)
-        column.addWidget(self.scroll, 1)
+        column.addWidget(self.page_area, 1)
         column.addWidget(self.text, 1)
         column.addLayout(row)
 
@@ -151,12 +153,12 @@ class PagePreviewDialog(QDialog):
         if content.image is not None:
             self._page_pixmap = QPixmap.fromImage(content.image)
             self._fit()
-            self.scroll.show()
+            self.page_area.show()
             self.text.hide()
         else:
             self.text.setPlainText(content.text or "")
             self.text.show()
-            self.scroll.hide()
+            self.page_area.hide()
         self._update_title()
         self.pageShown.emit(self.page)
 
@@ -164,13 +166,13 @@ class PagePreviewDialog(QDialog):
         """The page as wide as the dialog (never wider than rendered): no sideways scrolling."""
         if self._page_pixmap is None:
             return
-        width = self.scroll.viewport().width() - 4
+        width = self.page_area.viewport().width() - 4
         pixmap = self._page_pixmap
         if 0 < width < pixmap.width():
             pixmap = pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
         self.image.setPixmap(pixmap)
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 

@@ -70,6 +70,7 @@ from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.builtin_settings import BuiltinModelsBox
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.labels import plain_label, set_tone
+from desktop_chat.ui.preset_menu import PresetButton, PresetHint
 
 log = logging.getLogger(__name__)
 
@@ -603,6 +604,10 @@ class SettingsDialog(QDialog):
         self.custom_editor.testRequested.connect(self._test_requested)
         self.custom_editor.nameEdited.connect(self._custom_renamed)
         self.editors["custom"] = self.custom_editor
+        self.preset_button = PresetButton()  # DeepSeek, Qwen, … with their address filled in (preset_menu.py)
+        self.preset_button.presetChosen.connect(self._add_preset)
+        self.preset_hint = PresetHint()
+        self.custom_editor.url_edit.textChanged.connect(self.preset_hint.show_for)
 
         left = QVBoxLayout()
         left.addWidget(self.custom_list, 1)
@@ -610,10 +615,12 @@ class SettingsDialog(QDialog):
         buttons.addWidget(self.add_endpoint_button)
         buttons.addWidget(self.remove_endpoint_button)
         left.addLayout(buttons)
+        left.addWidget(self.preset_button)
         row = QHBoxLayout()
         row.addLayout(left)
         right = QVBoxLayout()
         right.addWidget(self.custom_editor)
+        right.addWidget(self.preset_hint)
         right.addStretch(1)
         row.addLayout(right, 1)
         column = QVBoxLayout(page)
@@ -857,6 +864,20 @@ class SettingsDialog(QDialog):
         self._refresh_custom_list()
         self.custom_list.setCurrentRow(len(self._custom) - 1)
         self.custom_editor.name_edit.setFocus()
+
+    def _add_preset(self, preset: Any) -> None:
+        """A service from the list: a new one with its name (made unique), base URL and model, to test."""
+        names = {d.name.strip().lower() for d in self._custom}
+        name, number = preset.name, 2
+        while name.lower() in names:
+            name, number = f"{preset.name} {number}", number + 1
+        self._add_custom()
+        draft = self._custom[-1]
+        draft.name, draft.url = name, preset.base_url
+        self._models[draft] = preset.default_model
+        self.custom_editor.bind(draft)
+        self._refresh_custom_list()
+        (self.custom_editor.key_edit if preset.needs_key else self.custom_editor.test_button).setFocus()
 
     def _remove_custom(self) -> None:
         row = self.custom_list.currentRow()

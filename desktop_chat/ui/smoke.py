@@ -35,6 +35,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the checks import Qt and the window themselves, one step at a time
+    import ssl
+
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from desktop_chat.ui.main_window import MainWindow
 
 HOME_ENV = "DESKTOP_CHAT_HOME"
 REQUIRED_WIDGETS = ("conversationList", "messageView", "composer", "sendButton")
@@ -77,8 +86,8 @@ class _Smoke:
         self.opts = opts
         self.failed: list[str] = []
         self.count = 0
-        self.app = None
-        self.window = None
+        self.app: QApplication | None = None  # set by the qt check
+        self.window: MainWindow | None = None  # set by the window check
         self.language = "en"
 
     def run(self) -> int:
@@ -110,6 +119,11 @@ class _Smoke:
             self.failed.append(name)
         print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
 
+    def _app(self) -> QApplication:
+        if self.app is None:  # the checks after "qt" still run when it failed: say why they cannot
+            raise SmokeFailure("no Qt application (the qt check failed)")
+        return self.app
+
     # -- the checks --------------------------------------------------------------------------
 
     def version(self) -> str:
@@ -139,10 +153,11 @@ class _Smoke:
         QCoreApplication.setOrganizationName("desktop-chat")  # as run_gui does
         QCoreApplication.setApplicationName("Desktop Chat")
         QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-        self.app = QApplication.instance() or QApplication([sys.argv[0]])
-        self.app.setDesktopFileName("desktop-chat")
+        existing = QApplication.instance()
+        self.app = app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+        app.setDesktopFileName("desktop-chat")
         found = sorted(_platform_plugins())
-        detail = f"Qt {qVersion()} (PySide6 {pyside_version}), platform {self.app.platformName()}; " \
+        detail = f"Qt {qVersion()} (PySide6 {pyside_version}), platform {app.platformName()}; " \
                  f"platform plugins: {', '.join(found) or 'none'}"
         if sys.platform.startswith("linux"):
             missing = [p for p in ("xcb", "offscreen") if p not in found]
@@ -163,8 +178,9 @@ class _Smoke:
         if icon.isNull() or not sizes:
             problems.append("no application icon (desktop_chat/resources/icons/desktop-chat-*.png)")
         else:
-            self.app.setWindowIcon(icon)  # as run_gui does
-            if self.app.windowIcon().isNull():
+            app = self._app()
+            app.setWindowIcon(icon)  # as run_gui does
+            if app.windowIcon().isNull():
                 problems.append("the icon did not take")
         if problems:
             raise SmokeFailure("; ".join(problems))
@@ -178,7 +194,7 @@ class _Smoke:
 
         began = time.perf_counter()
         settings = load_settings()
-        self.language = apply_look(self.app, settings)
+        self.language = apply_look(self._app(), settings)
         self.window = window = build_window(settings)
         painted = _FirstPaint(window)
         window.show()
@@ -200,7 +216,10 @@ class _Smoke:
         if self.window is None:
             raise SmokeFailure("no window to look at")
         locale = ", ".join(QLocale.system().uiLanguages()[:2])
-        send = self.window.findChild(QPushButton, "sendButton").text()
+        button = self.window.findChild(QPushButton, "sendButton")
+        if button is None:
+            raise SmokeFailure("the window has no Send button")
+        send = button.text()
         detail = f"{self.language} (system locale {locale}); Send button reads “{send}”"
         expected = self.opts.expect_language
         if expected and self.language != expected:
@@ -296,16 +315,21 @@ class _Smoke:
         from desktop_chat.ui.app import install_loop
 
         window = self.window
-        self.app.setQuitOnLastWindowClosed(False)  # as run_gui: the shutdown decides when we are done
-        loop = install_loop(self.app)
+        if window is None:
+            raise SmokeFailure("no window to close")
+        app = self._app()
+        app.setQuitOnLastWindowClosed(False)  # as run_gui: the shutdown decides when we are done
+        loop = install_loop(app)
         finished = asyncio.Event()
         window.shutdownFinished.connect(finished.set)
         QTimer.singleShot(0, window.close)
-        with loop:
-            try:
-                loop.run_until_complete(asyncio.wait_for(finished.wait(), self.opts.timeout))
-            except asyncio.TimeoutError:
-                raise SmokeFailure(f"the window did not shut down within {self.opts.timeout:.0f} s") from None
+        try:
+            loop.run_until_complete(asyncio.wait_for(finished.wait(), self.opts.timeout))
+        except asyncio.TimeoutError:
+            raise SmokeFailure(f"the window did not shut down within {self.opts.timeout:.0f} s") from None
+        finally:  # what leaving qasync's `with loop:` does (install_loop is typed as a plain loop)
+            loop.stop()
+            loop.close()
         if window.isVisible():
             raise SmokeFailure("the shutdown finished but the window is still shown")
         return "window closed through the asyncio loop (qasync)"
@@ -314,14 +338,14 @@ class _Smoke:
 # -- helpers ---------------------------------------------------------------------------------
 
 class _FirstPaint:
-    def __init__(self, window) -> None:
+    def __init__(self, window: QWidget) -> None:
         from PySide6.QtCore import QEvent, QObject
 
         self.done = False
         outer = self
 
         class Filter(QObject):
-            def eventFilter(self, watched, event) -> bool:
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
                 if event.type() == QEvent.Type.Paint:
                     outer.done = True
                 return False
@@ -356,7 +380,7 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def _ca_count(context) -> int:
+def _ca_count(context: ssl.SSLContext) -> int:
     """CA certificates loaded now, or the hashed files of a CA folder (OpenSSL reads those lazily)."""
     count = context.cert_store_stats().get("x509_ca", 0)
     if count:

@@ -13,9 +13,9 @@ user message) calls `on_source(SourceRef)`: the window opens the page preview.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget
 
@@ -30,10 +30,17 @@ SHOWN_SOURCES = 3  # the best passages; the rest behind "Show N more"
 EXCERPT_CHARS = 220
 
 
-class _HasExtras(Protocol):
-    extras: QBoxLayout
+_Child = TypeVar("_Child", bound=QObject)
 
-    def findChild(self, kind: type, name: str = ...) -> object: ...  # noqa: E704
+
+class _HasExtras(Protocol):
+    """A message widget: QObject's findChild, and the layout slot the panels go in."""
+
+    @property
+    def extras(self) -> QBoxLayout: ...  # noqa: E704 - read-only, so a QVBoxLayout attribute fits
+
+    def findChild(self, kind: type[_Child], /, name: str = ...,  # noqa: E704
+                  options: Qt.FindChildOption = ...) -> _Child | None: ...
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:

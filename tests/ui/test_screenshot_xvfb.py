@@ -188,7 +188,7 @@ def test_offscreen_screenshots_of_typical_scenes(big_windows, qtbot, fakes):
 
 def test_offscreen_screenshot_without_a_provider(big_windows, qtbot):
     window = big_windows.new(load_settings())
-    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.welcome.panel.isVisible(), timeout=10_000)
     qtbot.wait(50)
     save(window, "window-no-provider.png")
 

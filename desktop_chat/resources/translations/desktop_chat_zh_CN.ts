@@ -411,10 +411,6 @@
         <translation>无法使用：{problem}</translation>
     </message>
     <message>
-        <source>No models yet: download the default one from the window&apos;s banner, or add a GGUF file.</source>
-        <translation>还没有模型：可在主窗口的提示栏下载默认模型，或添加 GGUF 文件。</translation>
-    </message>
-    <message>
         <source>Built-in models</source>
         <translation>内置模型</translation>
     </message>
@@ -423,8 +419,12 @@
         <translation>由 Desktop Chat 在这台电脑上离线运行的 GGUF 模型（llama.cpp）。</translation>
     </message>
     <message>
-        <source>The built-in engine is not installed: run scripts/install_local_model.sh.</source>
-        <translation>内置引擎尚未安装：请运行 scripts/install_local_model.sh。</translation>
+        <source>No models yet: add a GGUF file, or download the default one from the welcome screen (shown while no provider is set up).</source>
+        <translation>还没有模型：可以添加一个 GGUF 文件，或在欢迎页（尚未设置任何服务时显示）下载默认模型。</translation>
+    </message>
+    <message>
+        <source>The built-in engine is not installed. Install it with one command: {command} (or run {script}), then start Desktop Chat again.</source>
+        <translation>内置引擎尚未安装。用一条命令安装：{command}（或运行 {script}），然后重新启动 Desktop Chat。</translation>
     </message>
     <message>
         <source>Add a GGUF file…</source>
@@ -1457,6 +1457,44 @@
     </message>
 </context>
 <context>
+    <name>PresetButton</name>
+    <message>
+        <source>Add from list</source>
+        <translation>从列表添加</translation>
+    </message>
+    <message>
+        <source>Add a service from the list of known services</source>
+        <translation>从常用服务列表中添加</translation>
+    </message>
+    <message>
+        <source>DeepSeek, Qwen, Kimi, GLM, SiliconFlow, OpenRouter, Groq, Mistral, Gemini, xAI, Together, and servers on this computer: the address and model are filled in.</source>
+        <translation>DeepSeek、通义千问、Kimi、智谱 GLM、硅基流动、OpenRouter、Groq、Mistral、Gemini、xAI、Together，以及本机服务器：地址和模型会自动填好。</translation>
+    </message>
+    <message>
+        <source>On this computer (no key)</source>
+        <translation>本机运行（无需密钥）</translation>
+    </message>
+</context>
+<context>
+    <name>PresetHint</name>
+    <message>
+        <source>{name} runs on this computer and needs no key: start its server, then press Test connection.</source>
+        <translation>{name} 在本机运行，无需密钥：先启动它的服务器，再点“测试连接”。</translation>
+    </message>
+    <message>
+        <source>Get a {name} key</source>
+        <translation>获取 {name} 密钥</translation>
+    </message>
+    <message>
+        <source>No key yet? {link} (opens in your browser).</source>
+        <translation>还没有密钥？{link}（在浏览器中打开）。</translation>
+    </message>
+    <message>
+        <source>Where to get a key</source>
+        <translation>在哪里获取密钥</translation>
+    </message>
+</context>
+<context>
     <name>PullDialog</name>
     <message>
         <source>{done} of {total}</source>
@@ -1825,10 +1863,6 @@
 <context>
     <name>SetupBanner</name>
     <message>
-        <source>No provider is set up yet. Add an API key for Anthropic or OpenAI, or an OpenAI-compatible server, in Settings (Ctrl+,).</source>
-        <translation>尚未设置任何服务商。请在设置（Ctrl+,）中添加 Anthropic 或 OpenAI 的 API 密钥，或添加一个兼容 OpenAI 的服务器。</translation>
-    </message>
-    <message>
         <source>Downloading the built-in model… {done} of {total} MB</source>
         <translation>正在下载内置模型… {done} / {total} MB</translation>
     </message>
@@ -1838,43 +1872,11 @@
     </message>
     <message>
         <source>The built-in model could not be downloaded: {reason}</source>
-        <translation>无法下载内置模型：{reason}</translation>
+        <translation>内置模型下载失败：{reason}</translation>
     </message>
     <message>
-        <source>Or chat right away with the built-in model ({model}): it runs on this computer, offline.</source>
-        <translation>也可以立即使用内置模型（{model}）聊天：它在这台电脑上离线运行。</translation>
-    </message>
-    <message>
-        <source>Or download the built-in model once, and chat offline on this computer.</source>
-        <translation>也可以下载一次内置模型，在这台电脑上离线聊天。</translation>
-    </message>
-    <message>
-        <source>Ollama is running on this computer with {n} model(s): you can use it right away, offline.</source>
-        <translation>本机正在运行 Ollama，共有 {n} 个模型：无需联网，马上就能用。</translation>
-    </message>
-    <message>
-        <source>Looking for a local Ollama…</source>
-        <translation>正在查找本机的 Ollama…</translation>
-    </message>
-    <message>
-        <source>To chat offline, install Ollama and pull a model (ollama pull llama3.2).</source>
-        <translation>如需离线聊天，请安装 Ollama 并拉取一个模型（ollama pull llama3.2）。</translation>
-    </message>
-    <message>
-        <source>The built-in engine is not installed, so the Built-in provider cannot answer yet. Install it with {script} (it compiles llama.cpp, a few minutes), or run: {command} — then start Desktop Chat again.</source>
-        <translation>内置引擎尚未安装，因此“内置”提供方暂时无法回答。请用 {script} 安装（需要编译 llama.cpp，约几分钟），或运行：{command}，然后重新启动 Desktop Chat。</translation>
-    </message>
-    <message>
-        <source>Open Settings</source>
-        <translation>打开设置</translation>
-    </message>
-    <message>
-        <source>Use Ollama</source>
-        <translation>使用 Ollama</translation>
-    </message>
-    <message>
-        <source>Use the local Ollama</source>
-        <translation>使用本机的 Ollama</translation>
+        <source>The built-in engine is not installed, so the Built-in provider cannot answer yet. Install it with one command: {command} (or run {script}), then start Desktop Chat again.</source>
+        <translation>内置引擎尚未安装，“内置”服务暂时无法回答。用一条命令安装：{command}（或运行 {script}），然后重新启动 Desktop Chat。</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -1885,16 +1887,42 @@
         <translation>取消下载内置模型</translation>
     </message>
     <message>
-        <source>Use the built-in model</source>
-        <translation>使用内置模型</translation>
-    </message>
-    <message>
-        <source>Download the built-in model ({size} MB)</source>
-        <translation>下载内置模型（{size} MB）</translation>
-    </message>
-    <message>
         <source>Download of the built-in model</source>
-        <translation>内置模型的下载进度</translation>
+        <translation>内置模型下载进度</translation>
+    </message>
+</context>
+<context>
+    <name>SidebarToggle</name>
+    <message>
+        <source>Hide the conversation list ({keys})</source>
+        <translation>隐藏对话列表（{keys}）</translation>
+    </message>
+    <message>
+        <source>Show the conversation list ({keys})</source>
+        <translation>显示对话列表（{keys}）</translation>
+    </message>
+    <message>
+        <source>Conversation list</source>
+        <translation>对话列表</translation>
+    </message>
+    <message>
+        <source>New conversation ({keys})</source>
+        <translation>新建对话（{keys}）</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新建对话</translation>
+    </message>
+</context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Desktop Chat is not responding</source>
+        <translation>Desktop Chat 没有响应</translation>
+    </message>
+    <message>
+        <source>Desktop Chat is already running with this data folder ({folder}) but did not answer; close it and try again.</source>
+        <translation>Desktop Chat 已在使用此数据文件夹（{folder}）运行，但没有响应；请关闭它后再试一次。</translation>
     </message>
 </context>
 <context>
@@ -2133,6 +2161,232 @@
     <message>
         <source>{h} h {m} min left</source>
         <translation>剩余 {h} 小时 {m} 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeController</name>
+    <message>
+        <source>The key contains spaces or line breaks; paste only the key itself.</source>
+        <translation>密钥中含有空格或换行；请只粘贴密钥本身。</translation>
+    </message>
+    <message>
+        <source>its file is missing or damaged; download it again.</source>
+        <translation>模型文件丢失或已损坏，请重新下载。</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePanel</name>
+    <message>
+        <source>Welcome to Desktop Chat</source>
+        <translation>欢迎使用 Desktop Chat</translation>
+    </message>
+    <message>
+        <source>Choose one way to start chatting. You can add the others later in Settings.</source>
+        <translation>选择一种方式开始聊天。其他方式以后可以在设置中添加。</translation>
+    </message>
+    <message>
+        <source>Use an online service</source>
+        <translation>使用在线服务</translation>
+    </message>
+    <message>
+        <source>Paste an API key from Anthropic, OpenAI or another service. The key is stored in the system keyring and sent only to that service.</source>
+        <translation>粘贴 Anthropic、OpenAI 或其他服务的 API 密钥。密钥保存在系统钥匙串中，只会发送给该服务。</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>服务：</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>Online service</source>
+        <translation>在线服务</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Service address</source>
+        <translation>服务地址</translation>
+    </message>
+    <message>
+        <source>Test result</source>
+        <translation>测试结果</translation>
+    </message>
+    <message>
+        <source>Paste your API key</source>
+        <translation>粘贴你的 API 密钥</translation>
+    </message>
+    <message>
+        <source>{name} runs on this computer and needs no key: start its server, then press Test.</source>
+        <translation>{name} 在本机运行，无需密钥：先启动它的服务器，再点“测试”。</translation>
+    </message>
+    <message>
+        <source>Get a key</source>
+        <translation>获取密钥</translation>
+    </message>
+    <message>
+        <source>No key yet? {link} (opens in your browser).</source>
+        <translation>还没有密钥？{link}（在浏览器中打开）。</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Test the key</source>
+        <translation>测试密钥</translation>
+    </message>
+    <message>
+        <source>Save and start chatting</source>
+        <translation>保存并开始聊天</translation>
+    </message>
+    <message>
+        <source>Save the key and start chatting</source>
+        <translation>保存密钥并开始聊天</translation>
+    </message>
+    <message>
+        <source>Where to get a key</source>
+        <translation>在哪里获取密钥</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>It works: {count} models available.</source>
+        <translation>连接成功：有 {count} 个模型可用。</translation>
+    </message>
+    <message>
+        <source>It works: 1 model available.</source>
+        <translation>连接成功：有 1 个模型可用。</translation>
+    </message>
+    <message>
+        <source>Use Ollama on this computer (free, offline)</source>
+        <translation>使用本机的 Ollama（免费，离线）</translation>
+    </message>
+    <message>
+        <source>Looking for Ollama on this computer…</source>
+        <translation>正在查找本机的 Ollama…</translation>
+    </message>
+    <message>
+        <source>Ollama {version} is running with {count} models. Ready to use.</source>
+        <translation>Ollama {version} 正在运行，有 {count} 个模型，可以直接使用。</translation>
+    </message>
+    <message>
+        <source>Ollama {version} is running with 1 model. Ready to use.</source>
+        <translation>Ollama {version} 正在运行，有 1 个模型，可以直接使用。</translation>
+    </message>
+    <message>
+        <source>Ollama {version} is running but has no models yet. Get one with “Get a model…” below, or run: ollama pull llama3.2</source>
+        <translation>Ollama {version} 正在运行，但还没有模型。点下方的“获取模型…”，或运行：ollama pull llama3.2</translation>
+    </message>
+    <message>
+        <source>Ollama is not running at {host}. If it is installed, start it (open the Ollama app, or run: ollama serve) and press Test. Not installed? Download it from {link}.</source>
+        <translation>{host} 上没有运行 Ollama。如果已经安装，请启动它（打开 Ollama 应用，或运行：ollama serve），然后点“测试”。还没安装？请从 {link} 下载。</translation>
+    </message>
+    <message>
+        <source>Check Ollama again</source>
+        <translation>重新检查 Ollama</translation>
+    </message>
+    <message>
+        <source>Ollama status</source>
+        <translation>Ollama 状态</translation>
+    </message>
+    <message>
+        <source>Get a model…</source>
+        <translation>获取模型…</translation>
+    </message>
+    <message>
+        <source>Get an Ollama model</source>
+        <translation>获取 Ollama 模型</translation>
+    </message>
+    <message>
+        <source>Use Ollama</source>
+        <translation>使用 Ollama</translation>
+    </message>
+    <message>
+        <source>Use the built-in model (offline, no account)</source>
+        <translation>使用内置模型（离线，无需账号）</translation>
+    </message>
+    <message>
+        <source>Checking the built-in model…</source>
+        <translation>正在检查内置模型…</translation>
+    </message>
+    <message>
+        <source>The built-in engine is not installed. Install it with this one command, then start Desktop Chat again (or run {script} from the Desktop Chat folder):</source>
+        <translation>内置引擎尚未安装。用下面这一条命令安装，然后重新启动 Desktop Chat（也可以在 Desktop Chat 文件夹中运行 {script}）：</translation>
+    </message>
+    <message>
+        <source>{model} is installed and runs on this computer. Small and quick, best for short, simple questions.</source>
+        <translation>{model} 已安装，在本机运行。小巧快速，适合简短、简单的问题。</translation>
+    </message>
+    <message>
+        <source>A small model ({size} MB) that runs on this computer without an account or internet. Best for short, simple questions.</source>
+        <translation>一个小模型（{size} MB），在本机运行，无需账号，也不用联网。适合简短、简单的问题。</translation>
+    </message>
+    <message>
+        <source>Downloading… {done} of {total} MB</source>
+        <translation>正在下载… {done} / {total} MB</translation>
+    </message>
+    <message>
+        <source>Downloading…</source>
+        <translation>正在下载…</translation>
+    </message>
+    <message>
+        <source>The download failed: {reason}</source>
+        <translation>下载失败：{reason}</translation>
+    </message>
+    <message>
+        <source>{model} is installed and answers. Ready to use.</source>
+        <translation>{model} 已安装并能正常回答，可以直接使用。</translation>
+    </message>
+    <message>
+        <source>The built-in model cannot be used: {reason}</source>
+        <translation>内置模型无法使用：{reason}</translation>
+    </message>
+    <message>
+        <source>Install command</source>
+        <translation>安装命令</translation>
+    </message>
+    <message>
+        <source>Use the built-in model</source>
+        <translation>使用内置模型</translation>
+    </message>
+    <message>
+        <source>Download ({size} MB)</source>
+        <translation>下载（{size} MB）</translation>
+    </message>
+    <message>
+        <source>Test the built-in model</source>
+        <translation>测试内置模型</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>Built-in model status</source>
+        <translation>内置模型状态</translation>
+    </message>
+    <message>
+        <source>Download of the built-in model</source>
+        <translation>内置模型下载进度</translation>
     </message>
 </context>
 <context>

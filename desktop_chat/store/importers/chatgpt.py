@@ -96,12 +96,12 @@ def _conversation(raw: dict[str, Any], index: int, skipped: SkipLog) -> tuple[di
 
 def _message(source_id: str, node_id: str, message: dict[str, Any], found: list[str]) -> dict[str, Any] | None:
     """Our record for one node's message, or None if it is left out (recorded in *found* if it held anything)."""
-    metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
+    metadata = _object(message, "metadata")
     if metadata.get("is_visually_hidden_from_conversation"):
         return None  # ChatGPT never shows these (custom instructions, context): not a loss
-    author = message.get("author") if isinstance(message.get("author"), dict) else {}
+    author = _object(message, "author")
     role = string(author.get("role")) or "unknown"
-    content = message.get("content") if isinstance(message.get("content"), dict) else {}
+    content = _object(message, "content")
     text, parts_left_out = _content(content)
     if role not in _KEPT_ROLES:
         if role == "system" and not (text or "").strip():
@@ -124,14 +124,20 @@ def _message(source_id: str, node_id: str, message: dict[str, Any], found: list[
     )
 
 
+def _object(message: dict[str, Any], key: str) -> dict[str, Any]:
+    """The JSON object under *key*, or an empty one where the export has something else."""
+    value = message.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _shown(message: dict[str, Any]) -> bool:
     """Whether ChatGPT shows this message (what "messages read" counts): not hidden, not the
     empty system message at the top of the tree."""
-    metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
+    metadata = _object(message, "metadata")
     if metadata.get("is_visually_hidden_from_conversation"):
         return False
-    author = message.get("author") if isinstance(message.get("author"), dict) else {}
-    content = message.get("content") if isinstance(message.get("content"), dict) else {}
+    author = _object(message, "author")
+    content = _object(message, "content")
     parts = content.get("parts") or []
     return not (author.get("role") == "system" and not any(isinstance(p, str) and p.strip() for p in parts))
 
