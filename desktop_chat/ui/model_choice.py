@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from desktop_chat.chat.readiness import Readiness, starting_endpoint
 from desktop_chat.config import BUILTIN_ENDPOINT, DEFAULT_MODELS, Settings, save_settings
 from desktop_chat.domain import errors
+from desktop_chat.providers import model_kinds
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.top_bar import TopBar
@@ -51,6 +53,9 @@ class ModelChoice(QObject):
         top_bar.modelChosen.connect(self._model_chosen)
         top_bar.refreshRequested.connect(lambda: self.want_models(force=True))
         top_bar.modelsWanted.connect(self.want_models)
+        top_bar.favouriteToggled.connect(self._toggle_favourite)
+        self.readiness: dict[str, Readiness] = {}
+        self._fresh_draft = False  # a new conversation whose provider the user has not chosen yet
 
     # -- what is shown -----------------------------------------------------------------------------
 
@@ -100,9 +105,53 @@ class ModelChoice(QObject):
             endpoint_id, model = self.settings.default_endpoint, None
         if endpoint_id not in ids:
             endpoint_id = ids[0]
+        self._fresh_draft = False
         self.top_bar.select_endpoint(endpoint_id)
-        self.top_bar.set_models(self.models.get(endpoint_id, []), model or self.default_model(endpoint_id))
+        self._fill_models(endpoint_id, model or self.default_model(endpoint_id))
         self.changed.emit()
+
+    def show_new(self) -> None:
+        """A new conversation: it starts where an answer can come from (chat/readiness.py). While
+        the user has not chosen, a readiness check that finishes later may still move it."""
+        self.show(starting_endpoint(self.settings, self.readiness), None)
+        self._fresh_draft = True
+
+    def set_readiness(self, states: dict[str, Readiness], tips: dict[str, str]) -> None:
+        """What the provider checks found; a fresh draft moves off a provider that cannot answer."""
+        self.readiness.update(states)
+        self.top_bar.set_readiness(self.readiness, tips)
+        if self._fresh_draft:
+            start = starting_endpoint(self.settings, self.readiness)
+            if start != self.endpoint_id:
+                self.show(start, None)
+                self._fresh_draft = True
+
+    def note_answered(self, endpoint_id: str, model: str) -> None:
+        """A turn completed there: new conversations start there, and the model leads its recent list."""
+        self.settings.note_model_used(endpoint_id, model)
+        self.settings.default_endpoint = endpoint_id
+        if model:
+            self.settings.default_models[endpoint_id] = model
+        self._save_timer.start()
+        if endpoint_id == self.endpoint_id and endpoint_id in self.models:
+            self._fill_models(endpoint_id, self.model)
+
+    def _fill_models(self, endpoint_id: str, current: str) -> None:
+        """The picker's list: chat models only, favourites first, then recently used, then the rest."""
+        listed = self.models.get(endpoint_id, [])
+        chat = model_kinds.chat_models(listed)
+        favourites = self.settings.favourite_models.get(endpoint_id, [])
+        recent = self.settings.recent_models.get(endpoint_id, [])
+        self.top_bar.set_models(model_kinds.ordered(chat, favourites, recent), current, favourites=favourites,
+                                recent=recent, hidden=len(listed) - len(chat))
+
+    def _toggle_favourite(self, model: str) -> None:
+        endpoint_id = self.endpoint_id
+        if not endpoint_id:
+            return
+        self.settings.toggle_favourite(endpoint_id, model)
+        self._fill_models(endpoint_id, self.model)
+        self._save_timer.start()
 
     def default_model(self, endpoint_id: str) -> str:
         model = self.settings.default_models.get(endpoint_id)
@@ -112,8 +161,15 @@ class ModelChoice(QObject):
             kind = self.settings.endpoint(endpoint_id).kind
         except KeyError:
             return ""
-        listed = self.models.get(endpoint_id)
-        return DEFAULT_MODELS.get(kind) or (listed[0].id if listed else "")
+        listed = self._first_choice(endpoint_id)
+        return DEFAULT_MODELS.get(kind) or listed
+
+    def _first_choice(self, endpoint_id: str) -> str:
+        """The model the picker lists first ("" when none is listed)."""
+        chat = model_kinds.chat_models(self.models.get(endpoint_id, []))
+        ordered = model_kinds.ordered(chat, self.settings.favourite_models.get(endpoint_id, []),
+                                      self.settings.recent_models.get(endpoint_id, []))
+        return ordered[0].id if ordered else ""
 
     def use(self, endpoint_id: str) -> None:
         """Switch to `endpoint_id` as if the user had picked it."""
@@ -138,7 +194,7 @@ class ModelChoice(QObject):
 
     def _endpoint_chosen(self, endpoint_id: str) -> None:
         model = self.default_model(endpoint_id)
-        self.top_bar.set_models(self.models.get(endpoint_id, []), model)
+        self._fill_models(endpoint_id, model)
         self._remember(endpoint_id, model)
         self.want_models()
 
@@ -149,6 +205,7 @@ class ModelChoice(QObject):
     def _remember(self, endpoint_id: str, model: str) -> None:
         """The pick becomes the default for new conversations (and the window stores it on the
         conversation on screen)."""
+        self._fresh_draft = False
         self.settings.default_endpoint = endpoint_id
         if model:
             self.settings.default_models[endpoint_id] = model
@@ -210,6 +267,7 @@ class ModelChoice(QObject):
         if self.endpoint_id == endpoint_id:
             current = self.model
             if not current and models:
-                current = models[0].id
-                self._remember(endpoint_id, current)
-            self.top_bar.set_models(models, current)
+                current = self._first_choice(endpoint_id)
+                if current:
+                    self._remember(endpoint_id, current)
+            self._fill_models(endpoint_id, current)
