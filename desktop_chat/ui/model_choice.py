@@ -260,7 +260,7 @@ class ModelChoice(QObject):
             self.top_bar.set_listing(bool(self._listing))
         self.remember_models(endpoint_id, models)
         self.statusMessage.emit(self.tr("{provider}: {n} model(s) available.").format(
-            provider=label, n=len(models)), 4000)
+            provider=label, n=len(model_kinds.chat_models(models))), 4000)  # the ones the picker offers
 
     def remember_models(self, endpoint_id: str, models: list[ModelInfo]) -> None:
         self.models[endpoint_id] = models

@@ -96,6 +96,8 @@ class ModelPopup(QFrame):
         self._current = ""
         self._hidden = 0
         self._listing = False
+        self._anchor: QWidget | None = None
+        self._wanted_width = 0
         self.search.textChanged.connect(self._refill)
         self.search.installEventFilter(self)
         self.list.clicked.connect(self._clicked)
@@ -140,6 +142,8 @@ class ModelPopup(QFrame):
         self._select(keep_name if words and keep_name else (None if words else self._current))
         self._say_footer(len(matches))
         self._fit()
+        if self.isVisible():
+            self._place()
 
     def _add_entry(self, entry: Entry) -> None:
         item = QStandardItem(entry.name)
@@ -193,8 +197,9 @@ class ModelPopup(QFrame):
         if row is not None:
             index = self.rows.index(row, 0)
             self.list.setCurrentIndex(index)
-            self.list.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter if name else
-                               QAbstractItemView.ScrollHint.EnsureVisible)
+            if row < MAX_ROWS - 1:
+                self.list.scrollToTop()  # the favourites and recent ones are at the top: keep them in sight
+            self.list.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
     # -- size and place ------------------------------------------------------------------------
 
@@ -212,21 +217,33 @@ class ModelPopup(QFrame):
 
     def open_below(self, anchor: QWidget) -> None:
         """Show under `anchor` (at least as wide), within the screen; the search field gets the keyboard."""
+        self._anchor = anchor
         self.search.clear()
         self._refill()
-        screen = anchor.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry()
-        width = min(max(anchor.width(), self._wanted_width, 320), int(area.width() * 0.9), 720)
-        self.adjustSize()
-        height = self.sizeHint().height()
-        below = anchor.mapToGlobal(QPoint(0, anchor.height()))
-        x = min(max(area.left(), below.x() + anchor.width() - width), area.right() - width)  # right-aligned
-        y = below.y() if below.y() + height <= area.bottom() else max(area.top(), below.y() - anchor.height() - height)
-        self.setGeometry(QRect(x, y, width, height))
+        self._place()
         self.show()
         self.raise_()
         self.activateWindow()
         self.search.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def _place(self) -> None:
+        """Size for the rows shown now (a listing may arrive while open), under the anchor."""
+        anchor = self._anchor
+        if anchor is None:
+            return
+        screen = anchor.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        width = min(max(anchor.width(), self._wanted_width, 320), int(area.width() * 0.9), 720)
+        # Added up by hand: the footer wraps, so its height depends on the width the popup gets.
+        margins = self.layout().contentsMargins()
+        inner = width - margins.left() - margins.right() - 2 * self.frameWidth()
+        spacing = self.layout().spacing()
+        height = (margins.top() + margins.bottom() + 2 * self.frameWidth() + self.search.sizeHint().height()
+                  + spacing + self.list.height() + spacing + self.footer.heightForWidth(inner))
+        below = anchor.mapToGlobal(QPoint(0, anchor.height()))
+        x = min(max(area.left(), below.x() + anchor.width() - width), area.right() - width)  # right-aligned
+        y = below.y() if below.y() + height <= area.bottom() else max(area.top(), below.y() - anchor.height() - height)
+        self.setGeometry(QRect(x, y, width, height))
 
     # -- what the user does --------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ row of the open list, and the same words in the tooltip and the accessible descr
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_chat.chat.readiness import Readiness
 from desktop_chat.ui import theme
@@ -34,6 +34,11 @@ def mark(combo: QComboBox, states: dict[str, Readiness], tips: dict[str, str]) -
     """Put each endpoint's state on its entry in `combo` (entries carry the endpoint id as data)."""
     if not isinstance(combo.view().itemDelegate(), _StateDelegate):
         combo.view().setItemDelegate(_StateDelegate(combo.view()))
+    metrics = QFontMetrics(combo.view().font())
+    widest = max((metrics.horizontalAdvance(combo.itemText(row)) + metrics.horizontalAdvance(
+        state_text(states.get(str(combo.itemData(row)), Readiness.UNKNOWN))) for row in range(combo.count())),
+        default=0)
+    combo.view().setMinimumWidth(widest + 70)  # the dot, the gap between name and state, the margins
     for row in range(combo.count()):
         endpoint_id = str(combo.itemData(row))
         state = states.get(endpoint_id, Readiness.UNKNOWN)
@@ -60,7 +65,10 @@ class _StateDelegate(QStyledItemDelegate):
         small = option.font
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         painter.setFont(small)
-        painter.setPen(QColor("#a0a0a0" if theme.is_dark(option.palette) else "#6b6b6b"))
+        if option.state & QStyle.StateFlag.State_Selected:  # on the highlight: its text colour, readable
+            painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText))
+        else:
+            painter.setPen(QColor("#a0a0a0" if theme.is_dark(option.palette) else "#6b6b6b"))
         rect: QRect = option.rect.adjusted(0, 0, -8, 0)
         painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, words)
         painter.restore()

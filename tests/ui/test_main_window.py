@@ -65,7 +65,7 @@ def test_without_a_key_a_running_ollama_is_where_the_window_starts_and_it_answer
     settings.ollama_host = ollama.base_url
     window = windows.new(settings)
     # Anthropic (the old default) needs a key; Ollama runs: the new conversation moves there by itself.
-    qtbot.waitUntil(lambda: window.top_bar.current_endpoint() == "ollama" and window.top_bar.current_model(),
+    qtbot.waitUntil(lambda: window.top_bar.current_endpoint() == "ollama" and bool(window.top_bar.current_model()),
                     timeout=10_000)
     type_and_send(qtbot, window, "hello ollama")
     assert wait_answer(qtbot, window).text == "Hello, world!"
