@@ -55,6 +55,8 @@ class ModelChoice(QObject):
         top_bar.modelsWanted.connect(self.want_models)
         top_bar.favouriteToggled.connect(self._toggle_favourite)
         self.readiness: dict[str, Readiness] = {}
+        self._readiness_tips: dict[str, str] = {}
+        self._builtin_tip = ""
         self._fresh_draft = False  # a new conversation whose provider the user has not chosen yet
 
     # -- what is shown -----------------------------------------------------------------------------
@@ -96,7 +98,8 @@ class ModelChoice(QObject):
         else:
             tip = self.tr("The built-in engine (llama.cpp) is not installed: run scripts/install_local_model.sh, "
                           "or pip install 'desktop-chat[local]' with the CMAKE_ARGS the README gives.")
-        picker.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        self._builtin_tip = tip  # shown with its readiness mark (set_readiness)
+        self.top_bar.set_readiness(self.readiness, self._tips())
 
     def show(self, endpoint_id: str | None, model: str | None) -> None:
         """Show a conversation's choice (or, for None / an endpoint that is gone, the default)."""
@@ -119,12 +122,19 @@ class ModelChoice(QObject):
     def set_readiness(self, states: dict[str, Readiness], tips: dict[str, str]) -> None:
         """What the provider checks found; a fresh draft moves off a provider that cannot answer."""
         self.readiness.update(states)
-        self.top_bar.set_readiness(self.readiness, tips)
+        self._readiness_tips.update(tips)
+        self.top_bar.set_readiness(self.readiness, self._tips())
         if self._fresh_draft:
             start = starting_endpoint(self.settings, self.readiness)
             if start != self.endpoint_id:
                 self.show(start, None)
                 self._fresh_draft = True
+
+    def _tips(self) -> dict[str, str]:
+        tips = dict(self._readiness_tips)
+        if self._builtin_tip:
+            tips[BUILTIN_ENDPOINT] = self._builtin_tip
+        return tips
 
     def note_answered(self, endpoint_id: str, model: str) -> None:
         """A turn completed there: new conversations start there, and the model leads its recent list."""
@@ -165,11 +175,14 @@ class ModelChoice(QObject):
         return DEFAULT_MODELS.get(kind) or listed
 
     def _first_choice(self, endpoint_id: str) -> str:
-        """The model the picker lists first ("" when none is listed)."""
+        """A favourite or recently used model, else the first chat model in the provider's own order
+        (Ollama's: the newest; the built-in engine's: installed before added) — "" when none is listed."""
         chat = model_kinds.chat_models(self.models.get(endpoint_id, []))
-        ordered = model_kinds.ordered(chat, self.settings.favourite_models.get(endpoint_id, []),
-                                      self.settings.recent_models.get(endpoint_id, []))
-        return ordered[0].id if ordered else ""
+        favourites = self.settings.favourite_models.get(endpoint_id, [])
+        recent = self.settings.recent_models.get(endpoint_id, [])
+        preferred = [m for m in model_kinds.ordered(chat, favourites, recent) if m.id in favourites or m.id in recent]
+        first = preferred or chat
+        return first[0].id if first else ""
 
     def use(self, endpoint_id: str) -> None:
         """Switch to `endpoint_id` as if the user had picked it."""

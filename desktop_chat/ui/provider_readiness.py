@@ -69,10 +69,9 @@ class ProviderReadiness(QObject):
         self.changed.emit(dict(self.states), dict(self.tips))
 
     def _tip(self, endpoint_id: str, state: Readiness) -> str:
+        """What to do about it (the Built-in entry's advice is ModelChoice's, which knows the engine)."""
         if state is Readiness.NEEDS_KEY:
             return self.tr("Add its API key in Settings.")
-        if state is Readiness.NOT_INSTALLED and endpoint_id == BUILTIN_ENDPOINT:
-            return self.tr("Install the built-in engine and a model in Settings.")
         return ""
 
 

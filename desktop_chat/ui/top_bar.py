@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QCompleter,
     QDialog,
@@ -86,8 +88,10 @@ class ModelPicker(QComboBox):
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.popup = ModelPopup(self)
+        self.focus_before: QWidget | None = None
 
     def showPopup(self) -> None:
+        self.focus_before = QApplication.focusWidget()  # given back when the popup closes
         self.popupWanted.emit()
         self.popup.open_below(self)
 
@@ -324,7 +328,13 @@ class TopBar(QWidget):
         self._last_model = last  # _announce_model compares with the model shown before the pick
 
     def _popup_closed(self) -> None:
-        self.model_picker.setFocus(Qt.FocusReason.PopupFocusReason)
+        """The keyboard goes back where it was (the composer, when the list was opened from the keyboard)."""
+        before = self.model_picker.focus_before
+        self.model_picker.focus_before = None
+        if before is not None and shiboken6.isValid(before) and before.isVisible():
+            before.setFocus(Qt.FocusReason.PopupFocusReason)
+        else:
+            self.model_picker.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _model_edited(self) -> None:
         self._announce_model()
