@@ -21,12 +21,11 @@ _COLOURS = {Readiness.READY: "#2e9e4f", Readiness.NEEDS_KEY: "#d08a1e", Readines
 
 
 def state_text(state: Readiness) -> str:
-    tr = QCoreApplication.translate
-    return {
-        Readiness.READY: tr("ProviderMarks", "ready"),
-        Readiness.NEEDS_KEY: tr("ProviderMarks", "needs a key"),
-        Readiness.NOT_RUNNING: tr("ProviderMarks", "not running"),
-        Readiness.NOT_INSTALLED: tr("ProviderMarks", "not installed"),
+    return {  # written out in full: lupdate reads only QCoreApplication.translate("context", "text")
+        Readiness.READY: QCoreApplication.translate("ProviderMarks", "ready"),
+        Readiness.NEEDS_KEY: QCoreApplication.translate("ProviderMarks", "needs a key"),
+        Readiness.NOT_RUNNING: QCoreApplication.translate("ProviderMarks", "not running"),
+        Readiness.NOT_INSTALLED: QCoreApplication.translate("ProviderMarks", "not installed"),
     }.get(state, "")
 
 
