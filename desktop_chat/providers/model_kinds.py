@@ -22,7 +22,7 @@ from typing import Any
 
 from desktop_chat.providers.base import ModelInfo
 
-__all__ = ["Capabilities", "capabilities", "chat_models", "is_chat_model", "natural_key", "ordered"]
+__all__ = ["Capabilities", "capabilities", "chat_models", "is_chat_model", "natural_key", "ordered", "with_details"]
 
 # Name fragments of models that do not answer chat requests. Matched case-insensitively against
 # the id without its owner prefix ("openai/whisper-1" -> "whisper-1").
@@ -145,3 +145,12 @@ def ordered(models: Sequence[ModelInfo], favourites: Sequence[str] = (),
             taken.add(name)
     rest = sorted((m for m in models if m.id not in taken), key=lambda m: natural_key(m.id))
     return first + second + rest
+
+
+def with_details(listed: ModelInfo, shown: ModelInfo) -> ModelInfo:
+    """A list entry completed with what a per-model query said (Ollama's /api/show: context length,
+    capabilities), keeping the list's own details (size, quantisation) where the query has none."""
+    details = dict(listed.details or {})
+    details.update({k: v for k, v in (shown.details or {}).items() if v not in (None, [], "")})
+    return ModelInfo(id=listed.id, display_name=listed.display_name or shown.display_name,
+                     context_length=shown.context_length or listed.context_length, details=details)

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         self.ollama.statusMessage.connect(self.statusBar().showMessage)
         self.ollama.statusChanged.connect(self.readiness.ollama_status)
         self.readiness.changed.connect(self.choice.set_readiness)
+        self.choice.set_describer("ollama", lambda model: self.ollama.admin.details(model))  # capabilities
 
         self.banner.settingsRequested.connect(self.open_settings)
         self.banner.useOllamaRequested.connect(self._use_ollama)

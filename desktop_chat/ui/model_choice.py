@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 1000
+DESCRIBE_AT_MOST = 60  # per listing: one local request each (Ollama's /api/show, cached per host)
 
 
 class ModelChoice(QObject):
@@ -57,6 +58,9 @@ class ModelChoice(QObject):
         self.readiness: dict[str, Readiness] = {}
         self._readiness_tips: dict[str, str] = {}
         self._builtin_tip = ""
+        # endpoint id -> ask about one model (Ollama's /api/show): what makes a model a chat model
+        # and its tags, when the list itself does not say (see set_describer).
+        self._describers: dict[str, Callable[[str], Awaitable[ModelInfo]]] = {}
         self._fresh_draft = False  # a new conversation whose provider the user has not chosen yet
 
     # -- what is shown -----------------------------------------------------------------------------
@@ -251,6 +255,22 @@ class ModelChoice(QObject):
         self.top_bar.set_listing(True)
         self.runner.start(self._list(endpoint_id), name=f"list-models-{endpoint_id}")
 
+    def set_describer(self, endpoint_id: str, describe: Callable[[str], Awaitable[ModelInfo]]) -> None:
+        """After each listing of `endpoint_id`, complete its entries with `describe(model)` in the background."""
+        self._describers[endpoint_id] = describe
+
+    async def _describe(self, endpoint_id: str, models: list[ModelInfo]) -> None:
+        describe = self._describers[endpoint_id]
+        described: list[ModelInfo] = []
+        for info in models[:DESCRIBE_AT_MOST]:
+            try:
+                described.append(model_kinds.with_details(info, await describe(info.id)))
+            except Exception as exc:  # noqa: BLE001 - the names as listed stay usable; nothing to tell the user
+                log.info("could not describe %s at %s: %s", info.id, endpoint_id, exc)
+                return
+        if self.models.get(endpoint_id) is models:  # not listed again (or forgotten) meanwhile
+            self.remember_models(endpoint_id, described + models[len(described):], described=True)
+
     async def _list(self, endpoint_id: str) -> None:
         label = self.label(endpoint_id)
         try:
@@ -275,8 +295,11 @@ class ModelChoice(QObject):
         self.statusMessage.emit(self.tr("{provider}: {n} model(s) available.").format(
             provider=label, n=len(model_kinds.chat_models(models))), 4000)  # the ones the picker offers
 
-    def remember_models(self, endpoint_id: str, models: list[ModelInfo]) -> None:
+    def remember_models(self, endpoint_id: str, models: list[ModelInfo], *, described: bool = False) -> None:
+        """A listing arrived (here, or from the window's Ollama probe); `described`: already completed."""
         self.models[endpoint_id] = models
+        if not described and endpoint_id in self._describers and models:
+            self.runner.start(self._describe(endpoint_id, models), name=f"describe-models-{endpoint_id}")
         if self.endpoint_id == endpoint_id:
             current = self.model
             if not current and models:

@@ -218,7 +218,7 @@ class TopBar(QWidget):
         found = model_kinds.capabilities(info)
         tags = []
         if found.context_length:
-            tags.append(_compact(found.context_length))
+            tags.append(_context_tag(found.context_length))
         if found.vision:
             tags.append(self.tr("images"))
         if found.tools:
@@ -382,6 +382,14 @@ def _detail_parts(info: ModelInfo) -> list[str]:
     if isinstance(details.get("size"), int):
         parts.append(format_bytes(details["size"]))
     return parts
+
+
+def _context_tag(n: int) -> str:
+    """A context window the way people name it: 131,072 tokens is "128k", 200,000 is "200k", 2^20 is "1M"."""
+    unit = 1000 if n % 1000 == 0 or n % 1024 else 1024
+    if n >= unit * unit:
+        return f"{n / (unit * unit):g}M"
+    return f"{n / unit:.0f}k" if n >= unit else str(n)
 
 
 def _compact(n: int) -> str:

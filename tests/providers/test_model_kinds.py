@@ -54,3 +54,15 @@ def test_natural_order_and_favourites_then_recent_then_the_rest() -> None:
     result = [m.id for m in ordered(models, favourites=["o3-mini", "gpt-4o", "not-listed"],
                                     recent=["llama3.2:3b", "gpt-4o", "gone"])]
     assert result == ["gpt-4o", "o3-mini", "llama3.2:3b", "gpt-4", "gpt-4.1", "llama3.2:11b"]
+
+
+def test_a_list_entry_is_completed_with_what_the_per_model_query_said() -> None:
+    from desktop_chat.providers.model_kinds import with_details
+
+    listed = ModelInfo("granite-small:latest", details={"size": 123, "family": "granite", "capabilities": None})
+    shown = ModelInfo("granite-small:latest", context_length=8192,
+                      details={"capabilities": ["embedding"], "family": None, "format": "gguf"})
+    merged = with_details(listed, shown)
+    assert merged.context_length == 8192
+    assert dict(merged.details) == {"size": 123, "family": "granite", "capabilities": ["embedding"], "format": "gguf"}
+    assert not is_chat_model(merged) and is_chat_model(listed)

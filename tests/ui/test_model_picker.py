@@ -8,8 +8,9 @@ from PySide6.QtGui import QPainter, QPixmap
 
 from desktop_chat.chat.readiness import Readiness
 from desktop_chat.config import Settings, load_settings
-from desktop_chat.ui.model_picker import ID_ROLE, KIND_ROLE, STAR_WIDTH
+from desktop_chat.ui.model_picker import ID_ROLE, KIND_ROLE, STAR_WIDTH, TAGS_ROLE
 from desktop_chat.ui.provider_marks import STATE_ROLE
+from tests.fakes.ollama_server import FakeModel
 from tests.fakes.openai_server import FakeOpenAI
 from tests.providers.openai_model_list import OPENAI_CHAT_MODELS, OPENAI_MODELS
 from tests.ui.conftest import configure
@@ -187,3 +188,28 @@ def test_with_only_an_openai_key_in_the_environment_the_first_message_is_answere
         assert window.top_bar.current_endpoint() == "openai"
         window.choice.save_settings()
         assert load_settings().last_answered_endpoint == "openai"
+
+
+def test_ollama_models_are_sorted_out_by_what_ollama_says_they_can_do(windows, qtbot, fakes):
+    fake = fakes("ollama")
+    fake.models += [FakeModel("granite-small:latest", capabilities=["embedding"]),  # only /api/show tells
+                    FakeModel("nomic-embed-text:latest", capabilities=["embedding"])]
+    window = windows.new(configure("ollama", fake))
+    popup = open_picker(qtbot, window)
+
+    def tags(name: str) -> str:
+        row = next(r for r in range(popup.rows.rowCount()) if popup.rows.item(r).data(ID_ROLE) == name)
+        return popup.rows.item(row).data(TAGS_ROLE)
+
+    qtbot.waitUntil(lambda: rows(popup) == ["llama3.2:latest", "llava:13b", "qwen2.5:7b"], timeout=10_000)
+    qtbot.waitUntil(lambda: tags("llava:13b") == "4k  images", timeout=10_000)
+    assert tags("llama3.2:latest") == "128k  tools"
+    assert "2 others hidden" in popup.footer.text()
+    shot(window, popup, "model-picker-ollama.png")
+
+
+def test_context_windows_are_named_the_way_people_say_them() -> None:
+    from desktop_chat.ui.top_bar import _context_tag
+
+    assert [_context_tag(n) for n in (4096, 8192, 131_072, 128_000, 200_000, 1_048_576, 2_000_000, 512)] == [
+        "4k", "8k", "128k", "128k", "200k", "1M", "2M", "512"]
