@@ -322,6 +322,7 @@ class ModelPopup(QFrame):
         self.search.setAccessibleName(self.tr("Search models"))
         self.list.setAccessibleName(self.tr("Models"))
         self.setAccessibleName(self.tr("Choose a model"))
+        self.footer.setAccessibleName(self.tr("About this list"))
 
 
 def _pickable(item: QStandardItem | None) -> bool:
