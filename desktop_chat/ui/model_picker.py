@@ -134,7 +134,7 @@ class ModelPopup(QFrame):
         else:
             for entry in matches:
                 self._add_entry(entry)
-        if query and not any(e.name == query for e in self._entries):
+        if query and len(words) == 1 and not any(e.name == query for e in self._entries):  # names have no spaces
             self._add_typed(query)
         if not self._entries:
             self._add_note(self.tr("Listing models…") if self._listing else
@@ -233,7 +233,7 @@ class ModelPopup(QFrame):
             return
         screen = anchor.screen() or QGuiApplication.primaryScreen()
         area = screen.availableGeometry()
-        width = min(max(anchor.width(), self._wanted_width, 320), int(area.width() * 0.9), 720)
+        width = min(max(anchor.width(), self._wanted_width, 380), int(area.width() * 0.9), 720)
         # Added up by hand: the footer wraps, so its height depends on the width the popup gets.
         margins = self.layout().contentsMargins()
         inner = width - margins.left() - margins.right() - 2 * self.frameWidth()

@@ -75,6 +75,7 @@ def test_the_picker_offers_only_chat_models_and_finds_one_by_part_of_its_name(wi
 
     qtbot.keyClicks(popup.search, "4o mini")  # every word, anywhere in the name
     assert rows(popup) == ["gpt-4o-mini", "gpt-4o-mini-2024-07-18"]
+    assert popup.rows.rowCount() == 2  # no "use as typed" row: a model name has no spaces
     assert highlighted(popup) == "gpt-4o-mini"
     shot(window, popup, "model-picker-search.png")
     qtbot.keyClick(popup.search, Qt.Key.Key_Down)
