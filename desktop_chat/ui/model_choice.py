@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_chat.chat.readiness import Readiness, starting_endpoint
 from desktop_chat.config import BUILTIN_ENDPOINT, DEFAULT_MODELS, Settings, save_settings
@@ -91,9 +91,7 @@ class ModelChoice(QObject):
 
     def _explain_builtin(self) -> None:
         """The Built-in entry's tooltip says what it is, and how to install the engine if it is missing."""
-        picker = self.top_bar.provider_picker
-        index = picker.findData(BUILTIN_ENDPOINT)
-        if index < 0:
+        if self.top_bar.provider_picker.findData(BUILTIN_ENDPOINT) < 0:
             return
         from desktop_chat.ui import builtin_model  # (it imports this module for typing only)
 

@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QKeyEvent, QMouseEvent, QPainter, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -210,7 +220,8 @@ class ModelPopup(QFrame):
         for row in range(self.rows.rowCount()):
             item = self.rows.item(row)
             tags = str(item.data(TAGS_ROLE) or "")
-            widest = max(widest, metrics.horizontalAdvance(item.text()) + (small.horizontalAdvance(tags) + 24 if tags else 0))
+            tag_width = small.horizontalAdvance(tags) + 24 if tags else 0
+            widest = max(widest, metrics.horizontalAdvance(item.text()) + tag_width)
         self._wanted_width = STAR_WIDTH + widest + 48  # margins, scroll bar
         rows = min(max(self.rows.rowCount(), 3), MAX_ROWS)
         self.list.setFixedHeight(rows * self.delegate.row_height(self.list.font()) + 4)

@@ -46,8 +46,8 @@ def mark(combo: QComboBox, states: dict[str, Readiness], tips: dict[str, str]) -
         # Unknown yet: an empty dot of the same size, so the picker does not change width when the check ends.
         combo.setItemIcon(row, QIcon(dot(_COLOURS.get(state, QColor(0, 0, 0, 0)), 10, 1)))
         tip = tips.get(endpoint_id, "")
-        combo.setItemData(row, " — ".join(t for t in (combo.itemText(row) + (f": {words}" if words else ""), tip) if t),
-                          Qt.ItemDataRole.ToolTipRole)
+        heading = combo.itemText(row) + (f": {words}" if words else "")
+        combo.setItemData(row, " — ".join(t for t in (heading, tip) if t), Qt.ItemDataRole.ToolTipRole)
         combo.setItemData(row, words, Qt.ItemDataRole.AccessibleDescriptionRole)
 
 
