@@ -6,14 +6,12 @@ per conversation and as the defaults, listing models asynchronously).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QCompleter,
     QDialog,
@@ -91,7 +89,7 @@ class ModelPicker(QComboBox):
         self.focus_before: QWidget | None = None
 
     def showPopup(self) -> None:
-        self.focus_before = QApplication.focusWidget()  # given back when the popup closes
+        self.focus_before = self.window().focusWidget()  # given back when the popup closes
         self.popupWanted.emit()
         self.popup.open_below(self)
 
@@ -194,7 +192,7 @@ class TopBar(QWidget):
         return str(data) if data is not None else None
 
     def set_models(self, models: Sequence[ModelInfo], current: str | None = None, *,
-                   favourites: Collection[str] = (), recent: Collection[str] = (), hidden: int = 0) -> None:
+                   favourites: Sequence[str] = (), recent: Sequence[str] = (), hidden: int = 0) -> None:
         """Fill the list with `models` in the order given; the typed/current name is kept even
         when it is not listed. `hidden`: how many listed models were left out as not chat models."""
         current = self.current_model() if current is None else current
@@ -331,10 +329,13 @@ class TopBar(QWidget):
         """The keyboard goes back where it was (the composer, when the list was opened from the keyboard)."""
         before = self.model_picker.focus_before
         self.model_picker.focus_before = None
-        if before is not None and shiboken6.isValid(before) and before.isVisible():
-            before.setFocus(Qt.FocusReason.PopupFocusReason)
-        else:
-            self.model_picker.setFocus(Qt.FocusReason.PopupFocusReason)
+        try:
+            if before is not None and before.isVisible():
+                before.setFocus(Qt.FocusReason.PopupFocusReason)
+                return
+        except RuntimeError:  # it was deleted while the popup was open
+            pass
+        self.model_picker.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _model_edited(self) -> None:
         self._announce_model()
