@@ -302,6 +302,6 @@ class ModelChoice(QObject):
             current = self.model
             if not current and models:
                 current = self._first_choice(endpoint_id)
-                if current:
+                if current and not self._fresh_draft:  # a draft moved here by itself picks nothing for the user
                     self._remember(endpoint_id, current)
             self._fill_models(endpoint_id, current)

@@ -59,14 +59,17 @@ def test_start_up_loads_no_sdk_no_keyring_no_engine_before_the_window_is_shown(t
     assert int(ms) < 3000
 
 
-def test_without_a_key_a_running_ollama_is_where_the_window_starts_and_it_answers(windows, qtbot, fakes):
+def test_without_a_provider_the_window_says_how_to_add_one_and_offers_a_running_ollama(windows, qtbot, fakes):
     ollama = fakes("ollama")
     settings = load_settings()
     settings.ollama_host = ollama.base_url
     window = windows.new(settings)
-    # Anthropic (the old default) needs a key; Ollama runs: the new conversation moves there by itself.
-    qtbot.waitUntil(lambda: window.top_bar.current_endpoint() == "ollama" and bool(window.top_bar.current_model()),
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: window.banner.isVisible() and window.banner.ollama_button.isVisible())
+    assert "Settings" in window.banner.label.text()
+    qtbot.mouseClick(window.banner.ollama_button, Qt.MouseButton.LeftButton)
+    assert window.top_bar.current_endpoint() == "ollama"
+    assert window.top_bar.current_model()
+    assert not window.banner.isVisible()
     type_and_send(qtbot, window, "hello ollama")
     assert wait_answer(qtbot, window).text == "Hello, world!"
 

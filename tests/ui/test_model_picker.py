@@ -214,3 +214,19 @@ def test_context_windows_are_named_the_way_people_say_them() -> None:
 
     assert [_context_tag(n) for n in (4096, 8192, 131_072, 128_000, 200_000, 1_048_576, 2_000_000, 512)] == [
         "4k", "8k", "128k", "128k", "200k", "1M", "2M", "512"]
+
+
+def test_without_a_key_a_running_ollama_is_where_a_new_conversation_starts(windows, qtbot, fakes):
+    ollama = fakes("ollama")
+    settings = load_settings()
+    settings.ollama_host = ollama.base_url
+    window = windows.new(settings)
+    # Anthropic (the old default) needs a key; Ollama runs: the new conversation moves there by itself,
+    # without making it the default (nothing was chosen: the first-start offer still stands).
+    qtbot.waitUntil(lambda: window.top_bar.current_endpoint() == "ollama" and bool(window.top_bar.current_model()),
+                    timeout=10_000)
+    assert window.settings.default_endpoint == "anthropic"
+    type_and_send(qtbot, window, "hello ollama")
+    answer = wait_answer(qtbot, window)
+    assert (answer.provider, answer.text) == ("ollama", "Hello, world!")
+    assert window.settings.default_endpoint == "ollama"  # it answered: new conversations start there
