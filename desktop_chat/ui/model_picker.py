@@ -193,10 +193,11 @@ class ModelPopup(QFrame):
     def _say_footer(self, matching: int) -> None:
         parts = []
         if self._entries:
-            parts.append(self.tr("{n} of {total} chat models").format(n=matching, total=len(self._entries))
-                         if self.search.text().strip() else self.tr("{n} chat models").format(n=len(self._entries)))
+            # Worded as "label: number", which needs no plural forms.
+            parts.append(self.tr("Chat models: {n} of {total}").format(n=matching, total=len(self._entries))
+                         if self.search.text().strip() else self.tr("Chat models: {n}").format(n=len(self._entries)))
         if self._hidden:
-            parts.append(self.tr("{n} others hidden (embedding, speech, image…)").format(n=self._hidden))
+            parts.append(self.tr("hidden (embedding, speech, image…): {n}").format(n=self._hidden))
         parts.append(self.tr("☆ or Ctrl+D: favourite"))
         self.footer.setText(" · ".join(parts))
 

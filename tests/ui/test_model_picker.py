@@ -68,7 +68,7 @@ def test_the_picker_offers_only_chat_models_and_finds_one_by_part_of_its_name(wi
     assert rows(popup)[:4] == ["gpt-3.5-turbo", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-1106", "gpt-4"]  # natural order
     picker = window.top_bar.model_picker
     assert [picker.itemText(i) for i in range(picker.count())] == rows(popup)  # the combo's own list agrees
-    assert "17 chat models" in popup.footer.text() and "24 others hidden" in popup.footer.text()
+    assert "Chat models: 17" in popup.footer.text() and "hidden (embedding, speech, image…): 24" in popup.footer.text()
     assert popup.width() >= popup.fontMetrics().horizontalAdvance("gpt-4-turbo-2024-04-09") + STAR_WIDTH
     assert popup.search.hasFocus()
     shot(window, popup, "model-picker-light.png")
@@ -205,7 +205,7 @@ def test_ollama_models_are_sorted_out_by_what_ollama_says_they_can_do(windows, q
     qtbot.waitUntil(lambda: rows(popup) == ["llama3.2:latest", "llava:13b", "qwen2.5:7b"], timeout=10_000)
     qtbot.waitUntil(lambda: tags("llava:13b") == "4k  images", timeout=10_000)
     assert tags("llama3.2:latest") == "128k  tools"
-    assert "2 others hidden" in popup.footer.text()
+    assert "image…): 2" in popup.footer.text()
     shot(window, popup, "model-picker-ollama.png")
 
 
