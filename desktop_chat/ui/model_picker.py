@@ -149,7 +149,9 @@ class ModelPopup(QFrame):
         if not self._entries:
             self._add_note(self.tr("Listing models…") if self._listing else
                            self.tr("No models listed. Type a model name and press Enter."))
-        self._select(keep_name if words and keep_name else (None if words else self._current))
+        # Searching: the best match is highlighted, so Enter takes it. Just opened: the model in use,
+        # or nothing when it is not listed (Enter then changes nothing).
+        self._select(keep_name if words and keep_name else (None if words else self._current), fallback=bool(words))
         self._say_footer(len(matches))
         self._fit()
         if self.isVisible():
@@ -201,8 +203,12 @@ class ModelPopup(QFrame):
         parts.append(self.tr("☆ or Ctrl+D: favourite"))
         self.footer.setText(" · ".join(parts))
 
-    def _select(self, name: str | None) -> None:
+    def _select(self, name: str | None, *, fallback: bool) -> None:
         row = next((r for r in range(self.rows.rowCount()) if name and self.rows.item(r).data(ID_ROLE) == name), None)
+        if row is None and not fallback:
+            self.list.setCurrentIndex(QModelIndex())
+            self.list.scrollToTop()
+            return
         if row is None:
             row = next((r for r in range(self.rows.rowCount()) if _pickable(self.rows.item(r))), None)
         if row is not None:
@@ -227,9 +233,11 @@ class ModelPopup(QFrame):
         rows = min(max(self.rows.rowCount(), 3), MAX_ROWS)
         self.list.setFixedHeight(rows * self.delegate.row_height(self.list.font()) + 4)
 
-    def open_below(self, anchor: QWidget) -> None:
-        """Show under `anchor` (at least as wide), within the screen; the search field gets the keyboard."""
+    def open_below(self, anchor: QWidget, current: str) -> None:
+        """Show under `anchor` (at least as wide), within the screen, `current` (the model in use)
+        highlighted; the search field gets the keyboard."""
         self._anchor = anchor
+        self._current = current
         self.search.clear()
         self._refill()
         self._place()

@@ -91,7 +91,7 @@ class ModelPicker(QComboBox):
     def showPopup(self) -> None:
         self.focus_before = self.window().focusWidget()  # given back when the popup closes
         self.popupWanted.emit()
-        self.popup.open_below(self)
+        self.popup.open_below(self, self.currentText().strip())
 
     def hidePopup(self) -> None:
         self.popup.close()

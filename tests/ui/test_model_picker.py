@@ -71,6 +71,7 @@ def test_the_picker_offers_only_chat_models_and_finds_one_by_part_of_its_name(wi
     assert "Chat models: 17" in popup.footer.text() and "hidden (embedding, speech, image…): 24" in popup.footer.text()
     assert popup.width() >= popup.fontMetrics().horizontalAdvance("gpt-4-turbo-2024-04-09") + STAR_WIDTH
     assert popup.search.hasFocus()
+    assert highlighted(popup) is None  # the model in use ("gpt-test") is not listed: Enter changes nothing
     shot(window, popup, "model-picker-light.png")
 
     qtbot.keyClicks(popup.search, "4o mini")  # every word, anywhere in the name
@@ -87,6 +88,7 @@ def test_the_picker_offers_only_chat_models_and_finds_one_by_part_of_its_name(wi
 
     # Any name can still be used, as typed; Esc closes without changing anything.
     popup = open_picker(qtbot, window)
+    assert highlighted(popup) == "gpt-4o-mini-2024-07-18"  # reopened on the model in use
     qtbot.keyClicks(popup.search, "whisper")
     assert rows(popup) == []  # hidden: not a chat model
     popup.search.clear()
