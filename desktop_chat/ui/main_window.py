@@ -38,6 +38,7 @@ from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.markdown_render import lexers
 from desktop_chat.ui.message_view import MessageView
 from desktop_chat.ui.model_choice import ModelChoice
+from desktop_chat.ui.provider_readiness import ProviderReadiness
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
 from desktop_chat.ui.small_window import SidebarToggle
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         self.undo_button.hide()
         # Ollama's status indicator, the "Get a model" dialog and the model manager.
         self.ollama = OllamaController(self.settings, lambda: self.engine.pool, self.runner, self)
+        self.readiness = ProviderReadiness(self.settings, self.runner, self)  # the provider picker's marks
         # The built-in engine: first-start offer and download (banner), "not installed" note.
         self.builtin = BuiltinModelController(self.settings, self.choice, self.banner, self.runner, self)
         self.builtin.modelChosen.connect(lambda _name: self.composer.setFocus())
@@ -201,6 +203,9 @@ class MainWindow(QMainWindow):
         self.ollama.modelsChanged.connect(lambda: self.choice.reload_models("ollama"))
         self.ollama.useModelRequested.connect(self._use_ollama_model)
         self.ollama.statusMessage.connect(self.statusBar().showMessage)
+        self.ollama.statusChanged.connect(self.readiness.ollama_status)
+        self.readiness.changed.connect(self.choice.set_readiness)
+        self.choice.set_describer("ollama", lambda model: self.ollama.admin.details(model))  # capabilities
 
         self.undo_button.clicked.connect(self.undo_delete)
 
@@ -340,6 +345,7 @@ class MainWindow(QMainWindow):
             self.open_files(self._files)
         self.runner.start(self._check_setup(), name="check-setup")
         self.ollama.check()  # in the background: nothing waits for it
+        self.readiness.check()
 
     async def _check_setup(self) -> None:
         """When no provider is set up, the welcome offers the ways to chat (an online service's key,
@@ -399,7 +405,7 @@ class MainWindow(QMainWindow):
         self._has_older = False
         self.view.clear()
         self.panel.select(None)
-        self.choice.show(self.settings.default_endpoint, None)
+        self.choice.show_new()  # a provider that can answer (chat/readiness.py)
         self.top_bar.set_title(self.tr("New conversation"))
         self.top_bar.set_totals(0, 0)
         self.top_bar.set_has_system_prompt(bool(self.settings.system_prompt))
@@ -738,6 +744,8 @@ class MainWindow(QMainWindow):
         self.panel.model.refresh(cid)
         if cid == self._current:
             self._show_totals()
+        if result is not None and result.ok and result.message.provider:
+            self.choice.note_answered(result.message.provider, result.message.model or "")
         if result is not None and result.error is not None:
             prefix = "" if cid == self._current else self._title_prefix(cid)
             self._show_problem(cid, prefix + localized_error(result.error))
@@ -840,9 +848,10 @@ class MainWindow(QMainWindow):
             self.choice.show(conversation.provider if conversation else None,
                               conversation.model if conversation else None)
         else:
-            self.choice.show(self.settings.default_endpoint, None)
+            self.choice.show_new()
         self.runner.start(self._check_setup(), name="check-setup")
         self.ollama.check()  # the host may have changed
+        self.readiness.check()  # keys may have been added or removed
         self.settingsApplied.emit()
 
     # -- language --------------------------------------------------------------------------------

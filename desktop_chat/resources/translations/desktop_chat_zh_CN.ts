@@ -1352,6 +1352,77 @@
     </message>
 </context>
 <context>
+    <name>ModelPopup</name>
+    <message>
+        <source>Favourites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Recently used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
+        <source>All models</source>
+        <translation>全部模型</translation>
+    </message>
+    <message>
+        <source>Listing models…</source>
+        <translation>正在获取模型列表…</translation>
+    </message>
+    <message>
+        <source>No models listed. Type a model name and press Enter.</source>
+        <translation>没有列出模型。输入模型名称后按回车。</translation>
+    </message>
+    <message>
+        <source>favourite</source>
+        <translation>已收藏</translation>
+    </message>
+    <message>
+        <source>Use “{name}” as typed</source>
+        <translation>按输入使用“{name}”</translation>
+    </message>
+    <message>
+        <source>Send to a model of this name, even though the provider did not list it</source>
+        <translation>发送给这个名称的模型，即使服务商没有列出它</translation>
+    </message>
+    <message>
+        <source>Chat models: {n} of {total}</source>
+        <translation>聊天模型：{n} / {total}</translation>
+    </message>
+    <message>
+        <source>Chat models: {n}</source>
+        <translation>聊天模型：{n}</translation>
+    </message>
+    <message>
+        <source>hidden (embedding, speech, image…): {n}</source>
+        <translation>已隐藏（嵌入、语音、图像等）：{n}</translation>
+    </message>
+    <message>
+        <source>☆ or Ctrl+D: favourite</source>
+        <translation>☆ 或 Ctrl+D：收藏</translation>
+    </message>
+    <message>
+        <source>Search models, or type any model name</source>
+        <translation>搜索模型，或输入任意模型名称</translation>
+    </message>
+    <message>
+        <source>Search models</source>
+        <translation>搜索模型</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>About this list</source>
+        <translation>关于此列表</translation>
+    </message>
+</context>
+<context>
     <name>OllamaController</name>
     <message>
         <source>Could not save the settings: {reason}</source>
@@ -1492,6 +1563,36 @@
     <message>
         <source>Where to get a key</source>
         <translation>在哪里获取密钥</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderMarks</name>
+    <message>
+        <source>ready</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <source>needs a key</source>
+        <translation>需要密钥</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation>未安装</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderReadiness</name>
+    <message>
+        <source>Start it with “ollama serve”.</source>
+        <translation>用“ollama serve”启动它。</translation>
+    </message>
+    <message>
+        <source>Add its API key in Settings.</source>
+        <translation>请在设置中添加它的 API 密钥。</translation>
     </message>
 </context>
 <context>
@@ -2051,6 +2152,18 @@
     <message>
         <source> · {n} tokens of context</source>
         <translation> · 上下文 {n} 个 token</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>reasoning</source>
+        <translation>推理</translation>
     </message>
     <message>
         <source>Listing models…</source>
