@@ -2277,6 +2277,21 @@
     </message>
 </context>
 <context>
+    <name>VersionSwitcher</name>
+    <message>
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>下一个版本</translation>
+    </message>
+    <message>
+        <source>Version {number} of {count}</source>
+        <translation>第 {number} 个版本，共 {count} 个</translation>
+    </message>
+</context>
+<context>
     <name>WelcomeController</name>
     <message>
         <source>The key contains spaces or line breaks; paste only the key itself.</source>
