@@ -3120,10 +3120,6 @@
         <translation>此文件不是 Desktop Chat 能读取的对话导出文件：应为 Desktop Chat 的 JSON 导出文件，或 ChatGPT、Claude 数据导出中的 conversations.json。</translation>
     </message>
     <message>
-        <source>Importing from {app} needs message versions and branches in the history, which this build of Desktop Chat does not have yet.</source>
-        <translation>从 {app} 导入需要历史记录支持消息版本和分支，当前版本的 Desktop Chat 尚不支持。</translation>
-    </message>
-    <message>
         <source>ChatGPT conversation #{number} has no id or no message tree (&quot;mapping&quot;); the file may be damaged.</source>
         <translation>ChatGPT 第 {number} 个对话缺少 ID 或消息树（&quot;mapping&quot;），文件可能已损坏。</translation>
     </message>
