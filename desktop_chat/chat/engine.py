@@ -414,8 +414,9 @@ class ChatEngine:
                   f"attempt={attempt}", f"status={status}"]
         if error is not None:
             fields.append(f"error={type(error).__name__}")
-            if getattr(error, "status", None) is not None:
-                fields.append(f"http_status={error.status}")
+            http_status = getattr(error, "status", None)
+            if http_status is not None:
+                fields.append(f"http_status={http_status}")
         if turn.first_token is not None and turn.first_token >= turn.started:
             fields.append(f"ttft_ms={(turn.first_token - turn.started) * 1000:.0f}")
         fields.append(f"total_ms={(end - turn.started) * 1000:.0f}")

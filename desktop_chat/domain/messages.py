@@ -299,8 +299,8 @@ class Delivery:
         explanation = Text.from_dict(data.get("explanation"))
         if explanation is None:
             return None
-        documents = data.get("documents") if isinstance(data.get("documents"), list) else []
-        sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+        documents = _list(data.get("documents"))
+        sources = _list(data.get("sources"))
         return cls(
             explanation=explanation,
             documents=tuple(n for n in map(DocumentNote.from_dict, documents) if n is not None),
@@ -325,3 +325,7 @@ def message_delivery(message: Message) -> Delivery | None:
 
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -255,9 +255,11 @@ class ModelPopup(QFrame):
         area = screen.availableGeometry()
         width = min(max(anchor.width(), self._wanted_width, 380), int(area.width() * 0.9), 720)
         # Added up by hand: the footer wraps, so its height depends on the width the popup gets.
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        assert layout is not None  # built in __init__
+        margins = layout.contentsMargins()
         inner = width - margins.left() - margins.right() - 2 * self.frameWidth()
-        spacing = self.layout().spacing()
+        spacing = layout.spacing()
         height = (margins.top() + margins.bottom() + 2 * self.frameWidth() + self.search.sizeHint().height()
                   + spacing + self.list.height() + spacing + self.footer.heightForWidth(inner))
         below = anchor.mapToGlobal(QPoint(0, anchor.height()))
@@ -367,10 +369,11 @@ class _RowDelegate(QStyledItemDelegate):
     def row_height(self, font: Any) -> int:
         return QFontMetrics(font).height() + 10
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(200, self.row_height(option.font))
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         kind = index.data(KIND_ROLE)
         palette = option.palette
         muted = QColor("#a0a0a0" if theme.is_dark(palette) else "#6b6b6b")
@@ -419,7 +422,8 @@ class _RowDelegate(QStyledItemDelegate):
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)
         painter.restore()
 
-    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: QModelIndex) -> bool:
+    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem,
+                    index: QModelIndex | QPersistentModelIndex) -> bool:
         if event.type() == QEvent.Type.MouseButtonPress:
             self.consumed_click = False
         if (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)

@@ -7,7 +7,7 @@ row of the open list, and the same words in the tooltip and the accessible descr
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QRect, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -54,7 +54,8 @@ def mark(combo: QComboBox, states: dict[str, Readiness], tips: dict[str, str]) -
 class _StateDelegate(QStyledItemDelegate):
     """The combo's list rows, with the state in words, muted, at the right."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         super().paint(painter, option, index)
         value = index.data(STATE_ROLE)
         words = state_text(Readiness(value)) if value else ""
@@ -72,7 +73,7 @@ class _StateDelegate(QStyledItemDelegate):
         painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, words)
         painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex):  # type: ignore[no-untyped-def]
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         size = super().sizeHint(option, index)
         value = index.data(STATE_ROLE)
         words = state_text(Readiness(value)) if value else ""

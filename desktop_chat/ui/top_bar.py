@@ -196,6 +196,7 @@ class TopBar(QWidget):
         """The totals share the title's room and give it up first: shown only while the title keeps
         about 16 characters (or all of it) beside them."""
         layout = self.layout()
+        assert layout is not None  # built in __init__
         layout.activate()  # geometries as they are now (a change of text or visibility lays out later)
         shared = self.title.width() + (self.totals.width() + layout.spacing() if not self.totals.isHidden() else 0)
         metrics = QFontMetrics(self.title.font())
