@@ -239,7 +239,7 @@ def conversation_items(count: int, messages_each: int, *, seed: int = 11, start:
 
     `extra_words` maps a word to the fraction of messages that contain it (for search figures).
     """
-    from desktop_chat.domain.messages import Conversation, Message, MessageStatus
+    from desktop_chat.domain.messages import Conversation, Message, MessageStatus, linked
 
     rng = random.Random(seed)
     now = start if start is not None else time.time()
@@ -267,7 +267,7 @@ def conversation_items(count: int, messages_each: int, *, seed: int = 11, start:
                                     model="local-model" if role == "assistant" else None,
                                     input_tokens=120 if role == "assistant" else None,
                                     output_tokens=300 if role == "assistant" else None))
-        items.append((conversation, messages))
+        items.append((conversation, linked(messages)))
     return items
 
 

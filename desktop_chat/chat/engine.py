@@ -169,22 +169,28 @@ class ChatEngine:
 
     async def regenerate(self, conversation_id: str, *, endpoint_id: str | None = None,
                          model: str | None = None, on_event: EventSink | None = None) -> TurnResult:
-        """Replace the answer to the last user message with a new one."""
+        """Answer the last question of the current branch again, as a new version of its answer.
+
+        The earlier answer stays (a sibling: ``store.versions`` lists both); the new one becomes
+        the current branch.
+        """
         conversation = self._require_conversation(conversation_id)
         messages = self.store.list_messages(conversation_id)
         last_user = next((m for m in reversed(messages) if m.role == "user"), None)
         if last_user is None:
             raise ValueError(Text.of(QT_TRANSLATE_NOOP(
                 "engine", "There is no question to answer again in this conversation.")))
-        self.store.delete_messages_from(conversation_id, last_user.seq + 1)
         endpoint, model_name = await self._choose(conversation, endpoint_id, model)
         return await self._answer(conversation, endpoint, model_name, last_user, on_event or _ignore)
 
     async def edit_and_resend(self, message_id: str, text: str, *, on_event: EventSink | None = None,
-                              attachments: Sequence[Attachment] | None = None) -> TurnResult:
-        """Replace a user message's text, drop every turn after it, and answer it again.
+                              attachments: Sequence[Attachment] | None = None, endpoint_id: str | None = None,
+                              model: str | None = None) -> TurnResult:
+        """Ask an edited version of a user message and answer it.
 
-        The message keeps its attachments unless *attachments* replaces them (``[]`` removes them).
+        The edit is a new message beside the original (same parent), so the original and every
+        turn after it stay as the other branch. It carries the original's attachments unless
+        *attachments* replaces them (``[]`` removes them).
         """
         if not text.strip():
             raise ValueError(_EMPTY)
@@ -194,14 +200,10 @@ class ChatEngine:
         if attachments is not None:
             attachments = await self._accept(attachments, already=original.documents)
         conversation = self._require_conversation(original.conversation_id)
-        self.store.delete_messages_from(conversation.id, original.seq + 1)
-        if attachments is not None:
-            self.store.update_message(message_id, text=text, attachments=[a.to_dict() for a in attachments])
-        else:
-            self.store.update_message(message_id, text=text)
-        edited = self.store.get_message(message_id)
-        assert edited is not None
-        endpoint, model_name = await self._choose(conversation, None, None)
+        endpoint, model_name = await self._choose(conversation, endpoint_id, model)
+        carried = [a.to_dict() for a in attachments] if attachments is not None else original.attachments
+        edited = self.store.add_message(conversation.id, "user", text, attachments=carried,
+                                        parent_id=original.parent_id)
         return await self._answer(conversation, endpoint, model_name, edited, on_event or _ignore)
 
     async def continue_answer(self, message_id: str, *, on_event: EventSink | None = None) -> TurnResult:
@@ -211,7 +213,7 @@ class ChatEngine:
             raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "Only an answer with some text can be continued.")))
         conversation = self._require_conversation(answer.conversation_id)
         endpoint, model_name = await self._choose(conversation, answer.provider, answer.model)
-        history = [m for m in self.store.list_messages(conversation.id) if m.seq <= answer.seq]
+        history = self.store.branch_to(answer.id)
         return await self._stream_into(conversation, endpoint, model_name, history, answer,
                                        on_event or _ignore, prefix=answer.text)
 
@@ -340,9 +342,10 @@ class ChatEngine:
 
     async def _answer(self, conversation: Conversation, endpoint: Endpoint, model: str, user: Message,
                       on_event: EventSink) -> TurnResult:
-        history = [m for m in self.store.list_messages(conversation.id) if m.seq <= user.seq]
+        # The request carries the branch that leads to this question and nothing beside it.
+        history = self.store.branch_to(user.id)
         answer = self.store.add_message(conversation.id, "assistant", "", status=MessageStatus.STREAMING,
-                                        provider=endpoint.id, model=model)
+                                        provider=endpoint.id, model=model, parent_id=user.id)
         on_event(TurnStarted(conversation.id, user, answer))
         return await self._stream_into(conversation, endpoint, model, history, answer, on_event)
 
@@ -413,8 +416,9 @@ class ChatEngine:
                   f"attempt={attempt}", f"status={status}"]
         if error is not None:
             fields.append(f"error={type(error).__name__}")
-            if getattr(error, "status", None) is not None:
-                fields.append(f"http_status={error.status}")
+            http_status = getattr(error, "status", None)
+            if http_status is not None:
+                fields.append(f"http_status={http_status}")
         if turn.first_token is not None and turn.first_token >= turn.started:
             fields.append(f"ttft_ms={(turn.first_token - turn.started) * 1000:.0f}")
         fields.append(f"total_ms={(end - turn.started) * 1000:.0f}")

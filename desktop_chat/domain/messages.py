@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -67,6 +69,19 @@ class Message:
     # The same error as a Text's to_dict() (template + parameters, see domain/texts.py), so that it
     # can be shown translated; None for answers stored before it existed, or without an error.
     error_text: dict[str, Any] | None = None
+    # The message this one answers or follows (None for the first of a conversation): messages
+    # form a tree, and regenerate / edit add siblings instead of replacing anything.
+    parent_id: str | None = None
+    # Typed non-text parts (thinking, tool calls and results, images) as their to_dict() values;
+    # see domain/parts.py. Text stays in `text`, documents in `attachments`.
+    parts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def typed_parts(self) -> list[Any]:
+        """``parts`` as domain/parts.py objects, skipping what cannot be read."""
+        from desktop_chat.domain.parts import parts_from_list  # parts imports this module
+
+        return parts_from_list(self.parts)
 
     @property
     def documents(self) -> list[Attachment]:
@@ -91,6 +106,34 @@ class Conversation:
     model: str | None = None
     system_prompt: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    # The last message of the branch the user is on (None when there are no messages).
+    current_leaf: str | None = None
+
+
+def linked(messages: Sequence[Message]) -> list[Message]:
+    """*messages* (oldest first) as one branch: each one's parent is the one before it.
+
+    For building a linear history to import (old exports, generated test data).
+    """
+    return [dataclasses.replace(m, parent_id=messages[i - 1].id if i else None) for i, m in enumerate(messages)]
+
+
+def branch_of(messages: Sequence[Message], leaf_id: str | None) -> list[Message]:
+    """The branch ending at *leaf_id* (root first), walking parents through *messages*.
+
+    For whole conversations already in memory (export, undo); the store answers the same
+    question for one conversation with a query. A loop in damaged data ends the walk.
+    """
+    by_id = {m.id: m for m in messages}
+    branch: list[Message] = []
+    seen: set[str] = set()
+    current = by_id.get(leaf_id) if leaf_id is not None else None
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        branch.append(current)
+        current = by_id.get(current.parent_id) if current.parent_id is not None else None
+    branch.reverse()
+    return branch
 
 
 # -- attached documents and how they were sent ---------------------------------------------------
@@ -256,8 +299,8 @@ class Delivery:
         explanation = Text.from_dict(data.get("explanation"))
         if explanation is None:
             return None
-        documents = data.get("documents") if isinstance(data.get("documents"), list) else []
-        sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+        documents = _list(data.get("documents"))
+        sources = _list(data.get("sources"))
         return cls(
             explanation=explanation,
             documents=tuple(n for n in map(DocumentNote.from_dict, documents) if n is not None),
@@ -282,3 +325,7 @@ def message_delivery(message: Message) -> Delivery | None:
 
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -4,6 +4,10 @@ One connection is shared by every thread (the UI runs some queries in a worker t
 re-entrant lock serialises the public methods, and writes run in ``BEGIN IMMEDIATE`` transactions
 so that a second process waits for the write lock (busy timeout) instead of failing half-way.
 
+The Store's methods are spread over modules with one job each: the history tree (tree.py),
+search (searching.py) and bulk export / import (bulk.py) are mixins of the Store; rows.py holds
+what they share.
+
 The full-text index (``messages_fts``) is maintained here, explicitly, rather than by triggers: the
 text it holds is prepared in Python (see :mod:`desktop_chat.store.search_text`), and answers that
 are still streaming are deliberately left out of it until they finish.
@@ -11,182 +15,50 @@ are still streaming are deliberately left out of it until they finish.
 
 from __future__ import annotations
 
-import enum
-import functools
-import json
 import logging
-import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus, Role
 from desktop_chat.instance_lock import SharedLock
 from desktop_chat.store import integrity, search_text
-from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, error_kind, migrate
+from desktop_chat.store.bulk import BulkMixin
+from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, migrate
+from desktop_chat.store.rows import (
+    _CONVERSATION_COLUMNS,
+    _MESSAGE_COLUMNS,
+    UNSET,
+    _conversation,
+    _error_text_to_db,
+    _json,
+    _kind,
+    _locked,
+    _message,
+    _new_id,
+    _Unset,
+)
 from desktop_chat.store.salvage import SalvageResult, salvage
+from desktop_chat.store.searching import SearchHit, SearchMixin
+from desktop_chat.store.tree import TreeMixin
 
 __all__ = ["UNSET", "SearchHit", "Store"]
 
 log = logging.getLogger(__name__)
 
 _ROLES = ("user", "assistant")
-_SNIPPET_TOKENS = 24  # each CJK character is a token, so this is also ~24 Chinese characters
 _BUSY_TIMEOUT_S = 5.0
-_RANK_WINDOW = 1000
 # Below this size the whole file is checked at every start the window makes (quick_check reads
 # every page: a few ms here); above it only after a session that did not close the database.
 FULL_CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 
-class _Unset(enum.Enum):
-    UNSET = "UNSET"
 
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET = _Unset.UNSET
-"""Default of the update methods' keyword arguments: "leave this field alone" (None sets NULL)."""
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One message that matched a search.
-
-    ``snippet`` is a short excerpt around the match in which each matched term is wrapped in
-    :data:`~desktop_chat.store.search_text.HIGHLIGHT_START` / ``HIGHLIGHT_END`` (control
-    characters that never occur in text); escape the snippet for display, then replace them.
-    """
-
-    conversation_id: str
-    conversation_title: str
-    message_id: str
-    snippet: str
-
-    @property
-    def plain_snippet(self) -> str:
-        """The snippet without highlight marks."""
-        return self.snippet.replace(search_text.HIGHLIGHT_START, "").replace(search_text.HIGHLIGHT_END, "")
-
-
-def _kind(exc: BaseException, path: Path) -> str:
-    """error_kind, and a disk with no room left behind SQLite's vaguer "disk I/O error"."""
-    kind = error_kind(exc)
-    if kind == "other" and (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == 10:  # SQLITE_IOERR
-        try:
-            if shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES:
-                return "full"
-        except OSError:
-            pass
-    return kind
-
-
-_NEARLY_FULL_BYTES = 1024 * 1024
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _locked(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
-    @functools.wraps(method)
-    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with self._lock:
-            if self._conn is None:
-                raise StoreError("The conversation database is closed.", kind="closed", path=self.path)
-            try:
-                return method(self, *args, **kwargs)
-            except sqlite3.Error as exc:
-                # Locked by another program for too long, disk full, read-only, damaged file.
-                kind = _kind(exc, self.path)
-                if kind == "damaged":
-                    self._suspect = True  # the next start checks the whole file
-                raise StoreError(f"The conversation database {self.path} failed: {exc}",
-                                 kind=kind, path=self.path, detail=str(exc)) from exc
-
-    return wrapper
-
-
-_CONVERSATION_COLUMNS = "id, title, provider, model, system_prompt, options, created_at, updated_at"
-_MESSAGE_COLUMNS = (
-    "id, conversation_id, seq, role, text, attachments, status, provider, model, input_tokens, "
-    "output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at, error_text"
-)
-
-
-def _conversation(row: tuple[Any, ...]) -> Conversation:
-    cid, title, provider, model, system_prompt, options, created_at, updated_at = row
-    return Conversation(
-        id=cid,
-        title=title,
-        created_at=created_at,
-        updated_at=updated_at,
-        provider=provider,
-        model=model,
-        system_prompt=system_prompt,
-        options={} if options == "{}" else json.loads(options),
-    )
-
-
-def _message(row: tuple[Any, ...]) -> Message:
-    (mid, conversation_id, seq, role, text, attachments, status, provider, model, input_tokens,
-     output_tokens, ttft_ms, duration_ms, stop_reason, error, created_at, updated_at, error_text) = row
-    return Message(
-        id=mid,
-        conversation_id=conversation_id,
-        role=role,
-        text=text,
-        status=MessageStatus(status),
-        seq=seq,
-        created_at=created_at,
-        updated_at=updated_at,
-        provider=provider,
-        model=model,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        ttft_ms=ttft_ms,
-        duration_ms=duration_ms,
-        stop_reason=stop_reason,
-        error=error,
-        attachments=[] if attachments == "[]" else json.loads(attachments),
-        error_text=_error_text_from_db(error_text),
-    )
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _error_text_to_db(value: dict[str, Any] | None) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ValueError(f"A message's error_text must be a dict or None, not {type(value).__name__}.")
-    return _json(value)
-
-
-def _error_text_from_db(value: str | None) -> dict[str, Any] | None:
-    # Display data only: a damaged value must not make the conversation unreadable.
-    if value is None:
-        return None
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _new_id() -> str:
-    import uuid  # here: `uuid` imports `platform`, ≈ 3 ms of every start
-
-    return uuid.uuid4().hex
-
-
-class Store:
+class Store(TreeMixin, SearchMixin, BulkMixin):
     """The conversation database at *path* (created, with its parent folders, if missing).
 
     Opening it applies pending migrations (backing the file up first) and, when no other process
@@ -415,9 +287,9 @@ class Store:
         )
         with self._write() as conn:
             conn.execute(
-                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (conversation.id, title, provider, model, system_prompt, _json(conversation.options),
-                 now, now),
+                 now, now, None),
             )
         return conversation
 
@@ -503,22 +375,35 @@ class Store:
         provider: str | None = None,
         model: str | None = None,
         attachments: list[dict[str, Any]] | None = None,
+        parts: list[dict[str, Any]] | None = None,
+        parent_id: str | None | _Unset = UNSET,
     ) -> Message:
-        """Append a message to a conversation (touching its ``updated_at``).
+        """Add a message to a conversation under *parent_id* and make it the current leaf
+        (touching the conversation's ``updated_at``).
 
-        Raises KeyError if the conversation does not exist.
+        *parent_id* defaults to the current leaf (the message is appended to the branch the user
+        is on); None makes it a first message. *parts* are typed non-text parts as their
+        ``to_dict()`` values (domain/parts.py). Raises KeyError if the conversation does not
+        exist, ValueError if the parent is not a message of that conversation.
         """
         if role not in _ROLES:
             raise ValueError(f"A message's role must be 'user' or 'assistant', not {role!r}.")
         status = MessageStatus(status)
         now = self._now()
         attachments = list(attachments or [])
+        parts = list(parts or [])
         with self._write() as conn:
             touched = conn.execute(
                 "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
             ).rowcount
             if not touched:
                 raise KeyError(conversation_id)
+            if parent_id is UNSET:
+                parent_id = self._leaf(conn, conversation_id)
+            elif parent_id is not None and conn.execute(
+                "SELECT 1 FROM messages WHERE id = ? AND conversation_id = ?", (parent_id, conversation_id)
+            ).fetchone() is None:
+                raise ValueError(f"There is no message {parent_id} in conversation {conversation_id} to answer.")
             seq = conn.execute(
                 "SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?",
                 (conversation_id,),
@@ -526,15 +411,19 @@ class Store:
             message = Message(
                 id=_new_id(), conversation_id=conversation_id, role=role,
                 text=text, status=status, seq=seq, created_at=now, updated_at=now,
-                provider=provider, model=model, attachments=attachments,
+                provider=provider, model=model, attachments=attachments, parent_id=parent_id,
+                parts=parts,
             )
             cursor = conn.execute(
                 "INSERT INTO messages (id, conversation_id, seq, role, text, attachments, status, "
-                "provider, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "provider, model, created_at, updated_at, parent_id, parts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (message.id, conversation_id, seq, role, text, _json(attachments), status.value,
-                 provider, model, now, now),
+                 provider, model, now, now, parent_id, _json(parts)),
             )
+            self._set_leaf(conn, conversation_id, message.id)
             if status is not MessageStatus.STREAMING:
+                assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
                 self._index(conn, [(cursor.lastrowid, text)])
         return message
 
@@ -616,61 +505,6 @@ class Store:
         return _message(row) if row else None
 
     @_locked
-    def list_messages(
-        self, conversation_id: str, *, limit: int | None = None, before_seq: int | None = None
-    ) -> list[Message]:
-        """A conversation's messages, oldest first.
-
-        With *limit*, the newest *limit* messages (older than *before_seq* if given), still oldest
-        first: pass the first returned message's ``seq`` as *before_seq* to get the page before.
-        """
-        upper = before_seq if before_seq is not None else 2**62
-        if limit is None:
-            rows = self._db.execute(
-                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? "
-                "ORDER BY seq",
-                (conversation_id, upper),
-            ).fetchall()
-        else:
-            rows = self._db.execute(
-                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? "
-                "ORDER BY seq DESC LIMIT ?",
-                (conversation_id, upper, limit),
-            ).fetchall()
-            rows.reverse()
-        return [_message(row) for row in rows]
-
-    @_locked
-    def count_messages(self, conversation_id: str) -> int:
-        return self._db.execute(
-            "SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
-        ).fetchone()[0]
-
-    @_locked
-    def delete_message(self, message_id: str) -> bool:
-        """Delete one message (its ``seq`` is not reused); False if there was no such message."""
-        with self._write() as conn:
-            row = conn.execute("SELECT num FROM messages WHERE id = ?", (message_id,)).fetchone()
-            if row is None:
-                return False
-            conn.execute("DELETE FROM messages_fts WHERE rowid = ?", row)
-            conn.execute("DELETE FROM messages WHERE num = ?", row)
-        return True
-
-    @_locked
-    def delete_messages_from(self, conversation_id: str, seq: int) -> int:
-        """Delete the messages with ``seq >= seq`` (edit-and-resend, regenerate); return how many."""
-        with self._write() as conn:
-            conn.execute(
-                "DELETE FROM messages_fts WHERE rowid IN "
-                "(SELECT num FROM messages WHERE conversation_id = ? AND seq >= ?)",
-                (conversation_id, seq),
-            )
-            return conn.execute(
-                "DELETE FROM messages WHERE conversation_id = ? AND seq >= ?", (conversation_id, seq)
-            ).rowcount
-
-    @_locked
     def recover_interrupted(self) -> int:
         """Mark answers left STREAMING (the app died mid-answer) as INTERRUPTED and index them.
 
@@ -698,175 +532,3 @@ class Store:
             (conversation_id,),
         ).fetchone()
         return int(row[0]), int(row[1])
-
-    # -- search -----------------------------------------------------------------------------
-
-    @_locked
-    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Messages matching *query* (every term; CJK as substrings), best first (bm25).
-
-        When more than ``_RANK_WINDOW`` (1,000) messages match, the ranking is among the most
-        recently stored 1,000 of them: a bounded cost, and for a word that common, recent is
-        what the user is after.
-        """
-        match = search_text.match_query(query)
-        if match is None or limit <= 0:
-            return []
-        # bm25 has to score every match before it can sort, ~3 µs each: a common word in 100,000
-        # messages would take a quarter of a second. So rank only the newest _RANK_WINDOW
-        # matches (finding where they start walks the index in rowid order, which is cheap).
-        oldest = self._db.execute(
-            "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (match, _RANK_WINDOW - 1),
-        ).fetchone()
-        # Rank and cut inside the FTS table first, so snippets and joins are made for the top
-        # `limit` rows only.
-        rows = self._db.execute(
-            """
-            WITH hits AS (
-                SELECT rowid, rank, snippet(messages_fts, 0, ?, ?, '…', ?) AS snippet
-                FROM messages_fts WHERE messages_fts MATCH ? AND rowid >= ? ORDER BY rank LIMIT ?
-            )
-            SELECT m.conversation_id, c.title, m.id, hits.snippet
-            FROM hits
-            JOIN messages m ON m.num = hits.rowid
-            JOIN conversations c ON c.id = m.conversation_id
-            ORDER BY hits.rank
-            """,
-            (search_text.HIGHLIGHT_START, search_text.HIGHLIGHT_END, _SNIPPET_TOKENS, match,
-             oldest[0] if oldest else 0, limit),
-        )
-        return [
-            SearchHit(cid, title, mid, search_text.clean_snippet(snippet))
-            for cid, title, mid, snippet in rows
-        ]
-
-    @_locked
-    def search_conversations(self, query: str, limit: int | None = None) -> list[Conversation]:
-        """Conversations with at least one message matching *query*, newest-updated first."""
-        match = search_text.match_query(query)
-        if match is None:
-            return []
-        rows = self._db.execute(
-            f"""
-            SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id IN (
-                SELECT m.conversation_id FROM messages_fts
-                JOIN messages m INDEXED BY messages_conversation_by_num ON m.num = messages_fts.rowid
-                WHERE messages_fts MATCH ?
-            )
-            ORDER BY updated_at DESC, id DESC LIMIT ?
-            """,
-            (match, -1 if limit is None else limit),
-        )
-        return [_conversation(row) for row in rows]
-
-    # -- bulk (export / import) -------------------------------------------------------------
-
-    @_locked
-    def conversations_with_messages(
-        self, conversation_ids: Sequence[str] | None = None
-    ) -> list[tuple[Conversation, list[Message]]]:
-        """Conversations (newest-updated first) with all their messages, in a few bulk queries.
-
-        Unknown ids are ignored. Used by export, which must not make one query per conversation.
-        """
-        conn = self._db
-        conn.execute("BEGIN")  # one consistent snapshot across the queries
-        try:
-            if conversation_ids is None:
-                conversation_rows = conn.execute(
-                    f"SELECT {_CONVERSATION_COLUMNS} FROM conversations"
-                ).fetchall()
-                message_rows = conn.execute(
-                    f"SELECT {_MESSAGE_COLUMNS} FROM messages ORDER BY conversation_id, seq"
-                ).fetchall()
-            else:
-                ids = list(dict.fromkeys(conversation_ids))
-                conversation_rows = _select_in(
-                    conn, f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id IN ({{}})", ids
-                )
-                message_rows = _select_in(
-                    conn,
-                    f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id IN ({{}}) "
-                    "ORDER BY conversation_id, seq",
-                    ids,
-                )
-        finally:
-            conn.execute("COMMIT")
-        conversations = sorted(
-            (_conversation(row) for row in conversation_rows),
-            key=lambda c: (c.updated_at, c.id),
-            reverse=True,
-        )
-        by_conversation: dict[str, list[Message]] = {c.id: [] for c in conversations}
-        for row in message_rows:
-            messages = by_conversation.get(row[1])  # row[1] is conversation_id
-            if messages is not None:
-                messages.append(_message(row))
-        return [(c, by_conversation[c.id]) for c in conversations]
-
-    @_locked
-    def import_conversations(
-        self, items: Sequence[tuple[Conversation, Sequence[Message]]]
-    ) -> tuple[int, int]:
-        """Insert whole conversations keeping their ids, seqs and timestamps; return (imported, skipped).
-
-        A conversation whose id already exists is skipped, so importing the same file twice
-        creates no duplicates. Everything happens in one transaction. Raises ValueError (and
-        imports nothing) if a message id is already used by another conversation. The caller
-        validates the data (see :mod:`desktop_chat.store.exchange`).
-        """
-        with self._write() as conn:
-            existing = {
-                cid for (cid,) in _select_in(
-                    conn, "SELECT id FROM conversations WHERE id IN ({})", [c.id for c, _ in items]
-                )
-            }
-            new = [(c, ms) for c, ms in items if c.id not in existing]
-            clash = _select_in(
-                conn, "SELECT id FROM messages WHERE id IN ({})", [m.id for _, ms in new for m in ms]
-            )
-            if clash:
-                raise ValueError(
-                    f"The file reuses message id {clash[0][0]}, which belongs to another conversation here."
-                )
-            conn.executemany(
-                f"INSERT INTO conversations ({_CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (c.id, c.title, c.provider, c.model, c.system_prompt, _json(c.options or {}),
-                     c.created_at, c.updated_at)
-                    for c, _ in new
-                ),
-            )
-            for c, messages in new:
-                rows = [
-                    (m.id, c.id, m.seq, m.role, m.text, _json(m.attachments or []),
-                     MessageStatus(m.status).value, m.provider, m.model, m.input_tokens,
-                     m.output_tokens, m.ttft_ms, m.duration_ms, m.stop_reason, m.error,
-                     m.created_at, m.updated_at, _error_text_to_db(m.error_text))
-                    for m in messages
-                ]
-                conn.executemany(
-                    f"INSERT INTO messages ({_MESSAGE_COLUMNS}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-            self._index(conn, _select_in(
-                conn,
-                "SELECT num, text FROM messages WHERE status != 'streaming' AND conversation_id IN ({})",
-                [c.id for c, _ in new],
-            ))
-        return len(new), len(items) - len(new)
-
-
-_IN_CHUNK = 500  # stays far below SQLite's limit on bound parameters, old builds included
-
-
-def _select_in(conn: sqlite3.Connection, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run *sql* (with ``{}`` where the ``IN`` list goes) for *values* in chunks; all rows."""
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(values), _IN_CHUNK):
-        chunk = values[start:start + _IN_CHUNK]
-        rows += conn.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()
-    return rows

@@ -1,20 +1,69 @@
 """Moving conversations in and out: JSON (round-trips exactly) and Markdown (for reading).
 
-The JSON document::
+JSON, format version 2 (what :func:`export_json` writes)::
 
-    {"format": "desktop-chat", "version": 1, "exported_at": "2025-01-31T12:00:00Z",
-     "conversations": [{"id", "title", "provider", "model", "system_prompt", "options",
-                        "created_at", "updated_at", "messages": [{"id", "seq", "role", "text",
-                        "status", "attachments", "provider", "model", "input_tokens",
-                        "output_tokens", "ttft_ms", "duration_ms", "stop_reason", "error",
-                        "error_text", "created_at", "updated_at"}, ...]}, ...]}
+    {
+      "format": "desktop-chat",              required, exactly this string
+      "version": 2,                          required; 1 is still read (see below)
+      "exported_at": "2025-01-31T12:00:00Z", optional, informative only
+      "conversations": [                     required, a list (may be empty)
+        {
+          "id": "…",                         required, non-empty string, unique in the file
+          "title": "…",                      required, non-empty string
+          "provider": "…" | null,            optional: the endpoint id last used
+          "model": "…" | null,               optional
+          "system_prompt": "…" | null,       optional
+          "options": {…},                    optional object (engine options, "forked_from", …)
+          "created_at": 1738324800.0,        required, seconds since 1970 (UTC)
+          "updated_at": 1738324800.0,        optional, defaults to created_at
+          "current_leaf": "…" | null,        optional: the id of the last message of the branch
+                                             the user is on; null or absent: the newest message
+          "imported_from": {"app": "chatgpt", "id": "…"},
+                                             optional, for importers of other apps' exports:
+                                             kept in options["imported_from"]
+          "messages": [                      optional list, EVERY version of every message, in the
+                                             order they were created: a parent before its children
+            {
+              "id": "…",                     required, non-empty string, unique in the file
+              "parent_id": "…" | null,       required in version 2: the message this one answers
+                                             or follows, listed earlier in this conversation;
+                                             null for a first message. Siblings of the same
+                                             role are versions (regenerated answers, edits)
+              "seq": 3,                      optional positive integer, increasing through the
+                                             list; defaults to the previous one + 1
+              "role": "user" | "assistant",  required
+              "text": "…",                   required string (may be empty)
+              "parts": [{"type": …}, …],     optional list of typed non-text parts: "thinking"
+                                             {text, signature, redacted}, "tool_call" {call_id,
+                                             name, arguments}, "tool_result" {call_id, content,
+                                             is_error}, "image" {sha256, media_type, width,
+                                             height, file_name} (domain/parts.py). A part of a
+                                             known type must be readable; other types are kept
+              "status": "complete",          optional: complete | stopped | error | interrupted
+                                             (streaming is imported as interrupted)
+              "attachments": [{…}, …],       optional list of objects (documents, delivery)
+              "provider", "model",           optional strings
+              "input_tokens", "output_tokens",
+                                             optional non-negative integers
+              "ttft_ms", "duration_ms",      optional numbers
+              "stop_reason", "error",        optional strings
+              "error_text": {"template": "…", "params": {…}},
+                                             optional: the error, translatable
+              "created_at": …,               required, seconds since 1970 (UTC)
+              "updated_at": …                optional, defaults to created_at
+            }, …
+          ]
+        }, …
+      ]
+    }
 
-"error_text" (added within version 1; older files simply lack it) is the error as a template and
-its parameters, {"template": "…", "params": {…}}, so that it can be shown translated.
+Version 1 is the same without "parent_id", "parts" and "current_leaf": its conversations are
+linear, so each message's parent is the one before it and the branch ends at the last one.
 
 Exports hold conversation data only: never settings, keys or anything else from the data folder.
 Import validates the whole document before writing anything, keeps ids, and skips conversations
-that already exist, so importing the same file twice creates no duplicates.
+that already exist, so importing the same file twice creates no duplicates. Markdown holds each
+conversation's current branch.
 """
 
 from __future__ import annotations
@@ -25,17 +74,19 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from desktop_chat.domain.messages import Conversation, Message, MessageStatus
+from desktop_chat.domain.messages import Conversation, Message, MessageStatus, branch_of
+from desktop_chat.domain.parts import part_from_dict
 from desktop_chat.domain.texts import Text
 from desktop_chat.store.database import Store
 
 __all__ = ["FORMAT", "VERSION", "ImportResult", "export_json", "export_markdown", "import_json"]
 
 FORMAT = "desktop-chat"
-VERSION = 1
+VERSION = 2
 
 _ROLES = ("user", "assistant")
 _STATUSES = {status.value for status in MessageStatus}
+_KNOWN_PARTS = ("text", "document", "image", "thinking", "tool_call", "tool_result")
 
 
 @dataclass(frozen=True)
@@ -58,6 +109,7 @@ def _conversation_dict(conversation: Conversation, messages: Sequence[Message]) 
         "options": conversation.options,
         "created_at": conversation.created_at,
         "updated_at": conversation.updated_at,
+        "current_leaf": conversation.current_leaf,
         "messages": [_message_dict(m) for m in messages],
     }
 
@@ -65,9 +117,11 @@ def _conversation_dict(conversation: Conversation, messages: Sequence[Message]) 
 def _message_dict(m: Message) -> dict[str, Any]:
     return {
         "id": m.id,
+        "parent_id": m.parent_id,
         "seq": m.seq,
         "role": m.role,
         "text": m.text,
+        "parts": m.parts,
         "status": MessageStatus(m.status).value,
         "attachments": m.attachments,
         "provider": m.provider,
@@ -107,13 +161,17 @@ _STATUS_NOTE = {
 def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None) -> str:
     """All conversations (or the given ones) as one readable Markdown document."""
     parts: list[str] = []
-    for conversation, messages in store.conversations_with_messages(conversation_ids):
+    for conversation, every in store.conversations_with_messages(conversation_ids):
+        messages = branch_of(every, conversation.current_leaf)
         lines = [f"# {_one_line(conversation.title)}", ""]
         model = " / ".join(x for x in (conversation.provider, conversation.model) if x)
         if model:
             lines.append(f"- Model: {model}")
         lines.append(f"- Created: {_iso(conversation.created_at)}")
         lines.append(f"- Updated: {_iso(conversation.updated_at)}")
+        if len(every) > len(messages):
+            lines.append(f"- Other versions: {len(every) - len(messages)} more message(s), not shown here "
+                         "(the JSON export keeps every version)")
         lines.append("")
         if conversation.system_prompt:
             lines += ["## System prompt", "", conversation.system_prompt.rstrip(), ""]
@@ -180,7 +238,7 @@ def _parse(data: Any) -> list[tuple[Conversation, list[Message]]]:
     seen_messages: set[str] = set()
     for index, raw in enumerate(conversations):
         where = f"conversation #{index + 1}"
-        conversation, messages = _parse_conversation(raw, where)
+        conversation, messages = _parse_conversation(raw, where, version)
         if conversation.id in seen_conversations:
             raise ValueError(f"{where}: the id {conversation.id!r} appears twice in the file.")
         seen_conversations.add(conversation.id)
@@ -192,7 +250,7 @@ def _parse(data: Any) -> list[tuple[Conversation, list[Message]]]:
     return items
 
 
-def _parse_conversation(raw: Any, where: str) -> tuple[Conversation, list[Message]]:
+def _parse_conversation(raw: Any, where: str, version: int) -> tuple[Conversation, list[Message]]:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: expected an object.")
     cid = _text(raw, "id", where, required=True)
@@ -200,6 +258,12 @@ def _parse_conversation(raw: Any, where: str) -> tuple[Conversation, list[Messag
     options = raw.get("options") or {}
     if not isinstance(options, dict):
         raise ValueError(f"{where}: \"options\" must be an object.")
+    imported_from = raw.get("imported_from")
+    if imported_from is not None:
+        if not isinstance(imported_from, dict) or not all(
+                isinstance(imported_from.get(key), str) and imported_from[key] for key in ("app", "id")):
+            raise ValueError(f"{where}: \"imported_from\" must be an object with \"app\" and \"id\" strings.")
+        options = {**options, "imported_from": {"app": imported_from["app"], "id": imported_from["id"]}}
     created_at = _time(raw, "created_at", where)
     conversation = Conversation(
         id=cid,
@@ -215,16 +279,51 @@ def _parse_conversation(raw: Any, where: str) -> tuple[Conversation, list[Messag
     if not isinstance(raw_messages, list):
         raise ValueError(f"{where}: \"messages\" must be a list.")
     messages: list[Message] = []
+    earlier: set[str] = set()
     last_seq = 0
     for index, raw_message in enumerate(raw_messages):
-        message = _parse_message(raw_message, cid, f"{where}, message #{index + 1}", default_seq=last_seq + 1)
+        here = f"{where}, message #{index + 1}"
+        message = _parse_message(raw_message, cid, here, default_seq=last_seq + 1)
         if message.seq <= last_seq:
-            raise ValueError(
-                f"{where}, message #{index + 1}: \"seq\" must increase through the conversation."
-            )
+            raise ValueError(f"{here}: \"seq\" must increase through the conversation.")
+        if version >= 2:
+            message.parent_id = _parent(raw_message, here, earlier)
+            message.parts = _parts(raw_message, here)
+        else:  # version 1 is linear: each message follows the one before it
+            message.parent_id = messages[-1].id if messages else None
         last_seq = message.seq
+        earlier.add(message.id)
         messages.append(message)
+    leaf = _text(raw, "current_leaf", where) if version >= 2 else None
+    if leaf is not None and leaf not in earlier:
+        raise ValueError(f"{where}: \"current_leaf\" {leaf!r} is not one of its messages.")
+    conversation.current_leaf = leaf if leaf is not None else (messages[-1].id if messages else None)
     return conversation, messages
+
+
+def _parent(raw: dict[str, Any], where: str, earlier: set[str]) -> str | None:
+    if "parent_id" not in raw:
+        raise ValueError(f"{where}: the field \"parent_id\" is missing (null for a first message).")
+    parent = _text(raw, "parent_id", where)
+    if parent is not None and parent not in earlier:
+        raise ValueError(
+            f"{where}: \"parent_id\" {parent!r} is not a message listed before it in this conversation."
+        )
+    return parent
+
+
+def _parts(raw: dict[str, Any], where: str) -> list[dict[str, Any]]:
+    parts = raw.get("parts")
+    if parts is None:
+        return []
+    if not isinstance(parts, list):
+        raise ValueError(f"{where}: \"parts\" must be a list.")
+    for index, part in enumerate(parts):
+        if not isinstance(part, dict) or not isinstance(part.get("type"), str):
+            raise ValueError(f"{where}, part #{index + 1}: expected an object with a \"type\" string.")
+        if part["type"] in _KNOWN_PARTS and part_from_dict(part) is None:
+            raise ValueError(f"{where}, part #{index + 1}: not a valid {part['type']!r} part.")
+    return parts
 
 
 def _parse_message(raw: Any, conversation_id: str, where: str, *, default_seq: int) -> Message:

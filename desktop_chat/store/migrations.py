@@ -152,11 +152,46 @@ def _message_conversation_by_num(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX messages_conversation_by_num ON messages (num, conversation_id)")
 
 
+def _message_tree(conn: sqlite3.Connection) -> None:
+    # History becomes a tree: regenerate and edit add siblings instead of deleting what followed.
+    # Each message knows its parent (NULL for a first message); each conversation knows the last
+    # message of the branch the user is on. A linear history is one branch: every message's
+    # parent is the one before it, and the branch ends at the newest.
+    conn.execute("ALTER TABLE messages ADD COLUMN parent_id TEXT")
+    # Typed non-text parts (thinking, tool calls and results, images: domain/parts.py) as JSON.
+    conn.execute("ALTER TABLE messages ADD COLUMN parts TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE conversations ADD COLUMN current_leaf TEXT")
+    # LAG numbers the parents in one pass; a keyed temporary table then feeds the UPDATE (UPDATE …
+    # FROM would do both at once, but needs SQLite 3.33, newer than some Pythons still link).
+    conn.execute("CREATE TEMP TABLE message_parents (num INTEGER PRIMARY KEY, parent_id TEXT)")
+    conn.execute(
+        """
+        INSERT INTO message_parents (num, parent_id)
+        SELECT num, lag(id) OVER (PARTITION BY conversation_id ORDER BY seq) FROM messages
+        """
+    )
+    conn.execute(
+        "UPDATE messages SET parent_id = (SELECT parent_id FROM message_parents p WHERE p.num = messages.num)"
+    )
+    conn.execute("DROP TABLE message_parents")
+    conn.execute(
+        """
+        UPDATE conversations SET current_leaf = (
+            SELECT id FROM messages WHERE conversation_id = conversations.id ORDER BY seq DESC LIMIT 1
+        )
+        """
+    )
+    # Children of a message (versions, switching branches) and a conversation's first messages
+    # (parent_id IS NULL) are index lookups, newest child last.
+    conn.execute("CREATE INDEX messages_children ON messages (conversation_id, parent_id, seq)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_conversations_and_messages", _conversations_and_messages),
     Migration("0002_message_metrics_and_search", _message_metrics_and_search),
     Migration("0003_message_error_text", _message_error_text),
     Migration("0004_message_conversation_by_num", _message_conversation_by_num),
+    Migration("0005_message_tree", _message_tree),
 )
 
 

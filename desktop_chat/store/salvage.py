@@ -44,8 +44,12 @@ _MESSAGE_COLUMNS = (
     "input_tokens", "output_tokens", "error", "created_at", "updated_at",  # 0001
     "ttft_ms", "duration_ms", "stop_reason",  # 0002
     "error_text",  # 0003
+    "parent_id", "parts",  # 0005
 )
-_CONVERSATION_COLUMNS = ("id", "title", "provider", "model", "system_prompt", "options", "created_at", "updated_at")
+_TREE_MESSAGE_VALUES = _MESSAGE_COLUMNS.index("parent_id") + 1  # a row this long knows its parent
+_CONVERSATION_COLUMNS = ("id", "title", "provider", "model", "system_prompt", "options", "created_at", "updated_at",
+                         "current_leaf")  # 0005
+_CONVERSATION_VALUES = 8  # before 0005
 
 
 @dataclass
@@ -77,10 +81,13 @@ def salvage(path: Path) -> SalvageResult:
         return SalvageResult()
     conversations: dict[str, Conversation] = {}
     messages: dict[str, Message] = {}
+    linear: set[str] = set()  # messages of a file from before message trees: no parent recorded
     for values in rows:
         message = _as_message(values)
         if message is not None:
             messages.setdefault(message.id, message)
+            if len(values) < _TREE_MESSAGE_VALUES:
+                linear.add(message.id)
             continue
         conversation = _as_conversation(values)
         if conversation is not None:
@@ -91,6 +98,7 @@ def salvage(path: Path) -> SalvageResult:
     result = SalvageResult()
     for conversation_id, found in by_conversation.items():
         found.sort(key=lambda m: m.seq)
+        _mend_parents(found, linear)
         conversation = conversations.pop(conversation_id, None) or _placeholder(conversation_id, found)
         result.conversations.append((conversation, found))
     result.conversations += [(c, []) for c in conversations.values()]  # conversations whose messages were lost
@@ -98,6 +106,18 @@ def salvage(path: Path) -> SalvageResult:
     log.info("salvaged %d conversations and %d messages from %s",
              result.conversation_count, result.message_count, path)
     return result
+
+
+def _mend_parents(messages: list[Message], linear: set[str]) -> None:
+    """Keep the tree where it can be read: a message from before trees, or one whose parent was
+    lost, follows the message stored before it (*messages* are in seq order)."""
+    found = {m.id for m in messages}
+    previous: Message | None = None
+    for message in messages:
+        lost = message.parent_id is not None and message.parent_id not in found
+        if message.id in linear or lost:
+            message.parent_id = previous.id if previous is not None else None
+        previous = message
 
 
 # -- reading the file's pages ---------------------------------------------------------------------
@@ -297,11 +317,13 @@ def _as_message(values: list[Any]) -> Message | None:
         ttft_ms=_number_or_none(row["ttft_ms"]), duration_ms=_number_or_none(row["duration_ms"]),
         stop_reason=_text_or_none(row["stop_reason"]), error=_text_or_none(row["error"]),
         attachments=_json_or(row["attachments"], []), error_text=error_text,
+        parent_id=row["parent_id"] if _is_id(row["parent_id"]) else None,
+        parts=[p for p in _json_or(row["parts"], []) if isinstance(p, dict)],
     )
 
 
 def _as_conversation(values: list[Any]) -> Conversation | None:
-    if not len(_CONVERSATION_COLUMNS) <= len(values) <= len(_CONVERSATION_COLUMNS) + 8:
+    if not _CONVERSATION_VALUES <= len(values) <= len(_CONVERSATION_COLUMNS) + 8:
         return None
     row = _named(values, _CONVERSATION_COLUMNS)
     if not (_is_id(row["id"]) and isinstance(row["title"], str) and isinstance(row["options"], str)
@@ -311,6 +333,7 @@ def _as_conversation(values: list[Any]) -> Conversation | None:
         id=row["id"], title=row["title"], created_at=float(row["created_at"]), updated_at=float(row["updated_at"]),
         provider=_text_or_none(row["provider"]), model=_text_or_none(row["model"]),
         system_prompt=_text_or_none(row["system_prompt"]), options=_json_or(row["options"], {}),
+        current_leaf=row["current_leaf"] if _is_id(row["current_leaf"]) else None,
     )
 
 

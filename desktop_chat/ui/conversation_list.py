@@ -151,6 +151,11 @@ class ConversationListModel(QAbstractListModel):
     def searching(self) -> bool:
         return self._query is not None
 
+    @property
+    def query(self) -> str | None:
+        """The search whose results are listed; None while the list shows every conversation."""
+        return self._query
+
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
         return not parent.isValid() and self._query is None and len(self._rows) < self._total
 

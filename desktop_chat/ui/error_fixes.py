@@ -148,27 +148,13 @@ class ErrorFixes(QObject):
                                            .format(command=error_card.OLLAMA_START_COMMAND), 10_000)
 
     def open_model_picker(self) -> None:
-        """Open the top bar's model list: its public showPopup, whichever picker class it is."""
+        """Open the top bar's model list through its public showPopup (the picker's popup lists
+        the provider's models, asking for them if it has not yet, and takes the keyboard)."""
         picker = self._window.findChild(QWidget, "modelPicker")
-        if picker is None:
-            return
-        picker.setFocus(Qt.FocusReason.OtherFocusReason)
         show = getattr(picker, "showPopup", None)
-        if not callable(show):
-            return
-        show()  # also asks for the provider's list when it has not been fetched yet
-        model = picker.model() if hasattr(picker, "model") else None
-        view = picker.view() if hasattr(picker, "view") else None
-        if model is None or view is None or view.isVisible():
-            return
-
-        # An empty list shows no popup: show it once the list arrives.
-        def arrived(*_args: object) -> None:
-            model.rowsInserted.disconnect(arrived)
-            if picker.isVisible() and not view.isVisible():
-                show()
-
-        model.rowsInserted.connect(arrived)
+        if picker is not None and callable(show):
+            picker.setFocus(Qt.FocusReason.OtherFocusReason)
+            show()
 
     # -- turns refused before anything was stored --------------------------------------------------
 

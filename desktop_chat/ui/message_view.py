@@ -25,8 +25,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette
@@ -36,6 +36,9 @@ from desktop_chat.domain.messages import Delivery, Message, MessageStatus
 from desktop_chat.ui.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
 from desktop_chat.ui.message_widget import MessageWidget
 from desktop_chat.ui.render_snapshot import RenderedBody, message_key, renderer_key
+
+if TYPE_CHECKING:
+    from desktop_chat.chat.versions import Versions
 
 __all__ = ["MessageView"]
 
@@ -66,6 +69,7 @@ class MessageView(QWidget):
     retryRequested = Signal(str)
     continueRequested = Signal(str)
     errorActionRequested = Signal(str, str)  # message id, ErrorAction value (an error card's fix)
+    versionRequested = Signal(str)  # the id of a message's other version, to show its branch
     olderMessagesWanted = Signal()
     sourceActivated = Signal(object)  # SourceRef: a source (or an attached document) was clicked
 
@@ -81,6 +85,7 @@ class MessageView(QWidget):
         self._open_url = open_url or QDesktopServices.openUrl
         self._widgets: dict[str, MessageWidget] = {}
         self._held: list[Message] = []  # older messages of the page, oldest first, not built yet
+        self._versions: dict[str, Versions] = {}  # messages with versions: "‹ 2/3 ›", also for held ones
         self._snapshot: dict[str, RenderedBody] = {}  # bodies rendered at the last shutdown (use_snapshot)
         self._has_older = False
         self._older_requested = False
@@ -140,6 +145,7 @@ class MessageView(QWidget):
         """Replace everything (another conversation); scroll to the bottom. The newest
         INITIAL_WIDGETS messages are built now, the others when the user scrolls up to them."""
         self._remove_widgets(list(self._widgets.values()))
+        self._versions = {}
         split = max(0, len(messages) - INITIAL_WIDGETS)
         self._held = list(messages[:split])
         for message in messages[split:]:
@@ -263,6 +269,20 @@ class MessageView(QWidget):
         self._held = [m for m in self._held if m.seq < seq]
         self._remove_widgets([w for w in self._widgets.values() if w.message.seq >= seq])
 
+    def remove_messages_after(self, message_id: str | None) -> bool:
+        """Drop every message after *message_id* (None: all of them), e.g. the rest of the old
+        branch when an edit starts a new one; False (and nothing dropped) if it is not shown."""
+        if message_id is None:
+            self.remove_messages_from(0)
+            return True
+        widget = self._widgets.get(message_id)
+        message = widget.message if widget is not None else next(
+            (m for m in self._held if m.id == message_id), None)
+        if message is None:
+            return False
+        self.remove_messages_from(message.seq + 1)
+        return True
+
     def remove_message(self, message_id: str) -> None:
         self._held = [m for m in self._held if m.id != message_id]
         widget = self._widgets.get(message_id)
@@ -277,6 +297,18 @@ class MessageView(QWidget):
 
             show_delivery(widget, delivery, self.sourceActivated.emit)
 
+    def set_versions(self, versions: Mapping[str, Versions | None]) -> None:
+        """Where messages stand among their versions (None: no other version); messages not
+        built yet get it when they are."""
+        for message_id, where in versions.items():
+            if where is None:
+                self._versions.pop(message_id, None)
+            else:
+                self._versions[message_id] = where
+            widget = self._widgets.get(message_id)
+            if widget is not None:
+                widget.set_versions(where)
+
     def set_notice(self, message_id: str, text: str | None) -> None:
         widget = self._build_held_through(message_id)
         if widget is not None:
@@ -285,6 +317,7 @@ class MessageView(QWidget):
     def clear(self) -> None:
         self._remove_widgets(list(self._widgets.values()))
         self._held = []
+        self._versions = {}
         self._has_older = False
         self._older_requested = False
         self._anchor = None
@@ -343,6 +376,9 @@ class MessageView(QWidget):
         widget.retryClicked.connect(self.retryRequested)
         widget.continueClicked.connect(self.continueRequested)
         widget.errorActionClicked.connect(self.errorActionRequested)
+        widget.versionChosen.connect(self.versionRequested)
+        if message.id in self._versions:
+            widget.set_versions(self._versions[message.id])
         widget.linkActivated.connect(self.handle_link)
         widget.body.renderWanted.connect(functools.partial(self._frame_wanted, message.id))
         self._show_documents(widget, message)

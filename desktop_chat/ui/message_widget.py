@@ -8,6 +8,8 @@ building them all up front was most of the cost of a widget (≈ 3 ms each here)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDateTime, QEvent, QLocale, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
@@ -39,6 +41,10 @@ from desktop_chat.ui.error_text import localized_message_error
 from desktop_chat.ui.markdown_render import MarkdownRenderer
 from desktop_chat.ui.message_body import MessageBody
 from desktop_chat.ui.render_snapshot import RenderedBody
+
+if TYPE_CHECKING:
+    from desktop_chat.chat.versions import Versions
+    from desktop_chat.ui.version_switcher import VersionSwitcher
 
 __all__ = ["MessageWidget"]
 
@@ -151,6 +157,7 @@ class MessageWidget(_Card):
     retryClicked = Signal(str)
     continueClicked = Signal(str)
     errorActionClicked = Signal(str, str)  # message id, ErrorAction value: the error card's fix
+    versionChosen = Signal(str)  # the id of another version of this message, to show instead
     linkActivated = Signal(QUrl)
 
     def __init__(self, message: Message, renderer: MarkdownRenderer, parent: QWidget | None = None, *,
@@ -166,6 +173,7 @@ class MessageWidget(_Card):
         self._continue_button: QPushButton | None = None
         self._notice_label: QLabel | None = None
         self._error_action = ErrorAction.NONE
+        self._switcher: VersionSwitcher | None = None
         self.setObjectName(f"message-{message.id}")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._build(renderer)
@@ -194,6 +202,7 @@ class MessageWidget(_Card):
         header.addWidget(self.time_label)
         header.addWidget(self.status_badge)
         header.addStretch(1)
+        self._header = header
 
         self.copy_button = self._tool_button("copyButton")
         self.copy_button.clicked.connect(self._copy)
@@ -242,6 +251,26 @@ class MessageWidget(_Card):
         return slot
 
     # -- parts built on first use ------------------------------------------------------------------
+
+    @property
+    def version_switcher(self) -> VersionSwitcher | None:
+        """The "‹ 2/3 ›" control; None until the message is known to have versions."""
+        return self._switcher
+
+    def set_versions(self, versions: Versions | None) -> None:
+        """Show where this message stands among its versions (None: it has no other)."""
+        if versions is None:
+            if self._switcher is not None:
+                self._switcher.hide()
+            return
+        if self._switcher is None:
+            from desktop_chat.ui.version_switcher import VersionSwitcher  # only messages with versions need it
+
+            self._switcher = VersionSwitcher(self)
+            self._switcher.versionChosen.connect(self.versionChosen)
+            self._header.insertWidget(self._header.indexOf(self.status_badge) + 1, self._switcher)
+        self._switcher.set_versions(versions)
+        self._switcher.show()
 
     @property
     def editor_box(self) -> QWidget:

@@ -12,10 +12,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop_chat.chat.readiness import Readiness, starting_endpoint
 from desktop_chat.config import BUILTIN_ENDPOINT, DEFAULT_MODELS, Settings, save_settings
 from desktop_chat.domain import errors
+from desktop_chat.providers import model_kinds
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.top_bar import TopBar
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 1000
+DESCRIBE_AT_MOST = 60  # per listing: one local request each (Ollama's /api/show, cached per host)
 
 
 class ModelChoice(QObject):
@@ -51,6 +54,14 @@ class ModelChoice(QObject):
         top_bar.modelChosen.connect(self._model_chosen)
         top_bar.refreshRequested.connect(lambda: self.want_models(force=True))
         top_bar.modelsWanted.connect(self.want_models)
+        top_bar.favouriteToggled.connect(self._toggle_favourite)
+        self.readiness: dict[str, Readiness] = {}
+        self._readiness_tips: dict[str, str] = {}
+        self._builtin_tip = ""
+        # endpoint id -> ask about one model (Ollama's /api/show): what makes a model a chat model
+        # and its tags, when the list itself does not say (see set_describer).
+        self._describers: dict[str, Callable[[str], Awaitable[ModelInfo]]] = {}
+        self._fresh_draft = False  # a new conversation whose provider the user has not chosen yet
 
     # -- what is shown -----------------------------------------------------------------------------
 
@@ -80,9 +91,7 @@ class ModelChoice(QObject):
 
     def _explain_builtin(self) -> None:
         """The Built-in entry's tooltip says what it is, and how to install the engine if it is missing."""
-        picker = self.top_bar.provider_picker
-        index = picker.findData(BUILTIN_ENDPOINT)
-        if index < 0:
+        if self.top_bar.provider_picker.findData(BUILTIN_ENDPOINT) < 0:
             return
         from desktop_chat.ui import builtin_model  # (it imports this module for typing only)
 
@@ -91,7 +100,8 @@ class ModelChoice(QObject):
         else:
             tip = self.tr("The built-in engine (llama.cpp) is not installed: run scripts/install_local_model.sh, "
                           "or pip install 'desktop-chat[local]' with the CMAKE_ARGS the README gives.")
-        picker.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        self._builtin_tip = tip  # shown with its readiness mark (set_readiness)
+        self.top_bar.set_readiness(self.readiness, self._tips())
 
     def show(self, endpoint_id: str | None, model: str | None) -> None:
         """Show a conversation's choice (or, for None / an endpoint that is gone, the default)."""
@@ -100,9 +110,60 @@ class ModelChoice(QObject):
             endpoint_id, model = self.settings.default_endpoint, None
         if endpoint_id not in ids:
             endpoint_id = ids[0]
+        self._fresh_draft = False
         self.top_bar.select_endpoint(endpoint_id)
-        self.top_bar.set_models(self.models.get(endpoint_id, []), model or self.default_model(endpoint_id))
+        self._fill_models(endpoint_id, model or self.default_model(endpoint_id))
         self.changed.emit()
+
+    def show_new(self) -> None:
+        """A new conversation: it starts where an answer can come from (chat/readiness.py). While
+        the user has not chosen, a readiness check that finishes later may still move it."""
+        self.show(starting_endpoint(self.settings, self.readiness), None)
+        self._fresh_draft = True
+
+    def set_readiness(self, states: dict[str, Readiness], tips: dict[str, str]) -> None:
+        """What the provider checks found; a fresh draft moves off a provider that cannot answer."""
+        self.readiness.update(states)
+        self._readiness_tips.update(tips)
+        self.top_bar.set_readiness(self.readiness, self._tips())
+        if self._fresh_draft:
+            start = starting_endpoint(self.settings, self.readiness)
+            if start != self.endpoint_id:
+                self.show(start, None)
+                self._fresh_draft = True
+
+    def _tips(self) -> dict[str, str]:
+        tips = dict(self._readiness_tips)
+        if self._builtin_tip:
+            tips[BUILTIN_ENDPOINT] = self._builtin_tip
+        return tips
+
+    def note_answered(self, endpoint_id: str, model: str) -> None:
+        """A turn completed there: new conversations start there, and the model leads its recent list."""
+        self.settings.note_model_used(endpoint_id, model)
+        self.settings.default_endpoint = endpoint_id
+        if model:
+            self.settings.default_models[endpoint_id] = model
+        self._save_timer.start()
+        if endpoint_id == self.endpoint_id and endpoint_id in self.models:
+            self._fill_models(endpoint_id, self.model)
+
+    def _fill_models(self, endpoint_id: str, current: str) -> None:
+        """The picker's list: chat models only, favourites first, then recently used, then the rest."""
+        listed = self.models.get(endpoint_id, [])
+        chat = model_kinds.chat_models(listed)
+        favourites = self.settings.favourite_models.get(endpoint_id, [])
+        recent = self.settings.recent_models.get(endpoint_id, [])
+        self.top_bar.set_models(model_kinds.ordered(chat, favourites, recent), current, favourites=favourites,
+                                recent=recent, hidden=len(listed) - len(chat))
+
+    def _toggle_favourite(self, model: str) -> None:
+        endpoint_id = self.endpoint_id
+        if not endpoint_id:
+            return
+        self.settings.toggle_favourite(endpoint_id, model)
+        self._fill_models(endpoint_id, self.model)
+        self._save_timer.start()
 
     def default_model(self, endpoint_id: str) -> str:
         model = self.settings.default_models.get(endpoint_id)
@@ -112,8 +173,18 @@ class ModelChoice(QObject):
             kind = self.settings.endpoint(endpoint_id).kind
         except KeyError:
             return ""
-        listed = self.models.get(endpoint_id)
-        return DEFAULT_MODELS.get(kind) or (listed[0].id if listed else "")
+        listed = self._first_choice(endpoint_id)
+        return DEFAULT_MODELS.get(kind) or listed
+
+    def _first_choice(self, endpoint_id: str) -> str:
+        """A favourite or recently used model, else the first chat model in the provider's own order
+        (Ollama's: the newest; the built-in engine's: installed before added) — "" when none is listed."""
+        chat = model_kinds.chat_models(self.models.get(endpoint_id, []))
+        favourites = self.settings.favourite_models.get(endpoint_id, [])
+        recent = self.settings.recent_models.get(endpoint_id, [])
+        preferred = [m for m in model_kinds.ordered(chat, favourites, recent) if m.id in favourites or m.id in recent]
+        first = preferred or chat
+        return first[0].id if first else ""
 
     def use(self, endpoint_id: str) -> None:
         """Switch to `endpoint_id` as if the user had picked it."""
@@ -138,7 +209,7 @@ class ModelChoice(QObject):
 
     def _endpoint_chosen(self, endpoint_id: str) -> None:
         model = self.default_model(endpoint_id)
-        self.top_bar.set_models(self.models.get(endpoint_id, []), model)
+        self._fill_models(endpoint_id, model)
         self._remember(endpoint_id, model)
         self.want_models()
 
@@ -149,6 +220,7 @@ class ModelChoice(QObject):
     def _remember(self, endpoint_id: str, model: str) -> None:
         """The pick becomes the default for new conversations (and the window stores it on the
         conversation on screen)."""
+        self._fresh_draft = False
         self.settings.default_endpoint = endpoint_id
         if model:
             self.settings.default_models[endpoint_id] = model
@@ -181,6 +253,22 @@ class ModelChoice(QObject):
         self.top_bar.set_listing(True)
         self.runner.start(self._list(endpoint_id), name=f"list-models-{endpoint_id}")
 
+    def set_describer(self, endpoint_id: str, describe: Callable[[str], Awaitable[ModelInfo]]) -> None:
+        """After each listing of `endpoint_id`, complete its entries with `describe(model)` in the background."""
+        self._describers[endpoint_id] = describe
+
+    async def _describe(self, endpoint_id: str, models: list[ModelInfo]) -> None:
+        describe = self._describers[endpoint_id]
+        described: list[ModelInfo] = []
+        for info in models[:DESCRIBE_AT_MOST]:
+            try:
+                described.append(model_kinds.with_details(info, await describe(info.id)))
+            except Exception as exc:  # noqa: BLE001 - the names as listed stay usable; nothing to tell the user
+                log.info("could not describe %s at %s: %s", info.id, endpoint_id, exc)
+                return
+        if self.models.get(endpoint_id) is models:  # not listed again (or forgotten) meanwhile
+            self.remember_models(endpoint_id, described + models[len(described):], described=True)
+
     async def _list(self, endpoint_id: str) -> None:
         label = self.label(endpoint_id)
         try:
@@ -203,13 +291,17 @@ class ModelChoice(QObject):
             self.top_bar.set_listing(bool(self._listing))
         self.remember_models(endpoint_id, models)
         self.statusMessage.emit(self.tr("{provider}: {n} model(s) available.").format(
-            provider=label, n=len(models)), 4000)
+            provider=label, n=len(model_kinds.chat_models(models))), 4000)  # the ones the picker offers
 
-    def remember_models(self, endpoint_id: str, models: list[ModelInfo]) -> None:
+    def remember_models(self, endpoint_id: str, models: list[ModelInfo], *, described: bool = False) -> None:
+        """A listing arrived (here, or from the window's Ollama probe); `described`: already completed."""
         self.models[endpoint_id] = models
+        if not described and endpoint_id in self._describers and models:
+            self.runner.start(self._describe(endpoint_id, models), name=f"describe-models-{endpoint_id}")
         if self.endpoint_id == endpoint_id:
             current = self.model
             if not current and models:
-                current = models[0].id
-                self._remember(endpoint_id, current)
-            self.top_bar.set_models(models, current)
+                current = self._first_choice(endpoint_id)
+                if current and not self._fresh_draft:  # a draft moved here by itself picks nothing for the user
+                    self._remember(endpoint_id, current)
+            self._fill_models(endpoint_id, current)

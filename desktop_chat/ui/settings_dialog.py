@@ -695,6 +695,7 @@ class SettingsDialog(QDialog):
         self.provider_combo = QComboBox()
         self.provider_combo.setObjectName("defaultProviderCombo")
         self.provider_combo.currentIndexChanged.connect(self._default_provider_changed)
+        self.provider_combo.activated.connect(lambda _i: setattr(self, "_default_chosen", True))
         self.model_combo = QComboBox()
         self.model_combo.setObjectName("defaultModelCombo")
         self.model_combo.setEditable(True)
@@ -783,6 +784,9 @@ class SettingsDialog(QDialog):
     def _load_general(self) -> None:
         s = self._settings
         self._rebuild_provider_combo(select_id=s.default_endpoint)
+        # The combo lists no Built-in row: when that (or an endpoint gone from the list) is the
+        # default, row 0 shows, and saving must not make it the default unless the user chose it.
+        self._default_shown, self._default_chosen = self.provider_combo.currentData(), False
         self.temperature_default.setChecked(s.temperature is None)
         self.temperature_spin.setValue(s.temperature if s.temperature is not None else 1.0)
         self.temperature_spin.setEnabled(s.temperature is not None)
@@ -1234,7 +1238,8 @@ class SettingsDialog(QDialog):
         if self._model_draft is not None and self._model_draft in self._models:
             self._models[self._model_draft] = self.model_combo.currentText()
         selected = self.provider_combo.currentData()
-        if selected is not None and selected in ids:
+        chosen = self._default_chosen or selected is not self._default_shown
+        if selected is not None and selected in ids and chosen:
             new.default_endpoint = ids[selected]
         for draft, model in self._models.items():
             endpoint_id = ids.get(draft)

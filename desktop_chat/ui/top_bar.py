@@ -25,6 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.chat.readiness import Readiness
+from desktop_chat.providers import model_kinds
+from desktop_chat.ui import provider_marks
+from desktop_chat.ui.model_picker import Entry, ModelPopup
 from desktop_chat.ui.painted_icons import refresh_icon
 from desktop_chat.ui.units import format_bytes
 
@@ -72,7 +76,11 @@ class FitOrHideLabel(QLabel):
 
 
 class ModelPicker(QComboBox):
-    """An editable combo box: pick a listed model or type any name. Asks for the list when opened."""
+    """An editable combo box: pick a listed model or type any name. Asks for the list when opened.
+
+    Its own list holds the chat models in the order shown (tests and accessibility read it); the
+    popup that opens is ModelPopup (ui/model_picker.py): searchable, favourites first, with tags.
+    """
 
     popupWanted = Signal()
 
@@ -89,10 +97,17 @@ class ModelPicker(QComboBox):
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.popup = ModelPopup(self)
+        self.focus_before: QWidget | None = None
 
     def showPopup(self) -> None:
+        self.focus_before = self.window().focusWidget()  # given back when the popup closes
         self.popupWanted.emit()
-        super().showPopup()
+        self.popup.open_below(self, self.currentText().strip())
+
+    def hidePopup(self) -> None:
+        self.popup.close()
+        super().hidePopup()
 
 
 class TopBar(QWidget):
@@ -102,6 +117,7 @@ class TopBar(QWidget):
     modelsWanted = Signal()  # the model list was opened
     systemPromptRequested = Signal()
     ollamaModelsRequested = Signal()  # the Ollama model manager
+    favouriteToggled = Signal(str)  # model name: star or unstar it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,11 +167,19 @@ class TopBar(QWidget):
         if line_edit is not None:
             line_edit.editingFinished.connect(self._model_edited)
         self.model_picker.popupWanted.connect(self.modelsWanted)
+        self.model_picker.popup.picked.connect(self._model_picked)
+        self.model_picker.popup.favouriteToggled.connect(self.favouriteToggled)
+        self.model_picker.popup.closed.connect(self._popup_closed)
         self.refresh_button.clicked.connect(self.refreshRequested)
         self.ollama_button.clicked.connect(self.ollamaModelsRequested)
         self.system_prompt_button.clicked.connect(self.systemPromptRequested)
         self._last_model = ""
         self._has_prompt = False
+        self._entries: list[Entry] = []
+        self._hidden_models = 0
+        self._listing = False
+        self._readiness: dict[str, Readiness] = {}
+        self._readiness_tips: dict[str, str] = {}
         self.retranslate()
 
     # -- showing -------------------------------------------------------------------------------
@@ -172,6 +196,7 @@ class TopBar(QWidget):
         """The totals share the title's room and give it up first: shown only while the title keeps
         about 16 characters (or all of it) beside them."""
         layout = self.layout()
+        assert layout is not None  # built in __init__
         layout.activate()  # geometries as they are now (a change of text or visibility lays out later)
         shared = self.title.width() + (self.totals.width() + layout.spacing() if not self.totals.isHidden() else 0)
         metrics = QFontMetrics(self.title.font())
@@ -191,6 +216,7 @@ class TopBar(QWidget):
             self.provider_picker.clear()
             for endpoint_id, label in endpoints:
                 self.provider_picker.addItem(label, endpoint_id)
+            provider_marks.mark(self.provider_picker, self._readiness, self._readiness_tips)
             self.select_endpoint(current)
 
     def select_endpoint(self, endpoint_id: str | None) -> None:
@@ -202,9 +228,12 @@ class TopBar(QWidget):
         data = self.provider_picker.currentData()
         return str(data) if data is not None else None
 
-    def set_models(self, models: Sequence[ModelInfo], current: str | None = None) -> None:
-        """Fill the list; the typed/current name is kept even when it is not listed."""
+    def set_models(self, models: Sequence[ModelInfo], current: str | None = None, *,
+                   favourites: Sequence[str] = (), recent: Sequence[str] = (), hidden: int = 0) -> None:
+        """Fill the list with `models` in the order given; the typed/current name is kept even
+        when it is not listed. `hidden`: how many listed models were left out as not chat models."""
         current = self.current_model() if current is None else current
+        self._entries = []
         with QSignalBlocker(self.model_picker):
             self.model_picker.clear()
             for info in models:
@@ -213,7 +242,35 @@ class TopBar(QWidget):
                 if info.context_length:
                     tip += self.tr(" · {n} tokens of context").format(n=f"{info.context_length:,}")
                 self.model_picker.setItemData(self.model_picker.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+                self._entries.append(Entry(info.id, tuple(self._tags(info)), info.id in favourites,
+                                           info.id in recent, tip))
             self._show_model(current)
+        self._hidden_models = hidden
+        self._refresh_popup()
+
+    def _tags(self, info: ModelInfo) -> list[str]:
+        """The capabilities the provider reported, in a few quiet words (see providers/model_kinds.py)."""
+        found = model_kinds.capabilities(info)
+        tags = []
+        if found.context_length:
+            tags.append(_context_tag(found.context_length))
+        if found.vision:
+            tags.append(self.tr("images"))
+        if found.tools:
+            tags.append(self.tr("tools"))
+        if found.reasoning:
+            tags.append(self.tr("reasoning"))
+        return tags
+
+    def _refresh_popup(self) -> None:
+        """Keep the popup's rows in step (it may be open while a listing arrives)."""
+        self.model_picker.popup.set_entries(self._entries, self.current_model(), hidden=self._hidden_models,
+                                            listing=self._listing)
+
+    def set_readiness(self, states: dict[str, Readiness], tips: dict[str, str]) -> None:
+        """Mark each provider entry ready / needs a key / not running / not installed."""
+        self._readiness, self._readiness_tips = dict(states), dict(tips)
+        provider_marks.mark(self.provider_picker, states, tips)
 
     def set_model(self, model: str | None) -> None:
         with QSignalBlocker(self.model_picker):
@@ -232,6 +289,9 @@ class TopBar(QWidget):
         return self.model_picker.currentText().strip()
 
     def set_listing(self, listing: bool) -> None:
+        self._listing = listing
+        if self.model_picker.popup.isVisible():
+            self._refresh_popup()
         self.refresh_button.setEnabled(not listing)
         self.refresh_button.setToolTip(self.tr("Listing models…") if listing else self.tr("Refresh the model list"))
 
@@ -266,6 +326,7 @@ class TopBar(QWidget):
         self.ollama_button.setToolTip(self.tr("Download, delete and unload Ollama models, and set their options"))
         self.totals.setAccessibleName(self.tr("Tokens used by this conversation"))
         self._label_prompt_button()
+        provider_marks.mark(self.provider_picker, self._readiness, self._readiness_tips)  # the words
 
     def _label_prompt_button(self) -> None:
         self.system_prompt_button.setText(self.tr("System prompt ✓") if self._has_prompt else self.tr("System prompt"))
@@ -291,6 +352,29 @@ class TopBar(QWidget):
 
     def _model_activated(self, _index: int) -> None:
         self._announce_model()
+
+    def _model_picked(self, name: str) -> None:
+        """Chosen in the popup: a listed model, or a name typed in its search field."""
+        with QSignalBlocker(self.model_picker):
+            self._show_model_keep_last(name)
+        self._announce_model()
+
+    def _show_model_keep_last(self, model: str) -> None:
+        last = self._last_model
+        self._show_model(model)
+        self._last_model = last  # _announce_model compares with the model shown before the pick
+
+    def _popup_closed(self) -> None:
+        """The keyboard goes back where it was (the composer, when the list was opened from the keyboard)."""
+        before = self.model_picker.focus_before
+        self.model_picker.focus_before = None
+        try:
+            if before is not None and before.isVisible():
+                before.setFocus(Qt.FocusReason.PopupFocusReason)
+                return
+        except RuntimeError:  # it was deleted while the popup was open
+            pass
+        self.model_picker.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _model_edited(self) -> None:
         self._announce_model()
@@ -338,6 +422,14 @@ def _detail_parts(info: ModelInfo) -> list[str]:
     if isinstance(details.get("size"), int):
         parts.append(format_bytes(details["size"]))
     return parts
+
+
+def _context_tag(n: int) -> str:
+    """A context window the way people name it: 131,072 tokens is "128k", 200,000 is "200k", 2^20 is "1M"."""
+    unit = 1000 if n % 1000 == 0 or n % 1024 else 1024
+    if n >= unit * unit:
+        return f"{n / (unit * unit):g}M"
+    return f"{n / unit:.0f}k" if n >= unit else str(n)
 
 
 def _compact(n: int) -> str:

@@ -258,11 +258,11 @@ class WelcomePanel(QScrollArea):
         base = palette.color(QPalette.ColorRole.Base)
         # Mid is close to the dark theme's background: a lighter base reads as an edge there.
         border = (base.lighter(170) if theme.is_dark(palette) else palette.color(QPalette.ColorRole.Mid)).name()
-        base = base.name()
+        background = base.name()
         for card in self._cards:
             card.setStyleSheet(
                 f"QFrame#{card.objectName()} {{ border: 1px solid {border}; border-radius: 10px;"
-                f" background: {base}; }}")
+                f" background: {background}; }}")
 
     # -- state ---------------------------------------------------------------------------------
 

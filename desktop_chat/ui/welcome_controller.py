@@ -96,7 +96,7 @@ class WelcomeController(QObject):
         p.builtinRequested.connect(self._builtin_clicked)
         p.testBuiltinRequested.connect(lambda: self._start(self._test_builtin(), "welcome-test-builtin"))
         p.cancelDownloadRequested.connect(window.builtin.cancel_download)
-        window.ollama.modelsChanged.connect(lambda: self.needed and self.check_ollama())
+        window.ollama.modelsChanged.connect(self._ollama_models_changed)
         window.ollama.useModelRequested.connect(lambda _model: self._finish())
         window.builtin.modelChosen.connect(lambda _model: self._finish())
         window.banner.downloadProgress.connect(self._download_progress)
@@ -218,6 +218,10 @@ class WelcomeController(QObject):
         return listed[0] if listed else wanted
 
     # -- Ollama ------------------------------------------------------------------------------------
+
+    def _ollama_models_changed(self) -> None:
+        if self.needed:
+            self.check_ollama()
 
     def check_ollama(self) -> None:
         self.panel.set_ollama_state(OllamaState("checking"))

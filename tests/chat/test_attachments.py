@@ -263,7 +263,10 @@ async def test_edit_can_replace_the_attachments(store, library, tmp_path):
         await engine.aclose()
         (content,) = user_contents(fake, "openai")
     assert content == "Just say hi." and rec.of(SourcesFound) == []
-    assert store.get_message(user.id).documents == []
+    edited = store.list_messages(first.message.conversation_id)[0]
+    assert edited.text == "Just say hi." and edited.documents == []
+    # the edit is a new version: the original question keeps its document
+    assert [d.file_name for d in store.get_message(user.id).documents] == ["atlantis.pdf"]
 
 
 # -- history ------------------------------------------------------------------------------------

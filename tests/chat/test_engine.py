@@ -264,19 +264,24 @@ async def test_a_burst_of_turns_queues_behind_the_per_provider_limit(store):
 
 # -- the other kinds of turn -------------------------------------------------------------------
 
-async def test_regenerate_replaces_the_last_answer(store):
+async def test_regenerate_makes_a_second_version_and_keeps_the_first(store):
     with fake_for("local", Scenario(chunks=["first"])) as fake:
         engine = engine_for(store, settings_for("local", fake), Recorder())
         first = await engine.send(None, "q")
         fake.default = Scenario(chunks=["second"])
         again = await engine.regenerate(first.message.conversation_id)
         await engine.aclose()
+        last_body = fake.requests_to("/chat/completions")[-1].json
     messages = store.list_messages(first.message.conversation_id)
     assert [(m.role, m.text) for m in messages] == [("user", "q"), ("assistant", "second")]
     assert again.message.id != first.message.id
+    assert [m.text for m in store.versions(again.message.id)] == ["first", "second"]
+    assert again.message.parent_id == first.message.parent_id == messages[0].id
+    # the old answer is not part of the request that makes the new one
+    assert [(m["role"], m["content"]) for m in last_body["messages"]] == [("user", "q")]
 
 
-async def test_edit_and_resend_replaces_the_turns_after_the_edited_message(store):
+async def test_edit_and_resend_makes_a_new_branch_and_keeps_the_old_one(store):
     with fake_for("local", Scenario(chunks=["A1"])) as fake:
         engine = engine_for(store, settings_for("local", fake), Recorder())
         first = await engine.send(None, "question one")
@@ -291,6 +296,11 @@ async def test_edit_and_resend_replaces_the_turns_after_the_edited_message(store
     assert [(m.role, m.text) for m in store.list_messages(conversation_id)] == [
         ("user", "question one, edited"), ("assistant", "A1 edited")]
     assert [m["content"] for m in last_body["messages"]] == ["question one, edited"]
+    edited = store.list_messages(conversation_id)[0]
+    assert [m.text for m in store.versions(edited.id)] == ["question one", "question one, edited"]
+    store.switch_to(user_one.id)  # the original question and every turn after it are still there
+    assert [m.text for m in store.list_messages(conversation_id)] == [
+        "question one", "A1", "question two", "A2"]
 
 
 async def test_continue_appends_to_a_stopped_answer(store):

@@ -54,7 +54,7 @@ def without_timestamp(document: dict[str, Any]) -> dict[str, Any]:
 def test_export_document_shape(source: Store) -> None:
     ids = populate(source)
     document = export_json(source)
-    assert document["format"] == "desktop-chat" and document["version"] == 1
+    assert document["format"] == "desktop-chat" and document["version"] == 2
     assert document["exported_at"].endswith("Z")
     assert set(document) == {"format", "version", "exported_at", "conversations"}
     assert [c["id"] for c in document["conversations"]] == list(reversed(ids))  # newest first
@@ -62,6 +62,9 @@ def test_export_document_shape(source: Store) -> None:
     assert walrus["options"] == {"temperature": 0.3, "max_tokens": 512}
     assert [m["seq"] for m in walrus["messages"]] == [1, 2]
     assert walrus["messages"][1]["ttft_ms"] == 312.25
+    first, second = walrus["messages"]
+    assert first["parent_id"] is None and second["parent_id"] == first["id"]
+    assert walrus["current_leaf"] == second["id"] and second["parts"] == []
     json.dumps(document)  # serialisable as is
 
 
@@ -145,7 +148,7 @@ def broken(document: dict[str, Any], change: Any) -> Any:
     [
         (lambda d: d.update(format="something-else"), "not a Desktop Chat export"),
         (lambda d: d.pop("format"), "not a Desktop Chat export"),
-        (lambda d: d.update(version=2), "newer Desktop Chat"),
+        (lambda d: d.update(version=3), "newer Desktop Chat"),
         (lambda d: d.update(version="1"), "version"),
         (lambda d: d.update(version=0), "Unknown Desktop Chat export version"),
         (lambda d: d.pop("conversations"), "conversations"),
@@ -164,6 +167,17 @@ def broken(document: dict[str, Any], change: Any) -> Any:
         (lambda d: d["conversations"][1]["messages"][0].update(attachments="x"), "attachments"),
         (lambda d: d["conversations"][1]["messages"][1].update(seq=1), "must increase"),
         (lambda d: d["conversations"].append(copy.deepcopy(d["conversations"][0])), "appears twice"),
+        (lambda d: d["conversations"][1]["messages"][1].pop("parent_id"), 'the field "parent_id" is missing'),
+        (lambda d: d["conversations"][1]["messages"][1].update(parent_id="ghost"),
+         "message #2: \"parent_id\" 'ghost' is not a message listed before it"),
+        (lambda d: d["conversations"][1]["messages"][0].update(parent_id=d["conversations"][1]["messages"][1]["id"]),
+         "message #1: \"parent_id\""),
+        (lambda d: d["conversations"][1].update(current_leaf="ghost"), "\"current_leaf\" 'ghost' is not one of"),
+        (lambda d: d["conversations"][1]["messages"][0].update(parts="x"), '"parts" must be a list'),
+        (lambda d: d["conversations"][1]["messages"][0].update(parts=[1]), 'part #1: expected an object'),
+        (lambda d: d["conversations"][1]["messages"][0].update(parts=[{"type": "thinking"}]),
+         "part #1: not a valid 'thinking' part"),
+        (lambda d: d["conversations"][0].update(imported_from={"app": "chatgpt"}), '"imported_from" must be'),
         (lambda d: d["conversations"][0].update(
             id="other", messages=copy.deepcopy(d["conversations"][1]["messages"])), "message id"),
     ],

@@ -98,3 +98,40 @@ def test_anything_that_is_not_a_database_gives_nothing_and_raises_nothing(tmp_pa
         path.write_bytes(data)
         assert salvage(path).conversations == []
     assert salvage(tmp_path / "missing").conversations == []
+
+
+def test_versions_and_branches_come_back_with_their_parents(tmp_path):
+    path = tmp_path / "chat.sqlite3"
+    with Store(path) as store:
+        c = store.create_conversation("versions")
+        q = store.add_message(c.id, "user", "question")
+        first = store.add_message(c.id, "assistant", "first answer")
+        store.add_message(c.id, "assistant", "second answer", parent_id=q.id)
+        store.switch_to(first.id)
+        follow = store.add_message(c.id, "user", "follow-up")
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    ((conversation, messages),) = salvage(path).conversations
+    assert [(m.text, m.parent_id) for m in messages] == [
+        ("question", None), ("first answer", q.id), ("second answer", q.id), ("follow-up", first.id)]
+    assert conversation.current_leaf == follow.id
+    restored = tmp_path / "restored.sqlite3"
+    with Store(restored) as store:
+        store.import_conversations([(conversation, messages)])
+        assert [m.text for m in store.list_messages(c.id)] == ["question", "first answer", "follow-up"]
+        assert [m.text for m in store.versions(first.id)] == ["first answer", "second answer"]
+
+
+def test_a_file_from_before_message_trees_comes_back_as_one_branch(tmp_path):
+    import gzip
+
+    path = tmp_path / "chat.sqlite3"
+    with gzip.open(Path(__file__).parent / "fixtures" / "v4.sqlite3.gz", "rb") as src:
+        path.write_bytes(src.read())
+    result = salvage(path)
+    by_title = {c.title: ms for c, ms in result.conversations}
+    big = by_title["Big"]
+    assert len(big) == 10_000
+    assert big[0].parent_id is None and all(m.parent_id == p.id for p, m in zip(big, big[1:]))
+    assert [m.parent_id for m in by_title["Walruses"]][1] == by_title["Walruses"][0].id

@@ -193,17 +193,16 @@ def test_seq_increases_per_conversation(store: Store) -> None:
     a, b = store.create_conversation(), store.create_conversation()
     assert [store.add_message(a.id, "user", str(i)).seq for i in range(3)] == [1, 2, 3]
     assert store.add_message(b.id, "user", "x").seq == 1
-    store.delete_messages_from(a.id, 3)
+    store.delete_message(store.list_messages(a.id)[-1].id)
     assert store.add_message(a.id, "user", "again").seq == 3
 
 
-def test_delete_messages_from(store: Store) -> None:
+def test_delete_message_and_after_on_a_linear_conversation(store: Store) -> None:
     c = store.create_conversation()
     other = store.create_conversation()
-    for i in range(6):
-        store.add_message(c.id, "user" if i % 2 == 0 else "assistant", f"m{i}")
+    ids = [store.add_message(c.id, "user" if i % 2 == 0 else "assistant", f"m{i}").id for i in range(6)]
     store.add_message(other.id, "user", "m-other")
-    assert store.delete_messages_from(c.id, 3) == 4
+    assert store.delete_message_and_after(ids[2]) == 4
     assert [m.text for m in store.list_messages(c.id)] == ["m0", "m1"]
     assert [m.text for m in store.list_messages(other.id)] == ["m-other"]
     assert store.search("m4") == []

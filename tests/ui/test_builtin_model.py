@@ -20,6 +20,7 @@ from desktop_chat.chat.local_models import DEFAULT_MODEL
 from desktop_chat.config import Settings, load_settings
 from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.providers.llamacpp import MODEL_CACHE
+from desktop_chat.providers.model_kinds import natural_key
 from desktop_chat.ui import builtin_model
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.settings_dialog import SettingsDialog
@@ -81,7 +82,7 @@ def test_first_start_offers_the_built_in_model_and_the_first_message_gets_a_real
     save_shot(window.top_bar, "picker")
     picker = window.top_bar.model_picker
     picker.showPopup()
-    popup = picker.view().window()
+    popup = picker.popup  # ui/model_picker.py
     qtbot.waitUntil(popup.isVisible)
     save_shot(popup, "picker-list")
     picker.hidePopup()
@@ -118,7 +119,8 @@ def test_the_picker_lists_installed_and_added_models_and_stop_works(windows, qtb
     settings.max_tokens = 800
     window = windows.new(settings)
     window.choice.want_models(force=True)
-    qtbot.waitUntil(lambda: listed(window) == [DEFAULT_MODEL.name, "Header-Only"], timeout=10_000)
+    expected = sorted([DEFAULT_MODEL.name, "Header-Only"], key=natural_key)  # the picker's order
+    qtbot.waitUntil(lambda: listed(window) == expected, timeout=10_000)
     assert window.choice.model == DEFAULT_MODEL.name
     assert not window.welcome.panel.isVisible()  # a user who already chose the built-in model is not offered it again
 

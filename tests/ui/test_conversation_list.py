@@ -11,7 +11,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.config import database_path
-from desktop_chat.domain.messages import Conversation, Message, MessageStatus
+from desktop_chat.domain.messages import Conversation, Message, MessageStatus, linked
 from desktop_chat.store import Store
 from desktop_chat.ui import conversation_list
 from desktop_chat.ui.conversation_list import (
@@ -30,7 +30,7 @@ def conversation_at(when: float, title: str, texts: list[str]) -> tuple[Conversa
     messages = [Message(id=uuid.uuid4().hex, conversation_id=cid, role="user" if i % 2 == 0 else "assistant",
                         text=text, status=MessageStatus.COMPLETE, seq=i + 1, created_at=when, updated_at=when)
                 for i, text in enumerate(texts)]
-    return conversation, messages
+    return conversation, linked(messages)
 
 
 def commit_text(widget, text: str) -> None:  # noqa: ANN001

@@ -87,9 +87,10 @@ def test_an_unknown_model_opens_the_model_picker(windows, qtbot, fakes):
     button = _card_button(window, answer.id)
     assert button.text() == "Choose another model"
     picker = window.findChild(QWidget, "modelPicker")
-    assert not picker.view().isVisible()
+    popup = getattr(picker, "popup", None) or picker.view()  # the picker's own popup (ui/model_picker.py)
+    assert not popup.isVisible()
     button.click()
-    qtbot.waitUntil(lambda: picker.view().isVisible())  # the provider's list, to pick another model
+    qtbot.waitUntil(popup.isVisible)  # the provider's list, to pick another model
     qtbot.waitUntil(lambda: picker.count() == 3)
     picker.hidePopup()
 

@@ -207,7 +207,8 @@ def test_retry_then_continue_after_an_error(windows, qtbot, fakes):
     window.view.retryRequested.emit(failed.id)
     answer = wait_answer(qtbot, window)
     assert answer.text == "fresh answer"
-    assert window.store.get_message(failed.id) is None
+    # the failed answer is kept as the first version; the view shows the new one only
+    assert [m.id for m in window.store.versions(answer.id)] == [failed.id, answer.id]
     assert "tok0" not in shown_text(window.view)
     # the failure that was retried no longer speaks in the status bar, and typing goes on in the composer
     assert window.statusBar().currentMessage() == ""
@@ -229,7 +230,7 @@ def test_a_rate_limit_shows_a_countdown_then_answers(windows, qtbot, fakes):
     assert notices[-1] is None  # and is cleared when the request goes out again
 
 
-def test_regenerate_replaces_the_last_answer(windows, qtbot, fakes):
+def test_regenerate_shows_a_new_version_and_keeps_the_old_one(windows, qtbot, fakes):
     fake = fakes("anthropic")
     fake.enqueue(Scenario(chunks=["alpha"]), Scenario(chunks=["bravo"]))
     window = windows.new(configure("anthropic", fake))
@@ -242,9 +243,10 @@ def test_regenerate_replaces_the_last_answer(windows, qtbot, fakes):
     assert [m.text for m in window.store.list_messages(window.current_conversation_id)] == ["hello", "bravo"]
     assert window.view.message_ids()[-1] == second.id and view_text(window.view, second.id) == "bravo"
     assert "alpha" not in shown_text(window.view)
+    assert [m.text for m in window.store.versions(second.id)] == ["alpha", "bravo"]
 
 
-def test_edit_and_resend_replaces_the_turns_after_the_edit(windows, qtbot, fakes):
+def test_edit_and_resend_shows_the_new_branch_and_keeps_the_old_one(windows, qtbot, fakes):
     fake = fakes("anthropic")
     fake.enqueue(Scenario(chunks=["one"]), Scenario(chunks=["two"]), Scenario(chunks=["edited answer"]))
     window = windows.new(configure("anthropic", fake))
@@ -260,6 +262,11 @@ def test_edit_and_resend_replaces_the_turns_after_the_edit(windows, qtbot, fakes
     wait_answer(qtbot, window)
     text = shown_text(window.view)
     assert "edited answer" in text and "second question" not in text and "two" not in text.split()
+    assert "first question\n" not in text + "\n" and len(window.view.message_ids()) == 2
+    assert [m.text for m in window.store.versions(first_user.id)] == ["first question", "first question, edited"]
+    window.store.switch_to(first_user.id)  # the old branch is all there
+    assert [m.text for m in window.store.list_messages(window.current_conversation_id)] == [
+        "first question", "one", "second question", "two"]
 
 
 def test_continue_appends_to_a_stopped_answer(windows, qtbot, fakes):

@@ -96,8 +96,8 @@ def test_picker_lists_the_models_a_pull_reaches_100_percent_and_the_new_model_ch
     assert window.top_bar.ollama_button.isVisible()
 
     qtbot.mouseClick(window.top_bar.refresh_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: listed(window) == ["llama3.2:latest", "qwen2.5:7b", "llava:13b"], timeout=10_000)
-    tip = window.top_bar.model_picker.itemData(2, Qt.ItemDataRole.ToolTipRole)
+    qtbot.waitUntil(lambda: listed(window) == ["llama3.2:latest", "llava:13b", "qwen2.5:7b"], timeout=10_000)
+    tip = window.top_bar.model_picker.itemData(1, Qt.ItemDataRole.ToolTipRole)
     assert tip == "llava:13b · 13B · Q4_0 · llama · 8.0 GB"
 
     fake.pull_gate = threading.Event()
@@ -322,7 +322,7 @@ def test_offline_local_models_chat_while_a_remote_provider_says_no_connection(wi
     assert answer.error == ("Cannot connect to Anthropic at https://api.anthropic.invalid: the host name could not "
                             "be resolved. Check your network connection and the base URL.")
     pick_provider(window, "ollama")
-    qtbot.waitUntil(lambda: listed(window) == ["llama3.2:latest", "qwen2.5:7b", "llava:13b"], timeout=10_000)
+    qtbot.waitUntil(lambda: listed(window) == ["llama3.2:latest", "llava:13b", "qwen2.5:7b"], timeout=10_000)
     wait_running(qtbot, window)
     type_and_send(qtbot, window, "and now?")
     assert wait_answer(qtbot, window).text == "offline answer"

@@ -9,7 +9,7 @@ import time
 from PySide6.QtGui import QGuiApplication
 
 from desktop_chat.config import data_dir, database_path
-from desktop_chat.domain.messages import Conversation, Message, MessageStatus
+from desktop_chat.domain.messages import Conversation, Message, MessageStatus, linked
 from desktop_chat.store import Store
 from desktop_chat.ui import render_snapshot
 from desktop_chat.ui.markdown_render import MarkdownRenderer
@@ -31,7 +31,7 @@ def _conversation_with_an_answer(text: str = ANSWER) -> str:
             Message(id="a1", conversation_id="c1", role="assistant", text=text, status=MessageStatus.COMPLETE,
                     seq=2, created_at=now, updated_at=now, provider="local", model="m"),
         ]
-        store.import_conversations([(conversation, messages)])
+        store.import_conversations([(conversation, linked(messages))])
     finally:
         store.close()
     return "c1"

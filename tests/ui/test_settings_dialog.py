@@ -468,3 +468,22 @@ def test_screenshot_and_nothing_is_cut_off(qtbot, open_dialog, qapp, name, look,
     finally:
         theme.apply_theme(qapp, "system")
         i18n.install_translator(qapp, "en")
+
+
+def test_saving_settings_keeps_a_built_in_default_provider(qtbot, open_dialog) -> None:  # noqa: ANN001
+    # The Defaults tab lists no Built-in row, so it shows Anthropic; an unrelated change must not
+    # make that the default (it did: the next new conversation then failed with "No API key").
+    dialog = open_dialog(Settings(default_endpoint="builtin"))
+    assert child(dialog, QComboBox, "defaultProviderCombo").currentText() == "Anthropic"
+    child(dialog, QAbstractSpinBox, "maxTokensSpin").setValue(1234)
+    save_and_wait(qtbot, dialog)
+    saved = load_settings()
+    assert (saved.default_endpoint, saved.max_tokens) == ("builtin", 1234)
+
+
+def test_choosing_a_default_provider_in_settings_still_saves_it(qtbot, open_dialog) -> None:  # noqa: ANN001
+    dialog = open_dialog(Settings(default_endpoint="builtin"))
+    provider = child(dialog, QComboBox, "defaultProviderCombo")
+    provider.activated.emit(0)  # the user picked the row that was showing: Anthropic
+    save_and_wait(qtbot, dialog)
+    assert load_settings().default_endpoint == "anthropic"

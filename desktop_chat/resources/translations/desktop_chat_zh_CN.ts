@@ -1352,6 +1352,77 @@
     </message>
 </context>
 <context>
+    <name>ModelPopup</name>
+    <message>
+        <source>Favourites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Recently used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
+        <source>All models</source>
+        <translation>全部模型</translation>
+    </message>
+    <message>
+        <source>Listing models…</source>
+        <translation>正在获取模型列表…</translation>
+    </message>
+    <message>
+        <source>No models listed. Type a model name and press Enter.</source>
+        <translation>没有列出模型。输入模型名称后按回车。</translation>
+    </message>
+    <message>
+        <source>favourite</source>
+        <translation>已收藏</translation>
+    </message>
+    <message>
+        <source>Use “{name}” as typed</source>
+        <translation>按输入使用“{name}”</translation>
+    </message>
+    <message>
+        <source>Send to a model of this name, even though the provider did not list it</source>
+        <translation>发送给这个名称的模型，即使服务商没有列出它</translation>
+    </message>
+    <message>
+        <source>Chat models: {n} of {total}</source>
+        <translation>聊天模型：{n} / {total}</translation>
+    </message>
+    <message>
+        <source>Chat models: {n}</source>
+        <translation>聊天模型：{n}</translation>
+    </message>
+    <message>
+        <source>hidden (embedding, speech, image…): {n}</source>
+        <translation>已隐藏（嵌入、语音、图像等）：{n}</translation>
+    </message>
+    <message>
+        <source>☆ or Ctrl+D: favourite</source>
+        <translation>☆ 或 Ctrl+D：收藏</translation>
+    </message>
+    <message>
+        <source>Search models, or type any model name</source>
+        <translation>搜索模型，或输入任意模型名称</translation>
+    </message>
+    <message>
+        <source>Search models</source>
+        <translation>搜索模型</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>About this list</source>
+        <translation>关于此列表</translation>
+    </message>
+</context>
+<context>
     <name>OllamaController</name>
     <message>
         <source>Could not save the settings: {reason}</source>
@@ -1492,6 +1563,36 @@
     <message>
         <source>Where to get a key</source>
         <translation>在哪里获取密钥</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderMarks</name>
+    <message>
+        <source>ready</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <source>needs a key</source>
+        <translation>需要密钥</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation>未安装</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderReadiness</name>
+    <message>
+        <source>Start it with “ollama serve”.</source>
+        <translation>用“ollama serve”启动它。</translation>
+    </message>
+    <message>
+        <source>Add its API key in Settings.</source>
+        <translation>请在设置中添加它的 API 密钥。</translation>
     </message>
 </context>
 <context>
@@ -2053,6 +2154,18 @@
         <translation> · 上下文 {n} 个 token</translation>
     </message>
     <message>
+        <source>images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>reasoning</source>
+        <translation>推理</translation>
+    </message>
+    <message>
         <source>Listing models…</source>
         <translation>正在获取模型列表…</translation>
     </message>
@@ -2161,6 +2274,21 @@
     <message>
         <source>{h} h {m} min left</source>
         <translation>剩余 {h} 小时 {m} 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>VersionSwitcher</name>
+    <message>
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>下一个版本</translation>
+    </message>
+    <message>
+        <source>Version {number} of {count}</source>
+        <translation>第 {number} 个版本，共 {count} 个</translation>
     </message>
 </context>
 <context>
@@ -2990,10 +3118,6 @@
     <message>
         <source>This file is not a conversation export Desktop Chat can read: expected a Desktop Chat JSON export, or conversations.json from a ChatGPT or Claude data export.</source>
         <translation>此文件不是 Desktop Chat 能读取的对话导出文件：应为 Desktop Chat 的 JSON 导出文件，或 ChatGPT、Claude 数据导出中的 conversations.json。</translation>
-    </message>
-    <message>
-        <source>Importing from {app} needs message versions and branches in the history, which this build of Desktop Chat does not have yet.</source>
-        <translation>从 {app} 导入需要历史记录支持消息版本和分支，当前版本的 Desktop Chat 尚不支持。</translation>
     </message>
     <message>
         <source>ChatGPT conversation #{number} has no id or no message tree (&quot;mapping&quot;); the file may be damaged.</source>

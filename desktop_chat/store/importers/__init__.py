@@ -15,7 +15,7 @@ from desktop_chat.store import exchange
 from desktop_chat.store.database import Store
 from desktop_chat.store.importers import chatgpt, claude
 from desktop_chat.store.importers.detect import Source, detect
-from desktop_chat.store.importers.report import APP_NAMES, Conversion, ImportReport, SkipLog
+from desktop_chat.store.importers.report import Conversion, ImportReport, SkipLog
 
 __all__ = ["Conversion", "ImportReport", "NotAnExport", "SkipLog", "Source", "convert", "detect", "import_data"]
 
@@ -48,11 +48,6 @@ def import_data(store: Store, data: Any) -> ImportReport:
     """Import a parsed export file into *store*; nothing is written if anything in it is invalid."""
     source, conversion = convert(data)
     doc = data if conversion is None else conversion.document
-    if conversion is not None and conversion.document["version"] > exchange.VERSION:
-        # Until the history holds message trees, a tree cannot be imported without losing branches.
-        raise ValueError(Text.of(QT_TRANSLATE_NOOP(
-            "engine", "Importing from {app} needs message versions and branches in the history, which "
-                      "this build of Desktop Chat does not have yet."), app=APP_NAMES[source]))
     conversations = [c for c in (doc.get("conversations") or []) if isinstance(c, dict)] \
         if isinstance(doc, dict) else []
     present = {c["id"] for c in conversations
