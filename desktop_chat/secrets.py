@@ -13,6 +13,8 @@ The ValueErrors of set_key carry a Text (domain/texts.py) as their argument, for
 
 from __future__ import annotations
 
+from typing import Any
+
 from desktop_chat.domain.errors import KeyringUnavailableError
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 
@@ -39,7 +41,7 @@ def _no_keyring(why: str | None = None) -> KeyringUnavailableError:
     return KeyringUnavailableError(Text.of(_NO_KEYRING_BECAUSE, why=why))
 
 
-def _backend():  # -> keyring.backend.KeyringBackend
+def _backend() -> Any:  # a keyring.backend.KeyringBackend (keyring is imported lazily)
     import keyring
     from keyring.backends import fail
 
@@ -55,7 +57,7 @@ def _is_null(backend: object) -> bool:
     return isinstance(backend, chainer.ChainerBackend) and not chainer.ChainerBackend.backends
 
 
-def _call(action, *args):
+def _call(action: str, *args: str) -> Any:
     import keyring.errors
 
     backend = _backend()

@@ -281,7 +281,8 @@ class MainWindow(QMainWindow):
         return self._storage_notice
 
     def _shortcuts(self) -> None:
-        def bind(keys: Sequence[QKeySequence | str], slot: Any, words: object = "") -> QShortcut:
+        def bind(keys: Sequence[QKeySequence | QKeySequence.StandardKey | str], slot: Any,
+                 words: object = "") -> QShortcut:
             """*words*: what it does, for Keyboard shortcuts (shortcuts_dialog.py reads them here)."""
             shortcut = None
             for key in keys:

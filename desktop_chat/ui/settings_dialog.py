@@ -253,8 +253,10 @@ class EndpointEditor(QWidget):
         self.key_label.setBuddy(self.key_edit)
         if kind == "ollama":
             self.key_status.setParent(self)
-            for widget in (self.key_label, self.key_edit, self.clear_button, self.key_status, self.session_button):
-                widget.hide()
+            key_widgets: tuple[QWidget, ...] = (self.key_label, self.key_edit, self.clear_button, self.key_status,
+                                                self.session_button)
+            for key_widget in key_widgets:
+                key_widget.hide()
         else:
             self.key_edit.setObjectName(f"{prefix}KeyEdit")
             self.clear_button.setObjectName(f"{prefix}ClearKeyButton")
