@@ -27,7 +27,7 @@ from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
 from desktop_chat.chat.context import chain_lookups
 from desktop_chat.chat.engine import ChatEngine
-from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalModels
+from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalModels, engine_install_command
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult
 from desktop_chat.chat.ollama_admin import OllamaAdmin
 from desktop_chat.chat.pool import ProviderPool
@@ -471,8 +471,8 @@ def _list_models(registry: LocalModels, stdout: TextIO) -> int:
     if engine_available():
         print(f"Built-in engine: llama-cpp-python {_engine_version()}", file=stdout)
     else:
-        print("Built-in engine: not installed (run scripts/install_local_model.sh, or "
-              "pip install 'desktop-chat[local]' with the CMAKE_ARGS the README gives)", file=stdout)
+        print(f"Built-in engine: not installed (install it with one command: {engine_install_command()})",
+              file=stdout)
     print(f"Models folder: {registry.directory}", file=stdout)
     models = registry.list(include_unusable=True)
     if not models:

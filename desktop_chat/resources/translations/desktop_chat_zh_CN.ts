@@ -513,8 +513,8 @@
         <translation>还没有模型：可以添加一个 GGUF 文件，或在欢迎页（尚未设置任何服务时显示）下载默认模型。</translation>
     </message>
     <message>
-        <source>The built-in engine is not installed. Install it with one command: {command} (or run {script}), then start Desktop Chat again.</source>
-        <translation>内置引擎尚未安装。用一条命令安装：{command}（或运行 {script}），然后重新启动 Desktop Chat。</translation>
+        <source>The built-in engine is not installed. Install it with one command: {command}, then start Desktop Chat again.</source>
+        <translation>内置引擎尚未安装。用一条命令即可安装：{command}，然后重新启动 Desktop Chat。</translation>
     </message>
     <message>
         <source>Add a GGUF file…</source>
@@ -1278,8 +1278,8 @@
         <translation>由本应用在这台电脑上离线运行的 GGUF 模型（llama.cpp）</translation>
     </message>
     <message>
-        <source>The built-in engine (llama.cpp) is not installed: run scripts/install_local_model.sh, or pip install &apos;desktop-chat[local]&apos; with the CMAKE_ARGS the README gives.</source>
-        <translation>内置引擎（llama.cpp）尚未安装：请运行 scripts/install_local_model.sh，或按 README 中的 CMAKE_ARGS 执行 pip install &apos;desktop-chat[local]&apos;。</translation>
+        <source>The built-in engine (llama.cpp) is not installed. Install it with one command: {command}</source>
+        <translation>内置引擎（llama.cpp）尚未安装。用一条命令即可安装：{command}</translation>
     </message>
     <message>
         <source>Could not save the settings: {reason}</source>
@@ -2230,8 +2230,8 @@
         <translation>内置模型下载失败：{reason}</translation>
     </message>
     <message>
-        <source>The built-in engine is not installed, so the Built-in provider cannot answer yet. Install it with one command: {command} (or run {script}), then start Desktop Chat again.</source>
-        <translation>内置引擎尚未安装，“内置”服务暂时无法回答。用一条命令安装：{command}（或运行 {script}），然后重新启动 Desktop Chat。</translation>
+        <source>The built-in engine is not installed, so the Built-in provider cannot answer yet. Install it with one command: {command}, then start Desktop Chat again.</source>
+        <translation>内置引擎尚未安装，因此“内置”提供方暂时无法回答。用一条命令即可安装：{command}，然后重新启动 Desktop Chat。</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -2817,8 +2817,8 @@
         <translation>正在检查内置模型…</translation>
     </message>
     <message>
-        <source>The built-in engine is not installed. Install it with this one command, then start Desktop Chat again (or run {script} from the Desktop Chat folder):</source>
-        <translation>内置引擎尚未安装。用下面这一条命令安装，然后重新启动 Desktop Chat（也可以在 Desktop Chat 文件夹中运行 {script}）：</translation>
+        <source>The built-in engine is not installed. Install it with this one command, then start Desktop Chat again:</source>
+        <translation>内置引擎尚未安装。用下面这一条命令安装，然后重新启动 Desktop Chat：</translation>
     </message>
     <message>
         <source>{model} is installed and runs on this computer. Small and quick, best for short, simple questions.</source>
