@@ -66,6 +66,7 @@ class MessageView(QWidget):
     regenerateRequested = Signal(str)
     editResendRequested = Signal(str, str)
     deleteRequested = Signal(str)
+    forkRequested = Signal(str)  # a message id: continue in a new conversation from there
     retryRequested = Signal(str)
     continueRequested = Signal(str)
     versionRequested = Signal(str)  # the id of a message's other version, to show its branch
@@ -372,6 +373,7 @@ class MessageView(QWidget):
         widget.regenerateClicked.connect(self.regenerateRequested)
         widget.editResendClicked.connect(self.editResendRequested)
         widget.deleteClicked.connect(self.deleteRequested)
+        widget.forkClicked.connect(self.forkRequested)
         widget.retryClicked.connect(self.retryRequested)
         widget.continueClicked.connect(self.continueRequested)
         widget.versionChosen.connect(self.versionRequested)
