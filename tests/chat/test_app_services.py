@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from pathlib import Path
 
@@ -74,3 +75,16 @@ def test_building_the_services_imports_no_engine_module(tmp_path: Path) -> None:
                          cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_engine_is_built_in_one_place_and_the_window_writes_nothing_to_the_store() -> None:
+    sources = [*(ROOT / "desktop_chat").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]
+    builders = sorted(str(p.relative_to(ROOT)) for p in sources if "ChatEngine(" in p.read_text(encoding="utf-8"))
+    assert builders == ["desktop_chat/chat/app_services.py"]
+    for name in ("main_window.py", "conversation_list.py"):
+        text = (ROOT / "desktop_chat" / "ui" / name).read_text(encoding="utf-8")
+        found = re.findall(r"\.(?:_)?store\.(\w+)\(", text)
+        assert set(found) <= {"close"}, (name, found)  # closing it at shutdown is the window's job
