@@ -704,7 +704,11 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             self._show_problem(self._current, self.controller.store_failure(exc))
             return
-        self.panel.model.refresh(conversation.id, to_top=True)
+        if self.panel.model.searching:  # a list of search results would not show the fork
+            self.panel.search.clear()
+            self.panel.reload()
+        else:
+            self.panel.model.refresh(conversation.id, to_top=True)
         self.open_conversation(conversation.id)
         self.statusBar().showMessage(
             self.tr("Continued in a new conversation: “{title}”.").format(title=conversation.title), 5000)

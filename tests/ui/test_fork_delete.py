@@ -115,3 +115,20 @@ def test_a_message_with_one_version_offers_one_truthful_choice_and_cancel_delete
     qtbot.mouseClick(dialog.version_button, Qt.MouseButton.LeftButton)
     assert [m.text for m in window.store.list_messages(cid)] == ["Name a planet.", "Venus."]
     assert "Jupiter." not in shown_text(window.view)
+
+
+def test_a_fork_made_from_a_search_result_shows_in_the_whole_list(windows, qtbot):
+    window = windows.new()
+    cid, ids = planets(window)
+    window.store.create_conversation("Something else")
+    window.panel.reload()
+    qtbot.keyClicks(window.panel.search, "Jupiter")
+    qtbot.waitUntil(lambda: window.panel.model.query == "Jupiter" and window.panel.model.rowCount() == 1)
+    window.open_conversation(cid)
+    qtbot.mouseClick(window.view.message_widget(ids["a2"]).fork_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_conversation_id not in (None, cid))
+    fork_id = window.current_conversation_id
+    assert window.panel.search.text() == "" and not window.panel.model.searching
+    assert window.panel.model.rowCount() == 3 and window.panel.model.row_of(fork_id) == 0
+    assert window.panel.current_id() == fork_id
+    assert window.statusBar().currentMessage() == "Continued in a new conversation: “Planets (fork)”."
