@@ -69,6 +69,7 @@ class MessageView(QWidget):
     forkRequested = Signal(str)  # a message id: continue in a new conversation from there
     retryRequested = Signal(str)
     continueRequested = Signal(str)
+    errorActionRequested = Signal(str, str)  # message id, ErrorAction value (an error card's fix)
     versionRequested = Signal(str)  # the id of a message's other version, to show its branch
     olderMessagesWanted = Signal()
     sourceActivated = Signal(object)  # SourceRef: a source (or an attached document) was clicked
@@ -376,6 +377,7 @@ class MessageView(QWidget):
         widget.forkClicked.connect(self.forkRequested)
         widget.retryClicked.connect(self.retryRequested)
         widget.continueClicked.connect(self.continueRequested)
+        widget.errorActionClicked.connect(self.errorActionRequested)
         widget.versionChosen.connect(self.versionRequested)
         if message.id in self._versions:
             widget.set_versions(self._versions[message.id])
