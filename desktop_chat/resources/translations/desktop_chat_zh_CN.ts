@@ -670,6 +670,37 @@
     </message>
 </context>
 <context>
+    <name>DeleteMessageDialog</name>
+    <message>
+        <source>Delete message</source>
+        <translation>删除消息</translation>
+    </message>
+    <message>
+        <source>This message has {count} versions. Delete only the version shown (with the messages that follow it), or this message in every version and everything after it?</source>
+        <translation>这条消息有 {count} 个版本。只删除当前显示的版本（连同其后的消息），还是删除这条消息的所有版本及其后的全部内容？</translation>
+    </message>
+    <message>
+        <source>Delete this version only</source>
+        <translation>仅删除此版本</translation>
+    </message>
+    <message>
+        <source>Delete this message and the messages that follow it?</source>
+        <translation>删除这条消息及其后的消息？</translation>
+    </message>
+    <message>
+        <source>Delete this message and what follows</source>
+        <translation>删除这条消息及其后的内容</translation>
+    </message>
+    <message>
+        <source>Delete this message and everything after it</source>
+        <translation>删除这条消息及其后的全部内容</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>DocumentChips</name>
     <message>
         <source>1 page</source>
@@ -981,6 +1012,25 @@
     </message>
 </context>
 <context>
+    <name>ForkOriginLink</name>
+    <message>
+        <source>Forked from a conversation that has been deleted</source>
+        <translation>分支自一个已删除的对话</translation>
+    </message>
+    <message>
+        <source>Forked from {title}</source>
+        <translation>分支自 {title}</translation>
+    </message>
+    <message>
+        <source>Forked from “{title}”</source>
+        <translation>分支自“{title}”</translation>
+    </message>
+    <message>
+        <source>Open the conversation this one was forked from</source>
+        <translation>打开此对话的来源对话</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>New conversation</source>
@@ -1041,6 +1091,10 @@
     <message>
         <source>Stop the answer before deleting it (Esc).</source>
         <translation>请先停止回答再删除（Esc）。</translation>
+    </message>
+    <message>
+        <source>Continued in a new conversation: “{title}”.</source>
+        <translation>已在新对话中继续：“{title}”。</translation>
     </message>
     <message>
         <source>Copied the last answer.</source>
@@ -1149,6 +1203,14 @@
     <message>
         <source>Regenerate answer</source>
         <translation>重新生成回答</translation>
+    </message>
+    <message>
+        <source>Fork</source>
+        <translation>分支</translation>
+    </message>
+    <message>
+        <source>Continue in a new conversation</source>
+        <translation>在新对话中继续</translation>
     </message>
     <message>
         <source>Delete</source>
