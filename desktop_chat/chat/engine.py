@@ -49,7 +49,7 @@ from desktop_chat.chat.attachments import (
     validate_attachment,
 )
 from desktop_chat.chat.context import ContextLookup, ContextWindow, context_window
-from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult, TurnStarted
+from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
 from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import DEFAULT_MODELS, Endpoint, Settings
@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EventSink = Callable[[Any], None]
+EventSink = Callable[[TurnEvent], None]
 
 DEFAULT_TITLE = "New conversation"
 YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back to input and painting
@@ -99,7 +99,7 @@ def save_failure_text(error: StoreError) -> Text:
         error=error.detail or str(error))
 
 
-def _ignore(_event: Any) -> None:
+def _ignore(_event: TurnEvent) -> None:
     pass
 
 
@@ -498,12 +498,13 @@ class ChatEngine:
         last_yield = time.monotonic()
         async with contextlib.aclosing(stream):
             async for event in stream:
-                if isinstance(event, TextDelta):
-                    turn.add_text(event.text)
-                elif isinstance(event, Usage):
-                    turn.usage = event
-                elif isinstance(event, Finished):
-                    turn.stop_reason = event.stop_reason
+                match event:
+                    case TextDelta(text=text):
+                        turn.add_text(text)
+                    case Usage():
+                        turn.usage = event
+                    case Finished(stop_reason=stop_reason):
+                        turn.stop_reason = stop_reason
                 on_event(event)
                 now = time.monotonic()
                 if now - last_yield >= YIELD_BUDGET:
