@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self._shutting_down = False
         self._shut_down = False
         self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
-        self._refusals: dict[str, BaseException] = {}  # why a turn could not start (turnRefused)
+        self._refusals: dict[str, BaseException] = {}  # why a turn could not start (TurnFailed.error)
         self._settings_dialog: QWidget | None = None
         self._status_owner: str | None = None  # the conversation the status bar's message is about
         self._painted = False
