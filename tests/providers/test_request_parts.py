@@ -26,7 +26,7 @@ from desktop_chat.providers.openai_compat import OpenAICompatProvider
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.ollama_server import FakeOllama
 from tests.fakes.openai_server import FakeOpenAI
-from tests.providers.test_llamacpp import ask, builtin_settings, provider_for
+from tests.providers.test_llamacpp import builtin_settings, provider_for
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 IMAGE = InlineImage("image/png", PNG)
@@ -194,8 +194,7 @@ async def test_ollama_refuses_what_it_cannot_take_and_sends_nothing(ollama, part
 @pytest.mark.parametrize("part", [IMAGE, CALL, RESULT, ThinkingPart("why")], ids=["image", "call", "result", "thinking"])
 async def test_the_built_in_engine_refuses_every_part_but_text_before_loading_a_model(part):
     provider = provider_for(builtin_settings())
-    request = ask("any-model")
-    request = ChatRequest(request.model, [ChatMessage("user", (part, TextPart("Hi")))])
+    request = ChatRequest("any-model", [ChatMessage("user", (part, TextPart("Hi")))])
     with pytest.raises(errors.RequestRejectedError) as caught:
         await _collect(provider, request)
     assert "Built-in cannot receive" in caught.value.message
