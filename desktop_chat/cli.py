@@ -36,7 +36,7 @@ from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocu
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
 from desktop_chat.domain.messages import Attachment, Override
-from desktop_chat.store import Store, StoreError, exchange, importers
+from desktop_chat.store import Store, StoreError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PASSWORD_ENV = "DESKTOP_CHAT_PDF_PASSWORD"
@@ -347,9 +347,10 @@ def _export(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
             if store.get_conversation(conversation_id) is None:
                 raise UsageError(f"desktop-chat export: there is no conversation with id {conversation_id}")
         if args.format == "json":
-            text = json.dumps(exchange.export_json(store, args.conversation), ensure_ascii=False, indent=2) + "\n"
+            document = ConversationService(store).export_json(args.conversation)
+            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         else:
-            text = exchange.export_markdown(store, args.conversation)
+            text, _count = ConversationService(store).export_markdown(args.conversation)
     _write_utf8(stdout, text)
     return EXIT_OK
 
@@ -381,7 +382,7 @@ def _import(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
               file=stderr)
         return EXIT_ERROR
     with _open_store(stderr) as store:
-        report = importers.import_data(store, data)  # NotAnExport / ValueError: one line, exit 1 (run)
+        report = ConversationService(store).import_document(data)  # NotAnExport / ValueError: one line, exit 1 (run)
     for line in report.lines():
         print(line, file=stdout)
     return EXIT_OK

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from desktop_chat.chat.versions import Versions
 from desktop_chat.domain.messages import Conversation, Message
-from desktop_chat.store import Store
+from desktop_chat.store import Store, exchange, importers
 
 __all__ = ["ConversationService", "DeletedConversation", "ForkOrigin", "MessagePage", "DeleteScope"]
 
@@ -234,3 +234,19 @@ class ConversationService:
         source = found["conversation_id"]
         message = found.get("message_id")
         return ForkOrigin(source, message if isinstance(message, str) else "", self.title(source))
+
+    # -- moving conversations in and out ---------------------------------------------------------------
+
+    def import_document(self, data: Any) -> importers.ImportReport:
+        """A parsed export file (ours, ChatGPT's or Claude's, told apart by content) into the history.
+        Nothing is written if any of it is invalid; conversations already here are skipped."""
+        return importers.import_data(self.store, data)
+
+    def export_json(self, conversation_ids: Sequence[str] | None = None) -> dict[str, Any]:
+        """All conversations (or the given ones), every version, as our JSON export document."""
+        return exchange.export_json(self.store, conversation_ids)
+
+    def export_markdown(self, conversation_ids: Sequence[str] | None = None) -> tuple[str, int]:
+        """The current branch of all conversations (or the given ones) as Markdown, and how many."""
+        count = len(conversation_ids) if conversation_ids else self.store.count_conversations()
+        return exchange.export_markdown(self.store, conversation_ids), count

@@ -34,7 +34,7 @@ class AppMenu(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.transfer = Transfer(window.store, window.runner, window, lambda: window.current_conversation_id)
+        self.transfer = Transfer(window.conversations, window.runner, window, lambda: window.current_conversation_id)
         self.transfer.imported.connect(lambda *_: window.panel.reload())
         self.transfer.exported.connect(self._exported)
         self.transfer.failed.connect(lambda text: window.statusBar().showMessage(text, 15_000))

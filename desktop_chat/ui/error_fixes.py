@@ -133,7 +133,7 @@ class ErrorFixes(QObject):
 
     def act(self, message_id: str, action: str) -> None:
         """The fix on the card of the answer *message_id* was clicked."""
-        message = self._window.store.get_message(message_id)
+        message = self._window.conversations.get_message(message_id)
         self.carry_out(ErrorAction(action), message.provider if message is not None else None)
 
     def carry_out(self, action: ErrorAction, endpoint_id: str | None) -> None:

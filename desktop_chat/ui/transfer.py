@@ -1,4 +1,5 @@
-"""Import… and Export… from the app menu: store/exchange.py's formats, run in a worker thread.
+"""Import… and Export… from the app menu: store/exchange.py's formats through the conversation
+service (chat/conversations.py), run in a worker thread.
 
 Import reads a JSON export (the file made by Export or `desktop-chat export`, or the
 conversations.json of a ChatGPT or Claude data export: store/importers tells them apart by their
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.store import Store, exchange, importers
+from desktop_chat.chat.conversations import ConversationService
+from desktop_chat.store import importers
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized, localized_error
 
@@ -96,10 +98,10 @@ class Transfer(QObject):
     exported = Signal(str, int)  # file, conversations written
     failed = Signal(str)  # what went wrong, in words
 
-    def __init__(self, store: Store, runner: AsyncRunner, parent_widget: QWidget,
+    def __init__(self, conversations: ConversationService, runner: AsyncRunner, parent_widget: QWidget,
                  current: Callable[[], str | None]) -> None:
         super().__init__(parent_widget)
-        self._store = store
+        self._conversations = conversations
         self._runner = runner
         self._parent = parent_widget
         self._current = current  # the conversation on screen, or None
@@ -122,7 +124,7 @@ class Transfer(QObject):
     async def _import(self, path: Path) -> None:
         def work() -> importers.ImportReport:  # worker thread: read, parse, validate, write
             data = json.loads(path.read_text(encoding="utf-8"))
-            return importers.import_data(self._store, data)
+            return self._conversations.import_document(data)
 
         try:
             result = await self._runner.in_thread(work)
@@ -183,10 +185,9 @@ class Transfer(QObject):
     async def _export(self, path: Path, markdown: bool, ids: Sequence[str] | None) -> None:
         def work() -> int:  # worker thread: read the history, build the document, write it
             if markdown:
-                text = exchange.export_markdown(self._store, ids)
-                count = len(ids) if ids else self._store.count_conversations()
+                text, count = self._conversations.export_markdown(ids)
             else:
-                document = exchange.export_json(self._store, ids)
+                document = self._conversations.export_json(ids)
                 count = len(document.get("conversations", []))
                 text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
             path.write_text(text, encoding="utf-8")  # UTF-8 whatever the locale (Chinese, emoji)

@@ -135,7 +135,7 @@ class WelcomeController(QObject):
         """Shown in place of the messages while needed and the conversation on screen is new and empty."""
         window = self.window
         cid = window.current_conversation_id
-        show = self.needed and (cid is None or window.store.count_messages(cid) == 0)
+        show = self.needed and (cid is None or window.conversations.count_messages(cid) == 0)
         self.panel.setVisible(show)
         window.view.setVisible(not show)
         window.banner.set_covered(show)
