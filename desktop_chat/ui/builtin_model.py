@@ -167,4 +167,4 @@ class BuiltinModelController(QObject):
     # -- the engine is not installed ----------------------------------------------------------------
 
     def _note_engine(self) -> None:
-        self.banner.show_engine_missing(self.choice.kind() == "llamacpp" and not engine_installed())
+        self.banner.show_engine_missing(self.choice.capabilities().in_process and not engine_installed())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QS
 from desktop_chat.chat.credentials import resolve_key
 from desktop_chat.chat.versions import open_search_result, switch_version, versions_of
 from desktop_chat.config import Settings, data_dir
+from desktop_chat.providers import capabilities
 from desktop_chat.domain import errors
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.store import Store, StoreError
@@ -350,7 +351,7 @@ class MainWindow(QMainWindow):
     async def _check_setup(self) -> None:
         """When no provider is set up, the welcome offers the ways to chat (an online service's key,
         a local Ollama, the built-in model); once one is, it goes."""
-        endpoints = [e for e in self.settings.endpoints() if e.kind not in ("ollama", "llamacpp")]
+        endpoints = [e for e in self.settings.endpoints() if not capabilities(e.kind).keyless]
 
         def ready() -> list[str]:
             found = []
@@ -383,11 +384,11 @@ class MainWindow(QMainWindow):
         self.composer.setFocus()
 
     def _endpoint_picked(self, endpoint_id: str) -> None:
-        if self.choice.kind(endpoint_id) == "ollama":
+        if self.choice.capabilities(endpoint_id).model_source == "pulled":  # Ollama's
             self.ollama.check(quiet=False)  # is it running? say so plainly if not
 
     def _show_ollama_tools(self) -> None:
-        is_ollama = self.choice.kind() == "ollama"
+        is_ollama = self.choice.capabilities().model_source == "pulled"  # models pulled into a local server
         self.top_bar.set_ollama_tools(is_ollama)
         self.ollama.set_relevant(is_ollama)
 
