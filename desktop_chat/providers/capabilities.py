@@ -38,6 +38,8 @@ class Capabilities:
     # (Ollama: `ollama pull`), or GGUF "files" the app installs (the built-in engine).
     model_source: ModelSource = "listed"
     local: bool = False  # runs on this machine, so it works offline
+    # Its address is a host as OLLAMA_HOST gives it ("localhost", "0.0.0.0:11434", a URL), not a base URL.
+    host_address: bool = False
     in_process: bool = False  # runs inside this app (the built-in engine: needs the "local" extra)
     per_model_options: bool = False  # honours the user's per-model options (num_ctx, keep_alive)
     # The request sets the context the model runs with (Ollama's num_ctx), and a prompt longer
@@ -92,7 +94,7 @@ ANTHROPIC = Capabilities(native_pdf=True, images=True, tools=True)
 # OpenAI and the OpenAI-compatible servers (DeepSeek, OpenRouter, LM Studio, …): what a model can
 # do varies by model and server, so only what a listing reports is claimed (see for_model).
 OPENAI = Capabilities()
-OLLAMA = Capabilities(keyless=True, model_source="pulled", local=True, per_model_options=True,
+OLLAMA = Capabilities(keyless=True, model_source="pulled", local=True, host_address=True, per_model_options=True,
                       context_per_request=True, answer_counts_against_context=False)
 LLAMACPP = Capabilities(keyless=True, model_source="files", local=True, in_process=True)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QS
 
 from desktop_chat.chat.credentials import resolve_key
 from desktop_chat.chat.versions import open_search_result, switch_version, versions_of
-from desktop_chat.config import Settings, data_dir
+from desktop_chat.config import OLLAMA_ENDPOINT, Settings, data_dir
 from desktop_chat.providers import capabilities
 from desktop_chat.domain import errors
 from desktop_chat.domain.messages import Message, MessageStatus
@@ -201,12 +201,12 @@ class MainWindow(QMainWindow):
         self.choice.changed.connect(self._show_ollama_tools)
         self.top_bar.endpointChosen.connect(self._endpoint_picked)
         self.top_bar.ollamaModelsRequested.connect(self.ollama.open_manager)
-        self.ollama.modelsChanged.connect(lambda: self.choice.reload_models("ollama"))
+        self.ollama.modelsChanged.connect(lambda: self.choice.reload_models(OLLAMA_ENDPOINT))
         self.ollama.useModelRequested.connect(self._use_ollama_model)
         self.ollama.statusMessage.connect(self.statusBar().showMessage)
         self.ollama.statusChanged.connect(self.readiness.ollama_status)
         self.readiness.changed.connect(self.choice.set_readiness)
-        self.choice.set_describer("ollama", lambda model: self.ollama.admin.details(model))  # capabilities
+        self.choice.set_describer(OLLAMA_ENDPOINT, lambda model: self.ollama.admin.details(model))  # capabilities
 
         self.undo_button.clicked.connect(self.undo_delete)
 
@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
 
     def _use_ollama_model(self, model: str) -> None:
         """A model just pulled: chat with it."""
-        self.choice.choose_model("ollama", model)
+        self.choice.choose_model(OLLAMA_ENDPOINT, model)
         self.composer.setFocus()
 
     def _endpoint_picked(self, endpoint_id: str) -> None:
