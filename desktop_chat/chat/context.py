@@ -76,23 +76,24 @@ async def context_window(
 
     `kind` is the endpoint's kind; what matters is whether the request sets the context the
     model runs with (Ollama's num_ctx), which its declared capabilities say."""
-    ollama = capabilities(kind).context_per_request  # "ollama" below: a server that works so
+    # Ollama: the request sets the context the model runs with (num_ctx) and a longer prompt is cut.
+    sets_context = capabilities(kind).context_per_request
     explicit = _positive(options.get("context_tokens"))
-    num_ctx = _positive(options.get("num_ctx")) if ollama else None
+    num_ctx = _positive(options.get("num_ctx")) if sets_context else None
     if explicit is not None:
         tokens = min(explicit, num_ctx) if num_ctx is not None else explicit
-        return ContextWindow(tokens, "conversation", send_num_ctx=tokens if ollama and num_ctx is None else None)
+        return ContextWindow(tokens, "conversation", send_num_ctx=tokens if sets_context and num_ctx is None else None)
     if num_ctx is not None:
         return ContextWindow(num_ctx, "num_ctx")  # already in the request's options
     looked_up = await _lookup(lookup, endpoint_id, model)
-    if ollama and looked_up.configured is not None:
+    if sets_context and looked_up.configured is not None:
         return ContextWindow(looked_up.configured, "configured")  # the provider sends it itself
     if looked_up.length is not None:
-        if ollama:
+        if sets_context:
             tokens = min(looked_up.length, OLLAMA_AUTO_CONTEXT_CAP)
             return ContextWindow(tokens, "lookup", send_num_ctx=tokens)
         return ContextWindow(looked_up.length, "lookup")
-    if ollama:
+    if sets_context:
         return ContextWindow(OLLAMA_DEFAULT_CONTEXT, "default", send_num_ctx=OLLAMA_DEFAULT_CONTEXT)
     known = capabilities(kind, model).context_length  # the well-known model families
     if known is not None:

@@ -522,7 +522,8 @@ class SettingsDialog(QDialog):
         for endpoint in s.endpoints():
             if endpoint.id in _BUILT_IN:
                 url = getattr(s, _URL_FIELDS[endpoint.id]) or ""
-                draft = _EndpointDraft(endpoint.id, endpoint.id, caps=capabilities(endpoint.kind), url=url, saved_url=url,
+                draft = _EndpointDraft(endpoint.id, endpoint.id, caps=capabilities(endpoint.kind),
+                                       url=url, saved_url=url,
                                        default_url=default_url[endpoint.id], key_env=endpoint.key_env)
                 draft.key_state = "checking" if draft.has_key else "none"
                 self._builtin[endpoint.id] = draft
