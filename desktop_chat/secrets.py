@@ -2,12 +2,18 @@
 
 There is deliberately no plaintext fallback. When no keyring backend works, the error says so
 and points at the environment variables, which are the user's own choice of where to keep a key.
+Beside the keyring there are session keys: a key the user chose to use "until Desktop Chat
+quits" (Settings offers it when there is no keyring). They live in this process's memory only,
+bound to the host they were given for, and are never written anywhere: not to the keyring, the
+settings file, the log or the database. They are gone when the process ends.
 keyring is imported lazily: it probes D-Bus and its plugins, which must not delay start-up.
 These calls can block (an unlock prompt), so the window calls them off the GUI thread.
 The ValueErrors of set_key carry a Text (domain/texts.py) as their argument, for the UI to translate.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from desktop_chat.domain.errors import KeyringUnavailableError
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
@@ -35,7 +41,7 @@ def _no_keyring(why: str | None = None) -> KeyringUnavailableError:
     return KeyringUnavailableError(Text.of(_NO_KEYRING_BECAUSE, why=why))
 
 
-def _backend():  # -> keyring.backend.KeyringBackend
+def _backend() -> Any:  # a keyring.backend.KeyringBackend (keyring is imported lazily)
     import keyring
     from keyring.backends import fail
 
@@ -51,7 +57,7 @@ def _is_null(backend: object) -> bool:
     return isinstance(backend, chainer.ChainerBackend) and not chainer.ChainerBackend.backends
 
 
-def _call(action, *args):
+def _call(action: str, *args: str) -> Any:
     import keyring.errors
 
     backend = _backend()
@@ -71,14 +77,44 @@ def get_key(endpoint_id: str) -> str | None:
     return _call("get_password", endpoint_id) or None
 
 
-def set_key(endpoint_id: str, key: str) -> None:
+def _checked(key: str) -> str:
     key = key.strip()
     if not key:
         raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "The key is empty.")))
     if any(ch.isspace() for ch in key):
         raise ValueError(Text.of(QT_TRANSLATE_NOOP(
             "engine", "The key contains spaces or line breaks; paste only the key itself.")))
-    _call("set_password", endpoint_id, key)
+    return key
+
+
+def set_key(endpoint_id: str, key: str) -> None:
+    _call("set_password", endpoint_id, _checked(key))
+
+
+# -- session keys: memory only ---------------------------------------------------------------------
+
+_session: dict[str, tuple[str, str]] = {}  # endpoint id -> (key, the host it may be sent to)
+
+
+def set_session_key(endpoint_id: str, key: str, host: str) -> None:
+    """Use *key* for *endpoint_id* (sent only to *host*) until the process ends; never stored."""
+    _session[endpoint_id] = (_checked(key), host)
+
+
+def session_key(endpoint_id: str) -> tuple[str, str] | None:
+    """(key, host) of the endpoint's session key, or None."""
+    return _session.get(endpoint_id)
+
+
+def rebind_session_key(endpoint_id: str, host: str) -> None:
+    """The user agreed to send the session key to *host* (the endpoint's address changed)."""
+    if endpoint_id in _session:
+        _session[endpoint_id] = (_session[endpoint_id][0], host)
+
+
+def forget_session_key(endpoint_id: str) -> bool:
+    """Drop the endpoint's session key; False when there was none."""
+    return _session.pop(endpoint_id, None) is not None
 
 
 def delete_key(endpoint_id: str) -> bool:

@@ -319,7 +319,9 @@ async def test_a_failed_turn_stores_its_error_as_a_template(tmp_path: Path, qapp
         stored = store.get_message(result.message.id)
         assert stored is not None and stored.status is MessageStatus.ERROR
         assert stored.error == result.error.message
-        assert stored.error_text == result.error.text.to_dict()
+        # its Text, and beside it the fix the card offers (domain/errors.py: error_record)
+        assert stored.error_text == {**result.error.text.to_dict(), "action": "open_settings"}
+        assert errors.stored_action(stored.error_text) is errors.ErrorAction.OPEN_SETTINGS
         assert stored.error_text["template"] == \
             "{provider} rejected the API key (401): {detail} Check the key in Settings."
         assert Text.from_dict(stored.error_text).english() == stored.error  # type: ignore[union-attr]

@@ -23,6 +23,18 @@ _DEFAULT_URLS = {"anthropic": ANTHROPIC_DEFAULT_URL, "openai": OPENAI_DEFAULT_UR
 def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, str] | None = None) -> str | None:
     """The key to send to `endpoint`, None for a key-less endpoint, or a ConfigurationError."""
     env = os.environ if environ is None else environ
+    session = secrets.session_key(endpoint.id)  # chosen in Settings for this run: it comes first
+    if session is not None:
+        key, host = session
+        if host != endpoint.host:
+            raise KeyHostMismatchError(
+                Text.of(QT_TRANSLATE_NOOP("engine", "The {provider} key was saved for {saved_for}, but {provider} "
+                                                    "now points to {host}. Open Settings and confirm sending the "
+                                                    "key there, or save a new key."),
+                        provider=endpoint.label, saved_for=host, host=endpoint.host),
+                provider=endpoint.label,
+            )
+        return key
     keyring_problem: KeyringUnavailableError | None = None
     try:
         stored = secrets.get_key(endpoint.id)
@@ -81,15 +93,26 @@ def save_key(endpoint: Endpoint, settings: Settings, key: str) -> None:
     """
     secrets.set_key(endpoint.id, key)
     settings.key_hosts[endpoint.id] = endpoint.host
+    secrets.forget_session_key(endpoint.id)  # the saved key is the one to use now
+
+
+def use_for_session(endpoint: Endpoint, key: str) -> None:
+    """Use *key* for *endpoint* until Desktop Chat quits: in memory only (secrets.py), bound to the
+    endpoint's current host. Nothing is written: not the keyring, not `settings.key_hosts`."""
+    secrets.set_session_key(endpoint.id, key, endpoint.host)
 
 
 def forget_key(endpoint: Endpoint, settings: Settings) -> bool:
+    session = secrets.forget_session_key(endpoint.id)
+    if session and endpoint.id not in settings.key_hosts:
+        return True  # only a session key (maybe there is no keyring at all): nothing else to ask
     # Delete first: if the keyring fails, the key keeps its host binding and stays fenced in.
     removed = secrets.delete_key(endpoint.id)
     settings.key_hosts.pop(endpoint.id, None)
-    return removed
+    return removed or session
 
 
 def confirm_key_host(endpoint: Endpoint, settings: Settings) -> None:
-    """The user agreed to send the saved key to the endpoint's new host."""
+    """The user agreed to send the saved (or session) key to the endpoint's new host."""
     settings.key_hosts[endpoint.id] = endpoint.host
+    secrets.rebind_session_key(endpoint.id, endpoint.host)

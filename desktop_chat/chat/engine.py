@@ -320,6 +320,7 @@ class ChatEngine:
                                                     "listed: {error}"),
                         provider=endpoint.label, error=exc.text),
                 provider=endpoint.label,
+                action=exc.action,  # what fixes the listing fixes this (start Ollama, the key…)
             ) from None
         if not models:
             source = capabilities(endpoint.kind).model_source
@@ -327,7 +328,8 @@ class ChatEngine:
                 text = Text.of(QT_TRANSLATE_NOOP("engine", "{provider} has no models to choose from. "
                                                            "Pull one with `ollama pull NAME`."),
                                provider=endpoint.label)
-            elif source == "files":
+                raise errors.ConfigurationError(text, provider=endpoint.label, action=errors.ErrorAction.NONE)
+            if source == "files":
                 text = Text.of(QT_TRANSLATE_NOOP("engine", "There is no built-in model yet. Install the default one "
                                                            "with `desktop-chat models install smollm2`, or add a "
                                                            "GGUF file in Settings."))
@@ -601,7 +603,7 @@ class _Turn:
             stop_reason=self.stop_reason,
             # The English sentence, and its template + parameters for showing it translated later.
             error=error.message if error is not None else None,
-            error_text=error.text.to_dict() if error is not None else None,
+            error_text=errors.error_record(error) if error is not None else None,  # with its action
         )
         if self.first_token is not None:
             fields["ttft_ms"] = (self.first_token - self.started) * 1000

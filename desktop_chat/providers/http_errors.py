@@ -1,7 +1,8 @@
 """Status codes and transport failures to ChatErrors: the one place that words them.
 
 Each provider module calls these with what its SDK or wire format exposes, so that a 429 from
-Anthropic, OpenAI or Ollama reads the same way to the user.
+Anthropic, OpenAI or Ollama reads the same way to the user. The fix each error offers (its
+ErrorAction) comes with its class; where the same class has another fix, it is set here.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import re
 import time
+from typing import Any
 
 from desktop_chat.domain import errors
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
@@ -49,7 +51,7 @@ def error_for_status(
     places the detail, rather than a ": …" glued on in English punctuation.
     """
     reason = _as_reason(detail)
-    kw = dict(provider=provider, status=status, retry_after=retry_after, detail=detail)
+    kw: dict[str, Any] = dict(provider=provider, status=status, retry_after=retry_after, detail=detail)
 
     def text(plain: str, with_detail: str) -> Text:
         if reason is None:
@@ -81,12 +83,13 @@ def error_for_status(
                 QT_TRANSLATE_NOOP("engine", "The model “{model}” was not found at {provider} (404): {detail} "
                                             "Pick another model or check the base URL."),
             ), **kw)
+        # No model named: most likely the base URL points at the wrong path, which Settings fixes.
         return errors.ModelNotFoundError(text(
             QT_TRANSLATE_NOOP("engine", "The requested model or endpoint was not found at {provider} (404). "
                                         "Pick another model or check the base URL."),
             QT_TRANSLATE_NOOP("engine", "The requested model or endpoint was not found at {provider} (404): "
                                         "{detail} Pick another model or check the base URL."),
-        ), **kw)
+        ), action=errors.ErrorAction.OPEN_SETTINGS, **kw)
     if status == 429 or error_type == "rate_limit_error":
         return errors.RateLimitedError(text(
             QT_TRANSLATE_NOOP("engine", "Rate limited by {provider} (429)."),

@@ -39,6 +39,7 @@ def not_running(label: str, base_url: str) -> errors.CannotConnectError:
                 provider=label, url=base_url.rstrip("/")),
         provider=label,
         detail="the connection was refused",
+        action=errors.ErrorAction.START_OLLAMA,  # the fix is to start it, not to wait and retry
     )
 
 

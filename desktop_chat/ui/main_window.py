@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
@@ -29,12 +29,15 @@ from desktop_chat.domain import errors
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.store import Store, StoreError
 from desktop_chat.ui import render_snapshot
+from desktop_chat.ui.app_menu import AppMenu
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.attachment_controller import AttachmentController
 from desktop_chat.ui.file_routing import paths_from_arguments
 from desktop_chat.ui.builtin_model import BuiltinModelController
 from desktop_chat.ui.composer import ComposerBar
 from desktop_chat.ui.conversation_list import ConversationPanel
+from desktop_chat.ui.error_card import plain as plain_error
+from desktop_chat.ui.error_fixes import ErrorFixes
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.markdown_render import lexers
 from desktop_chat.ui.message_view import MessageView
@@ -42,6 +45,7 @@ from desktop_chat.ui.model_choice import ModelChoice
 from desktop_chat.ui.provider_readiness import ProviderReadiness
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
+from desktop_chat.ui.shortcuts_dialog import describe
 from desktop_chat.ui.small_window import SidebarToggle
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
 from desktop_chat.ui.turns import TurnController
@@ -135,6 +139,8 @@ class MainWindow(QMainWindow):
         self._column = column
         column.addWidget(self.view, 1)
         column.addWidget(self.composer_bar)
+        # An error's fix (error cards, and the notice above the composer for refused turns).
+        self.fixes = ErrorFixes(self, lambda notice: column.insertWidget(column.indexOf(self.composer_bar), notice))
 
         if getattr(self.store, "moved_aside", None) is not None:
             salvaged = getattr(self.store, "salvaged", None)
@@ -184,6 +190,7 @@ class MainWindow(QMainWindow):
                  self.view, self.composer, self.composer_bar.send_button, self.composer_bar.stop_button]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
+        self.app_menu = AppMenu(self)  # Settings button and app menu at the foot of the sidebar
         self.resize(1100, 720)
 
     def _connect(self) -> None:
@@ -224,6 +231,8 @@ class MainWindow(QMainWindow):
         view.regenerateRequested.connect(self._regenerate)
         view.retryRequested.connect(self._regenerate)
         view.continueRequested.connect(self._continue)
+        view.errorActionRequested.connect(self.fixes.act)
+        self.panel.conversationActivated.connect(lambda _cid: self.fixes.clear())
         view.versionRequested.connect(self._switch_version)
         view.editResendRequested.connect(self._edit_resend)
         view.deleteRequested.connect(self._delete_message)
@@ -239,6 +248,8 @@ class MainWindow(QMainWindow):
         c.turnEnded.connect(self._turn_ended)
         c.turnFailed.connect(self._turn_failed)
         c.turnRefused.connect(self._refusals.__setitem__)  # read by _turn_failed, which follows
+        c.turnRefused.connect(self.fixes.refused)
+        c.turnStarted.connect(lambda *_: self.fixes.clear())
         c.sourcesFound.connect(self._sources_found)
         c.saveProblemChanged.connect(self._save_problem_changed)
 
@@ -271,24 +282,28 @@ class MainWindow(QMainWindow):
         return self._storage_notice
 
     def _shortcuts(self) -> None:
-        def bind(keys: Sequence[QKeySequence | str], slot: Any) -> QShortcut:
+        def bind(keys: Sequence[QKeySequence | QKeySequence.StandardKey | str], slot: Any,
+                 words: object = "") -> QShortcut:
+            """*words*: what it does, for Keyboard shortcuts (shortcuts_dialog.py reads them here)."""
             shortcut = None
             for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut = describe(QShortcut(QKeySequence(key), self), words, "MainWindow")
                 shortcut.activated.connect(slot)
             assert shortcut is not None
             return shortcut
 
-        bind(["Ctrl+N"], self.new_conversation)
-        bind(["Ctrl+K", QKeySequence.StandardKey.Find], lambda: self.sidebar.focus_search())  # shows a hidden list
-        bind(["Ctrl+,", QKeySequence.StandardKey.Preferences], self.open_settings)
-        bind(["Ctrl+Shift+C"], self.copy_last_answer)
-        bind(["Ctrl+Up"], lambda: self.panel.step(-1))
-        bind(["Ctrl+Down"], lambda: self.panel.step(+1))
-        bind(["F2"], self.panel.rename_current)
+        bind(["Ctrl+N"], self.new_conversation, QT_TRANSLATE_NOOP("MainWindow", "New conversation"))
+        bind(["Ctrl+K", QKeySequence.StandardKey.Find], lambda: self.sidebar.focus_search(),  # shows a hidden list
+             QT_TRANSLATE_NOOP("MainWindow", "Search conversations"))
+        bind(["Ctrl+,", QKeySequence.StandardKey.Preferences], self.open_settings,
+             QT_TRANSLATE_NOOP("MainWindow", "Settings"))
+        bind(["Ctrl+Shift+C"], self.copy_last_answer, QT_TRANSLATE_NOOP("MainWindow", "Copy the last answer"))
+        bind(["Ctrl+Up"], lambda: self.panel.step(-1), QT_TRANSLATE_NOOP("MainWindow", "Previous conversation"))
+        bind(["Ctrl+Down"], lambda: self.panel.step(+1), QT_TRANSLATE_NOOP("MainWindow", "Next conversation"))
+        bind(["F2"], self.panel.rename_current, QT_TRANSLATE_NOOP("MainWindow", "Rename the conversation"))
         # Esc stops only while the shown conversation answers, so it does not steal Esc from
         # editors (rename, search) the rest of the time.
-        self._stop_shortcut = bind(["Esc"], self.stop)
+        self._stop_shortcut = bind(["Esc"], self.stop, QT_TRANSLATE_NOOP("MainWindow", "Stop the answer"))
         self._stop_shortcut.setEnabled(False)
 
     # -- start-up --------------------------------------------------------------------------------
@@ -785,7 +800,7 @@ class MainWindow(QMainWindow):
 
     def _show_problem(self, cid: str | None, message: str) -> None:
         """A turn's failure in the status bar, until the user moves to another conversation."""
-        self.statusBar().showMessage(message, 60000)
+        self.statusBar().showMessage(plain_error(message), 60000)  # (the card shows `code` as code)
         self._status_owner = cid
 
     def _leave_conversation(self) -> None:
@@ -812,10 +827,13 @@ class MainWindow(QMainWindow):
 
     # -- settings --------------------------------------------------------------------------------
 
-    def open_settings(self) -> None:
+    def open_settings(self, endpoint_id: str | None = None) -> None:
+        """Settings; at *endpoint_id*'s page when given (an error card's "Open Settings")."""
         if self._settings_dialog is not None:
             self._settings_dialog.raise_()
             self._settings_dialog.activateWindow()
+            if endpoint_id:
+                self._settings_dialog.show_endpoint(endpoint_id)  # type: ignore[attr-defined]
             return
         from desktop_chat.ui.settings_dialog import SettingsDialog
 
@@ -825,6 +843,8 @@ class MainWindow(QMainWindow):
         dialog.destroyed.connect(lambda *_: setattr(self, "_settings_dialog", None))
         self._settings_dialog = dialog
         dialog.open()
+        if endpoint_id:
+            dialog.show_endpoint(endpoint_id)
 
     def apply_settings(self) -> None:
         """After the Settings dialog saved: new keys/URLs, theme, language, endpoints."""

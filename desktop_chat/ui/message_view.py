@@ -68,6 +68,7 @@ class MessageView(QWidget):
     deleteRequested = Signal(str)
     retryRequested = Signal(str)
     continueRequested = Signal(str)
+    errorActionRequested = Signal(str, str)  # message id, ErrorAction value (an error card's fix)
     versionRequested = Signal(str)  # the id of a message's other version, to show its branch
     olderMessagesWanted = Signal()
     sourceActivated = Signal(object)  # SourceRef: a source (or an attached document) was clicked
@@ -374,6 +375,7 @@ class MessageView(QWidget):
         widget.deleteClicked.connect(self.deleteRequested)
         widget.retryClicked.connect(self.retryRequested)
         widget.continueClicked.connect(self.continueRequested)
+        widget.errorActionClicked.connect(self.errorActionRequested)
         widget.versionChosen.connect(self.versionRequested)
         if message.id in self._versions:
             widget.set_versions(self._versions[message.id])

@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.domain.errors import ErrorAction, stored_action
 from desktop_chat.domain.messages import Message, MessageStatus
+from desktop_chat.ui import error_card as card_text
 from desktop_chat.ui.error_text import localized_message_error
-from desktop_chat.ui.labels import plain_label
 from desktop_chat.ui.markdown_render import MarkdownRenderer
 from desktop_chat.ui.message_body import MessageBody
 from desktop_chat.ui.render_snapshot import RenderedBody
@@ -155,6 +156,7 @@ class MessageWidget(_Card):
     deleteClicked = Signal(str)
     retryClicked = Signal(str)
     continueClicked = Signal(str)
+    errorActionClicked = Signal(str, str)  # message id, ErrorAction value: the error card's fix
     versionChosen = Signal(str)  # the id of another version of this message, to show instead
     linkActivated = Signal(QUrl)
 
@@ -170,6 +172,7 @@ class MessageWidget(_Card):
         self._error_card: _Card | None = None
         self._continue_button: QPushButton | None = None
         self._notice_label: QLabel | None = None
+        self._error_action = ErrorAction.NONE
         self._switcher: VersionSwitcher | None = None
         self.setObjectName(f"message-{message.id}")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -358,6 +361,16 @@ class MessageWidget(_Card):
         return self._retry_button
 
     @property
+    def error_action_button(self) -> QPushButton:
+        self.error_card  # noqa: B018
+        return self._error_action_button
+
+    @property
+    def error_action(self) -> ErrorAction:
+        """The fix offered on the error card (stored with the answer)."""
+        return self._error_action
+
+    @property
     def card_buttons(self) -> QHBoxLayout:
         self.error_card  # noqa: B018 - built on first use
         return self._card_buttons
@@ -368,10 +381,21 @@ class MessageWidget(_Card):
         card_layout = QVBoxLayout(card)
         card_layout.setContentsMargins(12, 10, 12, 10)
         card_layout.setSpacing(8)
-        error_label = plain_label("errorLabel", card)
+        error_label = card_text.error_label("errorLabel", card)
+        error_label.linkActivated.connect(lambda url: self.linkActivated.emit(QUrl(url)))
         card_layout.addWidget(error_label)
+        hint = card_text.error_label("errorHint", card)
+        hint.linkActivated.connect(lambda url: self.linkActivated.emit(QUrl(url)))
+        hint.hide()
+        card_layout.addWidget(hint)
         self._card_buttons = QHBoxLayout()
         self._card_buttons.addStretch(1)
+        # The fix the engine chose for this error (error_card.py words it); Retry stays beside it.
+        action = QPushButton(card)
+        action.setObjectName("errorActionButton")
+        action.clicked.connect(lambda: self.errorActionClicked.emit(self.message_id, self._error_action.value))
+        action.hide()
+        self._card_buttons.addWidget(action)
         retry = QPushButton(card)
         retry.setObjectName("retryButton")
         retry.clicked.connect(lambda: self.retryClicked.emit(self.message_id))
@@ -380,6 +404,7 @@ class MessageWidget(_Card):
         card.hide()
         self._error_slot.addWidget(card)
         self._error_card, self._error_label, self._retry_button = card, error_label, retry
+        self._error_hint, self._error_action_button = hint, action
         self._retranslate_error_card()
 
     @property
@@ -465,6 +490,22 @@ class MessageWidget(_Card):
         self.retry_button.setAccessibleName(self.tr("Retry"))
         self.retry_button.setToolTip(self.tr("Send the request again"))
         self.error_card.setAccessibleName(self.tr("Error"))
+        self._show_error_action()
+
+    def _show_error_action(self) -> None:
+        """The action button and hint for the error shown (their words follow the language)."""
+        action = self._error_action
+        params = (self._message.error_text or {}).get("params")
+        provider = params.get("provider") if isinstance(params, dict) else None
+        text, tip = card_text.action_button_text(action, provider if isinstance(provider, str) else "")
+        button = self._error_action_button
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(text or self.tr("Fix the problem"))
+        button.setVisible(card_text.has_button(action))
+        hint = card_text.action_hint(action)
+        self._error_hint.setText(hint)
+        self._error_hint.setVisible(bool(hint))
 
     def _retranslate_continue(self) -> None:
         self.continue_button.setText(self.tr("Continue"))
@@ -545,7 +586,7 @@ class MessageWidget(_Card):
     def set_notice(self, text: str | None) -> None:
         if not text and self._notice_label is None:
             return
-        self.notice_label.setText(text or "")
+        self.notice_label.setText(card_text.plain(text or ""))  # plain text: `code` without its backticks
         self.notice_label.setVisible(bool(text))
 
     # -- chrome ------------------------------------------------------------------------------------
@@ -576,7 +617,10 @@ class MessageWidget(_Card):
 
         is_error = status == MessageStatus.ERROR and not self.is_user
         if is_error:
-            self.error_label.setText(localized_message_error(message) or self.tr("The request failed."))
+            self.error_label.setText(card_text.error_html(
+                localized_message_error(message) or self.tr("The request failed.")))
+            self._error_action = stored_action(message.error_text)
+            self._show_error_action()
         if self._error_card is not None:
             self._error_card.setVisible(is_error)
         self.body.setVisible(not self.editing and (has_text or streaming or self.is_user))

@@ -110,7 +110,8 @@ class _EndpointDraft:
     key_env: str | None = None
     new_key: str = ""  # typed, not yet stored
     clear_key: bool = False
-    key_state: str = "checking"  # checking | none | saved | unknown
+    key_state: str = "checking"  # checking | none | saved | unknown | session (memory only, until quit)
+    keyring: bool = True  # False once the system keyring is known to be missing: keys are then session keys
     key_mask: str = ""
     bound_host: str | None = None  # the host the saved key is bound to
     test: tuple[str, Any] | None = None  # ("running", None) | ("ok", count) | ("error", message)
@@ -150,7 +151,7 @@ class _EndpointDraft:
 
 @dataclass
 class _KeyOp:
-    action: str  # "save" | "forget" | "confirm"
+    action: str  # "save" | "forget" | "confirm" | "session"
     endpoint: Endpoint
     key: str = ""
 
@@ -172,10 +173,13 @@ def _write_keys(settings: Settings, ops: list[_KeyOp], done: dict[str, str | Non
     A failed operation leaves `settings.key_hosts` as it was before it, so the bindings saved
     afterwards always match what the keyring holds.
     """
-    for op in sorted(ops, key=lambda op: ("forget", "confirm", "save").index(op.action)):
+    for op in sorted(ops, key=lambda op: ("forget", "confirm", "save", "session").index(op.action)):
         before = dict(settings.key_hosts)
         try:
-            if op.action == "save":
+            if op.action == "session":  # no keyring: in memory until the app quits, written nowhere
+                credentials.use_for_session(op.endpoint, op.key)
+                done[op.endpoint.id] = secrets.mask(op.key.strip())
+            elif op.action == "save":
                 credentials.save_key(op.endpoint, settings, op.key)
                 done[op.endpoint.id] = secrets.mask(op.key.strip())
             elif op.action == "forget":
@@ -204,6 +208,7 @@ class EndpointEditor(QWidget):
     """Name (custom endpoints), base URL, key and Test connection for one endpoint draft."""
 
     testRequested = Signal(object)  # the draft
+    sessionRequested = Signal(object)  # the draft: use its typed key until the app quits (no keyring)
     nameEdited = Signal(object)
 
     def __init__(self, prefix: str, kind: str, parent: QWidget | None = None, *,
@@ -248,21 +253,32 @@ class EndpointEditor(QWidget):
         self.key_edit.textEdited.connect(self._key_typed)
         self.clear_button = QPushButton(self)
         self.clear_button.clicked.connect(self._clear_clicked)
+        # With no keyring: the way forward for a pasted key (in memory until Desktop Chat quits).
+        self.session_button = QPushButton(self)
+        self.session_button.clicked.connect(lambda: self.draft and self.sessionRequested.emit(self.draft))
+        self.session_button.hide()
         self.key_status = plain_label("")
         self.key_label.setBuddy(self.key_edit)
         if self.caps.keyless:
             self.key_status.setParent(self)
-            for widget in (self.key_label, self.key_edit, self.clear_button, self.key_status):
-                widget.hide()
+            key_widgets: tuple[QWidget, ...] = (self.key_label, self.key_edit, self.clear_button, self.key_status,
+                                                self.session_button)
+            for key_widget in key_widgets:
+                key_widget.hide()
         else:
             self.key_edit.setObjectName(f"{prefix}KeyEdit")
             self.clear_button.setObjectName(f"{prefix}ClearKeyButton")
             self.key_status.setObjectName(f"{prefix}KeyStatus")
+            self.session_button.setObjectName(f"{prefix}SessionKeyButton")
             key_row = QHBoxLayout()
             key_row.setContentsMargins(0, 0, 0, 0)
             key_row.addWidget(self.key_edit, 1)
             key_row.addWidget(self.clear_button)
-            form.addRow(self.key_label, _stacked(key_row, self.key_status))
+            key_box = _stacked(key_row, self.key_status)
+            key_column = key_box.layout()
+            if isinstance(key_column, QVBoxLayout):  # (it is: _stacked's column)
+                key_column.addWidget(self.session_button, 0, Qt.AlignmentFlag.AlignLeft)
+            form.addRow(self.key_label, key_box)
         form.addRow(self.url_label, _stacked(self.url_edit, self.url_error))
 
         self.test_button = QPushButton()
@@ -345,6 +361,9 @@ class EndpointEditor(QWidget):
         self.url_label.setText(self.tr("Host:") if self.caps.host_address else self.tr("Base URL:"))
         self.key_label.setText(self.tr("API key:"))
         self.clear_button.setText(self.tr("Clear"))
+        self.session_button.setText(self.tr("Use this key until Desktop Chat quits"))
+        self.session_button.setToolTip(self.tr("Keeps the key in memory only: it is not written anywhere, "
+                                               "and you paste it again after a restart."))
         self.test_button.setText(self.tr("Test connection"))
         if brand:
             self.url_edit.setAccessibleName(
@@ -391,22 +410,33 @@ class EndpointEditor(QWidget):
         saved = draft.key_state == "saved"
         if draft.kind == "custom":
             self.key_edit.setPlaceholderText(self.tr("Optional"))
-        elif saved:
-            self.key_edit.setPlaceholderText(self.tr("Paste a new key to replace the saved one"))
+        elif saved or draft.key_state == "session":
+            self.key_edit.setPlaceholderText(self.tr("Paste a new key to replace the saved one") if saved
+                                             else self.tr("Paste a new key to replace this one"))
         else:
             self.key_edit.setPlaceholderText(self.tr("Paste your API key"))
-        self.clear_button.setEnabled(saved and not draft.clear_key)
+        session = draft.key_state == "session"
+        self.clear_button.setEnabled((saved or session) and not draft.clear_key)
+        typed = bool(draft.new_key.strip())
+        self.session_button.setVisible(not draft.keyring and typed)
+        env_key = bool(draft.key_env and os.environ.get(draft.key_env))
         if draft.key_error:
             _show(self.key_status, draft.key_error, "error")
-        elif draft.new_key.strip():
+        elif typed and not draft.keyring:
+            # The one message about the missing keyring is the dialog's banner; here: what Save does.
+            _show(self.key_status, self.tr("Save uses this key until Desktop Chat quits; it is not written anywhere."), "")
+        elif typed:
             _show(self.key_status, self.tr("The new key will be stored in the system keyring when you save."), "")
         elif draft.clear_key:
-            _show(self.key_status, self.tr("The saved key will be removed when you save."), "")
+            _show(self.key_status, self.tr("The key will be removed when you save."), "")
         elif draft.key_state == "checking":
             _show(self.key_status, self.tr("Checking the keyring…"), "")
-        elif draft.key_state == "unknown":
-            _show(self.key_status,
-                  self.tr("Cannot tell whether a key is saved: the keyring is not available."), "error")
+        elif session:
+            _show(self.key_status, self.tr("Key {mask} in use until Desktop Chat quits (not saved).").format(
+                mask=draft.key_mask), "")
+        elif draft.key_state == "unknown":  # no keyring (the banner says so once)
+            _show(self.key_status, self.tr("Using the key from {variable}.").format(variable=draft.key_env)
+                  if env_key else self.tr("No key yet."), "")
         elif saved:
             text = (self.tr("Key saved ({mask}) for {host}.").format(mask=draft.key_mask, host=draft.bound_host)
                     if draft.bound_host else self.tr("Key saved ({mask}).").format(mask=draft.key_mask))
@@ -414,9 +444,8 @@ class EndpointEditor(QWidget):
             if draft.bound_host and new_host and new_host != draft.bound_host:
                 text += " " + self.tr("Saving will ask whether to send it to {host}.").format(host=new_host)
             _show(self.key_status, text, "")
-        elif draft.key_env and os.environ.get(draft.key_env):
-            _show(self.key_status,
-                  self.tr("No key saved; {variable} from the environment is used.").format(variable=draft.key_env), "")
+        elif env_key:
+            _show(self.key_status, self.tr("Using the key from {variable}.").format(variable=draft.key_env), "")
         else:
             _show(self.key_status, self.tr("No key saved."), "")
 
@@ -513,6 +542,27 @@ class SettingsDialog(QDialog):
             task.cancel()
         super().done(result)
 
+    def show_endpoint(self, endpoint_id: str) -> bool:
+        """Turn to *endpoint_id*'s fields and put the cursor in its key (an error card's fix).
+        False when no such provider is listed (the dialog stays where it was)."""
+        if endpoint_id in self._builtin:
+            self.tabs.setCurrentIndex(0)
+            box = self.provider_boxes[endpoint_id]
+            scroll = self.tabs.widget(0)
+            if isinstance(scroll, QScrollArea):
+                scroll.ensureWidgetVisible(box)
+            editor = self.editors[endpoint_id]
+        else:
+            row = next((i for i, d in enumerate(self._custom) if d.endpoint_id == endpoint_id), None)
+            if row is None:
+                return False
+            self.tabs.setCurrentIndex(1)
+            self.custom_list.setCurrentRow(row)
+            editor = self.custom_editor
+        field = editor.url_edit if editor.caps.keyless else editor.key_edit  # a key-less one: its address
+        field.setFocus()
+        return True
+
     # -- drafts --------------------------------------------------------------------------------
 
     def _make_drafts(self) -> None:
@@ -576,6 +626,7 @@ class SettingsDialog(QDialog):
             box.setObjectName(f"{kind}Group")
             editor = EndpointEditor(kind, kind, caps=self._builtin[kind].caps)
             editor.testRequested.connect(self._test_requested)
+            editor.sessionRequested.connect(self._session_requested)
             editor.bind(self._builtin[kind])
             inner = QVBoxLayout(box)
             inner.addWidget(editor)
@@ -610,6 +661,7 @@ class SettingsDialog(QDialog):
         self.remove_endpoint_button.clicked.connect(self._remove_custom)
         self.custom_editor = EndpointEditor("custom", "custom")
         self.custom_editor.testRequested.connect(self._test_requested)
+        self.custom_editor.sessionRequested.connect(self._session_requested)
         self.custom_editor.nameEdited.connect(self._custom_renamed)
         self.editors["custom"] = self.custom_editor
         self.preset_button = PresetButton()  # DeepSeek, Qwen, … with their address filled in (preset_menu.py)
@@ -836,7 +888,9 @@ class SettingsDialog(QDialog):
             label.setMinimumWidth(width)
 
     def _render_banner(self) -> None:
-        _show(self.keyring_status, self._keyring_error, "error")
+        if self._keyring_error and any(not d.keyring for d in self._all_drafts()):
+            self._keyring_error = self._no_keyring_text()  # (again in the language now shown)
+        _show(self.keyring_status, self._keyring_error, "")
 
     def _render_status(self) -> None:
         text, tone = self._status
@@ -956,15 +1010,43 @@ class SettingsDialog(QDialog):
             if draft.key_state == "checking":
                 mask = masks.get(draft.endpoint_id or "")
                 draft.key_state, draft.key_mask = ("saved", mask) if mask else ("none", "")
+        self._mark_session_keys(drafts)
         self._refresh_all()
 
     def _keyring_unavailable(self, exc: KeyringUnavailableError, drafts: list[_EndpointDraft]) -> None:
-        self._keyring_error = localized_error(exc)
+        log.info("no system keyring: %s", exc.message)
+        self._keyring_error = self._no_keyring_text()
+        for draft in self._all_drafts():
+            draft.keyring = False
         for draft in drafts:
             if draft.key_state == "checking":
                 draft.key_state = "unknown"
+        self._mark_session_keys(drafts)
         self._render_banner()
         self._refresh_all()
+
+    def _no_keyring_text(self) -> str:
+        return self.tr(
+            "No system keyring is available on this computer, so API keys cannot be saved. To save them, "
+            "install and start one (on Linux: GNOME Keyring, e.g. sudo apt install gnome-keyring, or KWallet), "
+            "or set ANTHROPIC_API_KEY / OPENAI_API_KEY in your environment. Meanwhile a key you paste here "
+            "can be used until Desktop Chat quits; it is never written to disk.")
+
+    @staticmethod
+    def _mark_session_keys(drafts: list[_EndpointDraft]) -> None:
+        """Keys given "until Desktop Chat quits" earlier in this run (memory only; just their masks)."""
+        for draft in drafts:
+            session = secrets.session_key(draft.endpoint_id or "")
+            if session is not None and draft.key_state != "saved":
+                draft.key_state, draft.key_mask = "session", secrets.mask(session[0])
+
+    def _session_requested(self, draft: _EndpointDraft) -> None:
+        """"Use this key until Desktop Chat quits": this provider's key and address, as Save would."""
+        if self._busy:
+            return
+        plan = self._prepare([draft], general=False)
+        if plan is not None:
+            self._start(self._save(plan))
 
     def _refresh_all(self) -> None:
         for editor in self.editors.values():
@@ -1019,15 +1101,24 @@ class SettingsDialog(QDialog):
         if plan.general:
             self._set_status("")
             self.accept()
+        elif any(op.action == "session" for op in plan.ops):  # "saved" would contradict the key's own line
+            self._set_status(self.tr("The {provider} key is in use until Desktop Chat quits.").format(
+                provider=plan.drafts[0].label), "ok")
         else:
             self._set_status(self.tr("Saved the {provider} settings.").format(provider=plan.drafts[0].label), "ok")
         return True
 
     def _report_save_error(self, error: BaseException) -> None:
         if isinstance(error, KeyringUnavailableError):
-            self._keyring_error = localized_error(error)
+            # Found only now (the first look worked): from here on a pasted key is a session key.
+            log.info("the keyring failed on save: %s", error.message)
+            for draft in self._all_drafts():
+                draft.keyring = False
+            self._keyring_error = self._no_keyring_text()
             self._render_banner()
-            self._set_status(self.tr("Not saved: the system keyring is not available."), "error")
+            self._refresh_all()
+            self._set_status(self.tr("The key was not saved: there is no system keyring. "
+                                     "Press Save again to use it until Desktop Chat quits."), "error")
         elif isinstance(error, ChatError):
             self._set_status(localized_error(error), "error")
         elif isinstance(error, OSError):
@@ -1051,7 +1142,8 @@ class SettingsDialog(QDialog):
             endpoint_id = plan.ids.get(draft)
             if endpoint_id in done:
                 mask = done[endpoint_id]
-                draft.key_state, draft.key_mask = ("saved", mask) if mask else ("none", "")
+                session = any(op.action == "session" and op.endpoint.id == endpoint_id for op in plan.ops)
+                draft.key_state, draft.key_mask = ("session" if session else "saved", mask) if mask else ("none", "")
                 draft.new_key, draft.clear_key = "", False
             if endpoint_id is not None:
                 draft.bound_host = self._settings.key_hosts.get(endpoint_id)
@@ -1101,7 +1193,7 @@ class SettingsDialog(QDialog):
                 continue
             endpoint = new.endpoint(ids[draft])
             if draft.new_key.strip():
-                ops.append(_KeyOp("save", endpoint, draft.new_key))
+                ops.append(_KeyOp("save" if draft.keyring else "session", endpoint, draft.new_key))
             elif draft.clear_key:
                 ops.append(_KeyOp("forget", endpoint))
             elif draft.endpoint_id is not None and self._may_have_key(draft):

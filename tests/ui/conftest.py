@@ -126,13 +126,18 @@ def _no_local_ollama(monkeypatch, data_home) -> None:  # noqa: ANN001
 
 def shown_text(widget) -> str:  # noqa: ANN001
     """All text the message view shows, whatever widgets it is built from."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextDocumentFragment
     from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit
 
     parts = []
     for child in widget.findChildren(QTextEdit) + widget.findChildren(QPlainTextEdit):
         parts.append(child.toPlainText())
     for label in widget.findChildren(QLabel):
-        parts.append(label.text())
+        if label.textFormat() == Qt.TextFormat.RichText:  # an error card's text: what it reads as
+            parts.append(QTextDocumentFragment.fromHtml(label.text()).toPlainText())
+        else:
+            parts.append(label.text())
     return "\n".join(parts)
 
 

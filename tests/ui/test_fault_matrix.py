@@ -36,9 +36,11 @@ import anthropic  # noqa: F401 - imported up front: the first import (≈ 0.7 s)
 import openai  # noqa: F401
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.chat.retry import RetryPolicy
+from desktop_chat.ui.error_card import plain
 from desktop_chat.config import load_settings
 from desktop_chat.domain.messages import MessageStatus
 from tests import wiring
@@ -137,7 +139,7 @@ FAULTS = [
           kept=KEPT),
     Fault("connection refused", None,
           {"*": ["Cannot connect to {label} at {url}: the connection was refused."],
-           "ollama": ["Ollama is not running at {url}; start it with `ollama serve`."]},
+           "ollama": ["Ollama is not running at {url}; start it with ollama serve."]},
           retryable=True, url="refused"),
     Fault("DNS failure", None,
           {"*": ["Cannot connect to {label} at http://api.example.invalid", "the host name could not be resolved."]},
@@ -316,7 +318,7 @@ def run_fault(fault: Fault, family: str, rig: Rig, windows, qtbot) -> None:  # n
 
     answer = last_answer(window)
     card = window.view.message_widget(answer.id).error_label
-    shown = card.text()
+    shown = QTextDocumentFragment.fromHtml(card.text()).toPlainText()  # the card is rich text (links, code)
     for phrase in fault.phrases(family):
         expected = phrase.format(label=LABEL[family], model=MODEL[family], url=rig.url)
         assert expected in shown, f"{expected!r} not in the card: {shown!r}"
@@ -328,7 +330,8 @@ def run_fault(fault: Fault, family: str, rig: Rig, windows, qtbot) -> None:  # n
         assert chat_requests(rig, family) == attempts  # never retried after the first token
     if attempts > 1:
         reason = shown.split(". ")[0].split(": ")[0]
-        assert any(fault.countdown in n and "(attempt 2 of 2)" in n and reason in n for n in notices), notices
+        # (the notice line shows `code` as the card does: without backticks, error_card.plain)
+        assert any(fault.countdown in n and "(attempt 2 of 2)" in n and reason in plain(n) for n in notices), notices
     if (fault.name, family) in SCREENSHOTS:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         slug = fault.name.split(" (")[0].replace(" ", "-").lower()
@@ -343,7 +346,8 @@ def run_fault(fault: Fault, family: str, rig: Rig, windows, qtbot) -> None:  # n
     assert [(m.role, m.text, m.status) for m in stored] == [
         ("user", question, MessageStatus.COMPLETE), ("assistant", fault.kept, MessageStatus.ERROR)]
     assert window.view.message_ids() == [m.id for m in stored]
-    assert window.view.message_widget(answer.id).error_label.text() == shown
+    reopened = window.view.message_widget(answer.id).error_label.text()
+    assert QTextDocumentFragment.fromHtml(reopened).toPlainText() == shown
     assert view_text(window.view, answer.id) == fault.kept
 
     # -- retryable: the countdown, then Retry succeeds once the fake recovers ------------------------

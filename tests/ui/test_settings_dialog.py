@@ -194,12 +194,19 @@ def test_keyring_unavailable_is_said_plainly(qtbot, open_dialog, monkeypatch) ->
         dialog = open_dialog(settings)
         banner = status(dialog, "keyringStatus")
         assert banner.isVisible() and "No system keyring is available" in banner.text()
+        assert "sudo apt install gnome-keyring" in banner.text() and "OPENAI_API_KEY" in banner.text()
+        key_status = status(dialog, "anthropicKeyStatus")
+        assert "keyring" not in key_status.text()  # said once, in the banner; never per field
         type_into(qtbot, dialog, "anthropicKeyEdit", KEY)
+        assert "until Desktop Chat quits" in key_status.text() and "stored" not in key_status.text()
+        # No dead end: Save uses the key until the app quits (memory only), and says nothing contrary.
         click(qtbot, dialog, "saveButton")
-        qtbot.waitUntil(lambda: "keyring" in status(dialog, "saveStatus").text())
-        assert dialog.isVisible() and not dialog.busy
-        assert settings.key_hosts == {} and not settings_path().exists()
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+        assert secrets.session_key("anthropic") == (KEY, "api.anthropic.com")
+        assert settings.key_hosts == {}
+        assert KEY not in settings_path().read_text(encoding="utf-8")
     finally:
+        secrets.forget_session_key("anthropic")
         keyring.set_keyring(previous)
 
 

@@ -2,6 +2,96 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Desktop Chat</source>
+        <translation>关于 Desktop Chat</translation>
+    </message>
+    <message>
+        <source>Version {version} · Python {python} · Qt {qt} · {system}</source>
+        <translation>版本 {version} · Python {python} · Qt {qt} · {system}</translation>
+    </message>
+    <message>
+        <source>A desktop chat application for language models: Anthropic, OpenAI and OpenAI-compatible services, Ollama and built-in local models.</source>
+        <translation>一款与大语言模型聊天的桌面应用：支持 Anthropic、OpenAI 及兼容 OpenAI 的服务、Ollama 和内置本地模型。</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>数据文件夹：</translation>
+    </message>
+    <message>
+        <source>Settings folder:</source>
+        <translation>设置文件夹：</translation>
+    </message>
+    <message>
+        <source>Log folder:</source>
+        <translation>日志文件夹：</translation>
+    </message>
+    <message>
+        <source>Open data folder</source>
+        <translation>打开数据文件夹</translation>
+    </message>
+    <message>
+        <source>Open the data folder in the file manager</source>
+        <translation>在文件管理器中打开数据文件夹</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>AppMenu</name>
+    <message>
+        <source>Open the app menu</source>
+        <translation>打开应用菜单</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Settings (Ctrl+,)</source>
+        <translation>设置（Ctrl+,）</translation>
+    </message>
+    <message>
+        <source>Menu ({key})</source>
+        <translation>菜单（{key}）</translation>
+    </message>
+    <message>
+        <source>App menu</source>
+        <translation>应用菜单</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>About Desktop Chat</source>
+        <translation>关于 Desktop Chat</translation>
+    </message>
+    <message>
+        <source>Exported 1 conversation to {path}.</source>
+        <translation>已将 1 个对话导出到 {path}。</translation>
+    </message>
+    <message>
+        <source>Exported {count} conversations to {path}.</source>
+        <translation>已将 {count} 个对话导出到 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentChip</name>
     <message>
         <source>{name}: {state}</source>
@@ -633,6 +723,14 @@
         <translation>清除</translation>
     </message>
     <message>
+        <source>Use this key until Desktop Chat quits</source>
+        <translation>在 Desktop Chat 退出前使用此密钥</translation>
+    </message>
+    <message>
+        <source>Keeps the key in memory only: it is not written anywhere, and you paste it again after a restart.</source>
+        <translation>密钥只保存在内存中，不会写入任何地方；重新启动后需要再次粘贴。</translation>
+    </message>
+    <message>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
@@ -713,24 +811,40 @@
         <translation>粘贴新密钥以替换已保存的密钥</translation>
     </message>
     <message>
+        <source>Paste a new key to replace this one</source>
+        <translation>粘贴新密钥以替换当前密钥</translation>
+    </message>
+    <message>
         <source>Paste your API key</source>
         <translation>粘贴你的 API 密钥</translation>
+    </message>
+    <message>
+        <source>Save uses this key until Desktop Chat quits; it is not written anywhere.</source>
+        <translation>点击“保存”后，此密钥将一直使用到 Desktop Chat 退出，不会写入任何地方。</translation>
     </message>
     <message>
         <source>The new key will be stored in the system keyring when you save.</source>
         <translation>保存时，新密钥将存入系统密钥环。</translation>
     </message>
     <message>
-        <source>The saved key will be removed when you save.</source>
-        <translation>保存时将删除已保存的密钥。</translation>
+        <source>The key will be removed when you save.</source>
+        <translation>保存时将移除该密钥。</translation>
+    </message>
+    <message>
+        <source>Key {mask} in use until Desktop Chat quits (not saved).</source>
+        <translation>密钥 {mask} 将使用到 Desktop Chat 退出（未保存）。</translation>
+    </message>
+    <message>
+        <source>Using the key from {variable}.</source>
+        <translation>正在使用 {variable} 中的密钥。</translation>
+    </message>
+    <message>
+        <source>No key yet.</source>
+        <translation>尚未设置密钥。</translation>
     </message>
     <message>
         <source>Checking the keyring…</source>
         <translation>正在检查密钥环…</translation>
-    </message>
-    <message>
-        <source>Cannot tell whether a key is saved: the keyring is not available.</source>
-        <translation>无法确定是否已保存密钥：系统密钥环不可用。</translation>
     </message>
     <message>
         <source>Key saved ({mask}) for {host}.</source>
@@ -743,10 +857,6 @@
     <message>
         <source>Saving will ask whether to send it to {host}.</source>
         <translation>保存时会询问是否将它发送到 {host}。</translation>
-    </message>
-    <message>
-        <source>No key saved; {variable} from the environment is used.</source>
-        <translation>未保存密钥；将使用环境变量 {variable}。</translation>
     </message>
     <message>
         <source>No key saved.</source>
@@ -782,10 +892,127 @@
     </message>
 </context>
 <context>
+    <name>ErrorCard</name>
+    <message>
+        <source>Open {provider} settings</source>
+        <translation>打开 {provider} 设置</translation>
+    </message>
+    <message>
+        <source>Opens Settings at {provider}: add or change the key or the address there, then retry.</source>
+        <translation>打开“设置”中的 {provider}：在那里添加或更改密钥或地址，然后重试。</translation>
+    </message>
+    <message>
+        <source>Open Settings</source>
+        <translation>打开设置</translation>
+    </message>
+    <message>
+        <source>Opens Settings: add or change the key or the address there, then retry.</source>
+        <translation>打开“设置”：在那里添加或更改密钥或地址，然后重试。</translation>
+    </message>
+    <message>
+        <source>Choose another model</source>
+        <translation>选择其他模型</translation>
+    </message>
+    <message>
+        <source>Opens the list of models in the top bar.</source>
+        <translation>打开顶栏中的模型列表。</translation>
+    </message>
+    <message>
+        <source>Copy “{command}”</source>
+        <translation>复制“{command}”</translation>
+    </message>
+    <message>
+        <source>Copies the command that starts Ollama: run it in a terminal, then retry.</source>
+        <translation>复制启动 Ollama 的命令：在终端中运行它，然后重试。</translation>
+    </message>
+    <message>
+        <source>Once Ollama runs (the command in a terminal, or the Ollama app), send your message again. Not installed yet? &lt;a href=&quot;{url}&quot;&gt;Download Ollama&lt;/a&gt;.</source>
+        <translation>Ollama 运行后（在终端中运行该命令，或打开 Ollama 应用），请重新发送消息。还没有安装？&lt;a href=&quot;{url}&quot;&gt;下载 Ollama&lt;/a&gt;。</translation>
+    </message>
+    <message>
+        <source>Once Ollama runs (the command in a terminal, or the Ollama app), press Retry. Not installed yet? &lt;a href=&quot;{url}&quot;&gt;Download Ollama&lt;/a&gt;.</source>
+        <translation>Ollama 运行后（在终端中运行该命令，或打开 Ollama 应用），请点击“重试”。还没有安装？&lt;a href=&quot;{url}&quot;&gt;下载 Ollama&lt;/a&gt;。</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorFixes</name>
+    <message>
+        <source>Copied “{command}”: run it in a terminal, then press Retry.</source>
+        <translation>已复制“{command}”：请在终端中运行它，然后点击“重试”。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportChoice</name>
+    <message>
+        <source>Export conversations</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>The conversation on screen</source>
+        <translation>当前显示的对话</translation>
+    </message>
+    <message>
+        <source>All conversations</source>
+        <translation>所有对话</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>JSON: everything, and Desktop Chat can import it again</source>
+        <translation>JSON：包含全部内容，可再次导入 Desktop Chat</translation>
+    </message>
+    <message>
+        <source>Markdown: to read or share</source>
+        <translation>Markdown：便于阅读或分享</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>New conversation</source>
         <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Copy the last answer</source>
+        <translation>复制最后一条回答</translation>
+    </message>
+    <message>
+        <source>Previous conversation</source>
+        <translation>上一个对话</translation>
+    </message>
+    <message>
+        <source>Next conversation</source>
+        <translation>下一个对话</translation>
+    </message>
+    <message>
+        <source>Rename the conversation</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <source>Stop the answer</source>
+        <translation>停止回答</translation>
     </message>
     <message>
         <source>Deleted “{title}”.</source>
@@ -966,6 +1193,10 @@
     <message>
         <source>Send the request again</source>
         <translation>重新发送请求</translation>
+    </message>
+    <message>
+        <source>Fix the problem</source>
+        <translation>解决问题</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -1723,6 +1954,21 @@
     </message>
 </context>
 <context>
+    <name>RefusalNotice</name>
+    <message>
+        <source>Fix the problem</source>
+        <translation>解决问题</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Why the message was not sent</source>
+        <translation>消息未发送的原因</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -1905,16 +2151,24 @@
         <translation>（未命名）</translation>
     </message>
     <message>
+        <source>No system keyring is available on this computer, so API keys cannot be saved. To save them, install and start one (on Linux: GNOME Keyring, e.g. sudo apt install gnome-keyring, or KWallet), or set ANTHROPIC_API_KEY / OPENAI_API_KEY in your environment. Meanwhile a key you paste here can be used until Desktop Chat quits; it is never written to disk.</source>
+        <translation>这台电脑上没有可用的系统密钥环，因此无法保存 API 密钥。如需保存，请安装并启动一个密钥环（Linux 上可用 GNOME Keyring，例如 sudo apt install gnome-keyring，或 KWallet），或在环境变量中设置 ANTHROPIC_API_KEY / OPENAI_API_KEY。在此之前，粘贴到这里的密钥可以一直使用到 Desktop Chat 退出，且绝不会写入磁盘。</translation>
+    </message>
+    <message>
         <source>Saving…</source>
         <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>The {provider} key is in use until Desktop Chat quits.</source>
+        <translation>{provider} 密钥将使用到 Desktop Chat 退出。</translation>
     </message>
     <message>
         <source>Saved the {provider} settings.</source>
         <translation>已保存 {provider} 的设置。</translation>
     </message>
     <message>
-        <source>Not saved: the system keyring is not available.</source>
-        <translation>未保存：系统密钥环不可用。</translation>
+        <source>The key was not saved: there is no system keyring. Press Save again to use it until Desktop Chat quits.</source>
+        <translation>密钥未保存：没有系统密钥环。再次点击“保存”，即可在 Desktop Chat 退出前使用它。</translation>
     </message>
     <message>
         <source>Could not write the settings file: {error}</source>
@@ -1990,6 +2244,29 @@
     <message>
         <source>Download of the built-in model</source>
         <translation>内置模型下载进度</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> 或 </translation>
     </message>
 </context>
 <context>
@@ -2232,6 +2509,85 @@
     <message>
         <source>Instructions the model receives before this conversation</source>
         <translation>模型在本对话开始前收到的指令</translation>
+    </message>
+</context>
+<context>
+    <name>Transfer</name>
+    <message>
+        <source>Import conversations</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <source>Conversation exports (*.json)</source>
+        <translation>对话导出文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>“{path}” does not exist.</source>
+        <translation>“{path}”不存在。</translation>
+    </message>
+    <message>
+        <source>“{name}” is not a JSON export from Desktop Chat: it could not be read as JSON. Nothing was imported.</source>
+        <translation>“{name}”不是 Desktop Chat 导出的 JSON 文件：无法按 JSON 读取。未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>“{name}” could not be imported: {reason} Nothing was imported.</source>
+        <translation>无法导入“{name}”：{reason} 未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>“{name}” could not be read: {reason}</source>
+        <translation>无法读取“{name}”：{reason}</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>No new conversations were imported.</source>
+        <translation>没有导入新的对话。</translation>
+    </message>
+    <message>
+        <source>Imported 1 conversation.</source>
+        <translation>已导入 1 个对话。</translation>
+    </message>
+    <message>
+        <source>Imported {count} conversations.</source>
+        <translation>已导入 {count} 个对话。</translation>
+    </message>
+    <message>
+        <source>1 was already here and was skipped.</source>
+        <translation>有 1 个已存在，已跳过。</translation>
+    </message>
+    <message>
+        <source>{count} were already here and were skipped.</source>
+        <translation>有 {count} 个已存在，已跳过。</translation>
+    </message>
+    <message>
+        <source>Export conversations</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Could not write “{path}”: {reason}</source>
+        <translation>无法写入“{path}”：{reason}</translation>
+    </message>
+    <message>
+        <source>The export failed ({name}).</source>
+        <translation>导出失败（{name}）。</translation>
+    </message>
+    <message>
+        <source>Import or export failed</source>
+        <translation>导入或导出失败</translation>
     </message>
 </context>
 <context>
