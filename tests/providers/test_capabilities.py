@@ -65,7 +65,7 @@ def test_asking_capabilities_imports_no_sdk():
     assert out.stdout.strip() == "[]"
 
 
-def test_the_factory_hands_each_family_only_the_dependencies_it_takes():
+async def test_the_factory_hands_each_family_only_the_dependencies_it_takes():
     table = {"llama3.2:latest": {"num_ctx": 8192}}
     catalog = object()
     deps = ProviderDependencies(model_options=lambda: table, catalog=catalog, runtime=lambda: None)
@@ -76,6 +76,8 @@ def test_the_factory_hands_each_family_only_the_dependencies_it_takes():
     # A family that takes none of them is built as before, not refused for the extras.
     openai = create_provider("openai", ProviderConfig("openai", "OpenAI", "http://127.0.0.1:9/v1", "k"), deps)
     assert openai.config.endpoint_id == "openai"
+    for provider in (ollama, builtin, openai):
+        await provider.aclose()
 
 
 async def test_the_pool_builds_ollama_with_the_settings_options_read_at_each_request():
