@@ -850,7 +850,9 @@ class SettingsDialog(QDialog):
             label.setText(text)
         self.provider_combo.setAccessibleName(self.tr("Default provider"))
         self.model_combo.setAccessibleName(self.tr("Default model"))
-        self.model_combo.lineEdit().setPlaceholderText(self.tr("The provider's first model"))
+        model_field = self.model_combo.lineEdit()
+        if model_field is not None:  # the combo is editable: it has one
+            model_field.setPlaceholderText(self.tr("The provider's first model"))
         self.temperature_default.setText(self.tr("Use the provider's default"))
         self.temperature_default.setAccessibleName(self.tr("Use the provider's default temperature"))
         self.temperature_spin.setAccessibleName(self.tr("Temperature"))
@@ -1169,8 +1171,8 @@ class SettingsDialog(QDialog):
         removed_ids = [d.endpoint_id for d in self._removed if d.endpoint_id] if general else []
         if removed_ids:
             new.custom_endpoints = [c for c in new.custom_endpoints if c.id not in removed_ids]
-            for endpoint_id in removed_ids:
-                new.default_models.pop(endpoint_id, None)
+            for removed_id in removed_ids:
+                new.default_models.pop(removed_id, None)
         first_bad: _EndpointDraft | None = None
         for draft in drafts:
             endpoint_id = self._apply_draft(new, draft)

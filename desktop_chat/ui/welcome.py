@@ -50,6 +50,7 @@ class ServiceState:
     phase: str = ""  # "" | testing | ok | error | saving
     models: int = 0
     message: str = ""  # the error, in the user's language
+    no_keyring: bool = False  # the error is that no system keyring exists: offer a session-only key
 
 
 @dataclass
@@ -79,6 +80,7 @@ def service_ids() -> list[str]:
 class WelcomePanel(QScrollArea):
     testKeyRequested = Signal()
     saveKeyRequested = Signal()
+    sessionKeyRequested = Signal()  # no keyring: use the key until Desktop Chat quits
     testOllamaRequested = Signal()
     pullOllamaRequested = Signal()
     useOllamaRequested = Signal()
@@ -181,12 +183,17 @@ class WelcomePanel(QScrollArea):
         self.key_save_button.setObjectName("welcomeKeySaveButton")
         self.key_save_button.setDefault(True)
         self.key_save_button.clicked.connect(self.saveKeyRequested)
+        self.session_key_button = QPushButton()
+        self.session_key_button.setObjectName("welcomeSessionKeyButton")
+        self.session_key_button.clicked.connect(self.sessionKeyRequested)
+        self.session_key_button.hide()
         self.key_result = plain_label("welcomeKeyResult")
         buttons = QHBoxLayout()
         buttons.addWidget(self.key_test_button)
         buttons.addWidget(self.key_save_button)
+        buttons.addWidget(self.session_key_button)
         buttons.addStretch(1)
-        for button in (self.key_test_button, self.key_save_button):
+        for button in (self.key_test_button, self.key_save_button, self.session_key_button):
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.service_intro)
         layout.addLayout(self.form)
@@ -280,8 +287,9 @@ class WelcomePanel(QScrollArea):
     def address(self) -> str:
         return self.address_edit.text().strip()
 
-    def set_service_state(self, phase: str, *, models: int = 0, message: str = "") -> None:
-        self.service = ServiceState(phase, models, message)
+    def set_service_state(self, phase: str, *, models: int = 0, message: str = "",
+                          no_keyring: bool = False) -> None:
+        self.service = ServiceState(phase, models, message, no_keyring)
         self.retranslate()
 
     def set_ollama_state(self, state: OllamaState) -> None:
@@ -368,6 +376,11 @@ class WelcomePanel(QScrollArea):
         busy = self.service.phase in ("testing", "saving")
         self.key_test_button.setEnabled(ready and not busy)
         self.key_save_button.setEnabled(ready and not busy)
+        self.session_key_button.setText(self.tr("Use this key until Desktop Chat quits"))
+        self.session_key_button.setAccessibleName(
+            self.tr("Use the key until Desktop Chat quits, held in memory only, never written"))
+        self.session_key_button.setVisible(self.service.phase == "error" and self.service.no_keyring)
+        self.session_key_button.setEnabled(ready and not busy)
         phase = self.service.phase
         if phase == "testing":
             text, tone = self.tr("Testing…"), "muted"

@@ -20,6 +20,7 @@ provider that answered a Test, the welcome goes, and the composer has the focus.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -41,9 +42,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def save_service(settings: Settings, service_id: str, base_url: str, key: str) -> str:
+def save_service(settings: Settings, service_id: str, base_url: str, key: str, *, session_only: bool = False) -> str:
     """Runs in a worker thread on a copy of the settings: the endpoint's id once its key (if any) is
-    in the keyring and the settings file is written. Raises ValueError / KeyringUnavailableError."""
+    in the keyring and the settings file is written. Raises ValueError / KeyringUnavailableError.
+    *session_only* (no system keyring): the key is held in memory until Desktop Chat quits, never
+    written anywhere; the endpoint itself (its name and address, nothing secret) is still saved."""
     from desktop_chat.chat import credentials
 
     preset = find_preset(service_id)
@@ -51,7 +54,9 @@ def save_service(settings: Settings, service_id: str, base_url: str, key: str) -
         endpoint_id = service_id  # "anthropic" / "openai": built-in endpoints
     else:
         endpoint_id = _custom_endpoint_for(settings, preset, base_url)
-    if key:
+    if key and session_only:
+        credentials.use_for_session(settings.endpoint(endpoint_id), key)
+    elif key:
         credentials.save_key(settings.endpoint(endpoint_id), settings, key)
     save_settings(settings)
     return endpoint_id
@@ -91,6 +96,8 @@ class WelcomeController(QObject):
         p = self.panel
         p.testKeyRequested.connect(lambda: self._start(self._test_service(), "welcome-test-key"))
         p.saveKeyRequested.connect(lambda: self._start(self._save_service(), "welcome-save-key"))
+        p.sessionKeyRequested.connect(
+            lambda: self._start(self._save_service(session_only=True), "welcome-session-key"))
         p.testOllamaRequested.connect(self.check_ollama)
         p.pullOllamaRequested.connect(lambda: window.ollama.open_pull_dialog())
         p.useOllamaRequested.connect(self._use_ollama)
@@ -181,7 +188,7 @@ class WelcomeController(QObject):
         panel.set_service_state("ok", models=len(models))
         return True
 
-    async def _save_service(self) -> None:
+    async def _save_service(self, *, session_only: bool = False) -> None:
         panel = self.panel
         typed = (panel.current_service(), panel.address(), panel.key())
         if self._tested != typed and not await self._test_service():
@@ -190,7 +197,12 @@ class WelcomeController(QObject):
         try:
             service_id, _kind, _label, base_url = self._target()
             draft = copy.deepcopy(self.settings)
-            endpoint_id = await self.runner.in_thread(save_service, draft, service_id, base_url, typed[2])
+            endpoint_id = await self.runner.in_thread(
+                functools.partial(save_service, session_only=session_only), draft, service_id, base_url, typed[2])
+        except errors.KeyringUnavailableError as exc:
+            panel.set_service_state("error", message=localized_error(exc), no_keyring=True)
+            self._tested = typed  # it was tested: the session-only button needs no second Test
+            return
         except (errors.ChatError, ValueError, OSError) as exc:
             panel.set_service_state("error", message=localized_error(exc))
             return

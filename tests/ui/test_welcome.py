@@ -146,11 +146,12 @@ def test_a_local_server_preset_needs_no_key_and_answers(windows, qtbot, fakes, m
     assert all(r.header("authorization") in (None, "") for r in fake.requests)  # no key, not even OpenAI's
 
 
-def test_without_a_keyring_save_says_so_and_writes_nothing(windows, qtbot, fakes, data_home):
+def test_without_a_keyring_save_says_so_writes_nothing_and_the_key_can_be_used_until_quit(
+        windows, qtbot, fakes, data_home):
     import keyring
     from keyring.backends import fail
 
-    fake = fakes("local")
+    fake = fakes("local", Scenario(chunks=["session ", "answer"]))
     window = fresh(windows, qtbot)
     panel = window.welcome.panel
     previous = keyring.get_keyring()
@@ -161,13 +162,22 @@ def test_without_a_keyring_save_says_so_and_writes_nothing(windows, qtbot, fakes
         qtbot.keyClicks(panel.key_edit, KEY)
         click(qtbot, panel.key_save_button)
         qtbot.waitUntil(lambda: panel.service.phase == "error", timeout=15_000)
+        assert "No system keyring is available" in panel.key_result.text()
+        assert panel.isVisible() and panel.key() == KEY  # nothing typed is lost
+        shot(panel, "no-keyring")
+        assert load_settings().custom_endpoints == []
+        # The way on: the key for this session only, held in memory.
+        assert panel.session_key_button.isVisible()
+        click(qtbot, panel.session_key_button)
+        qtbot.waitUntil(lambda: bool(load_settings().custom_endpoints), timeout=15_000)  # the address, not the key
+        ends_on(qtbot, window, load_settings().custom_endpoints[0].id)
+        type_and_send(qtbot, window, "hi")
+        assert wait_answer(qtbot, window).text == "session answer"
+        assert fake.requests[-1].header("authorization") == f"Bearer {KEY}"
     finally:
         keyring.set_keyring(previous)
-    assert "No system keyring is available" in panel.key_result.text()
-    assert panel.isVisible() and panel.key() == KEY  # nothing typed is lost
-    shot(panel, "no-keyring")
-    assert load_settings().custom_endpoints == []
-    assert not any(KEY in path.read_text(errors="ignore") for path in data_home.rglob("*") if path.is_file())
+    files = [path for path in data_home.rglob("*") if path.is_file()]
+    assert files and not any(KEY.encode() in path.read_bytes() for path in files)
 
 
 # -- Ollama ------------------------------------------------------------------------------------------------

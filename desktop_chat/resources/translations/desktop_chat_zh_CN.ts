@@ -2741,6 +2741,14 @@
         <translation>在哪里获取密钥</translation>
     </message>
     <message>
+        <source>Use this key until Desktop Chat quits</source>
+        <translation>在 Desktop Chat 退出前使用此密钥</translation>
+    </message>
+    <message>
+        <source>Use the key until Desktop Chat quits, held in memory only, never written</source>
+        <translation>在 Desktop Chat 退出前使用此密钥，只保存在内存中，从不写入磁盘</translation>
+    </message>
+    <message>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
