@@ -164,7 +164,7 @@ async def _app_once(engine: Any, question: str) -> tuple[float, float, int]:
 
 
 def _speed(model: Path, runs: int, max_tokens: int) -> dict[str, Any]:
-    from desktop_chat.chat.engine import ChatEngine
+    from desktop_chat.chat.app_services import AppServices
     from desktop_chat.config import database_path
     from desktop_chat.store import Store
 
@@ -173,7 +173,8 @@ def _speed(model: Path, runs: int, max_tokens: int) -> dict[str, Any]:
         out: dict[str, list[float]] = {k: [] for k in ("base_ttft", "base_tps", "base_pieces", "app_ttft", "app_tps",
                                                         "app_pieces")}
         with Store(database_path()) as store:
-            engine = ChatEngine(store, _settings(model, max_tokens))
+            services = AppServices(store, _settings(model, max_tokens))  # wired as the window's
+            engine = services.engine
             try:
                 _alone_once(llama, "Hello!", 8)  # warm-up: load, first evaluation
                 await _app_once(engine, "Hello!")
@@ -188,7 +189,7 @@ def _speed(model: Path, runs: int, max_tokens: int) -> dict[str, Any]:
                     out["app_tps"].append(tps)
                     out["app_pieces"].append(pieces)
             finally:
-                await engine.aclose()
+                await services.aclose()
         llama.close()
         return out
 
@@ -207,17 +208,18 @@ def _rss_alone(model: Path, max_tokens: int) -> dict[str, Any]:
 
 
 async def _rss_app(model: Path, max_tokens: int) -> dict[str, Any]:
-    from desktop_chat.chat.engine import ChatEngine
+    from desktop_chat.chat.app_services import AppServices
     from desktop_chat.config import database_path
     from desktop_chat.store import Store
 
     before = read_rss_mb()
     with Store(database_path()) as store:
-        engine = ChatEngine(store, _settings(model, max_tokens))
+        services = AppServices(store, _settings(model, max_tokens))  # wired as the window's
+        engine = services.engine
         try:
             await _app_once(engine, QUESTIONS[0])
             provider = await engine.pool.provider(engine.pool.endpoint("builtin"))
             load_ms = provider.last_stats.load_seconds * 1000  # type: ignore[attr-defined]
         finally:
-            await engine.aclose()
+            await services.aclose()
     return {"rss_mb": read_rss_mb(), "rss_before_mb": before, "load_ms": load_ms}

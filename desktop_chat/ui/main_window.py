@@ -3,8 +3,9 @@
 The window owns "which conversation is on screen" and nothing else about turns: the
 TurnController runs them and announces every event with its conversation id; the window passes
 on to the MessageView only the events of the conversation it shows. Store reads here are the
-quick, indexed ones (a page of 50 messages, one conversation); the slow or blocking things
-(model lists, keyring, search) run as tasks or in worker threads.
+quick, indexed ones (a page of 50 messages, one conversation), all through the conversation
+service (chat/conversations.py): the window writes nothing to the store itself. The slow or
+blocking things (model lists, keyring, search) run as tasks or in worker threads.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat.chat.credentials import resolve_key
-from desktop_chat.chat.versions import open_search_result, switch_version, versions_of
+from desktop_chat.chat.app_services import AppServices
+from desktop_chat.chat.conversations import DeletedConversation
 from desktop_chat.config import OLLAMA_ENDPOINT, Settings, data_dir
 from desktop_chat.providers import capabilities
 from desktop_chat.domain import errors
@@ -33,6 +35,7 @@ from desktop_chat.ui.app_menu import AppMenu
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.attachment_controller import AttachmentController
 from desktop_chat.ui.file_routing import paths_from_arguments
+from desktop_chat.ui.fork_origin import ForkOriginLink
 from desktop_chat.ui.builtin_model import BuiltinModelController
 from desktop_chat.ui.composer import ComposerBar
 from desktop_chat.ui.conversation_list import ConversationPanel
@@ -75,13 +78,15 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.settings = settings
         self.store = store
-        self._engine: ChatEngine | None = None  # see the engine property
+        # The engine, its document library and the conversation service (chat/app_services.py);
+        # the engine is built when first needed (see the engine property).
+        self.services = AppServices(
+            store, settings, documents=documents,
+            # attached documents are planned with the model's real context
+            context_lookups=lambda: (self.ollama.lookup_context, self.builtin.lookup_context))
+        self.conversations = self.services.conversations
         self.runner = runner
-        if documents is None:  # the engine's and the composer's DocumentLibrary: build_window passes one
-            from desktop_chat.documents.lazy_library import LazyDocumentLibrary
-
-            documents = LazyDocumentLibrary(data_dir())
-        self.documents = documents
+        self.documents = self.services.documents  # the engine's and the composer's DocumentLibrary
         self.controller = TurnController(lambda: self.engine, runner, self)
 
         self._current: str | None = None
@@ -89,8 +94,7 @@ class MainWindow(QMainWindow):
         self._oldest_seq: int | None = None
         self._has_older = False
         self._pending_text: dict[str, str] = {}  # sent text, until the turn has stored it
-        self._created_for_send: set[str] = set()
-        self._undo: list[Any] | None = None
+        self._undo: DeletedConversation | None = None
         self._reset_pool_pending = False
         self._shutting_down = False
         self._shut_down = False
@@ -114,7 +118,7 @@ class MainWindow(QMainWindow):
     # -- construction ----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.panel = ConversationPanel(self.store, self.runner.in_thread, self.runner.start, self)
+        self.panel = ConversationPanel(self.conversations, self.runner.in_thread, self.runner.start, self)
         self.top_bar = TopBar(self)
         self.choice = ModelChoice(self.settings, lambda endpoint_id: self.engine.list_models(endpoint_id),
                                   self.runner, self.top_bar, self)
@@ -135,6 +139,8 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.top_bar)
+        self.fork_origin = ForkOriginLink(right)  # "Forked from “title”" on a fork
+        column.addWidget(self.fork_origin)
         column.addWidget(self.banner)
         self._column = column
         column.addWidget(self.view, 1)
@@ -236,6 +242,8 @@ class MainWindow(QMainWindow):
         view.versionRequested.connect(self._switch_version)
         view.editResendRequested.connect(self._edit_resend)
         view.deleteRequested.connect(self._delete_message)
+        view.forkRequested.connect(self._fork)
+        self.fork_origin.originRequested.connect(self.open_conversation)
         view.olderMessagesWanted.connect(self._load_older)
 
         c = self.controller
@@ -259,16 +267,12 @@ class MainWindow(QMainWindow):
         list, the Ollama status check just after the first frame. Its modules (providers, the
         planning of documents, retries) are ≈ 15-20 ms that showing the stored conversations
         does not need."""
-        if self._engine is None:
-            from desktop_chat.chat.context import chain_lookups
-            from desktop_chat.chat.engine import ChatEngine
+        return self.services.engine
 
-            self._engine = ChatEngine(
-                self.store, self.settings, documents=self.documents,
-                # attached documents are planned with the model's real context
-                context_lookup=chain_lookups(self.ollama.lookup_context, self.builtin.lookup_context),
-            )
-        return self._engine
+    @property
+    def _engine(self) -> ChatEngine | None:
+        """The engine if it has been built, else None (asking would build it)."""
+        return self.services.engine if self.services.engine_built else None
 
     @property
     def storage_notice(self) -> Any:
@@ -324,7 +328,7 @@ class MainWindow(QMainWindow):
         last = state.get("last_conversation")
         if self._files:
             self.new_conversation()  # files from the command line start a new conversation
-        elif isinstance(last, str) and self.store.get_conversation(last) is not None:
+        elif isinstance(last, str) and self.conversations.exists(last):
             # Its answers as rendered at the last shutdown, when unchanged: no markdown at start.
             self.view.use_snapshot(render_snapshot.load(self._snapshot_path(), self.view.snapshot_key()))
             self.open_conversation(last)
@@ -424,6 +428,7 @@ class MainWindow(QMainWindow):
         self.choice.show_new()  # a provider that can answer (chat/readiness.py)
         self.top_bar.set_title(self.tr("New conversation"))
         self.top_bar.set_totals(0, 0)
+        self.fork_origin.show_origin(None)
         self.top_bar.set_has_system_prompt(bool(self.settings.system_prompt))
         self.composer_bar.set_streaming(False)
         self._stop_shortcut.setEnabled(False)
@@ -433,17 +438,14 @@ class MainWindow(QMainWindow):
         self.composer.setFocus()
 
     def open_conversation(self, conversation_id: str) -> None:
-        conversation = self.store.get_conversation(conversation_id)
+        conversation = self.conversations.get(conversation_id)
         if conversation is None:
             self.panel.model.remove(conversation_id)
             self.new_conversation()
             return
         self._current = conversation_id
-        # One more than a page says whether there are older ones: counting the branch would walk
-        # all of it (≈ 13 ms for 5,000 messages), the extra row costs nothing.
-        messages = self.store.list_messages(conversation_id, limit=PAGE_SIZE + 1)
-        has_older = len(messages) > PAGE_SIZE
-        messages = messages[-PAGE_SIZE:]
+        page = self.conversations.first_page(conversation_id, PAGE_SIZE)
+        messages, has_older = page.messages, page.has_older
         live = self.controller.live_answer(conversation_id)
         if live is not None:  # the store has the text as of its last save; we have all of it
             answer_id, text = live
@@ -454,7 +456,7 @@ class MainWindow(QMainWindow):
         self._oldest_seq = messages[0].seq if messages else None
         self._has_older = has_older
         self.view.set_messages(messages, has_older=self._has_older)
-        self.view.set_versions(versions_of(self.store, messages))
+        self.view.set_versions(self.conversations.versions_of(messages))
         notice = self.controller.notice(conversation_id)
         if notice is not None:
             self.view.set_notice(*notice)
@@ -463,6 +465,7 @@ class MainWindow(QMainWindow):
                 self.view.set_notice(answer_id, text)
         self.choice.show(conversation.provider, conversation.model)
         self.top_bar.set_title(conversation.title)
+        self.fork_origin.show_origin(self.conversations.origin(conversation))
         self.top_bar.set_has_system_prompt(bool(conversation.system_prompt))
         self._show_totals()
         streaming = self.controller.is_streaming(conversation_id)
@@ -479,20 +482,19 @@ class MainWindow(QMainWindow):
         the current branch does not hold them (never while an answer streams there)."""
         query = self.panel.model.query
         if query and not self.controller.is_streaming(conversation_id):
-            open_search_result(self.store, conversation_id, query)
+            self.conversations.open_search_result(conversation_id, query)
         self.open_conversation(conversation_id)
 
     def _load_older(self) -> None:
         if self._current is None or not self._has_older or self._oldest_seq is None:
             return
-        page = self.store.list_messages(self._current, limit=PAGE_SIZE, before_seq=self._oldest_seq)
+        older = self.conversations.older_page(self._current, self._oldest_seq, PAGE_SIZE)
+        page = older.messages
         if page:
             self._oldest_seq = page[0].seq
-            self._has_older = bool(self.store.list_messages(self._current, limit=1, before_seq=page[0].seq))
-        else:
-            self._has_older = False
+        self._has_older = older.has_older
         self.view.prepend_messages(page, has_older=self._has_older)
-        self.view.set_versions(versions_of(self.store, page))
+        self.view.set_versions(self.conversations.versions_of(page))
 
     def _renamed(self, conversation_id: str, title: str) -> None:
         if conversation_id == self._current:
@@ -505,11 +507,10 @@ class MainWindow(QMainWindow):
     async def _delete_conversation(self, conversation_id: str) -> None:
         if self.controller.is_streaming(conversation_id):
             await self.controller.stop_and_wait(conversation_id)
-        snapshot = self.store.conversations_with_messages([conversation_id])
-        if not snapshot:
-            return
         row = self.panel.model.row_of(conversation_id)
-        self.store.delete_conversation(conversation_id)
+        deleted = self.conversations.delete(conversation_id)
+        if deleted is None:
+            return
         self.panel.model.remove(conversation_id)
         if conversation_id == self._current:
             neighbour = self.panel.model.conversation_at(max(0, min(row, self.panel.model.rowCount() - 1)))
@@ -517,21 +518,21 @@ class MainWindow(QMainWindow):
                 self.open_conversation(neighbour.id)
             else:
                 self.new_conversation()
-        self._undo = snapshot
-        title = snapshot[0][0].title
+        self._undo = deleted
+        title = deleted.title
         self.statusBar().showMessage(self.tr("Deleted “{title}”.").format(title=title), UNDO_SECONDS * 1000)
         self.undo_button.show()
         self._undo_timer.start(UNDO_SECONDS * 1000)
 
     def undo_delete(self) -> None:
-        snapshot, self._undo = self._undo, None
+        deleted, self._undo = self._undo, None
         self._forget_undo()
-        if not snapshot:
+        if deleted is None:
             return
-        self.store.import_conversations(snapshot)
+        restored = self.conversations.restore(deleted)
         self.panel.reload()
-        self.open_conversation(snapshot[0][0].id)
-        self.statusBar().showMessage(self.tr("Restored “{title}”.").format(title=snapshot[0][0].title), 5000)
+        self.open_conversation(restored.id)
+        self.statusBar().showMessage(self.tr("Restored “{title}”.").format(title=restored.title), 5000)
 
     def _forget_undo(self) -> None:
         self._undo = None
@@ -542,7 +543,7 @@ class MainWindow(QMainWindow):
     def _choice_made(self, endpoint_id: str, model: str) -> None:
         """The user picked a provider or model: the conversation on screen keeps it."""
         if self._current is not None:
-            self.store.update_conversation(self._current, provider=endpoint_id, model=model or None)
+            self.conversations.set_model(self._current, endpoint_id, model)
             self.panel.model.refresh(self._current)
 
     def _show_endpoint_status(self, answering: bool = False) -> None:
@@ -554,7 +555,7 @@ class MainWindow(QMainWindow):
 
     def edit_system_prompt(self) -> None:
         if self._current is not None:
-            conversation = self.store.get_conversation(self._current)
+            conversation = self.conversations.get(self._current)
             text = conversation.system_prompt or "" if conversation else ""
         else:
             text = self._draft_prompt if self._draft_prompt is not None else self.settings.system_prompt
@@ -567,7 +568,7 @@ class MainWindow(QMainWindow):
             if target is None:
                 self._draft_prompt = prompt
             else:
-                self.store.update_conversation(target, system_prompt=prompt or None)
+                self.conversations.set_system_prompt(target, prompt)
             if target == self._current:
                 self.top_bar.set_has_system_prompt(bool(prompt))
 
@@ -589,13 +590,12 @@ class MainWindow(QMainWindow):
         if self._current is None:
             prompt = self._draft_prompt if self._draft_prompt is not None else (self.settings.system_prompt or None)
             try:
-                conversation = self.store.create_conversation(provider=endpoint_id, model=model,
-                                                              system_prompt=prompt or None)
+                conversation = self.conversations.create(provider=endpoint_id, model=model,
+                                                         system_prompt=prompt, provisional=True)
             except StoreError as exc:  # the disk is full, the folder read-only: the text stays in the composer
                 self._show_problem(None, self.controller.store_failure(exc))
                 return
             self._current = conversation.id
-            self._created_for_send.add(conversation.id)
             self._oldest_seq, self._has_older = None, False
             # The list shows it once the turn has started (_turn_started): its repaint then runs
             # while the request is on its way, not before it leaves; a refused turn never shows.
@@ -651,7 +651,7 @@ class MainWindow(QMainWindow):
         if self._busy():
             return
         assert self._current is not None
-        answer = self.store.get_message(answer_id)
+        answer = self.conversations.get_message(answer_id)
         if answer is None or answer.conversation_id != self._current:
             return
         self.controller.continue_answer(self._current, answer)
@@ -669,7 +669,7 @@ class MainWindow(QMainWindow):
         if self._busy():
             return
         assert self._current is not None
-        switch_version(self.store, message_id)
+        self.conversations.switch_version(message_id)
         self.open_conversation(self._current)
 
     def _back_to_composer(self) -> None:
@@ -679,13 +679,56 @@ class MainWindow(QMainWindow):
         self.composer.setFocus()
 
     def _delete_message(self, message_id: str) -> None:
+        """Delete asks which (ui/delete_dialog.py): this version only, or the message in every
+        version and everything after it; _delete_chosen does it."""
         live = self.controller.live_answer(self._current or "")
         if live is not None and live[0] == message_id:
             self.statusBar().showMessage(self.tr("Stop the answer before deleting it (Esc)."), 5000)
             return
-        if self.store.delete_message(message_id):
-            self.view.remove_message(message_id)
-            self._show_totals()
+        if self._busy():  # the answer being written hangs under what would be deleted
+            return
+        versions = self.conversations.version_count(message_id)
+        if versions == 0:
+            return
+        from desktop_chat.ui.delete_dialog import DeleteMessageDialog
+
+        dialog = DeleteMessageDialog(message_id, versions, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(self._delete_chosen)
+        dialog.open()
+
+    def _delete_chosen(self, message_id: str, scope: str) -> None:
+        if self._current is None or self.controller.is_streaming(self._current):
+            return  # an answer started while the dialog was open: nothing is deleted under it
+        message = self.conversations.get_message(message_id)
+        if message is None or message.conversation_id != self._current:
+            return
+        if self.conversations.delete_message(message_id, "after" if scope == "after" else "version"):
+            self.open_conversation(self._current)  # the branch may now run through another version
+            self.panel.model.refresh(self._current)
+
+    def _fork(self, message_id: str) -> None:
+        """"Continue in a new conversation": a copy of the branch up to the message, opened."""
+        live = self.controller.live_answer(self._current or "")
+        if live is not None and live[0] == message_id:
+            self.statusBar().showMessage(self.tr("Wait for the answer to finish, or stop it first (Esc)."), 5000)
+            return
+        try:
+            conversation = self.conversations.fork(message_id)
+        except KeyError:  # deleted meanwhile
+            return
+        except StoreError as exc:
+            self._show_problem(self._current, self.controller.store_failure(exc))
+            return
+        if self.panel.model.searching:  # a list of search results would not show the fork
+            self.panel.search.clear()
+            self.panel.reload()
+        else:
+            self.panel.model.refresh(conversation.id, to_top=True)
+        self.open_conversation(conversation.id)
+        self.statusBar().showMessage(
+            self.tr("Continued in a new conversation: “{title}”.").format(title=conversation.title), 5000)
+        self._back_to_composer()
 
     def copy_last_answer(self) -> None:
         if self._current is None:
@@ -693,7 +736,7 @@ class MainWindow(QMainWindow):
         live = self.controller.live_answer(self._current)
         text = live[1] if live is not None else None
         if text is None:
-            for message in reversed(self.store.list_messages(self._current, limit=PAGE_SIZE)):
+            for message in reversed(self.conversations.first_page(self._current, PAGE_SIZE).messages):
                 if message.role == "assistant" and message.text:
                     text = message.text
                     break
@@ -706,7 +749,7 @@ class MainWindow(QMainWindow):
     def _turn_started(self, cid: str, user: Message, answer: Message) -> None:
         self._pending_text.pop(cid, None)
         self.attachments.sent(cid)
-        self._created_for_send.discard(cid)
+        self.conversations.turn_started(cid)
         self.panel.model.refresh(cid, to_top=True)
         if cid != self._current:
             return
@@ -718,10 +761,10 @@ class MainWindow(QMainWindow):
             self.view.remove_messages_from(user.seq)
         self.view.add_message(user)
         self.view.add_message(answer)
-        self.view.set_versions(versions_of(self.store, [user, answer]))
+        self.view.set_versions(self.conversations.versions_of([user, answer]))
         if self._oldest_seq is None or user.parent_id is None:
             self._oldest_seq = user.seq
-        conversation = self.store.get_conversation(cid)
+        conversation = self.conversations.get(cid)
         if conversation is not None:
             self.top_bar.set_title(conversation.title)
             self._update_title()
@@ -772,9 +815,7 @@ class MainWindow(QMainWindow):
 
     def _turn_failed(self, cid: str, kind: str, message: str) -> None:
         text = self._pending_text.pop(cid, None)
-        if cid in self._created_for_send and self.store.count_messages(cid) == 0:
-            self._created_for_send.discard(cid)
-            self.store.delete_conversation(cid)
+        if self.conversations.discard_unused(cid):  # made for this turn, which never started
             self.panel.model.remove(cid)
             if cid == self._current:
                 self.new_conversation()
@@ -812,14 +853,11 @@ class MainWindow(QMainWindow):
         self._status_owner = None
 
     def _title_prefix(self, cid: str) -> str:
-        conversation = self.store.get_conversation(cid)
+        conversation = self.conversations.get(cid)
         return self.tr("“{title}”: ").format(title=conversation.title) if conversation else ""
 
     def _show_totals(self) -> None:
-        if self._current is None:
-            self.top_bar.set_totals(0, 0)
-        else:
-            self.top_bar.set_totals(*self.store.conversation_totals(self._current))
+        self.top_bar.set_totals(*self.conversations.totals(self._current))
 
     def _update_title(self) -> None:
         title = self.top_bar.title.full_text() if self._current else ""
@@ -865,7 +903,7 @@ class MainWindow(QMainWindow):
                 self.runner.start(self._engine.pool.reset(), name="reset-providers")
         self.choice.fill_endpoints()
         if self._current is not None:
-            conversation = self.store.get_conversation(self._current)
+            conversation = self.conversations.get(self._current)
             self.choice.show(conversation.provider if conversation else None,
                               conversation.model if conversation else None)
         else:

@@ -66,6 +66,7 @@ class MessageView(QWidget):
     regenerateRequested = Signal(str)
     editResendRequested = Signal(str, str)
     deleteRequested = Signal(str)
+    forkRequested = Signal(str)  # a message id: continue in a new conversation from there
     retryRequested = Signal(str)
     continueRequested = Signal(str)
     errorActionRequested = Signal(str, str)  # message id, ErrorAction value (an error card's fix)
@@ -373,6 +374,7 @@ class MessageView(QWidget):
         widget.regenerateClicked.connect(self.regenerateRequested)
         widget.editResendClicked.connect(self.editResendRequested)
         widget.deleteClicked.connect(self.deleteRequested)
+        widget.forkClicked.connect(self.forkRequested)
         widget.retryClicked.connect(self.retryRequested)
         widget.continueClicked.connect(self.continueRequested)
         widget.errorActionClicked.connect(self.errorActionRequested)

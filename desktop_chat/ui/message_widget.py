@@ -154,6 +154,7 @@ class MessageWidget(_Card):
     regenerateClicked = Signal(str)
     editResendClicked = Signal(str, str)
     deleteClicked = Signal(str)
+    forkClicked = Signal(str)  # "Continue in a new conversation" from this message
     retryClicked = Signal(str)
     continueClicked = Signal(str)
     errorActionClicked = Signal(str, str)  # message id, ErrorAction value: the error card's fix
@@ -212,7 +213,10 @@ class MessageWidget(_Card):
         self.regenerate_button.clicked.connect(lambda: self.regenerateClicked.emit(self.message_id))
         self.delete_button = self._tool_button("deleteButton")
         self.delete_button.clicked.connect(lambda: self.deleteClicked.emit(self.message_id))
-        for button in (self.copy_button, self.edit_button, self.regenerate_button, self.delete_button):
+        self.fork_button = self._tool_button("forkButton")
+        self.fork_button.clicked.connect(lambda: self.forkClicked.emit(self.message_id))
+        for button in (self.copy_button, self.edit_button, self.regenerate_button, self.fork_button,
+                       self.delete_button):
             header.addWidget(button)
         layout.addLayout(header)
 
@@ -461,6 +465,7 @@ class MessageWidget(_Card):
             (self.copy_button, self.tr("Copy"), self.tr("Copy message")),
             (self.edit_button, self.tr("Edit"), self.tr("Edit and resend")),
             (self.regenerate_button, self.tr("Regenerate"), self.tr("Regenerate answer")),
+            (self.fork_button, self.tr("Fork"), self.tr("Continue in a new conversation")),
             (self.delete_button, self.tr("Delete"), self.tr("Delete message")),
         ):
             button.setText(text)
@@ -600,6 +605,7 @@ class MessageWidget(_Card):
         self.regenerate_button.setVisible(not self.is_user)
         self.regenerate_button.setEnabled(not streaming)
         self.delete_button.setEnabled(not streaming)
+        self.fork_button.setEnabled(not streaming)
         self.copy_button.setEnabled(has_text or streaming)
 
         badge = {

@@ -99,8 +99,10 @@ class ModelChoice(QObject):
         if builtin_model.engine_installed():
             tip = self.tr("GGUF models run by this app itself, on this computer, offline (llama.cpp)")
         else:
-            tip = self.tr("The built-in engine (llama.cpp) is not installed: run scripts/install_local_model.sh, "
-                          "or pip install 'desktop-chat[local]' with the CMAKE_ARGS the README gives.")
+            from desktop_chat.chat.local_models import engine_install_command  # off the start-up path
+
+            tip = self.tr("The built-in engine (llama.cpp) is not installed. Install it with one command: "
+                          "{command}").format(command=engine_install_command())
         self._builtin_tip = tip  # shown with its readiness mark (set_readiness)
         self.top_bar.set_readiness(self.readiness, self._tips())
 

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QPushButton, QV
 
 from desktop_chat.ui.labels import plain_label
 
-INSTALL_SCRIPT = "scripts/install_local_model.sh"
-PIP_COMMAND = "pip install 'desktop-chat[local]'"
 
 
 @dataclass(frozen=True)
@@ -117,10 +115,12 @@ class SetupBanner(QFrame):
         elif self._download_error:
             text = self.tr("The built-in model could not be downloaded: {reason}").format(reason=self._download_error)
         elif self._engine_missing:
+            from desktop_chat.chat.local_models import engine_install_command  # off the start-up path
+
             text = self.tr(
                 "The built-in engine is not installed, so the Built-in provider cannot answer yet. Install it "
-                "with one command: {command} (or run {script}), then start Desktop Chat again.").format(
-                command=PIP_COMMAND, script=INSTALL_SCRIPT)
+                "with one command: {command}, then start Desktop Chat again.").format(
+                command=engine_install_command())
         else:
             text = ""
         self.label.setText(text)

@@ -35,7 +35,6 @@ from desktop_chat.presets import PRESETS, find_preset
 from desktop_chat.ui.html_text import escape_html as escape
 from desktop_chat.ui import theme
 from desktop_chat.ui.labels import plain_label, set_tone
-from desktop_chat.ui.setup_banner import INSTALL_SCRIPT, PIP_COMMAND
 
 OLLAMA_DOWNLOAD_URL = "https://ollama.com/download"
 KEY_URLS = {"anthropic": "https://console.anthropic.com/settings/keys",
@@ -441,7 +440,7 @@ class WelcomePanel(QScrollArea):
         elif phase == "missing":
             text = self.tr(
                 "The built-in engine is not installed. Install it with this one command, then start Desktop "
-                "Chat again (or run {script} from the Desktop Chat folder):").format(script=INSTALL_SCRIPT)
+                "Chat again:")
         elif phase == "ready":
             text = self.tr("{model} is installed and runs on this computer. Small and quick, best for short, "
                            "simple questions.").format(model=state.model)
@@ -462,7 +461,9 @@ class WelcomePanel(QScrollArea):
             text = state.message
         self.builtin_status.setText(text)
         set_tone(self.builtin_status, "error" if phase in ("failed", "broken") else "ok" if phase == "tested" else "")
-        self.builtin_command.setText(PIP_COMMAND)
+        from desktop_chat.chat.local_models import engine_install_command  # off the start-up path
+
+        self.builtin_command.setText(engine_install_command())
         self.builtin_command.setVisible(phase == "missing")
         self.builtin_command.setAccessibleName(self.tr("Install command"))
         installed = phase in ("ready", "tested")

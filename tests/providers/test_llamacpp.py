@@ -265,9 +265,9 @@ async def test_without_the_engine_installed_a_turn_says_how_to_install_it(tmp_pa
         finally:
             await engine.aclose()
     assert isinstance(result.error, errors.ConfigurationError)
-    assert result.error.message == ("The built-in engine is not installed. Install it with "
-                                    "scripts/install_local_model.sh (it compiles llama.cpp, a few minutes), "
-                                    "or pick another provider.")
+    script = Path(__file__).resolve().parents[2] / "scripts" / "install_local_model.sh"  # this checkout's
+    assert result.error.message == (f"The built-in engine is not installed. Install it with {script} "
+                                    "(it compiles llama.cpp, a few minutes), or pick another provider.")
     assert result.message.status == MessageStatus.ERROR and result.message.error_text is not None
 
 

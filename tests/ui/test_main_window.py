@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from desktop_chat.config import load_settings
 from desktop_chat.domain.messages import MessageStatus
+from desktop_chat.ui.delete_dialog import DeleteMessageDialog
 from tests import wiring
 from tests.fakes.loopback import FakeServer, RecordedRequest, Response, Scenario
 from tests.ui.conftest import configure, shown_text, view_text
@@ -288,7 +289,10 @@ def test_delete_message_removes_it_from_store_and_view(windows, qtbot, fakes):
     window = windows.new(configure("anthropic", fake))
     type_and_send(qtbot, window, "hello")
     answer = wait_answer(qtbot, window)
-    window.view.deleteRequested.emit(answer.id)
+    window.view.deleteRequested.emit(answer.id)  # Delete asks first (ui/delete_dialog.py)
+    dialog = window.findChild(DeleteMessageDialog)
+    assert dialog is not None and window.store.get_message(answer.id) is not None
+    qtbot.mouseClick(dialog.version_button, Qt.MouseButton.LeftButton)
     assert window.store.get_message(answer.id) is None
     assert "gone soon" not in shown_text(window.view)
 

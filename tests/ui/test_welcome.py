@@ -221,7 +221,8 @@ def test_built_in_engine_missing_says_the_one_command(windows, qtbot, monkeypatc
     window = fresh(windows, qtbot)
     panel = window.welcome.panel
     assert panel.builtin.phase == "missing"
-    assert panel.builtin_command.isVisible() and panel.builtin_command.text() == "pip install 'desktop-chat[local]'"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "install_local_model.sh"  # this checkout's
+    assert panel.builtin_command.isVisible() and panel.builtin_command.text() == str(script)
     assert "CMAKE" not in panel.builtin_status.text() and "GGML" not in panel.builtin_status.text()
     assert not panel.builtin_button.isVisible()
 

@@ -513,8 +513,8 @@
         <translation>还没有模型：可以添加一个 GGUF 文件，或在欢迎页（尚未设置任何服务时显示）下载默认模型。</translation>
     </message>
     <message>
-        <source>The built-in engine is not installed. Install it with one command: {command} (or run {script}), then start Desktop Chat again.</source>
-        <translation>内置引擎尚未安装。用一条命令安装：{command}（或运行 {script}），然后重新启动 Desktop Chat。</translation>
+        <source>The built-in engine is not installed. Install it with one command: {command}, then start Desktop Chat again.</source>
+        <translation>内置引擎尚未安装。用一条命令即可安装：{command}，然后重新启动 Desktop Chat。</translation>
     </message>
     <message>
         <source>Add a GGUF file…</source>
@@ -667,6 +667,37 @@
     <message>
         <source>Delete	Del</source>
         <translation>删除	Del</translation>
+    </message>
+</context>
+<context>
+    <name>DeleteMessageDialog</name>
+    <message>
+        <source>Delete message</source>
+        <translation>删除消息</translation>
+    </message>
+    <message>
+        <source>This message has {count} versions. Delete only the version shown (with the messages that follow it), or this message in every version and everything after it?</source>
+        <translation>这条消息有 {count} 个版本。只删除当前显示的版本（连同其后的消息），还是删除这条消息的所有版本及其后的全部内容？</translation>
+    </message>
+    <message>
+        <source>Delete this version only</source>
+        <translation>仅删除此版本</translation>
+    </message>
+    <message>
+        <source>Delete this message and the messages that follow it?</source>
+        <translation>删除这条消息及其后的消息？</translation>
+    </message>
+    <message>
+        <source>Delete this message and what follows</source>
+        <translation>删除这条消息及其后的内容</translation>
+    </message>
+    <message>
+        <source>Delete this message and everything after it</source>
+        <translation>删除这条消息及其后的全部内容</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -981,6 +1012,25 @@
     </message>
 </context>
 <context>
+    <name>ForkOriginLink</name>
+    <message>
+        <source>Forked from a conversation that has been deleted</source>
+        <translation>分支自一个已删除的对话</translation>
+    </message>
+    <message>
+        <source>Forked from {title}</source>
+        <translation>分支自 {title}</translation>
+    </message>
+    <message>
+        <source>Forked from “{title}”</source>
+        <translation>分支自“{title}”</translation>
+    </message>
+    <message>
+        <source>Open the conversation this one was forked from</source>
+        <translation>打开此对话的来源对话</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>New conversation</source>
@@ -1041,6 +1091,10 @@
     <message>
         <source>Stop the answer before deleting it (Esc).</source>
         <translation>请先停止回答再删除（Esc）。</translation>
+    </message>
+    <message>
+        <source>Continued in a new conversation: “{title}”.</source>
+        <translation>已在新对话中继续：“{title}”。</translation>
     </message>
     <message>
         <source>Copied the last answer.</source>
@@ -1149,6 +1203,14 @@
     <message>
         <source>Regenerate answer</source>
         <translation>重新生成回答</translation>
+    </message>
+    <message>
+        <source>Fork</source>
+        <translation>分支</translation>
+    </message>
+    <message>
+        <source>Continue in a new conversation</source>
+        <translation>在新对话中继续</translation>
     </message>
     <message>
         <source>Delete</source>
@@ -1278,8 +1340,8 @@
         <translation>由本应用在这台电脑上离线运行的 GGUF 模型（llama.cpp）</translation>
     </message>
     <message>
-        <source>The built-in engine (llama.cpp) is not installed: run scripts/install_local_model.sh, or pip install &apos;desktop-chat[local]&apos; with the CMAKE_ARGS the README gives.</source>
-        <translation>内置引擎（llama.cpp）尚未安装：请运行 scripts/install_local_model.sh，或按 README 中的 CMAKE_ARGS 执行 pip install &apos;desktop-chat[local]&apos;。</translation>
+        <source>The built-in engine (llama.cpp) is not installed. Install it with one command: {command}</source>
+        <translation>内置引擎（llama.cpp）尚未安装。用一条命令即可安装：{command}</translation>
     </message>
     <message>
         <source>Could not save the settings: {reason}</source>
@@ -2230,8 +2292,8 @@
         <translation>内置模型下载失败：{reason}</translation>
     </message>
     <message>
-        <source>The built-in engine is not installed, so the Built-in provider cannot answer yet. Install it with one command: {command} (or run {script}), then start Desktop Chat again.</source>
-        <translation>内置引擎尚未安装，“内置”服务暂时无法回答。用一条命令安装：{command}（或运行 {script}），然后重新启动 Desktop Chat。</translation>
+        <source>The built-in engine is not installed, so the Built-in provider cannot answer yet. Install it with one command: {command}, then start Desktop Chat again.</source>
+        <translation>内置引擎尚未安装，因此“内置”提供方暂时无法回答。用一条命令即可安装：{command}，然后重新启动 Desktop Chat。</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -2817,8 +2879,8 @@
         <translation>正在检查内置模型…</translation>
     </message>
     <message>
-        <source>The built-in engine is not installed. Install it with this one command, then start Desktop Chat again (or run {script} from the Desktop Chat folder):</source>
-        <translation>内置引擎尚未安装。用下面这一条命令安装，然后重新启动 Desktop Chat（也可以在 Desktop Chat 文件夹中运行 {script}）：</translation>
+        <source>The built-in engine is not installed. Install it with this one command, then start Desktop Chat again:</source>
+        <translation>内置引擎尚未安装。用下面这一条命令安装，然后重新启动 Desktop Chat：</translation>
     </message>
     <message>
         <source>{model} is installed and runs on this computer. Small and quick, best for short, simple questions.</source>
