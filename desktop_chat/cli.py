@@ -31,7 +31,7 @@ from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.chat.engine import ChatEngine
 from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalModels, engine_install_command
-from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult
+from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult
 from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
@@ -245,20 +245,23 @@ async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: s
                          options: dict[str, Any] | None, stdout: TextIO, stderr: TextIO) -> TurnResult:
     ended_with_newline = True
 
-    def show(event: Any) -> None:
+    def show(event: TurnEvent) -> None:
         nonlocal ended_with_newline
-        if isinstance(event, TextDelta):
-            stdout.write(event.text)
-            stdout.flush()
-            ended_with_newline = event.text.endswith("\n")
-        elif isinstance(event, Retrying):
-            print(event.describe(), file=stderr)
-        elif isinstance(event, SourcesFound):
-            _show_sources(event, stderr)
-        elif isinstance(event, SaveFailed):  # the answer still streams to stdout
-            print(event.reason.english(), file=stderr)
-        elif isinstance(event, SaveResumed):
-            print("Saving works again: the whole answer is stored.", file=stderr)
+        match event:
+            case TextDelta(text=text):
+                stdout.write(text)
+                stdout.flush()
+                ended_with_newline = text.endswith("\n")
+            case Retrying():
+                print(event.describe(), file=stderr)
+            case SourcesFound():
+                _show_sources(event, stderr)
+            case SaveFailed(reason=reason):  # the answer still streams to stdout
+                print(reason.english(), file=stderr)
+            case SaveResumed():
+                print("Saving works again: the whole answer is stored.", file=stderr)
+            case _:  # the turn's other events (Started, Usage, Finished…) print nothing
+                pass
 
     try:
         if args.regenerate:

@@ -34,7 +34,7 @@ FAMILIES = ("anthropic", "openai", "ollama")
 # Each example is a real request over loopback (≈ 20-40 ms): 3 families × 2 properties × these.
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-REQUEST = ChatRequest("m", [ChatMessage("user", "fuzz")])
+REQUEST = ChatRequest("m", [ChatMessage.of("user", "fuzz")])
 
 
 class Rig:

@@ -173,7 +173,7 @@ def test_unicode_round_trips_through_the_cli_export_and_import(encoding, tmp_pat
 @pytest.mark.parametrize("family", ["anthropic", "openai", "ollama"])
 def test_each_provider_keeps_unicode_cut_anywhere_on_the_wire(family):
     async def collect(provider) -> list:  # noqa: ANN001
-        request = ChatRequest("m", [ChatMessage("user", "echo")])
+        request = ChatRequest("m", [ChatMessage.of("user", "echo")])
         return [event async for event in provider.stream(request)]
 
     async def run() -> None:

@@ -10,7 +10,7 @@ enough for the follow-up questions, regenerate, edit-and-resend and continue). F
    index — loads each one's text by hash, lets ``documents.plan_delivery`` decide between the
    PDF itself, the whole page-marked text and passages (the plan words its decision as a
    translatable :class:`Text`), and finds the passages for *this* question;
-3. the engine puts the blocks into the request (see ``ChatEngine._request_messages``) and tells
+3. the engine puts these parts into the request (see ``ChatEngine._request_messages``) and tells
    the caller with a ``SourcesFound`` event, and stores the :class:`Delivery` with the answer.
 
 Failures become :class:`AttachmentError`, with a sentence naming the file and what to do.
@@ -39,6 +39,7 @@ from desktop_chat.domain.messages import (
     Message,
     SourceRef,
 )
+from desktop_chat.domain.parts import RequestPart, TextPart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 
 if TYPE_CHECKING:
@@ -76,9 +77,10 @@ class PreparedDocuments:
 
     delivery: Delivery
     sources: list[Source]  # the passages sent (with their text), best first
-    blocks: Mapping[str, str] = field(default_factory=dict)  # user message id -> text to put before its words
-    parts: Mapping[str, tuple[DocumentPart, ...]] = field(default_factory=dict)  # user message id -> PDFs
-    passages: str | None = None  # the passages block for the last user turn
+    # User message id -> the parts to put before its words: its PDFs (as they are), then one text
+    # part per document sent as text or only named (whole text, "sent as a PDF", "not sent").
+    parts: Mapping[str, tuple[RequestPart, ...]] = field(default_factory=dict)
+    passages: TextPart | None = None  # the passages found for the last user turn
 
     @property
     def sends_content(self) -> bool:
@@ -141,28 +143,28 @@ def prepare_documents(
     by_hash = {d.sha256: d for d in loaded}
     carrier = {item.attachment.sha256: item.message_id for item in in_play}
 
-    blocks: dict[str, list[str]] = {}
-    parts: dict[str, list[DocumentPart]] = {}
+    blocks: dict[str, list[TextPart]] = {}
+    pdfs: dict[str, list[DocumentPart]] = {}
     for planned in plan.deliveries:
         doc = by_hash[planned.doc_hash]
         message_id = carrier[planned.doc_hash]
         if planned.mode == "native_pdf":
-            parts.setdefault(message_id, []).append(_native_part(library, doc))
-            blocks.setdefault(message_id, []).append(_native_note(doc))
+            pdfs.setdefault(message_id, []).append(_native_part(library, doc))
+            blocks.setdefault(message_id, []).append(TextPart(_native_note(doc)))
         elif planned.mode == "whole_text":
-            blocks.setdefault(message_id, []).append(_whole_text_block(doc))
+            blocks.setdefault(message_id, []).append(TextPart(_whole_text_block(doc)))
         elif planned.mode == "not_sent":
-            blocks.setdefault(message_id, []).append(_not_sent_note(doc))
+            blocks.setdefault(message_id, []).append(TextPart(_not_sent_note(doc)))
 
     sources: list[Source] = []
-    passages: str | None = None
+    passages: TextPart | None = None
     if plan.retrieval_hashes and plan.passages:
         for doc_hash in plan.retrieval_hashes:
             if not library.index.is_indexed(doc_hash):
                 library.index.add(by_hash[doc_hash])
         names = {d.sha256: d.file_name for d in loaded}
         sources = library.search(plan.retrieval_hashes, question, plan.passages, names=names)
-        passages = _passages_block(sources)
+        passages = TextPart(_passages_block(sources))
 
     explanation, notes = explain(plan)
     delivery = Delivery(
@@ -174,8 +176,7 @@ def prepare_documents(
     return PreparedDocuments(
         delivery=delivery,
         sources=sources,
-        blocks={k: "\n\n".join(v) for k, v in blocks.items()},
-        parts={k: tuple(v) for k, v in parts.items()},
+        parts={k: (*pdfs.get(k, ()), *blocks[k]) for k in blocks},
         passages=passages,
     )
 

@@ -49,7 +49,7 @@ from desktop_chat.chat.attachments import (
     validate_attachment,
 )
 from desktop_chat.chat.context import ContextLookup, ContextWindow, context_window
-from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult, TurnStarted
+from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
 from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import DEFAULT_MODELS, Endpoint, Settings
@@ -59,10 +59,10 @@ from desktop_chat.domain.messages import (
     Attachment,
     ChatMessage,
     Conversation,
-    DocumentPart,
     Message,
     MessageStatus,
 )
+from desktop_chat.domain.parts import RequestPart, TextPart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo, capabilities
 from desktop_chat.store import Store, StoreError
@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EventSink = Callable[[Any], None]
+EventSink = Callable[[TurnEvent], None]
 
 DEFAULT_TITLE = "New conversation"
 YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back to input and painting
@@ -99,7 +99,7 @@ def save_failure_text(error: StoreError) -> Text:
         error=error.detail or str(error))
 
 
-def _ignore(_event: Any) -> None:
+def _ignore(_event: TurnEvent) -> None:
     pass
 
 
@@ -502,12 +502,13 @@ class ChatEngine:
         last_yield = time.monotonic()
         async with contextlib.aclosing(stream):
             async for event in stream:
-                if isinstance(event, TextDelta):
-                    turn.add_text(event.text)
-                elif isinstance(event, Usage):
-                    turn.usage = event
-                elif isinstance(event, Finished):
-                    turn.stop_reason = event.stop_reason
+                match event:
+                    case TextDelta(text=text):
+                        turn.add_text(text)
+                    case Usage():
+                        turn.usage = event
+                    case Finished(stop_reason=stop_reason):
+                        turn.stop_reason = stop_reason
                 on_event(event)
                 now = time.monotonic()
                 if now - last_yield >= YIELD_BUDGET:
@@ -640,28 +641,29 @@ def _request_messages(history: Sequence[Message], documents: PreparedDocuments |
     Failed answers with no text are dropped; consecutive messages of one role (a question that
     failed, then asked again) are joined, since some APIs reject two user turns in a row.
 
-    With *documents*, each user turn that carried attachments gets their whole text (or their
-    PDFs, as document parts) before its words, and the last user turn gets the passages found
-    for it.
+    With *documents*, each user turn that carried attachments gets their parts (PDFs as they are,
+    whole texts and notes as text parts) before its words, and the last user turn gets the
+    passages found for it. Joined turns keep every part in order; a provider joins adjacent text
+    parts into one text (domain/parts.py text_runs).
     """
     last_user = next((m.id for m in reversed(history) if m.role == "user"), None)
     out: list[ChatMessage] = []
     for message in history:
-        text = message.text
-        if not text.strip():
+        if not message.text.strip():
             continue
         if not out and message.role != "user":
             continue
-        parts: tuple[DocumentPart, ...] = ()
+        parts: list[RequestPart] = []
         if documents is not None and message.role == "user":
-            before = [documents.blocks.get(message.id), documents.passages if message.id == last_user else None]
-            text = "\n\n".join([b for b in before if b] + [text])
-            parts = documents.parts.get(message.id, ())
+            parts += documents.parts.get(message.id, ())
+            if message.id == last_user and documents.passages is not None:
+                parts.append(documents.passages)
+        parts.append(TextPart(message.text))
         if out and out[-1].role == message.role:
-            out[-1] = ChatMessage(message.role, out[-1].text + "\n\n" + text, out[-1].documents + parts)
+            out[-1] = ChatMessage(message.role, (*out[-1].parts, *parts))
         else:
-            out.append(ChatMessage(message.role, text, parts))
+            out.append(ChatMessage(message.role, tuple(parts)))
     if out and out[-1].role == "assistant":
         # Continuing an answer: a trailing assistant turn is a prefill, which must not end in whitespace.
-        out[-1] = ChatMessage("assistant", out[-1].text.rstrip())
+        out[-1] = ChatMessage.of("assistant", out[-1].text.rstrip())
     return out

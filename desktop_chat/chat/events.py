@@ -1,4 +1,8 @@
-"""What the engine tells its caller during a turn, beyond the provider's stream events."""
+"""What the engine tells its caller during a turn, beyond the provider's stream events.
+
+``TurnEvent`` is everything a turn's ``on_event`` sink receives: one union, so that a front end
+dispatches on it with ``match`` and a new kind of event is one more case, not one more callback.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from desktop_chat.domain.errors import ChatError
+from desktop_chat.domain.events import StreamEvent
 from desktop_chat.domain.messages import Delivery, Message
 from desktop_chat.domain.texts import Text
 
@@ -74,3 +79,10 @@ class TurnResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+TurnEvent = TurnStarted | SourcesFound | SaveFailed | SaveResumed | StreamEvent
+"""Everything a turn reports while it runs, in the order it happens: TurnStarted, then
+SourcesFound (with documents), then per attempt Started, the provider's deltas, Usage and
+Finished, with Retrying between attempts; SaveFailed / SaveResumed whenever saving fails or
+works again (also after the turn). How it ended is the TurnResult the call returns."""

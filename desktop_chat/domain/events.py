@@ -1,7 +1,9 @@
 """The events a streaming turn produces.
 
-Providers yield TextDelta, Usage and Finished. The engine adds Started and Retrying and owns
-everything about timing, persistence and retry policy.
+Providers yield TextDelta (ThinkingDelta and ToolCallDelta once they ask for reasoning or offer
+tools), Usage and Finished. The engine adds Started and Retrying and owns everything about timing,
+persistence and retry policy. chat/events.py joins these with the engine's own events into
+TurnEvent, the one union a front end dispatches on with ``match``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,32 @@ class TextDelta:
     """A piece of the answer's text, as it streams in."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class ThinkingDelta:
+    """A piece of the model's reasoning. ``signature`` is a piece of the provider's proof of it
+    (Anthropic's signature_delta), to be stored with the reasoning and sent back unchanged.
+
+    No provider asks for reasoning yet (issue 15), so none yields these today.
+    """
+
+    text: str
+    signature: str = ""
+
+
+@dataclass(frozen=True)
+class ToolCallDelta:
+    """A piece of a tool call the model is making: the first piece of call ``index`` carries its
+    ``call_id`` and ``name``, later ones add to ``arguments`` (JSON text, complete only at the end).
+
+    No provider offers tools yet (issue 16), so none yields these today.
+    """
+
+    index: int
+    arguments: str = ""
+    call_id: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,5 +96,7 @@ class Finished:
     stop_reason: str
 
 
-StreamEvent = Started | TextDelta | Usage | Retrying | Finished
-ProviderEvent = TextDelta | Usage | Finished
+ProviderEvent = TextDelta | ThinkingDelta | ToolCallDelta | Usage | Finished
+"""What a provider's stream() yields."""
+StreamEvent = Started | Retrying | ProviderEvent
+"""What the engine passes on while requesting and streaming: the provider's events and its own."""

@@ -6,9 +6,12 @@ import dataclasses
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_chat.domain.texts import Text
+
+if TYPE_CHECKING:
+    from desktop_chat.domain.parts import RequestPart
 
 Role = Literal["user", "assistant"]
 
@@ -38,11 +41,33 @@ class DocumentPart:
 
 @dataclass(frozen=True)
 class ChatMessage:
-    """One turn as sent to a provider: no ids, no bookkeeping."""
+    """One turn as sent to a provider: a role and its parts in order, no ids, no bookkeeping.
+
+    Parts are domain/parts.py's RequestPart: text, documents (DocumentPart, as they are), images
+    (InlineImage), thinking with its signature, tool calls and tool results. Each provider maps
+    them to its wire format and refuses, with a ChatError, a kind it cannot send.
+    """
 
     role: Role
-    text: str
-    documents: tuple[DocumentPart, ...] = ()  # native documents, placed before the text
+    parts: tuple[RequestPart, ...] = ()
+
+    @classmethod
+    def of(cls, role: Role, text: str, documents: Sequence[DocumentPart] = ()) -> ChatMessage:
+        """A turn of *text*, after its *documents* (documents go before the question)."""
+        from desktop_chat.domain.parts import TextPart  # parts imports this module
+
+        return cls(role, (*documents, TextPart(text)) if text else tuple(documents))
+
+    @property
+    def text(self) -> str:
+        """The text parts, joined as one text (blank-line separated)."""
+        from desktop_chat.domain.parts import TextPart
+
+        return "\n\n".join(p.text for p in self.parts if isinstance(p, TextPart))
+
+    @property
+    def documents(self) -> tuple[DocumentPart, ...]:
+        return tuple(p for p in self.parts if isinstance(p, DocumentPart))
 
 
 @dataclass

@@ -11,15 +11,19 @@ None and is skipped, so that a conversation always opens.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from desktop_chat.domain.messages import Attachment
+from desktop_chat.domain.messages import Attachment, DocumentPart
 
 __all__ = [
+    "DocumentPart",
     "DocumentRef",
     "ImagePart",
+    "InlineImage",
     "Part",
+    "RequestPart",
     "TextPart",
     "ThinkingPart",
     "ToolCallPart",
@@ -27,6 +31,7 @@ __all__ = [
     "part_from_dict",
     "parts_from_list",
     "parts_to_list",
+    "text_runs",
 ]
 
 DocumentRef = Attachment
@@ -127,7 +132,19 @@ class ToolResultPart:
         return cls(call_id=data["call_id"], content=_str(data.get("content")), is_error=data.get("is_error") is True)
 
 
+@dataclass(frozen=True)
+class InlineImage:
+    """An image as a provider receives it: its bytes, base64-encoded (an ImagePart only names them)."""
+
+    media_type: str  # image/png, image/jpeg, image/gif, image/webp
+    data_base64: str
+
+
 Part = Union[TextPart, Attachment, ImagePart, ThinkingPart, ToolCallPart, ToolResultPart]
+
+RequestPart = Union[TextPart, DocumentPart, InlineImage, ThinkingPart, ToolCallPart, ToolResultPart]
+"""What a ChatMessage (a turn sent to a provider) is made of. Documents and images carry their
+bytes here, where the stored Part only names them by hash."""
 
 _KINDS: dict[str, Any] = {
     "text": TextPart, "document": Attachment, "image": ImagePart, "thinking": ThinkingPart,
@@ -158,6 +175,19 @@ def parts_from_list(data: Any) -> list[Part]:
 
 def parts_to_list(parts: list[Part]) -> list[dict[str, Any]]:
     return [part.to_dict() for part in parts]
+
+
+def text_runs(parts: Sequence[RequestPart]) -> list[RequestPart]:
+    """*parts* with each run of adjacent text parts joined into one (blank-line separated), the
+    way a turn's document blocks, passages and question were always sent: one text."""
+    out: list[RequestPart] = []
+    for part in parts:
+        previous = out[-1] if out else None
+        if isinstance(part, TextPart) and isinstance(previous, TextPart):
+            out[-1] = TextPart(previous.text + "\n\n" + part.text)
+        else:
+            out.append(part)
+    return out
 
 
 def _tagged(data: Any, kind: str) -> bool:

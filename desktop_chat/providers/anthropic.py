@@ -39,10 +39,20 @@ import httpx2
 
 from desktop_chat.domain.errors import ChatError
 from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
-from desktop_chat.domain.messages import ChatMessage
+from desktop_chat.domain.messages import ChatMessage, DocumentPart
+from desktop_chat.domain.parts import (
+    InlineImage,
+    RequestPart,
+    TextPart,
+    ThinkingPart,
+    ToolCallPart,
+    ToolResultPart,
+    text_runs,
+)
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
+from desktop_chat.providers.unsupported import cannot_send
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +86,7 @@ class AnthropicProvider:
     async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
         answering = False  # True once the response headers arrived: failures now "break off"
         try:
-            events = await self._client.messages.create(stream=True, **_message_params(request))
+            events = await self._client.messages.create(stream=True, **_message_params(request, self.config.label))
             answering = True
             # The SDK's context manager closes the HTTP response on exit, including when this
             # generator is closed or its task cancelled at the `yield`: the server sees the hang-up.
@@ -185,11 +195,11 @@ def _make_client(config: ProviderConfig) -> anthropic.AsyncAnthropic:
     )
 
 
-def _message_params(request: ChatRequest) -> dict[str, Any]:
+def _message_params(request: ChatRequest, label: str) -> dict[str, Any]:
     params: dict[str, Any] = {
         "model": request.model,
         "max_tokens": request.max_tokens,
-        "messages": [{"role": m.role, "content": _content(m)} for m in request.messages],
+        "messages": [{"role": m.role, "content": _content(m, label)} for m in request.messages],
     }
     if request.system:
         params["system"] = request.system
@@ -199,23 +209,39 @@ def _message_params(request: ChatRequest) -> dict[str, Any]:
     return params
 
 
-def _content(message: ChatMessage) -> str | list[dict[str, Any]]:
-    """A turn's content: its text, or its documents as "document" blocks followed by its text
-    (the Messages API's PDF support: base64 source, media type application/pdf; documents go
-    before the question, as Anthropic's long-context advice has it)."""
-    if not message.documents:
+def _content(message: ChatMessage, label: str) -> str | list[dict[str, Any]]:
+    """A turn's content: its text alone, or its parts as content blocks in order (adjacent text
+    parts as one text block). Documents use the Messages API's PDF support (base64 source,
+    media type application/pdf) and come before the question, as Anthropic's long-context
+    advice has it; the delivery plan puts them there."""
+    if all(isinstance(part, TextPart) for part in message.parts):
         return message.text
-    blocks: list[dict[str, Any]] = [
-        {
-            "type": "document",
-            "source": {"type": "base64", "media_type": part.media_type, "data": part.data_base64},
-            "title": part.file_name,
-        }
-        for part in message.documents
-    ]
-    if message.text:
-        blocks.append({"type": "text", "text": message.text})
-    return blocks
+    return [_block(part, label) for part in text_runs(message.parts)]
+
+
+def _block(part: RequestPart, label: str) -> dict[str, Any]:
+    """One part as a Messages API content block ("Content blocks" in Anthropic's reference)."""
+    match part:
+        case TextPart(text=text):
+            return {"type": "text", "text": text}
+        case DocumentPart():
+            return {"type": "document", "title": part.file_name,
+                    "source": {"type": "base64", "media_type": part.media_type, "data": part.data_base64}}
+        case InlineImage():
+            return {"type": "image",
+                    "source": {"type": "base64", "media_type": part.media_type, "data": part.data_base64}}
+        case ThinkingPart(redacted=True):
+            return {"type": "redacted_thinking", "data": part.text}  # the provider's opaque data, unchanged
+        case ThinkingPart(signature=str(signature)):
+            # Sent back exactly as received: the API checks the signature against the text.
+            return {"type": "thinking", "thinking": part.text, "signature": signature}
+        case ToolCallPart():
+            return {"type": "tool_use", "id": part.call_id, "name": part.name, "input": part.arguments}
+        case ToolResultPart():
+            return {"type": "tool_result", "tool_use_id": part.call_id, "content": part.content,
+                    "is_error": part.is_error}
+    # Reasoning without Anthropic's signature (another provider's) would be refused by the API.
+    raise cannot_send(label, part)
 
 
 async def _require_event_stream(response: httpx2.Response, config: ProviderConfig) -> None:

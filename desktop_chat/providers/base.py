@@ -43,9 +43,10 @@ class ProviderConfig:
 @dataclass(frozen=True)
 class ChatRequest:
     model: str
-    # The conversation so far, oldest first, ending with the user turn. A ChatMessage's
-    # `documents` (PDFs sent as they are) only ever reach a provider that reads them natively
-    # (AnthropicProvider); the engine's delivery plan sends text to every other one.
+    # The conversation so far, oldest first, ending with the user turn, each turn as ordered parts.
+    # Documents (PDFs sent as they are) only ever reach a provider that reads them natively
+    # (AnthropicProvider); the engine's delivery plan sends text to every other one. A part a
+    # provider cannot put on its wire is refused with a ChatError (providers/unsupported.py).
     messages: Sequence[ChatMessage]
     system: str | None = None
     max_tokens: int = 4096

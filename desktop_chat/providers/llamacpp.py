@@ -46,10 +46,12 @@ from typing import Any, Protocol
 
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
+from desktop_chat.domain.parts import TextPart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 from desktop_chat.providers.gguf import GGUFError, read_gguf_info
+from desktop_chat.providers.unsupported import cannot_send
 
 __all__ = [
     "DEFAULT_CONTEXT_CAP", "DEFAULT_IDLE_UNLOAD", "MODEL_CACHE", "GenerationStats", "LlamaCppProvider",
@@ -169,6 +171,7 @@ class LlamaCppProvider:
     async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
         if self.catalog is None:
             raise errors.ModelNotFoundError(no_such_model(request.model), provider=self.label)
+        _messages(request, self.label)  # refuses a part it cannot send before a model is loaded
         path = await asyncio.to_thread(self.catalog.path_for, request.model)
         runtime = self.runtime()
         loop = asyncio.get_running_loop()
@@ -257,7 +260,7 @@ def _answer(job: _Job, path: Path, request: ChatRequest, runtime: LocalRuntime, 
             return
         llama_cpp = _llama_cpp(label)
         try:
-            prompt, stop, criteria = _prompt(entry.llama, entry.formatter, _messages(request))
+            prompt, stop, criteria = _prompt(entry.llama, entry.formatter, _messages(request, label))
         except Exception as exc:  # noqa: BLE001 - a template's raise_exception(), a Jinja error
             raise errors.RequestRejectedError(Text.of(QT_TRANSLATE_NOOP(
                 "engine", "The model's chat template refused this conversation: {detail}"),
@@ -340,7 +343,13 @@ def _token_text(llama: Any, token: int) -> str:
         return llama.detokenize([token], special=True).decode("utf-8", "replace")
 
 
-def _messages(request: ChatRequest) -> list[dict[str, str]]:
+def _messages(request: ChatRequest, label: str) -> list[dict[str, str]]:
+    """The turns as the model's chat template takes them: text only (no vision projector or tool
+    template is loaded), so any other part is refused rather than left out."""
+    for message in request.messages:
+        for part in message.parts:
+            if not isinstance(part, TextPart):
+                raise cannot_send(label, part)
     messages = [{"role": "system", "content": request.system}] if request.system else []
     return messages + [{"role": m.role, "content": m.text} for m in request.messages]
 

@@ -43,6 +43,7 @@ from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
+from desktop_chat.providers.ollama_messages import chat_messages
 
 __all__ = ["LoadedModel", "OllamaProvider", "PullLine", "canonical_model_name", "chat_body"]
 
@@ -130,7 +131,7 @@ class OllamaProvider:
             yield self._parse_line(bytes(pending))
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
-        body = chat_body(request, self.options_for(request.model))
+        body = chat_body(request, self.options_for(request.model), label=self.label)
         in_body = False
         try:
             async with self._client.stream("POST", "/api/chat", json=body) as response:
@@ -338,7 +339,8 @@ class OllamaProvider:
 # -- the wire format, as pure functions --------------------------------------------------------
 
 
-def chat_body(request: ChatRequest, model_options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def chat_body(request: ChatRequest, model_options: Mapping[str, Any] | None = None, *,
+              label: str = "Ollama") -> dict[str, Any]:
     """The /api/chat request body for a ChatRequest.
 
     `model_options` are the user's settings for this model (num_ctx, temperature, keep_alive).
@@ -348,10 +350,10 @@ def chat_body(request: ChatRequest, model_options: Mapping[str, Any] | None = No
     conversation).
     """
     defaults = model_options or {}
-    messages: list[dict[str, str]] = []
+    messages: list[dict[str, Any]] = []
     if request.system:
         messages.append({"role": "system", "content": request.system})
-    messages += [{"role": m.role, "content": m.text} for m in request.messages]
+    messages += chat_messages(request.messages, label)  # *label* names the server in a refusal
     options: dict[str, Any] = {"num_predict": request.max_tokens}
     temperature = defaults.get("temperature")
     if temperature is None:

@@ -39,6 +39,7 @@ from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
+from desktop_chat.providers.openai_messages import chat_messages
 
 __all__ = ["OpenAICompatProvider"]
 
@@ -89,8 +90,9 @@ class OpenAICompatProvider:
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
         client = self._sdk()
+        arguments = self._create_arguments(request)  # a part this API cannot take raises here, unsent
         try:
-            sdk_stream = await client.chat.completions.create(**self._create_arguments(request))
+            sdk_stream = await client.chat.completions.create(**arguments)
         except Exception as exc:  # CancelledError is a BaseException and passes through
             raise self._request_error(exc, model=request.model) from exc
         try:
@@ -174,10 +176,10 @@ class OpenAICompatProvider:
         return None if self.config.api_key else {"Authorization": omit}
 
     def _create_arguments(self, request: ChatRequest) -> dict[str, Any]:
-        messages: list[dict[str, str]] = []
+        messages: list[dict[str, Any]] = []
         if request.system:
             messages.append({"role": "system", "content": request.system})
-        messages += [{"role": m.role, "content": m.text} for m in request.messages]
+        messages += chat_messages(request.messages, self.config.label)
         arguments: dict[str, Any] = {
             "model": request.model,
             "messages": messages,

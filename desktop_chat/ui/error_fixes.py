@@ -159,7 +159,7 @@ class ErrorFixes(QObject):
     # -- turns refused before anything was stored --------------------------------------------------
 
     def refused(self, conversation_id: str, error: BaseException) -> None:
-        """turnRefused: say why beside the composer, with the fix (attachments speak on their chip)."""
+        """A refused turn: say why beside the composer, with the fix (attachments speak on their chip)."""
         if isinstance(error, errors.AttachmentError):
             return
         action = error.action if isinstance(error, errors.ChatError) else ErrorAction.NONE

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QS
 from desktop_chat.chat.credentials import resolve_key
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.conversations import DeletedConversation
+from desktop_chat.chat.events import SourcesFound, TurnStarted
 from desktop_chat.config import OLLAMA_ENDPOINT, Settings, data_dir
 from desktop_chat.providers import capabilities
 from desktop_chat.domain import errors
+from desktop_chat.domain.events import Started
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.store import Store, StoreError
 from desktop_chat.ui import render_snapshot
@@ -51,6 +53,16 @@ from desktop_chat.ui.setup_banner import SetupBanner
 from desktop_chat.ui.shortcuts_dialog import describe
 from desktop_chat.ui.small_window import SidebarToggle
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
+from desktop_chat.ui.turn_events import (
+    AnswerText,
+    MessageChanged,
+    Notice,
+    SaveProblem,
+    StreamingChanged,
+    TurnEnded,
+    TurnFailed,
+    WindowTurnEvent,
+)
 from desktop_chat.ui.turns import TurnController
 from desktop_chat.ui.welcome_controller import WelcomeController
 
@@ -99,7 +111,7 @@ class MainWindow(QMainWindow):
         self._shutting_down = False
         self._shut_down = False
         self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
-        self._refusals: dict[str, BaseException] = {}  # why a turn could not start (turnRefused)
+        self._refusals: dict[str, BaseException] = {}  # why a turn could not start (TurnFailed.error)
         self._settings_dialog: QWidget | None = None
         self._status_owner: str | None = None  # the conversation the status bar's message is about
         self._painted = False
@@ -246,20 +258,7 @@ class MainWindow(QMainWindow):
         self.fork_origin.originRequested.connect(self.open_conversation)
         view.olderMessagesWanted.connect(self._load_older)
 
-        c = self.controller
-        c.turnStarted.connect(self._turn_started)
-        c.textReceived.connect(self._text_received)
-        c.messageChanged.connect(self._message_changed)
-        c.noticeChanged.connect(self._notice_changed)
-        c.requestStarted.connect(self._request_started)
-        c.streamingChanged.connect(self._streaming_changed)
-        c.turnEnded.connect(self._turn_ended)
-        c.turnFailed.connect(self._turn_failed)
-        c.turnRefused.connect(self._refusals.__setitem__)  # read by _turn_failed, which follows
-        c.turnRefused.connect(self.fixes.refused)
-        c.turnStarted.connect(lambda *_: self.fixes.clear())
-        c.sourcesFound.connect(self._sources_found)
-        c.saveProblemChanged.connect(self._save_problem_changed)
+        self.controller.turnEvent.connect(self._turn_event)
 
     @property
     def engine(self) -> ChatEngine:
@@ -745,6 +744,34 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Copied the last answer."), 3000)
 
     # -- what the controller reports -------------------------------------------------------------
+
+    def _turn_event(self, cid: str, event: WindowTurnEvent) -> None:
+        """Every event of every turn, for conversation *cid* (ui/turn_events.py)."""
+        match event:
+            case TurnStarted(user_message=user, assistant_message=answer):
+                self._turn_started(cid, user, answer)
+                self.fixes.clear()
+            case SourcesFound(message_id=answer_id, delivery=delivery):
+                self._sources_found(cid, answer_id, delivery)
+            case AnswerText(answer_id=answer_id, text=text):
+                self._text_received(cid, answer_id, text)
+            case MessageChanged(message=message):
+                self._message_changed(cid, message)
+            case Notice(answer_id=answer_id, text=notice):
+                self._notice_changed(cid, answer_id, notice)
+            case Started(provider=endpoint_id, model=model):
+                self._request_started(cid, endpoint_id, model)
+            case StreamingChanged(streaming=streaming):
+                self._streaming_changed(cid, streaming)
+            case TurnEnded(result=result):
+                self._turn_ended(cid, result)
+            case TurnFailed(kind=kind, message=message, error=error):
+                if error is not None:
+                    self._refusals[cid] = error  # read by _turn_failed
+                    self.fixes.refused(cid, error)
+                self._turn_failed(cid, kind, message)
+            case SaveProblem(answer_id=answer_id, text=problem):
+                self._save_problem_changed(cid, answer_id, problem)
 
     def _turn_started(self, cid: str, user: Message, answer: Message) -> None:
         self._pending_text.pop(cid, None)

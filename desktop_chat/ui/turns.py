@@ -22,13 +22,23 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnResult, TurnStarted
+from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Retrying, Started, TextDelta
 from desktop_chat.domain.messages import Attachment, Delivery, Message, MessageStatus
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.store import StoreError
 from desktop_chat.ui.error_text import localized, localized_error, localized_retry_reason
+from desktop_chat.ui.turn_events import (
+    AnswerText,
+    MessageChanged,
+    Notice,
+    SaveProblem,
+    StreamingChanged,
+    TurnEnded,
+    TurnFailed,
+    WindowTurnEvent,
+)
 
 if TYPE_CHECKING:
     from desktop_chat.chat.engine import ChatEngine
@@ -66,19 +76,10 @@ class ActiveTurn:
 
 
 class TurnController(QObject):
-    """Starts, stops and reports turns. Every signal's first argument is the conversation id."""
+    """Starts, stops and reports turns: every event of a turn goes out through ``turnEvent``."""
 
-    turnStarted = Signal(str, object, object)  # user Message, answer Message (both stored)
-    textReceived = Signal(str, str, str)  # answer id, text
-    messageChanged = Signal(str, object)  # Message: status, metrics, error…
-    noticeChanged = Signal(str, str, object)  # answer id, text or None
-    requestStarted = Signal(str, str, str)  # endpoint id, model: the request went out
-    streamingChanged = Signal(str, bool)
-    turnEnded = Signal(str, object)  # TurnResult, or None when stopped
-    turnFailed = Signal(str, str, str)  # kind, message: the turn could not start (nothing stored)
-    turnRefused = Signal(str, object)  # the exception behind turnFailed (an AttachmentError names its file)
-    sourcesFound = Signal(str, str, object)  # answer id, Delivery: how the documents go, before the text
-    saveProblemChanged = Signal(str, str, object)  # answer id, why it cannot be saved (translated) or None
+    # conversation id, a WindowTurnEvent (ui/turn_events.py): one signal, dispatched with `match`
+    turnEvent = Signal(str, object)
 
     def __init__(self, engine: Callable[[], ChatEngine], runner: AsyncRunner, parent: QObject | None = None) -> None:
         """`engine()`: the chat engine, asked for when a turn starts (the window builds it on first use)."""
@@ -135,12 +136,12 @@ class TurnController(QObject):
         started = self._start(conversation_id, "continue", lambda sink: self.engine.continue_answer(
             answer.id, on_event=sink), answer=answer)
         if started:
-            self.messageChanged.emit(conversation_id, dataclasses.replace(
-                answer, status=MessageStatus.STREAMING, error=None))
+            self._emit(conversation_id, MessageChanged(dataclasses.replace(
+                answer, status=MessageStatus.STREAMING, error=None)))
         return started
 
     def _start(self, conversation_id: str, kind: str,
-               make: Callable[[Callable[[Any], None]], Coroutine[Any, Any, TurnResult]],
+               make: Callable[[Callable[[TurnEvent], None]], Coroutine[Any, Any, TurnResult]],
                answer: Message | None = None) -> bool:
         if conversation_id in self._turns:
             return False  # one answer at a time per conversation
@@ -153,11 +154,11 @@ class TurnController(QObject):
         # A task cancelled before its first step never enters _run's handlers: finish it here.
         turn.task.add_done_callback(lambda _task: self._finish(turn, None) if self._turns.get(
             conversation_id) is turn else None)
-        self.streamingChanged.emit(conversation_id, True)
+        self._emit(conversation_id, StreamingChanged(True))
         return True
 
     async def _run(self, turn: ActiveTurn,
-                   make: Callable[[Callable[[Any], None]], Coroutine[Any, Any, TurnResult]]) -> None:
+                   make: Callable[[Callable[[TurnEvent], None]], Coroutine[Any, Any, TurnResult]]) -> None:
         result: TurnResult | None = None
         try:
             result = await make(lambda event: self._on_event(turn, event))
@@ -167,8 +168,7 @@ class TurnController(QObject):
         except (errors.ChatError, ValueError, KeyError) as exc:
             # Raised before anything was stored (unknown provider, no model to choose, empty text).
             log.info("turn could not start: %s", type(exc).__name__)
-            self.turnRefused.emit(turn.conversation_id, exc)
-            self._finish(turn, None, failed=localized_error(exc))
+            self._finish(turn, None, failed=localized_error(exc), error=exc)
             return
         except StoreError as exc:  # the question itself could not be stored: the window keeps its text
             log.warning("turn could not be stored (%s): %s", exc.kind, exc)
@@ -206,74 +206,87 @@ class TurnController(QObject):
 
     # -- events --------------------------------------------------------------------------------
 
-    def _on_event(self, turn: ActiveTurn, event: Any) -> None:
+    def _emit(self, conversation_id: str, event: WindowTurnEvent) -> None:
+        self.turnEvent.emit(conversation_id, event)
+
+    def _on_event(self, turn: ActiveTurn, event: TurnEvent) -> None:
         cid = turn.conversation_id
-        if isinstance(event, TextDelta):
-            if not event.text or turn.answer_id is None:
-                return
-            turn.parts.append(event.text)
-            turn.unsent.append(event.text)
-            if not turn.text_announced:
-                # The first text is announced at once (the window paints it straight away): it
-                # ends the wait users notice most, and waiting for the loop's next pass cost
-                # milliseconds while the engine read on.
-                turn.text_announced = True
-                self._send_text(turn)
-                return
-            # Later text is announced once per pass of the event loop rather than per token: a
-            # fast stream delivers hundreds of deltas between two frames, and each announcement
-            # went through a signal, the window and the view (≈ 10 % of the GUI thread's time).
-            if not turn.sending:
-                turn.sending = True
-                asyncio.get_running_loop().call_soon(self._send_text, turn)
+        if not isinstance(event, TextDelta):
+            self._send_text(turn)  # text that arrived before this event is announced before it
+        match event:
+            case TextDelta(text=text):
+                self._take_text(turn, text)
+            case TurnStarted():
+                turn.answer_id = event.assistant_message.id
+                turn.parts = []
+                self._emit(cid, event)
+            case SourcesFound():
+                if turn.answer_id is not None:
+                    delivery = event.delivery or Delivery(event.plan_explanation)
+                    self._emit(cid, dataclasses.replace(event, message_id=event.message_id or turn.answer_id,
+                                                        delivery=delivery))
+            case Started():
+                turn.provider, turn.model = event.provider, event.model
+                self._clear_retry(turn)
+                self._emit(cid, event)
+            case SaveFailed(reason=reason):  # also after the turn ended: the engine keeps trying
+                self._emit(cid, SaveProblem(event.message_id, localized(reason, reason.english())))
+            case SaveResumed():
+                self._emit(cid, SaveProblem(event.message_id, None))
+            case Retrying():
+                turn.retry = _Retry(event, time.monotonic() + max(0.0, event.delay))
+                self._announce_retry(turn)
+                if not self._ticker.isActive():
+                    self._ticker.start()
+            case _:
+                # Usage and Finished reach the window with the stored answer (MessageChanged);
+                # reasoning and tool calls are not shown yet (issues 15 and 16).
+                pass
+
+    def _take_text(self, turn: ActiveTurn, text: str) -> None:
+        if not text or turn.answer_id is None:
             return
-        self._send_text(turn)  # text that arrived before this event is announced before it
-        if isinstance(event, TurnStarted):
-            turn.answer_id = event.assistant_message.id
-            turn.parts = []
-            self.turnStarted.emit(cid, event.user_message, event.assistant_message)
-        elif isinstance(event, SourcesFound):
-            if turn.answer_id is not None:
-                delivery = event.delivery or Delivery(event.plan_explanation)
-                self.sourcesFound.emit(cid, event.message_id or turn.answer_id, delivery)
-        elif isinstance(event, Started):
-            turn.provider, turn.model = event.provider, event.model
-            self._clear_retry(turn)
-            self.requestStarted.emit(cid, event.provider, event.model)
-        elif isinstance(event, SaveFailed):  # also after the turn ended: the engine keeps trying
-            self.saveProblemChanged.emit(cid, event.message_id, localized(event.reason, event.reason.english()))
-        elif isinstance(event, SaveResumed):
-            self.saveProblemChanged.emit(cid, event.message_id, None)
-        elif isinstance(event, Retrying):
-            turn.retry = _Retry(event, time.monotonic() + max(0.0, event.delay))
-            self._announce_retry(turn)
-            if not self._ticker.isActive():
-                self._ticker.start()
+        turn.parts.append(text)
+        turn.unsent.append(text)
+        if not turn.text_announced:
+            # The first text is announced at once (the window paints it straight away): it
+            # ends the wait users notice most, and waiting for the loop's next pass cost
+            # milliseconds while the engine read on.
+            turn.text_announced = True
+            self._send_text(turn)
+            return
+        # Later text is announced once per pass of the event loop rather than per token: a
+        # fast stream delivers hundreds of deltas between two frames, and each announcement
+        # went through a signal, the window and the view (≈ 10 % of the GUI thread's time).
+        if not turn.sending:
+            turn.sending = True
+            asyncio.get_running_loop().call_soon(self._send_text, turn)
 
     def _send_text(self, turn: ActiveTurn) -> None:
         turn.sending = False
         if turn.unsent and turn.answer_id is not None:
             text = "".join(turn.unsent)
             turn.unsent.clear()
-            self.textReceived.emit(turn.conversation_id, turn.answer_id, text)
+            self._emit(turn.conversation_id, AnswerText(turn.answer_id, text))
 
-    def _finish(self, turn: ActiveTurn, result: TurnResult | None, failed: str | None = None) -> None:
+    def _finish(self, turn: ActiveTurn, result: TurnResult | None, failed: str | None = None,
+                error: BaseException | None = None) -> None:
         self._send_text(turn)
         cid = turn.conversation_id
         if self._turns.get(cid) is turn:
             del self._turns[cid]
         self._clear_retry(turn)
         if result is not None:
-            self.messageChanged.emit(cid, result.message)
+            self._emit(cid, MessageChanged(result.message))
         elif turn.answer_id is not None:
             stored = self.engine.store.get_message(turn.answer_id)
             if stored is not None:
-                self.messageChanged.emit(cid, stored)
-        self.streamingChanged.emit(cid, False)
+                self._emit(cid, MessageChanged(stored))
+        self._emit(cid, StreamingChanged(False))
         if failed is not None:
-            self.turnFailed.emit(cid, turn.kind, failed)
+            self._emit(cid, TurnFailed(turn.kind, failed, error))
         else:
-            self.turnEnded.emit(cid, result)
+            self._emit(cid, TurnEnded(result))
         if not any(t.retry for t in self._turns.values()):
             self._ticker.stop()
 
@@ -297,13 +310,13 @@ class TurnController(QObject):
 
     def _announce_retry(self, turn: ActiveTurn) -> None:
         if turn.retry is not None and turn.answer_id is not None:
-            self.noticeChanged.emit(turn.conversation_id, turn.answer_id, self._retry_text(turn.retry))
+            self._emit(turn.conversation_id, Notice(turn.answer_id, self._retry_text(turn.retry)))
 
     def _clear_retry(self, turn: ActiveTurn) -> None:
         if turn.retry is not None:
             turn.retry = None
             if turn.answer_id is not None:
-                self.noticeChanged.emit(turn.conversation_id, turn.answer_id, None)
+                self._emit(turn.conversation_id, Notice(turn.answer_id, None))
 
     def _tick(self) -> None:
         ticking = False

@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject
 
 from desktop_chat.config import (BUILTIN_ENDPOINT, CUSTOM_ENDPOINT_KIND, DEFAULT_MODELS, OLLAMA_ENDPOINT, Settings,
                                  save_settings, validate_base_url)
+from desktop_chat.chat.events import TurnStarted
 from desktop_chat.domain import errors
 from desktop_chat.presets import Preset, find_preset
 from desktop_chat.ui import i18n
@@ -109,7 +110,8 @@ class WelcomeController(QObject):
         window.builtin.modelChosen.connect(lambda _model: self._finish())
         window.banner.downloadProgress.connect(self._download_progress)
         window.banner.downloadEnded.connect(self._download_ended)
-        window.controller.turnStarted.connect(lambda *_: self.update_visibility())
+        window.controller.turnEvent.connect(
+            lambda _cid, event: self.update_visibility() if isinstance(event, TurnStarted) else None)
 
     # -- when it shows ---------------------------------------------------------------------------
 

@@ -561,8 +561,8 @@ async def test_anthropic_provider_encodes_documents_and_a_bad_one_is_rejected_in
     from tests.fakes.anthropic_server import FakeAnthropic
 
     pdf = make_pdf(["one page"])
-    good = ChatMessage("user", "Summarise.", (DocumentPart("a.pdf", base64.b64encode(pdf).decode()),))
-    bad = ChatMessage("user", "Summarise.", (DocumentPart("b.pdf", base64.b64encode(b"GIF89a").decode()),))
+    good = ChatMessage.of("user", "Summarise.", (DocumentPart("a.pdf", base64.b64encode(pdf).decode()),))
+    bad = ChatMessage.of("user", "Summarise.", (DocumentPart("b.pdf", base64.b64encode(b"GIF89a").decode()),))
     with FakeAnthropic() as fake:
         provider = create_provider("anthropic", ProviderConfig("anthropic", "Anthropic", fake.base_url, "k"))
         events = [e async for e in provider.stream(ChatRequest(model="claude-x", messages=[good]))]

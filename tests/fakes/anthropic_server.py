@@ -191,7 +191,7 @@ def _request_id() -> str:
     return f"req_{uuid.uuid4().hex[:24]}"
 
 
-_BLOCK_TYPES = {"text", "image", "document", "tool_use", "tool_result"}
+_BLOCK_TYPES = {"text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking"}
 
 
 def _content_problem(body: dict[str, Any]) -> str | None:

@@ -63,7 +63,7 @@ def _config(base_url: str, key: str | None = KEY, label: str = "Anthropic") -> P
 
 
 def _request(**kw) -> ChatRequest:
-    kw.setdefault("messages", [ChatMessage("user", "Say hello")])
+    kw.setdefault("messages", [ChatMessage.of("user", "Say hello")])
     return ChatRequest(model="claude-fake-sonnet", **kw)
 
 
@@ -110,8 +110,8 @@ async def test_reports_the_providers_stop_reason(fake, provider):
 
 
 async def test_sends_system_prompt_multi_turn_messages_and_options(fake, provider):
-    history = [ChatMessage("user", "Hi"), ChatMessage("assistant", "Hello! How can I help?"),
-               ChatMessage("user", "Name a colour.")]
+    history = [ChatMessage.of("user", "Hi"), ChatMessage.of("assistant", "Hello! How can I help?"),
+               ChatMessage.of("user", "Name a colour.")]
 
     await _collect(provider, _request(messages=history, system="Be brief.", max_tokens=321, temperature=0.2))
 

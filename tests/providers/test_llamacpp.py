@@ -79,7 +79,7 @@ async def collect(provider: LlamaCppProvider, request: ChatRequest) -> list[obje
 
 
 def ask(model: str, text: str = QUESTION, max_tokens: int = 48) -> ChatRequest:
-    return ChatRequest(model=model, messages=[ChatMessage("user", text)], max_tokens=max_tokens, temperature=0.0)
+    return ChatRequest(model=model, messages=[ChatMessage.of("user", text)], max_tokens=max_tokens, temperature=0.0)
 
 
 # -- the real model, through the engine ------------------------------------------------------------------------

@@ -40,7 +40,7 @@ async def provider(fake):
 
 def ask(text: str = "Hi", **kw) -> ChatRequest:
     kw.setdefault("model", "llama3.2")
-    return ChatRequest(messages=[ChatMessage("user", text)], **kw)
+    return ChatRequest(messages=[ChatMessage.of("user", text)], **kw)
 
 
 async def collect(provider: OllamaProvider, request: ChatRequest | None = None) -> list:
@@ -90,7 +90,7 @@ async def test_unicode_and_newlines_arrive_intact(fake, provider):
 async def test_request_body(fake, provider):
     request = ChatRequest(
         model="qwen2.5:7b",
-        messages=[ChatMessage("user", "one"), ChatMessage("assistant", "two"), ChatMessage("user", "three")],
+        messages=[ChatMessage.of("user", "one"), ChatMessage.of("assistant", "two"), ChatMessage.of("user", "three")],
         system="Be brief.",
         max_tokens=321,
         temperature=0.2,

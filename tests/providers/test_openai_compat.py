@@ -49,7 +49,7 @@ def provider(make_provider):
 
 
 def ask(text: str = "Hi", **kw) -> ChatRequest:
-    return ChatRequest(model=kw.pop("model", "gpt-4o-mini"), messages=[ChatMessage("user", text)], **kw)
+    return ChatRequest(model=kw.pop("model", "gpt-4o-mini"), messages=[ChatMessage.of("user", text)], **kw)
 
 
 async def collect(provider, request=None):
@@ -104,7 +104,7 @@ async def test_server_that_ignores_stream_and_answers_whole_json(fake, provider)
 async def test_request_carries_system_prompt_and_all_turns(fake, provider):
     request = ChatRequest(
         model="deepseek-chat",
-        messages=[ChatMessage("user", "one"), ChatMessage("assistant", "two"), ChatMessage("user", "three")],
+        messages=[ChatMessage.of("user", "one"), ChatMessage.of("assistant", "two"), ChatMessage.of("user", "three")],
         system="Be brief.",
         max_tokens=321,
     )

@@ -43,6 +43,7 @@ from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.ui.error_card import plain
 from desktop_chat.config import load_settings
 from desktop_chat.domain.messages import MessageStatus
+from desktop_chat.ui.turn_events import Notice
 from tests import wiring
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.loopback import FakeServer, Scenario, free_port
@@ -303,7 +304,8 @@ def run_fault(fault: Fault, family: str, rig: Rig, windows, qtbot) -> None:  # n
     attempts = 2 if fault.retryable and not fault.recovers else 1
     fast_retries(window, attempts)
     notices: list[str] = []
-    window.controller.noticeChanged.connect(lambda _cid, _mid, text: notices.append(text) if text else None)
+    window.controller.turnEvent.connect(
+        lambda _cid, event: notices.append(event.text) if isinstance(event, Notice) and event.text else None)
     question = f"What happens on {fault.name}?"
 
     # -- the fault plays out while the user keeps typing ---------------------------------------------

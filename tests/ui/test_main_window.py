@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from desktop_chat.config import load_settings
 from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.ui.delete_dialog import DeleteMessageDialog
+from desktop_chat.ui.turn_events import Notice
 from tests import wiring
 from tests.fakes.loopback import FakeServer, RecordedRequest, Response, Scenario
 from tests.ui.conftest import configure, shown_text, view_text
@@ -221,7 +222,7 @@ def test_a_rate_limit_shows_a_countdown_then_answers(windows, qtbot, fakes):
     fake.enqueue(Scenario(status=429, retry_after="2"))
     window = windows.new(configure("anthropic", fake))
     notices: list = []
-    window.controller.noticeChanged.connect(lambda cid, mid, text: notices.append(text))
+    window.controller.turnEvent.connect(lambda _cid, event: notices.append(event.text) if isinstance(event, Notice) else None)
     type_and_send(qtbot, window, "hello")
     answer = wait_answer(qtbot, window)
     assert answer.text == "Hello, world!"

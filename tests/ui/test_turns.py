@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from desktop_chat.domain.messages import MessageStatus
+from desktop_chat.ui.turn_events import AnswerText, TurnEnded
 from tests.fakes.loopback import Scenario
 from tests.ui.conftest import configure, shown_text, view_text
 
@@ -133,10 +134,40 @@ def test_a_burst_of_deltas_is_announced_once_per_pass_of_the_loop_and_before_the
     window = windows.new(configure("anthropic", fake))
     announced: list[str] = []
     order: list[str] = []
-    window.controller.textReceived.connect(lambda _cid, _aid, text: (announced.append(text), order.append("text")))
-    window.controller.turnEnded.connect(lambda *_: order.append("ended"))
+
+    def seen(_cid: str, event: object) -> None:
+        match event:
+            case AnswerText(text=text):
+                announced.append(text)
+                order.append("text")
+            case TurnEnded():
+                order.append("ended")
+
+    window.controller.turnEvent.connect(seen)
     cid = send(qtbot, window, "burst")
     qtbot.waitUntil(lambda: not window.controller.streaming_ids(), timeout=20_000)
     assert "".join(announced) == "".join(tokens) == answer_of(window, cid).text
     assert len(announced) < len(tokens)
     assert order[-1] == "ended" and order.count("ended") == 1
+
+
+def test_a_turn_reaches_the_window_through_one_signal_in_the_order_it_happened(windows, qtbot, fakes):
+    fake = fakes("anthropic")
+    fake.enqueue(Scenario(chunks=["Hello, ", "world!"]))
+    window = windows.new(configure("anthropic", fake))
+    kinds: list[str] = []
+    conversations: set[str] = set()
+
+    def seen(cid: str, event: object) -> None:
+        conversations.add(cid)
+        kinds.append(type(event).__name__)
+
+    window.controller.turnEvent.connect(seen)
+    cid = send(qtbot, window, "hi")
+    qtbot.waitUntil(lambda: "TurnEnded" in kinds, timeout=20_000)
+
+    assert conversations == {cid}
+    assert kinds[0] == "StreamingChanged" and kinds[1:3] == ["TurnStarted", "Started"]
+    assert "AnswerText" in kinds
+    assert kinds[-3:] == ["MessageChanged", "StreamingChanged", "TurnEnded"]
+    assert answer_of(window, cid).text == "Hello, world!"

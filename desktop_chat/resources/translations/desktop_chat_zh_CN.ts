@@ -3613,5 +3613,33 @@
         <source>Not imported: {what}</source>
         <translation>未导入：{what}</translation>
     </message>
+    <message>
+        <source>{provider} cannot receive {kind} in a conversation, so nothing was sent. Continue this conversation with a provider that can.</source>
+        <translation>{provider} 无法在对话中接收{kind}，因此没有发送任何内容。请换用能够接收的服务继续这段对话。</translation>
+    </message>
+    <message>
+        <source>documents as files</source>
+        <translation>以文件形式发送的文档</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>a model&apos;s earlier reasoning</source>
+        <translation>模型先前的推理过程</translation>
+    </message>
+    <message>
+        <source>tool calls</source>
+        <translation>工具调用</translation>
+    </message>
+    <message>
+        <source>tool results</source>
+        <translation>工具结果</translation>
+    </message>
+    <message>
+        <source>this kind of content</source>
+        <translation>此类内容</translation>
+    </message>
 </context>
 </TS>
