@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
                                             "prints the new conversation's id")
     fork.add_argument("message_id")
 
+    switch = commands.add_parser("switch", help="make the branch through this version of a message the "
+                                                "conversation's current one (what the next ask continues)")
+    switch.add_argument("message_id")
+
     delete = commands.add_parser("delete", help="delete a message: this version only, or the message in "
                                                 "every version and everything after it")
     delete.add_argument("message_id")
@@ -118,7 +122,7 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     try:
         args = build_parser().parse_args(argv)
         handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models,
-                   "fork": _fork, "delete": _delete}[args.command]
+                   "fork": _fork, "switch": _switch, "delete": _delete}[args.command]
         return handler(args, stdin, stdout, stderr)
     except UsageError as exc:
         print(exc, file=stderr)
@@ -395,6 +399,23 @@ def _fork(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextI
             return EXIT_ERROR
     print(conversation.id, file=stdout)
     print(f"Forked into “{conversation.title}”.", file=stderr)
+    return EXIT_OK
+
+
+def _switch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """Make the branch through the version MESSAGE_ID current; say which version of how many."""
+    with _open_store(stderr) as store:
+        service = ConversationService(store)
+        message = service.get_message(args.message_id)
+        if message is None:
+            print(f"error: there is no message with id {args.message_id}", file=stderr)
+            return EXIT_ERROR
+        service.switch_version(message.id)
+        versions = service.versions_of([message]).get(message.id)
+        branch = service.branch(message.conversation_id)
+    number, count = (versions.index + 1, len(versions.ids)) if versions else (1, 1)
+    print(f"Now on version {number} of {count} of that {message.role} message; "
+          f"the conversation's branch has {len(branch)} message{'' if len(branch) == 1 else 's'}.", file=stdout)
     return EXIT_OK
 
 

@@ -375,3 +375,15 @@ def test_a_history_that_cannot_be_opened_is_one_line_and_exit_1():
     assert code == 1 and out == ""
     assert err.startswith("error: Cannot open the conversation database ") and err.count("\n") == 1, err
     assert config.database_path().is_dir()  # left as it was
+
+
+def test_a_damaged_history_comes_back_as_far_as_it_can_be_read_and_the_command_says_how_much():
+    from tests.store.test_integrity import make_history, scribble_over_a_table_page
+
+    make_history(config.database_path(), conversations=7)
+    scribble_over_a_table_page(config.database_path())
+    code, out, err = cli("export", "--format", "markdown")
+    assert code == 0 and "Traceback" not in err
+    (line,) = err.splitlines()
+    assert "with what could still be read: 7 conversation(s) with 14 message(s) came back" in line
+    assert out.count("question ") == 7 and out.count("answer ") == 7

@@ -70,3 +70,19 @@ def test_the_entry_point_routes_fork_and_delete_to_the_command_line(capsys):
     assert capsys.readouterr().out == "Deleted 1 message.\n"
     assert main(["fork", ids["q1"]]) == 0
     assert branch(capsys.readouterr().out.strip()) == ["Name a planet."]
+
+
+def test_switch_makes_that_version_the_branch_the_next_ask_continues():
+    cid, ids = history()
+    code, out, err = cli("switch", ids["a1"])
+    assert (code, err) == (0, "")
+    assert out == "Now on version 1 of 2 of that assistant message; the conversation's branch has 2 messages.\n"
+    assert branch(cid) == ["Name a planet.", "Mars."]
+    code, out, _ = cli("switch", ids["a2"])  # back to the other branch, through a message deep in it
+    assert code == 0 and out.startswith("Now on version 1 of 1 of that assistant message; ")
+    assert branch(cid) == ["Name a planet.", "Venus.", "Another?", "Jupiter."]
+
+
+def test_switch_to_an_unknown_message_is_one_line_and_exit_1():
+    history()
+    assert cli("switch", "no-such-id") == (1, "", "error: there is no message with id no-such-id\n")
