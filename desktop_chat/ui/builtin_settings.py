@@ -173,7 +173,7 @@ class BuiltinModelsBox(QGroupBox):
         self.setTitle(self.tr("Built-in models"))
         intro = self.tr("GGUF models that Desktop Chat runs itself, on this computer, offline (llama.cpp).")
         if not engine_available():
-            from desktop_chat.chat.local_models import engine_install_command  # off the start-up path
+            from desktop_chat.providers.engine_install import engine_install_command  # (small: no engine loaded)
 
             intro += " " + self.tr("The built-in engine is not installed. Install it with one command: {command}, "
                                    "then start Desktop Chat again.").format(command=engine_install_command())

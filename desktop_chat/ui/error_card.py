@@ -11,13 +11,13 @@ addresses, which become links the window opens in the browser when clicked.
 
 from __future__ import annotations
 
-import html
 import re
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_chat.domain.errors import ErrorAction
+from desktop_chat.ui.html_text import escape_html
 
 __all__ = ["OLLAMA_DOWNLOAD_URL", "OLLAMA_START_COMMAND", "action_button_text", "action_hint", "error_html",
            "error_label", "has_button", "plain"]
@@ -36,7 +36,7 @@ def error_html(text: str) -> str:
     position = 0
     for match in _CODE.finditer(text):
         out.append(_linked(text[position:match.start()]))
-        out.append(f"<code>{html.escape(match.group(1), quote=False)}</code>")
+        out.append(f"<code>{escape_html(match.group(1), quote=False)}</code>")
         position = match.end()
     out.append(_linked(text[position:]))
     return "".join(out).replace("\n", "<br>")
@@ -46,11 +46,11 @@ def _linked(text: str) -> str:
     out: list[str] = []
     position = 0
     for match in _URL.finditer(text):
-        out.append(html.escape(text[position:match.start()], quote=False))
+        out.append(escape_html(text[position:match.start()], quote=False))
         url = match.group(0)
-        out.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(url, quote=False)}</a>')
+        out.append(f'<a href="{escape_html(url, quote=True)}">{escape_html(url, quote=False)}</a>')
         position = match.end()
-    out.append(html.escape(text[position:], quote=False))
+    out.append(escape_html(text[position:], quote=False))
     return "".join(out)
 
 

@@ -7,12 +7,11 @@ original has been deleted, it says that instead, without a link.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_chat.chat.conversations import ForkOrigin
+from desktop_chat.ui.html_text import escape_html
 
 __all__ = ["ForkOriginLink"]
 
@@ -48,12 +47,12 @@ class ForkOriginLink(QLabel):
             self.hide()
             return
         if origin.title is None:
-            self.setText(html.escape(self.tr("Forked from a conversation that has been deleted")))
+            self.setText(escape_html(self.tr("Forked from a conversation that has been deleted")))
             self.setAccessibleName(self.tr("Forked from a conversation that has been deleted"))
             self.setToolTip("")
         else:
-            link = f'<a href="{html.escape(origin.conversation_id)}">“{html.escape(origin.title)}”</a>'
-            self.setText(html.escape(self.tr("Forked from {title}")).replace("{title}", link))
+            link = f'<a href="{escape_html(origin.conversation_id)}">“{escape_html(origin.title)}”</a>'
+            self.setText(escape_html(self.tr("Forked from {title}")).replace("{title}", link))
             self.setAccessibleName(self.tr("Forked from “{title}”").format(title=origin.title))
             self.setToolTip(self.tr("Open the conversation this one was forked from"))
         self.show()

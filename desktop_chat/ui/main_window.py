@@ -50,7 +50,7 @@ from desktop_chat.ui.model_choice import ModelChoice
 from desktop_chat.ui.provider_readiness import ProviderReadiness
 from desktop_chat.ui.ollama_panel import OllamaController
 from desktop_chat.ui.setup_banner import SetupBanner
-from desktop_chat.ui.shortcuts_dialog import describe
+from desktop_chat.ui.shortcut_words import describe
 from desktop_chat.ui.small_window import SidebarToggle
 from desktop_chat.ui.top_bar import SystemPromptDialog, TopBar
 from desktop_chat.ui.turn_events import (

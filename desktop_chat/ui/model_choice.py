@@ -99,7 +99,7 @@ class ModelChoice(QObject):
         if builtin_model.engine_installed():
             tip = self.tr("GGUF models run by this app itself, on this computer, offline (llama.cpp)")
         else:
-            from desktop_chat.chat.local_models import engine_install_command  # off the start-up path
+            from desktop_chat.providers.engine_install import engine_install_command  # (small: no engine loaded)
 
             tip = self.tr("The built-in engine (llama.cpp) is not installed. Install it with one command: "
                           "{command}").format(command=engine_install_command())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -36,14 +36,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_chat.ui import theme
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the model name a row picks
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "model" | "header" | "typed" | "note"
@@ -379,6 +380,10 @@ class _RowDelegate(QStyledItemDelegate):
         muted = QColor("#a0a0a0" if theme.is_dark(palette) else "#6b6b6b")
         rect = option.rect
         painter.save()
+        # Imported here, at the first paint of a row: PySide builds QStyle's types on first use, ≈ 10 ms
+        # that the start-up must not pay (the popup opens long after the first frame).
+        from PySide6.QtWidgets import QStyle
+
         selected = bool(option.state & QStyle.StateFlag.State_Selected) and kind in ("model", "typed")
         if selected:
             painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))

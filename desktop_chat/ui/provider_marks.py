@@ -7,13 +7,18 @@ row of the open list, and the same words in the tooltip and the accessible descr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPalette
-from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
 from desktop_chat.chat.readiness import Readiness
 from desktop_chat.ui import theme
 from desktop_chat.ui.painted_icons import dot
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 STATE_ROLE = Qt.ItemDataRole.UserRole + 10  # the entry's Readiness.value
 _COLOURS = {Readiness.READY: "#2e9e4f", Readiness.NEEDS_KEY: "#d08a1e", Readiness.NOT_RUNNING: "#d0443e",
@@ -65,6 +70,8 @@ class _StateDelegate(QStyledItemDelegate):
         small = option.font
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         painter.setFont(small)
+        from PySide6.QtWidgets import QStyle  # at the first paint, not at start-up (see model_picker)
+
         if option.state & QStyle.StateFlag.State_Selected:  # on the highlight: its text colour, readable
             painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText))
         else:

@@ -115,7 +115,7 @@ class SetupBanner(QFrame):
         elif self._download_error:
             text = self.tr("The built-in model could not be downloaded: {reason}").format(reason=self._download_error)
         elif self._engine_missing:
-            from desktop_chat.chat.local_models import engine_install_command  # off the start-up path
+            from desktop_chat.providers.engine_install import engine_install_command  # (small: no engine loaded)
 
             text = self.tr(
                 "The built-in engine is not installed, so the Built-in provider cannot answer yet. Install it "

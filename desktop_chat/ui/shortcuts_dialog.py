@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+from desktop_chat.ui.shortcut_words import CONTEXT, DESCRIPTION
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,18 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 __all__ = ["DESCRIPTION", "CONTEXT", "ShortcutsDialog", "describe", "listed_shortcuts"]
-
-DESCRIPTION = "description"  # the QShortcut property holding the English words
-CONTEXT = "translationContext"  # the QShortcut property naming the class the words were marked in
-
-
-def describe(shortcut: QShortcut, words: object, context: str) -> QShortcut:
-    """Give *shortcut* its words (marked with QT_TRANSLATE_NOOP(*context*, …), which PySide types
-    as returning object: it returns the string it was given)."""
-    shortcut.setProperty(DESCRIPTION, str(words) if words else "")
-    shortcut.setProperty(CONTEXT, context)
-    return shortcut
-
 
 def listed_shortcuts(window: QWidget) -> list[tuple[str, list[str]]]:
     """(what it does, its keys as the platform writes them) for each described shortcut of

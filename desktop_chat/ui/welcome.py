@@ -461,9 +461,10 @@ class WelcomePanel(QScrollArea):
             text = state.message
         self.builtin_status.setText(text)
         set_tone(self.builtin_status, "error" if phase in ("failed", "broken") else "ok" if phase == "tested" else "")
-        from desktop_chat.chat.local_models import engine_install_command  # off the start-up path
+        if phase == "missing":
+            from desktop_chat.providers.engine_install import engine_install_command  # (small: no engine loaded)
 
-        self.builtin_command.setText(engine_install_command())
+            self.builtin_command.setText(engine_install_command())
         self.builtin_command.setVisible(phase == "missing")
         self.builtin_command.setAccessibleName(self.tr("Install command"))
         installed = phase in ("ready", "tested")
