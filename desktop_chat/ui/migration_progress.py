@@ -44,6 +44,7 @@ class MigrationProgress(QWidget):
         self.bar = QProgressBar(self)
         self.bar.setObjectName("migrationProgressBar")
         self.bar.setRange(0, _STEPS)
+        self.bar.setValue(0)
         self.bar.setAccessibleName(self.tr("Progress of the update of your conversation history"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
