@@ -28,7 +28,11 @@ HOME_ENV = "DESKTOP_CHAT_HOME"
 ANTHROPIC_DEFAULT_URL = "https://api.anthropic.com"
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434"
+# Endpoint ids (data, not behaviour: what an endpoint can do is asked of its provider's declared
+# capabilities, desktop_chat.providers.capabilities).
 BUILTIN_ENDPOINT = "builtin"  # the built-in engine: GGUF models run in-process by llama.cpp (extra "local")
+OLLAMA_ENDPOINT = "ollama"  # the local Ollama server (OLLAMA_HOST)
+CUSTOM_ENDPOINT_KIND = "openai"  # a user-named endpoint speaks the OpenAI-compatible API
 # Used when neither the conversation nor the settings name a model for a built-in endpoint.
 DEFAULT_MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini"}
 RECENT_MODELS = 5  # how many recently used models the picker lists first, per endpoint
@@ -209,14 +213,14 @@ class Settings:
             Endpoint("openai", "openai", "OpenAI",
                      (self.openai_base_url or env.get("OPENAI_BASE_URL") or OPENAI_DEFAULT_URL).rstrip("/"),
                      key_env="OPENAI_API_KEY", base_url_env="OPENAI_BASE_URL"),
-            Endpoint("ollama", "ollama", "Ollama",
+            Endpoint(OLLAMA_ENDPOINT, "ollama", "Ollama",
                      normalize_ollama_host(self.ollama_host or env.get("OLLAMA_HOST") or OLLAMA_DEFAULT_URL),
                      needs_key=False),
             Endpoint(BUILTIN_ENDPOINT, "llamacpp", "Built-in", "", needs_key=False),
         ]
         # A custom endpoint's key is optional (local servers need none); it never falls back to
         # OPENAI_API_KEY, which would send an OpenAI key to somebody else's host.
-        custom = [Endpoint(c.id, "openai", c.name, c.base_url.rstrip("/"), needs_key=False)
+        custom = [Endpoint(c.id, CUSTOM_ENDPOINT_KIND, c.name, c.base_url.rstrip("/"), needs_key=False)
                   for c in self.custom_endpoints]
         return built_in + custom
 

@@ -127,7 +127,7 @@ def prepare_documents(
     in_play: Sequence[ConversationDocument],
     question: str,
     *,
-    provider_kind: str,
+    native_pdf: bool,
     context_tokens: int,
     reserved_tokens: int,
 ) -> PreparedDocuments:
@@ -137,7 +137,7 @@ def prepare_documents(
     plannable = [d if has_original[d.sha256] else _WithoutOriginal(d) for d in loaded]
     overrides = {item.attachment.sha256: item.attachment.override for item in in_play if item.attachment.override}
     plan = documents.plan_delivery(
-        plannable, provider_kind=provider_kind, context_tokens=context_tokens,
+        plannable, native_pdf=native_pdf, context_tokens=context_tokens,
         reserved_tokens=reserved_tokens, override=overrides or None,
     )
     by_hash = {d.sha256: d for d in loaded}

@@ -10,8 +10,9 @@ In order, the first that applies:
    configured for an Ollama model (which the Ollama provider sends by itself, so it is planned
    with as it is). It may answer for any endpoint. For Ollama a model's own length is capped at
    :data:`OLLAMA_AUTO_CONTEXT_CAP`: see below;
-4. the known-limits table below, matched on the model name (not for Ollama, whose local model
-   names say nothing reliable about the context it will run with);
+4. the context length the provider declares for the model (providers/capabilities.py: the
+   well-known model families, matched on the name; not for Ollama, whose local model names say
+   nothing reliable about the context it will run with);
 5. :data:`DEFAULT_CONTEXT_TOKENS`, a deliberately small guess.
 
 Ollama runs a model with ``num_ctx`` tokens of context (its own default is small, 2,048 or
@@ -32,6 +33,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_chat.providers import capabilities
+from desktop_chat.providers.capabilities import KNOWN_CONTEXT_TOKENS, known_context_tokens
+
+__all__ = ["DEFAULT_CONTEXT_TOKENS", "KNOWN_CONTEXT_TOKENS", "LOOKUP_TIMEOUT", "OLLAMA_AUTO_CONTEXT_CAP",
+           "OLLAMA_DEFAULT_CONTEXT", "ContextLookup", "ContextWindow", "ModelContext", "chain_lookups",
+           "context_window", "known_context_tokens"]
+
 log = logging.getLogger(__name__)
 
 
@@ -50,42 +58,11 @@ OLLAMA_DEFAULT_CONTEXT = 8_192
 OLLAMA_AUTO_CONTEXT_CAP = 16_384
 LOOKUP_TIMEOUT = 5.0  # seconds; a lookup that hangs must not hold up the turn
 
-# Input context windows of well-known model families, by model-name prefix (the longest match
-# wins; a router prefix such as "openai/" or "anthropic/" is ignored). Figures from the vendors'
-# model pages; where a family has members with different windows, the smaller one.
-KNOWN_CONTEXT_TOKENS: Mapping[str, int] = {
-    "claude": 200_000,
-    "gpt-5": 272_000,  # 400,000 in all, of which 272,000 input
-    "gpt-4.1": 1_000_000,
-    "gpt-4o": 128_000,
-    "chatgpt-4o": 128_000,
-    "gpt-4-turbo": 128_000,
-    "gpt-4": 8_192,
-    "gpt-3.5-turbo": 16_385,
-    "o1-mini": 128_000,
-    "o1": 200_000,
-    "o3": 200_000,
-    "o4-mini": 200_000,
-    "deepseek": 64_000,
-    "gemini": 1_000_000,
-    "mistral-large": 128_000,
-    "mistral-small": 32_000,
-    "grok": 128_000,
-}
-
-
 @dataclass(frozen=True)
 class ContextWindow:
     tokens: int
     source: str  # "conversation", "num_ctx", "configured", "lookup", "known", "default": where it came from
     send_num_ctx: int | None = None  # Ollama: the num_ctx to send with a request carrying documents
-
-
-def known_context_tokens(model: str) -> int | None:
-    """The context window of a well-known model family, or None."""
-    name = model.lower().rsplit("/", 1)[-1]
-    best = max((prefix for prefix in KNOWN_CONTEXT_TOKENS if name.startswith(prefix)), key=len, default=None)
-    return KNOWN_CONTEXT_TOKENS[best] if best else None
 
 
 async def context_window(
@@ -95,26 +72,30 @@ async def context_window(
     options: Mapping[str, Any],
     lookup: ContextLookup | None = None,
 ) -> ContextWindow:
-    """The budget to plan a request with (see the module docstring for the order)."""
-    ollama = kind == "ollama"
+    """The budget to plan a request with (see the module docstring for the order).
+
+    `kind` is the endpoint's kind; what matters is whether the request sets the context the
+    model runs with (Ollama's num_ctx), which its declared capabilities say."""
+    # Ollama: the request sets the context the model runs with (num_ctx) and a longer prompt is cut.
+    sets_context = capabilities(kind).context_per_request
     explicit = _positive(options.get("context_tokens"))
-    num_ctx = _positive(options.get("num_ctx")) if ollama else None
+    num_ctx = _positive(options.get("num_ctx")) if sets_context else None
     if explicit is not None:
         tokens = min(explicit, num_ctx) if num_ctx is not None else explicit
-        return ContextWindow(tokens, "conversation", send_num_ctx=tokens if ollama and num_ctx is None else None)
+        return ContextWindow(tokens, "conversation", send_num_ctx=tokens if sets_context and num_ctx is None else None)
     if num_ctx is not None:
         return ContextWindow(num_ctx, "num_ctx")  # already in the request's options
     looked_up = await _lookup(lookup, endpoint_id, model)
-    if ollama and looked_up.configured is not None:
+    if sets_context and looked_up.configured is not None:
         return ContextWindow(looked_up.configured, "configured")  # the provider sends it itself
     if looked_up.length is not None:
-        if ollama:
+        if sets_context:
             tokens = min(looked_up.length, OLLAMA_AUTO_CONTEXT_CAP)
             return ContextWindow(tokens, "lookup", send_num_ctx=tokens)
         return ContextWindow(looked_up.length, "lookup")
-    if ollama:
+    if sets_context:
         return ContextWindow(OLLAMA_DEFAULT_CONTEXT, "default", send_num_ctx=OLLAMA_DEFAULT_CONTEXT)
-    known = known_context_tokens(model)
+    known = capabilities(kind, model).context_length  # the well-known model families
     if known is not None:
         return ContextWindow(known, "known")
     return ContextWindow(DEFAULT_CONTEXT_TOKENS, "default")

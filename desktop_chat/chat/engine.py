@@ -64,7 +64,7 @@ from desktop_chat.domain.messages import (
 )
 from desktop_chat.domain.parts import RequestPart, TextPart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import ChatRequest, ModelInfo
+from desktop_chat.providers import ChatRequest, ModelInfo, capabilities
 from desktop_chat.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -323,12 +323,13 @@ class ChatEngine:
                 action=exc.action,  # what fixes the listing fixes this (start Ollama, the key…)
             ) from None
         if not models:
-            if endpoint.kind == "ollama":
+            source = capabilities(endpoint.kind).model_source
+            if source == "pulled":
                 text = Text.of(QT_TRANSLATE_NOOP("engine", "{provider} has no models to choose from. "
                                                            "Pull one with `ollama pull NAME`."),
                                provider=endpoint.label)
                 raise errors.ConfigurationError(text, provider=endpoint.label, action=errors.ErrorAction.NONE)
-            if endpoint.kind == "llamacpp":
+            if source == "files":
                 text = Text.of(QT_TRANSLATE_NOOP("engine", "There is no built-in model yet. Install the default one "
                                                            "with `desktop-chat models install smollm2`, or add a "
                                                            "GGUF file in Settings."))
@@ -451,8 +452,9 @@ class ChatEngine:
                                           self.context_lookup)
             reserved = _reserved_tokens(conversation, history, max_tokens, window, endpoint.kind, len(in_play))
             question = next((m.text for m in reversed(history) if m.role == "user"), "")
+            native_pdf = capabilities(endpoint.kind, model).native_pdf
             prepared = await asyncio.to_thread(
-                lambda: prepare_documents(self.documents(), in_play, question, provider_kind=endpoint.kind,
+                lambda: prepare_documents(self.documents(), in_play, question, native_pdf=native_pdf,
                                           context_tokens=window.tokens, reserved_tokens=reserved))
             self.store.update_message(answer.id, attachments=[prepared.delivery.to_dict()])
             on_event(SourcesFound(conversation.id, answer.id, prepared.delivery.explanation,
@@ -627,7 +629,7 @@ def _reserved_tokens(conversation: Conversation, history: Sequence[Message], max
     whole max_tokens is reserved there; Ollama just stops early, so a quarter of a small context
     is enough for it.
     """
-    answer = max_tokens if kind != "ollama" else min(max_tokens, window.tokens // 4)
+    answer = max_tokens if capabilities(kind).answer_counts_against_context else min(max_tokens, window.tokens // 4)
     conversation_tokens = estimate_tokens(conversation.system_prompt or "") + sum(
         estimate_tokens(m.text) + 8 for m in history)
     return answer + conversation_tokens + WRAPPER_TOKENS * (documents + 1)

@@ -43,9 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_chat import config
-from desktop_chat.config import BUILTIN_ENDPOINT, Settings
+from desktop_chat.config import Settings
 from desktop_chat.domain import errors
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
+from desktop_chat.providers import capabilities
 from desktop_chat.providers.base import ModelInfo
 from desktop_chat.providers.gguf import GGUFError, GGUFInfo, read_gguf_info
 from desktop_chat.providers.llamacpp import (  # engine_install_command: for the front ends
@@ -229,7 +230,11 @@ class LocalModels:
 
     async def lookup_context(self, endpoint_id: str, model: str) -> int | None:
         """ChatEngine's `context_lookup` for the built-in endpoint (None for any other)."""
-        if endpoint_id != BUILTIN_ENDPOINT:
+        try:
+            kind = self.settings.endpoint(endpoint_id).kind
+        except KeyError:
+            return None
+        if not capabilities(kind).in_process:  # the engine that runs these files
             return None
         return await asyncio.to_thread(self.context_tokens, model)
 

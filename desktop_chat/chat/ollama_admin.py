@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_chat.chat.context import ModelContext
 from desktop_chat.chat.pool import ProviderPool
-from desktop_chat.config import Settings
+from desktop_chat.config import OLLAMA_ENDPOINT, Settings
 from desktop_chat.domain import errors
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ModelInfo
@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # the provider module imports httpx: only when a request is m
 __all__ = ["LayerProgress", "ModelOptions", "OllamaAdmin", "OllamaStatus", "PullProgress", "canonical_name",
            "parse_keep_alive"]
 
-ENDPOINT_ID = "ollama"
+ENDPOINT_ID = OLLAMA_ENDPOINT  # the one Ollama endpoint this manages
 STATUS_TIMEOUT = 5.0  # seconds a status check may take before Ollama counts as not answering
 SPEED_WINDOW = 3.0  # seconds of progress the download speed is averaged over
 YIELD_BUDGET = 0.008  # seconds of progress handling before handing the loop back to the window
@@ -349,7 +349,7 @@ class OllamaAdmin:
         None for other endpoints (the engine's known-limits table answers for them). When Ollama
         cannot be asked, the user's configured num_ctx still counts and the length stays unknown.
         """
-        if endpoint_id != "ollama":
+        if endpoint_id != ENDPOINT_ID:  # not the endpoint this manages
             return None
         try:
             length = await self.context_length(model)

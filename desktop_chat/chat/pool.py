@@ -21,7 +21,8 @@ from typing import Any
 
 from desktop_chat.chat.credentials import resolve_key
 from desktop_chat.config import Endpoint, Settings
-from desktop_chat.providers import ModelInfo, Provider, ProviderConfig, Timeouts, create_provider
+from desktop_chat.providers import (ModelInfo, Provider, ProviderConfig, ProviderDependencies, Timeouts, capabilities,
+                                   create_provider)
 
 
 class ProviderPool:
@@ -53,20 +54,25 @@ class ProviderPool:
             api_key=key,
             timeouts=Timeouts(connect=self.settings.connect_timeout, read=self.settings.read_timeout),
         )
-        provider = await asyncio.to_thread(create_provider, endpoint.kind, config)
-        if endpoint.kind == "ollama":
-            # The user's per-model options (num_ctx, temperature, keep_alive), read at each request.
-            provider.model_options = lambda: self.settings.ollama_model_options  # type: ignore[attr-defined]
-        elif endpoint.kind == "llamacpp":
-            # The built-in engine: which GGUF files exist, and how to run them, read at each turn.
-            from desktop_chat.chat.local_models import LocalModels
-
-            models = LocalModels(self.settings)
-            provider.catalog, provider.runtime = models, models.runtime  # type: ignore[attr-defined]
+        provider = await asyncio.to_thread(create_provider, endpoint.kind, config, self._dependencies(endpoint))
         self._providers[endpoint.id] = (identity, provider)
         if cached is not None:
             await cached[1].aclose()
         return provider
+
+    def _dependencies(self, endpoint: Endpoint) -> ProviderDependencies:
+        """What the provider for `endpoint` needs from the app, by what its family can do; the
+        factory hands each family only what it takes."""
+        caps = capabilities(endpoint.kind)
+        # The user's per-model options (num_ctx, temperature, keep_alive), read at each request.
+        options = (lambda: self.settings.ollama_model_options) if caps.per_model_options else None
+        if not caps.in_process:
+            return ProviderDependencies(model_options=options)
+        # The built-in engine: which GGUF files exist, and how to run them, read at each turn.
+        from desktop_chat.chat.local_models import LocalModels
+
+        models = LocalModels(self.settings)
+        return ProviderDependencies(model_options=options, catalog=models, runtime=models.runtime)
 
     async def key(self, endpoint: Endpoint) -> str | None:
         """The key for `endpoint` (see resolve_key), read in a worker thread the first time only.

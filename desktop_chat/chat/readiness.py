@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from desktop_chat.chat.credentials import resolve_key
 from desktop_chat.config import Endpoint, Settings
 from desktop_chat.domain import errors
+from desktop_chat.providers import capabilities
 
 
 class Readiness(enum.Enum):
@@ -36,8 +37,9 @@ def key_readiness(endpoint: Endpoint, settings: Settings) -> Readiness:
 
 
 def check_keys(settings: Settings) -> dict[str, Readiness]:
-    """Readiness of every endpoint that is neither Ollama nor the built-in engine (keyring: off the GUI thread)."""
-    return {e.id: key_readiness(e, settings) for e in settings.endpoints() if e.kind not in ("ollama", "llamacpp")}
+    """Readiness of every endpoint that may take a key, i.e. neither Ollama nor the built-in engine
+    (keyring: off the GUI thread)."""
+    return {e.id: key_readiness(e, settings) for e in settings.endpoints() if not capabilities(e.kind).keyless}
 
 
 def starting_endpoint(settings: Settings, readiness: Mapping[str, Readiness]) -> str:

@@ -2,7 +2,7 @@
 
     library = DocumentLibrary(config.data_dir())        # the caller passes the data dir (see below)
     doc = library.attach(path, password=..., cancel=event, progress=callback)   # worker thread
-    plan = plan_delivery([doc], provider_kind=..., context_tokens=..., reserved_tokens=...)
+    plan = plan_delivery([doc], native_pdf=..., context_tokens=..., reserved_tokens=...)
     sources = library.search(plan.retrieval_hashes, question, plan.passages)
     pdf_bytes = library.original(doc.sha256)            # native PDF, preview, after the file moved
 

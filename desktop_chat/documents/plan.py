@@ -1,6 +1,6 @@
 """How each attached document reaches the model: a pure decision, explained in a sentence.
 
-    native_pdf   the PDF itself (Anthropic only): the model sees each page as an image and its text
+    native_pdf   the PDF itself (to a model that reads PDFs): the model sees each page as an image and its text
     whole_text   the extracted text with a "[page N]" line before each page
     retrieval    only the passages most relevant to the question (see retrieval.py)
     not_sent     nothing can be sent: no text and no PDF input, or no room left at all
@@ -149,20 +149,19 @@ def anthropic_pdf_page_limit(context_tokens: int) -> int:
 def plan_delivery(
     documents: Sequence[PlannableDocument],
     *,
-    provider_kind: str,
+    native_pdf: bool = False,
     context_tokens: int,
     reserved_tokens: int,
     override: Override | Mapping[str, Override] | None = None,
-    supports_pdf: bool | None = None,
 ) -> DeliveryPlan:
     """Decide how each document is sent. Pure: same input, same plan.
 
-    *provider_kind* is an endpoint kind ("anthropic", "openai", "ollama"); PDFs go natively only
-    to "anthropic" unless *supports_pdf* says otherwise. *override* is one choice for all the
+    *native_pdf* says whether the model reads PDFs as they are (its provider declares it:
+    providers/capabilities.py); only then do PDFs go natively. *override* is one choice for all the
     documents, or a mapping from a document's hash to its choice.
     """
     budget = max(0, context_tokens - reserved_tokens)
-    pdf_input = provider_kind == "anthropic" if supports_pdf is None else supports_pdf
+    pdf_input = native_pdf
     page_limit = anthropic_pdf_page_limit(context_tokens)
     wishes = _overrides(documents, override)
 

@@ -8,33 +8,65 @@ from __future__ import annotations
 
 import importlib
 import threading
+from dataclasses import dataclass
 from typing import Literal
 
-from desktop_chat.providers.base import ChatRequest, ModelInfo, Provider, ProviderConfig, Timeouts
+from desktop_chat.providers import capabilities as _declared
+from desktop_chat.providers.base import (ChatRequest, ModelInfo, Provider, ProviderConfig, ProviderDependencies,
+                                         Timeouts)
+from desktop_chat.providers.capabilities import Capabilities
 
 ProviderKind = Literal["anthropic", "openai", "ollama", "llamacpp"]
 
-PROVIDER_KINDS: dict[str, tuple[str, str]] = {
-    "anthropic": ("desktop_chat.providers.anthropic", "AnthropicProvider"),
-    "openai": ("desktop_chat.providers.openai_compat", "OpenAICompatProvider"),
-    "ollama": ("desktop_chat.providers.ollama", "OllamaProvider"),
-    "llamacpp": ("desktop_chat.providers.llamacpp", "LlamaCppProvider"),  # the built-in engine
+
+@dataclass(frozen=True)
+class _Family:
+    module: str
+    class_name: str
+    capabilities: Capabilities
+    takes: tuple[str, ...] = ()  # the ProviderDependencies fields its constructor accepts
+
+
+_FAMILIES: dict[str, _Family] = {
+    "anthropic": _Family("desktop_chat.providers.anthropic", "AnthropicProvider", _declared.ANTHROPIC),
+    "openai": _Family("desktop_chat.providers.openai_compat", "OpenAICompatProvider", _declared.OPENAI),
+    "ollama": _Family("desktop_chat.providers.ollama", "OllamaProvider", _declared.OLLAMA, ("model_options",)),
+    # the built-in engine
+    "llamacpp": _Family("desktop_chat.providers.llamacpp", "LlamaCppProvider", _declared.LLAMACPP,
+                        ("catalog", "runtime")),
 }
+PROVIDER_KINDS: dict[str, tuple[str, str]] = {kind: (f.module, f.class_name) for kind, f in _FAMILIES.items()}
 
 
-def create_provider(kind: str, config: ProviderConfig) -> Provider:
+def _family(kind: str) -> _Family:
     try:
-        module_name, class_name = PROVIDER_KINDS[kind]
+        return _FAMILIES[kind]
     except KeyError:
         raise ValueError(f"unknown provider kind {kind!r}") from None
+
+
+def capabilities(kind: str, model: str | None = None, info: ModelInfo | None = None) -> Capabilities:
+    """What an endpoint of `kind` can do; with `model` (and its listing `info`, e.g. Ollama's
+    /api/show), what that model can do. Imports no SDK. ValueError for an unknown kind."""
+    family = _family(kind).capabilities
+    return family if model is None else _declared.for_model(family, model, info)
+
+
+def create_provider(kind: str, config: ProviderConfig, dependencies: ProviderDependencies | None = None) -> Provider:
+    """Build the provider for `kind`, handing it those of `dependencies` its family takes (the
+    user's per-model options for Ollama, the model catalog and runtime for the built-in engine)."""
+    family = _family(kind)
+    given = dependencies or ProviderDependencies()
+    extra = {name: getattr(given, name) for name in family.takes if getattr(given, name) is not None}
     # One at a time: two threads importing the SDKs at once (a turn on one provider, a model list
     # on another) can meet in pydantic's internal circular imports and get a half-initialised module.
     with _CREATING:
-        cls = getattr(importlib.import_module(module_name), class_name)
-        return cls(config)
+        cls = getattr(importlib.import_module(family.module), family.class_name)
+        return cls(config, **extra)
 
 
 _CREATING = threading.Lock()
 
 
-__all__ = ["ChatRequest", "ModelInfo", "Provider", "ProviderConfig", "ProviderKind", "Timeouts", "create_provider"]
+__all__ = ["Capabilities", "ChatRequest", "ModelInfo", "Provider", "ProviderConfig", "ProviderDependencies",
+           "ProviderKind", "Timeouts", "capabilities", "create_provider"]

@@ -15,7 +15,7 @@ Contract of `stream()`:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -60,6 +60,18 @@ class ModelInfo:
     display_name: str | None = None
     context_length: int | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProviderDependencies:
+    """What a provider may need from the rest of the app besides its endpoint, handed to the factory
+    (create_provider), which gives each family only the ones it takes. Each is read at every
+    request, so that a Settings change applies to the next turn."""
+
+    # The user's per-model options (num_ctx, temperature, keep_alive), keyed by model name (Ollama).
+    model_options: Callable[[], Mapping[str, Mapping[str, Any]]] | None = None
+    catalog: Any = None  # the installed GGUF models: a providers.llamacpp.ModelCatalog (the built-in engine)
+    runtime: Callable[[], Any] | None = None  # how they run: () -> providers.llamacpp.LocalRuntime
 
 
 @runtime_checkable

@@ -146,8 +146,8 @@ def engine_missing_error(detail: str | None = None) -> errors.ConfigurationError
 # -- the provider ------------------------------------------------------------------------------------
 
 class LlamaCppProvider:
-    """A Provider for the built-in engine. `catalog` and `runtime` are set by whoever builds it
-    (chat/pool.py), like OllamaProvider.model_options."""
+    """A Provider for the built-in engine. `catalog` and `runtime` come from whoever builds it,
+    through the factory (create_provider's ProviderDependencies: chat/pool.py hands them over)."""
 
     def __init__(self, config: ProviderConfig, *, catalog: ModelCatalog | None = None,
                  runtime: Callable[[], LocalRuntime] | None = None) -> None:

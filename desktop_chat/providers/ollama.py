@@ -83,8 +83,8 @@ class OllamaProvider:
     def __init__(self, config: ProviderConfig, *, model_options: ModelOptions | None = None) -> None:
         self.config = config
         # Per-model defaults (num_ctx, temperature, keep_alive) the user set, keyed by model name;
-        # read at every request so that a change applies to the next turn. Set by whoever builds
-        # the provider (chat/pool.py hands it the settings' table).
+        # read at every request so that a change applies to the next turn. Handed over by whoever
+        # builds the provider, through the factory (chat/pool.py gives it the settings' table).
         self.model_options: ModelOptions | None = model_options
         self.base_url = config.base_url.rstrip("/")
         t = config.timeouts

@@ -73,7 +73,7 @@ class BuiltinModelController(QObject):
 
     async def lookup_context(self, endpoint_id: str, model: str) -> int | None:
         """ChatEngine's context lookup for built-in models (None for other endpoints)."""
-        if endpoint_id != BUILTIN_ENDPOINT:
+        if not self.choice.capabilities(endpoint_id).in_process:
             return None
         return await self.registry.lookup_context(endpoint_id, model)
 
@@ -89,7 +89,8 @@ class BuiltinModelController(QObject):
 
     def ready(self, offer: BuiltinOffer | None) -> bool:
         """The user already chats with a built-in model: no need to offer anything."""
-        return offer is not None and offer.model is not None and self.settings.default_endpoint == BUILTIN_ENDPOINT
+        return (offer is not None and offer.model is not None
+                and self.choice.capabilities(self.settings.default_endpoint).in_process)
 
     def use_model(self, name: str) -> None:
         self.choice.reload_models(BUILTIN_ENDPOINT)
@@ -167,4 +168,4 @@ class BuiltinModelController(QObject):
     # -- the engine is not installed ----------------------------------------------------------------
 
     def _note_engine(self) -> None:
-        self.banner.show_engine_missing(self.choice.kind() == "llamacpp" and not engine_installed())
+        self.banner.show_engine_missing(self.choice.capabilities().in_process and not engine_installed())

@@ -26,7 +26,8 @@ from desktop_chat.chat.credentials import resolve_key
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.conversations import DeletedConversation
 from desktop_chat.chat.events import SourcesFound, TurnStarted
-from desktop_chat.config import Settings, data_dir
+from desktop_chat.config import OLLAMA_ENDPOINT, Settings, data_dir
+from desktop_chat.providers import capabilities
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Started
 from desktop_chat.domain.messages import Message, MessageStatus
@@ -225,12 +226,12 @@ class MainWindow(QMainWindow):
         self.choice.changed.connect(self._show_ollama_tools)
         self.top_bar.endpointChosen.connect(self._endpoint_picked)
         self.top_bar.ollamaModelsRequested.connect(self.ollama.open_manager)
-        self.ollama.modelsChanged.connect(lambda: self.choice.reload_models("ollama"))
+        self.ollama.modelsChanged.connect(lambda: self.choice.reload_models(OLLAMA_ENDPOINT))
         self.ollama.useModelRequested.connect(self._use_ollama_model)
         self.ollama.statusMessage.connect(self.statusBar().showMessage)
         self.ollama.statusChanged.connect(self.readiness.ollama_status)
         self.readiness.changed.connect(self.choice.set_readiness)
-        self.choice.set_describer("ollama", lambda model: self.ollama.admin.details(model))  # capabilities
+        self.choice.set_describer(OLLAMA_ENDPOINT, lambda model: self.ollama.admin.details(model))  # capabilities
 
         self.undo_button.clicked.connect(self.undo_delete)
 
@@ -368,7 +369,7 @@ class MainWindow(QMainWindow):
     async def _check_setup(self) -> None:
         """When no provider is set up, the welcome offers the ways to chat (an online service's key,
         a local Ollama, the built-in model); once one is, it goes."""
-        endpoints = [e for e in self.settings.endpoints() if e.kind not in ("ollama", "llamacpp")]
+        endpoints = [e for e in self.settings.endpoints() if not capabilities(e.kind).keyless]
 
         def ready() -> list[str]:
             found = []
@@ -397,15 +398,15 @@ class MainWindow(QMainWindow):
 
     def _use_ollama_model(self, model: str) -> None:
         """A model just pulled: chat with it."""
-        self.choice.choose_model("ollama", model)
+        self.choice.choose_model(OLLAMA_ENDPOINT, model)
         self.composer.setFocus()
 
     def _endpoint_picked(self, endpoint_id: str) -> None:
-        if self.choice.kind(endpoint_id) == "ollama":
+        if self.choice.capabilities(endpoint_id).model_source == "pulled":  # Ollama's
             self.ollama.check(quiet=False)  # is it running? say so plainly if not
 
     def _show_ollama_tools(self) -> None:
-        is_ollama = self.choice.kind() == "ollama"
+        is_ollama = self.choice.capabilities().model_source == "pulled"  # models pulled into a local server
         self.top_bar.set_ollama_tools(is_ollama)
         self.ollama.set_relevant(is_ollama)
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_chat.chat.readiness import Readiness, starting_endpoint
 from desktop_chat.config import BUILTIN_ENDPOINT, DEFAULT_MODELS, Settings, save_settings
+from desktop_chat.providers import Capabilities, capabilities
 from desktop_chat.domain import errors
 from desktop_chat.providers import model_kinds
 from desktop_chat.ui.async_runner import AsyncRunner
@@ -79,12 +80,12 @@ class ModelChoice(QObject):
             endpoint = self.settings.endpoint(endpoint_id or "")
         except KeyError:
             return endpoint_id or ""
-        return self.tr("Built-in") if endpoint.kind == "llamacpp" else endpoint.label
+        return self.tr("Built-in") if capabilities(endpoint.kind).in_process else endpoint.label
 
     def fill_endpoints(self) -> None:
         """(Re)list the endpoints, e.g. after Settings added or removed one; forgets model lists."""
         self.models.clear()
-        endpoints = [(e.id, self.tr("Built-in") if e.kind == "llamacpp" else e.label)
+        endpoints = [(e.id, self.tr("Built-in") if capabilities(e.kind).in_process else e.label)
                      for e in self.settings.endpoints()]
         self.top_bar.set_endpoints(endpoints, self.endpoint_id or self.settings.default_endpoint)
         self._explain_builtin()
@@ -200,12 +201,14 @@ class ModelChoice(QObject):
         self.top_bar.set_model(model)
         self._remember(endpoint_id, model)
 
-    def kind(self, endpoint_id: str | None = None) -> str | None:
-        """"anthropic" | "openai" | "ollama" | "llamacpp" for an endpoint (the current one by default)."""
+    def capabilities(self, endpoint_id: str | None = None) -> Capabilities:
+        """What an endpoint (the current one by default) can do, as its provider declares it;
+        nothing for an endpoint that is not there."""
         try:
-            return self.settings.endpoint(endpoint_id if endpoint_id is not None else self.endpoint_id or "").kind
+            endpoint = self.settings.endpoint(endpoint_id if endpoint_id is not None else self.endpoint_id or "")
         except KeyError:
-            return None
+            return Capabilities()
+        return capabilities(endpoint.kind)
 
     # -- the user's choices ------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.chat.readiness import Readiness, check_keys
 from desktop_chat.config import BUILTIN_ENDPOINT, Settings
+from desktop_chat.providers import capabilities
 from desktop_chat.ui.async_runner import AsyncRunner
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class ProviderReadiness(QObject):
     def ollama_status(self, status: OllamaStatus) -> None:
         """What the Ollama status check found (OllamaController.statusChanged)."""
         for endpoint in self.settings.endpoints():
-            if endpoint.kind == "ollama":
+            if capabilities(endpoint.kind).model_source == "pulled":  # Ollama's status is about it
                 self.states[endpoint.id] = Readiness.READY if status.running else Readiness.NOT_RUNNING
                 self.tips[endpoint.id] = "" if status.running else self.tr("Start it with “ollama serve”.")
         self.changed.emit(dict(self.states), dict(self.tips))

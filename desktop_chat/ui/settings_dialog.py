@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 from desktop_chat import secrets
 from desktop_chat.chat import credentials
 from desktop_chat.config import (
+    CUSTOM_ENDPOINT_KIND,
     Endpoint,
     Settings,
     normalize_ollama_host,
@@ -64,6 +65,7 @@ from desktop_chat.config import (
     validate_base_url,
 )
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
+from desktop_chat.providers import Capabilities, capabilities
 from desktop_chat.providers.base import ModelInfo
 from desktop_chat.ui import theme
 from desktop_chat.ui.async_runner import AsyncRunner
@@ -85,6 +87,8 @@ _OWNED_FIELDS = (
 )
 _BUILT_IN = ("anthropic", "openai", "ollama")
 _BRAND = {"anthropic": "Anthropic", "openai": "OpenAI", "ollama": "Ollama"}  # names, not translated
+# The setting that holds each built-in endpoint's address ("" / None: the environment, then the default).
+_URL_FIELDS = {"anthropic": "anthropic_base_url", "openai": "openai_base_url", "ollama": "ollama_host"}
 _LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language
 
 
@@ -94,8 +98,10 @@ _LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}  # each in its own 
 class _EndpointDraft:
     """Unsaved edits to one endpoint, and what is known about its saved key."""
 
-    kind: str  # "anthropic" | "openai" | "ollama" | "custom"
+    kind: str  # a built-in endpoint's id ("anthropic" | "openai" | "ollama"), or "custom"
     endpoint_id: str | None  # None: a custom endpoint that has not been saved yet
+    # What its provider declares (the form shows a key field, a host or a base URL accordingly).
+    caps: Capabilities = field(default_factory=lambda: capabilities(CUSTOM_ENDPOINT_KIND))
     name: str = ""  # custom endpoints only; built-ins use their brand name
     url: str = ""  # as typed; "" means the default (built-ins)
     saved_name: str = ""
@@ -116,7 +122,7 @@ class _EndpointDraft:
 
     @property
     def has_key(self) -> bool:
-        return self.kind != "ollama"
+        return not self.caps.keyless
 
     @property
     def label(self) -> str:
@@ -136,7 +142,7 @@ class _EndpointDraft:
         """The host the typed URL points to, or None while it is not a valid URL."""
         text = self.url.strip() or self.default_url
         try:
-            if self.kind == "ollama":
+            if self.caps.host_address:
                 text = normalize_ollama_host(text)
             return url_host(validate_base_url(text))
         except ValueError:
@@ -205,10 +211,12 @@ class EndpointEditor(QWidget):
     sessionRequested = Signal(object)  # the draft: use its typed key until the app quits (no keyring)
     nameEdited = Signal(object)
 
-    def __init__(self, prefix: str, kind: str, parent: QWidget | None = None) -> None:
+    def __init__(self, prefix: str, kind: str, parent: QWidget | None = None, *,
+                 caps: Capabilities | None = None) -> None:
         super().__init__(parent)
         self.prefix = prefix
         self.kind = kind
+        self.caps = caps if caps is not None else capabilities(CUSTOM_ENDPOINT_KIND)
         self.draft: _EndpointDraft | None = None
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)  # the group box or the page around it has margins
@@ -251,7 +259,7 @@ class EndpointEditor(QWidget):
         self.session_button.hide()
         self.key_status = plain_label("")
         self.key_label.setBuddy(self.key_edit)
-        if kind == "ollama":
+        if self.caps.keyless:
             self.key_status.setParent(self)
             key_widgets: tuple[QWidget, ...] = (self.key_label, self.key_edit, self.clear_button, self.key_status,
                                                 self.session_button)
@@ -323,7 +331,7 @@ class EndpointEditor(QWidget):
         draft.url_error = ""
         if text:
             try:
-                validate_base_url(normalize_ollama_host(text) if draft.kind == "ollama" else text)
+                validate_base_url(normalize_ollama_host(text) if draft.caps.host_address else text)
             except ValueError as exc:
                 draft.url_error = localized_error(exc)
         self.refresh()
@@ -350,7 +358,7 @@ class EndpointEditor(QWidget):
         self.name_label.setText(self.tr("Name:"))
         self.name_edit.setPlaceholderText(self.tr("e.g. DeepSeek"))
         self.name_edit.setAccessibleName(self.tr("Endpoint name"))
-        self.url_label.setText(self.tr("Host:") if self.kind == "ollama" else self.tr("Base URL:"))
+        self.url_label.setText(self.tr("Host:") if self.caps.host_address else self.tr("Base URL:"))
         self.key_label.setText(self.tr("API key:"))
         self.clear_button.setText(self.tr("Clear"))
         self.session_button.setText(self.tr("Use this key until Desktop Chat quits"))
@@ -359,7 +367,7 @@ class EndpointEditor(QWidget):
         self.test_button.setText(self.tr("Test connection"))
         if brand:
             self.url_edit.setAccessibleName(
-                self.tr("{provider} host").format(provider=brand) if self.kind == "ollama"
+                self.tr("{provider} host").format(provider=brand) if self.caps.host_address
                 else self.tr("{provider} base URL").format(provider=brand))
             self.key_edit.setAccessibleName(self.tr("{provider} API key").format(provider=brand))
             self.clear_button.setAccessibleName(self.tr("Clear the {provider} key").format(provider=brand))
@@ -551,7 +559,7 @@ class SettingsDialog(QDialog):
             self.tabs.setCurrentIndex(1)
             self.custom_list.setCurrentRow(row)
             editor = self.custom_editor
-        field = editor.url_edit if editor.kind == "ollama" else editor.key_edit
+        field = editor.url_edit if editor.caps.keyless else editor.key_edit  # a key-less one: its address
         field.setFocus()
         return True
 
@@ -563,9 +571,9 @@ class SettingsDialog(QDialog):
         default_url = {e.id: e.base_url for e in defaults}
         for endpoint in s.endpoints():
             if endpoint.id in _BUILT_IN:
-                url = {"anthropic": s.anthropic_base_url, "openai": s.openai_base_url,
-                       "ollama": s.ollama_host}[endpoint.id] or ""
-                draft = _EndpointDraft(endpoint.id, endpoint.id, url=url, saved_url=url,
+                url = getattr(s, _URL_FIELDS[endpoint.id]) or ""
+                draft = _EndpointDraft(endpoint.id, endpoint.id, caps=capabilities(endpoint.kind),
+                                       url=url, saved_url=url,
                                        default_url=default_url[endpoint.id], key_env=endpoint.key_env)
                 draft.key_state = "checking" if draft.has_key else "none"
                 self._builtin[endpoint.id] = draft
@@ -616,7 +624,7 @@ class SettingsDialog(QDialog):
         for kind in _BUILT_IN:
             box = QGroupBox(_BRAND[kind])
             box.setObjectName(f"{kind}Group")
-            editor = EndpointEditor(kind, kind)
+            editor = EndpointEditor(kind, kind, caps=self._builtin[kind].caps)
             editor.testRequested.connect(self._test_requested)
             editor.sessionRequested.connect(self._session_requested)
             editor.bind(self._builtin[kind])
@@ -1180,7 +1188,8 @@ class SettingsDialog(QDialog):
             self._apply_general(new, ids)
 
         # forget_key needs only the id; the removed endpoint's URL no longer matters.
-        ops = [_KeyOp("forget", Endpoint(endpoint_id, "openai", endpoint_id, "")) for endpoint_id in removed_ids]
+        ops = [_KeyOp("forget", Endpoint(endpoint_id, CUSTOM_ENDPOINT_KIND, endpoint_id, ""))
+               for endpoint_id in removed_ids]
         for draft in drafts:
             if not draft.has_key:
                 continue
@@ -1208,12 +1217,12 @@ class SettingsDialog(QDialog):
         if key and any(ch.isspace() for ch in key):
             draft.key_error = self.tr("The key contains spaces or line breaks; paste only the key itself.")
         try:
-            if draft.kind == "ollama":
+            if draft.kind in _URL_FIELDS and draft.caps.host_address:  # kept as typed, like OLLAMA_HOST
                 if url:
                     validate_base_url(normalize_ollama_host(url))
-                new.ollama_host = url or None
-            elif draft.kind in ("anthropic", "openai"):
-                setattr(new, f"{draft.kind}_base_url", validate_base_url(url) if url else None)
+                setattr(new, _URL_FIELDS[draft.kind], url or None)
+            elif draft.kind in _URL_FIELDS:
+                setattr(new, _URL_FIELDS[draft.kind], validate_base_url(url) if url else None)
             elif not url:
                 draft.url_error = self.tr("Enter the service's base URL, e.g. https://api.deepseek.com/v1.")
             else:

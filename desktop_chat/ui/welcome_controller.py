@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from desktop_chat.config import BUILTIN_ENDPOINT, DEFAULT_MODELS, Settings, save_settings, validate_base_url
+from desktop_chat.config import (BUILTIN_ENDPOINT, CUSTOM_ENDPOINT_KIND, DEFAULT_MODELS, OLLAMA_ENDPOINT, Settings,
+                                 save_settings, validate_base_url)
 from desktop_chat.chat.events import TurnStarted
 from desktop_chat.domain import errors
 from desktop_chat.presets import Preset, find_preset
@@ -120,7 +121,7 @@ class WelcomeController(QObject):
             self.panel.select_service("deepseek")  # Anthropic and OpenAI are out of reach for most there
         # Someone who chats with Ollama sees the welcome only if Ollama turns out not to answer:
         # no flash of it at every start while Ollama is asked.
-        self.needed = self.settings.default_endpoint != "ollama"
+        self.needed = not self._chats_with_ollama()
         self._offer = builtin
         self._finished = False
         self._show_builtin_offer()
@@ -159,7 +160,7 @@ class WelcomeController(QObject):
         if preset is None:
             endpoint = self.settings.endpoint(service_id)
             return service_id, endpoint.kind, endpoint.label, endpoint.base_url
-        return service_id, "openai", preset.name, validate_base_url(self.panel.address() or preset.base_url)
+        return service_id, CUSTOM_ENDPOINT_KIND, preset.name, validate_base_url(self.panel.address() or preset.base_url)
 
     async def _test_service(self) -> bool:
         from desktop_chat.chat.connection_check import check_connection
@@ -233,6 +234,11 @@ class WelcomeController(QObject):
 
     # -- Ollama ------------------------------------------------------------------------------------
 
+    def _chats_with_ollama(self) -> bool:
+        """Whether the user's default endpoint is a local server they pull models into (Ollama),
+        which may simply not be running yet."""
+        return self.window.choice.capabilities(self.settings.default_endpoint).model_source == "pulled"
+
     def _ollama_models_changed(self) -> None:
         if self.needed:
             self.check_ollama()
@@ -253,24 +259,24 @@ class WelcomeController(QObject):
                 self.panel.set_ollama_state(OllamaState("unreachable", message=localized(status.text, str(status.text))))
         else:
             try:
-                models = await self.window.engine.list_models("ollama")
+                models = await self.window.engine.list_models(OLLAMA_ENDPOINT)
             except errors.ChatError as exc:
                 self.panel.set_ollama_state(OllamaState("unreachable", message=localized_error(exc)))
             else:
                 self._ollama_models = models
-                self.window.choice.remember_models("ollama", models)
+                self.window.choice.remember_models(OLLAMA_ENDPOINT, models)
                 phase = "running" if models else "no_models"
                 self.panel.set_ollama_state(OllamaState(phase, version=status.version or "", models=len(models)))
-        if self.settings.default_endpoint == "ollama" and not self._finished:
+        if self._chats_with_ollama() and not self._finished:
             self.needed = not models  # the user chats with Ollama: offer the rest only if it cannot answer
             self.update_visibility()
 
     def _use_ollama(self) -> None:
         names = [m.id for m in self._ollama_models]
-        model = self.settings.default_models.get("ollama", "")
+        model = self.settings.default_models.get(OLLAMA_ENDPOINT, "")
         if model not in names:
             model = names[0] if names else model
-        self.window.choice.choose_model("ollama", model)
+        self.window.choice.choose_model(OLLAMA_ENDPOINT, model)
         self._finish()
 
     # -- built-in ---------------------------------------------------------------------------------

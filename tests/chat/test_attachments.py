@@ -485,19 +485,19 @@ class Doc:
 
 
 @pytest.mark.parametrize("doc, kwargs", [
-    (Doc(12_437), dict(provider_kind="openai", context_tokens=128_000)),
-    (Doc(140_000), dict(provider_kind="openai", context_tokens=8_192, reserved_tokens=500)),
-    (Doc(6_000, page_count=1), dict(provider_kind="anthropic", context_tokens=200_000)),
-    (Doc(6_000, page_count=12), dict(provider_kind="anthropic", context_tokens=200_000)),
-    (Doc(35_000, page_count=117), dict(provider_kind="anthropic", context_tokens=200_000)),
-    (Doc(5_000, size_bytes=25_000_000), dict(provider_kind="anthropic", context_tokens=60_000)),
-    (Doc(5_000, encrypted=True), dict(provider_kind="anthropic", context_tokens=60_000)),
-    (Doc(5_000, page_count=50), dict(provider_kind="anthropic", context_tokens=60_000)),
-    (Doc(12_400), dict(provider_kind="openai", context_tokens=128_000, override="retrieval")),
-    (Doc(140_000), dict(provider_kind="openai", context_tokens=8_192, reserved_tokens=500, override="whole")),
-    (Doc(0, quality=TextQuality.NONE), dict(provider_kind="openai", context_tokens=128_000)),
-    (Doc(5_000), dict(provider_kind="openai", context_tokens=8_192, reserved_tokens=8_000)),
-    (Doc(900), dict(provider_kind="openai", context_tokens=900 + 2 * 530, override="retrieval")),
+    (Doc(12_437), dict(context_tokens=128_000)),
+    (Doc(140_000), dict(context_tokens=8_192, reserved_tokens=500)),
+    (Doc(6_000, page_count=1), dict(native_pdf=True, context_tokens=200_000)),
+    (Doc(6_000, page_count=12), dict(native_pdf=True, context_tokens=200_000)),
+    (Doc(35_000, page_count=117), dict(native_pdf=True, context_tokens=200_000)),
+    (Doc(5_000, size_bytes=25_000_000), dict(native_pdf=True, context_tokens=60_000)),
+    (Doc(5_000, encrypted=True), dict(native_pdf=True, context_tokens=60_000)),
+    (Doc(5_000, page_count=50), dict(native_pdf=True, context_tokens=60_000)),
+    (Doc(12_400), dict(context_tokens=128_000, override="retrieval")),
+    (Doc(140_000), dict(context_tokens=8_192, reserved_tokens=500, override="whole")),
+    (Doc(0, quality=TextQuality.NONE), dict(context_tokens=128_000)),
+    (Doc(5_000), dict(context_tokens=8_192, reserved_tokens=8_000)),
+    (Doc(900), dict(context_tokens=900 + 2 * 530, override="retrieval")),
 ])
 def test_every_sentence_is_a_translatable_template_with_the_plans_english(doc, kwargs):
     kwargs.setdefault("reserved_tokens", 0)
@@ -530,7 +530,7 @@ def _catalogue_sources(context: str) -> set[str]:
 def test_several_long_documents_share_the_passages_sentence():
     a = Doc(300_000, sha256="1" * 64, file_name="a.pdf")
     b = Doc(300_000, sha256="2" * 64, file_name="b.pdf")
-    plan = plan_delivery([a, b], provider_kind="openai", context_tokens=32_000, reserved_tokens=0)
+    plan = plan_delivery([a, b], context_tokens=32_000, reserved_tokens=0)
     text, notes = explain(plan)
     assert str(text) == plan.explanation
     assert str(notes[0].explanation).startswith("“a.pdf”: Document too long")
@@ -596,7 +596,7 @@ def test_the_sentence_reaches_a_chinese_reader_in_chinese(qapp):
     from desktop_chat.ui import i18n
     from desktop_chat.ui.error_text import localized
 
-    plan = plan_delivery([Doc(140_000)], provider_kind="ollama", context_tokens=8_192, reserved_tokens=500)
+    plan = plan_delivery([Doc(140_000)], context_tokens=8_192, reserved_tokens=500)
     text, _ = explain(plan)
     assert i18n.install_translator(qapp, "zh_CN") == "zh_CN"
     try:

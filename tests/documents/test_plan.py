@@ -8,6 +8,7 @@ import pytest
 
 from desktop_chat.documents import TextQuality, extract, plan_delivery
 from desktop_chat.documents.plan import PASSAGE_TOKENS
+from desktop_chat.providers import capabilities
 from tests.documents import sample
 
 
@@ -26,7 +27,9 @@ class Doc:
 
 
 def plan(docs, provider="openai", context=128_000, reserved=0, **kwargs):
-    return plan_delivery(docs, provider_kind=provider, context_tokens=context, reserved_tokens=reserved, **kwargs)
+    # What the provider family declares decides native PDFs (Anthropic: yes); a test may say otherwise.
+    kwargs.setdefault("native_pdf", capabilities(provider).native_pdf)
+    return plan_delivery(docs, context_tokens=context, reserved_tokens=reserved, **kwargs)
 
 
 def only(result):
@@ -92,7 +95,7 @@ def test_other_providers_and_text_files_never_go_native():
     assert plan([Doc(1_000)], provider="ollama").mode == "whole_text"
     text_file = plan([Doc(1_000, kind="text", file_name="notes.md")], provider="anthropic")
     assert text_file.mode == "whole_text" and only(text_file).reason == "whole"
-    assert plan([Doc(1_000)], provider="openai", supports_pdf=True).mode == "native_pdf"
+    assert plan([Doc(1_000)], provider="openai", native_pdf=True).mode == "native_pdf"
 
 
 def test_override_retrieval_wins():

@@ -31,7 +31,7 @@ from desktop_chat.config import Settings
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, TextDelta, Usage
 from desktop_chat.domain.messages import ChatMessage, MessageStatus
-from desktop_chat.providers import create_provider
+from desktop_chat.providers import ProviderDependencies, create_provider
 from desktop_chat.providers.base import ChatRequest, ProviderConfig
 from desktop_chat.providers.gguf import read_gguf_info
 from desktop_chat.providers.llamacpp import MODEL_CACHE, GenerationStats, LlamaCppProvider, LocalRuntime, default_threads
@@ -67,10 +67,10 @@ def builtin_settings(*paths: Path, **changes: object) -> Settings:
 
 
 def provider_for(settings: Settings) -> LlamaCppProvider:
-    provider = create_provider("llamacpp", ProviderConfig("builtin", "Built-in", ""))
-    assert isinstance(provider, LlamaCppProvider)
     models = LocalModels(settings)
-    provider.catalog, provider.runtime = models, models.runtime
+    provider = create_provider("llamacpp", ProviderConfig("builtin", "Built-in", ""),
+                               ProviderDependencies(catalog=models, runtime=models.runtime))
+    assert isinstance(provider, LlamaCppProvider)
     return provider
 
 

@@ -20,10 +20,10 @@ from typing import Any
 
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.store.importers.document import (
-    conversation_record, document, fenced, iso_time, message_id, message_record, order_by_creation,
+    conversation_record, fenced, iso_time, message_id, message_record, order_by_creation,
     our_id, string, title_from,
 )
-from desktop_chat.store.importers.report import ROLE_PREFIX, Conversion, SkipLog
+from desktop_chat.store.importers.report import ROLE_PREFIX, Conversion, SkipLog, convert_each
 
 __all__ = ["APP", "convert"]
 
@@ -36,16 +36,7 @@ _IMAGE_ENDINGS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".bmp", ".s
 
 def convert(data: list[Any]) -> Conversion:
     """Convert a parsed ``conversations.json``; raises ValueError (a Text) on a broken structure."""
-    skipped = SkipLog()
-    conversations: list[dict[str, Any]] = []
-    messages_read = 0
-    for index, raw in enumerate(data):
-        converted, read = _conversation(raw, index, skipped)
-        messages_read += read
-        if converted is not None:
-            conversations.append(converted)
-    return Conversion(APP, document(conversations), conversations_read=len(data),
-                      messages_read=messages_read, skipped=skipped)
+    return convert_each(APP, data, _conversation)
 
 
 def _conversation(raw: dict[str, Any], index: int, skipped: SkipLog) -> tuple[dict[str, Any] | None, int]:

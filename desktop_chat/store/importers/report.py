@@ -7,7 +7,7 @@ of the conversations it was in, and reported ("3 images in “Trip plan”").
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,3 +136,23 @@ class ImportReport:
         out += [Text.of(QT_TRANSLATE_NOOP("engine", "Not imported: {what}"), what=line)
                 for line in self.not_imported]
         return out
+
+
+ConvertOne = Callable[[Any, int, SkipLog], "tuple[dict[str, Any] | None, int]"]
+
+
+def convert_each(app: str, data: list[Any], one: ConvertOne) -> Conversion:
+    """Convert every conversation of a parsed ``conversations.json`` with *one* (an app's converter
+    of one conversation: its record or None, and how many messages it read)."""
+    from desktop_chat.store.importers.document import document
+
+    skipped = SkipLog()
+    conversations: list[dict[str, Any]] = []
+    messages_read = 0
+    for index, raw in enumerate(data):
+        converted, read = one(raw, index, skipped)
+        messages_read += read
+        if converted is not None:
+            conversations.append(converted)
+    return Conversion(app, document(conversations), conversations_read=len(data),
+                      messages_read=messages_read, skipped=skipped)

@@ -1,0 +1,118 @@
+"""What each provider family can do, declared here so that nothing outside providers/ tests a name.
+
+The engine, the documents plan and the front ends ask questions ("does this model read PDFs as
+they are?", "does it take an API key?", "does the request set the context it runs with?") and
+this module answers them, per family and, where it varies, per model. Importing it imports no SDK
+(start-up speed: the SDKs load when a provider is first built), only the dataclass below and
+model_kinds, which reads what a model listing reports.
+
+A family's declaration is what is true of every model it serves; `for_model` narrows or widens
+it for one model from what is known about that model: for Ollama, what its /api/show
+`capabilities` say (through model_kinds); for the cloud families, the context length of the
+well-known model families below. Nothing is guessed from a local model's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from desktop_chat.providers import model_kinds
+from desktop_chat.providers.base import ModelInfo
+
+ModelSource = Literal["listed", "pulled", "files"]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What one provider family (or one of its models) can do. False / None where unknown."""
+
+    native_pdf: bool = False  # reads a PDF as it is (pages as images and text): sent as a document part
+    images: bool = False  # takes image input
+    thinking: bool = False  # can think before answering (extended thinking / reasoning)
+    tools: bool = False  # can call tools
+    keyless: bool = False  # never takes an API key (a local server, the built-in engine)
+    context_length: int | None = None  # tokens of input the model takes; None: unknown
+    # Where its models come from: "listed" by the service, "pulled" by the user from a registry
+    # (Ollama: `ollama pull`), or GGUF "files" the app installs (the built-in engine).
+    model_source: ModelSource = "listed"
+    local: bool = False  # runs on this machine, so it works offline
+    # Its address is a host as OLLAMA_HOST gives it ("localhost", "0.0.0.0:11434", a URL), not a base URL.
+    host_address: bool = False
+    in_process: bool = False  # runs inside this app (the built-in engine: needs the "local" extra)
+    per_model_options: bool = False  # honours the user's per-model options (num_ctx, keep_alive)
+    # The request sets the context the model runs with (Ollama's num_ctx), and a prompt longer
+    # than that is cut silently from the start, instead of being refused.
+    context_per_request: bool = False
+    # The answer's max_tokens counts against the context window: a cloud API refuses a request
+    # whose input and max_tokens together exceed it; Ollama just stops early.
+    answer_counts_against_context: bool = True
+
+    @property
+    def needs_key(self) -> bool:
+        """Whether the family's own service may want a key (a custom endpoint's key stays optional)."""
+        return not self.keyless
+
+
+# Input context windows of well-known model families, by model-name prefix (the longest match
+# wins; a router prefix such as "openai/" or "anthropic/" is ignored). Figures from the vendors'
+# model pages; where a family has members with different windows, the smaller one.
+KNOWN_CONTEXT_TOKENS: Mapping[str, int] = {
+    "claude": 200_000,
+    "gpt-5": 272_000,  # 400,000 in all, of which 272,000 input
+    "gpt-4.1": 1_000_000,
+    "gpt-4o": 128_000,
+    "chatgpt-4o": 128_000,
+    "gpt-4-turbo": 128_000,
+    "gpt-4": 8_192,
+    "gpt-3.5-turbo": 16_385,
+    "o1-mini": 128_000,
+    "o1": 200_000,
+    "o3": 200_000,
+    "o4-mini": 200_000,
+    "deepseek": 64_000,
+    "gemini": 1_000_000,
+    "mistral-large": 128_000,
+    "mistral-small": 32_000,
+    "grok": 128_000,
+}
+
+
+def known_context_tokens(model: str) -> int | None:
+    """The context window of a well-known model family, or None."""
+    name = model.lower().rsplit("/", 1)[-1]
+    best = max((prefix for prefix in KNOWN_CONTEXT_TOKENS if name.startswith(prefix)), key=len, default=None)
+    return KNOWN_CONTEXT_TOKENS[best] if best else None
+
+
+# -- the families ----------------------------------------------------------------------------------
+
+# Every Claude model the API serves reads PDFs and images and calls tools; thinking depends on
+# the model and is left to the per-model answer once a request can ask for it.
+ANTHROPIC = Capabilities(native_pdf=True, images=True, tools=True)
+# OpenAI and the OpenAI-compatible servers (DeepSeek, OpenRouter, LM Studio, …): what a model can
+# do varies by model and server, so only what a listing reports is claimed (see for_model).
+OPENAI = Capabilities()
+OLLAMA = Capabilities(keyless=True, model_source="pulled", local=True, host_address=True, per_model_options=True,
+                      context_per_request=True, answer_counts_against_context=False)
+LLAMACPP = Capabilities(keyless=True, model_source="files", local=True, in_process=True)
+
+
+def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -> Capabilities:
+    """`family`'s capabilities narrowed to one model: what its listing (`info`) reports wins; else
+    the well-known context length of its name, except where the name says nothing reliable
+    (a server that runs a model with the context the request sets)."""
+    caps = family
+    if not family.context_per_request:
+        caps = replace(caps, context_length=known_context_tokens(model))
+    if info is None:
+        return caps
+    listed = model_kinds.capabilities(info)
+    return replace(
+        caps,
+        context_length=listed.context_length or caps.context_length,
+        images=caps.images or listed.vision,
+        tools=caps.tools or listed.tools,
+        thinking=caps.thinking or listed.reasoning,
+    )
