@@ -11,6 +11,9 @@ that the noise of a shared 2-core machine hits both alike. One module per figure
     render            MessageView cost per 1,000 tokens at the end of a long answer vs the start
     first_token       Enter → first token painted vs SDK request → first token
     open_conversation open a 5,000-message conversation: newest messages painted
+    tree              a 5,000-message branch with versions: opened (painted); switched at store level
+    switch            switch a version in the window: the new branch's first screen painted
+    migrate           upgrade a 100,000-message history (0004 → 0005), backup included
     conversation_list 10,000 conversations: list reloaded and painted
     search            store.search / search_conversations over 100,000 messages
     pdf               DocumentLibrary.attach on 300 pages vs pymupdf alone; worst loop stall

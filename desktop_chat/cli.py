@@ -36,7 +36,7 @@ from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocu
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
 from desktop_chat.domain.messages import Attachment, Override
-from desktop_chat.store import Store, StoreError
+from desktop_chat.store import Store, StoreError, pending_upgrade
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PASSWORD_ENV = "DESKTOP_CHAT_PDF_PASSWORD"
@@ -146,7 +146,10 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
 
 def _open_store(stderr: TextIO) -> Store:
     """The history database, checked as the window checks it: a damaged file is moved aside (kept,
-    never deleted), a fresh one is started, and one line on stderr says where the old file is."""
+    never deleted), a fresh one is started, and one line on stderr says where the old file is. An
+    upgrade of an older history says so first (it takes ≈ 0.4 s per 100,000 messages)."""
+    if pending_upgrade(config.database_path()):
+        print("Updating your conversation history… (one time)", file=stderr, flush=True)
     store = Store(config.database_path(), check_integrity=True)
     if store.moved_aside is not None:
         back = store.salvaged

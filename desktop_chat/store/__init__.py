@@ -6,7 +6,8 @@ Imports only the standard library and ``desktop_chat.domain``.
 from typing import TYPE_CHECKING, Any
 
 from desktop_chat.store.database import UNSET, SearchHit, Store
-from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, applied_migrations, migrate
+from desktop_chat.store.migrations import (MIGRATIONS, Migration, StoreError, applied_migrations, migrate,
+                                          pending_upgrade)
 from desktop_chat.store.search_text import HIGHLIGHT_END, HIGHLIGHT_START
 
 if TYPE_CHECKING:
@@ -39,4 +40,5 @@ __all__ = [
     "export_markdown",
     "import_json",
     "migrate",
+    "pending_upgrade",
 ]

@@ -28,7 +28,7 @@ from desktop_chat.domain.messages import Conversation, Message, MessageStatus, R
 from desktop_chat.instance_lock import SharedLock
 from desktop_chat.store import integrity, search_text
 from desktop_chat.store.bulk import BulkMixin
-from desktop_chat.store.migrations import MIGRATIONS, Migration, StoreError, migrate
+from desktop_chat.store.migrations import MIGRATIONS, Migration, Progress, StoreError, migrate
 from desktop_chat.store.rows import (
     _CONVERSATION_COLUMNS,
     _MESSAGE_COLUMNS,
@@ -72,7 +72,8 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
     """
 
     def __init__(self, path: Path | str, *, migrations: Sequence[Migration] | None = None,
-                 check_integrity: bool = False) -> None:
+                 check_integrity: bool = False, progress: Progress | None = None) -> None:
+        # progress: hears how far an upgrade of the schema is (migrations.migrate), if one runs.
         self.path = Path(path)
         self._lock = threading.RLock()
         self._last_time = 0.0
@@ -92,7 +93,7 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
         try:
             if alone and on_disk and check_integrity:
                 self._ensure_healthy()
-            self._conn = self._connect(MIGRATIONS if migrations is None else migrations)
+            self._conn = self._connect(MIGRATIONS if migrations is None else migrations, progress)
             if self.moved_aside is not None:
                 self._salvage(self.moved_aside)
             if alone:
@@ -163,7 +164,7 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
             return
         self.salvaged = result
 
-    def _connect(self, migrations: Sequence[Migration]) -> sqlite3.Connection:
+    def _connect(self, migrations: Sequence[Migration], progress: Progress | None = None) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(
                 self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -179,7 +180,7 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
                                  path=self.path)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn, migrations)
+            migrate(conn, migrations, progress=progress)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(

@@ -8,6 +8,9 @@ where it is.
 
 :func:`migrate` takes the list of migrations as an argument, so tests can build a database at an
 older schema (``MIGRATIONS[:1]``) or inject a failing migration without touching internals.
+A long migration may report its progress (``Migration.report``); :func:`pending_upgrade` tells a
+front end, without changing anything, whether opening the file will upgrade it (the window then
+shows a progress window: ui/migration_progress.py).
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ from pathlib import Path
 
 from desktop_chat.store import search_text
 
-__all__ = ["MIGRATIONS", "Migration", "StoreError", "applied_migrations", "error_kind", "migrate"]
+__all__ = ["MIGRATIONS", "Migration", "Progress", "StoreError", "applied_migrations", "error_kind", "migrate",
+           "pending_upgrade"]
+
+Progress = Callable[[float], None]
+"""Told how far an upgrade is, from 0.0 to 1.0, on the thread that migrates (a front end's bar)."""
 
 
 class StoreError(Exception):
@@ -71,6 +78,9 @@ class Migration:
 
     name: str
     apply: Callable[[sqlite3.Connection], None]
+    # A long migration can also say how far it is: migrate() then calls report(conn, progress)
+    # instead of apply(conn), progress going from 0 to 1 over its own work. None for quick ones.
+    report: Callable[[sqlite3.Connection, Progress], None] | None = None
 
 
 def _conversations_and_messages(conn: sqlite3.Connection) -> None:
@@ -152,7 +162,17 @@ def _message_conversation_by_num(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX messages_conversation_by_num ON messages (num, conversation_id)")
 
 
-def _message_tree(conn: sqlite3.Connection) -> None:
+def _quiet(_fraction: float) -> None:
+    pass
+
+
+# Rows per UPDATE of the tree migration's parents: small enough for a progress bar that moves,
+# large enough that the extra statements cost nothing measurable (100,000 messages: within the
+# noise of one UPDATE of every row).
+_TREE_CHUNK = 10_000
+
+
+def _message_tree(conn: sqlite3.Connection, progress: Progress = _quiet) -> None:
     # History becomes a tree: regenerate and edit add siblings instead of deleting what followed.
     # Each message knows its parent (NULL for a first message); each conversation knows the last
     # message of the branch the user is on. A linear history is one branch: every message's
@@ -170,9 +190,22 @@ def _message_tree(conn: sqlite3.Connection) -> None:
         SELECT num, lag(id) OVER (PARTITION BY conversation_id ORDER BY seq) FROM messages
         """
     )
-    conn.execute(
-        "UPDATE messages SET parent_id = (SELECT parent_id FROM message_parents p WHERE p.num = messages.num)"
-    )
+    progress(0.1)
+    # Updated in runs of _TREE_CHUNK rows (by num, the primary key) so that the progress can move;
+    # the result is the same as one UPDATE of every row.
+    total = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+    start = conn.execute("SELECT min(num) FROM messages").fetchone()[0]
+    done = 0
+    while start is not None:
+        after = conn.execute("SELECT num FROM messages WHERE num >= ? ORDER BY num LIMIT 1 OFFSET ?",
+                             (start, _TREE_CHUNK)).fetchone()
+        end = None if after is None else after[0]
+        conn.execute(
+            "UPDATE messages SET parent_id = (SELECT parent_id FROM message_parents p WHERE p.num = messages.num) "
+            "WHERE num >= ? AND (? IS NULL OR num < ?)", (start, end, end))
+        done = total if end is None else done + _TREE_CHUNK
+        progress(0.1 + 0.7 * done / max(1, total))
+        start = end
     conn.execute("DROP TABLE message_parents")
     conn.execute(
         """
@@ -183,7 +216,9 @@ def _message_tree(conn: sqlite3.Connection) -> None:
     )
     # Children of a message (versions, switching branches) and a conversation's first messages
     # (parent_id IS NULL) are index lookups, newest child last.
+    progress(0.85)
     conn.execute("CREATE INDEX messages_children ON messages (conversation_id, parent_id, seq)")
+    progress(1.0)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -191,7 +226,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0002_message_metrics_and_search", _message_metrics_and_search),
     Migration("0003_message_error_text", _message_error_text),
     Migration("0004_message_conversation_by_num", _message_conversation_by_num),
-    Migration("0005_message_tree", _message_tree),
+    Migration("0005_message_tree", _message_tree, report=_message_tree),
 )
 
 
@@ -205,26 +240,53 @@ def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     return [name for (name,) in conn.execute("SELECT name FROM schema_migrations ORDER BY rowid")]
 
 
+def pending_upgrade(path: Path | str, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
+    """The migrations opening the existing database at *path* would apply, without applying any.
+
+    Empty for a missing or new file (creating the schema is quick), for an up-to-date one, and for
+    a file that cannot be read here (opening it reports that, as it always did). Read-only: a
+    front end asks this before it opens the store to know whether to show an upgrade's progress.
+    """
+    file = Path(path)
+    if not file.is_file():
+        return []
+    try:
+        with contextlib.closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            applied = set(applied_migrations(conn))
+    except sqlite3.Error:
+        return []
+    if not applied:
+        return []
+    return [m.name for m in migrations if m.name not in applied]
+
+
 def migrate(
-    conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS
+    conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS, *, progress: Progress | None = None
 ) -> list[str]:
     """Apply the pending *migrations* to the database behind *conn*; return the names applied.
 
     The connection must not be inside a transaction. If the database already had a schema, it is
     backed up to ``<file>.before-<first pending migration>.bak`` first; the copy is kept after a
-    successful upgrade (a way back if the new version misbehaves).
+    successful upgrade (a way back if the new version misbehaves). *progress*, if given, hears how
+    far the backup and the migrations are (0 → 1, on this thread; see ``Migration.report``).
     """
     if conn.in_transaction:
         raise StoreError("internal error: migrate() called inside a transaction")
     isolation = conn.isolation_level
     conn.isolation_level = None  # we issue BEGIN / COMMIT ourselves
     try:
-        return _migrate(conn, migrations)
+        return _migrate(conn, migrations, progress)
     finally:
         conn.isolation_level = isolation
 
 
-def _migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> list[str]:
+# Shares of an upgrade's bar: the backup copies every page once, a migration that reports its
+# progress (the long ones) counts as this many backups, a quick one as nothing.
+_BACKUP_SHARE = 1.0
+_REPORTING_SHARE = 2.0
+
+
+def _migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], progress: Progress | None) -> list[str]:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)"
     )
@@ -241,12 +303,28 @@ def _migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> list[
     pending = [m for m in migrations if m.name not in already]
     if not pending:
         return []
-    backup = _backup(conn, pending[0].name) if applied else None
+    shares = [_REPORTING_SHARE if progress is not None and m.report is not None else 0.0 for m in pending]
+    whole = (_BACKUP_SHARE if applied else 0.0) + sum(shares)
+
+    def part(start: float, share: float) -> Progress:
+        """*progress* for one piece of the upgrade, which reports its own 0 → 1."""
+        def told(fraction: float) -> None:
+            if progress is not None:
+                progress(min(1.0, (start + share * min(1.0, max(0.0, fraction))) / whole) if whole else 1.0)
+        return told
+
+    if progress is not None:
+        progress(0.0)
+    backup = _backup(conn, pending[0].name, part(0.0, _BACKUP_SHARE) if progress else None) if applied else None
+    base = _BACKUP_SHARE if applied else 0.0
     done: list[str] = []
-    for migration in pending:
+    for migration, share in zip(pending, shares):
         try:
             conn.execute("BEGIN IMMEDIATE")
-            migration.apply(conn)
+            if share and migration.report is not None:
+                migration.report(conn, part(base, share))
+            else:
+                migration.apply(conn)
             conn.execute(
                 "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                 (migration.name, time.time()),
@@ -268,6 +346,9 @@ def _migrate(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> list[
                 detail=str(exc),
             ) from exc
         done.append(migration.name)
+        base += share
+    if progress is not None:
+        progress(1.0)
     return done
 
 
@@ -278,14 +359,23 @@ def _db_file(conn: sqlite3.Connection) -> str:
     return ""
 
 
-def _backup(conn: sqlite3.Connection, first_pending: str) -> Path | None:
+# Pages per step of the backup when someone watches its progress (4 MB at SQLite's 4 KB pages).
+_BACKUP_STEP_PAGES = 1024
+
+
+def _backup(conn: sqlite3.Connection, first_pending: str, progress: Progress | None) -> Path | None:
     file = _db_file(conn)
     if not file:
         return None  # an in-memory database has nothing to lose on disk
     target = Path(f"{file}.before-{first_pending}.bak")
     try:
         with contextlib.closing(sqlite3.connect(target)) as copy:
-            conn.backup(copy)
+            if progress is None:
+                conn.backup(copy)  # in one step, as always
+            else:
+                told = progress
+                conn.backup(copy, pages=_BACKUP_STEP_PAGES,
+                            progress=lambda _status, remaining, total: told(1 - remaining / total if total else 1))
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(
             f"Could not copy the conversation database to {target} before upgrading it ({exc}); "

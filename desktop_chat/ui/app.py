@@ -72,13 +72,10 @@ def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
     """Store, runner and window for `settings` (used by run_gui and by the tests); the window
     builds the chat engine when it first needs it."""
     from desktop_chat.config import database_path
-    from desktop_chat.store import Store
     from desktop_chat.ui.async_runner import AsyncRunner
     from desktop_chat.ui.main_window import MainWindow
 
-    # The window checks the file first: a damaged one is moved aside (store.moved_aside) and the
-    # window says where it is, instead of failing at every start.
-    store = Store(database_path(), check_integrity=True)
+    store = open_history(database_path())
     # One DocumentLibrary for the composer (extraction) and the engine (sending); it opens its
     # files on first use, in a worker thread, and the window closes it at shutdown.
     from desktop_chat.config import data_dir
@@ -86,6 +83,20 @@ def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
 
     documents = LazyDocumentLibrary(data_dir())
     return MainWindow(settings, store, AsyncRunner(), files=files, documents=documents)
+
+
+def open_history(path: Path) -> Any:
+    """The window's Store. It checks the file first: a damaged one is moved aside
+    (store.moved_aside) and the window says where it is, instead of failing at every start. An
+    older history that needs an upgrade is opened in a worker thread behind a progress window
+    (ui/migration_progress.py), so that a long upgrade is not a window that never appears."""
+    from desktop_chat.store import Store, pending_upgrade
+
+    if pending_upgrade(path):  # one read-only look at schema_migrations: well under a millisecond
+        from desktop_chat.ui.migration_progress import open_store_showing_progress
+
+        return open_store_showing_progress(path, check_integrity=True)
+    return Store(path, check_integrity=True)
 
 
 def apply_look(app: QApplication, settings: Any) -> str:
