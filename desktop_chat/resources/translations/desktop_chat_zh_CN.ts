@@ -1330,6 +1330,21 @@
     </message>
 </context>
 <context>
+    <name>MigrationProgress</name>
+    <message>
+        <source>Desktop Chat</source>
+        <translation>Desktop Chat</translation>
+    </message>
+    <message>
+        <source>Updating your conversation history… (one time)</source>
+        <translation>正在更新你的对话记录……（仅此一次）</translation>
+    </message>
+    <message>
+        <source>Progress of the update of your conversation history</source>
+        <translation>对话记录的更新进度</translation>
+    </message>
+</context>
+<context>
     <name>ModelChoice</name>
     <message>
         <source>Built-in</source>
