@@ -26,6 +26,8 @@ __all__ = ["PRESETS", "Preset", "find_preset"]
 
 @dataclass(frozen=True)
 class Preset:
+    """An OpenAI-compatible service people use, ready to add as an endpoint."""
+
     id: str  # stable, for tests and saved choices
     name: str  # the service's own name
     base_url: str  # OpenAI-compatible base URL (…/v1 or the service's equivalent)

@@ -21,6 +21,8 @@ ProviderKind = Literal["anthropic", "openai", "ollama", "llamacpp"]
 
 @dataclass(frozen=True)
 class _Family:
+    """Where a provider family's class lives (imported on first use) and what it can do."""
+
     module: str
     class_name: str
     capabilities: Capabilities

@@ -25,6 +25,8 @@ from desktop_chat.domain.messages import ChatMessage
 
 @dataclass(frozen=True)
 class Timeouts:
+    """How long to wait: to connect, and for the next bytes of an answer."""
+
     connect: float = 10.0
     read: float = 60.0  # no data received for this long; a long answer has no overall cap
 
@@ -42,6 +44,8 @@ class ProviderConfig:
 
 @dataclass(frozen=True)
 class ChatRequest:
+    """One turn's request to a provider: the model, the conversation as parts, the options."""
+
     model: str
     # The conversation so far, oldest first, ending with the user turn, each turn as ordered parts.
     # Documents (PDFs sent as they are) only ever reach a provider that reads them natively
@@ -56,6 +60,8 @@ class ChatRequest:
 
 @dataclass(frozen=True)
 class ModelInfo:
+    """A model as a provider's listing describes it."""
+
     id: str
     display_name: str | None = None
     context_length: int | None = None

@@ -40,6 +40,8 @@ class Notice:
 
 @dataclass(frozen=True)
 class StreamingChanged:
+    """A conversation started or stopped streaming an answer."""
+
     streaming: bool
 
 

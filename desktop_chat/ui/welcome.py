@@ -13,7 +13,6 @@ is made in `retranslate` from the state, so a language switch re-words everythin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
@@ -32,43 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.presets import PRESETS, find_preset
-from desktop_chat.ui.html_text import escape_html as escape
 from desktop_chat.ui import theme
+from desktop_chat.ui.html_text import escape_html as escape
 from desktop_chat.ui.labels import plain_label, set_tone
+from desktop_chat.ui.welcome_state import BuiltinState, OllamaState, ServiceState
 
 OLLAMA_DOWNLOAD_URL = "https://ollama.com/download"
 KEY_URLS = {"anthropic": "https://console.anthropic.com/settings/keys",
             "openai": "https://platform.openai.com/api-keys"}
 _BRANDS = {"anthropic": "Anthropic (Claude)", "openai": "OpenAI (ChatGPT)"}  # names, not translated
-
-
-@dataclass
-class ServiceState:
-    """The online-service card: what the last Test or Save said."""
-
-    phase: str = ""  # "" | testing | ok | error | saving
-    models: int = 0
-    message: str = ""  # the error, in the user's language
-    no_keyring: bool = False  # the error is that no system keyring exists: offer a session-only key
-
-
-@dataclass
-class OllamaState:
-    phase: str = "checking"  # checking | running | no_models | not_running | unreachable
-    version: str = ""
-    models: int = 0
-    host: str = ""
-    message: str = ""
-
-
-@dataclass
-class BuiltinState:
-    phase: str = "checking"  # checking | missing | ready | download | downloading | failed | tested | broken
-    model: str = ""
-    size: int = 0  # bytes to download
-    done: int = 0
-    total: int | None = None
-    message: str = ""
 
 
 def service_ids() -> list[str]:

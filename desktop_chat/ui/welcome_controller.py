@@ -30,14 +30,15 @@ from desktop_chat.config import (BUILTIN_ENDPOINT, CUSTOM_ENDPOINT_KIND, DEFAULT
                                  save_settings, validate_base_url)
 from desktop_chat.chat.events import TurnStarted
 from desktop_chat.domain import errors
-from desktop_chat.presets import Preset, find_preset
 from desktop_chat.ui import i18n
 from desktop_chat.ui.error_text import localized, localized_error
 from desktop_chat.ui.setup_banner import BuiltinOffer
-from desktop_chat.ui.welcome import BuiltinState, OllamaState, WelcomePanel
+from desktop_chat.ui.welcome_state import BuiltinState, OllamaState
 
 if TYPE_CHECKING:
+    from desktop_chat.presets import Preset
     from desktop_chat.providers import ModelInfo
+    from desktop_chat.ui.welcome import WelcomePanel
     from desktop_chat.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ def save_service(settings: Settings, service_id: str, base_url: str, key: str, *
     *session_only* (no system keyring): the key is held in memory until Desktop Chat quits, never
     written anywhere; the endpoint itself (its name and address, nothing secret) is still saved."""
     from desktop_chat.chat import credentials
+
+    from desktop_chat.presets import find_preset
 
     preset = find_preset(service_id)
     if preset is None:
@@ -84,17 +87,37 @@ class WelcomeController(QObject):
         self.window = window
         self.settings = window.settings
         self.runner = window.runner
-        self.panel = WelcomePanel(window)
-        self.panel.hide()
-        column = window._column  # noqa: SLF001 - the message area's place in the chat column
-        column.insertWidget(column.indexOf(window.view), self.panel, 1)
+        self._panel: WelcomePanel | None = None  # built when first needed: most starts never show it
         self.needed = False
         self._tested: tuple[str, str, str] | None = None  # (service, address, key) that passed Test
         self._models: list[ModelInfo] = []
         self._ollama_models: list[ModelInfo] = []
         self._offer: BuiltinOffer | None = None
         self._finished = False  # a path was taken since the last offer
-        p = self.panel
+        window.ollama.modelsChanged.connect(self._ollama_models_changed)
+        window.ollama.useModelRequested.connect(lambda _model: self._finish())
+        window.builtin.modelChosen.connect(lambda _model: self._finish())
+        window.banner.downloadProgress.connect(self._download_progress)
+        window.banner.downloadEnded.connect(self._download_ended)
+        window.controller.turnEvent.connect(
+            lambda _cid, event: self.update_visibility() if isinstance(event, TurnStarted) else None)
+
+    @property
+    def panel(self) -> WelcomePanel:
+        """The welcome itself, in the message area's place; built on first use (≈ 4 ms of widgets
+        that a start with a provider set up never needs)."""
+        if self._panel is None:
+            self._panel = self._build_panel()
+        return self._panel
+
+    def _build_panel(self) -> WelcomePanel:
+        from desktop_chat.ui.welcome import WelcomePanel  # its widgets load with the first welcome
+
+        window = self.window
+        p = WelcomePanel(window)
+        p.hide()
+        column = window._column  # noqa: SLF001 - the message area's place in the chat column
+        column.insertWidget(column.indexOf(window.view), p, 1)
         p.testKeyRequested.connect(lambda: self._start(self._test_service(), "welcome-test-key"))
         p.saveKeyRequested.connect(lambda: self._start(self._save_service(), "welcome-save-key"))
         p.sessionKeyRequested.connect(
@@ -105,13 +128,7 @@ class WelcomeController(QObject):
         p.builtinRequested.connect(self._builtin_clicked)
         p.testBuiltinRequested.connect(lambda: self._start(self._test_builtin(), "welcome-test-builtin"))
         p.cancelDownloadRequested.connect(window.builtin.cancel_download)
-        window.ollama.modelsChanged.connect(self._ollama_models_changed)
-        window.ollama.useModelRequested.connect(lambda _model: self._finish())
-        window.builtin.modelChosen.connect(lambda _model: self._finish())
-        window.banner.downloadProgress.connect(self._download_progress)
-        window.banner.downloadEnded.connect(self._download_ended)
-        window.controller.turnEvent.connect(
-            lambda _cid, event: self.update_visibility() if isinstance(event, TurnStarted) else None)
+        return p
 
     # -- when it shows ---------------------------------------------------------------------------
 
@@ -137,6 +154,8 @@ class WelcomeController(QObject):
         window = self.window
         cid = window.current_conversation_id
         show = self.needed and (cid is None or window.conversations.count_messages(cid) == 0)
+        if not show and self._panel is None:
+            return  # never shown: nothing to hide
         self.panel.setVisible(show)
         window.view.setVisible(not show)
         window.banner.set_covered(show)
@@ -156,6 +175,8 @@ class WelcomeController(QObject):
         """(service id, provider kind, label, base URL) for what the card shows; ValueError if the
         address is not a usable URL."""
         service_id = self.panel.current_service()
+        from desktop_chat.presets import find_preset
+
         preset = find_preset(service_id)
         if preset is None:
             endpoint = self.settings.endpoint(service_id)
@@ -225,6 +246,8 @@ class WelcomeController(QObject):
     def _model_for(self, service_id: str, endpoint_id: str) -> str:
         """The preset's model when the service lists it (or lists nothing), else its first model."""
         listed = [m.id for m in self._models]
+        from desktop_chat.presets import find_preset
+
         preset = find_preset(service_id)
         wanted = (self.settings.default_models.get(endpoint_id) or
                   (preset.default_model if preset else DEFAULT_MODELS.get(service_id, "")))
