@@ -68,18 +68,22 @@ async def first_token(window: Any) -> float:
     window.composer.setPlainText(PROMPT)
     watch: dict[str, PaintWatch] = {}
 
-    def turn_started(_cid: str, _user: Any, answer: Any) -> None:
-        body = window.view.message_widget(answer.id).body
+    from desktop_chat.chat.events import TurnStarted
+
+    def turn_event(_cid: str, event: Any) -> None:
+        if not isinstance(event, TurnStarted):  # a turn's events come through one signal
+            return
+        body = window.view.message_widget(event.assistant_message.id).body
         watch["paint"] = PaintWatch(body.viewport(), lambda: bool(body.plain_text().strip()))
 
-    window.controller.turnStarted.connect(turn_started)  # after the window's own slot: the widget exists
+    window.controller.turnEvent.connect(turn_event)  # after the window's own slot: the widget exists
     finished = signal_future(window.turnFinished)
     try:
         started = time.perf_counter()
         press_enter(window.composer)
         await asyncio.wait_for(finished, 30)
     finally:
-        window.controller.turnStarted.disconnect(turn_started)
+        window.controller.turnEvent.disconnect(turn_event)
     if "paint" not in watch:
         raise BenchmarkCrash("the turn never started")
     painted = await asyncio.wait_for(watch["paint"].future, 10)

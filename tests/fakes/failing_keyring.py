@@ -12,7 +12,10 @@ from keyring.errors import KeyringLocked
 
 
 class FailingKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    # 0: never chosen by keyring's own discovery, only when a test names it. Imported while pytest
+    # collects, a viable backend of higher priority would join the real Secret Service in keyring's
+    # chainer, and the real-keyring tests would no longer talk to the Secret Service alone.
+    priority = 0  # type: ignore[assignment]
 
     def get_password(self, service: str, username: str) -> str | None:
         raise KeyringLocked("Failed to unlock the collection")
