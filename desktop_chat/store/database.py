@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus, Role
 from desktop_chat.instance_lock import SharedLock
@@ -42,9 +42,11 @@ from desktop_chat.store.rows import (
     _new_id,
     _Unset,
 )
-from desktop_chat.store.salvage import SalvageResult, salvage
 from desktop_chat.store.searching import SearchHit, SearchMixin
 from desktop_chat.store.tree import TreeMixin
+
+if TYPE_CHECKING:
+    from desktop_chat.store.salvage import SalvageResult
 
 __all__ = ["UNSET", "SearchHit", "Store"]
 
@@ -156,6 +158,8 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
 
     def _salvage(self, damaged: Path) -> None:
         """Put what can still be read from the damaged file into this fresh database."""
+        from desktop_chat.store.salvage import salvage  # only ever needed after damage
+
         result = salvage(damaged)
         try:
             self.import_conversations(result.conversations)

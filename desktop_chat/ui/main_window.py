@@ -22,13 +22,11 @@ from PySide6.QtCore import QEvent, QObject, QT_TRANSLATE_NOOP, Qt, QTimer, Signa
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from desktop_chat.chat.credentials import resolve_key
+from desktop_chat.chat.readiness import Readiness
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.conversations import DeletedConversation
 from desktop_chat.chat.events import SourcesFound, TurnStarted
 from desktop_chat.config import OLLAMA_ENDPOINT, Settings, data_dir
-from desktop_chat.providers import capabilities
-from desktop_chat.domain import errors
 from desktop_chat.domain.events import Started
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.store import Store, StoreError
@@ -369,25 +367,11 @@ class MainWindow(QMainWindow):
     async def _check_setup(self) -> None:
         """When no provider is set up, the welcome offers the ways to chat (an online service's key,
         a local Ollama, the built-in model); once one is, it goes."""
-        endpoints = [e for e in self.settings.endpoints() if not capabilities(e.kind).keyless]
-
-        def ready() -> list[str]:
-            found = []
-            for endpoint in endpoints:
-                if not endpoint.needs_key:
-                    found.append(endpoint.id)
-                    continue
-                try:
-                    if resolve_key(endpoint, self.settings):
-                        found.append(endpoint.id)
-                except errors.KeyHostMismatchError:
-                    found.append(endpoint.id)  # set up, with a problem the first answer explains
-                except errors.ChatError:
-                    pass
-            return found
-
         try:
-            configured = await self.runner.in_thread(ready)
+            # The readiness marks' check looks up every key once, off the GUI thread (a key with a
+            # host problem counts as set up: the first answer explains it).
+            keys = await self.readiness.checked_keys()
+            configured = [endpoint_id for endpoint_id, state in keys.items() if state is Readiness.READY]
             builtin = None if configured else await self.builtin.offer()
             if configured or self.builtin.ready(builtin):
                 self.welcome.set_needed(False)

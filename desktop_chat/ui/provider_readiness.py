@@ -8,6 +8,7 @@ the pickers (ModelChoice.set_readiness).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ class ProviderReadiness(QObject):
         self.tips: dict[str, str] = {}
         self._task: Any = None
         self._again = False
+        self._keyful: set[str] = set()  # the endpoints the last check looked up a key for
 
     def check(self) -> None:
         """Look at keys and the built-in engine again (at start, and after Settings were saved)."""
@@ -43,9 +45,21 @@ class ProviderReadiness(QObject):
             return
         self._task = self.runner.start(self._check(), name="provider-readiness")
 
+    async def checked_keys(self) -> dict[str, Readiness]:
+        """The key-holding endpoints' readiness from the check under way (one is started if none
+        is): the start-up's set-up check asks here instead of probing the keyring a second time."""
+        if self._task is None:
+            self.check()
+        task = self._task
+        if task is not None:
+            await asyncio.wait([task])  # its own failure is logged by _check; the marks stay unknown
+        return {endpoint_id: state for endpoint_id, state in self.states.items()
+                if endpoint_id in self._keyful}
+
     async def _check(self) -> None:
         try:
             keys = await self.runner.in_thread(check_keys, self.settings)
+            self._keyful = set(keys)
             builtin = await self.runner.in_thread(_builtin_state, self.settings)
         except Exception:  # noqa: BLE001 - a broken keyring backend: the marks stay unknown
             log.exception("checking which providers are ready failed")
