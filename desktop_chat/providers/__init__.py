@@ -9,12 +9,26 @@ from __future__ import annotations
 import importlib
 import threading
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_chat.providers import capabilities as _declared
-from desktop_chat.providers.base import (ChatRequest, ModelInfo, Provider, ProviderConfig, ProviderDependencies,
-                                         Timeouts)
 from desktop_chat.providers.capabilities import Capabilities
+
+if TYPE_CHECKING:
+    from desktop_chat.providers.base import (ChatRequest, ModelInfo, Provider, ProviderConfig, ProviderDependencies,
+                                             Timeouts)
+
+# The request and listing types load on first use: the window asks capabilities at start-up, and
+# nothing before its first frame needs the provider contract itself.
+_FROM_BASE = frozenset({"ChatRequest", "ModelInfo", "Provider", "ProviderConfig", "ProviderDependencies", "Timeouts"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_BASE:
+        from desktop_chat.providers import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 ProviderKind = Literal["anthropic", "openai", "ollama", "llamacpp"]
 
@@ -57,6 +71,8 @@ def capabilities(kind: str, model: str | None = None, info: ModelInfo | None = N
 def create_provider(kind: str, config: ProviderConfig, dependencies: ProviderDependencies | None = None) -> Provider:
     """Build the provider for `kind`, handing it those of `dependencies` its family takes (the
     user's per-model options for Ollama, the model catalog and runtime for the built-in engine)."""
+    from desktop_chat.providers.base import ProviderDependencies
+
     family = _family(kind)
     given = dependencies or ProviderDependencies()
     extra = {name: getattr(given, name) for name in family.takes if getattr(given, name) is not None}

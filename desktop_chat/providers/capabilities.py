@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from desktop_chat.providers import model_kinds
-from desktop_chat.providers.base import ModelInfo
+if TYPE_CHECKING:  # the declarations are read at start-up: the listing's types load with a listing
+    from desktop_chat.providers.base import ModelInfo
 
 ModelSource = Literal["listed", "pulled", "files"]
 
@@ -108,6 +108,8 @@ def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -
         caps = replace(caps, context_length=known_context_tokens(model))
     if info is None:
         return caps
+    from desktop_chat.providers import model_kinds
+
     listed = model_kinds.capabilities(info)
     return replace(
         caps,

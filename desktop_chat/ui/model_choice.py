@@ -18,7 +18,6 @@ from desktop_chat.chat.readiness import Readiness, starting_endpoint
 from desktop_chat.config import BUILTIN_ENDPOINT, DEFAULT_MODELS, Settings, save_settings
 from desktop_chat.providers import Capabilities, capabilities
 from desktop_chat.domain import errors
-from desktop_chat.providers import model_kinds
 from desktop_chat.ui.async_runner import AsyncRunner
 from desktop_chat.ui.error_text import localized_error
 from desktop_chat.ui.top_bar import TopBar
@@ -154,9 +153,14 @@ class ModelChoice(QObject):
     def _fill_models(self, endpoint_id: str, current: str) -> None:
         """The picker's list: chat models only, favourites first, then recently used, then the rest."""
         listed = self.models.get(endpoint_id, [])
-        chat = model_kinds.chat_models(listed)
         favourites = self.settings.favourite_models.get(endpoint_id, [])
         recent = self.settings.recent_models.get(endpoint_id, [])
+        if not listed:  # nothing listed yet (the start-up): an empty list, no model rules to load
+            self.top_bar.set_models([], current, favourites=favourites, recent=recent, hidden=0)
+            return
+        from desktop_chat.providers import model_kinds
+
+        chat = model_kinds.chat_models(listed)
         self.top_bar.set_models(model_kinds.ordered(chat, favourites, recent), current, favourites=favourites,
                                 recent=recent, hidden=len(listed) - len(chat))
 
@@ -182,7 +186,12 @@ class ModelChoice(QObject):
     def _first_choice(self, endpoint_id: str) -> str:
         """A favourite or recently used model, else the first chat model in the provider's own order
         (Ollama's: the newest; the built-in engine's: installed before added) — "" when none is listed."""
-        chat = model_kinds.chat_models(self.models.get(endpoint_id, []))
+        listed = self.models.get(endpoint_id, [])
+        if not listed:  # at start-up nothing is listed yet: no need to load the model rules
+            return ""
+        from desktop_chat.providers import model_kinds
+
+        chat = model_kinds.chat_models(listed)
         favourites = self.settings.favourite_models.get(endpoint_id, [])
         recent = self.settings.recent_models.get(endpoint_id, [])
         preferred = [m for m in model_kinds.ordered(chat, favourites, recent) if m.id in favourites or m.id in recent]
@@ -263,6 +272,8 @@ class ModelChoice(QObject):
         self._describers[endpoint_id] = describe
 
     async def _describe(self, endpoint_id: str, models: list[ModelInfo]) -> None:
+        from desktop_chat.providers import model_kinds  # off the start-up path
+
         describe = self._describers[endpoint_id]
         described: list[ModelInfo] = []
         for info in models[:DESCRIBE_AT_MOST]:
@@ -275,6 +286,8 @@ class ModelChoice(QObject):
             self.remember_models(endpoint_id, described + models[len(described):], described=True)
 
     async def _list(self, endpoint_id: str) -> None:
+        from desktop_chat.providers import model_kinds  # off the start-up path
+
         label = self.label(endpoint_id)
         try:
             models = await self._list_models(endpoint_id)

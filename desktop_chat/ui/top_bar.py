@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.chat.readiness import Readiness
-from desktop_chat.providers import model_kinds
 from desktop_chat.ui import provider_marks
 from desktop_chat.ui.model_picker import Entry, ModelPopup
 from desktop_chat.ui.painted_icons import refresh_icon
@@ -250,6 +249,8 @@ class TopBar(QWidget):
 
     def _tags(self, info: ModelInfo) -> list[str]:
         """The capabilities the provider reported, in a few quiet words (see providers/model_kinds.py)."""
+        from desktop_chat.providers import model_kinds  # off the start-up path
+
         found = model_kinds.capabilities(info)
         tags = []
         if found.context_length:
