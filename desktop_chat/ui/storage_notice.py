@@ -23,7 +23,7 @@ from desktop_chat.store import StoreError
 from desktop_chat.ui import theme
 from desktop_chat.ui.labels import plain_label
 
-__all__ = ["StorageNotice", "already_running_box", "startup_problem", "startup_problem_box"]
+__all__ = ["StorageNotice", "startup_problem", "startup_problem_box"]
 
 
 class StorageNotice(QFrame):
@@ -179,20 +179,5 @@ def startup_problem_box(error: StoreError, parent: QWidget | None = None) -> QMe
     title, text = startup_problem(error)
     box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Close, parent)
     box.setObjectName("startupProblem")
-    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return box
-
-
-def already_running_box(data_dir: Path, parent: QWidget | None = None) -> QMessageBox:
-    """Said by a second window start on the same data folder, before it exits."""
-    box = QMessageBox(
-        QMessageBox.Icon.Information,
-        QCoreApplication.translate("StorageNotice", "Desktop Chat is already running"),
-        QCoreApplication.translate(
-            "StorageNotice",
-            "Desktop Chat is already running with this data folder ({folder}). Switch to its window, or "
-            "start another copy with --data-dir and a different folder.").format(folder=str(data_dir)),
-        QMessageBox.StandardButton.Ok, parent)
-    box.setObjectName("alreadyRunning")
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return box

@@ -2477,14 +2477,6 @@
         <source>Desktop Chat cannot open its conversation history ({path}): {detail}</source>
         <translation>Desktop Chat 无法打开对话历史（{path}）：{detail}</translation>
     </message>
-    <message>
-        <source>Desktop Chat is already running</source>
-        <translation>Desktop Chat 已在运行</translation>
-    </message>
-    <message>
-        <source>Desktop Chat is already running with this data folder ({folder}). Switch to its window, or start another copy with --data-dir and a different folder.</source>
-        <translation>Desktop Chat 已在使用此数据文件夹（{folder}）运行。请切换到它的窗口，或使用 --data-dir 指定另一个文件夹来启动新的副本。</translation>
-    </message>
 </context>
 <context>
     <name>SystemPromptDialog</name>
