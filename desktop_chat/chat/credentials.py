@@ -20,6 +20,17 @@ from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 _DEFAULT_URLS = {"anthropic": ANTHROPIC_DEFAULT_URL, "openai": OPENAI_DEFAULT_URL}
 
 
+def _host_mismatch(endpoint: Endpoint, saved_for: str) -> KeyHostMismatchError:
+    """The key (in the keyring, or for this session) was given for another host than the endpoint's."""
+    return KeyHostMismatchError(
+        Text.of(QT_TRANSLATE_NOOP("engine", "The {provider} key was saved for {saved_for}, but {provider} "
+                                            "now points to {host}. Open Settings and confirm sending the "
+                                            "key there, or save a new key."),
+                provider=endpoint.label, saved_for=saved_for, host=endpoint.host),
+        provider=endpoint.label,
+    )
+
+
 def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, str] | None = None) -> str | None:
     """The key to send to `endpoint`, None for a key-less endpoint, or a ConfigurationError."""
     env = os.environ if environ is None else environ
@@ -27,13 +38,7 @@ def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, st
     if session is not None:
         key, host = session
         if host != endpoint.host:
-            raise KeyHostMismatchError(
-                Text.of(QT_TRANSLATE_NOOP("engine", "The {provider} key was saved for {saved_for}, but {provider} "
-                                                    "now points to {host}. Open Settings and confirm sending the "
-                                                    "key there, or save a new key."),
-                        provider=endpoint.label, saved_for=host, host=endpoint.host),
-                provider=endpoint.label,
-            )
+            raise _host_mismatch(endpoint, host)
         return key
     keyring_problem: KeyringUnavailableError | None = None
     try:
@@ -45,13 +50,7 @@ def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, st
         # the provider's public host, never for whatever the base URL happens to say.
         saved_for = settings.key_hosts.get(endpoint.id) or url_host(_DEFAULT_URLS.get(endpoint.kind, endpoint.base_url))
         if saved_for != endpoint.host:
-            raise KeyHostMismatchError(
-                Text.of(QT_TRANSLATE_NOOP("engine", "The {provider} key was saved for {saved_for}, but {provider} "
-                                                    "now points to {host}. Open Settings and confirm sending the "
-                                                    "key there, or save a new key."),
-                        provider=endpoint.label, saved_for=saved_for, host=endpoint.host),
-                provider=endpoint.label,
-            )
+            raise _host_mismatch(endpoint, saved_for)
         return stored
 
     env_key = env.get(endpoint.key_env) if endpoint.key_env else None

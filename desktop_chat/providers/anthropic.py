@@ -71,8 +71,6 @@ _STATUS_FOR_ERROR_TYPE = {
     "overloaded_error": 529,
 }
 
-# What describe_transport_failure says when it recognises nothing.
-_UNSPECIFIC = http_errors.CONNECTION_FAILED
 _MAX_DETAIL = 300  # characters of a non-JSON error body worth showing to a user
 
 
@@ -129,13 +127,13 @@ class AnthropicProvider:
         if _is_timeout(exc):
             if answering:
                 return http_errors.timed_out(label, self.config.timeouts.read, answering=True)
-            if _in_chain(exc, httpx2.ConnectTimeout):
+            if http_errors.caused_by(exc, httpx2.ConnectTimeout):
                 return http_errors.cannot_connect(label, self.config.base_url, http_errors.CONNECT_TIMED_OUT)
             return http_errors.timed_out(label, self.config.timeouts.read)
         if isinstance(exc, (anthropic.APIConnectionError, httpx2.TransportError)):
             if answering:
-                return http_errors.broken_stream(label, _why(exc))
-            return http_errors.cannot_connect(label, self.config.base_url, _why(exc))
+                return http_errors.broken_stream(label, http_errors.describe_transport_failure(exc))
+            return http_errors.cannot_connect(label, self.config.base_url, http_errors.describe_transport_failure(exc))
         log.warning("unexpected failure talking to %s", label, exc_info=exc)
         return http_errors.broken_stream(label, Text.of(
             QT_TRANSLATE_NOOP("engine", "unexpected response ({kind})"), kind=type(exc).__name__
@@ -144,33 +142,7 @@ class AnthropicProvider:
 
 def _is_timeout(exc: BaseException) -> bool:
     """A timeout however the SDK wrapped it (APITimeoutError, or httpx2's own, bare or as a cause)."""
-    return isinstance(exc, anthropic.APITimeoutError) or _in_chain(exc, httpx2.TimeoutException)
-
-
-def _in_chain(exc: BaseException, kind: type[BaseException]) -> bool:
-    """Whether *exc* or anything it was raised from is a *kind*."""
-    seen: set[int] = set()
-    link: BaseException | None = exc
-    while link is not None and id(link) not in seen:
-        if isinstance(link, kind):
-            return True
-        seen.add(id(link))
-        link = link.__cause__ or link.__context__
-    return False
-
-
-def _why(exc: BaseException) -> Text:
-    """The most specific cause along the exception chain: the SDK wraps httpx2, which wraps
-    httpcore2, which wraps "All connection attempts failed", which wraps ConnectionRefusedError."""
-    seen: set[int] = set()
-    link: BaseException | None = exc
-    while link is not None and id(link) not in seen:
-        seen.add(id(link))
-        why = http_errors.describe_transport_failure(link)
-        if why != _UNSPECIFIC:
-            return why
-        link = link.__cause__ or link.__context__
-    return _UNSPECIFIC
+    return isinstance(exc, anthropic.APITimeoutError) or http_errors.caused_by(exc, httpx2.TimeoutException)
 
 
 def _make_client(config: ProviderConfig) -> anthropic.AsyncAnthropic:

@@ -210,6 +210,22 @@ CONNECTION_FAILED = Text.of(QT_TRANSLATE_NOOP("engine", "the connection failed")
 """What describe_transport_failure says when it recognises nothing."""
 
 
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    """*exc* and everything it was raised from, outermost first (each once: chains can loop).
+    The SDKs wrap httpx2, which wraps httpcore2, which wraps the OS error."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def caused_by(exc: BaseException, kind: type[BaseException] | tuple[type[BaseException], ...]) -> bool:
+    """Whether *exc* or anything it was raised from is a *kind*, however an SDK version wrapped it."""
+    return any(isinstance(link, kind) for link in exception_chain(exc))
+
+
 def describe_transport_failure(exc: BaseException) -> Text:
     """A short, human cause for a transport exception (refused, DNS, TLS, reset).
 
@@ -217,13 +233,7 @@ def describe_transport_failure(exc: BaseException) -> Text:
     """
     # httpx/httpcore bury the OS error several causes deep ("All connection attempts failed"
     # wrapping ConnectError wrapping ConnectionRefusedError): read the whole chain.
-    text = ""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        text += f" {type(current).__name__} {current}".lower()
-        current = current.__cause__ or current.__context__
+    text = "".join(f" {type(link).__name__} {link}".lower() for link in exception_chain(exc))
     if "certificate" in text or "ssl" in text or "tls" in text:
         return Text.of(QT_TRANSLATE_NOOP("engine", "the secure connection failed (certificate not trusted)"))
     if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text \

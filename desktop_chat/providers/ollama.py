@@ -47,7 +47,6 @@ from desktop_chat.providers.ollama_messages import chat_messages
 
 __all__ = ["LoadedModel", "OllamaProvider", "PullLine", "canonical_model_name", "chat_body"]
 
-_GENERIC_CAUSE = http_errors.CONNECTION_FAILED
 
 # Between two progress lines of a pull: Ollama says nothing while it verifies a multi-gigabyte
 # layer, which takes far longer than the no-data timeout of an answer.
@@ -241,7 +240,7 @@ class OllamaProvider:
                     QT_TRANSLATE_NOOP("engine", "the download ended without Ollama's “success” message")))
         except httpx.HTTPError as exc:
             if in_body and not isinstance(exc, httpx.TimeoutException):
-                raise _pull_broke_off(self.label, model, _transport_cause(exc)) from exc
+                raise _pull_broke_off(self.label, model, http_errors.describe_transport_failure(exc)) from exc
             raise self._transport_error(exc, in_body=False) from exc
 
     def pull_failed(self, model: str, detail: str, *, status: int | None = None) -> errors.ChatError:
@@ -319,14 +318,14 @@ class OllamaProvider:
         if isinstance(exc, httpx.TimeoutException):
             return http_errors.timed_out(self.label, self.config.timeouts.read, answering=in_body)
         if isinstance(exc, httpx.ConnectError):
-            if _caused_by(exc, ConnectionRefusedError):
+            if http_errors.caused_by(exc, ConnectionRefusedError):
                 return self.not_running()
-            return http_errors.cannot_connect(self.label, self.base_url, _transport_cause(exc))
+            return http_errors.cannot_connect(self.label, self.base_url, http_errors.describe_transport_failure(exc))
         if in_body:
             return http_errors.broken_stream(
                 self.label, Text.of(QT_TRANSLATE_NOOP("engine", "the connection was closed mid-answer")))
         if isinstance(exc, httpx.TransportError):
-            return http_errors.cannot_connect(self.label, self.base_url, _transport_cause(exc))
+            return http_errors.cannot_connect(self.label, self.base_url, http_errors.describe_transport_failure(exc))
         return http_errors.broken_stream(self.label, Text.of(
             QT_TRANSLATE_NOOP("engine", "the response could not be read ({kind})"), kind=type(exc).__name__))
 
@@ -498,34 +497,6 @@ def _error_text(value: Any) -> str:
     if isinstance(value, dict):  # OpenAI-style {"message": ...}, seen from some proxies
         value = value.get("message") or json.dumps(value)
     return str(value).strip()
-
-
-def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(10):
-        if seen is None:
-            return False
-        if isinstance(seen, kind):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _transport_cause(exc: BaseException) -> Text:
-    """http_errors' wording for the most specific exception in the chain.
-
-    httpx wraps the OS error two or three levels deep ("All connection attempts failed"), below
-    what describe_transport_failure looks at, so walk the chain.
-    """
-    seen: BaseException | None = exc
-    for _ in range(10):
-        if seen is None:
-            break
-        why = http_errors.describe_transport_failure(seen)
-        if why != _GENERIC_CAUSE:
-            return why
-        seen = seen.__cause__ or seen.__context__
-    return _GENERIC_CAUSE
 
 
 def _is_loopback_url(url: str) -> bool:

@@ -412,16 +412,7 @@ def _reported(detail: str | None) -> Text:
 
 def _connecting(exc: BaseException) -> bool:
     """True when the timeout hit while connecting (or waiting for a connection), not while reading."""
-    return any(isinstance(e, (httpx2.ConnectTimeout, httpx2.PoolTimeout)) for e in _chain(exc))
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and all(current is not e for e in seen):
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
+    return http_errors.caused_by(exc, (httpx2.ConnectTimeout, httpx2.PoolTimeout))
 
 
 def _env_custom_header_names() -> list[str]:
