@@ -316,6 +316,19 @@ def _run_installer(installer: str, packages: list[str]) -> bool:
         return False
 
 
+def _settled(verdict: Verdict) -> int | None:
+    """The exit status when *verdict* leaves nothing to install (printing what run.sh needs:
+    the platform to export, or why the window cannot start); None when libraries are missing."""
+    if verdict.ok:
+        if verdict.export:
+            print(verdict.export)
+        return 0
+    if verdict.platform is None:
+        print(verdict.message, file=sys.stderr)
+        return 1
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m desktop_chat.preflight",
                                      description="Can Desktop Chat's window start here?")
@@ -328,13 +341,10 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ)
     qt = qt_dir()
     verdict = check(app_args, env, qt, opts.launcher)
-    if verdict.ok:
-        if verdict.export:
-            print(verdict.export)
-        return 0
-    if verdict.platform is None:
-        print(verdict.message, file=sys.stderr)
-        return 1
+    settled = _settled(verdict)
+    if settled is not None:
+        return settled
+    assert verdict.platform is not None  # (what _settled leaves: a platform with libraries missing)
     on_terminal = sys.stdin.isatty() and sys.stderr.isatty()
     is_root = os.geteuid() == 0
     has_sudo = shutil.which("sudo") is not None
@@ -347,13 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     print(plan.announce, file=sys.stderr, flush=True)
     installed = _run_installer(opts.apt_installer, plan.packages)
     after = check(app_args, env, qt, opts.launcher)
-    if after.ok:
-        if after.export:
-            print(after.export)
-        return 0
-    if after.platform is None:
-        print(after.message, file=sys.stderr)
-        return 1
+    settled = _settled(after)
+    if settled is not None:
+        return settled
+    assert after.platform is not None
     still = after.platform.missing
     # Installed yet still missing: the package's files were deleted by hand, so reinstall it.
     line = install_line("debian", (["--reinstall"] if installed else []) + plan.packages, not is_root)

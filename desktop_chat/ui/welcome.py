@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.presets import PRESETS, find_preset
 from desktop_chat.ui import theme
+from desktop_chat.ui.error_card import OLLAMA_DOWNLOAD_URL
 from desktop_chat.ui.html_text import escape_html as escape
 from desktop_chat.ui.labels import plain_label, set_tone
 from desktop_chat.ui.welcome_state import BuiltinState, OllamaState, ServiceState
 
-OLLAMA_DOWNLOAD_URL = "https://ollama.com/download"
 KEY_URLS = {"anthropic": "https://console.anthropic.com/settings/keys",
             "openai": "https://platform.openai.com/api-keys"}
 _BRANDS = {"anthropic": "Anthropic (Claude)", "openai": "OpenAI (ChatGPT)"}  # names, not translated
