@@ -229,6 +229,8 @@ class MainWindow(QMainWindow):
         self.ollama.statusMessage.connect(self.statusBar().showMessage)
         self.ollama.statusChanged.connect(self.readiness.ollama_status)
         self.readiness.changed.connect(self.choice.set_readiness)
+        # A built-in model just downloaded or picked: the Built-in entry's mark is stale.
+        self.builtin.modelChosen.connect(lambda _model: self.readiness.check())
         self.choice.set_describer(OLLAMA_ENDPOINT, lambda model: self.ollama.admin.details(model))  # capabilities
 
         self.undo_button.clicked.connect(self.undo_delete)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_chat import secrets
 from desktop_chat.chat import local_models
 from desktop_chat.chat.local_models import DEFAULT_MODEL
+from desktop_chat.chat.readiness import Readiness
 from desktop_chat.config import Settings, load_settings
 from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.ui import builtin_model
@@ -241,6 +242,8 @@ def test_built_in_download_with_progress_then_picked(windows, qtbot, monkeypatch
     ends_on(qtbot, window, "builtin")
     assert window.choice.model == DEFAULT_MODEL.name
     assert (data_home / "models" / DEFAULT_MODEL.file_name).is_file()
+    # The picker's mark follows: Built-in is ready now, not "not installed" as at the start.
+    qtbot.waitUntil(lambda: window.readiness.states.get("builtin") is Readiness.READY, timeout=10_000)
 
 
 @pytest.mark.localmodel
