@@ -1,5 +1,6 @@
 """Headless sub-commands on top of the engine and the store: ask, export, import, keys, models,
-fork, delete. The engine and the conversation service come from chat/app_services.py, as the
+fork, delete. New command families live in their own modules in this package (`cli/NAME.py`),
+registered in build_parser. The engine and the conversation service come from chat/app_services.py, as the
 window's do.
 
 Exit codes: 0 success, 1 a provider or storage error, 2 bad usage, 130 interrupted (Ctrl+C;
