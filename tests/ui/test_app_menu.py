@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QW
 
 from desktop_chat import __version__
 from desktop_chat.config import data_dir
-from desktop_chat.ui.shortcut_words import describe
-from desktop_chat.ui.shortcuts_dialog import listed_shortcuts
+from desktop_chat.ui.common.shortcut_words import describe
+from desktop_chat.ui.window.shortcuts_dialog import listed_shortcuts
 from tests.ui.conftest import configure
 from tests.ui.window_actions import type_and_send, wait_answer
 
