@@ -1,24 +1,34 @@
-"""One message in the conversation: role, rendered text, actions, status, error card, metrics.
+"""One message in the conversation: the user's question as a bubble, the answer as open text.
+
+Layout (top to bottom; each slot is an empty QVBoxLayout until someone fills it, so a feature's
+hook is one line: `widget.<slot>.addWidget(part)`):
+
+    header          the assistant's name, the relative time, a status badge (answers only)
+    reasoning_slot  the model's thinking (thinking_block.py)
+    extras          documents on a question; how they were sent and the sources (sources_view.py)
+    body            the text (message_body.py); a user's sits in a rounded bubble on the right
+    tools_slot      tool calls and their results
+    images_slot     images in or of the message
+    references_slot the references list under a document answer
+    editor / notice / error card / Continue (built the first time they are needed)
+    action row      icon buttons shown on hover and keyboard focus, "‹ 2/3 ›", the quiet figures
 
 The rarely used parts (the inline editor, the error card, the Continue button, the notice) are
 built the first time they are needed: reopening a conversation builds a widget per message, and
-building them all up front was most of the cost of a widget (≈ 3 ms each here). Each has a slot
-(an empty layout) at its place in the widget, so it appears where it always did.
+building them all up front was most of the cost of a widget (≈ 3 ms each here).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import (
-    QColor,
+    QEnterEvent,
     QGuiApplication,
     QKeySequence,
-    QPainter,
-    QPaintEvent,
     QPalette,
-    QPen,
+    QResizeEvent,
     QShortcut,
     QTextCursor,
 )
@@ -29,7 +39,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,117 +47,26 @@ from desktop_chat.domain.errors import ErrorAction, stored_action
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.ui.common import error_card as card_text
 from desktop_chat.ui.common.error_text import localized_message_error
+from desktop_chat.ui.messages.cards import BUBBLE_RADIUS, CARD_RADIUS, Badge, Card, card_colors, mix, muted_text
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer
+from desktop_chat.ui.messages.message_actions import ActionBar
 from desktop_chat.ui.messages.message_body import MessageBody
+from desktop_chat.ui.messages.relative_time import TimeLabel
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
 
 if TYPE_CHECKING:
     from desktop_chat.chat.versions import Versions
     from desktop_chat.ui.messages.version_switcher import VersionSwitcher
 
-__all__ = ["MessageWidget"]
+__all__ = ["MessageWidget", "card_colors", "mix"]
 
 _CONTINUABLE = (MessageStatus.STOPPED, MessageStatus.INTERRUPTED, MessageStatus.ERROR)
+BUBBLE_SHARE = 0.8  # a user's bubble is at most this part of the column's width
+_BUBBLE_PADDING = (14, 9, 14, 9)
+_MEASURED_LINES = 400  # lines measured for a bubble's natural width (a huge paste wraps anyway)
 
 
-_RED = QColor(220, 53, 69)
-_AMBER = QColor(230, 150, 20)
-
-
-def mix(a: QColor, b: QColor, t: float) -> QColor:
-    """a blended towards b by t (0..1)."""
-    return QColor.fromRgbF(
-        a.redF() + (b.redF() - a.redF()) * t,
-        a.greenF() + (b.greenF() - a.greenF()) * t,
-        a.blueF() + (b.blueF() - a.blueF()) * t,
-    )
-
-
-def _is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
-
-
-def card_colors(palette: QPalette, kind: str) -> tuple[QColor | None, QColor | None]:
-    """(fill, border) for a rounded card or badge of `kind`, derived from the palette.
-
-    No style sheets: a style sheet on an ancestor makes Qt take the application palette instead
-    of the inherited one, and the colours below must follow whatever palette the widget has.
-    """
-    base = palette.color(QPalette.ColorRole.Base)
-    highlight = palette.color(QPalette.ColorRole.Highlight)
-    dark = _is_dark(palette)
-    if kind == "user":
-        return mix(base, highlight, 0.16 if dark else 0.09), None
-    if kind == "error":
-        return mix(base, _RED, 0.18 if dark else 0.08), mix(base, _RED, 0.7 if dark else 0.55)
-    if kind == "badge-error":
-        return mix(base, _RED, 0.35 if dark else 0.18), None
-    if kind == "badge-stopped":
-        return mix(base, _AMBER, 0.35 if dark else 0.22), None
-    if kind == "badge-streaming":
-        return mix(base, highlight, 0.3 if dark else 0.15), None
-    return None, None
-
-
-def _paint_card(widget: QWidget, kind: str, radius: float) -> None:
-    fill, border = card_colors(widget.palette(), kind)
-    if fill is None:
-        return
-    painter = QPainter(widget)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(border, 1) if border is not None else Qt.PenStyle.NoPen)
-    painter.setBrush(fill)
-    painter.drawRoundedRect(QRectF(widget.rect()).adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
-    painter.end()
-
-
-class _Card(QFrame):
-    """A frame with a rounded, palette-derived background."""
-
-    def __init__(self, kind: str, radius: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.kind = kind
-        self._radius = radius
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        _paint_card(self, self.kind, self._radius)
-        super().paintEvent(event)
-
-
-class _Badge(QLabel):
-    """A small rounded status label."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.kind = ""
-        self.setContentsMargins(7, 1, 7, 1)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        _paint_card(self, "badge-" + self.kind, 6)
-        super().paintEvent(event)
-
-
-class _TimeLabel(QLabel):
-    """When the message was written, with the long form (date, time and zone) as its tooltip.
-    The long form is made when the tooltip is first wanted: QLocale's LongFormat costs ≈ 0.3 ms
-    (the time zone's name), once per message shown and again at every update of an answer."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._when: QDateTime | None = None
-
-    def show_time(self, when: QDateTime, text: str) -> None:
-        self._when = when
-        self.setText(text)
-        self.setToolTip("")
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and self._when is not None and not self.toolTip():
-            self.setToolTip(QLocale().toString(self._when, QLocale.FormatType.LongFormat))
-        return super().event(event)
-
-
-class MessageWidget(_Card):
+class MessageWidget(QFrame):
     """Shows one Message. Emits requests with the message id; it changes nothing by itself."""
 
     regenerateClicked = Signal(str)
@@ -164,17 +82,19 @@ class MessageWidget(_Card):
     def __init__(self, message: Message, renderer: MarkdownRenderer, parent: QWidget | None = None, *,
                  rendered: RenderedBody | None = None):
         """`rendered`: the body's HTML made earlier for this very message (render_snapshot.py)."""
-        super().__init__("user" if message.role == "user" else "", 10, parent)
+        super().__init__(parent)
         self._message = message
         self._prerendered = rendered
         self._rendered: tuple[str, MessageStatus] | None = None  # what the body shows, when final
         self._continue_in_card = False
         self._editor_box: QWidget | None = None
-        self._error_card: _Card | None = None
+        self._error_card: Card | None = None
         self._continue_button: QPushButton | None = None
         self._notice_label: QLabel | None = None
         self._error_action = ErrorAction.NONE
         self._switcher: VersionSwitcher | None = None
+        self._natural_width: tuple[str, int] | None = None  # (text, px) of the user's bubble
+        self._bubble: Card | None = None
         self.setObjectName(f"message-{message.id}")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._build(renderer)
@@ -184,53 +104,63 @@ class MessageWidget(_Card):
 
     def _build(self, renderer: MarkdownRenderer) -> None:
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        layout.setSpacing(6)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.setSpacing(4)
+        self._layout = layout
+        user = self.is_user
 
-        header = QHBoxLayout()
-        header.setSpacing(8)
         self.role_label = QLabel(self)
         self.role_label.setObjectName("roleLabel")
         font = self.role_label.font()
-        font.setBold(True)
+        font.setWeight(font.Weight.DemiBold)
         self.role_label.setFont(font)
-        self.time_label = _TimeLabel(self)
+        self.time_label = TimeLabel(self)
         self.time_label.setObjectName("timeLabel")
-        self.status_badge = _Badge(self)
+        self.status_badge = Badge(self)
         self.status_badge.setObjectName("statusBadge")
         self.status_badge.hide()
-        header.addWidget(self.role_label)
-        header.addWidget(self.time_label)
-        header.addWidget(self.status_badge)
-        header.addStretch(1)
+        header = QHBoxLayout()
+        header.setSpacing(8)
         self._header = header
+        if user:  # the bubble on the right says who wrote it; the name stays for screen readers
+            self.role_label.hide()
+            self.status_badge.hide()
+        else:
+            header.addWidget(self.role_label)
+            header.addWidget(self.time_label)
+            header.addWidget(self.status_badge)
+            header.addStretch(1)
+            layout.addLayout(header)
 
-        self.copy_button = self._tool_button("copyButton")
-        self.copy_button.clicked.connect(self._copy)
-        self.edit_button = self._tool_button("editButton")
-        self.edit_button.clicked.connect(self.start_edit)
-        self.regenerate_button = self._tool_button("regenerateButton")
-        self.regenerate_button.clicked.connect(lambda: self.regenerateClicked.emit(self.message_id))
-        self.delete_button = self._tool_button("deleteButton")
-        self.delete_button.clicked.connect(lambda: self.deleteClicked.emit(self.message_id))
-        self.fork_button = self._tool_button("forkButton")
-        self.fork_button.clicked.connect(lambda: self.forkClicked.emit(self.message_id))
-        for button in (self.copy_button, self.edit_button, self.regenerate_button, self.fork_button,
-                       self.delete_button):
-            header.addWidget(button)
-        layout.addLayout(header)
-
+        self.reasoning_slot = self._slot(layout)
+        self.body = MessageBody(renderer, self)
+        self.body.linkActivated.connect(self.linkActivated)
         # Documents on a question, how they were sent and the sources on an answer (sources_view.py).
         self.extras = QVBoxLayout()
         self.extras.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.extras)
-
-        self.body = MessageBody(renderer, self)
-        self.body.linkActivated.connect(self.linkActivated)
-        layout.addWidget(self.body)
+        if user:
+            self._bubble = Card("user", BUBBLE_RADIUS, self)
+            self._bubble.setObjectName("userBubble")
+            bubble_layout = QVBoxLayout(self._bubble)
+            bubble_layout.setContentsMargins(*_BUBBLE_PADDING)
+            bubble_layout.addWidget(self.body)
+            column = QVBoxLayout()
+            column.setSpacing(4)
+            column.addLayout(self.extras)
+            column.addWidget(self._bubble, 0, Qt.AlignmentFlag.AlignRight)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addLayout(column)
+            layout.addLayout(row)
+        else:
+            self._bubble = None
+            layout.addLayout(self.extras)
+            layout.addWidget(self.body)
+        self.tools_slot = self._slot(layout)
+        self.images_slot = self._slot(layout)
+        self.references_slot = self._slot(layout)
 
         # Slots for the parts built on first use, in the order they appear.
-        self._layout = layout
         self._editor_slot = self._slot(layout)
         self._notice_slot = self._slot(layout)
         self._error_slot = self._slot(layout)
@@ -243,7 +173,39 @@ class MessageWidget(_Card):
         self.footer_label.setObjectName("footerLabel")
         self.footer_label.setWordWrap(True)
         self.footer_label.hide()
-        layout.addWidget(self.footer_label)
+        small = self.footer_label.font()
+        small.setPointSizeF(small.pointSizeF() * 0.88)
+        self.footer_label.setFont(small)
+        self.time_label.setFont(small)
+
+        self.action_bar = ActionBar(self)
+        self.copy_button = self.action_bar.add("copyButton", "copy")
+        self.copy_button.clicked.connect(self._copy)
+        self.edit_button = self.action_bar.add("editButton", "edit")
+        self.edit_button.clicked.connect(self.start_edit)
+        self.regenerate_button = self.action_bar.add("regenerateButton", "regenerate")
+        self.regenerate_button.clicked.connect(lambda: self.regenerateClicked.emit(self.message_id))
+        self.fork_button = self.action_bar.add("forkButton", "fork")
+        self.fork_button.clicked.connect(lambda: self.forkClicked.emit(self.message_id))
+        self.delete_button = self.action_bar.add("deleteButton", "delete")
+        self.delete_button.clicked.connect(lambda: self.deleteClicked.emit(self.message_id))
+        # The action row: an answer's buttons on the left and its figures on the right; a
+        # question's time, versions and buttons on the right, under its bubble.
+        self.action_row = QHBoxLayout()
+        self.action_row.setSpacing(6)
+        if user:
+            self.action_row.addStretch(1)
+            self.action_row.addWidget(self.action_bar)
+            self.action_row.addWidget(self.time_label)
+            layout.addLayout(self.action_row)
+            layout.addWidget(self.footer_label, 0, Qt.AlignmentFlag.AlignRight)
+        else:
+            self.action_row.addWidget(self.action_bar)
+            self.action_row.addStretch(1)
+            self.footer_label.setWordWrap(False)  # one quiet line
+            self.action_row.addWidget(self.footer_label)
+            self.footer_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            layout.addLayout(self.action_row)
         self._translate_texts()  # the chrome follows in update_message
         self._apply_palette()
 
@@ -272,7 +234,7 @@ class MessageWidget(_Card):
 
             self._switcher = VersionSwitcher(self)
             self._switcher.versionChosen.connect(self.versionChosen)
-            self._header.insertWidget(self._header.indexOf(self.status_badge) + 1, self._switcher)
+            self.action_row.insertWidget(self.action_row.indexOf(self.action_bar) + 1, self._switcher)
         self._switcher.set_versions(versions)
         self._switcher.show()
 
@@ -380,7 +342,7 @@ class MessageWidget(_Card):
         return self._card_buttons
 
     def _build_error_card(self) -> None:
-        card = _Card("error", 8, self)
+        card = Card("error", CARD_RADIUS, self)
         card.setObjectName("errorCard")
         card_layout = QVBoxLayout(card)
         card_layout.setContentsMargins(12, 10, 12, 10)
@@ -433,8 +395,7 @@ class MessageWidget(_Card):
     def _apply_palette(self) -> None:
         """Muted text for secondary labels, from this widget's (inherited) palette."""
         palette = self.palette()
-        text = palette.color(QPalette.ColorRole.WindowText)
-        muted = mix(text, palette.color(QPalette.ColorRole.Base), 0.4)
+        muted = muted_text(palette)
         for label in (self.time_label, self.footer_label, self._notice_label):
             if label is None:
                 continue
@@ -444,13 +405,41 @@ class MessageWidget(_Card):
             label_palette.setColor(QPalette.ColorRole.Text, muted)
             label.setPalette(label_palette)
 
-    def _tool_button(self, name: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setObjectName(name)
-        button.setAutoRaise(True)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        return button
+    # -- hover and size --------------------------------------------------------------------------
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        super().enterEvent(event)
+        self.action_bar.set_hovered(True)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self.action_bar.set_hovered(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_bubble()
+
+    def _fit_bubble(self) -> None:
+        """A question's bubble is as wide as its longest line, at most BUBBLE_SHARE of the column."""
+        if self._bubble is None or self.width() <= 0:
+            return
+        text = self._message.text
+        if self._natural_width is None or self._natural_width[0] != text:
+            metrics = self.body.fontMetrics()
+            widest = 0
+            limit = int(self.width() * BUBBLE_SHARE)
+            for line in text.splitlines()[:_MEASURED_LINES] or [""]:
+                widest = max(widest, metrics.horizontalAdvance(line))
+                if widest >= limit:
+                    break
+            # the document's margins and the cursor's width, so that the longest line does not wrap
+            widest += 2 * int(self.body.document().documentMargin()) + 4
+            self._natural_width = (text, widest)
+        left, _, right, _ = _BUBBLE_PADDING
+        wanted = self._natural_width[1] + left + right
+        width = max(48, min(int(self.width() * BUBBLE_SHARE), wanted))
+        if self._bubble.width() != width or self._bubble.minimumWidth() != width:
+            self._bubble.setFixedWidth(width)
 
     def retranslate(self) -> None:
         self._translate_texts()
@@ -480,6 +469,8 @@ class MessageWidget(_Card):
         if self._notice_label is not None:
             self._retranslate_notice()
         self.footer_label.setAccessibleName(self.tr("Answer details"))
+        self.action_bar.setAccessibleName(self.tr("Message actions"))
+        self.time_label.setAccessibleName(self.tr("Sent"))
 
     def _retranslate_editor(self) -> None:
         self.editor.setAccessibleName(self.tr("Edit message"))
@@ -571,6 +562,7 @@ class MessageWidget(_Card):
             self._rendered = (message.text, message.status)
         self._prerendered = None  # only ever for the first state shown
         self._update_chrome()
+        self._fit_bubble()
 
     def append_text(self, text: str) -> None:
         if not self.body.streaming:
@@ -619,8 +611,8 @@ class MessageWidget(_Card):
             self.status_badge.setText(badge[1])
             self.status_badge.setAccessibleName(self.tr("Status: {status}").format(status=badge[1]))
             self.status_badge.update()
-        self.status_badge.setVisible(badge is not None)
 
+        self.status_badge.setVisible(badge is not None)
         is_error = status == MessageStatus.ERROR and not self.is_user
         if is_error:
             self.error_label.setText(card_text.error_html(
@@ -630,6 +622,9 @@ class MessageWidget(_Card):
         if self._error_card is not None:
             self._error_card.setVisible(is_error)
         self.body.setVisible(not self.editing and (has_text or streaming or self.is_user))
+        if self._bubble is not None:
+            self._bubble.setVisible(not self.editing)
+        self.action_bar.setVisible(not self.editing)
 
         can_continue = not self.is_user and status in _CONTINUABLE and has_text
         if self._continue_button is not None or can_continue:  # else: built when first needed
@@ -652,16 +647,12 @@ class MessageWidget(_Card):
         if self._message.created_at <= 0:
             self.time_label.hide()
             return
-        when = QDateTime.fromMSecsSinceEpoch(int(self._message.created_at * 1000))
-        locale = QLocale()
-        if locale.language() == QLocale.Language.C:  # no real locale (CI): ISO is readable
-            shown = when.toString("yyyy-MM-dd HH:mm")
-        elif when.date() == QDateTime.currentDateTime().date():
-            shown = locale.toString(when.time(), QLocale.FormatType.ShortFormat)
-        else:
-            shown = locale.toString(when, QLocale.FormatType.ShortFormat)
-        self.time_label.show_time(when, shown)
+        self.time_label.show_time(QDateTime.fromMSecsSinceEpoch(int(self._message.created_at * 1000)))
         self.time_label.show()
+
+    def refresh_time(self, now: QDateTime | None = None) -> None:
+        """Say again how long ago the message was written ("just now" → "1 min ago")."""
+        self.time_label.refresh(now)
 
     def _footer_text(self) -> str:
         message = self._message
@@ -695,14 +686,15 @@ class MessageWidget(_Card):
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.current_text())
-        self.copy_button.setText(self.tr("Copied"))
-        QTimer.singleShot(1500, self, lambda: self.copy_button.setText(self.tr("Copy")))
+        self.action_bar.flash(self.copy_button, "copied", self.tr("Copied"), self.tr("Copy message"))
 
     def start_edit(self) -> None:
         if not self.is_user:
             return
         self.editor.setPlainText(self._message.text)
         self.body.hide()
+        if self._bubble is not None:
+            self._bubble.hide()
         self.editor_box.show()
         self._update_chrome()
         self.editor.setFocus()
@@ -712,6 +704,8 @@ class MessageWidget(_Card):
         if self._editor_box is not None:
             self._editor_box.hide()
         self.body.show()
+        if self._bubble is not None:
+            self._bubble.show()
         self._update_chrome()
 
     def _update_resend_enabled(self) -> None:
