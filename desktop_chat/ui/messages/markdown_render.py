@@ -409,7 +409,7 @@ def _code_block_html(content: str, language: str, env: Mapping[str, Any]) -> str
     )
 
 
-LINE_HEIGHT = 145  # per cent of the font's line spacing: long answers read easier with air
+LINE_HEIGHT = 130  # per cent of the font's line spacing: long answers read easier with air
 
 _QUOTE_BARS = 3  # nested quotes drawn with a bar (a table each); see blockquote_open
 

@@ -202,8 +202,7 @@ class MessageWidget(QFrame):
         else:
             self.action_row.addWidget(self.action_bar)
             self.action_row.addStretch(1)
-            self.footer_label.setWordWrap(False)  # one quiet line
-            self.action_row.addWidget(self.footer_label)
+            self.action_row.addWidget(self.footer_label, 1)  # (wraps in a narrow window)
             self.footer_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             layout.addLayout(self.action_row)
         self._translate_texts()  # the chrome follows in update_message
