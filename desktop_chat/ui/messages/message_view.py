@@ -403,7 +403,13 @@ class MessageView(QWidget):
             self._empty.attachRequested.connect(self.attachRequested)
             self._outer.addWidget(self._empty)
         if self._empty is not None:
-            self._empty.setVisible(empty)
+            if empty:
+                self._empty.show()
+            else:  # gone, not hidden: a conversation's widgets are all there is to read
+                self._outer.removeWidget(self._empty)
+                self._empty.hide()
+                self._empty.deleteLater()
+                self._empty = None
         self._scroll.setVisible(not empty)
         if empty:
             self._update_newest()
