@@ -22,15 +22,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt, QUrl, Signal
+from PySide6.QtCore import QDateTime, QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QEnterEvent,
     QGuiApplication,
-    QKeySequence,
     QPalette,
     QResizeEvent,
-    QShortcut,
-    QTextCursor,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -43,19 +40,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.domain.errors import ErrorAction, stored_action
+from desktop_chat.domain.errors import ErrorAction
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.ui.common import error_card as card_text
-from desktop_chat.ui.common.error_text import localized_message_error
-from desktop_chat.ui.messages.cards import BUBBLE_RADIUS, CARD_RADIUS, Badge, Card, card_colors, mix, muted_text
+from desktop_chat.ui.messages.cards import BUBBLE_RADIUS, Badge, Card, card_colors, mix, muted_text
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer
 from desktop_chat.ui.messages.message_actions import ActionBar
 from desktop_chat.ui.messages.message_body import MessageBody
+from desktop_chat.ui.messages.message_meta import meta_text
 from desktop_chat.ui.messages.relative_time import TimeLabel
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
 
 if TYPE_CHECKING:
     from desktop_chat.chat.versions import Versions
+    from desktop_chat.ui.messages.answer_error import AnswerError
+    from desktop_chat.ui.messages.inline_editor import InlineEditor
     from desktop_chat.ui.messages.version_switcher import VersionSwitcher
 
 __all__ = ["MessageWidget", "card_colors", "mix"]
@@ -87,11 +86,10 @@ class MessageWidget(QFrame):
         self._prerendered = rendered
         self._rendered: tuple[str, MessageStatus] | None = None  # what the body shows, when final
         self._continue_in_card = False
-        self._editor_box: QWidget | None = None
-        self._error_card: Card | None = None
+        self._editor_box: InlineEditor | None = None
+        self._error_card: AnswerError | None = None
         self._continue_button: QPushButton | None = None
         self._notice_label: QLabel | None = None
-        self._error_action = ErrorAction.NONE
         self._switcher: VersionSwitcher | None = None
         self._natural_width: tuple[str, int] | None = None  # (text, px) of the user's bubble
         self._bubble: Card | None = None
@@ -238,60 +236,30 @@ class MessageWidget(QFrame):
         self._switcher.show()
 
     @property
-    def editor_box(self) -> QWidget:
+    def editor_box(self) -> InlineEditor:
+        """The inline editor of a question (built on first use: inline_editor.py)."""
         if self._editor_box is None:
-            self._build_editor()
-        assert self._editor_box is not None
+            from desktop_chat.ui.messages.inline_editor import InlineEditor  # only edits need it
+
+            box = InlineEditor(self)
+            box.hide()
+            box.cancelled.connect(self.cancel_edit)
+            box.resendRequested.connect(self._resend)
+            self._editor_slot.addWidget(box)
+            self._editor_box = box
         return self._editor_box
 
     @property
     def editor(self) -> QPlainTextEdit:
-        self.editor_box  # noqa: B018 - built on first use
-        return self._editor
+        return self.editor_box.editor
 
     @property
     def cancel_edit_button(self) -> QPushButton:
-        self.editor_box  # noqa: B018
-        return self._cancel_edit_button
+        return self.editor_box.cancel_button
 
     @property
     def resend_button(self) -> QPushButton:
-        self.editor_box  # noqa: B018
-        return self._resend_button
-
-    def _build_editor(self) -> None:
-        box = QWidget(self)
-        box.setObjectName("editorBox")
-        editor_layout = QVBoxLayout(box)
-        editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor = QPlainTextEdit(box)
-        editor.setObjectName("messageEditor")
-        editor.setMinimumHeight(90)
-        editor.textChanged.connect(self._update_resend_enabled)
-        editor_buttons = QHBoxLayout()
-        editor_buttons.addStretch(1)
-        cancel = QPushButton(box)
-        cancel.setObjectName("cancelEditButton")
-        cancel.clicked.connect(self.cancel_edit)
-        resend = QPushButton(box)
-        resend.setObjectName("resendButton")
-        resend.setDefault(True)
-        resend.clicked.connect(self._resend)
-        editor_buttons.addWidget(cancel)
-        editor_buttons.addWidget(resend)
-        self._editor, self._cancel_edit_button, self._resend_button = editor, cancel, resend
-        editor_layout.addWidget(editor)
-        editor_layout.addLayout(editor_buttons)
-        resend_shortcut = QShortcut(QKeySequence("Ctrl+Return"), editor)
-        resend_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        resend_shortcut.activated.connect(self._resend)
-        cancel_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), editor)
-        cancel_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        cancel_shortcut.activated.connect(self.cancel_edit)
-        box.hide()
-        self._editor_slot.addWidget(box)
-        self._editor_box = box
-        self._retranslate_editor()
+        return self.editor_box.resend_button
 
     @property
     def notice_label(self) -> QLabel:
@@ -309,68 +277,40 @@ class MessageWidget(QFrame):
         return self._notice_label
 
     @property
-    def error_card(self) -> QWidget:
+    def error_card(self) -> AnswerError:
+        """A failed answer's card (built on first use: answer_error.py)."""
         if self._error_card is None:
-            self._build_error_card()
-        assert self._error_card is not None
+            from desktop_chat.ui.messages.answer_error import AnswerError  # only failed answers need it
+
+            card = AnswerError(self)
+            card.hide()
+            card.linkActivated.connect(self.linkActivated)
+            card.retryClicked.connect(lambda: self.retryClicked.emit(self.message_id))
+            card.actionClicked.connect(lambda action: self.errorActionClicked.emit(self.message_id, action))
+            self._error_slot.addWidget(card)
+            self._error_card = card
         return self._error_card
 
     @property
     def error_label(self) -> QLabel:
-        self.error_card  # noqa: B018 - built on first use
-        return self._error_label
+        return self.error_card.label
 
     @property
     def retry_button(self) -> QPushButton:
-        self.error_card  # noqa: B018
-        return self._retry_button
+        return self.error_card.retry_button
 
     @property
     def error_action_button(self) -> QPushButton:
-        self.error_card  # noqa: B018
-        return self._error_action_button
+        return self.error_card.action_button
 
     @property
     def error_action(self) -> ErrorAction:
         """The fix offered on the error card (stored with the answer)."""
-        return self._error_action
+        return self._error_card.action if self._error_card is not None else ErrorAction.NONE
 
     @property
     def card_buttons(self) -> QHBoxLayout:
-        self.error_card  # noqa: B018 - built on first use
-        return self._card_buttons
-
-    def _build_error_card(self) -> None:
-        card = Card("error", CARD_RADIUS, self)
-        card.setObjectName("errorCard")
-        card_layout = QVBoxLayout(card)
-        card_layout.setContentsMargins(12, 10, 12, 10)
-        card_layout.setSpacing(8)
-        error_label = card_text.error_label("errorLabel", card)
-        error_label.linkActivated.connect(lambda url: self.linkActivated.emit(QUrl(url)))
-        card_layout.addWidget(error_label)
-        hint = card_text.error_label("errorHint", card)
-        hint.linkActivated.connect(lambda url: self.linkActivated.emit(QUrl(url)))
-        hint.hide()
-        card_layout.addWidget(hint)
-        self._card_buttons = QHBoxLayout()
-        self._card_buttons.addStretch(1)
-        # The fix the engine chose for this error (error_card.py words it); Retry stays beside it.
-        action = QPushButton(card)
-        action.setObjectName("errorActionButton")
-        action.clicked.connect(lambda: self.errorActionClicked.emit(self.message_id, self._error_action.value))
-        action.hide()
-        self._card_buttons.addWidget(action)
-        retry = QPushButton(card)
-        retry.setObjectName("retryButton")
-        retry.clicked.connect(lambda: self.retryClicked.emit(self.message_id))
-        self._card_buttons.addWidget(retry)
-        card_layout.addLayout(self._card_buttons)
-        card.hide()
-        self._error_slot.addWidget(card)
-        self._error_card, self._error_label, self._retry_button = card, error_label, retry
-        self._error_hint, self._error_action_button = hint, action
-        self._retranslate_error_card()
+        return self.error_card.buttons
 
     @property
     def continue_button(self) -> QPushButton:
@@ -460,9 +400,9 @@ class MessageWidget(QFrame):
             button.setAccessibleName(name)
             button.setToolTip(name)
         if self._editor_box is not None:
-            self._retranslate_editor()
+            self._editor_box.retranslate()
         if self._error_card is not None:
-            self._retranslate_error_card()
+            self._error_card.retranslate()
         if self._continue_button is not None:
             self._retranslate_continue()
         if self._notice_label is not None:
@@ -470,37 +410,6 @@ class MessageWidget(QFrame):
         self.footer_label.setAccessibleName(self.tr("Answer details"))
         self.action_bar.setAccessibleName(self.tr("Message actions"))
         self.time_label.setAccessibleName(self.tr("Sent"))
-
-    def _retranslate_editor(self) -> None:
-        self.editor.setAccessibleName(self.tr("Edit message"))
-        self.resend_button.setText(self.tr("Resend"))
-        self.resend_button.setAccessibleName(self.tr("Resend edited message"))
-        self.resend_button.setToolTip(self.tr("Resend edited message (Ctrl+Enter)"))
-        self.cancel_edit_button.setText(self.tr("Cancel"))
-        self.cancel_edit_button.setAccessibleName(self.tr("Cancel editing"))
-        self.cancel_edit_button.setToolTip(self.tr("Cancel editing (Esc)"))
-
-    def _retranslate_error_card(self) -> None:
-        self.retry_button.setText(self.tr("Retry"))
-        self.retry_button.setAccessibleName(self.tr("Retry"))
-        self.retry_button.setToolTip(self.tr("Send the request again"))
-        self.error_card.setAccessibleName(self.tr("Error"))
-        self._show_error_action()
-
-    def _show_error_action(self) -> None:
-        """The action button and hint for the error shown (their words follow the language)."""
-        action = self._error_action
-        params = (self._message.error_text or {}).get("params")
-        provider = params.get("provider") if isinstance(params, dict) else None
-        text, tip = card_text.action_button_text(action, provider if isinstance(provider, str) else "")
-        button = self._error_action_button
-        button.setText(text)
-        button.setToolTip(tip)
-        button.setAccessibleName(text or self.tr("Fix the problem"))
-        button.setVisible(card_text.has_button(action))
-        hint = card_text.action_hint(action)
-        self._error_hint.setText(hint)
-        self._error_hint.setVisible(bool(hint))
 
     def _retranslate_continue(self) -> None:
         self.continue_button.setText(self.tr("Continue"))
@@ -614,10 +523,7 @@ class MessageWidget(QFrame):
         self.status_badge.setVisible(badge is not None)
         is_error = status == MessageStatus.ERROR and not self.is_user
         if is_error:
-            self.error_label.setText(card_text.error_html(
-                localized_message_error(message) or self.tr("The request failed.")))
-            self._error_action = stored_action(message.error_text)
-            self._show_error_action()
+            self.error_card.show_error(message)
         if self._error_card is not None:
             self._error_card.setVisible(is_error)
         self.body.setVisible(not self.editing and (has_text or streaming or self.is_user))
@@ -638,7 +544,7 @@ class MessageWidget(QFrame):
             self.continue_button.setVisible(can_continue)
 
         self._update_time()
-        footer = self._footer_text()
+        footer = meta_text(self._message)
         self.footer_label.setText(footer)
         self.footer_label.setVisible(bool(footer))
 
@@ -653,34 +559,6 @@ class MessageWidget(QFrame):
         """Say again how long ago the message was written ("just now" → "1 min ago")."""
         self.time_label.refresh(now)
 
-    def _footer_text(self) -> str:
-        message = self._message
-        locale = QLocale()
-        parts: list[str] = []
-        if self.is_user:
-            names = [
-                str(a.get("name") or a.get("filename") or a.get("path") or "")
-                for a in message.attachments
-                if a.get("type") != "document"  # documents show as chips above the text
-            ]
-            names = [n for n in names if n]
-            if names:
-                parts.append(self.tr("Attached: {names}").format(names=", ".join(names)))
-            return " · ".join(parts)
-        if message.model:
-            parts.append(message.model)
-        if message.ttft_ms is not None:
-            seconds = locale.toString(message.ttft_ms / 1000.0, "f", 2)
-            parts.append(self.tr("first token {seconds} s").format(seconds=seconds))
-        rate = _tokens_per_second(message)
-        if rate is not None:
-            parts.append(self.tr("{rate} tok/s").format(rate=locale.toString(rate, "f", 1)))
-        if message.input_tokens is not None:
-            parts.append(self.tr("{count} in").format(count=locale.toString(message.input_tokens)))
-        if message.output_tokens is not None:
-            parts.append(self.tr("{count} out").format(count=locale.toString(message.output_tokens)))
-        return " · ".join(parts)
-
     # -- actions -----------------------------------------------------------------------------------
 
     def _copy(self) -> None:
@@ -690,14 +568,11 @@ class MessageWidget(QFrame):
     def start_edit(self) -> None:
         if not self.is_user:
             return
-        self.editor.setPlainText(self._message.text)
         self.body.hide()
         if self._bubble is not None:
             self._bubble.hide()
-        self.editor_box.show()
+        self.editor_box.start(self._message.text)
         self._update_chrome()
-        self.editor.setFocus()
-        self.editor.moveCursor(QTextCursor.MoveOperation.End)
 
     def cancel_edit(self) -> None:
         if self._editor_box is not None:
@@ -707,22 +582,8 @@ class MessageWidget(QFrame):
             self._bubble.show()
         self._update_chrome()
 
-    def _update_resend_enabled(self) -> None:
-        self.resend_button.setEnabled(bool(self.editor.toPlainText().strip()))
-
-    def _resend(self) -> None:
-        text = self.editor.toPlainText()
-        if not text.strip() or not self.editing:
+    def _resend(self, text: str) -> None:
+        if not self.editing:
             return
         self.cancel_edit()
         self.editResendClicked.emit(self.message_id, text)
-
-
-def _tokens_per_second(message: Message) -> float | None:
-    """Output tokens over generation time (duration minus time to first token)."""
-    if not message.output_tokens or message.duration_ms is None:
-        return None
-    generating_ms = message.duration_ms - (message.ttft_ms or 0.0)
-    if generating_ms <= 0:
-        return None
-    return message.output_tokens / (generating_ms / 1000.0)
