@@ -36,7 +36,6 @@ class ActionButton(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)  # until its icon is made
         self.setIconSize(QSize(ICON_PX, ICON_PX))
         self.setFixedSize(BUTTON_PX, BUTTON_PX)  # the same before and after its icon: nothing moves
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._bar.revealed or self.hasFocus():
