@@ -22,8 +22,8 @@ def _card_button(window, message_id: str) -> QPushButton:  # noqa: ANN001
 
 
 def _settings_dialog(qtbot, window):  # noqa: ANN001, ANN202
-    qtbot.waitUntil(lambda: window._settings_dialog is not None and window._settings_dialog.isVisible())
-    return window._settings_dialog
+    qtbot.waitUntil(lambda: window.settings_door.dialog is not None and window.settings_door.dialog.isVisible())
+    return window.settings_door.dialog
 
 
 # -- the card's words ---------------------------------------------------------------------------------
