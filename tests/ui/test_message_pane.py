@@ -230,3 +230,14 @@ def test_scroll_to_newest_button_appears_when_scrolled_up(view, qtbot):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bar.value() == bar.maximum())
     assert view.following and button.isHidden()
+
+
+def test_the_figures_go_under_the_buttons_in_a_narrow_column(view, qtbot):
+    view.set_messages([msg("a", text="ok", model="gpt-4o", input_tokens=2410, output_tokens=19)], has_older=False)
+    answer = view.message_widget("a")
+    qtbot.waitUntil(lambda: answer.width() > 700)
+    assert answer.action_row.indexOf(answer.footer_label) >= 0  # beside the buttons
+    view.resize(520, 600)
+    qtbot.waitUntil(lambda: answer.width() < 500)
+    assert answer.action_row.indexOf(answer.footer_label) < 0
+    assert answer.footer_row.indexOf(answer.footer_label) >= 0 and answer.footer_label.isVisible()

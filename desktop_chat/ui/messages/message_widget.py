@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 __all__ = ["MessageWidget", "card_colors", "mix"]
 
 _CONTINUABLE = (MessageStatus.STOPPED, MessageStatus.INTERRUPTED, MessageStatus.ERROR)
+FOOTER_BESIDE_PX = 640  # narrower: an answer's figures go under its buttons
 BUBBLE_SHARE = 0.8  # a user's bubble is at most this part of the column's width
 _BUBBLE_PADDING = (14, 9, 14, 9)
 _MEASURED_LINES = 400  # lines measured for a bubble's natural width (a huge paste wraps anyway)
@@ -200,9 +201,12 @@ class MessageWidget(QFrame):
         else:
             self.action_row.addWidget(self.action_bar)
             self.action_row.addStretch(1)
-            self.action_row.addWidget(self.footer_label, 1)  # (wraps in a narrow window)
             self.footer_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             layout.addLayout(self.action_row)
+            self.footer_row = QHBoxLayout()  # the figures' own line, in a narrow column (_place_footer)
+            layout.addLayout(self.footer_row)
+            self._footer_beside: bool | None = None
+            self._place_footer()
         self._translate_texts()  # the chrome follows in update_message
         self._apply_palette()
 
@@ -357,6 +361,19 @@ class MessageWidget(QFrame):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_bubble()
+        if not self.is_user:
+            self._place_footer()
+
+    def _place_footer(self) -> None:
+        """An answer's figures beside its buttons, or on a line of their own when the column is
+        too narrow for both (wrapped over three lines beside the buttons, they read badly)."""
+        beside = self.width() >= FOOTER_BESIDE_PX
+        if beside == self._footer_beside:
+            return
+        self._footer_beside = beside
+        source, target = (self.footer_row, self.action_row) if beside else (self.action_row, self.footer_row)
+        source.removeWidget(self.footer_label)
+        target.addWidget(self.footer_label, 1)
 
     def _fit_bubble(self) -> None:
         """A question's bubble is as wide as its longest line, at most BUBBLE_SHARE of the column."""
