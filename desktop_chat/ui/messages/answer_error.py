@@ -19,9 +19,6 @@ from desktop_chat.ui.messages.cards import CARD_RADIUS, Card
 __all__ = ["AnswerError"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MessageWidget", text)
-
 
 class AnswerError(Card):
     """`retryClicked`; `actionClicked(ErrorAction value)`; `linkActivated(url)` from the texts."""
@@ -62,15 +59,15 @@ class AnswerError(Card):
 
     def show_error(self, message: Message) -> None:
         self._message = message
-        self.label.setText(card_text.error_html(localized_message_error(message) or _tr("The request failed.")))
+        self.label.setText(card_text.error_html(localized_message_error(message) or QCoreApplication.translate("MessageWidget", "The request failed.")))
         self.action = stored_action(message.error_text)
         self._show_action()
 
     def retranslate(self) -> None:
-        self.retry_button.setText(_tr("Retry"))
-        self.retry_button.setAccessibleName(_tr("Retry"))
-        self.retry_button.setToolTip(_tr("Send the request again"))
-        self.setAccessibleName(_tr("Error"))
+        self.retry_button.setText(QCoreApplication.translate("MessageWidget", "Retry"))
+        self.retry_button.setAccessibleName(QCoreApplication.translate("MessageWidget", "Retry"))
+        self.retry_button.setToolTip(QCoreApplication.translate("MessageWidget", "Send the request again"))
+        self.setAccessibleName(QCoreApplication.translate("MessageWidget", "Error"))
         if self._message is not None:
             self.show_error(self._message)  # the error's words follow the language too
 
@@ -82,7 +79,7 @@ class AnswerError(Card):
         text, tip = card_text.action_button_text(action, provider if isinstance(provider, str) else "")
         self.action_button.setText(text)
         self.action_button.setToolTip(tip)
-        self.action_button.setAccessibleName(text or _tr("Fix the problem"))
+        self.action_button.setAccessibleName(text or QCoreApplication.translate("MessageWidget", "Fix the problem"))
         self.action_button.setVisible(card_text.has_button(action))
         hint = card_text.action_hint(action)
         self.hint.setText(hint)

@@ -13,9 +13,6 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLay
 __all__ = ["InlineEditor"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MessageWidget", text)
-
 
 class InlineEditor(QWidget):
     """`resendRequested(text)` with a non-empty text; `cancelled` when the user gives up."""
@@ -60,13 +57,13 @@ class InlineEditor(QWidget):
         self.editor.moveCursor(QTextCursor.MoveOperation.End)
 
     def retranslate(self) -> None:
-        self.editor.setAccessibleName(_tr("Edit message"))
-        self.resend_button.setText(_tr("Resend"))
-        self.resend_button.setAccessibleName(_tr("Resend edited message"))
-        self.resend_button.setToolTip(_tr("Resend edited message (Ctrl+Enter)"))
-        self.cancel_button.setText(_tr("Cancel"))
-        self.cancel_button.setAccessibleName(_tr("Cancel editing"))
-        self.cancel_button.setToolTip(_tr("Cancel editing (Esc)"))
+        self.editor.setAccessibleName(QCoreApplication.translate("MessageWidget", "Edit message"))
+        self.resend_button.setText(QCoreApplication.translate("MessageWidget", "Resend"))
+        self.resend_button.setAccessibleName(QCoreApplication.translate("MessageWidget", "Resend edited message"))
+        self.resend_button.setToolTip(QCoreApplication.translate("MessageWidget", "Resend edited message (Ctrl+Enter)"))
+        self.cancel_button.setText(QCoreApplication.translate("MessageWidget", "Cancel"))
+        self.cancel_button.setAccessibleName(QCoreApplication.translate("MessageWidget", "Cancel editing"))
+        self.cancel_button.setToolTip(QCoreApplication.translate("MessageWidget", "Cancel editing (Esc)"))
 
     def _update_resend_enabled(self) -> None:
         self.resend_button.setEnabled(bool(self.editor.toPlainText().strip()))

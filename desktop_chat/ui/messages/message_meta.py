@@ -12,9 +12,6 @@ from desktop_chat.domain.messages import Message
 __all__ = ["meta_text", "tokens_per_second"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MessageWidget", text)
-
 
 def meta_text(message: Message) -> str:
     """"model · first token 0.41 s · 52.0 tok/s · 1,830 in · 312 out", or a question's attachments."""
@@ -28,20 +25,20 @@ def meta_text(message: Message) -> str:
         ]
         names = [n for n in names if n]
         if names:
-            parts.append(_tr("Attached: {names}").format(names=", ".join(names)))
+            parts.append(QCoreApplication.translate("MessageWidget", "Attached: {names}").format(names=", ".join(names)))
         return " · ".join(parts)
     if message.model:
         parts.append(message.model)
     if message.ttft_ms is not None:
         seconds = locale.toString(message.ttft_ms / 1000.0, "f", 2)
-        parts.append(_tr("first token {seconds} s").format(seconds=seconds))
+        parts.append(QCoreApplication.translate("MessageWidget", "first token {seconds} s").format(seconds=seconds))
     rate = tokens_per_second(message)
     if rate is not None:
-        parts.append(_tr("{rate} tok/s").format(rate=locale.toString(rate, "f", 1)))
+        parts.append(QCoreApplication.translate("MessageWidget", "{rate} tok/s").format(rate=locale.toString(rate, "f", 1)))
     if message.input_tokens is not None:
-        parts.append(_tr("{count} in").format(count=locale.toString(message.input_tokens)))
+        parts.append(QCoreApplication.translate("MessageWidget", "{count} in").format(count=locale.toString(message.input_tokens)))
     if message.output_tokens is not None:
-        parts.append(_tr("{count} out").format(count=locale.toString(message.output_tokens)))
+        parts.append(QCoreApplication.translate("MessageWidget", "{count} out").format(count=locale.toString(message.output_tokens)))
     return " · ".join(parts)
 
 

@@ -15,24 +15,21 @@ __all__ = ["REFRESH_MS", "TimeLabel", "relative_time"]
 REFRESH_MS = 30_000
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RelativeTime", text)
-
 
 def relative_time(when: QDateTime, now: QDateTime, locale: QLocale | None = None) -> str:
     """`when` as a short phrase relative to `now` (both local times)."""
     locale = locale or QLocale()
     seconds = when.secsTo(now)
     if seconds < 60:  # also a clock a little behind the message's
-        return _tr("just now")
+        return QCoreApplication.translate("RelativeTime", "just now")
     if seconds < 3600:
-        return _tr("{count} min ago").format(count=seconds // 60)
+        return QCoreApplication.translate("RelativeTime", "{count} min ago").format(count=seconds // 60)
     days = when.date().daysTo(now.date())
     clock = _clock(when, locale)
     if days == 0:
-        return _tr("{count} h ago").format(count=seconds // 3600)
+        return QCoreApplication.translate("RelativeTime", "{count} h ago").format(count=seconds // 3600)
     if days == 1:
-        return _tr("Yesterday {time}").format(time=clock)
+        return QCoreApplication.translate("RelativeTime", "Yesterday {time}").format(time=clock)
     if days < 7:
         return f"{locale.dayName(when.date().dayOfWeek(), QLocale.FormatType.ShortFormat)} {clock}"
     if locale.language() == QLocale.Language.C:  # no real locale (CI): ISO is readable
