@@ -71,7 +71,8 @@ def _conversation(now: float) -> list[Message]:
                        status=fields.pop("status", MessageStatus.COMPLETE), created_at=now - ago_s, **fields)
 
     return [
-        message("u1", "user", "Compare Python and Go for a small command-line tool, with an example.", 1, 3 * 3600),
+        message("u1", "user", "Compare Python and Go for a small command-line tool, with an example.", 1,
+                3 * 3600),
         message("a1", "assistant", LONG_ANSWER, 2, 3 * 3600 - 20, model="claude-sonnet-4-5", ttft_ms=412.0,
                 duration_ms=6412.0, input_tokens=1830, output_tokens=612),
         message("u2", "user", "And in one sentence?", 3, 300),

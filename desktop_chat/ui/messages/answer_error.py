@@ -59,7 +59,8 @@ class AnswerError(Card):
 
     def show_error(self, message: Message) -> None:
         self._message = message
-        self.label.setText(card_text.error_html(localized_message_error(message) or QCoreApplication.translate("MessageWidget", "The request failed.")))
+        failed = QCoreApplication.translate("MessageWidget", "The request failed.")
+        self.label.setText(card_text.error_html(localized_message_error(message) or failed))
         self.action = stored_action(message.error_text)
         self._show_action()
 

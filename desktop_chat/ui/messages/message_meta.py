@@ -25,20 +25,25 @@ def meta_text(message: Message) -> str:
         ]
         names = [n for n in names if n]
         if names:
-            parts.append(QCoreApplication.translate("MessageWidget", "Attached: {names}").format(names=", ".join(names)))
+            attached = QCoreApplication.translate("MessageWidget", "Attached: {names}")
+            parts.append(attached.format(names=", ".join(names)))
         return " · ".join(parts)
     if message.model:
         parts.append(message.model)
     if message.ttft_ms is not None:
         seconds = locale.toString(message.ttft_ms / 1000.0, "f", 2)
-        parts.append(QCoreApplication.translate("MessageWidget", "first token {seconds} s").format(seconds=seconds))
+        first = QCoreApplication.translate("MessageWidget", "first token {seconds} s")
+        parts.append(first.format(seconds=seconds))
     rate = tokens_per_second(message)
     if rate is not None:
-        parts.append(QCoreApplication.translate("MessageWidget", "{rate} tok/s").format(rate=locale.toString(rate, "f", 1)))
+        per_second = QCoreApplication.translate("MessageWidget", "{rate} tok/s")
+        parts.append(per_second.format(rate=locale.toString(rate, "f", 1)))
     if message.input_tokens is not None:
-        parts.append(QCoreApplication.translate("MessageWidget", "{count} in").format(count=locale.toString(message.input_tokens)))
+        sent = QCoreApplication.translate("MessageWidget", "{count} in")
+        parts.append(sent.format(count=locale.toString(message.input_tokens)))
     if message.output_tokens is not None:
-        parts.append(QCoreApplication.translate("MessageWidget", "{count} out").format(count=locale.toString(message.output_tokens)))
+        received = QCoreApplication.translate("MessageWidget", "{count} out")
+        parts.append(received.format(count=locale.toString(message.output_tokens)))
     return " · ".join(parts)
 
 
