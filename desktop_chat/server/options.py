@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from desktop_chat.config import Settings
 
 LOOPBACK = "127.0.0.1"
+ACCESS_LOGGER = "desktop_chat.server.access"  # one line per HTTP request; `serve` shows them on the terminal
 
 
 @dataclass(frozen=True)

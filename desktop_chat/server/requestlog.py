@@ -15,9 +15,8 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desktop_chat.server import errors
-from desktop_chat.server.options import ServerStats
+from desktop_chat.server.options import ACCESS_LOGGER, ServerStats
 
-ACCESS_LOGGER = "desktop_chat.server.access"  # `serve` shows these lines on the terminal
 access = logging.getLogger(ACCESS_LOGGER)
 log = logging.getLogger(__name__)
 
