@@ -115,6 +115,9 @@ def _bind(host: str, port: int) -> socket.socket:
     try:
         if os.name != "nt":  # on Windows it would let a second server take the same port
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Streamed events are small writes: without this, Nagle's algorithm holds each one back
+        # until the client's delayed ACK (≈ 40 ms per event). Accepted connections inherit it.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host, port))
         sock.listen(512)
         sock.setblocking(False)
