@@ -23,7 +23,7 @@ def test_a_preset_fills_name_address_and_model_then_saves_with_its_key(qtbot, op
     settings = Settings()
     models = FakeModels(count=2)
     dialog = open_dialog(settings, models)
-    dialog.tabs.setCurrentIndex(1)
+    dialog.pages.setCurrentIndex(1)
     choose(dialog, "siliconflow")
     editor = dialog.custom_editor
     assert editor.name_edit.text() == "SiliconFlow"
