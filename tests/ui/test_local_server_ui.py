@@ -35,6 +35,7 @@ def _page(qtbot, window) -> QWidget:  # noqa: ANN001
 
 def test_switch_serves_counts_and_stops(windows, qtbot, fakes, qapp) -> None:  # noqa: ANN001
     from desktop_chat.ui.common import theme
+    from desktop_chat.ui.runtime import i18n
 
     fake = fakes("openai")
     settings = configure("openai", fake)
@@ -65,6 +66,12 @@ def test_switch_serves_counts_and_stops(windows, qtbot, fakes, qapp) -> None:  #
         save(window.settings_door.dialog, "server-02-settings-local-server-dark.png")
     finally:
         theme.apply_theme(qapp, "light")
+    i18n.install_translator(qapp, "zh_CN")  # Chinese once build/pending/server.tsv is applied
+    try:
+        qtbot.wait(50)
+        save(window.settings_door.dialog, "server-04-settings-local-server-zh_CN.png")
+    finally:
+        i18n.install_translator(qapp, "en")
     assert window.settings.server_enabled
     page.enabled_check.click()
     qtbot.waitUntil(lambda: "Off" in page.status.text(), timeout=10_000)
