@@ -17,7 +17,6 @@ first token the extra time to the first text through serve (a two-chunk answer),
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -25,8 +24,8 @@ import sys
 import time
 from typing import Any
 
-from benchmarks._common import (ROOT, BenchmarkCrash, Row, answer_tokens, child_env, median, paired_ratio,
-                                read_rss_mb, rounded, run_child)
+from benchmarks._common import (ROOT, BenchmarkCrash, Row, answer_tokens, median, paired_ratio, read_rss_mb,
+                                rounded, run_child)
 
 TOKENS, QUICK_TOKENS = 20_000, 5_000
 RATIO_BUDGET = 1.2
@@ -218,5 +217,3 @@ class _Serve:
         if "Traceback" in (err or ""):
             print(err, file=sys.stderr)
 
-
-__all__ = ["run", "child", "child_env", "json"]

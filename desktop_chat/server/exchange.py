@@ -30,8 +30,10 @@ class Exchange:
 
     @classmethod
     def of(cls, services: AppServices, turns: Sequence[tuple[Role, str]], *, system: str | None,
-           model: str | None, max_tokens: int | None = None, temperature: float | None = None) -> Exchange:
-        """*turns* oldest first; the last must be the user's question."""
+           model: str | None, max_tokens: int | None = None, temperature: float | None = None,
+           attachments: Sequence[dict[str, Any]] = ()) -> Exchange:
+        """*turns* oldest first; the last must be the user's question, which carries *attachments*
+        (``Attachment.to_dict()`` of documents in the app's library)."""
         if not turns or turns[-1][0] != "user":
             raise ApiError(400, "The last message must be the user's.", param="messages")
         endpoint_id, model_name = split_model(services, model)
@@ -40,7 +42,7 @@ class Exchange:
             options["max_tokens"] = max_tokens
         if temperature is not None:
             options["temperature"] = temperature
-        return cls(in_memory(turns), system or None, endpoint_id, model_name, options)
+        return cls(in_memory(turns, attachments), system or None, endpoint_id, model_name, options)
 
     def run(self, services: AppServices) -> Turn[UnstoredAnswer]:
         engine = services.engine

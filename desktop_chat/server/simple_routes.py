@@ -27,7 +27,7 @@ from desktop_chat.domain.events import TextDelta
 from desktop_chat.domain.messages import Attachment
 from desktop_chat.server import history, responses
 from desktop_chat.server.errors import ApiError, Wire
-from desktop_chat.server.exchange import Exchange, in_memory
+from desktop_chat.server.exchange import Exchange
 from desktop_chat.server.models import split_model
 from desktop_chat.server.state import context
 from desktop_chat.server.turns import Turn
@@ -81,16 +81,16 @@ def _data(payload: dict[str, Any]) -> str:
 
 
 def _figures(result: object) -> dict[str, Any]:
+    """Which model answered and the tokens it counted, for the closing ``done`` event."""
     if isinstance(result, UnstoredAnswer):
-        usage, model = result.usage, f"{result.endpoint_id}/{result.model}"
-    elif isinstance(result, TurnResult):
+        usage = result.usage
+        return {"model": f"{result.endpoint_id}/{result.model}", "input_tokens": usage.input_tokens if usage else None,
+                "output_tokens": usage.output_tokens if usage else None}
+    if isinstance(result, TurnResult):  # /ai/conversation: the stored answer
         message = result.message
-        usage, model = None, f"{message.provider}/{message.model}"
-        return {"model": model, "input_tokens": message.input_tokens, "output_tokens": message.output_tokens}
-    else:
-        return {}
-    return {"model": model, "input_tokens": usage.input_tokens if usage else None,
-            "output_tokens": usage.output_tokens if usage else None}
+        return {"model": f"{message.provider}/{message.model}", "input_tokens": message.input_tokens,
+                "output_tokens": message.output_tokens}
+    return {}
 
 
 @router.post("/ai/chat/stream", summary="Stream an answer to one message (not stored unless Settings say so)")
@@ -155,8 +155,8 @@ async def analyze_pdf(request: Request, file: UploadFile = File(...), question: 
         document = await asyncio.to_thread(ctx.services.documents.attach_bytes, data, name)
     except DocumentError as exc:
         raise ApiError(400, f"file: {exc.message}", param="file") from None
-    exchange = Exchange.of(ctx.services, [("user", question)], system=None, model=model, max_tokens=max_tokens)
-    exchange.history = in_memory([("user", question)], [Attachment.from_document(document).to_dict()])
+    exchange = Exchange.of(ctx.services, [("user", question)], system=None, model=model, max_tokens=max_tokens,
+                           attachments=[Attachment.from_document(document).to_dict()])
     return await _stream_exchange(request, exchange, SimpleEncoder())
 
 
