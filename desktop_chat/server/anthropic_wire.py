@@ -88,7 +88,7 @@ def _event(name: str, data: dict[str, Any]) -> str:
 
 
 class EventEncoder:
-    wire: Wire = "anthropic"
+    wire: Wire = "messages"
 
     def __init__(self, model: str) -> None:
         self.id = "msg_" + uuid.uuid4().hex
@@ -131,7 +131,7 @@ async def messages(request: Request, body: MessagesRequest) -> Response | dict[s
 
     if body.stream:
         return await responses.streamed(request, turn, EventEncoder(body.model), after)
-    answer = await responses.whole(request, turn, "anthropic")
+    answer = await responses.whole(request, turn, "messages")
     after(answer)
     return {"id": "msg_" + uuid.uuid4().hex, "type": "message", "role": "assistant", "model": body.model,
             "content": [{"type": "text", "text": answer.text}], "stop_reason": stop_reason(answer.stop_reason),

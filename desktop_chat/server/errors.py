@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from desktop_chat.domain import errors
 
-Wire = Literal["openai", "anthropic", "simple"]
+# The three route families: OpenAI's Chat Completions, Anthropic's Messages, the simple API.
+Wire = Literal["chat_completions", "messages", "simple"]
 
 
 class ApiError(Exception):
@@ -49,16 +50,16 @@ _OPENAI_CODES = {401: "invalid_api_key", 404: "model_not_found", 429: "rate_limi
 def wire_of(path: str) -> Wire:
     """Which family a route belongs to, by its path."""
     if path.startswith("/v1/messages"):
-        return "anthropic"
+        return "messages"
     if path.startswith("/v1/"):
-        return "openai"
+        return "chat_completions"
     return "simple"
 
 
 def body(error: ApiError, wire: Wire) -> dict[str, Any]:
-    if wire == "anthropic":
+    if wire == "messages":
         return {"type": "error", "error": {"type": error.kind, "message": error.message}}
-    if wire == "openai":
+    if wire == "chat_completions":
         return {"error": {"message": error.message, "type": _OPENAI_TYPES.get(error.kind, error.kind),
                           "param": error.param, "code": _OPENAI_CODES.get(error.status)}}
     return {"detail": error.message}
@@ -67,7 +68,7 @@ def body(error: ApiError, wire: Wire) -> dict[str, Any]:
 def stream_event(error: ApiError, wire: Wire) -> bytes:
     """The error as the last event of a stream that already started (the status is sent by then)."""
     data = json.dumps(body(error, wire) if wire != "simple" else {"error": error.message})
-    if wire == "anthropic":
+    if wire == "messages":
         return f"event: error\ndata: {data}\n\n".encode()
     return f"data: {data}\n\n".encode()
 
@@ -78,7 +79,7 @@ def from_chat_error(exc: errors.ChatError, wire: Wire) -> ApiError:
         case errors.RateLimitedError():
             status = 429
         case errors.OverloadedError():
-            status = 529 if wire == "anthropic" else 503
+            status = 529 if wire == "messages" else 503
         case errors.AuthenticationError():
             status = 401 if exc.status != 403 else 403
         case errors.ModelNotFoundError():

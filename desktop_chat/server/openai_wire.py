@@ -95,7 +95,7 @@ def _usage(answer: UnstoredAnswer) -> dict[str, int]:
 class ChunkEncoder:
     """The chunks of one streamed completion; the JSON around the text is made once."""
 
-    wire: Wire = "openai"
+    wire: Wire = "chat_completions"
 
     def __init__(self, model: str, include_usage: bool) -> None:
         self.id = "chatcmpl-" + uuid.uuid4().hex
@@ -138,7 +138,7 @@ async def chat_completions(request: Request, body: ChatCompletionRequest) -> Res
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
         return await responses.streamed(request, turn, ChunkEncoder(body.model, include_usage), after)
-    answer = await responses.whole(request, turn, "openai")
+    answer = await responses.whole(request, turn, "chat_completions")
     after(answer)
     return {
         "id": "chatcmpl-" + uuid.uuid4().hex, "object": "chat.completion", "created": int(time.time()),
