@@ -112,7 +112,7 @@ def test_a_whole_session_leaves_no_key_in_any_file(windows, qtbot, data_home, tm
         dialog = open_settings(qtbot, window)
         type_into(qtbot, dialog, "anthropicKeyEdit", ANTHROPIC_KEY)
         dialog.pages.setCurrentIndex(1)
-        dialog.custom_list.setCurrentRow(0)
+        dialog.custom_page.list.setCurrentRow(0)
         type_into(qtbot, dialog, "customKeyEdit", CUSTOM_KEY)
         save(qtbot, window, dialog)
         assert secrets.get_key("anthropic") == ANTHROPIC_KEY and secrets.get_key("deep") == CUSTOM_KEY

@@ -724,6 +724,37 @@
     </message>
 </context>
 <context>
+    <name>CustomEndpointsPage</name>
+    <message>
+        <source>(unnamed)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>Any service that speaks the OpenAI API: DeepSeek, OpenRouter, vLLM, LM Studio, a llama.cpp server… A key saved here is sent only to the host of its base URL.</source>
+        <translation>任何兼容 OpenAI API 的服务：DeepSeek、OpenRouter、vLLM、LM Studio、llama.cpp 服务器……在此保存的密钥只会发送到其 API 地址所在的主机。</translation>
+    </message>
+    <message>
+        <source>Other services</source>
+        <translation>其他服务</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add a service</source>
+        <translation>添加服务</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove the selected service</source>
+        <translation>移除所选服务</translation>
+    </message>
+</context>
+<context>
     <name>DefaultsPage</name>
     <message>
         <source>Provider:</source>
@@ -2206,26 +2237,6 @@
     <message>
         <source>Discard changes</source>
         <translation>放弃更改</translation>
-    </message>
-    <message>
-        <source>Any service that speaks the OpenAI API: DeepSeek, OpenRouter, vLLM, LM Studio, a llama.cpp server… A key saved here is sent only to the host of its base URL.</source>
-        <translation>任何兼容 OpenAI API 的服务：DeepSeek、OpenRouter、vLLM、LM Studio、llama.cpp 服务器……在此保存的密钥只会发送到其 API 地址所在的主机。</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>添加</translation>
-    </message>
-    <message>
-        <source>Add a service</source>
-        <translation>添加服务</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
-        <source>Remove the selected service</source>
-        <translation>移除所选服务</translation>
     </message>
     <message>
         <source>(unnamed)</source>

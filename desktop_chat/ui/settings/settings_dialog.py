@@ -26,19 +26,12 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -48,22 +41,21 @@ from desktop_chat.config import (
     CUSTOM_ENDPOINT_KIND,
     Endpoint,
     Settings,
-    normalize_ollama_host,
     save_settings,
-    validate_base_url,
 )
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.providers import capabilities
 from desktop_chat.providers.base import ModelInfo
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.settings.builtin_settings import BuiltinModelsBox
+from desktop_chat.ui.settings.custom_endpoints_page import CustomEndpointsPage
+from desktop_chat.ui.settings.draft_checks import URL_FIELDS, apply_draft, ask_key_host
 from desktop_chat.ui.settings.endpoint_draft import BRAND, BUILT_IN, EndpointDraft, KeyOp, SavePlan, read_masks, write_keys
 from desktop_chat.ui.settings.endpoint_editor import EndpointEditor, show_text
 from desktop_chat.ui.settings.general_pages import AppearancePage, DefaultsPage
 from desktop_chat.ui.settings.pages import SettingsPages
 from desktop_chat.ui.common.error_text import localized_error
 from desktop_chat.ui.common.labels import plain_label, set_tone
-from desktop_chat.ui.settings.preset_menu import PresetButton, PresetHint
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +68,6 @@ _OWNED_FIELDS = (
     "local_model_paths", "local_idle_unload_minutes", "local_threads",  # the Built-in models group
     "debug_log_content",
 )
-# The setting that holds each built-in endpoint's address ("" / None: the environment, then the default).
-_URL_FIELDS = {"anthropic": "anthropic_base_url", "openai": "openai_base_url", "ollama": "ollama_host"}
 
 
 # -- the dialog ---------------------------------------------------------------------------------
@@ -150,7 +140,7 @@ class SettingsDialog(QDialog):
             if row is None:
                 return False
             self.pages.setCurrentIndex(1)
-            self.custom_list.setCurrentRow(row)
+            self.custom_page.list.setCurrentRow(row)
             editor = self.custom_editor
         field = editor.url_edit if editor.caps.keyless else editor.key_edit  # a key-less one: its address
         field.setFocus()
@@ -164,7 +154,7 @@ class SettingsDialog(QDialog):
         default_url = {e.id: e.base_url for e in defaults}
         for endpoint in s.endpoints():
             if endpoint.id in BUILT_IN:
-                url = getattr(s, _URL_FIELDS[endpoint.id]) or ""
+                url = getattr(s, URL_FIELDS[endpoint.id]) or ""
                 draft = EndpointDraft(endpoint.id, endpoint.id, caps=capabilities(endpoint.kind),
                                        url=url, saved_url=url,
                                        default_url=default_url[endpoint.id], key_env=endpoint.key_env)
@@ -189,7 +179,15 @@ class SettingsDialog(QDialog):
         self.keyring_status.hide()
         self.pages = SettingsPages()
         self.pages.add_page(self._build_providers())
-        self.pages.add_page(self._build_custom())
+        self.custom_page = CustomEndpointsPage(self._custom, self._removed)
+        self.custom_editor = self.custom_page.editor
+        self.custom_editor.testRequested.connect(self._test_requested)
+        self.custom_editor.sessionRequested.connect(self._session_requested)
+        self.editors["custom"] = self.custom_editor
+        self.custom_page.added.connect(self._custom_added)
+        self.custom_page.removed.connect(self._custom_removed)
+        self.custom_page.renamed.connect(self._refresh_custom_list)
+        self.pages.add_page(self.custom_page)
         self.defaults = DefaultsPage()
         self.provider_combo, self.model_combo = self.defaults.provider_combo, self.defaults.model_combo
         self.provider_combo.currentIndexChanged.connect(self._default_provider_changed)
@@ -240,59 +238,6 @@ class SettingsDialog(QDialog):
         scroll.setWidget(page)
         return scroll
 
-    def _build_custom(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("customEndpointsPage")
-        self.custom_intro = QLabel()
-        self.custom_intro.setWordWrap(True)
-        self.custom_list = QListWidget()
-        self.custom_list.setObjectName("customEndpointList")
-        self.custom_list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.custom_list.setMaximumWidth(200)
-        self.custom_list.currentRowChanged.connect(self._custom_selected)
-        self.add_endpoint_button = QPushButton()
-        self.add_endpoint_button.setObjectName("addEndpointButton")
-        self.add_endpoint_button.clicked.connect(self._add_custom)
-        self.remove_endpoint_button = QPushButton()
-        self.remove_endpoint_button.setObjectName("removeEndpointButton")
-        self.remove_endpoint_button.clicked.connect(self._remove_custom)
-        self.custom_editor = EndpointEditor("custom", "custom")
-        self.custom_editor.testRequested.connect(self._test_requested)
-        self.custom_editor.sessionRequested.connect(self._session_requested)
-        self.custom_editor.nameEdited.connect(self._custom_renamed)
-        self.editors["custom"] = self.custom_editor
-        self.preset_button = PresetButton()  # DeepSeek, Qwen, … with their address filled in (preset_menu.py)
-        self.preset_button.presetChosen.connect(self._add_preset)
-        self.preset_hint = PresetHint()
-        self.custom_editor.url_edit.textChanged.connect(self.preset_hint.show_for)
-
-        left = QVBoxLayout()
-        left.addWidget(self.custom_list, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_endpoint_button)
-        buttons.addWidget(self.remove_endpoint_button)
-        left.addLayout(buttons)
-        left.addWidget(self.preset_button)
-        row = QHBoxLayout()
-        row.addLayout(left)
-        right = QVBoxLayout()
-        right.addWidget(self.custom_editor)
-        right.addWidget(self.preset_hint)
-        right.addStretch(1)
-        row.addLayout(right, 1)
-        column = QVBoxLayout(page)
-        column.addWidget(self.custom_intro)
-        column.addLayout(row, 1)
-        for draft in self._custom:
-            self.custom_list.addItem(QListWidgetItem())
-        self._refresh_custom_list()
-        QWidget.setTabOrder(self.custom_list, self.add_endpoint_button)
-        QWidget.setTabOrder(self.add_endpoint_button, self.remove_endpoint_button)
-        QWidget.setTabOrder(self.remove_endpoint_button, self.custom_editor.name_edit)
-        self.custom_list.setCurrentRow(0 if self._custom else -1)
-        self._custom_selected(self.custom_list.currentRow())
-        return page
-
     def _load_general(self) -> None:
         s = self._settings
         self._rebuild_provider_combo(select_id=s.default_endpoint)
@@ -330,16 +275,6 @@ class SettingsDialog(QDialog):
         for editor in self.editors.values():
             editor.retranslate()
         self._align_provider_labels()
-        # Custom endpoints
-        self.custom_intro.setText(self.tr(
-            "Any service that speaks the OpenAI API: DeepSeek, OpenRouter, vLLM, LM Studio, "
-            "a llama.cpp server… A key saved here is sent only to the host of its base URL."))
-        self.custom_list.setAccessibleName(self.tr("Other services"))
-        self.add_endpoint_button.setText(self.tr("Add"))
-        self.add_endpoint_button.setAccessibleName(self.tr("Add a service"))
-        self.remove_endpoint_button.setText(self.tr("Remove"))
-        self.remove_endpoint_button.setAccessibleName(self.tr("Remove the selected service"))
-        self._refresh_custom_list()
         self._render_banner()
         self._render_status()
 
@@ -369,60 +304,18 @@ class SettingsDialog(QDialog):
     # -- custom endpoints ----------------------------------------------------------------------
 
     def _refresh_custom_list(self) -> None:
-        for row, draft in enumerate(self._custom):
-            item = self.custom_list.item(row)
-            if item is not None:
-                item.setText(draft.name.strip() or self.tr("(unnamed)"))
-        self.remove_endpoint_button.setEnabled(self.custom_list.currentRow() >= 0)
-        if hasattr(self, "provider_combo"):
-            for index in range(self.provider_combo.count()):
-                draft = self.provider_combo.itemData(index)
-                self.provider_combo.setItemText(index, draft.label or self.tr("(unnamed)"))
+        """A service's name changed (or came, or went): the default-provider combo says it too."""
+        for index in range(self.provider_combo.count()):
+            draft = self.provider_combo.itemData(index)
+            self.provider_combo.setItemText(index, draft.label or self.tr("(unnamed)"))
 
-    def _custom_selected(self, row: int) -> None:
-        draft = self._custom[row] if 0 <= row < len(self._custom) else None
-        self.custom_editor.bind(draft)
-        self.remove_endpoint_button.setEnabled(draft is not None)
-
-    def _custom_renamed(self, _draft: EndpointDraft) -> None:
-        self._refresh_custom_list()
-
-    def _add_custom(self) -> None:
-        draft = EndpointDraft("custom", None, key_state="none")
-        self._custom.append(draft)
-        self._models[draft] = ""
-        self.custom_list.addItem(QListWidgetItem())
+    def _custom_added(self, draft: EndpointDraft, default_model: str) -> None:
+        self._models[draft] = default_model
         self._rebuild_provider_combo()
-        self._refresh_custom_list()
-        self.custom_list.setCurrentRow(len(self._custom) - 1)
-        self.custom_editor.name_edit.setFocus()
 
-    def _add_preset(self, preset: Any) -> None:
-        """A service from the list: a new one with its name (made unique), base URL and model, to test."""
-        names = {d.name.strip().lower() for d in self._custom}
-        name, number = preset.name, 2
-        while name.lower() in names:
-            name, number = f"{preset.name} {number}", number + 1
-        self._add_custom()
-        draft = self._custom[-1]
-        draft.name, draft.url = name, preset.base_url
-        self._models[draft] = preset.default_model
-        self.custom_editor.bind(draft)
-        self._refresh_custom_list()
-        (self.custom_editor.key_edit if preset.needs_key else self.custom_editor.test_button).setFocus()
-
-    def _remove_custom(self) -> None:
-        row = self.custom_list.currentRow()
-        if not 0 <= row < len(self._custom):
-            return
-        draft = self._custom.pop(row)
-        if draft.endpoint_id is not None:
-            self._removed.append(draft)
+    def _custom_removed(self, draft: EndpointDraft) -> None:
         self._models.pop(draft, None)
-        self.custom_list.takeItem(row)
         self._rebuild_provider_combo()
-        self._refresh_custom_list()
-        self._custom_selected(self.custom_list.currentRow())
 
     # -- defaults ------------------------------------------------------------------------------
 
@@ -639,7 +532,7 @@ class SettingsDialog(QDialog):
                 new.default_models.pop(removed_id, None)
         first_bad: EndpointDraft | None = None
         for draft in drafts:
-            endpoint_id = self._apply_draft(new, draft)
+            endpoint_id = apply_draft(new, draft)
             if endpoint_id is None:
                 first_bad = first_bad or draft
             else:
@@ -666,50 +559,12 @@ class SettingsDialog(QDialog):
                 bound = self._settings.key_hosts.get(draft.endpoint_id) or \
                     self._settings.endpoint(draft.endpoint_id).host
                 if bound != endpoint.host:
-                    answer = self._ask_key_host(draft.label, bound, endpoint.host)
+                    answer = ask_key_host(self, draft.label, bound, endpoint.host)
                     if answer is None:
                         self._set_status(self.tr("Not saved."))
                         return None
                     ops.append(KeyOp("confirm" if answer else "forget", endpoint))
         return SavePlan(new, ops, list(drafts), ids, general)
-
-    def _apply_draft(self, new: Settings, draft: EndpointDraft) -> str | None:
-        """Put one draft's name and URL into `new`; its id, or None with the problem recorded."""
-        draft.name_error = draft.url_error = draft.key_error = ""
-        url = draft.url.strip()
-        key = draft.new_key.strip()
-        if key and any(ch.isspace() for ch in key):
-            draft.key_error = self.tr("The key contains spaces or line breaks; paste only the key itself.")
-        try:
-            if draft.kind in _URL_FIELDS and draft.caps.host_address:  # kept as typed, like OLLAMA_HOST
-                if url:
-                    validate_base_url(normalize_ollama_host(url))
-                setattr(new, _URL_FIELDS[draft.kind], url or None)
-            elif draft.kind in _URL_FIELDS:
-                setattr(new, _URL_FIELDS[draft.kind], validate_base_url(url) if url else None)
-            elif not url:
-                draft.url_error = self.tr("Enter the service's base URL, e.g. https://api.deepseek.com/v1.")
-            else:
-                url = validate_base_url(url)
-        except ValueError as exc:
-            draft.url_error = localized_error(exc)
-        if draft.kind != "custom":
-            return None if (draft.url_error or draft.key_error) else draft.endpoint_id
-        name = draft.name.strip()
-        if not name:
-            draft.name_error = self.tr("Give the service a name.")
-        if draft.url_error or draft.name_error or draft.key_error:
-            return None
-        if draft.endpoint_id is None:
-            try:
-                return new.add_custom_endpoint(name, url).id
-            except ValueError as exc:
-                draft.name_error = localized_error(exc)
-                return None
-        for custom in new.custom_endpoints:
-            if custom.id == draft.endpoint_id:
-                custom.name, custom.base_url = name, url
-        return draft.endpoint_id
 
     def _apply_general(self, new: Settings, ids: dict[EndpointDraft, str]) -> None:
         if self._model_draft is not None and self._model_draft in self._models:
@@ -738,7 +593,7 @@ class SettingsDialog(QDialog):
     def _show_problem(self, draft: EndpointDraft) -> None:
         if draft.kind == "custom":
             self.pages.setCurrentIndex(1)
-            self.custom_list.setCurrentRow(self._custom.index(draft))
+            self.custom_page.show_draft(draft)
         else:
             self.pages.setCurrentIndex(0)
         editor = self.editors[draft.kind]
@@ -746,34 +601,6 @@ class SettingsDialog(QDialog):
         widget = (editor.name_edit if draft.name_error else editor.url_edit if draft.url_error else editor.key_edit)
         widget.setFocus()
         self._set_status(self.tr("Not saved: correct the marked field first."), "error")
-
-    def _ask_key_host(self, provider: str, old_host: str, new_host: str) -> bool | None:
-        """True: send the saved key to the new host; False: forget it; None: do not save."""
-        box = QMessageBox(self)
-        box.setObjectName("keyHostQuestion")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Send the saved key to a new host?"))
-        box.setText(self.tr("The {provider} key was saved for {old}. {provider} now points to {new}.").format(
-            provider=provider, old=old_host, new=new_host))
-        box.setInformativeText(self.tr(
-            "Send the saved key to {new} from now on, or forget it (you can paste a key for the new host later)?"
-        ).format(new=new_host))
-        send = box.addButton(self.tr("Send key to {host}").format(host=new_host), QMessageBox.ButtonRole.AcceptRole)
-        send.setObjectName("sendKeyButton")
-        forget = box.addButton(self.tr("Forget the key"), QMessageBox.ButtonRole.DestructiveRole)
-        forget.setObjectName("forgetKeyButton")
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelSaveButton")
-        box.setDefaultButton(cancel)  # a key goes to a new host only when the user says so
-        box.setEscapeButton(cancel)
-        box.exec()
-        clicked: QAbstractButton | None = box.clickedButton()
-        box.deleteLater()
-        if clicked is send:
-            return True
-        if clicked is forget:
-            return False
-        return None
 
     # -- test connection ------------------------------------------------------------------------
 
