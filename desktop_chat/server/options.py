@@ -33,10 +33,6 @@ class ServerOptions:
                    cors_origins=tuple(o for o in settings.server_cors_origins if o.strip()),
                    store_history=settings.server_store_history)
 
-    @property
-    def is_loopback(self) -> bool:
-        return self.host in (LOOPBACK, "localhost", "::1")
-
 
 @dataclass
 class ServerStats:

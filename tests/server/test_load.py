@@ -122,3 +122,28 @@ async def test_history_is_kept_only_when_the_setting_says_so(tmp_path, upstreams
         branch = run.services.conversations.branch(conversations[0].id)
         assert [m.text for m in branch] == ["One", "Two", "Three", "Hello, world!"]
         assert branch[-1].provider == "openai" and branch[-1].model == "gpt-4o"
+
+
+class _BrokenEngine:
+    """An engine with a bug: what a client and the terminal get must be plain words, no traceback."""
+
+    async def answer_unstored(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug deep inside")
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def test_a_bug_is_a_500_in_plain_words_and_its_traceback_only_in_the_log(running: Running) -> None:
+    running.services._engine = _BrokenEngine()  # type: ignore[assignment]
+    async with httpx.AsyncClient(base_url=running.url, headers=AUTH) as http:
+        openai_wire = await http.post("/v1/chat/completions", json={
+            "model": "openai/gpt-4o", "stream": True, "messages": [{"role": "user", "content": "Hi"}]})
+        anthropic_wire = await http.post("/v1/messages", json={
+            "model": "openai/gpt-4o", "max_tokens": 5, "messages": [{"role": "user", "content": "Hi"}]})
+    assert openai_wire.status_code == anthropic_wire.status_code == 500
+    assert "Something went wrong inside Desktop Chat (RuntimeError)" in openai_wire.json()["error"]["message"]
+    assert anthropic_wire.json()["error"]["type"] == "api_error"
+    for response in (openai_wire, anthropic_wire):
+        assert "Traceback" not in response.text and "a bug deep inside" not in response.text
+    assert any("Traceback" in line and "a bug deep inside" in line for line in running.log_lines)  # the log has it

@@ -63,3 +63,20 @@ def test_serve_in_a_terminal_answers_logs_and_stops_on_ctrl_c(data_home) -> None
     assert "POST /v1/chat/completions 200" in err and "GET /v1/models 401" in err
     assert "Traceback" not in err + out
     assert "Stopped." in err
+
+
+def test_another_interface_is_served_with_a_warning(data_home) -> None:
+    port = free_port()
+    env = dict(os.environ, DESKTOP_CHAT_SERVER_TOKEN="tok-123", PYTHONPATH=str(ROOT))
+    # 127.0.0.2 is loopback on Linux, yet not this machine's own name: it takes --allow-remote.
+    child = subprocess.Popen([sys.executable, "-m", "desktop_chat", "serve", "--host", "127.0.0.2", "--allow-remote",
+                              "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        banner = child.stdout.readline()  # type: ignore[union-attr]
+        assert f"http://127.0.0.2:{port}" in banner
+        assert httpx.get(f"http://127.0.0.2:{port}/health").json()["status"] == "ok"
+    finally:
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=20)
+    assert err.startswith("WARNING: listening on 127.0.0.2: other machines")
