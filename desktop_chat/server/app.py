@@ -15,6 +15,7 @@ from desktop_chat.chat.app_services import AppServices
 from desktop_chat.server import anthropic_wire, openai_wire, simple_routes
 from desktop_chat.server.errors import ApiError, body, wire_of
 from desktop_chat.server.guard import RateLimiter, require_token
+from desktop_chat.server.models import ModelList
 from desktop_chat.server.options import ServerOptions, ServerStats
 from desktop_chat.server.requestlog import RequestLog
 from desktop_chat.server.responses import ClientGone, gone_response
@@ -31,7 +32,7 @@ def create_app(services: AppServices, options: ServerOptions, stats: ServerStats
                               "or `x-api-key`.")
     stats = stats or ServerStats()
     app.state.context = ServerContext(services, options, stats, Sessions(config.data_dir()),
-                                      RateLimiter(options.rate_limit))
+                                      RateLimiter(options.rate_limit), ModelList(services))
     guarded = [Depends(require_token)]
     app.include_router(openai_wire.router, dependencies=guarded)
     app.include_router(anthropic_wire.router, dependencies=guarded)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.domain.errors import ChatError
 
 log = logging.getLogger(__name__)
 LIST_TIMEOUT = 5.0  # seconds per endpoint: one that does not answer must not hold the list up
+LIST_TTL = 60.0  # seconds a listing is reused: tools ask for it often, each asks every provider
 
 
 def split_model(services: AppServices, name: str | None) -> tuple[str | None, str | None]:
@@ -46,3 +48,20 @@ async def list_models(services: AppServices) -> list[tuple[str, str]]:
 
     found = await asyncio.gather(*(one(e.id) for e in endpoints))
     return [pair for pairs in found for pair in pairs]
+
+
+class ModelList:
+    """list_models, reused for LIST_TTL seconds (one listing at a time; concurrent callers share it)."""
+
+    def __init__(self, services: AppServices) -> None:
+        self.services = services
+        self._found: list[tuple[str, str]] = []
+        self._at = -LIST_TTL
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> list[tuple[str, str]]:
+        async with self._lock:
+            if time.monotonic() - self._at >= LIST_TTL:
+                self._found = await list_models(self.services)
+                self._at = time.monotonic()
+            return list(self._found)

@@ -25,7 +25,6 @@ from desktop_chat.domain.messages import Role
 from desktop_chat.server import history, responses
 from desktop_chat.server.errors import ApiError, Wire
 from desktop_chat.server.exchange import Exchange
-from desktop_chat.server.models import list_models
 from desktop_chat.server.state import context
 
 router = APIRouter(tags=["OpenAI-compatible"])
@@ -151,7 +150,7 @@ async def chat_completions(request: Request, body: ChatCompletionRequest) -> Res
 
 @router.get("/v1/models", summary="Every configured model, as `endpoint/model`")
 async def models(request: Request) -> dict[str, Any]:
-    found = await list_models(context(request).services)
+    found = await context(request).models.get()
     return {"object": "list",
             "data": [{"id": f"{endpoint}/{model}", "object": "model", "created": 0, "owned_by": endpoint}
                      for endpoint, model in found]}

@@ -13,6 +13,7 @@ from desktop_chat.server.sessions import Sessions
 
 if TYPE_CHECKING:
     from desktop_chat.server.guard import RateLimiter
+    from desktop_chat.server.models import ModelList
 
 
 @dataclass
@@ -22,6 +23,7 @@ class ServerContext:
     stats: ServerStats
     sessions: Sessions
     limiter: RateLimiter
+    models: ModelList
 
 
 def context(request: Request) -> ServerContext:

@@ -57,6 +57,10 @@ async def test_model_listing_names_endpoint_and_model(running: Running) -> None:
         listed = [m.id async for m in sdk.models.list()]
     assert {"openai/gpt-4o-mini", "openai/gpt-4o"} <= set(listed)
     assert any(name.startswith("anthropic/") for name in listed)
+    async with client(running) as sdk:
+        again = [m.id async for m in sdk.models.list()]
+    assert again == listed
+    assert len(running.openai.requests_to("/v1/models")) == 1  # reused for a minute, not asked again
 
 
 async def test_upstream_401_is_a_401_with_the_apps_words(running: Running) -> None:
