@@ -129,7 +129,7 @@ def test_versions_sit_in_the_action_row(view):
     view.set_messages([msg("a", text="answer")], has_older=False)
     view.set_versions({"a": Versions(("x", "a", "y"), 1)})
     answer = view.message_widget("a")
-    assert answer.action_row.indexOf(answer.version_switcher) == answer.action_row.indexOf(answer.action_bar) + 1
+    assert answer.action_row.indexOf(answer.version_switcher) == answer.action_row.indexOf(answer.action_bar) - 1
     assert answer.version_switcher.label.text() == "2/3"
 
 

@@ -235,7 +235,10 @@ class MessageWidget(QFrame):
 
             self._switcher = VersionSwitcher(self)
             self._switcher.versionChosen.connect(self.versionChosen)
-            self.action_row.insertWidget(self.action_row.indexOf(self.action_bar) + 1, self._switcher)
+            # First in an answer's row, next to the time under a question: where the eye is when
+            # the buttons (shown on hover) are not.
+            index = self.action_row.indexOf(self.action_bar)
+            self.action_row.insertWidget(index + 1 if self.is_user else index, self._switcher)
         self._switcher.set_versions(versions)
         self._switcher.show()
 
