@@ -241,3 +241,15 @@ def test_the_figures_go_under_the_buttons_in_a_narrow_column(view, qtbot):
     qtbot.waitUntil(lambda: answer.width() < 500)
     assert answer.action_row.indexOf(answer.footer_label) < 0
     assert answer.footer_row.indexOf(answer.footer_label) >= 0 and answer.footer_label.isVisible()
+
+
+def test_a_starting_point_fills_the_windows_composer(windows, qtbot, fakes):
+    from tests.ui.conftest import configure
+
+    window = windows.new(configure("openai", fakes("openai")))
+    window.new_conversation()
+    empty = window.view.empty_state
+    assert empty is not None and empty.isVisible()
+    qtbot.mouseClick(empty.code, Qt.MouseButton.LeftButton)
+    assert window.composer.toPlainText().startswith("Review this code")
+    assert window.composer.textCursor().atEnd()
