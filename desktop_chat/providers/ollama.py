@@ -148,7 +148,7 @@ class OllamaProvider:
                 async for event in events:
                     yield event
 
-    async def _stream(self, request: ChatRequest, think: bool) -> AsyncIterator[ProviderEvent]:
+    async def _stream(self, request: ChatRequest, think: bool) -> AsyncGenerator[ProviderEvent, None]:
         body = chat_body(request, self.options_for(request.model), label=self.label, think=think)
         in_body = False
         try:
