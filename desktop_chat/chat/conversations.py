@@ -253,9 +253,11 @@ class ConversationService:
 
         return exchange.export_json(self.store, conversation_ids)
 
-    def export_markdown(self, conversation_ids: Sequence[str] | None = None) -> tuple[str, int]:
-        """The current branch of all conversations (or the given ones) as Markdown, and how many."""
+    def export_markdown(self, conversation_ids: Sequence[str] | None = None, *,
+                        with_thinking: bool = False) -> tuple[str, int]:
+        """The current branch of all conversations (or the given ones) as Markdown, and how many;
+        the model's reasoning only *with_thinking*."""
         count = len(conversation_ids) if conversation_ids else self.store.count_conversations()
         from desktop_chat.store import exchange
 
-        return exchange.export_markdown(self.store, conversation_ids), count
+        return exchange.export_markdown(self.store, conversation_ids, with_thinking=with_thinking), count

@@ -21,10 +21,12 @@ from desktop_chat.domain.events import ThinkingDelta
 from desktop_chat.domain.parts import ThinkingPart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers.capabilities import Capabilities
-from desktop_chat.providers.thinking_wire import EFFORTS, REASONING_EFFORT, THINKING_BUDGET
+from desktop_chat.providers.thinking_wire import EFFORTS, MIN_ANTHROPIC_BUDGET, REASONING_EFFORT, THINKING_BUDGET
 
-__all__ = ["BUDGETS", "EFFORTS", "REASONING_EFFORT", "THINKING_BUDGET", "ReasoningAccumulator", "applicable",
-           "resendable", "unsupported"]
+__all__ = ["BUDGETS", "EFFORTS", "MIN_BUDGET", "REASONING_EFFORT", "THINKING_BUDGET", "ReasoningAccumulator",
+           "applicable", "control_of", "resendable", "unsupported", "unsupported_for"]
+
+MIN_BUDGET = MIN_ANTHROPIC_BUDGET
 # The budgets the window offers (tokens); `ask --thinking-budget N` takes any N ≥ 1024.
 BUDGETS = {"low": 4_096, "medium": 16_384, "high": 32_768}
 _SETTINGS = {THINKING_BUDGET: "budget", REASONING_EFFORT: "effort"}
@@ -53,6 +55,20 @@ def unsupported(options: Mapping[str, Any], caps: Capabilities, model: str, prov
             "engine", "{model} on {provider} takes no reasoning setting; it was not sent."),
             model=model, provider=provider)
     return None
+
+
+def control_of(kind: str, model: str, info: Any = None) -> str | None:
+    """The reasoning setting a model takes ("budget", "effort"), or None; for a front end."""
+    from desktop_chat.providers import capabilities
+
+    return capabilities(kind, model, info).reasoning_control
+
+
+def unsupported_for(kind: str, model: str, provider: str, options: Mapping[str, Any]) -> Text | None:
+    """`unsupported` for an endpoint kind and model, for a front end."""
+    from desktop_chat.providers import capabilities
+
+    return unsupported(options, capabilities(kind, model), model, provider)
 
 
 def resendable(parts: Iterable[Any], caps: Capabilities) -> list[ThinkingPart]:
