@@ -14,7 +14,7 @@ those from a worker thread or an async task.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -97,6 +97,15 @@ class ConversationService:
             with self._lock:
                 self._provisional.add(conversation.id)
         return conversation
+
+    def set_options(self, conversation_id: str, changes: Mapping[str, Any]) -> None:
+        """Change a conversation's options (a None value removes one), e.g. its thinking budget."""
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation is None:
+            return
+        options = {k: v for k, v in {**conversation.options, **changes}.items() if v is not None}
+        if options != conversation.options:
+            self.store.update_conversation(conversation_id, options=options)
 
     def turn_started(self, conversation_id: str) -> None:
         """Its first turn began: a provisional conversation is a real one from now on."""

@@ -40,6 +40,7 @@ from desktop_chat.ui.common import error_card as card_text
 from desktop_chat.ui.common.error_text import localized_message_error
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer
 from desktop_chat.ui.messages.message_body import MessageBody
+from desktop_chat.ui.messages import thinking_block
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
 
 if TYPE_CHECKING:
@@ -570,9 +571,11 @@ class MessageWidget(_Card):
                 self.body.set_markdown(message.text)  # final text differs from the stream: render in full
             self._rendered = (message.text, message.status)
         self._prerendered = None  # only ever for the first state shown
+        thinking_block.show_stored(self, message)  # the reasoning above the answer, if any
         self._update_chrome()
 
     def append_text(self, text: str) -> None:
+        thinking_block.answer_started(self)  # the reasoning folds when the answer starts
         if not self.body.streaming:
             self._rendered = None
             self.body.begin_stream(self._message.text)

@@ -1,0 +1,171 @@
+"""The reasoning block in the real window: it streams live ("Thinking…"), folds to "Thought for
+N s" when the answer starts, opens again on a click, copies on its own; the message's Copy copies
+the answer only; history shows it folded. The thinking-level control follows the model and
+writes the conversation's option. Screenshots light and dark, English and Chinese, under
+test-artifacts/ (Chinese through the pending translations, build/pending/reasoning.tsv)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtGui import QGuiApplication
+
+from desktop_chat.domain.messages import MessageStatus
+from desktop_chat.ui.messages.thinking_block import ThinkingBlock
+from desktop_chat.ui.models.reasoning_control import ReasoningControl
+from tests.fakes.loopback import Scenario
+from tests.ui.conftest import configure
+from tests.ui.test_attachments_ui import send, wait_answer
+from tests.ui.test_screenshot_xvfb import save
+
+ROOT = Path(__file__).resolve().parents[2]
+REASONING = ("The user wants to know why the sky is blue. Rayleigh scattering: shorter wavelengths "
+             "scatter more strongly (∝ 1/λ⁴), so blue light is scattered across the sky. Violet scatters "
+             "even more, but the sun emits less of it and our eyes are less sensitive to it. "
+             "Keep the answer short and mention sunsets.")
+ANSWER = ("The sky looks blue because air molecules scatter **short wavelengths** of sunlight much more "
+          "than long ones (Rayleigh scattering). At sunset the light crosses more air, so the blue is "
+          "scattered away and reds and oranges remain.")
+
+
+class PendingTranslator(QTranslator):
+    """The strings of build/pending/reasoning.tsv, before the lead merges them into the catalogue."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[tuple[str, str], str] = {}
+        for line in (ROOT / "build" / "pending" / "reasoning.tsv").read_text(encoding="utf-8").splitlines():
+            context, source, translation = line.split("\t")
+            self.rows[(context, source.replace("\\n", "\n"))] = translation.replace("\\n", "\n")
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ANN001, ANN201
+        return self.rows.get((context, source))  # None: not ours, the next translator is asked
+
+    def isEmpty(self) -> bool:  # noqa: N802
+        return False
+
+
+def _pieces(text: str, size: int = 9) -> list[str]:
+    return [text[i:i + size] for i in range(0, len(text), size)]
+
+
+def _block(window, answer_id: str) -> ThinkingBlock | None:  # noqa: ANN001
+    widget = window.view.message_widget(answer_id)
+    return None if widget is None else widget.findChild(ThinkingBlock, "thinkingBlock")
+
+
+def _answer_id(window) -> str | None:  # noqa: ANN001
+    cid = window.current_conversation_id
+    answers = [m for m in window.store.list_messages(cid) if m.role == "assistant"] if cid else []
+    return answers[-1].id if answers else None
+
+
+def test_the_block_streams_folds_opens_and_copies_on_its_own(windows, qtbot, fakes):
+    fake = fakes("openai")
+    settings = configure("openai", fake)
+    settings.default_models["openai"] = "o4-mini"  # a model that takes a reasoning effort
+    settings.theme = "light"
+    window = windows.new(settings)
+    window.resize(1100, 760)
+
+    control = window.top_bar.findChild(ReasoningControl, "reasoningControl")
+    qtbot.waitUntil(lambda: control.isVisible(), timeout=5_000)
+    assert control.control == "effort" and control.text() == "Reasoning: Model default"
+    control.choose("high")  # before the conversation exists: given to it with the first message
+
+    # The answer waits 0.4 s per piece: time to look at the block while the model "thinks".
+    fake.enqueue(Scenario(thinking=_pieces(REASONING), chunks=_pieces(ANSWER, 60), chunk_delay=0.4))
+    send(qtbot, window, "Why is the sky blue?")
+    qtbot.waitUntil(lambda: _answer_id(window) is not None, timeout=10_000)
+    answer_id = _answer_id(window)
+    qtbot.waitUntil(lambda: _block(window, answer_id) is not None and _block(window, answer_id).text == REASONING,
+                    timeout=10_000)
+    block = _block(window, answer_id)
+    assert block.thinking and block.is_open and block.text_view.isVisible()
+    assert block.toggle_button.text() == "Thinking…"
+    qtbot.waitUntil(lambda: block.text_view.toPlainText() == REASONING, timeout=5_000)  # drawn at the next frame
+    save(window, "thinking-streaming-light.png")
+
+    answer = wait_answer(qtbot, window)
+    assert fake.requests_to("/chat/completions")[0].json["reasoning_effort"] == "high"
+    assert window.store.get_conversation(window.current_conversation_id).options["reasoning_effort"] == "high"
+    assert answer.text == ANSWER.replace("**", "**")  # the answer only: no reasoning in its text
+    assert not block.is_open and not block.text_view.isVisible()
+    assert block.toggle_button.text().startswith("Thought for ") and block.toggle_button.text().endswith(" s")
+    qtbot.waitUntil(lambda: not window.view.has_pending_render(), timeout=10_000)
+    save(window, "thinking-folded-light.png")
+
+    # The message's Copy: the answer only. The block's Copy: the reasoning.
+    widget = window.view.message_widget(answer_id)
+    qtbot.mouseClick(widget.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == ANSWER
+    qtbot.mouseClick(block.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == REASONING
+
+    qtbot.mouseClick(block.toggle_button, Qt.MouseButton.LeftButton)
+    assert block.is_open and block.text_view.isVisible()
+    qtbot.wait(50)
+    save(window, "thinking-open-light.png")
+
+    settings.theme = "dark"
+    window.apply_settings()
+    qtbot.wait(100)
+    save(window, "thinking-open-dark.png")
+    qtbot.mouseClick(block.toggle_button, Qt.MouseButton.LeftButton)
+    assert not block.is_open
+    qtbot.wait(50)
+    save(window, "thinking-folded-dark.png")
+
+    # From history: folded, with the stored reasoning and the time it took.
+    cid = window.current_conversation_id
+    window.new_conversation()
+    window.open_conversation(cid)
+    stored = _block(window, answer_id)
+    assert stored is not None and stored.text == REASONING and not stored.is_open
+    assert stored.toggle_button.text().startswith("Thought for ")
+    assert control.text() == "Reasoning: High"
+
+    # Chinese.
+    translator = PendingTranslator()
+    settings.theme = "light"
+    settings.language = "zh_CN"
+    window.apply_settings()
+    QCoreApplication.installTranslator(translator)
+    try:
+        qtbot.wait(100)
+        stored = _block(window, answer_id)
+        assert stored.toggle_button.text().startswith("已思考 ")
+        assert control.text() == "推理：高"
+        qtbot.mouseClick(stored.toggle_button, Qt.MouseButton.LeftButton)
+        qtbot.wait(50)
+        save(window, "thinking-open-zh.png")
+    finally:
+        QCoreApplication.removeTranslator(translator)
+        settings.language = "en"
+        window.apply_settings()
+
+
+def test_a_claude_model_offers_a_thinking_budget_and_a_plain_model_nothing(windows, qtbot, fakes):
+    fake = fakes("anthropic")
+    settings = configure("anthropic", fake)
+    settings.default_models["anthropic"] = "claude-sonnet-4-5"
+    window = windows.new(settings)
+    control = window.top_bar.findChild(ReasoningControl, "reasoningControl")
+    qtbot.waitUntil(lambda: control.isVisible(), timeout=5_000)
+    assert control.control == "budget" and control.text() == "Thinking: Off"
+    fake.enqueue(Scenario(thinking=["Short thought."], chunks=["Hi!"]))
+    send(qtbot, window, "Hello")
+    wait_answer(qtbot, window)
+    control.choose(16_384)
+    assert window.store.get_conversation(window.current_conversation_id).options["thinking_budget"] == 16_384
+    assert control.text() == "Thinking: Medium"
+    fake.enqueue(Scenario(thinking=["Longer thought."], chunks=["Hi again!"]))
+    send(qtbot, window, "Again")
+    answer = wait_answer(qtbot, window)
+    assert fake.requests_to("/v1/messages")[-1].json["thinking"] == {"type": "enabled", "budget_tokens": 16_384}
+    assert answer.status is MessageStatus.COMPLETE
+    assert [p.signature for p in answer.typed_parts] == ["fake-signature=="]
+
+    window.choice.show("anthropic", "claude-3-5-haiku-latest")  # no extended thinking
+    assert not control.isVisible()
