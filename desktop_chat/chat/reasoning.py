@@ -20,15 +20,13 @@ from typing import Any
 from desktop_chat.domain.events import ThinkingDelta
 from desktop_chat.domain.parts import ThinkingPart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers.capabilities import Capabilities
-from desktop_chat.providers.thinking_wire import EFFORTS, MIN_ANTHROPIC_BUDGET, REASONING_EFFORT, THINKING_BUDGET
+from desktop_chat.providers.capabilities import EFFORTS, REASONING_EFFORT, THINKING_BUDGET, Capabilities
+from desktop_chat.providers.thinking_wire import MIN_ANTHROPIC_BUDGET
 
-__all__ = ["BUDGETS", "EFFORTS", "MIN_BUDGET", "REASONING_EFFORT", "THINKING_BUDGET", "ReasoningAccumulator",
-           "applicable", "control_of", "resendable", "unsupported", "unsupported_for"]
+__all__ = ["EFFORTS", "MIN_BUDGET", "REASONING_EFFORT", "THINKING_BUDGET", "ReasoningAccumulator",
+           "applicable", "resendable", "unsupported", "unsupported_for"]
 
 MIN_BUDGET = MIN_ANTHROPIC_BUDGET
-# The budgets the window offers (tokens); `ask --thinking-budget N` takes any N ≥ 1024.
-BUDGETS = {"low": 4_096, "medium": 16_384, "high": 32_768}
 _SETTINGS = {THINKING_BUDGET: "budget", REASONING_EFFORT: "effort"}
 
 
@@ -55,13 +53,6 @@ def unsupported(options: Mapping[str, Any], caps: Capabilities, model: str, prov
             "engine", "{model} on {provider} takes no reasoning setting; it was not sent."),
             model=model, provider=provider)
     return None
-
-
-def control_of(kind: str, model: str, info: Any = None) -> str | None:
-    """The reasoning setting a model takes ("budget", "effort"), or None; for a front end."""
-    from desktop_chat.providers import capabilities
-
-    return capabilities(kind, model, info).reasoning_control
 
 
 def unsupported_for(kind: str, model: str, provider: str, options: Mapping[str, Any]) -> Text | None:

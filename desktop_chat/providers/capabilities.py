@@ -25,6 +25,10 @@ ModelSource = Literal["listed", "pulled", "files"]
 # How a request sets how much a model reasons: a token "budget" (Anthropic extended thinking) or
 # an "effort" level (OpenAI's reasoning_effort); None: it takes neither.
 ReasoningControl = Literal["budget", "effort"] | None
+# The conversation option that carries each setting, and the levels of an effort.
+THINKING_BUDGET, REASONING_EFFORT = "thinking_budget", "reasoning_effort"
+REASONING_OPTIONS = {"budget": THINKING_BUDGET, "effort": REASONING_EFFORT}
+EFFORTS = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from desktop_chat.domain.events import ThinkingDelta
-
-THINKING_BUDGET = "thinking_budget"
-REASONING_EFFORT = "reasoning_effort"
-EFFORTS = ("low", "medium", "high")
+from desktop_chat.providers.capabilities import EFFORTS, REASONING_EFFORT, THINKING_BUDGET
 MIN_ANTHROPIC_BUDGET = 1024  # the API refuses less
 
 

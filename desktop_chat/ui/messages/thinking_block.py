@@ -23,9 +23,9 @@ from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPalette, QTex
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from desktop_chat.domain.messages import Message, MessageStatus
-from desktop_chat.domain.parts import ThinkingPart
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # parts load with the first message that has any (start-up speed)
+    from desktop_chat.domain.parts import ThinkingPart
     from desktop_chat.ui.messages.message_widget import MessageWidget
 
 __all__ = ["ThinkingBlock", "answer_started", "append", "block_for", "show_stored"]
@@ -289,6 +289,6 @@ def show_stored(widget: MessageWidget, message: Message) -> None:
 def _thinking_parts(raw: list[dict[str, Any]]) -> list[ThinkingPart]:
     if not raw or not any(isinstance(p, dict) and p.get("type") == "thinking" for p in raw):
         return []  # the common case, without parsing anything
-    from desktop_chat.domain.parts import parts_from_list
+    from desktop_chat.domain.parts import ThinkingPart, parts_from_list
 
     return [p for p in parts_from_list(raw) if isinstance(p, ThinkingPart)]

@@ -20,11 +20,15 @@ from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from desktop_chat.chat.reasoning import BUDGETS, EFFORTS, REASONING_EFFORT, THINKING_BUDGET, control_of
+# capabilities is loaded before the first frame anyway; the engine's reasoning module is not needed here.
+from desktop_chat.providers import capabilities
+from desktop_chat.providers.capabilities import EFFORTS, REASONING_OPTIONS
 
 __all__ = ["ReasoningControl", "attach"]
 
-_OPTION = {"budget": THINKING_BUDGET, "effort": REASONING_EFFORT}
+_OPTION = REASONING_OPTIONS
+# The budgets offered (tokens); `ask --thinking-budget N` takes any N ≥ 1024.
+BUDGETS = {"low": 4_096, "medium": 16_384, "high": 32_768}
 
 
 class ReasoningControl(QToolButton):
@@ -74,7 +78,7 @@ class ReasoningControl(QToolButton):
             try:
                 kind = self._window.settings.endpoint(endpoint_id).kind
                 info = next((m for m in choice.models.get(endpoint_id, []) if m.id == model), None)
-                control = control_of(kind, model, info)
+                control = capabilities(kind, model, info).reasoning_control
             except (KeyError, ValueError):
                 control = None
         self._control = control
