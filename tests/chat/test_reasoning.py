@@ -62,8 +62,12 @@ async def _turn(family: str, scenario: Scenario, store: Store, *, model: str | N
 @pytest.mark.parametrize("family", ["anthropic", "openai", "ollama"])
 async def test_each_format_streams_reasoning_apart_and_stores_it_as_a_part(family, store):
     scenario = Scenario(chunks=["Bonjour", " !"], thinking=REASONING, reasoning_tokens=42)
-    result, _, rec, _ = await _turn(family, scenario, store)
+    result, second, rec, requests = await _turn(family, scenario, store, then=Scenario(chunks=["Rien."]))
     assert result.ok, result.error
+    assert second is not None and second.ok, second.error
+    # The next turn carries the answer's text and none of its reasoning, in any format.
+    sent_back = [m for m in requests[1]["messages"] if m["role"] == "assistant"]
+    assert sent_back == [{"role": "assistant", "content": "Bonjour !"}]
     assert rec.text(ThinkingDelta) == "".join(REASONING)
     assert rec.text(TextDelta) == "Bonjour !"
     answer = store.get_message(result.message.id)
