@@ -83,7 +83,7 @@ def test_the_block_streams_folds_opens_and_copies_on_its_own(windows, qtbot, fak
                     timeout=10_000)
     block = _block(window, answer_id)
     assert block.thinking and block.is_open and block.text_view.isVisible()
-    assert block.toggle_button.text() == "Thinking…"
+    assert block.toggle_button.text().startswith("Thinking…")  # "Thinking… 2 s" once a second passed
     qtbot.waitUntil(lambda: block.text_view.toPlainText() == REASONING, timeout=5_000)  # drawn at the next frame
     save(window, "thinking-streaming-light.png")
 
@@ -169,3 +169,32 @@ def test_a_claude_model_offers_a_thinking_budget_and_a_plain_model_nothing(windo
 
     window.choice.show("anthropic", "claude-3-5-haiku-latest")  # no extended thinking
     assert not control.isVisible()
+
+
+def test_pieces_are_appended_once_per_frame_never_re_rendered(qtbot):
+    block = ThinkingBlock()
+    qtbot.addWidget(block)
+    block.show()
+    inserts: list[int] = []
+    block.text_view.document().contentsChange.connect(lambda _pos, _removed, added: inserts.append(added))
+    for _ in range(2_000):  # a burst: thousands of deltas between two frames
+        block.append("word ")
+    assert inserts == [] and block.thinking and block.is_open
+    qtbot.waitUntil(lambda: block.text_view.toPlainText() == "word " * 2_000, timeout=5_000)
+    assert len(inserts) == 1  # one insertion for the whole burst
+    block.append("more")
+    qtbot.waitUntil(lambda: block.text_view.toPlainText().endswith("more"), timeout=5_000)
+    assert inserts[-1] == len("more")  # only the new piece: nothing shown before is laid out again
+    block.answer_started()
+    assert not block.is_open and block.toggle_button.text().startswith("Thought for ")
+
+
+def test_only_redacted_reasoning_says_so_and_offers_nothing_to_open(qtbot):
+    from desktop_chat.domain.parts import ThinkingPart
+
+    block = ThinkingBlock()
+    qtbot.addWidget(block)
+    block.show_parts([ThinkingPart("opaque==", redacted=True)], streaming=False)
+    assert block.toggle_button.text() == "Reasoning (encrypted by the provider, not shown)"
+    assert not block.toggle_button.isEnabled() and block.copy_button.isHidden()
+    assert "opaque" not in block.text

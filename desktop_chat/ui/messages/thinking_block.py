@@ -1,6 +1,6 @@
 """The model's reasoning above its answer: a quiet, collapsible block.
 
-While the model thinks, the block is open and its reasoning streams in under "Thinking…"; when
+While the model thinks, the block is open and its reasoning streams in under "Thinking… 4 s"; when
 the answer starts, it folds to one line, "Thought for 12 s", that opens again on a click. Its
 own Copy copies the reasoning; the message's Copy keeps copying the answer only. Muted text, a
 thin rule on the left, no card: it reads as a note beside the answer, not as the answer.
@@ -53,6 +53,9 @@ class ThinkingBlock(QFrame):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self._flush)
+        self._ticker = QTimer(self)  # "Thinking… 4 s": the seconds go on while the model thinks
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._retranslate)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 0, 0, 2)  # room for the rule on the left
@@ -116,6 +119,7 @@ class ThinkingBlock(QFrame):
             self._started = time.monotonic()
         if not self._thinking and not self._text_parts and not self._pending:
             self._thinking = True
+            self._ticker.start()
             self.set_open(True)
             self._retranslate()
         self._pending.append(text)
@@ -127,6 +131,7 @@ class ThinkingBlock(QFrame):
         if not self._thinking:
             return
         self._thinking = False
+        self._ticker.stop()
         self._flush()
         if self._seconds is None and self._started is not None:
             self._seconds = time.monotonic() - self._started
@@ -149,6 +154,7 @@ class ThinkingBlock(QFrame):
             self.text_view.setPlainText(stored)
         if not streaming and self._thinking:  # stopped or failed while thinking
             self._thinking = False
+            self._ticker.stop()
         self._retranslate()
 
     def set_open(self, open_: bool) -> None:
@@ -193,7 +199,9 @@ class ThinkingBlock(QFrame):
 
     def _retranslate(self) -> None:
         if self._thinking:
-            title = self.tr("Thinking…")
+            elapsed = round(time.monotonic() - self._started) if self._started is not None else 0
+            title = self.tr("Thinking… {seconds} s").format(seconds=QLocale().toString(elapsed)) if elapsed \
+                else self.tr("Thinking…")
         elif self._seconds is not None:
             seconds = max(1, round(self._seconds))
             title = self.tr("Thought for {seconds} s").format(seconds=QLocale().toString(seconds))
