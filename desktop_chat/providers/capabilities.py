@@ -156,6 +156,8 @@ def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -
         images=caps.images or listed.vision,
         tools=caps.tools or listed.tools,
         thinking=caps.thinking or listed.reasoning,
-        # A local model steers its reasoning only if its listing says it thinks (Ollama's `think`).
-        reasoning_control=caps.reasoning_control if not family.local or listed.reasoning else None,
+        # A listing that says the model reasons (Ollama's "thinking", OpenRouter's "reasoning"
+        # parameter) means it takes the family's setting; a local model without it takes none.
+        reasoning_control=family.reasoning_control if listed.reasoning
+        else (None if family.local else caps.reasoning_control),
     )

@@ -178,6 +178,18 @@ def test_only_the_setting_a_model_takes_goes_out_and_the_other_is_worded():
     assert capabilities("openai", "anthropic/claude-sonnet-4").reasoning_control is None
 
 
+def test_a_listing_that_says_the_model_reasons_gives_it_the_family_setting():
+    from desktop_chat.providers.base import ModelInfo
+
+    thinking = ModelInfo("qwen3:8b", details={"capabilities": ["completion", "thinking"]})
+    plain = ModelInfo("llama3.2:latest", details={"capabilities": ["completion", "tools"]})
+    routed = ModelInfo("some/reasoner", details={"supported_parameters": ["reasoning", "tools"]})
+    assert capabilities("ollama", "qwen3:8b", thinking).reasoning_control == "effort"
+    assert capabilities("ollama", "llama3.2:latest", plain).reasoning_control is None
+    assert capabilities("openai", "some/reasoner", routed).reasoning_control == "effort"
+    assert capabilities("openai", "o3", ModelInfo("o3")).reasoning_control == "effort"  # known by name
+
+
 def test_only_anthropic_gets_signed_reasoning_back_with_tool_rounds():
     parts = [ThinkingPart("why", signature="S"), ThinkingPart("opaque", redacted=True), ThinkingPart("unsigned")]
     assert resendable(parts, capabilities("anthropic", "claude-sonnet-4")) == parts[:2]

@@ -78,7 +78,9 @@ class ReasoningControl(QToolButton):
             try:
                 kind = self._window.settings.endpoint(endpoint_id).kind
                 info = next((m for m in choice.models.get(endpoint_id, []) if m.id == model), None)
-                control = capabilities(kind, model, info).reasoning_control
+                caps = capabilities(kind, model, info)
+                # A local model's listing says whether it thinks; until it is read, offer nothing.
+                control = caps.reasoning_control if info is not None or not caps.local else None
             except (KeyError, ValueError):
                 control = None
         self._control = control
