@@ -96,15 +96,16 @@ def test_the_block_streams_folds_opens_and_copies_on_its_own(windows, qtbot, fak
     qtbot.waitUntil(lambda: not window.view.has_pending_render(), timeout=10_000)
     save(window, "thinking-folded-light.png")
 
-    # The message's Copy: the answer only. The block's Copy: the reasoning.
+    # The message's Copy: the answer only. The block's Copy (shown while it is open): the reasoning.
     widget = window.view.message_widget(answer_id)
+    assert block.copy_button.isHidden()
     qtbot.mouseClick(widget.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == ANSWER
-    qtbot.mouseClick(block.copy_button, Qt.MouseButton.LeftButton)
-    assert QGuiApplication.clipboard().text() == REASONING
 
     qtbot.mouseClick(block.toggle_button, Qt.MouseButton.LeftButton)
     assert block.is_open and block.text_view.isVisible()
+    qtbot.mouseClick(block.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == REASONING
     qtbot.wait(50)
     save(window, "thinking-open-light.png")
 

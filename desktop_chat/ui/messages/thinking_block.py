@@ -162,7 +162,7 @@ class ThinkingBlock(QFrame):
             return
         self._open = open_
         self.text_view.setVisible(open_)
-        self._update_arrow()
+        self._retranslate()
         if open_:
             self._fit_height()
         self.toggled.emit(open_)
@@ -183,7 +183,7 @@ class ThinkingBlock(QFrame):
         cursor.insertText(text)  # appended as it is: O(piece), no re-layout of what was shown
         if following:
             bar.setValue(bar.maximum())
-        if self.copy_button.isHidden() and text.strip():
+        if self._open and self.copy_button.isHidden() and text.strip():
             self._retranslate()  # the first words: Copy appears
 
     def _fit_height(self) -> None:
@@ -218,7 +218,7 @@ class ThinkingBlock(QFrame):
         self.copy_button.setText(self.tr("Copy"))
         self.copy_button.setAccessibleName(self.tr("Copy the reasoning"))
         self.copy_button.setToolTip(self.tr("Copy the reasoning"))
-        self.copy_button.setVisible(bool(self.text.strip()))
+        self.copy_button.setVisible(self._open and bool(self.text.strip()))  # folded: one quiet line
         self.text_view.setAccessibleName(self.tr("The model's reasoning"))
         self._update_arrow()
 
