@@ -28,6 +28,7 @@ from typing import Any, NoReturn, TextIO
 
 from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
+from desktop_chat.cli import kb as kb_cli
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.chat.engine import ChatEngine
@@ -78,7 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="answer the last question of --conversation again, as a new version (the old answer stays)")
     again.add_argument("--edit", metavar="NEW_TEXT",
                        help="ask a new version of the last question of --conversation and answer it (the old one stays)")
+    ask.add_argument("--kb", metavar="NAME", help="search this knowledge base for every turn and send what it finds")
+    ask.add_argument("--top-k", type=int, metavar="N", help="passages to send from the knowledge base (default 6)")
     ask.add_argument("prompt", nargs="*", help="the message; `-` or nothing reads it from stdin")
+
+    kb_cli.add_parser(commands)
 
     export = commands.add_parser("export", help="write conversations to stdout")
     export.add_argument("--format", choices=["json", "markdown"], default="json")
@@ -123,7 +128,7 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     try:
         args = build_parser().parse_args(argv)
         handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models,
-                   "fork": _fork, "switch": _switch, "delete": _delete}[args.command]
+                   "fork": _fork, "switch": _switch, "delete": _delete, "kb": kb_cli.run_kb}[args.command]
         return handler(args, stdin, stdout, stderr)
     except UsageError as exc:
         print(exc, file=stderr)
@@ -241,7 +246,9 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
         override = choices.get(args.attach_as or "")
         attachments = [Attachment.from_document(_extract(library, path, stdin, stderr), override=override)
                        for path in paths]
-        options = {"context_tokens": args.context_tokens} if args.context_tokens else None
+        options: dict[str, Any] | None = {"context_tokens": args.context_tokens} if args.context_tokens else None
+        if args.kb:  # kept on the conversation: its next turns search the knowledge base too
+            options = {**(options or {}), "knowledge_base": args.kb, "kb_top_k": args.top_k or 6}
         # Ollama's own context length (and the user's num_ctx) decide how documents are sent.
         engine = AppServices(store, settings, documents=library).engine
         return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr)
@@ -339,7 +346,8 @@ def _show_sources(event: SourcesFound, stderr: TextIO) -> None:
         excerpt = " ".join(source.excerpt.split())
         if len(excerpt) > EXCERPT_CHARS:
             excerpt = excerpt[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
-        print(f"  {number}. {source.file_name}, page {source.page}: “{excerpt}”", file=stderr)
+        found = f" (found by {source.found_by})" if source.found_by else ""
+        print(f"  {number}. {source.file_name}, page {source.page}{found}: “{excerpt}”", file=stderr)
     stderr.flush()
 
 

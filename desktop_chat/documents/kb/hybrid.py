@@ -11,6 +11,7 @@ the vectors find gets in too. Each passage says which ranking found it ("words",
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +26,25 @@ __all__ = ["CANDIDATES", "MODES", "RRF_K", "hybrid_search", "rrf"]
 RRF_K = 60
 CANDIDATES = 40  # from each ranking, before fusion
 MODES = ("hybrid", "words", "meaning")
+# The words a question is made of rather than what it is about. The attachment search ORs every
+# word of three letters or more (as a prefix), so "how*", "did*", "the*" rank passages full of
+# them; beside the vectors, which carry the meaning, the keyword half should be names, numbers
+# and content words. Measured on the generated corpus (tests/documents/kb): paraphrased English
+# questions found 16 of 24 with every word, 21 of 24 without these.
+_STOP = frozenset(
+    "a about after all also an and any are as at be been before being but by can could did do does doing "
+    "for from get gets got had has have having he her here his how i if in into is it its just last let "
+    "many may me might more most much must my next no not now of on once only or other our out over own "
+    "same she should so some such than that the their them then there these they this those through to "
+    "too under until up very was we were what when where which while who whom why will with would you "
+    "your".split())
+_WORD = re.compile(r"\w+|[^\w\s]+")
+
+
+def content_query(question: str) -> str | None:
+    """The FTS5 query for the keyword half: the question without its grammar words."""
+    kept = " ".join(w for w in _WORD.findall(question) if w.lower() not in _STOP)
+    return _text.question_query(kept) or _text.question_query(question)
 
 
 def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[tuple[int, float]]:
@@ -42,7 +62,8 @@ def hybrid_search(store: KbStore, collection_id: int, embedder: Embedder | None,
         return []
     keywords: list[tuple[int, float, str]] = []
     meaning: list[tuple[int, float]] = []
-    query = _text.question_query(question)
+    # "words" alone is the attachment search as it is (the baseline the quality test compares with).
+    query = _text.question_query(question) if mode == "words" else content_query(question)
     if mode in ("hybrid", "words") and query is not None:
         keywords = store.keyword_search(collection_id, query, CANDIDATES)
     if mode in ("hybrid", "meaning") and embedder is not None and backend is not None:

@@ -31,7 +31,7 @@ from desktop_chat.documents.chunking import chunk_pages
 from desktop_chat.documents.errors import Cancelled, DocumentError
 from desktop_chat.documents.extraction import TEXT_SUFFIXES, extract_bytes, read_file
 from desktop_chat.documents.kb.embedders import BATCH, Embedder
-from desktop_chat.documents.kb.store import Collection, KbStore
+from desktop_chat.documents.kb.store import Collection, FileRow, KbStore
 from desktop_chat.documents.kb.vectors import VectorBackend
 
 __all__ = ["CHUNKING", "SUFFIXES", "IndexProgress", "SyncReport", "scan", "sync"]
@@ -108,25 +108,25 @@ def sync(
     current = {str(p) for p in files}
     under_missing = tuple(os.path.join(root, "") for root in report.missing_roots)
 
-    for path, row in stored.items():
-        if path not in current and not path.startswith(under_missing) and path not in report.missing_roots:
-            backend.delete(store.remove_file(cid, path))
-            report.removed.append(path)
+    for known in stored:
+        if known not in current and not known.startswith(under_missing) and known not in report.missing_roots:
+            backend.delete(store.remove_file(cid, known))
+            report.removed.append(known)
 
     # What needs work: (path, stat) of new/changed files and files whose vectors are pending.
     todo: list[tuple[Path, os.stat_result]] = []
-    for path in files:
+    for file in files:
         try:
-            stat = path.stat()
+            stat = file.stat()
         except OSError as exc:
-            report.failed.append((str(path), f"“{path.name}” cannot be read ({exc.strerror or exc})."))
+            report.failed.append((str(file), f"“{file.name}” cannot be read ({exc.strerror or exc})."))
             continue
-        row = stored.get(str(path))
+        row = stored.get(str(file))
         if row is not None and row.size == stat.st_size and row.mtime_ns == stat.st_mtime_ns \
                 and row.state in ("indexed", "failed"):
             report.unchanged += 1
             continue
-        todo.append((path, stat))
+        todo.append((file, stat))
 
     meter = _Meter(started, sum(stat.st_size for _, stat in todo) or 1, len(todo), progress)
     try:
@@ -142,13 +142,10 @@ def sync(
     return report
 
 
-def _index_file(store: KbStore, cid: int, row: object, path: Path, stat: os.stat_result, embedder: Embedder,
+def _index_file(store: KbStore, cid: int, previous: FileRow | None, path: Path, stat: os.stat_result, embedder: Embedder,
                 backend: VectorBackend, report: SyncReport, meter: _Meter,
                 cancel: threading.Event | None) -> None:
-    from desktop_chat.documents.kb.store import FileRow
-
     key = str(path)
-    previous = row if isinstance(row, FileRow) else None
     try:
         data = read_file(path)
     except DocumentError as exc:

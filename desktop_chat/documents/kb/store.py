@@ -316,7 +316,8 @@ class KbStore:
         rows = self.query(
             f"SELECT c.id, c.file_id, f.path, f.sha256, c.seq, c.text, c.tokens, c.page_starts FROM chunks c "
             f"JOIN files f ON f.id = c.file_id WHERE c.id IN ({marks})", wanted)
-        return {row[0]: StoredChunk(*row[:7], _decode_starts(row[7])) for row in rows}
+        return {row[0]: StoredChunk(row[0], row[1], row[2], row[3], row[4], row[5], row[6], _decode_starts(row[7]))
+                for row in rows}
 
     def keyword_search(self, collection_id: int, query: str, limit: int) -> list[tuple[int, float, str]]:
         """(chunk id, BM25 score — higher is better, snippet) for an FTS5 *query*, best first."""
