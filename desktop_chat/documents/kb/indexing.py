@@ -160,8 +160,7 @@ def _index_file(store: KbStore, cid: int, previous: FileRow | None, path: Path, 
             return
         file_id, resumed = previous.id, True
     else:
-        meter.phase = "reading"
-        meter.emit()
+        meter.emit("reading")
         try:
             document = extract_bytes(data, path.name, sha256=digest, cancel=cancel,
                                      progress=lambda done, total: meter.pages(done, total))
@@ -181,9 +180,9 @@ def _index_file(store: KbStore, cid: int, previous: FileRow | None, path: Path, 
         report.pages += document.page_count
         (report.updated if previous is not None else report.added).append(key)
         file_id, resumed = _file_id(store, cid, key), False
-    meter.phase = "embedding"
     pending = store.pending_chunks(file_id)
     meter.chunks_in_file = max(1, len(pending))
+    meter.emit("embedding")
     for start in range(0, len(pending), BATCH):
         _check(cancel)
         batch = pending[start:start + BATCH]
