@@ -125,7 +125,7 @@ class QdrantVectors:
         self.name = name
         self.url = url or path or ":memory:"
         if url:
-            self.client = QdrantClient(url=url, api_key=api_key, timeout=30)
+            self.client = QdrantClient(url=url, api_key=api_key, timeout=30, check_compatibility=False)
         else:
             # Embedded mode locks its folder: one client per folder and process.
             key = path or ":memory:"
