@@ -24,7 +24,7 @@ from desktop_chat.chat import credentials
 from desktop_chat.cli import run as cli_run
 from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.logs import LOG_FILE_NAME, setup_logging
-from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.settings.settings_dialog import SettingsDialog
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.loopback import Scenario
 from tests.fakes.ollama_server import FakeOllama
@@ -111,8 +111,8 @@ def test_a_whole_session_leaves_no_key_in_any_file(windows, qtbot, data_home, tm
         window = windows.new(config.load_settings())
         dialog = open_settings(qtbot, window)
         type_into(qtbot, dialog, "anthropicKeyEdit", ANTHROPIC_KEY)
-        dialog.tabs.setCurrentIndex(1)
-        dialog.custom_list.setCurrentRow(0)
+        dialog.pages.setCurrentIndex(1)
+        dialog.custom_page.list.setCurrentRow(0)
         type_into(qtbot, dialog, "customKeyEdit", CUSTOM_KEY)
         save(qtbot, window, dialog)
         assert secrets.get_key("anthropic") == ANTHROPIC_KEY and secrets.get_key("deep") == CUSTOM_KEY
@@ -257,7 +257,7 @@ def test_the_debug_log_switch_is_off_by_default_warns_and_works(windows, qtbot, 
     check = dialog.findChild(QCheckBox, "debugLogContentCheck")
     warning = dialog.findChild(QLabel, "debugLogContentWarning")
     assert not check.isChecked() and "plain text" in warning.text()
-    dialog.tabs.setCurrentIndex(2)
+    dialog.pages.setCurrentIndex(2)
     assert check.isVisible() and warning.isVisible()
     check.setChecked(True)
     assert warning.property("tone") == "error"

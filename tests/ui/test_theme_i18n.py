@@ -12,16 +12,17 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import QApplication
 
 from desktop_chat.config import Settings
-from desktop_chat.ui import i18n, theme
-from desktop_chat.ui.async_runner import AsyncRunner
+from desktop_chat.ui.runtime import i18n
+from desktop_chat.ui.common import theme
+from desktop_chat.ui.runtime.async_runner import AsyncRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "desktop_chat" / "resources" / "translations" / "desktop_chat_zh_CN.ts"
 QM = TS.with_suffix(".qm")
-MY_FILES = ["desktop_chat/ui/settings_dialog.py", "desktop_chat/ui/theme.py", "desktop_chat/ui/i18n.py"]
+MY_FILES = ["desktop_chat/ui/settings/settings_dialog.py", "desktop_chat/ui/common/theme.py", "desktop_chat/ui/runtime/i18n.py"]
 MY_CONTEXTS = {"SettingsDialog", "EndpointEditor"}
 
 
@@ -130,20 +131,20 @@ def test_a_bundle_is_searched_first(monkeypatch, tmp_path) -> None:  # noqa: ANN
 
 
 def test_an_open_dialog_retranslates_live(app, qtbot, qloop) -> None:  # noqa: ANN001
-    from desktop_chat.ui.settings_dialog import SettingsDialog
+    from desktop_chat.ui.settings.settings_dialog import SettingsDialog
 
     async def no_models(_endpoint_id: str) -> list:
         return []
 
     dialog = SettingsDialog(Settings(), AsyncRunner(), no_models)
     qtbot.addWidget(dialog)
-    tabs = dialog.findChild(QTabWidget, "settingsTabs")
+    pages = dialog.pages
     i18n.install_translator(app, "zh_CN")
     qtbot.waitUntil(lambda: dialog.windowTitle() == "设置")
-    assert tabs.tabText(0) == "服务商"
+    assert pages.title(0) == "服务商"
     i18n.install_translator(app, "en")
     qtbot.waitUntil(lambda: dialog.windowTitle() == "Settings")
-    assert tabs.tabText(0) == "Providers"
+    assert pages.title(0) == "Providers"
 
 
 # -- the catalog ----------------------------------------------------------------------------------
