@@ -14,9 +14,11 @@ Keys for an OpenAI-compatible embedder or a Qdrant/Chroma server are read from t
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_chat import config, secrets
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from desktop_chat.documents.kb import Collection, KnowledgeBases
 
 __all__ = ["DEFAULT_TOP_K", "KB_OPTION", "KnowledgeAccess", "KnowledgeRequest", "TOP_K_OPTION",
-           "knowledge_request", "with_knowledge"]
+           "kb_command", "knowledge_request", "list_collections", "with_knowledge"]
 
 KB_OPTION = "knowledge_base"
 TOP_K_OPTION = "kb_top_k"
@@ -146,3 +148,27 @@ def _ref(source: Source) -> SourceRef:
     return SourceRef(file_name=source.file_name, sha256=source.doc_hash, page=source.page, excerpt=source.excerpt,
                      first_page=source.first_page or source.page, last_page=source.last_page or source.page,
                      score=source.score, found_by=source.found_by)
+
+
+# -- for the window: listing (in a worker thread) and the indexing process's command line -----------
+
+
+def list_collections(data_dir: Path | None = None) -> list[tuple[str, int, int]]:
+    """(name, files, pages) of every knowledge base, by name. Blocking (SQLite): a worker thread's call."""
+    from desktop_chat.documents.kb import KnowledgeBases
+
+    bases = KnowledgeBases.in_data_dir(data_dir or config.data_dir())
+    try:
+        return [(info.name, info.files, info.pages) for info in bases.infos()]
+    finally:
+        bases.close()
+
+
+def kb_command(*args: str, data_dir: Path | None = None) -> list[str]:
+    """The command that runs `desktop-chat kb ARGS…` in a process of its own, for the window:
+    indexing there keeps the GUI process's memory and GIL free, and a crash or a Cancel (the
+    process is killed) loses at most one batch, which the next `kb update` redoes."""
+    where = ["--data-dir", str(data_dir or config.data_dir())]
+    if getattr(sys, "frozen", False):  # the bundle's executable is the app itself
+        return [sys.executable, *where, "kb", *args]
+    return [sys.executable, "-m", "desktop_chat", *where, "kb", *args]

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
         self.settings_door = SettingsDoor(self)  # Settings, and applying what it saved
+        self.knowledge: Any = None  # the knowledge-base picker (ui/knowledge), built after the first frame
         self._painted = False
         self._start_pending = False
         self._started = False
@@ -312,6 +313,9 @@ class MainWindow(QMainWindow):
         self.runner.start(self.check_setup(), name="check-setup")
         self.ollama.check()  # in the background: nothing waits for it
         self.readiness.check()
+        from desktop_chat.ui.knowledge.controller import KnowledgeController  # not needed for the first frame
+
+        self.knowledge = KnowledgeController.install(self)
 
     async def check_setup(self) -> None:
         """When no provider is set up, the welcome offers the ways to chat (an online service's key,
@@ -371,6 +375,8 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.presenter.leave_conversation()
         self.welcome.update_visibility()
+        if self.knowledge is not None:
+            self.knowledge.show_for(None)
         self.composer.setFocus()
 
     def open_conversation(self, conversation_id: str) -> None:
@@ -380,6 +386,8 @@ class MainWindow(QMainWindow):
             self.new_conversation()
             return
         self._current = conversation_id
+        if self.knowledge is not None:
+            self.knowledge.show_for(conversation_id)
         page = self.conversations.first_page(conversation_id, PAGE_SIZE)
         messages, has_older = page.messages, page.has_older
         live = self.controller.live_answer(conversation_id)
@@ -502,6 +510,8 @@ class MainWindow(QMainWindow):
         self.composer_bar.take_text()
         self.presenter.pending_text[cid] = text
         attachments = self.attachments.take_for_send(cid)
+        if self.knowledge is not None:
+            self.knowledge.apply_pending(cid)  # a knowledge base chosen before the first message
         self.controller.send(cid, text, endpoint_id=endpoint_id, model=model, attachments=attachments)
 
     # -- attachments -----------------------------------------------------------------------------
