@@ -52,6 +52,7 @@ def test_drop_a_folder_index_it_and_ask_it(windows, qtbot, fakes, tmp_path):
     knowledge = _ready(qtbot, window)
     picker, panel = knowledge.picker, knowledge.panel
     assert picker.objectName() == "knowledgePicker" and picker.text() == "Knowledge base" and panel.isHidden()
+    assert picker.accessibleName() == "Knowledge base for this conversation"
 
     write_corpus(tmp_path / "Company handbook")
     _drop_folder(picker, tmp_path / "Company handbook")

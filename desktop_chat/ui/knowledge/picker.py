@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QResizeEvent
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
 
 __all__ = ["KnowledgePicker"]
 
@@ -30,7 +30,11 @@ class KnowledgePicker(QToolButton):
         self.setObjectName("knowledgePicker")
         self.setAcceptDrops(True)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # May shrink (the label elides): the top bar must not raise the window's minimum width.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setMaximumWidth(170)  # beside the editor: a long name elides rather than narrowing it
         self.current: str | None = None
+        self._full = ""  # the whole label; the button shows it elided when the top bar is narrow
         self.collections: list[tuple[str, int, int]] = []
         self._menu = QMenu(self)
         self._menu.setObjectName("knowledgeMenu")
@@ -78,15 +82,47 @@ class KnowledgePicker(QToolButton):
 
     def retranslate(self) -> None:
         if self.current:
-            self.setText(self.tr("Knowledge: %1").replace("%1", self.current))
+            self._set_label(self.tr("Knowledge: %1").replace("%1", self.current))
             self.setToolTip(self.tr("Every question in this conversation searches “%1” and sends what it "
                                     "finds with the question. Click to change; drop a folder here to make "
                                     "a new knowledge base.").replace("%1", self.current))
         else:
-            self.setText(self.tr("Knowledge base"))
+            self._set_label(self.tr("Knowledge base"))
             self.setToolTip(self.tr("Search your own documents by meaning with every question: choose a "
                                     "knowledge base, or drop a folder here to make one."))
         self.setAccessibleName(self.tr("Knowledge base for this conversation"))
+
+    # -- a label that gives way in a narrow window (the top bar must not widen the window's minimum) --
+
+    def _set_label(self, text: str) -> None:
+        self._full = text
+        # The frame and margins around the text, measured with the whole text (a short elided text
+        # would count the style's minimum button width as padding).
+        self.setText(text)
+        self._pad = max(0, super().sizeHint().width() - self.fontMetrics().horizontalAdvance(text))
+        self._elide()
+        self.updateGeometry()
+
+    def _padding(self) -> int:
+        return getattr(self, "_pad", 0)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + self._padding(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = self.sizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("Kn…") + self._padding()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(0, self.width() - self._padding()) if self.isVisible() else 1 << 20
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        if shown != self.text():
+            self.setText(shown)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -36,6 +36,7 @@ from desktop_chat.ui.composer.composer import ComposerBar
 from desktop_chat.ui.composer.file_routing import paths_from_arguments
 from desktop_chat.ui.conversations.conversation_list import ConversationPanel
 from desktop_chat.ui.conversations.fork_origin import ForkOriginLink
+from desktop_chat.ui.knowledge.controller import KnowledgeController
 from desktop_chat.ui.messages import render_snapshot
 from desktop_chat.ui.messages.markdown_render import lexers
 from desktop_chat.ui.messages.message_view import MessageView
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
         self.settings_door = SettingsDoor(self)  # Settings, and applying what it saved
-        self.knowledge: Any = None  # the knowledge-base picker (ui/knowledge), built after the first frame
+        self.knowledge: KnowledgeController | None = None  # the knowledge-base picker (ui/knowledge)
         self._painted = False
         self._start_pending = False
         self._started = False
@@ -145,6 +146,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self.composer_bar)
         # An error's fix (error cards, and the notice above the composer for refused turns).
         self.fixes = ErrorFixes(self, lambda notice: column.insertWidget(column.indexOf(self.composer_bar), notice))
+        # The knowledge-base picker beside Attach, indexing progress above the composer. Its
+        # module is small Qt only; the knowledge bases themselves load when first used.
+        self.knowledge = KnowledgeController.install(self)
 
         if getattr(self.store, "moved_aside", None) is not None:
             salvaged = getattr(self.store, "salvaged", None)
@@ -313,9 +317,6 @@ class MainWindow(QMainWindow):
         self.runner.start(self.check_setup(), name="check-setup")
         self.ollama.check()  # in the background: nothing waits for it
         self.readiness.check()
-        from desktop_chat.ui.knowledge.controller import KnowledgeController  # not needed for the first frame
-
-        self.knowledge = KnowledgeController.install(self)
 
     async def check_setup(self) -> None:
         """When no provider is set up, the welcome offers the ways to chat (an online service's key,
