@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desktop_chat.ui.knowledge.indexing_panel import IndexingPanel
 from desktop_chat.ui.knowledge.picker import KnowledgePicker
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.knowledge.indexing_panel import IndexingPanel
 
 __all__ = ["KnowledgeController"]
 
@@ -33,16 +35,25 @@ class KnowledgeController(QObject):
         super().__init__(window)
         self.window = window  # .store, .runner, ._current: the conversation on screen
         self.picker = KnowledgePicker(window)
-        self.panel = IndexingPanel(window)
         add_picker(self.picker)
-        place_panel(self.panel)
+        self._place_panel = place_panel
+        self._panel: IndexingPanel | None = None  # built at the first indexing (start-up: not needed)
         self.pending: str | None = None  # chosen before the conversation exists
         self.picker.menuWanted.connect(self._list_then_show)
         self.picker.chosen.connect(self.choose)
         self.picker.createRequested.connect(self._ask_folder)
         self.picker.folderDropped.connect(self.create_from)
         self.picker.updateRequested.connect(self.update)
-        self.panel.finished.connect(self._indexed)
+
+    @property
+    def panel(self) -> IndexingPanel:
+        if self._panel is None:
+            from desktop_chat.ui.knowledge.indexing_panel import IndexingPanel
+
+            self._panel = IndexingPanel(self.window)
+            self._place_panel(self._panel)
+            self._panel.finished.connect(self._indexed)
+        return self._panel
 
     @classmethod
     def install(cls, window: Any) -> KnowledgeController:
@@ -109,8 +120,8 @@ class KnowledgeController(QObject):
 
     def create_from(self, folder: Path) -> None:
         """Make a knowledge base of *folder*, named after it, index it, then attach it here."""
-        if self.panel.running:
-            self.message.emit(self.tr("Wait until “%1” is indexed, or cancel it.").replace("%1", self.panel.name), 8000)
+        if self._panel is not None and self._panel.running:
+            self.message.emit(self.tr("Wait until “%1” is indexed, or cancel it.").replace("%1", self._panel.name), 8000)
             return
         from desktop_chat.chat.knowledge import list_collections
 
@@ -128,8 +139,8 @@ class KnowledgeController(QObject):
         self.panel.start(name, kb_command("create", name, str(folder), "--progress", "json"))
 
     def update(self, name: str) -> None:
-        if self.panel.running:
-            self.message.emit(self.tr("Wait until “%1” is indexed, or cancel it.").replace("%1", self.panel.name), 8000)
+        if self._panel is not None and self._panel.running:
+            self.message.emit(self.tr("Wait until “%1” is indexed, or cancel it.").replace("%1", self._panel.name), 8000)
             return
         from desktop_chat.chat.knowledge import kb_command
 
