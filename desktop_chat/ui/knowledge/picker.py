@@ -119,7 +119,7 @@ class KnowledgePicker(QToolButton):
         self._elide()
 
     def _elide(self) -> None:
-        room = max(0, self.width() - self._padding()) if self.isVisible() else 1 << 20
+        room = max(0, self.width() - self._padding() + 4) if self.isVisible() else 1 << 20  # + rounding
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
         if shown != self.text():
             self.setText(shown)
