@@ -33,7 +33,7 @@ class KnowledgeController(QObject):
     def __init__(self, window: Any, *, add_picker: Callable[[QWidget], None],
                  place_panel: Callable[[QWidget], None]) -> None:
         super().__init__(window)
-        self.window = window  # .store, .runner, ._current: the conversation on screen
+        self.window = window  # .conversations, .runner, ._current: the conversation on screen
         self.picker = KnowledgePicker(window)
         add_picker(self.picker)
         self._place_panel = place_panel
@@ -75,7 +75,7 @@ class KnowledgeController(QObject):
             self.pending = None
             self.picker.set_current(None)
             return
-        conversation = self.window.store.get_conversation(conversation_id)
+        conversation = self.window.conversations.get(conversation_id)
         name = conversation.options.get(KB_OPTION) if conversation is not None else None
         self.picker.set_current(name if isinstance(name, str) and name else None)
 
@@ -94,14 +94,7 @@ class KnowledgeController(QObject):
             self.pending = None
 
     def _store_choice(self, conversation_id: str, name: str | None) -> None:
-        conversation = self.window.store.get_conversation(conversation_id)
-        if conversation is None:
-            return
-        options = {k: v for k, v in conversation.options.items() if k != KB_OPTION}
-        if name:
-            options[KB_OPTION] = name
-        if options != conversation.options:
-            self.window.store.update_conversation(conversation_id, options=options)
+        self.window.conversations.set_option(conversation_id, KB_OPTION, name or None)
 
     # -- collections --
 
