@@ -181,6 +181,8 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
         prompt = stdin.read()
     if not prompt.strip() and not args.regenerate:
         raise UsageError("desktop-chat ask: the prompt is empty")
+    if args.top_k is not None and (not args.kb or args.top_k < 1):
+        raise UsageError("desktop-chat ask: --top-k needs --kb NAME and a positive number of passages")
     if args.context_tokens is not None and args.context_tokens < 1:
         raise UsageError("desktop-chat ask: --context-tokens must be a positive number of tokens")
     paths = [Path(name) for name in args.attach]

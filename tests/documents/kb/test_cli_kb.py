@@ -80,6 +80,11 @@ def test_ask_kb_puts_the_passages_in_the_request_and_lists_the_sources(tmp_path)
         assert answer.delivery is not None and any(s.found_by for s in answer.delivery.sources)
 
 
+def test_top_k_needs_kb():
+    code, _, err = cli("ask", "--top-k", "3", "hello")
+    assert code == 2 and "--top-k needs --kb NAME" in err
+
+
 def test_ask_kb_with_an_unknown_collection_says_so_and_sends_nothing():
     with fake_for("openai", Scenario(chunks=["never"])) as fake:
         config.save_settings(settings_for("openai", fake))
