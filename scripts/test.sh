@@ -24,7 +24,16 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 # Versions from the lock (constraints.txt): a fresh machine gets what the suite passed with.
 VENV="$VENV" bash scripts/pip_install.sh -q pip
-VENV="$VENV" bash scripts/pip_install.sh -q -e ".[test]"
+VENV="$VENV" bash scripts/pip_install.sh -q -e ".[test,vectors]"
+
+# -- a real Chroma server for the knowledge-base tests: chromadb (≈ 420 MB with its own heavy
+# dependencies) in its own venv, never in the app's; tests/documents/kb starts `chroma run`.
+CHROMA_VERSION=1.5.9
+if [ "$(.venv-chroma/bin/python -c 'import chromadb; print(chromadb.__version__)' 2>/dev/null)" != "$CHROMA_VERSION" ]; then
+  echo "== chroma $CHROMA_VERSION in .venv-chroma"
+  "$PYTHON" -m venv .venv-chroma
+  .venv-chroma/bin/python -m pip install -q --disable-pip-version-check "chromadb==$CHROMA_VERSION"
+fi
 
 # -- the built-in engine (llama-cpp-python, compiled with safe CPU flags) and its default model ---
 # The real-model tests need them; the script is quick when both are already in place.

@@ -140,6 +140,17 @@ class ConversationService:
     def set_system_prompt(self, conversation_id: str, prompt: str | None) -> None:
         self.store.update_conversation(conversation_id, system_prompt=prompt or None)
 
+    def set_option(self, conversation_id: str, key: str, value: Any) -> None:
+        """One of the options its next turns use (e.g. "knowledge_base", chat/knowledge.py); None removes it."""
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation is None:
+            return
+        options = {k: v for k, v in conversation.options.items() if k != key}
+        if value is not None:
+            options[key] = value
+        if options != conversation.options:
+            self.store.update_conversation(conversation_id, options=options)
+
     def totals(self, conversation_id: str | None) -> tuple[int, int]:
         """Input and output tokens of the whole conversation; (0, 0) for none."""
         return (0, 0) if conversation_id is None else self.store.conversation_totals(conversation_id)

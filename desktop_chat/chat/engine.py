@@ -51,6 +51,7 @@ from desktop_chat.chat.attachments import (
 )
 from desktop_chat.chat.context import ContextLookup, ContextWindow, context_window
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
+from desktop_chat.chat.knowledge import KnowledgeAccess, knowledge_request, with_knowledge
 from desktop_chat.chat.pool import ProviderPool
 from desktop_chat.chat.reasoning import ReasoningAccumulator, applicable
 from desktop_chat.chat.retry import RetryPolicy
@@ -80,7 +81,7 @@ EventSink = Callable[[TurnEvent], None]
 DEFAULT_TITLE = "New conversation"
 YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back to input and painting
 # Options that steer the engine and are not passed on to the provider.
-ENGINE_OPTIONS = ("max_tokens", "temperature", "context_tokens")
+ENGINE_OPTIONS = ("max_tokens", "temperature", "context_tokens", "knowledge_base", "kb_top_k")
 _EMPTY = Text.of(QT_TRANSLATE_NOOP("engine", "The message is empty."))
 SAVE_RETRY_INTERVAL = 2.0  # seconds between attempts to save an answer while saving fails
 
@@ -136,6 +137,7 @@ class ChatEngine:
         self._documents = documents
         self._owns_documents = documents is None
         self._documents_lock = threading.Lock()
+        self.knowledge = KnowledgeAccess()  # knowledge bases, opened on a turn's first use
 
     # -- the turns a user can start ------------------------------------------------------------
 
@@ -255,6 +257,7 @@ class ChatEngine:
         for message_id in self._unsaved:
             log.error("answer %s could not be saved before closing", message_id)
         await self.pool.aclose()
+        self.knowledge.close()
         if self._owns_documents and self._documents is not None:
             self._documents.close()
             self._documents = None
@@ -479,20 +482,26 @@ class ChatEngine:
         options = applicable(options, capabilities(endpoint.kind, model))  # the reasoning setting it takes
         prepared: PreparedDocuments | None = None
         in_play = conversation_documents(history)
-        if in_play:
+        kb = knowledge_request(conversation.options)  # an attached knowledge base (chat/knowledge.py)
+        if in_play or kb:
             window = await context_window(endpoint.kind, endpoint.id, model, conversation.options,
                                           self.context_lookup)
             reserved = _reserved_tokens(conversation, history, max_tokens, window, endpoint.kind, len(in_play))
+            reserved += kb.tokens if kb else 0
             question = next((m.text for m in reversed(history) if m.role == "user"), "")
             native_pdf = capabilities(endpoint.kind, model).native_pdf
             prepared = await asyncio.to_thread(
                 lambda: prepare_documents(self.documents(), in_play, question, native_pdf=native_pdf,
-                                          context_tokens=window.tokens, reserved_tokens=reserved))
+                                          context_tokens=window.tokens, reserved_tokens=reserved)) if in_play else None
+            if kb:
+                prepared = await asyncio.to_thread(
+                    lambda: with_knowledge(prepared, self.knowledge.get(), kb, question, window.tokens))
+            assert prepared is not None
             if answer.id:  # an unstored answer (answer_unstored) has no row to keep it in
                 self.store.update_message(answer.id, attachments=[prepared.delivery.to_dict()])
             on_event(SourcesFound(conversation.id, answer.id, prepared.delivery.explanation,
                                   list(prepared.sources), prepared.delivery))
-            if window.send_num_ctx is not None and prepared.sends_content:
+            if window.send_num_ctx is not None and (prepared.sends_content or prepared.passages):
                 options["num_ctx"] = window.send_num_ctx  # else Ollama cuts the prompt to its default
         return ChatRequest(
             model=model,

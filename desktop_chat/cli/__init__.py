@@ -28,6 +28,7 @@ from typing import Any, NoReturn, TextIO
 
 from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
+from desktop_chat.cli import kb as kb_cli
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.chat.engine import ChatEngine
@@ -80,7 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("--edit", metavar="NEW_TEXT",
                        help="ask a new version of the last question of --conversation and answer it (the old one stays)")
     reasoning_flags.add_arguments(ask)
+    ask.add_argument("--kb", metavar="NAME", help="search this knowledge base for every turn and send what it finds")
+    ask.add_argument("--top-k", type=int, metavar="N", help="passages to send from the knowledge base (default 6)")
     ask.add_argument("prompt", nargs="*", help="the message; `-` or nothing reads it from stdin")
+
+    kb_cli.add_parser(commands)
 
     export = commands.add_parser("export", help="write conversations to stdout")
     export.add_argument("--format", choices=["json", "markdown"], default="json")
@@ -131,7 +136,7 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     try:
         args = build_parser().parse_args(argv)
         handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models,
-                   "fork": _fork, "switch": _switch, "delete": _delete, "serve": _serve}[args.command]
+                   "fork": _fork, "switch": _switch, "delete": _delete, "kb": kb_cli.run_kb, "serve": _serve}[args.command]
         return handler(args, stdin, stdout, stderr)
     except UsageError as exc:
         print(exc, file=stderr)
@@ -190,6 +195,8 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
         prompt = stdin.read()
     if not prompt.strip() and not args.regenerate:
         raise UsageError("desktop-chat ask: the prompt is empty")
+    if args.top_k is not None and (not args.kb or args.top_k < 1):
+        raise UsageError("desktop-chat ask: --top-k needs --kb NAME and a positive number of passages")
     if args.context_tokens is not None and args.context_tokens < 1:
         raise UsageError("desktop-chat ask: --context-tokens must be a positive number of tokens")
     if (problem := reasoning_flags.check(args)) is not None:
@@ -259,8 +266,10 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
         override = choices.get(args.attach_as or "")
         attachments = [Attachment.from_document(_extract(library, path, stdin, stderr), override=override)
                        for path in paths]
-        options = {"context_tokens": args.context_tokens} if args.context_tokens else None
+        options: dict[str, Any] | None = {"context_tokens": args.context_tokens} if args.context_tokens else None
         options = {**(options or {}), **reasoning_flags.options(args)} or None
+        if args.kb:  # kept on the conversation: its next turns search the knowledge base too
+            options = {**(options or {}), "knowledge_base": args.kb, "kb_top_k": args.top_k or 6}
         # Ollama's own context length (and the user's num_ctx) decide how documents are sent.
         engine = AppServices(store, settings, documents=library).engine
         return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr)
@@ -365,7 +374,8 @@ def _show_sources(event: SourcesFound, stderr: TextIO) -> None:
         excerpt = " ".join(source.excerpt.split())
         if len(excerpt) > EXCERPT_CHARS:
             excerpt = excerpt[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
-        print(f"  {number}. {source.file_name}, page {source.page}: “{excerpt}”", file=stderr)
+        found = f" (found by {source.found_by})" if source.found_by else ""
+        print(f"  {number}. {source.file_name}, page {source.page}{found}: “{excerpt}”", file=stderr)
     stderr.flush()
 
 

@@ -10,6 +10,8 @@ Only this package imports pymupdf, and only when a document is first opened (see
     render_page_png                a page image for the source preview
     DocumentLibrary                all of the above behind one object for the front end
     LazyDocumentLibrary            the same, imported and opened on first use (start-up)
+    kb (sub-package)               knowledge bases: collections, resumable indexing, embeddings,
+                                   hybrid retrieval (BM25 + vectors); see documents/kb/__init__.py
 """
 
 import importlib

@@ -52,6 +52,7 @@ class Source:
     ``first_page``/``last_page`` are the pages the passage spans. ``excerpt`` is a short plain
     extract around the match for the UI; ``text`` is the whole passage, for the model.
     ``score`` is BM25, higher is better (0.0 for passages chosen without a match).
+    ``found_by`` says how a knowledge base found it: "words", "meaning" or "both" ("" here).
     """
 
     file_name: str
@@ -64,6 +65,7 @@ class Source:
     last_page: int = 0
     chunk_index: int = 0
     tokens: int = 0
+    found_by: str = ""
 
 
 class DocumentIndex:

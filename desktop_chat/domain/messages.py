@@ -253,10 +253,12 @@ class SourceRef:
     first_page: int = 0
     last_page: int = 0
     score: float = 0.0
+    found_by: str = ""  # a knowledge base's passage: "words", "meaning" or "both"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.file_name, "sha256": self.sha256, "page": self.page, "excerpt": self.excerpt,
+        data = {"name": self.file_name, "sha256": self.sha256, "page": self.page, "excerpt": self.excerpt,
                 "first_page": self.first_page, "last_page": self.last_page, "score": self.score}
+        return {**data, "found_by": self.found_by} if self.found_by else data
 
     @classmethod
     def from_dict(cls, data: Any) -> SourceRef | None:
@@ -267,7 +269,8 @@ class SourceRef:
         return cls(file_name=data["name"], sha256=data["sha256"], page=_int(data.get("page")),
                    excerpt=str(data.get("excerpt") or ""), first_page=_int(data.get("first_page")),
                    last_page=_int(data.get("last_page")),
-                   score=float(score) if isinstance(score, (int, float)) else 0.0)
+                   score=float(score) if isinstance(score, (int, float)) else 0.0,
+                   found_by=str(data.get("found_by") or ""))
 
 
 @dataclass(frozen=True)

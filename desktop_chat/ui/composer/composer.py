@@ -146,6 +146,7 @@ class ComposerBar(QWidget):
         attach.setContentsMargins(0, 0, 0, 0)
         attach.addStretch(1)
         attach.addWidget(self.attach_button)
+        self.side_tools = attach  # the column left of the editor; ui/knowledge puts its picker above Attach
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addLayout(attach)

@@ -175,6 +175,10 @@ class SourcesPanel(QWidget):
             return self.tr("pp. {first}–{last}").format(first=first, last=last)
         return self.tr("p. {page}").format(page=ref.page)
 
+    def _found_by(self, ref: SourceRef) -> str:
+        return {"meaning": self.tr("found by meaning"), "words": self.tr("found by words"),
+                "both": self.tr("found by meaning and words")}.get(ref.found_by, "")
+
     def _toggle(self) -> None:
         self._expanded = not self._expanded
         self.retranslate()
@@ -188,7 +192,9 @@ class SourcesPanel(QWidget):
         for row, ref in zip(self._rows, delivery.sources):
             button = row.findChild(QToolButton, "sourceButton")
             assert isinstance(button, QToolButton)
-            button.setText(self.tr("{file} · {pages}").format(file=ref.file_name, pages=self._pages(ref)))
+            text = self.tr("{file} · {pages}").format(file=ref.file_name, pages=self._pages(ref))
+            found = self._found_by(ref)  # a knowledge base's passage: how the search found it
+            button.setText(f"{text} · {found}" if found else text)
             button.setToolTip(self.tr("Show page {page} of {file}").format(page=ref.page, file=ref.file_name))
             button.setAccessibleName(self.tr("Source: {file}, page {page}").format(file=ref.file_name, page=ref.page))
         hidden = max(0, len(self._rows) - SHOWN_SOURCES)

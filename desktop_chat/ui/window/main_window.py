@@ -36,6 +36,7 @@ from desktop_chat.ui.composer.composer import ComposerBar
 from desktop_chat.ui.composer.file_routing import paths_from_arguments
 from desktop_chat.ui.conversations.conversation_list import ConversationPanel
 from desktop_chat.ui.conversations.fork_origin import ForkOriginLink
+from desktop_chat.ui.knowledge.controller import KnowledgeController
 from desktop_chat.ui.messages import render_snapshot
 from desktop_chat.ui.messages.markdown_render import lexers
 from desktop_chat.ui.messages.message_view import MessageView
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
         self.settings_door = SettingsDoor(self)  # Settings, and applying what it saved
+        self.knowledge: KnowledgeController | None = None  # the knowledge-base picker (ui/knowledge)
         self.local_server: LocalServerHost | None = None  # the local API server (server_host())
         self._painted = False
         self._start_pending = False
@@ -148,6 +150,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self.composer_bar)
         # An error's fix (error cards, and the notice above the composer for refused turns).
         self.fixes = ErrorFixes(self, lambda notice: column.insertWidget(column.indexOf(self.composer_bar), notice))
+        # The knowledge-base picker beside Attach, indexing progress above the composer. Its
+        # module is small Qt only; the knowledge bases themselves load when first used.
+        self.knowledge = KnowledgeController.install(self)
 
         if getattr(self.store, "moved_aside", None) is not None:
             salvaged = getattr(self.store, "salvaged", None)
@@ -387,6 +392,8 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.presenter.leave_conversation()
         self.welcome.update_visibility()
+        if self.knowledge is not None:
+            self.knowledge.show_for(None)
         self.composer.setFocus()
 
     def _start_from(self, text: str) -> None:
@@ -402,6 +409,8 @@ class MainWindow(QMainWindow):
             self.new_conversation()
             return
         self._current = conversation_id
+        if self.knowledge is not None:
+            self.knowledge.show_for(conversation_id)
         page = self.conversations.first_page(conversation_id, PAGE_SIZE)
         messages, has_older = page.messages, page.has_older
         live = self.controller.live_answer(conversation_id)
@@ -525,6 +534,8 @@ class MainWindow(QMainWindow):
         self.composer_bar.take_text()
         self.presenter.pending_text[cid] = text
         attachments = self.attachments.take_for_send(cid)
+        if self.knowledge is not None:
+            self.knowledge.apply_pending(cid)  # a knowledge base chosen before the first message
         self.controller.send(cid, text, endpoint_id=endpoint_id, model=model, attachments=attachments)
 
     # -- attachments -----------------------------------------------------------------------------

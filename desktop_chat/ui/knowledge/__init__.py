@@ -1,0 +1,1 @@
+"""Knowledge bases in the window: the picker, indexing progress (see chat/knowledge.py)."""
