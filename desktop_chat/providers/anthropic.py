@@ -50,7 +50,7 @@ from desktop_chat.domain.parts import (
     text_runs,
 )
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import http_errors
+from desktop_chat.providers import http_errors, tool_wire
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 from desktop_chat.providers.unsupported import cannot_send
 
@@ -95,6 +95,8 @@ class AnthropicProvider:
                     text = turn.feed(event)
                     if text:
                         yield TextDelta(text)
+                    for call in tool_wire.anthropic_tool_deltas(event):
+                        yield call
                 for event in turn.finish(self.config.label):
                     yield event
         except ChatError:
@@ -175,6 +177,8 @@ def _message_params(request: ChatRequest, label: str) -> dict[str, Any]:
     }
     if request.system:
         params["system"] = request.system
+    if request.tools:
+        params["tools"] = tool_wire.anthropic_tools(request.tools)
     if request.temperature is not None:
         # anthropic 2.x has no `temperature` argument any more; the API still accepts the field.
         params["extra_body"] = {"temperature": request.temperature}

@@ -79,6 +79,18 @@ KNOWN_CONTEXT_TOKENS: Mapping[str, int] = {
 }
 
 
+# Well-known cloud model families that call tools (function calling), by model-name prefix as
+# above: an OpenAI-compatible service says nothing about it in its listing.
+KNOWN_TOOL_MODELS = ("gpt-4", "gpt-5", "gpt-3.5-turbo", "chatgpt-4o", "o1", "o3", "o4-mini", "deepseek",
+                     "gemini", "mistral", "grok", "claude", "qwen")
+
+
+def known_tool_model(model: str) -> bool:
+    """Whether *model* belongs to a well-known cloud family that calls tools."""
+    name = model.lower().rsplit("/", 1)[-1]
+    return any(name.startswith(prefix) for prefix in KNOWN_TOOL_MODELS)
+
+
 def known_context_tokens(model: str) -> int | None:
     """The context window of a well-known model family, or None."""
     name = model.lower().rsplit("/", 1)[-1]
@@ -106,6 +118,8 @@ def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -
     caps = family
     if not family.context_per_request:
         caps = replace(caps, context_length=known_context_tokens(model))
+    if not family.local and not family.tools and known_tool_model(model):
+        caps = replace(caps, tools=True)
     if info is None:
         return caps
     from desktop_chat.providers import model_kinds

@@ -37,7 +37,7 @@ from openai import AsyncOpenAI, omit
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import http_errors
+from desktop_chat.providers import http_errors, tool_wire
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 from desktop_chat.providers.openai_messages import chat_messages
 
@@ -193,6 +193,8 @@ class OpenAICompatProvider:
         arguments[limit_name] = request.max_tokens
         if request.temperature is not None:
             arguments["temperature"] = request.temperature
+        if request.tools:
+            arguments["tools"] = tool_wire.openai_tools(request.tools)
         return arguments
 
     # -- the answer -----------------------------------------------------------------------------
@@ -214,6 +216,8 @@ class OpenAICompatProvider:
             text, chunk_finish, chunk_usage = self._parse_chunk(chunk)
             if text:
                 yield TextDelta(text)
+            for call in tool_wire.openai_tool_deltas(chunk):
+                yield call
             finish_reason = chunk_finish or finish_reason
             usage = chunk_usage or usage
         if finish_reason is None:
