@@ -182,6 +182,8 @@ class Settings:
     favourite_models: dict[str, list[str]] = field(default_factory=dict)
     recent_models: dict[str, list[str]] = field(default_factory=dict)  # most recent first
     last_answered_endpoint: str | None = None
+    # MCP tools (chat/tool_rounds.py): how many rounds of tool calls one answer may make.
+    tool_round_limit: int = 10
 
     # -- the model picker's memory --
 

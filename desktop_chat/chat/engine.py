@@ -51,10 +51,11 @@ from desktop_chat.chat.attachments import (
 from desktop_chat.chat.context import ContextLookup, ContextWindow, context_window
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
 from desktop_chat.chat.pool import ProviderPool
+from desktop_chat.chat import tool_rounds
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import DEFAULT_MODELS, Endpoint, Settings
 from desktop_chat.domain import errors
-from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, Usage
+from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, ThinkingDelta, ToolCallDelta, Usage
 from desktop_chat.domain.messages import (
     Attachment,
     ChatMessage,
@@ -62,13 +63,15 @@ from desktop_chat.domain.messages import (
     Message,
     MessageStatus,
 )
-from desktop_chat.domain.parts import RequestPart, TextPart
+from desktop_chat.domain.parts import Part, RequestPart, TextPart, parts_to_list
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo, capabilities
 from desktop_chat.store import Store, StoreError
 
 if TYPE_CHECKING:
     from desktop_chat.documents import DocumentLibrary
+    from desktop_chat.tools.approval import ApprovalPolicy
+    from desktop_chat.tools.sessions import ToolBox
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +119,8 @@ class ChatEngine:
         documents: DocumentLibrary | None = None,
         context_lookup: ContextLookup | None = None,
         save_retry_interval: float = SAVE_RETRY_INTERVAL,
+        tools: ToolBox | None = None,
+        approval: ApprovalPolicy | None = None,
     ) -> None:
         """*documents* is the library the front end attaches files with (one is opened in the
         data dir on first use if not given). *context_lookup(endpoint_id, model)* answers how many
@@ -133,6 +138,10 @@ class ChatEngine:
         self._documents = documents
         self._owns_documents = documents is None
         self._documents_lock = threading.Lock()
+        # MCP tools (chat/tool_rounds.py): the servers, and the front end's policy that decides
+        # whether a call runs (the window asks; `ask` takes flags; None: nothing runs unasked).
+        self.tools = tools
+        self.approval = approval
 
     # -- the turns a user can start ------------------------------------------------------------
 
@@ -230,6 +239,8 @@ class ChatEngine:
         for message_id in self._unsaved:
             log.error("answer %s could not be saved before closing", message_id)
         await self.pool.aclose()
+        if self.tools is not None:
+            await self.tools.aclose()  # the servers stop with the app
         if self._owns_documents and self._documents is not None:
             self._documents.close()
             self._documents = None
@@ -361,8 +372,10 @@ class ChatEngine:
             turn.save(status=MessageStatus.STREAMING, provider=endpoint.id, model=model)
         try:
             request = await self._request(conversation, endpoint, model, history, answer, on_event)
+            request = await tool_rounds.offer(self, request, endpoint, turn, on_event)
             self._log_content("request", endpoint, model, request.messages, request.system)
             await self._attempts(endpoint, request, turn, on_event)
+            await tool_rounds.run_rounds(self, endpoint, request, turn, on_event)
         except asyncio.CancelledError:
             self._finish(turn, MessageStatus.STOPPED)
             raise
@@ -509,6 +522,10 @@ class ChatEngine:
                         turn.usage = event
                     case Finished(stop_reason=stop_reason):
                         turn.stop_reason = stop_reason
+                    case ToolCallDelta():
+                        turn.tool_calls.add(event)
+                    case ThinkingDelta():
+                        turn.tool_calls.add_thinking(event)
                 on_event(event)
                 now = time.monotonic()
                 if now - last_yield >= YIELD_BUDGET:
@@ -541,6 +558,9 @@ class _Turn:
         self.last_save = self.started
         self.failure: Text | None = None  # why the last save failed; None while saving works
         self.final: dict[str, Any] | None = None  # the fields of the last save, once finished
+        self.tool_calls = tool_rounds.ToolCalls()  # the calls of the answer streaming now
+        self.tool_parts: list[Part] = []  # every tool round so far: its text, calls and results
+        self._round_start = len(prefix)  # where the text of the round streaming now begins
 
     @property
     def text(self) -> str:
@@ -561,6 +581,19 @@ class _Turn:
         if now - self.last_save >= interval:
             self.last_save = now
             self.save(text=self.text)
+
+    def take_round_text(self) -> str:
+        """The text of the round that just ended (the next round's text starts after it)."""
+        text = self.text
+        round_text, self._round_start = text[self._round_start:], len(text)
+        return round_text
+
+    def add_tool_parts(self, parts: Sequence[Any]) -> None:
+        self.tool_parts += parts
+
+    def save_tool_parts(self) -> None:
+        """Save the rounds so far with the text (a crash keeps the calls and results)."""
+        self.save(text=self.text, parts=parts_to_list(self.tool_parts))
 
     def save(self, **fields: Any) -> bool:
         try:
@@ -608,6 +641,8 @@ class _Turn:
         )
         if self.first_token is not None:
             fields["ttft_ms"] = (self.first_token - self.started) * 1000
+        if self.tool_parts:
+            fields["parts"] = parts_to_list(self.tool_parts)
         if self.usage is not None:
             fields["input_tokens"] = self.usage.input_tokens
             fields["output_tokens"] = self.usage.output_tokens

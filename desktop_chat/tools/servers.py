@@ -117,15 +117,9 @@ class ServerList:
         return {**self.extra, "mcpServers": {s.name: s.to_dict() for s in self.servers}}
 
 
-def default_path() -> Path:
-    from desktop_chat import config
-
-    return config.config_dir() / FILE_NAME
-
-
-def load(path: Path | None = None) -> ServerList:
-    """The servers in *path* (mcp.json in the config folder); none when it does not exist."""
-    path = path or default_path()
+def load(path: Path) -> ServerList:
+    """The servers in *path* (mcp.json in the config folder: chat/tool_rounds.py mcp_path); none when
+    it does not exist."""
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -136,9 +130,8 @@ def load(path: Path | None = None) -> ServerList:
     return parse(raw, source=str(path))
 
 
-def save(servers: ServerList, path: Path | None = None) -> None:
+def save(servers: ServerList, path: Path) -> None:
     """Write *servers* atomically (a crash leaves the old file or the new one, never half)."""
-    path = path or default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(servers.to_dict(), indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".mcp-", suffix=".json", dir=path.parent)

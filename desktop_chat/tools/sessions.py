@@ -228,9 +228,9 @@ class ServerSession:
 class ToolBox:
     """The servers a turn may use. Reads mcp.json on every use through *load*."""
 
-    def __init__(self, path: Path | None = None, *, secret_lookup: SecretLookup | None = None,
+    def __init__(self, path: Path, *, secret_lookup: SecretLookup | None = None,
                  start_timeout: float = START_TIMEOUT, call_timeout: float = CALL_TIMEOUT) -> None:
-        self.path = path  # None: mcp.json in the config folder, looked up at each use
+        self.path = path  # mcp.json (chat/tool_rounds.py mcp_path), read again at each use
         self.secret_lookup = secret_lookup
         self.start_timeout = start_timeout
         self.call_timeout = call_timeout
