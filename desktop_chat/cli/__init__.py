@@ -28,11 +28,13 @@ from typing import Any, NoReturn, TextIO
 
 from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
+from desktop_chat.cli import mcp as cli_mcp
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.chat.engine import ChatEngine
 from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalModels, engine_install_command
-from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult
+from desktop_chat.chat.events import (SaveFailed, SaveResumed, SourcesFound, ToolCallFinished, ToolCallStarted, ToolNotice,
+                                     TurnEvent, TurnResult)
 from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.domain.events import Retrying, TextDelta
@@ -79,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("--edit", metavar="NEW_TEXT",
                        help="ask a new version of the last question of --conversation and answer it (the old one stays)")
     ask.add_argument("prompt", nargs="*", help="the message; `-` or nothing reads it from stdin")
+    cli_mcp.add_ask_flags(ask)
+    cli_mcp.add_parsers(commands)
 
     export = commands.add_parser("export", help="write conversations to stdout")
     export.add_argument("--format", choices=["json", "markdown"], default="json")
@@ -123,7 +127,7 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     try:
         args = build_parser().parse_args(argv)
         handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models,
-                   "fork": _fork, "switch": _switch, "delete": _delete}[args.command]
+                   "fork": _fork, "switch": _switch, "delete": _delete, "mcp": cli_mcp.run}[args.command]
         return handler(args, stdin, stdout, stderr)
     except UsageError as exc:
         print(exc, file=stderr)
@@ -244,6 +248,8 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
         options = {"context_tokens": args.context_tokens} if args.context_tokens else None
         # Ollama's own context length (and the user's num_ctx) decide how documents are sent.
         engine = AppServices(store, settings, documents=library).engine
+        engine.approval = cli_mcp.approval_for_ask(args, stdin, stderr, prompt_from_stdin=not args.prompt
+                                                   or args.prompt == ["-"])
         return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr)
     finally:
         library.close()
@@ -268,6 +274,8 @@ async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: s
                 print(reason.english(), file=stderr)
             case SaveResumed():
                 print("Saving works again: the whole answer is stored.", file=stderr)
+            case ToolCallStarted() | ToolCallFinished() | ToolNotice():
+                cli_mcp.show_tool_event(event, stderr)
             case _:  # the turn's other events (Started, Usage, Finished…) print nothing
                 pass
 
