@@ -33,6 +33,10 @@ model_line=$(bash scripts/install_local_model.sh | tail -n 1) \
   || { echo "ERROR: installing the built-in engine or its model failed (see above)" >&2; exit 1; }
 export "$model_line"  # DESKTOP_CHAT_TEST_MODEL=…
 
+# -- the MCP reference servers from npm (tests/tools; cached in .test-cache/mcp-servers) -------------
+mcp_line=$(bash scripts/install_mcp_servers.sh | tail -n 1)
+case "$mcp_line" in MCP_TEST_SERVERS=*) export "$mcp_line" ;; esac
+
 mkdir -p "$ARTIFACTS"
 status=0
 
