@@ -4,7 +4,7 @@ The history is made as that release left it (tests/store/v4_history.py: rows wri
 0001, then 0002–0004 applied as upgrades, search index included): 1,000 conversations of 100
 messages. Each run copies it and times ``Store(path)`` opening the copy, which backs it up and
 applies 0005_message_tree (every message's parent, each conversation's current branch, the
-children index). The window shows a progress window meanwhile (ui/migration_progress.py); with
+children index). The window shows a progress window meanwhile (ui/window/migration_progress.py); with
 a progress callback, as the window passes one, the figure is measured the same way.
 
 value     Store() on the v4 file → open (the backup included), median of the runs.

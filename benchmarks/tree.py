@@ -74,7 +74,7 @@ def run(quick: bool) -> list[Row]:
 def switch_timings(path: Path, runs: int) -> dict[str, Any]:
     """Alternate between the first and the newest version of an answer half-way up the branch."""
     from desktop_chat.store import Store
-    from desktop_chat.ui.main_window import PAGE_SIZE
+    from desktop_chat.ui.window.main_window import PAGE_SIZE
 
     with Store(path) as store:
         branch = store.list_messages(BIG)

@@ -37,7 +37,7 @@ def load_gui() -> ModuleType:
     this way too, to start the window exactly as this entry point does)."""
     # Start-up makes only what lives as long as the window (modules, classes, widgets): the
     # collector's ≈ 80 automatic passes over it freed nothing and took ≈ 15 ms before the first
-    # frame. The window's own collector takes over once it is up (ui/gc_guard.py).
+    # frame. The window's own collector takes over once it is up (ui/runtime/gc_guard.py).
     gc.disable()
     from desktop_chat.ui import app
 

@@ -177,7 +177,7 @@ class Settings:
     local_idle_unload_minutes: float = 10.0
     local_threads: int = 0
     local_context_cap: int = 4096
-    # The model picker (ui/model_picker.py): starred models and the last few used, per endpoint id,
+    # The model picker (ui/models/model_picker.py): starred models and the last few used, per endpoint id,
     # and the endpoint that last answered a turn (new conversations start there while it can answer).
     favourite_models: dict[str, list[str]] = field(default_factory=dict)
     recent_models: dict[str, list[str]] = field(default_factory=dict)  # most recent first

@@ -6,7 +6,7 @@ system drops the moment a process dies (SIGKILL included) — never a pid file t
 - Is a window already open on this data folder? :class:`InstanceLock` (``desktop-chat.lock`` in
   the data folder), held exclusively by the window for its whole life. A second window start
   finds it taken and, instead of running beside the first, hands its files to it
-  (desktop_chat/ui/single_instance.py).
+  (desktop_chat/ui/runtime/single_instance.py).
 - Is any other process (a window, ``desktop-chat ask``) using the database right now?
   :class:`SharedLock` on ``<database>.lock``: every process that opens the store holds it
   shared, and takes it exclusively only while opening. The process that gets it exclusively is

@@ -30,8 +30,8 @@ from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text, first_sentence, render
 from desktop_chat.providers import http_errors
 from desktop_chat.store import MIGRATIONS, Store, applied_migrations, export_json, import_json, migrate
-from desktop_chat.ui import i18n
-from desktop_chat.ui.error_text import (
+from desktop_chat.ui.runtime import i18n
+from desktop_chat.ui.common.error_text import (
     localized,
     localized_error,
     localized_message_error,

@@ -1,11 +1,11 @@
 """Fuzzing the answer renderer with arbitrary text: no exception, nothing loaded, no live markup.
 
-- ui/markdown_render.py: any text renders to HTML without raising; the HTML carries no tag that
+- ui/messages/markdown_render.py: any text renders to HTML without raising; the HTML carries no tag that
   loads or runs something (img, script, iframe, style, …) and no link but http(s)/mailto (and
   the message body's own copy links), however the markdown is mangled;
-- ui/stream_buffer.py: any text, appended in any pieces and taken in any portions, comes out
+- ui/messages/stream_buffer.py: any text, appended in any pieces and taken in any portions, comes out
   exactly once, in order;
-- ui/message_body.py: streaming any text in any pieces into the real widget, then finishing it,
+- ui/messages/message_body.py: streaming any text in any pieces into the real widget, then finishing it,
   raises nothing, lays out in bounded time, and leaves no image and no unsafe link in the document.
 
 Hypothesis runs derandomized (the same examples on every run) with a modest number of examples.
@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from desktop_chat.ui.markdown_render import MarkdownRenderer
-from desktop_chat.ui.stream_buffer import StreamBuffer
+from desktop_chat.ui.messages.markdown_render import MarkdownRenderer
+from desktop_chat.ui.messages.stream_buffer import StreamBuffer
 
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -101,7 +101,7 @@ def test_the_stream_buffer_hands_out_any_text_exactly_once(text: str, sizes: lis
 
 @pytest.fixture
 def body(qapp):  # noqa: ANN001, ANN201
-    from desktop_chat.ui.message_body import MessageBody
+    from desktop_chat.ui.messages.message_body import MessageBody
 
     widget = MessageBody(MarkdownRenderer())
     widget.resize(600, 200)

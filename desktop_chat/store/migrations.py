@@ -10,7 +10,7 @@ where it is.
 older schema (``MIGRATIONS[:1]``) or inject a failing migration without touching internals.
 A long migration may report its progress (``Migration.report``); :func:`pending_upgrade` tells a
 front end, without changing anything, whether opening the file will upgrade it (the window then
-shows a progress window: ui/migration_progress.py).
+shows a progress window: ui/window/migration_progress.py).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat.ui import pyside_import_check
+from desktop_chat.ui.runtime import pyside_import_check
 
 if TYPE_CHECKING:
     import qasync
@@ -72,8 +72,8 @@ def build_window(settings: Any, *, files: Sequence[str] = ()) -> Any:
     """Store, runner and window for `settings` (used by run_gui and by the tests); the window
     builds the chat engine when it first needs it."""
     from desktop_chat.config import database_path
-    from desktop_chat.ui.async_runner import AsyncRunner
-    from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.runtime.async_runner import AsyncRunner
+    from desktop_chat.ui.window.main_window import MainWindow
 
     store = open_history(database_path())
     # One DocumentLibrary for the composer (extraction) and the engine (sending); it opens its
@@ -89,22 +89,23 @@ def open_history(path: Path) -> Any:
     """The window's Store. It checks the file first: a damaged one is moved aside
     (store.moved_aside) and the window says where it is, instead of failing at every start. An
     older history that needs an upgrade is opened in a worker thread behind a progress window
-    (ui/migration_progress.py), so that a long upgrade is not a window that never appears."""
+    (ui/window/migration_progress.py), so that a long upgrade is not a window that never appears."""
     from desktop_chat.store import Store, pending_upgrade
 
     if pending_upgrade(path):  # one read-only look at schema_migrations: well under a millisecond
-        from desktop_chat.ui.migration_progress import open_store_showing_progress
+        from desktop_chat.ui.window.migration_progress import open_store_showing_progress
 
         return open_store_showing_progress(path, check_integrity=True)
     return Store(path, check_integrity=True)
 
 
 def apply_look(app: QApplication, settings: Any) -> str:
-    from desktop_chat.ui import fonts, i18n, theme
+    from desktop_chat.ui.common import fonts, theme
+    from desktop_chat.ui.runtime import i18n
 
     theme.apply_theme(app, settings.theme)
     language = i18n.install_translator(app, settings.language)
-    fonts.apply_app_font(app, language)  # Han in Chinese forms on any system locale (ui/fonts.py)
+    fonts.apply_app_font(app, language)  # Han in Chinese forms on any system locale (ui/common/fonts.py)
     return language
 
 
@@ -125,7 +126,7 @@ def run_gui(argv: Sequence[str]) -> int:
     assert isinstance(app, QApplication)
     files = app.arguments()[1:]  # what is left once Qt took its own options (-platform, -style…)
     app.setDesktopFileName("desktop-chat")
-    from desktop_chat.ui.icon import app_icon
+    from desktop_chat.ui.common.icon import app_icon
 
     app.setWindowIcon(app_icon())  # every window's icon (X11 title bars, taskbars); Wayland uses the .desktop's
 
@@ -147,7 +148,7 @@ def run_gui(argv: Sequence[str]) -> int:
         window = build_window(settings, files=files)
     except StoreError as exc:
         log.error("cannot open the database (%s): %s", exc.kind, exc)
-        from desktop_chat.ui.storage_notice import startup_problem_box
+        from desktop_chat.ui.window.storage_notice import startup_problem_box
 
         _tell(startup_problem_box(exc))
         return 1
@@ -156,7 +157,7 @@ def run_gui(argv: Sequence[str]) -> int:
     window.composer.setFocus()
     log.info("window shown after %.0f ms (language %s)", (time.perf_counter() - _STARTED) * 1000, language)
 
-    from desktop_chat.ui.gc_guard import GuiThreadCollector
+    from desktop_chat.ui.runtime.gc_guard import GuiThreadCollector
 
     # Qt objects must only be freed on the GUI thread (see gc_guard). Nothing to collect before
     # the first frames are out: start-up objects live as long as the app (see __main__).
@@ -172,7 +173,7 @@ def run_gui(argv: Sequence[str]) -> int:
     window.start()
     with loop:
         loop.run_until_complete(finished.wait())
-    from desktop_chat.ui.markdown_render import lexers
+    from desktop_chat.ui.messages.markdown_render import lexers
 
     lexers.close()  # before Qt goes away: its worker must not emit into a dying application
     other_starts.close()
@@ -195,7 +196,7 @@ def _fit_to_screen(window: Any) -> None:
 
 
 class _OtherStarts(QObject):
-    """Listens for later starts on this data folder (ui/single_instance.py) once the window's
+    """Listens for later starts on this data folder (ui/runtime/single_instance.py) once the window's
     first frame is out: QtNetwork costs ≈ 5 ms to import, and a start in between simply retries
     its connection (it waits up to 2 s for an answer)."""
 
@@ -229,7 +230,7 @@ class _OtherStarts(QObject):
         if self.server is not None or self._closing:
             return
         from desktop_chat.config import data_dir
-        from desktop_chat.ui.single_instance import InstanceServer, serve_window, server_name
+        from desktop_chat.ui.runtime.single_instance import InstanceServer, serve_window, server_name
 
         # We hold the window lock, so a socket already there is a crash's leftover: listen() removes it.
         self.server = InstanceServer(server_name(data_dir()), self)
@@ -248,8 +249,8 @@ def _hand_over_to_running_window(files: Sequence[str], instance: Any) -> int | N
     front) and exit; if it does not answer, say so in one dialog. None: it closed meanwhile (its
     lock is ours now), so this start opens the window itself."""
     from desktop_chat.config import data_dir
-    from desktop_chat.ui.file_routing import paths_from_arguments
-    from desktop_chat.ui.single_instance import HandOver, hand_over, not_answering_box, server_name
+    from desktop_chat.ui.composer.file_routing import paths_from_arguments
+    from desktop_chat.ui.runtime.single_instance import HandOver, hand_over, not_answering_box, server_name
 
     paths = paths_from_arguments(files)
     result = hand_over(server_name(data_dir()), paths)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # the checks import Qt and the window themselves, one step at
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from desktop_chat.ui.main_window import MainWindow
+    from desktop_chat.ui.window.main_window import MainWindow
 
 HOME_ENV = "DESKTOP_CHAT_HOME"
 REQUIRED_WIDGETS = ("conversationList", "messageView", "composer", "sendButton")
@@ -166,8 +166,8 @@ class _Smoke:
         return detail
 
     def resources(self) -> str:
-        from desktop_chat.ui import i18n
-        from desktop_chat.ui.icon import app_icon, icons_dir
+        from desktop_chat.ui.runtime import i18n
+        from desktop_chat.ui.common.icon import app_icon, icons_dir
 
         problems = []
         translations = i18n.translations_dir()

@@ -593,8 +593,8 @@ async def test_export_and_import_carry_attachments_and_sources(store, library, t
 
 
 def test_the_sentence_reaches_a_chinese_reader_in_chinese(qapp):
-    from desktop_chat.ui import i18n
-    from desktop_chat.ui.error_text import localized
+    from desktop_chat.ui.runtime import i18n
+    from desktop_chat.ui.common.error_text import localized
 
     plan = plan_delivery([Doc(140_000)], context_tokens=8_192, reserved_tokens=500)
     text, _ = explain(plan)

@@ -21,8 +21,8 @@ import shiboken6
 
 from desktop_chat.config import Settings, load_settings, save_settings
 from desktop_chat.ui.app import build_window, install_asyncgen_hooks
-from desktop_chat.ui.gc_guard import GuiThreadCollector
-from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.runtime.gc_guard import GuiThreadCollector
+from desktop_chat.ui.window.main_window import MainWindow
 from tests import wiring
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 
-from desktop_chat.ui.attachment_chips import ChipState
-from desktop_chat.ui.page_preview import PagePreviewDialog
-from desktop_chat.ui.sources_view import SourcesPanel
+from desktop_chat.ui.composer.attachment_chips import ChipState
+from desktop_chat.ui.composer.page_preview import PagePreviewDialog
+from desktop_chat.ui.messages.sources_view import SourcesPanel
 from tests.fakes.loopback import Scenario
 from tests.ui.conftest import configure
 from tests.ui.test_attachments_ui import (

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 
 from desktop_chat import config
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.ui.attachment_chips import AttachmentChip, ChipState
-from desktop_chat.ui.attachment_loader import CONCURRENCY
-from desktop_chat.ui.composer import LARGE_PASTE_CHARS
-from desktop_chat.ui.page_preview import PagePreviewDialog
-from desktop_chat.ui.sources_view import DocumentChips, SourcesPanel
+from desktop_chat.ui.composer.attachment_chips import AttachmentChip, ChipState
+from desktop_chat.ui.composer.attachment_loader import CONCURRENCY
+from desktop_chat.ui.composer.composer import LARGE_PASTE_CHARS
+from desktop_chat.ui.composer.page_preview import PagePreviewDialog
+from desktop_chat.ui.messages.sources_view import DocumentChips, SourcesPanel
 from tests.documents import make_pdf, numbered_pages, sample
 from tests.fakes import anthropic_server
 from tests.ui.conftest import configure
@@ -225,7 +225,7 @@ def test_edit_and_resend_keeps_the_documents(windows, qtbot, fakes, tmp_path):
     send(qtbot, window, "What is the capital?")
     wait_answer(qtbot, window)
     question = window.store.list_messages(window.current_conversation_id)[0]
-    window._edit_resend(question.id, "Which city is the capital?")
+    window.message_actions.edit_resend(question.id, "Which city is the capital?")
     qtbot.waitUntil(lambda: len(fake.requests_to("/chat/completions")) == 2, timeout=10_000)
     wait_answer(qtbot, window)
     assert "Poseidonia" in user_texts(fake)[-1] and "Which city" in user_texts(fake)[-1]

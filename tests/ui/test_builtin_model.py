@@ -21,9 +21,9 @@ from desktop_chat.config import Settings, load_settings
 from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.providers.llamacpp import MODEL_CACHE
 from desktop_chat.providers.model_kinds import natural_key
-from desktop_chat.ui import builtin_model
-from desktop_chat.ui.main_window import MainWindow
-from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.models import builtin_model
+from desktop_chat.ui.window.main_window import MainWindow
+from desktop_chat.ui.settings.settings_dialog import SettingsDialog
 from tests.fakes.loopback import Scenario
 from tests.local_model import fake_package, offline_pip, real_model_path, write_gguf
 from tests.ui.conftest import configure
@@ -82,7 +82,7 @@ def test_first_start_offers_the_built_in_model_and_the_first_message_gets_a_real
     save_shot(window.top_bar, "picker")
     picker = window.top_bar.model_picker
     picker.showPopup()
-    popup = picker.popup  # ui/model_picker.py
+    popup = picker.popup  # ui/models/model_picker.py
     qtbot.waitUntil(popup.isVisible)
     save_shot(popup, "picker-list")
     picker.hidePopup()
@@ -232,7 +232,7 @@ def test_picking_built_in_without_the_engine_says_how_to_install_it(windows, qtb
 # -- Settings ----------------------------------------------------------------------------------------------------
 
 def test_settings_add_a_gguf_file_by_reference_and_set_idle_time_and_threads(qtbot, qloop, tmp_path):
-    from desktop_chat.ui.async_runner import AsyncRunner
+    from desktop_chat.ui.runtime.async_runner import AsyncRunner
     from tests.ui.test_settings_dialog import FakeModels
 
     settings = Settings()

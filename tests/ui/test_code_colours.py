@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtGui import QTextDocument
 
 from desktop_chat.domain.messages import Message, MessageStatus
-from desktop_chat.ui import markdown_render
-from desktop_chat.ui.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
-from desktop_chat.ui.message_view import MessageView
+from desktop_chat.ui.messages import markdown_render
+from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
+from desktop_chat.ui.messages.message_view import MessageView
 
 
 def _forget(language: str) -> None:

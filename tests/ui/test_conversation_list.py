@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 from desktop_chat.config import database_path
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus, linked
 from desktop_chat.store import Store
-from desktop_chat.ui import conversation_list
-from desktop_chat.ui.conversation_list import (
+from desktop_chat.ui.conversations import conversation_list
+from desktop_chat.ui.conversations.conversation_list import (
     PAGE_SIZE,
     ConversationListModel,
     GroupRole,

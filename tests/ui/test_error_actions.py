@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from desktop_chat.domain.errors import ErrorAction
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.ui.error_card import error_html
+from desktop_chat.ui.common.error_card import error_html
 from tests.fakes.loopback import Scenario, free_port
 from tests.ui.conftest import configure, shown_text
 from tests.ui.window_actions import type_and_send, wait_answer
@@ -22,8 +22,8 @@ def _card_button(window, message_id: str) -> QPushButton:  # noqa: ANN001
 
 
 def _settings_dialog(qtbot, window):  # noqa: ANN001, ANN202
-    qtbot.waitUntil(lambda: window._settings_dialog is not None and window._settings_dialog.isVisible())
-    return window._settings_dialog
+    qtbot.waitUntil(lambda: window.settings_door.dialog is not None and window.settings_door.dialog.isVisible())
+    return window.settings_door.dialog
 
 
 # -- the card's words ---------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def test_an_unknown_model_opens_the_model_picker(windows, qtbot, fakes):
     button = _card_button(window, answer.id)
     assert button.text() == "Choose another model"
     picker = window.findChild(QWidget, "modelPicker")
-    popup = getattr(picker, "popup", None) or picker.view()  # the picker's own popup (ui/model_picker.py)
+    popup = getattr(picker, "popup", None) or picker.view()  # the picker's own popup (ui/models/model_picker.py)
     assert not popup.isVisible()
     button.click()
     qtbot.waitUntil(popup.isVisible)  # the provider's list, to pick another model

@@ -40,10 +40,10 @@ from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.chat.retry import RetryPolicy
-from desktop_chat.ui.error_card import plain
+from desktop_chat.ui.common.error_card import plain
 from desktop_chat.config import load_settings
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.ui.turn_events import Notice
+from desktop_chat.ui.window.turn_events import Notice
 from tests import wiring
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.loopback import FakeServer, Scenario, free_port

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.ui.fonts import cjk_families, preferred_cjk
+from desktop_chat.ui.common.fonts import cjk_families, preferred_cjk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ from PySide6.QtWidgets import QApplication, QTextEdit
 app = QApplication([])
 from desktop_chat.config import Settings
 from desktop_chat.ui.app import apply_look
-from desktop_chat.ui.markdown_render import MarkdownRenderer
+from desktop_chat.ui.messages.markdown_render import MarkdownRenderer
 
 def han_families(layout, text):
     found = set()

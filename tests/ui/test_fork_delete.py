@@ -6,7 +6,7 @@ import re
 
 from PySide6.QtCore import Qt
 
-from desktop_chat.ui.delete_dialog import DeleteMessageDialog
+from desktop_chat.ui.conversations.delete_dialog import DeleteMessageDialog
 from tests.ui.conftest import shown_text
 
 

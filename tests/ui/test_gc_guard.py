@@ -6,8 +6,8 @@ import gc
 import sys
 import types
 
-from desktop_chat.ui import gc_guard
-from desktop_chat.ui.gc_guard import GuiThreadCollector
+from desktop_chat.ui.runtime import gc_guard
+from desktop_chat.ui.runtime.gc_guard import GuiThreadCollector
 
 
 def test_a_large_import_is_frozen_at_the_next_check_instead_of_collected(qapp, monkeypatch):

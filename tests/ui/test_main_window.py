@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from desktop_chat.config import load_settings
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.ui.delete_dialog import DeleteMessageDialog
-from desktop_chat.ui.turn_events import Notice
+from desktop_chat.ui.conversations.delete_dialog import DeleteMessageDialog
+from desktop_chat.ui.window.turn_events import Notice
 from tests import wiring
 from tests.fakes.loopback import FakeServer, RecordedRequest, Response, Scenario
 from tests.ui.conftest import configure, shown_text, view_text
@@ -290,7 +290,7 @@ def test_delete_message_removes_it_from_store_and_view(windows, qtbot, fakes):
     window = windows.new(configure("anthropic", fake))
     type_and_send(qtbot, window, "hello")
     answer = wait_answer(qtbot, window)
-    window.view.deleteRequested.emit(answer.id)  # Delete asks first (ui/delete_dialog.py)
+    window.view.deleteRequested.emit(answer.id)  # Delete asks first (ui/conversations/delete_dialog.py)
     dialog = window.findChild(DeleteMessageDialog)
     assert dialog is not None and window.store.get_message(answer.id) is not None
     qtbot.mouseClick(dialog.version_button, Qt.MouseButton.LeftButton)
@@ -364,7 +364,7 @@ def test_the_chosen_provider_and_model_are_remembered_per_conversation(windows, 
 
 
 def test_system_prompt_is_sent_and_remembered(windows, qtbot, fakes):
-    from desktop_chat.ui.top_bar import SystemPromptDialog
+    from desktop_chat.ui.models.top_bar import SystemPromptDialog
 
     fake = fakes("anthropic")
     window = windows.new(configure("anthropic", fake))

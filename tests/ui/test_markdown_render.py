@@ -8,15 +8,15 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QPalette, QTextDocument, QTextTable
 
-from desktop_chat.ui.html_text import escape_html
-from desktop_chat.ui.markdown_render import (
+from desktop_chat.ui.common.html_text import escape_html
+from desktop_chat.ui.messages.markdown_render import (
     CODE_STYLE_COLOURS,
     MarkdownRenderer,
     RenderTheme,
     is_openable_link,
     theme_from_palette,
 )
-from desktop_chat.ui.stream_buffer import StreamBuffer
+from desktop_chat.ui.messages.stream_buffer import StreamBuffer
 
 # -- rendering -------------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractButton, QApplication, QPlainTextEdit, QTextBrowser, QWidget
 
 from desktop_chat.domain.messages import Message, MessageStatus
-from desktop_chat.ui.message_view import MessageView
+from desktop_chat.ui.messages.message_view import MessageView
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -682,7 +682,7 @@ def test_sending_a_message_scrolls_back_to_the_bottom(view, qtbot):
 
 def _palettes() -> dict[str, QPalette]:
     try:
-        from desktop_chat.ui import theme
+        from desktop_chat.ui.common import theme
 
         return {"light": theme.light_palette(), "dark": theme.dark_palette()}
     except (ImportError, AttributeError):  # the theme module is someone else's: do without

@@ -8,8 +8,8 @@ from PySide6.QtGui import QPainter, QPixmap
 
 from desktop_chat.chat.readiness import Readiness
 from desktop_chat.config import Settings, load_settings
-from desktop_chat.ui.model_picker import ID_ROLE, KIND_ROLE, STAR_WIDTH, TAGS_ROLE
-from desktop_chat.ui.provider_marks import STATE_ROLE
+from desktop_chat.ui.models.model_picker import ID_ROLE, KIND_ROLE, STAR_WIDTH, TAGS_ROLE
+from desktop_chat.ui.models.provider_marks import STATE_ROLE
 from tests.fakes.ollama_server import FakeModel
 from tests.fakes.openai_server import FakeOpenAI
 from tests.providers.openai_model_list import OPENAI_CHAT_MODELS, OPENAI_MODELS
@@ -212,7 +212,7 @@ def test_ollama_models_are_sorted_out_by_what_ollama_says_they_can_do(windows, q
 
 
 def test_context_windows_are_named_the_way_people_say_them() -> None:
-    from desktop_chat.ui.top_bar import _context_tag
+    from desktop_chat.ui.models.top_bar import _context_tag
 
     assert [_context_tag(n) for n in (4096, 8192, 131_072, 128_000, 200_000, 1_048_576, 2_000_000, 512)] == [
         "4k", "8k", "128k", "128k", "200k", "1M", "2M", "512"]

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.ui import i18n, theme
-from desktop_chat.ui.main_window import MainWindow
-from desktop_chat.ui.ollama_models import ModelManagerDialog
-from desktop_chat.ui.ollama_pull import PullDialog
+from desktop_chat.ui.runtime import i18n
+from desktop_chat.ui.common import theme
+from desktop_chat.ui.window.main_window import MainWindow
+from desktop_chat.ui.models.ollama_models import ModelManagerDialog
+from desktop_chat.ui.models.ollama_pull import PullDialog
 from tests.fakes.loopback import Scenario
 from tests.fakes.ollama_server import PULL_UNKNOWN
 from tests.ui.conftest import configure
@@ -404,7 +405,7 @@ def test_screenshots(windows, qtbot, fakes, qapp, language, look):
 
 
 def test_sizes_speeds_and_times_read_naturally():
-    from desktop_chat.ui.units import format_bytes, format_speed, format_time_left, parse_iso_time
+    from desktop_chat.ui.common.units import format_bytes, format_speed, format_time_left, parse_iso_time
 
     assert [format_bytes(n) for n in (0, 96, 1_429, 815_319_791, 4_683_087_332, 40_000_000_000)] == [
         "0 B", "96 B", "1.4 KB", "815 MB", "4.7 GB", "40 GB"]

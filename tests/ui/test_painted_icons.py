@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QPalette
 
-from desktop_chat.ui.painted_icons import dot, refresh_icon
-from desktop_chat.ui.top_bar import TopBar
+from desktop_chat.ui.common.painted_icons import dot, refresh_icon
+from desktop_chat.ui.models.top_bar import TopBar
 
 
 def test_a_dot_is_its_colour_in_the_middle_and_clear_in_the_corners(qapp):

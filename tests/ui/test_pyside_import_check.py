@@ -1,4 +1,4 @@
-"""ui/pyside_import_check.py answers PySide's per-import question exactly as PySide does."""
+"""ui/runtime/pyside_import_check.py answers PySide's per-import question exactly as PySide does."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import types
 import pytest
 
 import desktop_chat.ui.app  # noqa: F401 - installs the check, as the app's start does
-from desktop_chat.ui import pyside_import_check
+from desktop_chat.ui.runtime import pyside_import_check
 
 # Modules that mention PySide6 and modules that do not; ours, the standard library's, a
 # package's __init__, a built-in and an extension module.
 MODULES = [
-    "desktop_chat.ui.message_view", "desktop_chat.ui.theme", "desktop_chat.chat.engine",
+    "desktop_chat.ui.messages.message_view", "desktop_chat.ui.common.theme", "desktop_chat.chat.engine",
     "desktop_chat.documents", "desktop_chat.store.database", "json", "asyncio.base_events",
     "qasync", "sys", "_sqlite3",
 ]

@@ -11,9 +11,9 @@ from PySide6.QtGui import QGuiApplication
 from desktop_chat.config import data_dir, database_path
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus, linked
 from desktop_chat.store import Store
-from desktop_chat.ui import render_snapshot
-from desktop_chat.ui.markdown_render import MarkdownRenderer
-from desktop_chat.ui.message_body import MessageBody
+from desktop_chat.ui.messages import render_snapshot
+from desktop_chat.ui.messages.markdown_render import MarkdownRenderer
+from desktop_chat.ui.messages.message_body import MessageBody
 
 CODE = "for item in items:\n    print(item)"
 ANSWER = f"Here is a loop:\n\n```python\n{CODE}\n```\n\nIt prints **each** item."

@@ -24,7 +24,7 @@ from desktop_chat.chat import credentials
 from desktop_chat.cli import run as cli_run
 from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.logs import LOG_FILE_NAME, setup_logging
-from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.settings.settings_dialog import SettingsDialog
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.loopback import Scenario
 from tests.fakes.ollama_server import FakeOllama

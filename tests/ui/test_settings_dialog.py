@@ -30,8 +30,8 @@ from desktop_chat import secrets
 from desktop_chat.config import CustomEndpoint, Settings, load_settings, settings_path
 from desktop_chat.domain.errors import AuthenticationError, CannotConnectError
 from desktop_chat.providers.base import ModelInfo
-from desktop_chat.ui.async_runner import AsyncRunner
-from desktop_chat.ui.settings_dialog import SettingsDialog
+from desktop_chat.ui.runtime.async_runner import AsyncRunner
+from desktop_chat.ui.settings.settings_dialog import SettingsDialog
 
 KEY = "sk-ant-api03-TESTKEY-0123456789abcdefWXYZ"
 
@@ -54,7 +54,7 @@ class FakeModels:
 
 @pytest.fixture
 def open_dialog(qtbot, qloop, caplog):
-    caplog.set_level(logging.ERROR, logger="desktop_chat.ui.settings_dialog")
+    caplog.set_level(logging.ERROR, logger="desktop_chat.ui.settings.settings_dialog")
     made: list[SettingsDialog] = []
 
     def open_(settings: Settings | None = None, test_connection=None) -> SettingsDialog:  # noqa: ANN001
@@ -66,7 +66,7 @@ def open_dialog(qtbot, qloop, caplog):
         return dialog
 
     yield open_
-    errors = [r for r in caplog.records if r.name == "desktop_chat.ui.settings_dialog" and r.levelno >= logging.ERROR]
+    errors = [r for r in caplog.records if r.name == "desktop_chat.ui.settings.settings_dialog" and r.levelno >= logging.ERROR]
     assert not errors, errors
 
 
@@ -434,7 +434,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
     ("en_light", "light", "en"), ("en_dark", "dark", "en"), ("zh_CN", "light", "zh_CN"),
 ])
 def test_screenshot_and_nothing_is_cut_off(qtbot, open_dialog, qapp, name, look, language) -> None:  # noqa: ANN001
-    from desktop_chat.ui import i18n, theme
+    from desktop_chat.ui.runtime import i18n
+    from desktop_chat.ui.common import theme
 
     ARTIFACTS.mkdir(exist_ok=True)
     secrets.set_key("anthropic", KEY)

@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import QDir, Qt
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from desktop_chat.ui.attachment_chips import ChipState
-from desktop_chat.ui.single_instance import (
+from desktop_chat.ui.composer.attachment_chips import ChipState
+from desktop_chat.ui.runtime.single_instance import (
     HandOver,
     InstanceServer,
     encode_request,

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop_chat.ui import fonts
-from desktop_chat.ui.small_window import LIST_MIN_WIDTH
+from desktop_chat.ui.common import fonts
+from desktop_chat.ui.window.small_window import LIST_MIN_WIDTH
 from tests.fakes.loopback import Scenario
 from tests.ui.conftest import configure
 from tests.ui.test_screenshot_xvfb import CHINESE_ANSWER, CHINESE_QUESTION, chunks, save, seed_history, send, wait_done

@@ -15,13 +15,14 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QTabWidget
 
 from desktop_chat.config import Settings
-from desktop_chat.ui import i18n, theme
-from desktop_chat.ui.async_runner import AsyncRunner
+from desktop_chat.ui.runtime import i18n
+from desktop_chat.ui.common import theme
+from desktop_chat.ui.runtime.async_runner import AsyncRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "desktop_chat" / "resources" / "translations" / "desktop_chat_zh_CN.ts"
 QM = TS.with_suffix(".qm")
-MY_FILES = ["desktop_chat/ui/settings_dialog.py", "desktop_chat/ui/theme.py", "desktop_chat/ui/i18n.py"]
+MY_FILES = ["desktop_chat/ui/settings/settings_dialog.py", "desktop_chat/ui/common/theme.py", "desktop_chat/ui/runtime/i18n.py"]
 MY_CONTEXTS = {"SettingsDialog", "EndpointEditor"}
 
 
@@ -130,7 +131,7 @@ def test_a_bundle_is_searched_first(monkeypatch, tmp_path) -> None:  # noqa: ANN
 
 
 def test_an_open_dialog_retranslates_live(app, qtbot, qloop) -> None:  # noqa: ANN001
-    from desktop_chat.ui.settings_dialog import SettingsDialog
+    from desktop_chat.ui.settings.settings_dialog import SettingsDialog
 
     async def no_models(_endpoint_id: str) -> list:
         return []

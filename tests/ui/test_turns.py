@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.ui.turn_events import AnswerText, TurnEnded
+from desktop_chat.ui.window.turn_events import AnswerText, TurnEnded
 from tests.fakes.loopback import Scenario
 from tests.ui.conftest import configure, shown_text, view_text
 

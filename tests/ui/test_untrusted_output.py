@@ -22,8 +22,8 @@ from PySide6.QtGui import QGuiApplication, QImage, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.ui import message_view
-from desktop_chat.ui.markdown_render import is_openable_link
+from desktop_chat.ui.messages import message_view
+from desktop_chat.ui.messages.markdown_render import is_openable_link
 from tests.fakes.loopback import Scenario
 from tests.ui.conftest import configure, view_text
 from tests.ui.test_fault_matrix import _frozen_heap  # noqa: F401 - see there

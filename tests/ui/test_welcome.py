@@ -24,8 +24,8 @@ from desktop_chat.chat.local_models import DEFAULT_MODEL
 from desktop_chat.chat.readiness import Readiness
 from desktop_chat.config import Settings, load_settings
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.ui import builtin_model
-from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.models import builtin_model
+from desktop_chat.ui.window.main_window import MainWindow
 from tests.fakes.loopback import Scenario
 from tests.local_model import fake_package, offline_pip, real_model_path
 from tests.ui.window_actions import type_and_send, wait_answer
@@ -268,7 +268,8 @@ def test_built_in_model_installed_tests_and_answers(windows, qtbot):
 def test_screenshots_light_dark_chinese(windows, qtbot, monkeypatch):
     """The Chinese picture shows Chinese once the lead has applied build/pending/welcome.tsv (or with
     DESKTOP_CHAT_TRANSLATIONS pointing at a catalogue built with it)."""
-    from desktop_chat.ui import i18n, theme
+    from desktop_chat.ui.runtime import i18n
+    from desktop_chat.ui.common import theme
 
     monkeypatch.setattr(builtin_model, "engine_installed", lambda: True)
     app = QApplication.instance()
@@ -333,7 +334,7 @@ def test_built_in_test_finds_a_broken_model_and_offers_the_download_again(window
 
 
 def test_an_ollama_user_gets_no_welcome_while_ollama_answers(windows, qtbot, fakes, monkeypatch):
-    from desktop_chat.ui.welcome import WelcomePanel
+    from desktop_chat.ui.welcome.welcome import WelcomePanel
 
     shown: list[bool] = []  # every visibility the welcome was given, from the window's construction on
     real = WelcomePanel.setVisible

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.domain.messages import Message, MessageStatus
-from desktop_chat.ui.main_window import MainWindow
+from desktop_chat.ui.window.main_window import MainWindow
 
 
 def type_and_send(qtbot, window: MainWindow, text: str) -> None:  # noqa: ANN001

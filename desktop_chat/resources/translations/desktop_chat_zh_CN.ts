@@ -620,6 +620,25 @@
     </message>
 </context>
 <context>
+    <name>ConversationDeleter</name>
+    <message>
+        <source>Deleted “{title}”.</source>
+        <translation>已删除“{title}”。</translation>
+    </message>
+    <message>
+        <source>Restored “{title}”.</source>
+        <translation>已恢复“{title}”。</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo deleting the conversation</source>
+        <translation>撤销删除对话</translation>
+    </message>
+</context>
+<context>
     <name>ConversationListModel</name>
     <message>
         <source>Today</source>
@@ -1065,14 +1084,6 @@
         <translation>停止回答</translation>
     </message>
     <message>
-        <source>Deleted “{title}”.</source>
-        <translation>已删除“{title}”。</translation>
-    </message>
-    <message>
-        <source>Restored “{title}”.</source>
-        <translation>已恢复“{title}”。</translation>
-    </message>
-    <message>
         <source>no model chosen</source>
         <translation>未选择模型</translation>
     </message>
@@ -1085,44 +1096,12 @@
         <translation>已停止。已收到的文字会保留。</translation>
     </message>
     <message>
-        <source>Wait for the answer to finish, or stop it first (Esc).</source>
-        <translation>请等待回答完成，或先停止回答（Esc）。</translation>
-    </message>
-    <message>
-        <source>Stop the answer before deleting it (Esc).</source>
-        <translation>请先停止回答再删除（Esc）。</translation>
-    </message>
-    <message>
-        <source>Continued in a new conversation: “{title}”.</source>
-        <translation>已在新对话中继续：“{title}”。</translation>
-    </message>
-    <message>
-        <source>Copied the last answer.</source>
-        <translation>已复制最后一条回答。</translation>
-    </message>
-    <message>
-        <source>Saving works again: the whole answer is stored.</source>
-        <translation>已恢复保存：完整的回答已存储。</translation>
-    </message>
-    <message>
-        <source>“{title}”: </source>
-        <translation>“{title}”：</translation>
-    </message>
-    <message>
         <source>{title} — Desktop Chat</source>
         <translation>{title} — Desktop Chat</translation>
     </message>
     <message>
         <source>Desktop Chat</source>
         <translation>Desktop Chat</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Undo deleting the conversation</source>
-        <translation>撤销删除对话</translation>
     </message>
     <message>
         <source>Messages</source>
@@ -1146,6 +1125,25 @@
     <message>
         <source>Copy</source>
         <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>MessageActions</name>
+    <message>
+        <source>Wait for the answer to finish, or stop it first (Esc).</source>
+        <translation>请等待回答完成，或先停止回答（Esc）。</translation>
+    </message>
+    <message>
+        <source>Stop the answer before deleting it (Esc).</source>
+        <translation>请先停止回答再删除（Esc）。</translation>
+    </message>
+    <message>
+        <source>Continued in a new conversation: “{title}”.</source>
+        <translation>已在新对话中继续：“{title}”。</translation>
+    </message>
+    <message>
+        <source>Copied the last answer.</source>
+        <translation>已复制最后一条回答。</translation>
     </message>
 </context>
 <context>
@@ -2680,6 +2678,17 @@
     <message>
         <source>{reason} Retrying in {seconds} s (attempt {attempt} of {total}).</source>
         <translation>{reason} {seconds} 秒后重试（第 {attempt} 次尝试，共 {total} 次）。</translation>
+    </message>
+</context>
+<context>
+    <name>TurnPresenter</name>
+    <message>
+        <source>Saving works again: the whole answer is stored.</source>
+        <translation>已恢复保存：完整的回答已存储。</translation>
+    </message>
+    <message>
+        <source>“{title}”: </source>
+        <translation>“{title}”：</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,1 @@
+"""Where the user writes: the composer box, attachments (chips, loading, routing, previews)."""

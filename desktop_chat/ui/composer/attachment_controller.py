@@ -1,0 +1,217 @@
+"""The window's attachments: where files come from, what happens to them, and the page preview.
+
+Files arrive from a drop anywhere on the window, a paste or drop into the editor, the Attach
+dialog and the command line; `open_files` routes each one (`file_routing.route_file`): documents
+become chips in the composer's tray, anything else gets a sentence in the status bar. A long
+paste becomes a text attachment and a pasted PDF a PDF attachment, both through the same shared
+DocumentLibrary as the engine.
+
+The tray of chips, the loader and the modules behind them (extraction, the chips' widgets) are
+built when the first file arrives: most sessions attach nothing, and start-up does not pay for
+them (≈ 25 ms).
+
+Sending takes the ready chips out of the tray (`take_for_send`); if the turn could not start
+(nothing stored: e.g. the engine's AttachmentError when a document's stored copies are gone),
+`restore` puts them back, marking the one the engine named.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from desktop_chat.domain.messages import Attachment, SourceRef
+from desktop_chat.ui.runtime.async_runner import AsyncRunner
+from desktop_chat.ui.composer.file_routing import FileRoute, local_files, route_file
+from desktop_chat.ui.common.units import format_bytes
+
+if TYPE_CHECKING:
+    from desktop_chat.documents import DocumentLibrary
+    from desktop_chat.ui.composer.attachment_chips import AttachmentTray, ReadyItem
+    from desktop_chat.ui.composer.attachment_loader import AttachmentLoader
+
+__all__ = ["AttachmentController", "PASTED_TEXT_NAME"]
+
+log = logging.getLogger(__name__)
+
+PASTED_TEXT_NAME = "pasted-text.txt"
+MESSAGE_MS = 10_000
+
+
+def _what_is(path: Path) -> tuple[bool, str | None]:
+    """(is a folder, what its first bytes say it is) for a file we do not attach. Worker thread."""
+    from desktop_chat.documents import describe_content
+
+    try:
+        if path.is_dir():
+            return True, None
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False, None
+    described = describe_content(head) if head else None
+    return False, described[0] if described else None
+
+
+class AttachmentController(QObject):
+    """Owns the loader, the tray of chips and the preview dialogs for one window."""
+
+    message = Signal(str, int)  # status bar: text, milliseconds
+    modelFilesOpened = Signal(list)  # [Path]: .gguf files, for the built-in models
+
+    def __init__(self, library: DocumentLibrary, runner: AsyncRunner, window: QWidget, *,
+                 place_tray: Callable[[QWidget], None]) -> None:
+        """`place_tray(tray)` puts the chips on screen when they are first needed."""
+        super().__init__(window)
+        self.library = library
+        self.runner = runner
+        self.window = window
+        self._place_tray = place_tray
+        self._loader: AttachmentLoader | None = None
+        self._tray: AttachmentTray | None = None
+        self._sending: dict[str, list[ReadyItem]] = {}  # conversation id -> chips taken by a send
+        self._file_dialog: QFileDialog | None = None
+
+    @property
+    def loader(self) -> AttachmentLoader:
+        if self._loader is None:
+            from desktop_chat.ui.composer.attachment_loader import AttachmentLoader
+
+            self._loader = AttachmentLoader(self.library, self.runner, parent=self)
+        return self._loader
+
+    @property
+    def tray(self) -> AttachmentTray:
+        """The chips (built, and placed above the editor, on first use)."""
+        if self._tray is None:
+            from desktop_chat.ui.composer.attachment_chips import AttachmentTray
+
+            self._tray = AttachmentTray(self.loader, self.window)
+            self._tray.message.connect(lambda text: self.message.emit(text, MESSAGE_MS))
+            self._place_tray(self._tray)
+        return self._tray
+
+    # -- where files come from -----------------------------------------------------------------
+
+    def accepts(self, mime: QMimeData | None) -> bool:
+        """A drag the window should take: it carries local files."""
+        return bool(local_files(mime))
+
+    def drop(self, mime: QMimeData | None) -> bool:
+        paths = local_files(mime)
+        if paths:
+            self.open_files(paths)
+        return bool(paths)
+
+    def open_files(self, paths: Iterable[Path]) -> None:
+        """Attach what can be attached; say what the rest is."""
+        documents: list[Path] = []
+        models: list[Path] = []
+        others: list[Path] = []
+        for path in paths:
+            route = route_file(path)
+            if route is FileRoute.DOCUMENT:
+                documents.append(path)
+            elif route is FileRoute.MODEL:
+                models.append(path)
+            else:
+                others.append(path)
+        if documents:
+            self.tray.add_paths(documents)
+        if models:
+            self.modelFilesOpened.emit(models)
+        if others:
+            self.runner.start(self._explain_unsupported(others), name="unsupported-files")
+
+    async def _explain_unsupported(self, paths: Sequence[Path]) -> None:
+        from desktop_chat.ui.composer.document_errors import unsupported_file_text
+
+        kinds = await self.runner.in_thread(lambda: [_what_is(p) for p in paths])  # disk: off the GUI thread
+        sentences = [unsupported_file_text(p.name or str(p), is_folder=folder, detected=detected)
+                     for p, (folder, detected) in zip(paths, kinds)]
+        self.message.emit(" ".join(sentences), MESSAGE_MS)
+
+    def choose_files(self) -> QFileDialog:
+        """The Attach… button: a file dialog (not modal-blocking: the loop keeps running)."""
+        if self._file_dialog is not None:
+            self._file_dialog.raise_()
+            return self._file_dialog
+        dialog = QFileDialog(self.window, self.tr("Attach files"))
+        dialog.setObjectName("attachFileDialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilters([self.tr("PDF and text files (*.pdf *.txt *.md *.markdown)"),
+                               self.tr("All files (*)")])
+        dialog.filesSelected.connect(lambda files: self.open_files(Path(f) for f in files))
+        dialog.finished.connect(lambda _result: setattr(self, "_file_dialog", None))
+        self._file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def paste_bytes(self, data: bytes, file_name: str) -> None:
+        self.tray.add_bytes(data, file_name, title=self.tr("Pasted PDF") if file_name == "pasted.pdf" else None)
+
+    def paste_text(self, text: str) -> None:
+        """A paste too long for the editor: a text attachment instead. (Encoding takes a few
+        milliseconds for 10 MB; reading, hashing and indexing it happen in the loader's thread.)"""
+        data = text.encode("utf-8", errors="replace")
+        self.tray.add_bytes(data, PASTED_TEXT_NAME, title=self.tr("Pasted text"))
+        self.message.emit(self.tr("The pasted text ({size}) is long, so it was attached as a file instead of "
+                                  "going into the message.").format(size=format_bytes(len(data))), MESSAGE_MS)
+
+    # -- sending -------------------------------------------------------------------------------
+
+    def busy_text(self) -> str | None:
+        """Why Send waits, or None."""
+        names = self._tray.busy_names() if self._tray is not None else []
+        if not names:
+            return None
+        return self.tr("Still reading {names}. Send when it is ready; your message stays here.").format(
+            names=", ".join(f"“{n}”" for n in names))
+
+    def take_for_send(self, conversation_id: str) -> list[Attachment]:
+        items = self._tray.take() if self._tray is not None else []
+        if items:
+            self._sending[conversation_id] = items
+        return [item.attachment for item in items]
+
+    def sent(self, conversation_id: str) -> None:
+        """The turn started: its message (and the attachments with it) is stored."""
+        self._sending.pop(conversation_id, None)
+
+    def restore(self, conversation_id: str, error: BaseException | None, message: str) -> None:
+        """The turn did not start: the chips go back, the one the engine could not use marked."""
+        items = self._sending.pop(conversation_id, None)
+        if items:
+            self.tray.restore(items)
+        file_name = getattr(error, "file_name", None)
+        if file_name:
+            self.tray.mark_failed(file_name, message)
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def open_source(self, source: SourceRef) -> QWidget:
+        from desktop_chat.ui.composer.page_preview import PagePreviewDialog
+
+        dialog = PagePreviewDialog(self.library, self.runner, source, self.window)
+        dialog.open()
+        return dialog
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def cancel_all(self) -> None:
+        """Stop every extraction at its next page (closing the window)."""
+        if self._loader is not None:
+            self._loader.cancel_all()
+
+    async def aclose(self) -> None:
+        self.cancel_all()
+        try:
+            await self.runner.in_thread(self.library.close)
+        except Exception:  # noqa: BLE001 - closing must go on
+            log.exception("closing the document library failed")

@@ -1,0 +1,1 @@
+"""The conversation list and what acts on whole conversations: delete, fork origin, import/export."""

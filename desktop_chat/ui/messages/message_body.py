@@ -1,0 +1,427 @@
+"""The rendered text of one message: a read-only QTextBrowser that never fetches anything.
+
+Finished answers are rendered once, in full. A streaming answer is rendered incrementally:
+finished markdown blocks (see stream_buffer.py) are rendered once and appended at the end of the
+document; only the unfinished tail is replaced on each frame. So the cost of a frame depends on
+the size of the tail, not on the length of the answer.
+
+Appending HTML to a QTextDocument merges the fragment's first block into the document's last
+block and loses its block format (a heading turns into plain text). Each fragment is therefore
+inserted behind a sentinel paragraph holding a zero-width space: the sentinel is what merges, the
+real blocks keep their formats, and the sentinel character is deleted straight after.
+
+Code in a language whose pygments lexer is not built yet is never the reason for a frozen frame:
+it is shown uncoloured while the lexer is built in a worker thread (markdown_render.lexers),
+then drawn again. A streaming answer keeps such a block in the tail (re-rendered each frame
+anyway) until its lexer is ready, so that finished blocks are rendered once, coloured.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QPyTextObject,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextOption,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QFrame,
+    QSizePolicy,
+    QTextBrowser,
+    QWidget,
+)
+
+from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
+from desktop_chat.ui.messages.render_snapshot import RenderedBody
+from desktop_chat.ui.messages.stream_buffer import StreamBuffer
+
+__all__ = ["MessageBody"]
+
+_COPY_SCHEME = "dc-copy"
+_SENTINEL_HTML = "<p>&#8203;</p>"
+_SENTINEL = "\u200b"
+# Finished markdown rendered per insertHtml call: the frame's deadline is checked between chunks,
+# and 4,000 characters took up to 30-50 ms here (the frame budget is 8 ms).
+_CHUNK_CHARS = 1200
+_FIRST_FRAME_BUDGET_S = 0.008  # finished blocks rendered with the first text (as a frame would)
+
+
+def _new_nonce() -> str:
+    """16 hex digits from the OS's random source (what secrets.token_hex(8) returns; secrets
+    itself would import hmac and hashlib before the first frame)."""
+    return os.urandom(8).hex()
+
+
+class _InertDocument(QTextDocument):
+    """A document that loads no resource of any kind (images, style sheets), from anywhere."""
+
+    def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: A002 - Qt's signature
+        return None
+
+
+class _NoImages(QPyTextObject):
+    """Draws image objects as nothing.
+
+    Refusing resources is not enough: when loadResource gives nothing, Qt's own image handler
+    reads a local file named by <img src> itself. Our renderer never emits <img>; this makes
+    sure that even HTML reaching the document by another path loads no local file.
+    """
+
+    def intrinsicSize(self, doc: QTextDocument, pos: int, format: QTextFormat) -> QSizeF:  # noqa: A002
+        return QSizeF(0, 0)
+
+    def drawObject(self, painter: QPainter, rect: QRectF | QRect, doc: QTextDocument, pos: int,
+                   format: QTextFormat) -> None:  # noqa: A002
+        return None
+
+
+class MessageBody(QTextBrowser):
+    """Selectable rich text for one message; emits linkActivated for every non-internal link."""
+
+    linkActivated = Signal(QUrl)
+    renderWanted = Signal()  # a streaming body has something new to draw (a lexer got built): a frame, please
+
+    def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBody")
+        self.setAccessibleName(self.tr("Message text"))
+        self._renderer = renderer
+        document = _InertDocument(self)
+        document.setUndoRedoEnabled(False)
+        document.setDocumentMargin(2)
+        document.setDefaultStyleSheet(renderer.style_sheet())
+        self.setDocument(document)
+        self._no_images = _NoImages(document)
+        document.documentLayout().registerHandler(int(QTextFormat.ObjectTypes.ImageObject), self._no_images)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # The card shows through: a transparent Base for the viewport to fill with. (Not
+        # viewport().setAutoFillBackground: PySide's first wrapper of a widget Qt made itself
+        # builds every widget class of QtWidgets to find its type, ≈ 10 ms of the start-up.)
+        transparent = QPalette()
+        transparent.setBrush(QPalette.ColorRole.Base, QColor(Qt.GlobalColor.transparent))
+        self.setPalette(transparent)
+        self.setAutoFillBackground(False)
+        document.documentLayout().documentSizeChanged.connect(self._fit_height)
+        self.anchorClicked.connect(self._on_anchor)
+        self.highlighted.connect(self._on_hover)
+
+        self._nonce = _new_nonce()  # model text cannot forge our internal copy links
+        self._codes: dict[str, str] = {}
+        self._tail_codes: dict[str, str] = {}
+        self._stream: StreamBuffer | None = None
+        self._has_finished_blocks = False  # the document holds more than the tail
+        self._tail_start: int | None = None
+        self._markdown = True
+        self._cold: set[str] = set()  # languages shown uncoloured until their lexers are built
+        self._markdown_text: str | None = None  # what set_markdown showed with uncoloured code
+        self._listening = False
+        self.render_count = 0  # renders done (full or one streaming frame): for tests and tuning
+        self._fit_height()
+
+    # -- loading: refuse everything -----------------------------------------------------------
+
+    def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: A002 - Qt's signature
+        return None
+
+    # -- content -------------------------------------------------------------------------------
+
+    @property
+    def streaming(self) -> bool:
+        return self._stream is not None
+
+    @property
+    def stream_text(self) -> str | None:
+        return self._stream.text if self._stream is not None else None
+
+    def set_renderer(self, renderer: MarkdownRenderer) -> None:
+        self._renderer = renderer
+        self.document().setDefaultStyleSheet(renderer.style_sheet())
+
+    def set_plain(self, text: str) -> None:
+        self._reset()
+        self._markdown = False
+        self.document().setPlainText(text)
+        self.render_count += 1
+
+    def set_markdown(self, text: str) -> None:
+        """Render `text` once, in full."""
+        self._reset()
+        cold: set[str] = set()
+        self.document().setHtml(self._renderer.render(text, self._register_code, cold=cold))
+        self.render_count += 1
+        if cold:
+            self._markdown_text = text
+            self._await_lexers(cold)
+
+    def set_rendered(self, rendered: RenderedBody) -> None:
+        """Show HTML this renderer made earlier for the same text (render_snapshot.py)."""
+        self._reset()
+        self._nonce = rendered.nonce  # the copy links inside the HTML carry it
+        self._codes.update(rendered.codes)
+        self.document().setHtml(rendered.html)
+        self.render_count += 1
+
+    @staticmethod
+    def render_detached(renderer: MarkdownRenderer, text: str) -> RenderedBody:
+        """`text` rendered as set_markdown would, for a later set_rendered. Any thread; code
+        lexers not built yet are built now, on this thread."""
+        codes: dict[str, str] = {}
+        nonce = _new_nonce()
+
+        def register(code: str) -> str:
+            key = str(len(codes))
+            codes[key] = code
+            return f"{_COPY_SCHEME}:{nonce}/{key}"
+
+        return RenderedBody(renderer.render(text, register), codes, nonce)
+
+    def begin_stream(self, text: str = "") -> None:
+        """Start incremental rendering; the text so far is rendered by the next `render_frame`."""
+        self._reset()
+        self.document().clear()
+        self._stream = StreamBuffer(text)  # dirty when it has text: the next frame renders it
+
+    def append(self, text: str) -> None:
+        if self._stream is None:
+            self.begin_stream()
+        assert self._stream is not None
+        self._stream.append(text)
+        if text.strip() and self.document().isEmpty():
+            self._show_first_text()
+
+    def _show_first_text(self) -> None:
+        """Render and paint now the first text of an answer that shows nothing yet.
+
+        Later text waits for the view's next frame (coalesced, see message_view.py); the first
+        words end the wait users notice most, and waiting for a frame slot, then for a paint
+        event, added milliseconds while the engine read on. A later frame finds nothing new.
+        """
+        self.render_frame(time.perf_counter() + _FIRST_FRAME_BUDGET_S)
+        self.viewport().repaint()
+
+    def needs_frame(self) -> bool:
+        return self._stream is not None and self._stream.dirty
+
+    def render_frame(self, deadline: float, *, wait_for_lexers: bool = True) -> bool:
+        """Render what arrived since the last frame; True when finished blocks are still waiting.
+
+        Finished blocks are rendered until `deadline` (a time.perf_counter() value) passes; the
+        tail is rendered only once every finished block is in, so the view catches up in frames
+        that each leave the event loop free again. A finished block with code whose lexer is not
+        built yet stays in the tail (uncoloured) until it is, unless `wait_for_lexers` is False.
+        """
+        stream = self._stream
+        if stream is None or not stream.dirty:
+            return False
+        self.render_count += 1
+        document = self.document()
+        cold: set[str] | None = set() if wait_for_lexers else None
+        if not self._has_finished_blocks:
+            # The document holds at most the old tail: replace it wholesale.
+            first = self._take_finished(stream, wait_for_lexers)
+            if not first:
+                return self._render_tail_only(stream, cold)
+            self._tail_codes.clear()
+            document.setHtml(self._renderer.render(first, self._register_code))
+            self._has_finished_blocks = True
+            self._tail_start = None
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        try:
+            if self._tail_start is not None:
+                self._remove_from(cursor, self._tail_start)
+                self._tail_start = None
+                self._tail_codes.clear()
+            while stream.has_finished():
+                if time.perf_counter() >= deadline:
+                    return True
+                chunk = self._take_finished(stream, wait_for_lexers)
+                if not chunk:
+                    break  # its lexer is being built: it shows in the tail meanwhile
+                self._append_html(cursor, self._renderer.render(chunk, self._register_code))
+            stream.mark_clean()
+            tail = stream.tail()
+            if tail.strip():
+                html = self._renderer.render(tail, self._register_tail_code, cold=cold)
+                self._tail_start = self._append_html(cursor, html)
+            if cold:
+                self._await_lexers(cold)
+            return False
+        finally:
+            cursor.endEditBlock()
+
+    def finish_stream(self) -> None:
+        """The answer ended with exactly the text that streamed: keep what is rendered.
+
+        Rendering a long answer again from scratch would freeze the window for a visible moment
+        (≈ 0.6 s for 200 KB) to produce the same document; only what is still pending is drawn.
+        Copy links of the last code blocks stay valid (their code stays registered).
+        """
+        if self._stream is None:
+            return
+        self.render_frame(deadline=float("inf"), wait_for_lexers=False)
+        self._stream = None
+        self._tail_start = None
+
+    def plain_text(self) -> str:
+        return self.document().toPlainText()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._stream = None
+        self._has_finished_blocks = False
+        self._tail_start = None
+        self._codes.clear()
+        self._tail_codes.clear()
+        self._markdown = True
+        self._cold.clear()
+        self._markdown_text = None
+
+    def _render_tail_only(self, stream: StreamBuffer, cold: set[str] | None) -> bool:
+        stream.mark_clean()
+        self._tail_codes.clear()
+        tail = stream.tail()
+        if tail.strip():
+            self.document().setHtml(self._renderer.render(tail, self._register_tail_code, cold=cold))
+        else:
+            self.document().clear()
+        if cold:
+            self._await_lexers(cold)
+        return False
+
+    def _take_finished(self, stream: StreamBuffer, wait_for_lexers: bool) -> str:
+        """The next finished chunk, or "" when its code needs a lexer that is not built yet."""
+        if wait_for_lexers:
+            chunk = stream.peek_finished(_CHUNK_CHARS)
+            missing = {language for language in code_languages(chunk) if not lexer_ready(language)}
+            if missing:
+                self._await_lexers(missing)
+                return ""
+        return stream.take_finished(_CHUNK_CHARS)
+
+    def _await_lexers(self, languages: set[str]) -> None:
+        self._cold |= languages
+        if not self._listening:
+            self._listening = True
+            lexers.ready.connect(self._lexer_built)
+        lexers.request(languages)
+
+    def _lexer_built(self, _language: str) -> None:
+        if not self._cold or not all(lexer_ready(language) for language in self._cold):
+            return
+        self._cold.clear()
+        if self._stream is not None:
+            self._stream.mark_dirty()
+            self.renderWanted.emit()
+        elif self._markdown_text is not None:
+            self.set_markdown(self._markdown_text)
+
+    @staticmethod
+    def _append_html(cursor: QTextCursor, html: str) -> int:
+        """Append a fragment after the last block; return the position where it starts."""
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        start = cursor.position()
+        cursor.insertHtml(_SENTINEL_HTML + html)
+        cursor.setPosition(start)
+        cursor.setPosition(start + 1, QTextCursor.MoveMode.KeepAnchor)
+        if cursor.selectedText() == _SENTINEL:
+            cursor.removeSelectedText()
+        return start
+
+    @staticmethod
+    def _remove_from(cursor: QTextCursor, position: int) -> None:
+        cursor.setPosition(position)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+
+    def _register_code(self, code: str) -> str:
+        key = str(len(self._codes))
+        self._codes[key] = code
+        return f"{_COPY_SCHEME}:{self._nonce}/{key}"
+
+    def _register_tail_code(self, code: str) -> str:
+        key = "t" + str(len(self._tail_codes))
+        self._tail_codes[key] = code
+        return f"{_COPY_SCHEME}:{self._nonce}/{key}"
+
+    def code_for_link(self, url: QUrl) -> str | None:
+        """The raw code behind one of our "Copy" links, None for any other URL."""
+        if url.scheme() != _COPY_SCHEME:
+            return None
+        nonce, _, key = url.path().partition("/")
+        if nonce != self._nonce:
+            return None
+        return self._codes.get(key) if not key.startswith("t") else self._tail_codes.get(key)
+
+    def copy_links(self) -> list[QUrl]:
+        """The "Copy" links in the document, in order (for tests and accessibility tools)."""
+        out: list[QUrl] = []
+        block = self.document().begin()
+        while block.isValid():
+            # Qt's iterator API, not `for … in block`: PySide6's stub types that loop as `object`.
+            position = block.begin()
+            while not position.atEnd():
+                fmt = position.fragment().charFormat()
+                if fmt.isAnchor() and fmt.anchorHref().startswith(_COPY_SCHEME + ":"):
+                    out.append(QUrl(fmt.anchorHref()))
+                position += 1
+            block = block.next()
+        return out
+
+    def _on_anchor(self, url: QUrl) -> None:
+        code = self.code_for_link(url)
+        if code is not None:
+            QGuiApplication.clipboard().setText(code)
+            return
+        if url.scheme() == _COPY_SCHEME:
+            return  # a forged or stale copy link: nothing to do
+        self.linkActivated.emit(url)
+
+    def _on_hover(self, url: QUrl) -> None:
+        # Show where a link goes before it is clicked: the text of an untrusted link may lie.
+        shown = "" if url.isEmpty() or url.scheme() == _COPY_SCHEME else url.toDisplayString()
+        self.viewport().setToolTip(shown)
+
+    def _fit_height(self, *_: Any) -> None:
+        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(max(height, 1))
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # The conversation scrolls, not the message. Hand the event to the enclosing scroll area
+        # explicitly: Qt propagates only spontaneous wheel events to parents.
+        outer = self.parentWidget()
+        while outer is not None and not isinstance(outer, QAbstractScrollArea):
+            outer = outer.parentWidget()
+        if outer is None:
+            event.ignore()
+            return
+        viewport = outer.viewport()
+        position = QPointF(viewport.mapFromGlobal(event.globalPosition().toPoint()))
+        forwarded = QWheelEvent(
+            position, event.globalPosition(), event.pixelDelta(), event.angleDelta(),
+            event.buttons(), event.modifiers(), event.phase(), event.inverted(), event.source(),
+        )
+        QApplication.sendEvent(viewport, forwarded)
+        event.accept()

@@ -1,0 +1,1 @@
+"""The first-start welcome: three ways to a working chat."""

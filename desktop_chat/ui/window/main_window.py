@@ -1,0 +1,610 @@
+"""The window: conversation list | (top bar, messages, composer), status bar.
+
+The window builds its parts and owns one thing itself: which conversation is on screen (open,
+new, older pages). Everything else is a collaborator with one job, in this room:
+- turns.py (TurnController) runs turns; turn_presenter.py shows what they report, only for the
+  conversation on screen;
+- message_actions.py: a message's own buttons (regenerate, edit, versions, delete, fork, copy);
+- conversation_undo.py: deleting a conversation with Undo; settings_door.py: Settings and applying it;
+- shortcuts.py: the keyboard shortcuts; window_state.py: geometry and the start-up snapshot;
+- welcome_controller.py, error_fixes.py, app_menu.py, small_window.py: the welcome, error fixes,
+  the app menu, the sidebar toggle.
+Store reads here are the quick, indexed ones (a page of 50 messages, one conversation), all
+through the conversation service (chat/conversations.py): the window writes nothing to the store
+itself. The slow or blocking things (model lists, keyring, search) run as tasks or in worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from desktop_chat.chat.readiness import Readiness
+from desktop_chat.chat.app_services import AppServices
+from desktop_chat.config import OLLAMA_ENDPOINT, Settings
+from desktop_chat.domain.messages import MessageStatus
+from desktop_chat.store import Store, StoreError
+from desktop_chat.ui.composer.attachment_controller import AttachmentController
+from desktop_chat.ui.composer.composer import ComposerBar
+from desktop_chat.ui.composer.file_routing import paths_from_arguments
+from desktop_chat.ui.conversations.conversation_list import ConversationPanel
+from desktop_chat.ui.conversations.fork_origin import ForkOriginLink
+from desktop_chat.ui.messages import render_snapshot
+from desktop_chat.ui.messages.markdown_render import lexers
+from desktop_chat.ui.messages.message_view import MessageView
+from desktop_chat.ui.models.builtin_model import BuiltinModelController
+from desktop_chat.ui.models.model_choice import ModelChoice
+from desktop_chat.ui.models.ollama_panel import OllamaController
+from desktop_chat.ui.models.provider_readiness import ProviderReadiness
+from desktop_chat.ui.models.setup_banner import SetupBanner
+from desktop_chat.ui.models.top_bar import SystemPromptDialog, TopBar
+from desktop_chat.ui.runtime.async_runner import AsyncRunner
+from desktop_chat.ui.window.app_menu import AppMenu
+from desktop_chat.ui.window.error_fixes import ErrorFixes
+from desktop_chat.ui.window import window_state
+from desktop_chat.ui.window.conversation_undo import ConversationDeleter
+from desktop_chat.ui.window.message_actions import MessageActions
+from desktop_chat.ui.window.settings_door import SettingsDoor
+from desktop_chat.ui.window.shortcuts import bind_shortcuts
+from desktop_chat.ui.window.small_window import SidebarToggle
+from desktop_chat.ui.window.turn_presenter import TurnPresenter
+from desktop_chat.ui.window.turns import TurnController
+from desktop_chat.ui.window.welcome_controller import WelcomeController
+
+if TYPE_CHECKING:
+    from desktop_chat.chat.engine import ChatEngine
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 50  # messages loaded when a conversation opens, and per older page
+
+
+class MainWindow(QMainWindow):
+    turnFinished = Signal(str)  # conversation id: an answer ended (complete, error or stopped)
+    shutdownFinished = Signal()
+    settingsApplied = Signal()
+    setupChecked = Signal()
+
+    def __init__(self, settings: Settings, store: Store, runner: AsyncRunner, *,
+                 files: Sequence[str] = (), documents: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.store = store
+        # The engine, its document library and the conversation service (chat/app_services.py);
+        # the engine is built when first needed (see the engine property).
+        self.services = AppServices(
+            store, settings, documents=documents,
+            # attached documents are planned with the model's real context
+            context_lookups=lambda: (self.ollama.lookup_context, self.builtin.lookup_context))
+        self.conversations = self.services.conversations
+        self.runner = runner
+        self.documents = self.services.documents  # the engine's and the composer's DocumentLibrary
+        self.controller = TurnController(lambda: self.engine, runner, self)
+        self.presenter = TurnPresenter(self)  # turn events → the pane, the list, the status bar
+        self.message_actions = MessageActions(self, PAGE_SIZE)  # a message's own buttons
+
+        self._current: str | None = None
+        self._draft_prompt: str | None = None  # system prompt chosen before the first message
+        self.oldest_seq: int | None = None
+        self._has_older = False
+        self.reset_pool_pending = False
+        self._shutting_down = False
+        self._shut_down = False
+        self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
+        self.settings_door = SettingsDoor(self)  # Settings, and applying what it saved
+        self._painted = False
+        self._start_pending = False
+        self._started = False
+        self.installEventFilter(self)
+        lexers.pause()  # code colours come after the first frame (resumed by _start_now)
+
+        self._build()
+        self._connect()
+        self.stop_shortcut = bind_shortcuts(self)  # enabled while the shown conversation answers
+        self.retranslate()
+        self._restore()
+        self.sidebar = SidebarToggle(self)  # after _restore: the splitter's saved sizes, then shown or hidden
+
+    # -- construction ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.panel = ConversationPanel(self.conversations, self.runner.in_thread, self.runner.start, self)
+        self.top_bar = TopBar(self)
+        self.choice = ModelChoice(self.settings, lambda endpoint_id: self.engine.list_models(endpoint_id),
+                                  self.runner, self.top_bar, self)
+        self.banner = SetupBanner(self)
+        self._storage_notice: Any = None  # built when there is something to say (storage_notice)
+        self.view = MessageView(self)
+        self.view.setObjectName("messageView")
+        self.composer_bar = ComposerBar(self)
+        self.attachments = AttachmentController(self.documents, self.runner, self,
+                                                place_tray=self.composer_bar.set_tray)
+        self.composer = self.composer_bar.composer
+        self.setAcceptDrops(True)  # files dropped anywhere on the window become attachments
+
+        right = QWidget(self)
+        right.setObjectName("chatPane")
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.top_bar)
+        self.fork_origin = ForkOriginLink(right)  # "Forked from “title”" on a fork
+        column.addWidget(self.fork_origin)
+        column.addWidget(self.banner)
+        self._column = column
+        column.addWidget(self.view, 1)
+        column.addWidget(self.composer_bar)
+        # An error's fix (error cards, and the notice above the composer for refused turns).
+        self.fixes = ErrorFixes(self, lambda notice: column.insertWidget(column.indexOf(self.composer_bar), notice))
+
+        if getattr(self.store, "moved_aside", None) is not None:
+            salvaged = getattr(self.store, "salvaged", None)
+            self.storage_notice.show_moved_aside(
+                self.store.moved_aside,
+                salvaged=(salvaged.conversation_count, salvaged.message_count) if salvaged else None)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([260, 840])
+        self.setCentralWidget(self.splitter)
+
+        self.status_endpoint = QLabel(self)
+        self.status_endpoint.setObjectName("statusEndpoint")
+        self.status_endpoint.setTextFormat(Qt.TextFormat.PlainText)
+        self.deleter = ConversationDeleter(self)  # delete with Undo in the status bar
+        self.undo_button = self.deleter.button
+        # Ollama's status indicator, the "Get a model" dialog and the model manager.
+        self.ollama = OllamaController(self.settings, lambda: self.engine.pool, self.runner, self)
+        self.readiness = ProviderReadiness(self.settings, self.runner, self)  # the provider picker's marks
+        # The built-in engine: first-start offer and download (banner), "not installed" note.
+        self.builtin = BuiltinModelController(self.settings, self.choice, self.banner, self.runner, self)
+        self.builtin.modelChosen.connect(lambda _name: self.composer.setFocus())
+        self.builtin.message.connect(self.statusBar().showMessage)
+        # First start with nothing configured: the welcome, in the message area (welcome_controller.py).
+        self.welcome = WelcomeController(self)
+        self.attachments.modelFilesOpened.connect(self.builtin.add_model_files)
+        status = self.statusBar()
+        status.setObjectName("statusBar")
+        status.addPermanentWidget(self.undo_button)
+        status.addPermanentWidget(self.ollama.button)
+        status.addPermanentWidget(self.status_endpoint)
+
+        order = [self.panel.search, self.panel.new_button, self.panel.view, self.top_bar.provider_picker,
+                 self.top_bar.model_picker, self.top_bar.refresh_button, self.top_bar.ollama_button,
+                 self.top_bar.system_prompt_button,
+                 self.view, self.composer, self.composer_bar.send_button, self.composer_bar.stop_button]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+        self.app_menu = AppMenu(self)  # Settings button and app menu at the foot of the sidebar
+        self.resize(1100, 720)
+
+    def _connect(self) -> None:
+        self.panel.conversationActivated.connect(self._conversation_chosen)
+        self.panel.newRequested.connect(self.new_conversation)
+        self.panel.deleteRequested.connect(self.delete_conversation)
+        self.panel.model.renamed.connect(self._renamed)
+        self.panel.model.modelReset.connect(lambda: self.panel.select(self._current))
+
+        self.choice.chosen.connect(self._choice_made)
+        self.choice.changed.connect(self.show_endpoint_status)
+        self.choice.statusMessage.connect(self.statusBar().showMessage)
+        self.top_bar.systemPromptRequested.connect(self.edit_system_prompt)
+
+        self.choice.changed.connect(self._show_ollama_tools)
+        self.top_bar.endpointChosen.connect(self._endpoint_picked)
+        self.top_bar.ollamaModelsRequested.connect(self.ollama.open_manager)
+        self.ollama.modelsChanged.connect(lambda: self.choice.reload_models(OLLAMA_ENDPOINT))
+        self.ollama.useModelRequested.connect(self._use_ollama_model)
+        self.ollama.statusMessage.connect(self.statusBar().showMessage)
+        self.ollama.statusChanged.connect(self.readiness.ollama_status)
+        self.readiness.changed.connect(self.choice.set_readiness)
+        # A built-in model just downloaded or picked: the Built-in entry's mark is stale.
+        self.builtin.modelChosen.connect(lambda _model: self.readiness.check())
+        self.choice.set_describer(OLLAMA_ENDPOINT, lambda model: self.ollama.admin.details(model))  # capabilities
+
+        self.composer_bar.sendRequested.connect(self.send)
+        self.composer_bar.stopRequested.connect(self.stop)
+        self.composer_bar.attachRequested.connect(self.attachments.choose_files)
+        self.composer.filesInserted.connect(self.attachments.open_files)
+        self.composer.bytesPasted.connect(self.attachments.paste_bytes)
+        self.composer.largeTextPasted.connect(self.attachments.paste_text)
+        self.composer.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.attachments.message.connect(self.statusBar().showMessage)
+        self.view.sourceActivated.connect(self.attachments.open_source)
+
+        view = self.view
+        view.regenerateRequested.connect(self.message_actions.regenerate)
+        view.retryRequested.connect(self.message_actions.regenerate)
+        view.continueRequested.connect(self.message_actions.continue_answer)
+        view.errorActionRequested.connect(self.fixes.act)
+        self.panel.conversationActivated.connect(lambda _cid: self.fixes.clear())
+        view.versionRequested.connect(self.message_actions.switch_version)
+        view.editResendRequested.connect(self.message_actions.edit_resend)
+        view.deleteRequested.connect(self.message_actions.delete_message)
+        view.forkRequested.connect(self.message_actions.fork)
+        self.fork_origin.originRequested.connect(self.open_conversation)
+        view.olderMessagesWanted.connect(self._load_older)
+
+        self.controller.turnEvent.connect(self.presenter.on_event)
+
+    @property
+    def engine(self) -> ChatEngine:
+        """The chat engine (chat/engine.py), imported and built when first needed: a turn, a model
+        list, the Ollama status check just after the first frame. Its modules (providers, the
+        planning of documents, retries) are ≈ 15-20 ms that showing the stored conversations
+        does not need."""
+        return self.services.engine
+
+    @property
+    def built_engine(self) -> ChatEngine | None:
+        """The engine if it has been built, else None (asking would build it)."""
+        return self.services.engine if self.services.engine_built else None
+
+    @property
+    def storage_notice(self) -> Any:
+        """The strip above the messages about the history file (a damaged one moved aside, answers
+        that cannot be saved): a StorageNotice, built on first use below the setup banner."""
+        if self._storage_notice is None:
+            from desktop_chat.ui.window.storage_notice import StorageNotice
+
+            self._storage_notice = StorageNotice(self)
+            self._column.insertWidget(self._column.indexOf(self.banner) + 1, self._storage_notice)
+        return self._storage_notice
+
+    # -- start-up --------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        window_state.restore_layout(self)
+        state = self.settings.ui_state or {}
+        self.choice.fill_endpoints()
+        self.panel.reload()
+        last = state.get("last_conversation")
+        if self._files:
+            self.new_conversation()  # files from the command line start a new conversation
+        elif isinstance(last, str) and self.conversations.exists(last):
+            # Its answers as rendered at the last shutdown, when unchanged: no markdown at start.
+            self.view.use_snapshot(render_snapshot.load(window_state.snapshot_path(), self.view.snapshot_key()))
+            self.open_conversation(last)
+        else:
+            self.new_conversation()
+        self.composer.setFocus()  # takes effect when the window is first activated
+
+    def start(self) -> None:
+        """Background work, once the loop runs and the window has been painted.
+
+        Waiting for the first paint keeps the keyring probe (and its imports, in a worker thread
+        that still competes for the GIL) from delaying the first frame.
+        """
+        if self.isVisible() and not self._painted:
+            self._start_pending = True
+            QTimer.singleShot(2000, self._start_now)  # in case no paint ever comes (minimised…)
+            return
+        self._start_now()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self and event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            self.removeEventFilter(self)
+            if self._start_pending:
+                QTimer.singleShot(0, self._start_now)
+        return False
+
+    def _start_now(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        lexers.resume()
+        if self._files:
+            self.open_files(self._files)
+        self.runner.start(self.check_setup(), name="check-setup")
+        self.ollama.check()  # in the background: nothing waits for it
+        self.readiness.check()
+
+    async def check_setup(self) -> None:
+        """When no provider is set up, the welcome offers the ways to chat (an online service's key,
+        a local Ollama, the built-in model); once one is, it goes."""
+        try:
+            # The readiness marks' check looks up every key once, off the GUI thread (a key with a
+            # host problem counts as set up: the first answer explains it).
+            keys = await self.readiness.checked_keys()
+            configured = [endpoint_id for endpoint_id, state in keys.items() if state is Readiness.READY]
+            builtin = None if configured else await self.builtin.offer()
+            if configured or self.builtin.ready(builtin):
+                self.welcome.set_needed(False)
+            else:
+                self.welcome.offer(builtin)  # it looks for Ollama itself
+        finally:
+            self.setupChecked.emit()
+
+    def _use_ollama_model(self, model: str) -> None:
+        """A model just pulled: chat with it."""
+        self.choice.choose_model(OLLAMA_ENDPOINT, model)
+        self.composer.setFocus()
+
+    def _endpoint_picked(self, endpoint_id: str) -> None:
+        if self.choice.capabilities(endpoint_id).model_source == "pulled":  # Ollama's
+            self.ollama.check(quiet=False)  # is it running? say so plainly if not
+
+    def _show_ollama_tools(self) -> None:
+        is_ollama = self.choice.capabilities().model_source == "pulled"  # models pulled into a local server
+        self.top_bar.set_ollama_tools(is_ollama)
+        self.ollama.set_relevant(is_ollama)
+
+    # -- conversations ---------------------------------------------------------------------------
+
+    @property
+    def current_conversation_id(self) -> str | None:
+        return self._current
+
+    @property
+    def has_storage_notice(self) -> bool:
+        return self._storage_notice is not None
+
+    def new_conversation(self) -> None:
+        """An empty draft; it becomes a stored conversation with its first message."""
+        self._current = None
+        self._draft_prompt = None
+        self.oldest_seq = None
+        self._has_older = False
+        self.view.clear()
+        self.panel.select(None)
+        self.choice.show_new()  # a provider that can answer (chat/readiness.py)
+        self.top_bar.set_title(self.tr("New conversation"))
+        self.top_bar.set_totals(0, 0)
+        self.fork_origin.show_origin(None)
+        self.top_bar.set_has_system_prompt(bool(self.settings.system_prompt))
+        self.composer_bar.set_streaming(False)
+        self.stop_shortcut.setEnabled(False)
+        self.update_title()
+        self.presenter.leave_conversation()
+        self.welcome.update_visibility()
+        self.composer.setFocus()
+
+    def open_conversation(self, conversation_id: str) -> None:
+        conversation = self.conversations.get(conversation_id)
+        if conversation is None:
+            self.panel.model.remove(conversation_id)
+            self.new_conversation()
+            return
+        self._current = conversation_id
+        page = self.conversations.first_page(conversation_id, PAGE_SIZE)
+        messages, has_older = page.messages, page.has_older
+        live = self.controller.live_answer(conversation_id)
+        if live is not None:  # the store has the text as of its last save; we have all of it
+            answer_id, text = live
+            messages = [dataclasses.replace(m, text=text, status=MessageStatus.STREAMING) if m.id == answer_id
+                        else m for m in messages]
+        if self.built_engine is not None:  # (no engine yet: no answer yet that the disk did not take)
+            messages = self.built_engine.unsaved(messages)  # answers the disk did not take yet: as they are
+        self.oldest_seq = messages[0].seq if messages else None
+        self._has_older = has_older
+        self.view.set_messages(messages, has_older=self._has_older)
+        self.view.set_versions(self.conversations.versions_of(messages))
+        notice = self.controller.notice(conversation_id)
+        if notice is not None:
+            self.view.set_notice(*notice)
+        for answer_id, (cid, text) in self.presenter.save_problems.items():
+            if cid == conversation_id:
+                self.view.set_notice(answer_id, text)
+        self.choice.show(conversation.provider, conversation.model)
+        self.top_bar.set_title(conversation.title)
+        self.fork_origin.show_origin(self.conversations.origin(conversation))
+        self.top_bar.set_has_system_prompt(bool(conversation.system_prompt))
+        self.show_totals()
+        streaming = self.controller.is_streaming(conversation_id)
+        self.composer_bar.set_streaming(streaming)
+        self.stop_shortcut.setEnabled(streaming)
+        if self.panel.current_id() != conversation_id:
+            self.panel.select(conversation_id)
+        self.update_title()
+        self.presenter.leave_conversation()
+        self.welcome.update_visibility()
+
+    def _conversation_chosen(self, conversation_id: str) -> None:
+        """A click in the list. A search result opens on the branch where the words are, when
+        the current branch does not hold them (never while an answer streams there)."""
+        query = self.panel.model.query
+        if query and not self.controller.is_streaming(conversation_id):
+            self.conversations.open_search_result(conversation_id, query)
+        self.open_conversation(conversation_id)
+
+    def _load_older(self) -> None:
+        if self._current is None or not self._has_older or self.oldest_seq is None:
+            return
+        older = self.conversations.older_page(self._current, self.oldest_seq, PAGE_SIZE)
+        page = older.messages
+        if page:
+            self.oldest_seq = page[0].seq
+        self._has_older = older.has_older
+        self.view.prepend_messages(page, has_older=self._has_older)
+        self.view.set_versions(self.conversations.versions_of(page))
+
+    def _renamed(self, conversation_id: str, title: str) -> None:
+        if conversation_id == self._current:
+            self.top_bar.set_title(title)
+            self.update_title()
+
+    # -- provider and model ----------------------------------------------------------------------
+
+    def _choice_made(self, endpoint_id: str, model: str) -> None:
+        """The user picked a provider or model: the conversation on screen keeps it."""
+        if self._current is not None:
+            self.conversations.set_model(self._current, endpoint_id, model)
+            self.panel.model.refresh(self._current)
+
+    def show_endpoint_status(self, answering: bool = False) -> None:
+        model = self.choice.model or self.tr("no model chosen")
+        text = f"{self.choice.label()} · {model}"
+        if answering:
+            text = self.tr("{where} — answering…").format(where=text)
+        self.status_endpoint.setText(text)
+
+    def edit_system_prompt(self) -> None:
+        if self._current is not None:
+            conversation = self.conversations.get(self._current)
+            text = conversation.system_prompt or "" if conversation else ""
+        else:
+            text = self._draft_prompt if self._draft_prompt is not None else self.settings.system_prompt
+        dialog = SystemPromptDialog(text, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        target = self._current
+
+        def save() -> None:
+            prompt = dialog.text()
+            if target is None:
+                self._draft_prompt = prompt
+            else:
+                self.conversations.set_system_prompt(target, prompt)
+            if target == self._current:
+                self.top_bar.set_has_system_prompt(bool(prompt))
+
+        dialog.accepted.connect(save)
+        dialog.open()
+
+    # -- turns -----------------------------------------------------------------------------------
+
+    def send(self) -> None:
+        text = self.composer.toPlainText()
+        if not text.strip() or self.controller.is_streaming(self._current):
+            return
+        waiting = self.attachments.busy_text()
+        if waiting is not None:  # a file is still being read: Send waits, the text stays
+            self.statusBar().showMessage(waiting, 5000)
+            return
+        endpoint_id = self.choice.endpoint_id
+        model = self.choice.model or None
+        if self._current is None:
+            prompt = self._draft_prompt if self._draft_prompt is not None else (self.settings.system_prompt or None)
+            try:
+                conversation = self.conversations.create(provider=endpoint_id, model=model,
+                                                         system_prompt=prompt, provisional=True)
+            except StoreError as exc:  # the disk is full, the folder read-only: the text stays in the composer
+                self.presenter.show_problem(None, self.controller.store_failure(exc))
+                return
+            self._current = conversation.id
+            self.oldest_seq, self._has_older = None, False
+            # The list shows it once the turn has started (_turn_started): its repaint then runs
+            # while the request is on its way, not before it leaves; a refused turn never shows.
+        cid = self._current
+        self.composer_bar.take_text()
+        self.presenter.pending_text[cid] = text
+        attachments = self.attachments.take_for_send(cid)
+        self.controller.send(cid, text, endpoint_id=endpoint_id, model=model, attachments=attachments)
+
+    # -- attachments -----------------------------------------------------------------------------
+
+    def open_files(self, paths: Sequence[Any]) -> None:
+        """Attach files to the composer (a drop, the command line, a second instance's files)."""
+        self.attachments.open_files(paths_from_arguments([str(p) for p in paths]))
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if self.attachments.accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: Any) -> None:
+        if self.attachments.accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: Any) -> None:
+        if self.attachments.drop(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
+
+    def stop(self) -> None:
+        if self.controller.stop(self._current):
+            self.statusBar().showMessage(self.tr("Stopped. The text received so far is kept."), 5000)
+
+    # -- title and totals ------------------------------------------------------------------------
+
+    def show_totals(self) -> None:
+        self.top_bar.set_totals(*self.conversations.totals(self._current))
+
+    def update_title(self) -> None:
+        title = self.top_bar.title.full_text() if self._current else ""
+        self.setWindowTitle(self.tr("{title} — Desktop Chat").format(title=title) if title else self.tr("Desktop Chat"))
+
+    # -- the doors: deleting, settings ------------------------------------------------------------
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        self.deleter.delete(conversation_id)
+
+    def undo_delete(self) -> None:
+        self.deleter.undo()
+
+    def open_settings(self, endpoint_id: str | None = None) -> None:
+        self.settings_door.open(endpoint_id)
+
+    def apply_settings(self) -> None:
+        self.settings_door.apply()
+
+    # -- language --------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.deleter.retranslate()
+        self.view.setAccessibleName(self.tr("Messages"))
+        self.status_endpoint.setAccessibleName(self.tr("Provider and model in use"))
+        self.update_title()
+        self.show_endpoint_status()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- closing ---------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._shut_down:
+            event.accept()
+            return
+        event.ignore()
+        if not self._shutting_down:
+            self.runner.start(self.shutdown(), name="shutdown")
+
+    async def shutdown(self) -> None:
+        """Stop answers (saved as stopped), close the engine and the store, then close the window."""
+        if self._shutting_down:
+            return
+        self._shutting_down = True
+        try:
+            window_state.save_ui_state(self)
+            await self.controller.stop_all()
+            await window_state.save_snapshot(self)
+            self.attachments.cancel_all()  # extractions stop at their next page
+            current = asyncio.current_task()
+            others = [t for t in self.runner.tasks if t is not current]
+            for task in others:
+                task.cancel()
+            if others:
+                await asyncio.wait(others, timeout=2)
+            try:
+                if self.built_engine is not None:
+                    await self.built_engine.aclose()
+            except Exception:
+                log.exception("closing the providers failed")
+            await self.attachments.aclose()  # the shared DocumentLibrary (the engine does not own it)
+            self.store.close()
+        finally:
+            self._shut_down = True
+            self.close()
+            self.shutdownFinished.emit()
+
+
