@@ -567,7 +567,8 @@ class _Turn:
         return "".join(self.parts)
 
     def attempt_started(self) -> None:
-        self.started = time.monotonic()
+        if self.first_token is None:  # a retry restarts the clock; a later tool round does not
+            self.started = time.monotonic()
 
     def add_text(self, text: str) -> None:
         if not text:
@@ -587,6 +588,11 @@ class _Turn:
         text = self.text
         round_text, self._round_start = text[self._round_start:], len(text)
         return round_text
+
+    def separate_round(self) -> None:
+        """A blank line between one round's words and the next (dropped if nothing follows)."""
+        self.add_text(tool_rounds.ROUND_SEPARATOR)
+        self._round_start = len(self.text)
 
     def add_tool_parts(self, parts: Sequence[Any]) -> None:
         self.tool_parts += parts
@@ -630,9 +636,12 @@ class _Turn:
     def finish(self, status: MessageStatus, error: errors.ChatError | None = None) -> bool:
         """Save the final state; False if that failed (the caller keeps trying)."""
         end = time.monotonic()
+        text = "".join(self.parts)
+        if self.tool_parts and len(text) == self._round_start and text.endswith(tool_rounds.ROUND_SEPARATOR):
+            text = text[:-len(tool_rounds.ROUND_SEPARATOR)]  # stopped before the next round said anything
         fields: dict[str, Any] = dict(
             status=status,
-            text="".join(self.parts),
+            text=text,
             duration_ms=(end - self.started) * 1000,
             stop_reason=self.stop_reason,
             # The English sentence, and its template + parameters for showing it translated later.

@@ -33,7 +33,7 @@ from desktop_chat import config
 
 from desktop_chat.chat.events import ToolCallFinished, ToolCallStarted, ToolNotice
 from desktop_chat.domain import errors
-from desktop_chat.domain.events import ThinkingDelta, ToolCallDelta
+from desktop_chat.domain.events import TextDelta, ThinkingDelta, ToolCallDelta
 from desktop_chat.domain.messages import ChatMessage
 from desktop_chat.domain.parts import RequestPart, TextPart, ThinkingPart, ToolCallPart, ToolResultPart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
@@ -74,6 +74,7 @@ def secret_account(server: str, name: str) -> str:
 
 DEFAULT_ROUND_LIMIT = 10
 DENIED = "The user denied this tool call."
+ROUND_SEPARATOR = "\n\n"
 
 
 class RoundLimitReached(errors.ChatError):
@@ -184,6 +185,9 @@ async def run_rounds(engine: ChatEngine, endpoint: Endpoint, request: ChatReques
         rounds += 1
         thinking, calls = turn.tool_calls.take()
         text = turn.take_round_text()
+        if text.strip():  # the next round's words start a paragraph of their own
+            turn.separate_round()
+            on_event(TextDelta(ROUND_SEPARATOR))
         assistant: list[RequestPart] = [*thinking]
         if text.strip():
             assistant.append(TextPart(text))

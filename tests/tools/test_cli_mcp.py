@@ -90,7 +90,7 @@ def _ask_with_a_tool_call(*argv: str, stdin: io.StringIO | None = None):
 
 def test_ask_allow_tool_flag_runs_it():
     code, out, err, result = _ask_with_a_tool_call("--allow-tool", "calc/add")
-    assert code == 0 and out == "Adding. 42.\n"
+    assert code == 0 and out == "Adding.\n\n 42.\n"
     assert result == ("42", False)
     assert "[tool] calc/add done in" in err
 

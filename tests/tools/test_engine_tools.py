@@ -74,7 +74,7 @@ async def test_two_calls_in_one_turn_run_and_their_results_go_back(family, store
 
     assert result.ok, result.error
     assert result.message.status == MessageStatus.COMPLETE
-    assert result.message.text == "Let me check.The sum is 42."
+    assert result.message.text == "Let me check.\n\nThe sum is 42."
     # the first request offered the server's tools by their model-facing names
     offered = requests[0].json["tools"]
     names = {t.get("name") or t["function"]["name"] for t in offered}
@@ -230,7 +230,7 @@ async def test_the_round_limit_stops_the_turn_with_a_clear_message(store):
         assert len(fake.requests_to("/v1/messages")) == 4  # the first answer and 3 rounds
     assert not result.ok
     assert "Stopped after 3 rounds of tool calls" in result.error.message
-    assert result.message.text == "r0 r1 r2 r3 "
+    assert result.message.text == "r0 \n\nr1 \n\nr2 \n\nr3 "
     stored = store.get_message(result.message.id)
     assert sum(isinstance(p, ToolResultPart) for p in stored.typed_parts) == 3
 
