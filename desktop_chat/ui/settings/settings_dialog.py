@@ -84,6 +84,7 @@ _OWNED_FIELDS = (
     "language", "anthropic_base_url", "openai_base_url", "ollama_host", "custom_endpoints", "key_hosts",
     "local_model_paths", "local_idle_unload_minutes", "local_threads",  # the Built-in models group
     "debug_log_content",
+    "tool_round_limit",  # the Tools page (tools_settings.py)
 )
 _BUILT_IN = ("anthropic", "openai", "ollama")
 _BRAND = {"anthropic": "Anthropic", "openai": "OpenAI", "ollama": "Ollama"}  # names, not translated
@@ -524,6 +525,7 @@ class SettingsDialog(QDialog):
         self._load_general()
         self._retranslate()
         self._start(self._load_key_states())
+        self._start(self.tools_page.load())
 
     # -- public --------------------------------------------------------------------------------
 
@@ -600,6 +602,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._build_custom(), "")
         self.tabs.addTab(self._build_defaults(), "")
         self.tabs.addTab(self._build_appearance(), "")
+        from desktop_chat.ui.settings.tools_settings import ToolsPage
+
+        self.tools_page = ToolsPage(self._settings, self._runner)  # MCP servers (issue 21)
+        self.tabs.addTab(self.tools_page, "")
         self.save_status = plain_label("saveStatus")
         self.save_status.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -821,7 +827,7 @@ class SettingsDialog(QDialog):
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings"))
         for index, text in enumerate((self.tr("Providers"), self.tr("Other services"),
-                                      self.tr("Defaults"), self.tr("Appearance"))):
+                                      self.tr("Defaults"), self.tr("Appearance"), self.tr("Tools"))):
             self.tabs.setTabText(index, text)
         self.tabs.setAccessibleName(self.tr("Settings sections"))
         self.keyring_status.setAccessibleName(self.tr("Keyring problem"))
@@ -1091,9 +1097,11 @@ class SettingsDialog(QDialog):
         if changed:
             try:
                 await self._runner.in_thread(save_settings, copy.deepcopy(self._settings))
-            except OSError as exc:
+                if plan.general:  # the MCP servers file, secrets to the keyring (tools_settings.py)
+                    await self._runner.in_thread(self.tools_page.write)
+            except (OSError, ChatError) as exc:
                 error = error or exc
-                log.warning("could not write the settings file: %s", exc)
+                log.warning("could not write the settings or the MCP servers file: %s", exc)
         self._set_busy(False)
         if changed:
             self.settingsChanged.emit()
@@ -1265,6 +1273,7 @@ class SettingsDialog(QDialog):
         new.temperature = None if self.temperature_default.isChecked() else round(self.temperature_spin.value(), 2)
         new.max_tokens = self.max_tokens_spin.value()
         self.builtin_box.apply(new)
+        self.tools_page.apply(new)
         new.system_prompt = self.system_prompt_edit.toPlainText()
         new.theme = self.theme_combo.currentData()
         new.language = self.language_combo.currentData()
