@@ -12,6 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+SEPARATOR = "__"  # between the server's name and the tool's in the name a model calls
+
+
+def split_model_name(name: str) -> tuple[str, str]:
+    """(server, tool) of a model-facing tool name, for display (a stored call, an export)."""
+    server, sep, tool = name.partition(SEPARATOR)
+    return (server, tool) if sep else ("", name)
+
+
 @dataclass(frozen=True)
 class ToolSpec:
     name: str

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-SEPARATOR = "__"
+from desktop_chat.domain.tool_specs import SEPARATOR, split_model_name
+
+__all__ = ["SEPARATOR", "model_name", "split_display"]
 _NOT_ALLOWED = re.compile(r"[^a-zA-Z0-9_-]")
 MAX_NAME = 64
 
@@ -20,7 +22,4 @@ def model_name(server: str, tool: str) -> str:
     return joined[:MAX_NAME]
 
 
-def split_display(name: str) -> tuple[str, str]:
-    """(server, tool) of a stored model-facing name, for display only (a card of an old answer)."""
-    server, sep, tool = name.partition(SEPARATOR)
-    return (server, tool) if sep else ("", name)
+split_display = split_model_name  # (server, tool) of a stored name, for display only

@@ -4,6 +4,7 @@ each wire format, arguments in pieces, two calls in one turn), a real MCP server
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -302,3 +303,23 @@ async def test_without_servers_nothing_changes(store):
             await engine.aclose()
         assert "tools" not in fake.requests_to("/v1/messages")[0].json
     assert result.ok and events.of(ToolNotice) == [] and "".join(e.text for e in events.of(TextDelta)) == "Hello, world!"
+
+
+async def test_tool_calls_are_exported_in_json_and_summarised_in_markdown(store):
+    from desktop_chat.store import exchange
+
+    configure(stdio_server())
+    with fake_for("anthropic") as fake:
+        fake.enqueue(Scenario(chunks=["Adding."], tool_calls=[FakeToolCall("calc__add", {"a": 1, "b": 2}, call_id="m1"),
+                                                            FakeToolCall("calc__shout", {"text": "x"}, call_id="m2")]),
+                     Scenario(chunks=["3"]))
+        engine = ChatEngine(store, _settings("anthropic", fake), tools=tool_box(), approval=Asker(Decision.ALLOW_ONCE,
+                                                                                               Decision.ALLOW_ONCE))
+        try:
+            await engine.send(None, "1+2")
+        finally:
+            await engine.aclose()
+    markdown = exchange.export_markdown(store)
+    assert "- Tool call: calc/add (done in " in markdown and "- Tool call: calc/shout (error)" in markdown
+    exported = json.dumps(exchange.export_json(store))
+    assert '"tool_call"' in exported and '"tool_result"' in exported and '"duration_ms"' in exported
