@@ -41,7 +41,7 @@ def child(quick: bool) -> dict[str, Any]:
 
 async def _measure(calls: int) -> dict[str, Any]:
     from desktop_chat import config
-    from desktop_chat.chat.engine import ChatEngine
+    from desktop_chat.chat.app_services import AppServices
     from desktop_chat.chat.tool_rounds import mcp_path, tool_box
     from desktop_chat.store import Store
     from desktop_chat.tools import servers
@@ -69,7 +69,8 @@ async def _measure(calls: int) -> dict[str, Any]:
 
     rounds, plain = [], []
     with fake_for("anthropic") as fake, Store(config.database_path()) as store:
-        engine = ChatEngine(store, settings_for("anthropic", fake), tools=tool_box(), approval=AllowAll())
+        engine = AppServices(store, settings_for("anthropic", fake)).engine  # with the user's servers
+        engine.approval = AllowAll()
         try:
             for i in range(6):
                 fake.enqueue(Scenario(chunks=["a"], tool_calls=[FakeToolCall("calc__echo", {"text": "x"})]),
