@@ -2,6 +2,7 @@
 
     python mcp_test_server.py stdio              serve over stdio
     python mcp_test_server.py http PORT          serve Streamable HTTP on 127.0.0.1:PORT/mcp
+    python mcp_test_server.py sse PORT           serve the older SSE transport on 127.0.0.1:PORT/sse
     python mcp_test_server.py crash              write to stderr and exit 3 before speaking
     python mcp_test_server.py hang               start and never answer
 
@@ -72,6 +73,8 @@ def main() -> None:
         time.sleep(3600)
     if mode == "http":
         server.run("streamable-http", host="127.0.0.1", port=int(sys.argv[2]))
+    elif mode == "sse":
+        server.run("sse", host="127.0.0.1", port=int(sys.argv[2]))
     else:
         server.run("stdio")
 

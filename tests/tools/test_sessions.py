@@ -62,13 +62,14 @@ async def _wait_listening(port: int, process: subprocess.Popen) -> None:
     raise AssertionError("the HTTP test server did not listen")
 
 
-async def test_streamable_http_server():
+@pytest.mark.parametrize("transport,path", [("http", "/mcp"), ("sse", "/sse")])
+async def test_http_servers_streamable_and_sse(transport, path):
     port = _free_port()
-    process = subprocess.Popen([sys.executable, TEST_SERVER, "http", str(port)], stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([sys.executable, TEST_SERVER, transport, str(port)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
         await _wait_listening(port, process)
-        box = _box(ServerConfig("web", transport="http", url=f"http://127.0.0.1:{port}/mcp"))
+        box = _box(ServerConfig("web", transport=transport, url=f"http://127.0.0.1:{port}{path}"))
         try:
             tools, failures = await box.tools()
             assert failures == [] and "web__echo" in {t.model_name for t in tools}
