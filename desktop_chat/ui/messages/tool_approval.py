@@ -98,6 +98,8 @@ class ToolApprovalPrompt(QDialog):
         self.always_button.setToolTip(self.tr("Run {server} · {tool} from now on without asking (revoke it in "
                                               "Settings › Tools)").format(server=request.server, tool=request.tool))
         self.once_button.setText(self.tr("Allow once"))
+        for button in (self.deny_button, self.always_button, self.once_button):
+            button.setAccessibleName(button.text())
 
     def _decide(self, decision: Decision) -> None:
         if not self._done:

@@ -132,6 +132,7 @@ class ToolCard(QFrame):
         cut = len(content) > PREVIEW_CHARS and not self.show_all
         self.result_label.setText(content[:PREVIEW_CHARS] + "…" if cut else content)
         self.show_all_button.setText(self.tr("Show all ({count} characters)").format(count=len(content)))
+        self.show_all_button.setAccessibleName(self.show_all_button.text())
         self.show_all_button.setVisible(cut)
 
     def _color(self, kind: str | None) -> None:
