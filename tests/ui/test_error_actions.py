@@ -51,7 +51,7 @@ def test_a_rejected_key_opens_settings_at_that_providers_key(windows, qtbot, fak
     assert window.view.message_widget(answer.id).retry_button.isVisible()  # Retry stays, for after the fix
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = _settings_dialog(qtbot, window)
-    assert dialog.tabs.currentIndex() == 0
+    assert dialog.pages.currentIndex() == 0
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.editors["openai"].key_edit)
     dialog.reject()
 

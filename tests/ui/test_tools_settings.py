@@ -29,7 +29,7 @@ def test_tools_page_edits_imports_revokes_and_saves(open_dialog, qtbot, tmp_path
     dialog = open_dialog()
     page = _page(dialog)
     qtbot.waitUntil(lambda: page.server_list.count() == 1)
-    dialog.tabs.setCurrentWidget(page)
+    dialog.pages.setCurrentIndex(4)
     assert page.name_edit.text() == "calc" and page.allowed_list.count() == 2
 
     # the tools of the server, as it starts
@@ -80,7 +80,7 @@ def test_tools_page_dark_and_the_round_limit(open_dialog, qtbot, qapp):  # noqa:
         dialog = open_dialog()
         page = _page(dialog)
         qtbot.waitUntil(lambda: page.server_list.count() == 2)
-        dialog.tabs.setCurrentWidget(page)
+        dialog.pages.setCurrentIndex(4)
         assert page.server_list.item(1).text() == "broken (off)"
         page.server_list.setCurrentRow(1)
         qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)

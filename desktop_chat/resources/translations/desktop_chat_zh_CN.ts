@@ -92,6 +92,41 @@
     </message>
 </context>
 <context>
+    <name>AppearancePage</name>
+    <message>
+        <source>Theme:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Theme and language change as soon as you save.</source>
+        <translation>保存后，主题和语言立即生效。</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentChip</name>
     <message>
         <source>{name}: {state}</source>
@@ -686,6 +721,116 @@
     <message>
         <source>Delete	Del</source>
         <translation>删除	Del</translation>
+    </message>
+</context>
+<context>
+    <name>CustomEndpointsPage</name>
+    <message>
+        <source>(unnamed)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>Any service that speaks the OpenAI API: DeepSeek, OpenRouter, vLLM, LM Studio, a llama.cpp server… A key saved here is sent only to the host of its base URL.</source>
+        <translation>任何兼容 OpenAI API 的服务：DeepSeek、OpenRouter、vLLM、LM Studio、llama.cpp 服务器……在此保存的密钥只会发送到其 API 地址所在的主机。</translation>
+    </message>
+    <message>
+        <source>Other services</source>
+        <translation>其他服务</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add a service</source>
+        <translation>添加服务</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove the selected service</source>
+        <translation>移除所选服务</translation>
+    </message>
+</context>
+<context>
+    <name>DefaultsPage</name>
+    <message>
+        <source>Provider:</source>
+        <translation>服务商：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度：</translation>
+    </message>
+    <message>
+        <source>Max tokens:</source>
+        <translation>最大 token 数：</translation>
+    </message>
+    <message>
+        <source>System prompt:</source>
+        <translation>系统提示词：</translation>
+    </message>
+    <message>
+        <source>Default provider</source>
+        <translation>默认服务商</translation>
+    </message>
+    <message>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s first model</source>
+        <translation>服务商提供的第一个模型</translation>
+    </message>
+    <message>
+        <source>Use the provider&apos;s default</source>
+        <translation>使用服务商的默认值</translation>
+    </message>
+    <message>
+        <source>Use the provider&apos;s default temperature</source>
+        <translation>使用服务商的默认温度</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Maximum tokens per answer</source>
+        <translation>每次回答的最大 token 数</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Instructions sent with every new conversation (optional)</source>
+        <translation>每个新对话都会附带的指令（可选）</translation>
+    </message>
+    <message>
+        <source>These apply to new conversations.</source>
+        <translation>这些设置适用于新对话。</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>Write the text of messages to the log (for debugging)</source>
+        <translation>将消息文本写入日志（用于调试）</translation>
+    </message>
+    <message>
+        <source>Write the text of messages to the log</source>
+        <translation>将消息文本写入日志</translation>
+    </message>
+    <message>
+        <source>Off, the log records only which provider and model answered, how it ended and how long it took. On, it also holds everything you and the models write, in plain text, in the data folder&apos;s logs. Keys are never written. Turn it off when you are done.</source>
+        <translation>关闭时，日志只记录由哪个服务商和模型回答、结果如何以及耗时多久。开启后，日志还会以明文保存你和模型写下的全部内容，位于数据文件夹的 logs 中。密钥永远不会被写入。用完后请关闭此选项。</translation>
     </message>
 </context>
 <context>
@@ -2092,134 +2237,6 @@
     <message>
         <source>Discard changes</source>
         <translation>放弃更改</translation>
-    </message>
-    <message>
-        <source>Any service that speaks the OpenAI API: DeepSeek, OpenRouter, vLLM, LM Studio, a llama.cpp server… A key saved here is sent only to the host of its base URL.</source>
-        <translation>任何兼容 OpenAI API 的服务：DeepSeek、OpenRouter、vLLM、LM Studio、llama.cpp 服务器……在此保存的密钥只会发送到其 API 地址所在的主机。</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>添加</translation>
-    </message>
-    <message>
-        <source>Add a service</source>
-        <translation>添加服务</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
-        <source>Remove the selected service</source>
-        <translation>移除所选服务</translation>
-    </message>
-    <message>
-        <source>Provider:</source>
-        <translation>服务商：</translation>
-    </message>
-    <message>
-        <source>Model:</source>
-        <translation>模型：</translation>
-    </message>
-    <message>
-        <source>Temperature:</source>
-        <translation>温度：</translation>
-    </message>
-    <message>
-        <source>Max tokens:</source>
-        <translation>最大 token 数：</translation>
-    </message>
-    <message>
-        <source>System prompt:</source>
-        <translation>系统提示词：</translation>
-    </message>
-    <message>
-        <source>Default provider</source>
-        <translation>默认服务商</translation>
-    </message>
-    <message>
-        <source>Default model</source>
-        <translation>默认模型</translation>
-    </message>
-    <message>
-        <source>The provider&apos;s first model</source>
-        <translation>服务商提供的第一个模型</translation>
-    </message>
-    <message>
-        <source>Use the provider&apos;s default</source>
-        <translation>使用服务商的默认值</translation>
-    </message>
-    <message>
-        <source>Use the provider&apos;s default temperature</source>
-        <translation>使用服务商的默认温度</translation>
-    </message>
-    <message>
-        <source>Temperature</source>
-        <translation>温度</translation>
-    </message>
-    <message>
-        <source>Maximum tokens per answer</source>
-        <translation>每次回答的最大 token 数</translation>
-    </message>
-    <message>
-        <source>System prompt</source>
-        <translation>系统提示词</translation>
-    </message>
-    <message>
-        <source>Instructions sent with every new conversation (optional)</source>
-        <translation>每个新对话都会附带的指令（可选）</translation>
-    </message>
-    <message>
-        <source>These apply to new conversations.</source>
-        <translation>这些设置适用于新对话。</translation>
-    </message>
-    <message>
-        <source>Advanced</source>
-        <translation>高级</translation>
-    </message>
-    <message>
-        <source>Write the text of messages to the log (for debugging)</source>
-        <translation>将消息文本写入日志（用于调试）</translation>
-    </message>
-    <message>
-        <source>Write the text of messages to the log</source>
-        <translation>将消息文本写入日志</translation>
-    </message>
-    <message>
-        <source>Off, the log records only which provider and model answered, how it ended and how long it took. On, it also holds everything you and the models write, in plain text, in the data folder&apos;s logs. Keys are never written. Turn it off when you are done.</source>
-        <translation>关闭时，日志只记录由哪个服务商和模型回答、结果如何以及耗时多久。开启后，日志还会以明文保存你和模型写下的全部内容，位于数据文件夹的 logs 中。密钥永远不会被写入。用完后请关闭此选项。</translation>
-    </message>
-    <message>
-        <source>Theme:</source>
-        <translation>主题：</translation>
-    </message>
-    <message>
-        <source>Language:</source>
-        <translation>语言：</translation>
-    </message>
-    <message>
-        <source>System</source>
-        <translation>跟随系统</translation>
-    </message>
-    <message>
-        <source>Light</source>
-        <translation>浅色</translation>
-    </message>
-    <message>
-        <source>Dark</source>
-        <translation>深色</translation>
-    </message>
-    <message>
-        <source>Theme</source>
-        <translation>主题</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
-        <source>Theme and language change as soon as you save.</source>
-        <translation>保存后，主题和语言立即生效。</translation>
     </message>
     <message>
         <source>(unnamed)</source>
