@@ -66,7 +66,7 @@ class ToolsPage(QWidget):
         self.server_list = QListWidget(self)
         self.server_list.setObjectName("mcpServerList")
         self.server_list.currentRowChanged.connect(self._select)
-        self.server_list.setMaximumWidth(220)
+        self.server_list.setMaximumWidth(190)
         self.add_button = QPushButton(self)
         self.add_button.setObjectName("mcpAddButton")
         self.add_button.clicked.connect(self.add_server)
@@ -77,9 +77,8 @@ class ToolsPage(QWidget):
         self.import_button.setObjectName("mcpImportButton")
         self.import_button.clicked.connect(self._pick_import)
         list_buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.import_button):
+        for button in (self.add_button, self.remove_button):
             list_buttons.addWidget(button)
-        list_buttons.addStretch(1)
 
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("mcpName")
@@ -157,6 +156,7 @@ class ToolsPage(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.server_list, 1)
         left.addLayout(list_buttons)
+        left.addWidget(self.import_button)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
         scroll = QScrollArea(self)  # a long reason or many variables scroll, never squeeze
@@ -164,6 +164,7 @@ class ToolsPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.editor)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # fit the width
         columns.addWidget(scroll, 2)
         limit = QFormLayout()
         self.limit_label = QLabel(self)
