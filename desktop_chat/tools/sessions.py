@@ -81,7 +81,9 @@ class ServerSession:
 
     async def start(self) -> list[ToolInfo]:
         """Start the server (once; concurrent callers share the start) and return its tools."""
-        if self._ready is None:
+        ended = self._ready is not None and self._ready.done() and (self._task is None or self._task.done())
+        if self._ready is None or ended:  # first use, or the server went away since: (re)start it
+            self._stop = asyncio.Event()
             self._ready = asyncio.get_running_loop().create_future()
             # A start that failed after its caller gave up (timed out, stopped) is not an error to log.
             self._ready.add_done_callback(lambda f: f.cancelled() or f.exception())

@@ -196,3 +196,15 @@ def test_mcp_json_round_trips_with_decisions():
     again = servers.load(mcp_path())
     assert again.servers == listed.servers
     assert servers.parse('{"mcpServers": {"s": {"url": "http://x/sse"}}}').servers[0].transport == "sse"
+
+
+async def test_a_server_that_went_away_is_started_again_on_the_next_call():
+    box = _box(stdio_server())
+    try:
+        await box.tools()
+        session = box.sessions["calc"]
+        await session.aclose()  # as if the process had died
+        again = await box.call(box.find("calc__add"), {"a": 1, "b": 1})
+        assert (again.text, again.is_error) == ("2", False)
+    finally:
+        await box.aclose()
