@@ -137,3 +137,17 @@ def test_stop_while_the_prompt_is_open_closes_it(windows, qtbot, fakes):
     _answer_done(qtbot, window)
     answer = [m for m in window.store.list_messages(window.current_conversation_id) if m.role == "assistant"][-1]
     assert answer.status == MessageStatus.STOPPED
+
+
+def test_a_server_that_does_not_start_is_named_beside_the_answer(windows, qtbot, fakes):
+    configure_servers(stdio_server("broken", mode="crash"))
+    fake = fakes("anthropic")
+    fake.enqueue(Scenario(chunks=["Answering without tools."]))
+    window = windows.new(configure("anthropic", fake))
+    send(qtbot, window, "hello")
+    _answer_done(qtbot, window)
+    answer = [m for m in window.store.list_messages(window.current_conversation_id) if m.role == "assistant"][-1]
+    widget = window.view.message_widget(answer.id)
+    qtbot.waitUntil(lambda: widget._notice_label is not None and widget.notice_label.isVisible(), timeout=10_000)
+    assert "MCP server “broken” stopped while starting" in widget.notice_label.text()
+    assert "cannot open database" in widget.notice_label.text()
