@@ -138,7 +138,8 @@ async def offer(engine: ChatEngine, request: ChatRequest, endpoint: Endpoint, tu
                 on_event: EventSink) -> ChatRequest:
     """*request* with the tools of the user's enabled servers, if the model can call tools."""
     box = engine.tools
-    if box is None or not await asyncio.to_thread(box.has_servers):
+    # No approval policy: a front end with no one to ask (the local API server) offers no tools.
+    if box is None or engine.approval is None or not await asyncio.to_thread(box.has_servers):
         return request
     notice = _notifier(turn, on_event)
     if not await _can_call_tools(engine, endpoint, request.model):

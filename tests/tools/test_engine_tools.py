@@ -140,18 +140,17 @@ async def test_deny_tells_the_model_and_runs_nothing(store):
     assert events.of(ToolCallFinished)[0].result.is_error
 
 
-async def test_no_policy_denies(store):
+async def test_without_an_approval_policy_no_tools_are_offered(store):
+    """A front end with no one to ask (the local API server) gets no tools: nothing could run."""
     configure(stdio_server())
     with fake_for("anthropic") as fake:
-        fake.enqueue(Scenario(chunks=["Hm."], tool_calls=[FakeToolCall("calc__add", {"a": 1, "b": 2}, call_id="n1")]),
-                     Scenario(chunks=["Denied."]))
         engine = ChatEngine(store, _settings("anthropic", fake), tools=tool_box())  # no approval policy
         try:
-            await engine.send(None, "add")
+            result = await engine.send(None, "add")
         finally:
             await engine.aclose()
-        sent = _tool_results_sent("anthropic", fake.requests_to("/v1/messages")[1].json)
-    assert sent["n1"] == ("The user denied this tool call.", True)
+        assert "tools" not in fake.requests_to("/v1/messages")[0].json
+    assert result.ok
 
 
 async def test_always_allow_is_remembered_across_a_restart_and_can_be_revoked(store):
@@ -266,7 +265,7 @@ async def test_a_server_that_does_not_start_is_explained_and_the_turn_goes_on(st
     configure(stdio_server(), stdio_server("broken", mode="crash"))
     with fake_for("anthropic") as fake:
         events = Events()
-        engine = ChatEngine(store, _settings("anthropic", fake), tools=tool_box())
+        engine = ChatEngine(store, _settings("anthropic", fake), tools=tool_box(), approval=Asker())
         try:
             result = await engine.send(None, "hi", on_event=events.append)
         finally:
@@ -283,7 +282,7 @@ async def test_a_model_that_cannot_call_tools_is_named(store):
         settings = settings_for("openai", fake)
         settings.default_models["openai"] = "my-plain-model"
         events = Events()
-        engine = ChatEngine(store, settings, tools=tool_box())
+        engine = ChatEngine(store, settings, tools=tool_box(), approval=Asker())
         try:
             result = await engine.send(None, "hi", on_event=events.append)
         finally:
@@ -295,7 +294,7 @@ async def test_a_model_that_cannot_call_tools_is_named(store):
 
 async def test_without_servers_nothing_changes(store):
     with fake_for("anthropic") as fake:
-        engine = ChatEngine(store, _settings("anthropic", fake), tools=tool_box())
+        engine = ChatEngine(store, _settings("anthropic", fake), tools=tool_box(), approval=Asker())
         events = Events()
         try:
             result = await engine.send(None, "hi", on_event=events.append)
