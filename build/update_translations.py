@@ -42,6 +42,7 @@ ENGINE_SOURCES = (
     ROOT / "desktop_chat" / "store" / "importers",  # words what an import read, added and left out
     ROOT / "desktop_chat" / "config.py",
     ROOT / "desktop_chat" / "secrets.py",
+    ROOT / "desktop_chat" / "tools",  # MCP servers that do not start, tool calls (issue 21)
 )
 TRANSLATIONS = ROOT / "desktop_chat" / "resources" / "translations"
 CATALOG = "desktop_chat"

@@ -191,6 +191,8 @@ class Settings:
     server_rate_limit: int = 120
     server_cors_origins: list[str] = field(default_factory=list)
     server_store_history: bool = False
+    # MCP tools (chat/tool_rounds.py): how many rounds of tool calls one answer may make.
+    tool_round_limit: int = 10
 
     # -- the model picker's memory --
 

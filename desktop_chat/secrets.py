@@ -154,6 +154,24 @@ def server_token(*, regenerate: bool = False) -> str:
     return str(token)
 
 
+# -- other secrets: values the user marked secret (an MCP server's environment) -------------------
+
+def get_secret(account: str) -> str | None:
+    """A secret stored under *account* (e.g. ``mcp:files:API_TOKEN``), or None."""
+    return _call("get_password", account) or None
+
+
+def set_secret(account: str, value: str) -> None:
+    """Store *value* as it is (unlike a key, it may hold spaces)."""
+    if not value:
+        raise ValueError(Text.of(QT_TRANSLATE_NOOP("engine", "The secret value is empty.")))
+    _call("set_password", account, value)
+
+
+def delete_secret(account: str) -> bool:
+    return delete_key(account)
+
+
 def backend_name() -> str:
     """Human name of the keyring in use (for Settings, `keys list` and the bundle's smoke check)."""
     try:

@@ -14,6 +14,7 @@ SYSTEM_PACKAGES=(
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1
   dbus dbus-x11 gnome-keyring imagemagick fonts-noto-cjk
+  nodejs npm  # the MCP reference servers (tests/tools)
 )
 bash scripts/apt_install.sh "${SYSTEM_PACKAGES[@]}"
 
@@ -41,6 +42,10 @@ echo "== built-in engine and default model"
 model_line=$(bash scripts/install_local_model.sh | tail -n 1) \
   || { echo "ERROR: installing the built-in engine or its model failed (see above)" >&2; exit 1; }
 export "$model_line"  # DESKTOP_CHAT_TEST_MODEL=…
+
+# -- the MCP reference servers from npm (tests/tools; cached in .test-cache/mcp-servers) -------------
+mcp_line=$(bash scripts/install_mcp_servers.sh | tail -n 1)
+case "$mcp_line" in MCP_TEST_SERVERS=*) export "$mcp_line" ;; esac
 
 mkdir -p "$ARTIFACTS"
 status=0

@@ -86,8 +86,10 @@ class AppServices:
             from desktop_chat.chat.engine import ChatEngine
 
             lookups = self._context_lookups() if self._context_lookups is not None else self._default_lookups()
+            from desktop_chat.chat.tool_rounds import tool_box
+
             self._engine = ChatEngine(self.store, self.settings, pool=self.pool, documents=self.documents,
-                                      context_lookup=chain_lookups(*lookups))
+                                      context_lookup=chain_lookups(*lookups), tools=tool_box())
         return self._engine
 
     def _default_lookups(self) -> list[ContextLookup]:

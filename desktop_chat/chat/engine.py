@@ -53,11 +53,12 @@ from desktop_chat.chat.context import ContextLookup, ContextWindow, context_wind
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
 from desktop_chat.chat.knowledge import KnowledgeAccess, knowledge_request, with_knowledge
 from desktop_chat.chat.pool import ProviderPool
+from desktop_chat.chat import tool_rounds
 from desktop_chat.chat.reasoning import ReasoningAccumulator, applicable
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import DEFAULT_MODELS, Endpoint, Settings
 from desktop_chat.domain import errors
-from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, ThinkingDelta, Usage
+from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, ThinkingDelta, ToolCallDelta, Usage
 from desktop_chat.domain.messages import (
     Attachment,
     ChatMessage,
@@ -65,7 +66,7 @@ from desktop_chat.domain.messages import (
     Message,
     MessageStatus,
 )
-from desktop_chat.domain.parts import RequestPart, TextPart, parts_to_list
+from desktop_chat.domain.parts import Part, RequestPart, TextPart, ThinkingPart, parts_to_list
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo, capabilities
 from desktop_chat.providers.think_tags import split_think_tags
@@ -73,6 +74,8 @@ from desktop_chat.store import Store, StoreError
 
 if TYPE_CHECKING:
     from desktop_chat.documents import DocumentLibrary
+    from desktop_chat.tools.approval import ApprovalPolicy
+    from desktop_chat.tools.sessions import ToolBox
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +123,8 @@ class ChatEngine:
         documents: DocumentLibrary | None = None,
         context_lookup: ContextLookup | None = None,
         save_retry_interval: float = SAVE_RETRY_INTERVAL,
+        tools: ToolBox | None = None,
+        approval: ApprovalPolicy | None = None,
     ) -> None:
         """*documents* is the library the front end attaches files with (one is opened in the
         data dir on first use if not given). *context_lookup(endpoint_id, model)* answers how many
@@ -138,6 +143,10 @@ class ChatEngine:
         self._owns_documents = documents is None
         self._documents_lock = threading.Lock()
         self.knowledge = KnowledgeAccess()  # knowledge bases, opened on a turn's first use
+        # MCP tools (chat/tool_rounds.py): the servers, and the front end's policy that decides
+        # whether a call runs (the window asks; `ask` takes flags; None: nothing runs unasked).
+        self.tools = tools
+        self.approval = approval
 
     # -- the turns a user can start ------------------------------------------------------------
 
@@ -258,6 +267,8 @@ class ChatEngine:
             log.error("answer %s could not be saved before closing", message_id)
         await self.pool.aclose()
         self.knowledge.close()
+        if self.tools is not None:
+            await self.tools.aclose()  # the servers stop with the app
         if self._owns_documents and self._documents is not None:
             self._documents.close()
             self._documents = None
@@ -395,8 +406,10 @@ class ChatEngine:
             turn.save(status=MessageStatus.STREAMING, provider=endpoint.id, model=model)
         try:
             request = await self._request(conversation, endpoint, model, history, answer, on_event)
+            request = await tool_rounds.offer(self, request, endpoint, turn, on_event)
             self._log_content("request", endpoint, model, request.messages, request.system)
             await self._attempts(endpoint, request, turn, on_event)
+            await tool_rounds.run_rounds(self, endpoint, request, turn, on_event)
         except asyncio.CancelledError:
             self._finish(turn, MessageStatus.STOPPED)
             raise
@@ -556,6 +569,8 @@ class ChatEngine:
                         turn.usage = event
                     case Finished(stop_reason=stop_reason):
                         turn.stop_reason = stop_reason
+                    case ToolCallDelta():
+                        turn.tool_calls.add(event)
                 on_event(event)
                 now = time.monotonic()
                 if now - last_yield >= YIELD_BUDGET:
@@ -590,13 +605,18 @@ class _Turn:
         self.final: dict[str, Any] | None = None  # the fields of the last save, once finished
         self.reasoning = ReasoningAccumulator()  # this turn's reasoning (chat/reasoning.py)
         self.kept_parts = list(answer.parts)  # a continued answer keeps the parts it had
+        self.tool_calls = tool_rounds.ToolCalls()  # the calls of the answer streaming now
+        self.tool_parts: list[Part] = []  # every tool round so far: its text, calls and results
+        self._round_start = len(prefix)  # where the text of the round streaming now begins
+        self._reasoning_taken = 0  # reasoning blocks already sent back with a tool round
 
     @property
     def text(self) -> str:
         return "".join(self.parts)
 
     def attempt_started(self) -> None:
-        self.started = time.monotonic()
+        if self.first_token is None:  # a retry restarts the clock; a later tool round does not
+            self.started = time.monotonic()
 
     def add_text(self, text: str) -> None:
         if not text:
@@ -625,7 +645,33 @@ class _Turn:
 
     def _parts(self) -> list[dict[str, Any]]:
         reasoning_tokens = self.usage.reasoning_tokens if self.usage is not None else None
-        return self.kept_parts + parts_to_list(list(self.reasoning.parts(reasoning_tokens)))
+        # Reasoning first, then the tool rounds' calls and results (a continued answer: what it had).
+        return (self.kept_parts + parts_to_list(list(self.reasoning.parts(reasoning_tokens)))
+                + parts_to_list(self.tool_parts))
+
+    def take_round_reasoning(self) -> list[ThinkingPart]:
+        """The reasoning blocks streamed since the last tool round (they go back with its calls)."""
+        parts = self.reasoning.parts()
+        new, self._reasoning_taken = parts[self._reasoning_taken:], len(parts)
+        return new
+
+    def take_round_text(self) -> str:
+        """The text of the round that just ended (the next round's text starts after it)."""
+        text = self.text
+        round_text, self._round_start = text[self._round_start:], len(text)
+        return round_text
+
+    def separate_round(self) -> None:
+        """A blank line between one round's words and the next (dropped if nothing follows)."""
+        self.add_text(tool_rounds.ROUND_SEPARATOR)
+        self._round_start = len(self.text)
+
+    def add_tool_parts(self, parts: Sequence[Any]) -> None:
+        self.tool_parts += parts
+
+    def save_tool_parts(self) -> None:
+        """Save the rounds so far with the text (a crash keeps the calls and results)."""
+        self.save(text=self.text, parts=self._parts())
 
     def save(self, **fields: Any) -> bool:
         try:
@@ -662,9 +708,12 @@ class _Turn:
     def finish(self, status: MessageStatus, error: errors.ChatError | None = None) -> bool:
         """Save the final state; False if that failed (the caller keeps trying)."""
         end = time.monotonic()
+        text = "".join(self.parts)
+        if self.tool_parts and len(text) == self._round_start and text.endswith(tool_rounds.ROUND_SEPARATOR):
+            text = text[:-len(tool_rounds.ROUND_SEPARATOR)]  # stopped before the next round said anything
         fields: dict[str, Any] = dict(
             status=status,
-            text="".join(self.parts),
+            text=text,
             duration_ms=(end - self.started) * 1000,
             stop_reason=self.stop_reason,
             # The English sentence, and its template + parameters for showing it translated later.
@@ -673,7 +722,7 @@ class _Turn:
         )
         if self.first_token is not None:
             fields["ttft_ms"] = (self.first_token - self.started) * 1000
-        if self.reasoning.any:
+        if self.reasoning.any or self.tool_parts:
             fields["parts"] = self._parts()
         if self.usage is not None:
             fields["input_tokens"] = self.usage.input_tokens

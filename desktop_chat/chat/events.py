@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from desktop_chat.domain.errors import ChatError
 from desktop_chat.domain.events import StreamEvent
 from desktop_chat.domain.messages import Delivery, Message
+from desktop_chat.domain.parts import ToolCallPart, ToolResultPart
 from desktop_chat.domain.texts import Text
 
 if TYPE_CHECKING:
@@ -70,6 +71,39 @@ class SaveResumed:
 
 
 @dataclass(frozen=True)
+class ToolCallStarted:
+    """A tool the model called is about to run (the user allowed it, or always allows it)."""
+
+    conversation_id: str
+    message_id: str  # the answer
+    call: ToolCallPart
+    server: str
+    tool: str
+
+
+@dataclass(frozen=True)
+class ToolCallFinished:
+    """A tool call's result (also for a call that was denied or could not run: ``is_error``)."""
+
+    conversation_id: str
+    message_id: str
+    call: ToolCallPart
+    result: ToolResultPart
+    server: str
+    tool: str
+
+
+@dataclass(frozen=True)
+class ToolNotice:
+    """Something the user should know about the tools of this turn: a server that did not start
+    (its reason in words), or a model that cannot call tools."""
+
+    conversation_id: str
+    message_id: str
+    text: Text
+
+
+@dataclass(frozen=True)
 class TurnResult:
     """How a turn ended: `message` is the stored answer with its final status."""
 
@@ -81,7 +115,8 @@ class TurnResult:
         return self.error is None
 
 
-TurnEvent = TurnStarted | SourcesFound | SaveFailed | SaveResumed | StreamEvent
+TurnEvent = (TurnStarted | SourcesFound | SaveFailed | SaveResumed | ToolCallStarted | ToolCallFinished | ToolNotice
+             | StreamEvent)
 """Everything a turn reports while it runs, in the order it happens: TurnStarted, then
 SourcesFound (with documents), then per attempt Started, the provider's deltas, Usage and
 Finished, with Retrying between attempts; SaveFailed / SaveResumed whenever saving fails or

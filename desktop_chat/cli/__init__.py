@@ -29,11 +29,13 @@ from typing import Any, NoReturn, TextIO
 from desktop_chat import config, secrets
 from desktop_chat.chat import credentials
 from desktop_chat.cli import kb as kb_cli
+from desktop_chat.cli import mcp as cli_mcp
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.chat.engine import ChatEngine
 from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalModels, engine_install_command
-from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult
+from desktop_chat.chat.events import (SaveFailed, SaveResumed, SourcesFound, ToolCallFinished, ToolCallStarted, ToolNotice,
+                                     TurnEvent, TurnResult)
 from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.cli import reasoning as reasoning_flags
@@ -84,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--kb", metavar="NAME", help="search this knowledge base for every turn and send what it finds")
     ask.add_argument("--top-k", type=int, metavar="N", help="passages to send from the knowledge base (default 6)")
     ask.add_argument("prompt", nargs="*", help="the message; `-` or nothing reads it from stdin")
+    cli_mcp.add_ask_flags(ask)
+    cli_mcp.add_parsers(commands)
 
     kb_cli.add_parser(commands)
 
@@ -136,7 +140,8 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     try:
         args = build_parser().parse_args(argv)
         handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models,
-                   "fork": _fork, "switch": _switch, "delete": _delete, "kb": kb_cli.run_kb, "serve": _serve}[args.command]
+                   "fork": _fork, "switch": _switch, "delete": _delete, "kb": kb_cli.run_kb, "serve": _serve,
+                   "mcp": cli_mcp.run}[args.command]
         return handler(args, stdin, stdout, stderr)
     except UsageError as exc:
         print(exc, file=stderr)
@@ -272,6 +277,8 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
             options = {**(options or {}), "knowledge_base": args.kb, "kb_top_k": args.top_k or 6}
         # Ollama's own context length (and the user's num_ctx) decide how documents are sent.
         engine = AppServices(store, settings, documents=library).engine
+        engine.approval = cli_mcp.approval_for_ask(args, stdin, stderr, prompt_from_stdin=not args.prompt
+                                                   or args.prompt == ["-"])
         return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr)
     finally:
         library.close()
@@ -302,6 +309,8 @@ async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: s
                 print(reason.english(), file=stderr)
             case SaveResumed():
                 print("Saving works again: the whole answer is stored.", file=stderr)
+            case ToolCallStarted() | ToolCallFinished() | ToolNotice():
+                cli_mcp.show_tool_event(event, stderr)
             case _:  # the turn's other events (Started, Usage, Finished…) print nothing
                 pass
 

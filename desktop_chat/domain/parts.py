@@ -133,15 +133,22 @@ class ToolResultPart:
     call_id: str
     content: str
     is_error: bool = False
+    duration_ms: float | None = None  # how long the tool ran (None: it did not run, or unknown)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "tool_result", "call_id": self.call_id, "content": self.content, "is_error": self.is_error}
+        data = {"type": "tool_result", "call_id": self.call_id, "content": self.content, "is_error": self.is_error}
+        if self.duration_ms is not None:
+            data["duration_ms"] = self.duration_ms
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> ToolResultPart | None:
         if not _tagged(data, "tool_result") or not isinstance(data.get("call_id"), str):
             return None
-        return cls(call_id=data["call_id"], content=_str(data.get("content")), is_error=data.get("is_error") is True)
+        duration = data.get("duration_ms")
+        return cls(call_id=data["call_id"], content=_str(data.get("content")), is_error=data.get("is_error") is True,
+                   duration_ms=float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool)
+                   else None)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from desktop_chat.domain.parts import (
     text_runs,
 )
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import http_errors, thinking_wire
+from desktop_chat.providers import http_errors, thinking_wire, tool_wire
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 from desktop_chat.providers.unsupported import cannot_send
 
@@ -97,6 +97,8 @@ class AnthropicProvider:
                     text = turn.feed(event)
                     if text:
                         yield TextDelta(text)
+                    for call in tool_wire.anthropic_tool_deltas(event):
+                        yield call
                 for event in turn.finish(self.config.label):
                     yield event
         except ChatError:
@@ -177,6 +179,8 @@ def _message_params(request: ChatRequest, label: str) -> dict[str, Any]:
     }
     if request.system:
         params["system"] = request.system
+    if request.tools:
+        params["tools"] = tool_wire.anthropic_tools(request.tools)
     thinking, params["max_tokens"] = thinking_wire.anthropic_thinking(request.options, request.max_tokens)
     if thinking is not None:
         params["thinking"] = thinking  # and no temperature: the API refuses one beside thinking

@@ -23,6 +23,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from desktop_chat.domain.events import ProviderEvent
 from desktop_chat.domain.messages import ChatMessage
+from desktop_chat.domain.tool_specs import ToolSpec
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class ChatRequest:
     max_tokens: int = 4096
     temperature: float | None = None
     options: Mapping[str, Any] = field(default_factory=dict)  # provider-specific (Ollama num_ctx, keep_alive)
+    # Tools the model may call (only for a model whose capabilities say `tools`); the provider
+    # writes them in its wire format and yields ToolCallDelta events for the calls it makes.
+    tools: Sequence[ToolSpec] = ()
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,18 @@ def known_reasoning(model: str) -> tuple[bool, ReasoningControl]:
     return (best is not None, KNOWN_REASONING_CONTROL[best] if best else None)
 
 
+# Well-known cloud model families that call tools (function calling), by model-name prefix as
+# above: an OpenAI-compatible service says nothing about it in its listing.
+KNOWN_TOOL_MODELS = ("gpt-4", "gpt-5", "gpt-3.5-turbo", "chatgpt-4o", "o1", "o3", "o4-mini", "deepseek",
+                     "gemini", "mistral", "grok", "claude", "qwen")
+
+
+def known_tool_model(model: str) -> bool:
+    """Whether *model* belongs to a well-known cloud family that calls tools."""
+    name = model.lower().rsplit("/", 1)[-1]
+    return any(name.startswith(prefix) for prefix in KNOWN_TOOL_MODELS)
+
+
 def known_context_tokens(model: str) -> int | None:
     """The context window of a well-known model family, or None."""
     name = model.lower().rsplit("/", 1)[-1]
@@ -145,6 +157,8 @@ def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -
         reasons, control = known_reasoning(model)
         caps = replace(caps, thinking=caps.thinking or reasons,
                        reasoning_control=control if control == family.reasoning_control else None)
+    if not family.local and not family.tools and known_tool_model(model):
+        caps = replace(caps, tools=True)
     if info is None:
         return caps
     from desktop_chat.providers import model_kinds

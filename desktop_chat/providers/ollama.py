@@ -41,7 +41,7 @@ import httpx
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, ThinkingDelta, Usage
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import http_errors, thinking_wire
+from desktop_chat.providers import http_errors, thinking_wire, tool_wire
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 from desktop_chat.providers.ollama_messages import chat_messages
 
@@ -157,10 +157,14 @@ class OllamaProvider:
                     raise await self._status_error(response, model=request.model)
                 in_body = True
                 await self._refuse_web_page(response)
+                calls = 0  # tool calls so far: each gets its own index
                 async with contextlib.aclosing(self._ndjson(response)) as chunks:
                     async for chunk in chunks:
                         if "error" in chunk:
                             raise self._stream_error(chunk)
+                        for call in tool_wire.ollama_tool_deltas(chunk.get("message"), calls):
+                            calls += 1
+                            yield call
                         for event in _chunk_events(chunk):
                             yield event
                         if chunk.get("done") is True:
@@ -392,6 +396,8 @@ def chat_body(request: ChatRequest, model_options: Mapping[str, Any] | None = No
     level = thinking_wire.ollama_think(request.options) if think else None
     if level is not None:
         body["think"] = level
+    if request.tools:
+        body["tools"] = tool_wire.openai_tools(request.tools)
     return body
 
 

@@ -37,7 +37,7 @@ from openai import AsyncOpenAI, omit
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, ThinkingDelta, Usage
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import http_errors, thinking_wire
+from desktop_chat.providers import http_errors, thinking_wire, tool_wire
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 from desktop_chat.providers.openai_messages import chat_messages
 
@@ -196,6 +196,8 @@ class OpenAICompatProvider:
         effort = thinking_wire.openai_reasoning_effort(request.options)
         if effort is not None:
             arguments["reasoning_effort"] = effort
+        if request.tools:
+            arguments["tools"] = tool_wire.openai_tools(request.tools)
         return arguments
 
     # -- the answer -----------------------------------------------------------------------------
@@ -220,6 +222,8 @@ class OpenAICompatProvider:
                 yield ThinkingDelta(reasoning)
             if text:
                 yield TextDelta(text)
+            for call in tool_wire.openai_tool_deltas(chunk):
+                yield call
             finish_reason = chunk_finish or finish_reason
             usage = chunk_usage or usage
         if finish_reason is None:

@@ -158,6 +158,27 @@ _STATUS_NOTE = {
 }
 
 
+def _tool_summary(parts: list[dict[str, Any]]) -> list[str]:
+    """One line per tool call of an answer: which tool, and how it went (the JSON keeps it all)."""
+    from desktop_chat.domain.parts import ToolCallPart, ToolResultPart, parts_from_list
+    from desktop_chat.domain.tool_specs import split_model_name
+
+    typed = parts_from_list(parts)
+    results = {p.call_id: p for p in typed if isinstance(p, ToolResultPart)}
+    lines = []
+    for call in (p for p in typed if isinstance(p, ToolCallPart)):
+        server, tool = split_model_name(call.name)
+        result = results.get(call.call_id)
+        if result is None:
+            outcome = "no result"
+        elif result.is_error:
+            outcome = "error"
+        else:
+            outcome = "done" + (f" in {result.duration_ms:.0f} ms" if result.duration_ms is not None else "")
+        lines.append(f"- Tool call: {server + '/' if server else ''}{tool} ({outcome})")
+    return lines
+
+
 def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None, *,
                     with_thinking: bool = False) -> str:
     """All conversations (or the given ones) as one readable Markdown document. The model's
@@ -192,6 +213,9 @@ def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None,
                     lines.append(f"- Attachment: {name}")
             if m.attachments:
                 lines.append("")
+            tool_lines = _tool_summary(m.parts)
+            if tool_lines:
+                lines += [*tool_lines, ""]
             note = _STATUS_NOTE.get(MessageStatus(m.status))
             if note:
                 detail = f": {m.error}" if m.error else ""

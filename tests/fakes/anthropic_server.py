@@ -137,8 +137,17 @@ class FakeAnthropic(FakeServer):
                                                              "delta": delta}))
             await self.pause(s)
         await response.write(sse("content_block_stop", {"type": "content_block_stop", "index": index}))
+        for block, call in enumerate(s.tool_calls, start=index + 1):  # tool_use blocks, input streamed in pieces
+            await response.write(sse("content_block_start", {"type": "content_block_start", "index": block,
+                "content_block": {"type": "tool_use", "id": call.id_or(f"toolu_{block:02d}"), "name": call.name,
+                                  "input": {}}}))
+            for piece in call.argument_pieces():
+                await response.write(sse("content_block_delta", {"type": "content_block_delta", "index": block,
+                    "delta": {"type": "input_json_delta", "partial_json": piece}}))
+            await response.write(sse("content_block_stop", {"type": "content_block_stop", "index": block}))
+        stop_reason = s.stop_reason or ("tool_use" if s.tool_calls else "end_turn")
         await response.write(sse("message_delta", {
-            "type": "message_delta", "delta": {"stop_reason": s.stop_reason or "end_turn", "stop_sequence": None},
+            "type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": None},
             "usage": {"output_tokens": s.output_tokens}}))
         await response.write(sse("message_stop", {"type": "message_stop"}))
         await response.end()
@@ -257,6 +266,24 @@ def _content_problem(body: dict[str, Any]) -> str | None:
                     return f"{where}.pdf.source.base64.data: The PDF specified was not valid base64."
                 if not data.startswith(b"%PDF-"):
                     return f"{where}.pdf.source.base64.data: The PDF specified was not valid."
+    return _unanswered_tool_use(body.get("messages") or [])
+
+
+def _unanswered_tool_use(messages: list[Any]) -> str | None:
+    """The API's rule: every tool_use is answered by a tool_result in the very next (user) turn."""
+    for i, message in enumerate(messages):
+        content = message.get("content") if isinstance(message, dict) else None
+        if message.get("role") != "assistant" or not isinstance(content, list):
+            continue
+        ids = {b.get("id") for b in content if isinstance(b, dict) and b.get("type") == "tool_use"}
+        if not ids:
+            continue
+        following = messages[i + 1].get("content") if i + 1 < len(messages) else None
+        answered = {b.get("tool_use_id") for b in following if isinstance(b, dict)
+                    and b.get("type") == "tool_result"} if isinstance(following, list) else set()
+        if ids - answered:
+            return (f"messages.{i + 1}: `tool_use` ids were found without `tool_result` blocks immediately "
+                    f"after: {', '.join(sorted(ids - answered))}")
     return None
 
 

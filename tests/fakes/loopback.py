@@ -31,6 +31,25 @@ def free_port() -> int:
 
 
 @dataclass
+class FakeToolCall:
+    """A tool call a fake's answer makes after its text (issue 21): its arguments are streamed in
+    `pieces` pieces where the wire format streams them (Anthropic, OpenAI; Ollama sends calls whole)."""
+
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    call_id: str = ""  # "" : one is made up
+    pieces: int = 3
+
+    def id_or(self, default: str) -> str:
+        return self.call_id or default
+
+    def argument_pieces(self) -> list[str]:
+        text = json.dumps(self.arguments)
+        size = max(1, -(-len(text) // max(1, self.pieces)))
+        return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+
+
+@dataclass
 class Scenario:
     """What a fake does for one request. Fields default to a healthy short answer."""
 
@@ -58,6 +77,7 @@ class Scenario:
     signature: str = "fake-signature=="  # Anthropic: the thinking block's signature_delta
     redacted_thinking: str | None = None  # Anthropic: a redacted_thinking block's opaque data
     reasoning_tokens: int | None = None  # OpenAI: usage.completion_tokens_details.reasoning_tokens
+    tool_calls: list[FakeToolCall] = field(default_factory=list)  # calls made after the text (issue 21)
 
 
 @dataclass

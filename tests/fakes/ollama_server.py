@@ -289,6 +289,10 @@ class FakeOllama(FakeServer):
         if await self._fault_at(len(scenario.chunks), response, scenario):
             return
         await self.pause(scenario)
+        if scenario.tool_calls:  # Ollama sends whole calls, arguments as an object
+            calls = [{"function": {"name": c.name, "arguments": c.arguments}} for c in scenario.tool_calls]
+            await response.write(_line({"model": model, "created_at": _now(), "done": False,
+                                        "message": {"role": "assistant", "content": "", "tool_calls": calls}}))
         await response.write(_line(self._done_object(model, scenario, elapsed_ns=time.monotonic_ns() - started)))
         await response.end()
 

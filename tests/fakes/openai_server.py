@@ -122,7 +122,13 @@ class FakeOpenAI(FakeServer):
         if await self._fault(response, scenario, len(scenario.chunks), chunk):
             return
         await self.pause(scenario)
-        await response.write(_sse(chunk.make({}, finish_reason=scenario.stop_reason or "stop")))
+        for index, call in enumerate(scenario.tool_calls):  # tool_calls deltas, arguments in pieces
+            await response.write(_sse(chunk.make({"tool_calls": [{"index": index, "id": call.id_or(f"call_{index:02d}"),
+                "type": "function", "function": {"name": call.name, "arguments": ""}}]})))
+            for piece in call.argument_pieces():
+                await response.write(_sse(chunk.make({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})))
+        finish = scenario.stop_reason or ("tool_calls" if scenario.tool_calls else "stop")
+        await response.write(_sse(chunk.make({}, finish_reason=finish)))
         if include_usage:
             await response.write(_sse(chunk.usage(scenario.input_tokens, scenario.output_tokens,
                                                   scenario.reasoning_tokens or 0)))

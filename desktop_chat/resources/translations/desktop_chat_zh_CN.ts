@@ -2582,6 +2582,10 @@
         <translation>外观</translation>
     </message>
     <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
         <source>Settings sections</source>
         <translation>设置分区</translation>
     </message>
@@ -2936,6 +2940,255 @@
     <message>
         <source>Copied</source>
         <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>ToolApprovalPrompt</name>
+    <message>
+        <source>Run a tool?</source>
+        <translation>运行工具？</translation>
+    </message>
+    <message>
+        <source>The model wants to run a tool</source>
+        <translation>模型想要运行一个工具</translation>
+    </message>
+    <message>
+        <source>Server: {server} · Tool: {tool}</source>
+        <translation>服务器：{server} · 工具：{tool}</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Deny</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Always allow this tool</source>
+        <translation>始终允许此工具</translation>
+    </message>
+    <message>
+        <source>Run {server} · {tool} from now on without asking (revoke it in Settings › Tools)</source>
+        <translation>今后运行 {server} · {tool} 时不再询问（可在“设置 › 工具”中撤销）</translation>
+    </message>
+    <message>
+        <source>Allow once</source>
+        <translation>允许一次</translation>
+    </message>
+</context>
+<context>
+    <name>ToolCard</name>
+    <message>
+        <source>Show the call&apos;s details</source>
+        <translation>显示调用详情</translation>
+    </message>
+    <message>
+        <source>Tool call {tool}</source>
+        <translation>工具调用 {tool}</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>(no result yet)</source>
+        <translation>（尚无结果）</translation>
+    </message>
+    <message>
+        <source>denied</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Show all ({count} characters)</source>
+        <translation>显示全部（{count} 个字符）</translation>
+    </message>
+</context>
+<context>
+    <name>ToolsPage</name>
+    <message>
+        <source>Imported: {names}</source>
+        <translation>已导入：{names}</translation>
+    </message>
+    <message>
+        <source>Import MCP servers</source>
+        <translation>导入 MCP 服务器</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json);;All files (*)</source>
+        <translation>JSON 文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>{name} (off)</source>
+        <translation>{name}（已停用）</translation>
+    </message>
+    <message>
+        <source>Kept in the system keyring; type a new value to replace it</source>
+        <translation>保存在系统钥匙串中；输入新值即可替换</translation>
+    </message>
+    <message>
+        <source>Starting {name}…</source>
+        <translation>正在启动 {name}…</translation>
+    </message>
+    <message>
+        <source>Starts; {count} tools.</source>
+        <translation>可以启动；共 {count} 个工具。</translation>
+    </message>
+    <message>
+        <source>MCP servers give the model tools: files, databases, search, your own scripts. You are asked before a tool runs unless you always allow it. Import the mcpServers JSON file of Claude Desktop, Cursor or another client as it is.</source>
+        <translation>MCP 服务器为模型提供工具：文件、数据库、搜索、你自己的脚本。除非你选择始终允许，否则每次运行工具前都会先询问你。Claude Desktop、Cursor 等客户端的 mcpServers JSON 文件可以原样导入。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Import JSON…</source>
+        <translation>导入 JSON…</translation>
+    </message>
+    <message>
+        <source>MCP servers</source>
+        <translation>MCP 服务器</translation>
+    </message>
+    <message>
+        <source>Add variable</source>
+        <translation>添加变量</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Start the server and list its tools</source>
+        <translation>启动服务器并列出其工具</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Tool rounds per answer</source>
+        <translation>每个回答的工具轮数</translation>
+    </message>
+    <message>
+        <source>Tool rounds per answer (at most):</source>
+        <translation>每个回答最多的工具轮数：</translation>
+    </message>
+    <message>
+        <source>Variable</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation>机密</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Command:</source>
+        <translation>命令：</translation>
+    </message>
+    <message>
+        <source>Arguments:</source>
+        <translation>参数：</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>URL：</translation>
+    </message>
+    <message>
+        <source>Environment:</source>
+        <translation>环境变量：</translation>
+    </message>
+    <message>
+        <source>Tools:</source>
+        <translation>工具：</translation>
+    </message>
+    <message>
+        <source>Always allowed:</source>
+        <translation>始终允许：</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Always allowed</source>
+        <translation>始终允许</translation>
+    </message>
+    <message>
+        <source>Add an MCP server</source>
+        <translation>添加 MCP 服务器</translation>
+    </message>
+    <message>
+        <source>Remove the MCP server</source>
+        <translation>移除此 MCP 服务器</translation>
+    </message>
+    <message>
+        <source>Add an environment variable</source>
+        <translation>添加环境变量</translation>
+    </message>
+    <message>
+        <source>Ask again before this tool runs</source>
+        <translation>运行此工具前重新询问</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>传输方式</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>环境变量</translation>
     </message>
 </context>
 <context>
@@ -3777,6 +4030,10 @@
         <translation>密钥中含有空格或换行；请只粘贴密钥本身。</translation>
     </message>
     <message>
+        <source>The secret value is empty.</source>
+        <translation>机密值为空。</translation>
+    </message>
+    <message>
         <source>Document too long for this model&apos;s context (≈ {whole:,} tokens of {context:,}): sending {passages}.</source>
         <translation>文档太长，超出此模型的上下文（约 {whole:,} 个 token，上下文共 {context:,}）：发送{passages}。</translation>
     </message>
@@ -4127,6 +4384,70 @@
     <message>
         <source>{model} on {provider} takes no reasoning setting; it was not sent.</source>
         <translation>{provider} 上的 {model} 不接受推理设置；该设置未发送。</translation>
+    </message>
+    <message>
+        <source>{model} on {provider} cannot call tools, so your MCP tools were not offered to it.</source>
+        <translation>{provider} 上的 {model} 不能调用工具，因此没有向它提供你的 MCP 工具。</translation>
+    </message>
+    <message>
+        <source>Stopped after {rounds} rounds of tool calls, the limit for one answer (Settings › Tools). Ask again to let the model carry on.</source>
+        <translation>已在 {rounds} 轮工具调用后停止，这是一个回答的上限（设置 › 工具）。再问一次即可让模型继续。</translation>
+    </message>
+    <message>
+        <source>MCP server “{server}” did not start: the command “{command}” was not found. Looked in: {folders}. Install it, or give its full path in Settings › Tools.</source>
+        <translation>MCP 服务器“{server}”未能启动：找不到命令“{command}”。查找过：{folders}。请安装它，或在“设置 › 工具”中填写它的完整路径。</translation>
+    </message>
+    <message>
+        <source>MCP server “{server}” stopped while starting. Its last words:
+{stderr}</source>
+        <translation>MCP 服务器“{server}”在启动时退出了。它最后的输出：
+{stderr}</translation>
+    </message>
+    <message>
+        <source>MCP server “{server}” stopped while starting and wrote nothing to stderr.</source>
+        <translation>MCP 服务器“{server}”在启动时退出了，且没有向 stderr 输出任何内容。</translation>
+    </message>
+    <message>
+        <source>MCP server “{server}” did not answer within {seconds:.0f} s of starting, so it was stopped.</source>
+        <translation>MCP 服务器“{server}”启动后 {seconds:.0f} 秒内没有响应，已被停止。</translation>
+    </message>
+    <message>
+        <source>{reason} Its last words:
+{stderr}</source>
+        <translation>{reason}它最后的输出：
+{stderr}</translation>
+    </message>
+    <message>
+        <source>MCP server “{server}” at {url} could not be reached: {detail}</source>
+        <translation>无法连接位于 {url} 的 MCP 服务器“{server}”：{detail}</translation>
+    </message>
+    <message>
+        <source>MCP server “{server}” failed: {detail}</source>
+        <translation>MCP 服务器“{server}”出错：{detail}</translation>
+    </message>
+    <message>
+        <source>The tool {server}/{tool} gave no answer within {seconds:.0f} s.</source>
+        <translation>工具 {server}/{tool} 在 {seconds:.0f} 秒内没有返回结果。</translation>
+    </message>
+    <message>
+        <source>Could not read the MCP servers file {path}: {error}</source>
+        <translation>无法读取 MCP 服务器文件 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>{source} is not valid JSON: {error}</source>
+        <translation>{source} 不是有效的 JSON：{error}</translation>
+    </message>
+    <message>
+        <source>{source} has no “mcpServers” object of servers.</source>
+        <translation>{source} 中没有包含服务器的“mcpServers”对象。</translation>
+    </message>
+    <message>
+        <source>A server without a name was skipped.</source>
+        <translation>已跳过一个没有名称的服务器。</translation>
+    </message>
+    <message>
+        <source>Server “{name}” was skipped: it has neither a command nor a URL.</source>
+        <translation>已跳过服务器“{name}”：它既没有命令也没有 URL。</translation>
     </message>
 </context>
 </TS>

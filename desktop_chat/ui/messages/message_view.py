@@ -489,7 +489,19 @@ class MessageView(QWidget):
             self._schedule(widget)
         return widget
 
+    def tool_event(self, message_id: str, event: Any) -> None:
+        """A tool call of a streaming answer started or finished: its card (tool_cards.py)."""
+        widget = self._build_held_through(message_id)
+        if widget is not None:
+            from desktop_chat.ui.messages.tool_cards import tool_event
+
+            tool_event(widget, event)
+
     def _show_documents(self, widget: MessageWidget, message: Message) -> None:
+        if message.parts and message.role == "assistant":  # tool calls, as cards (imported on first use)
+            from desktop_chat.ui.messages.tool_cards import show_tool_parts
+
+            show_tool_parts(widget, message)
         if message.attachments:  # (the sources' widgets are imported on first use: start-up)
             from desktop_chat.ui.messages.sources_view import show_documents
 

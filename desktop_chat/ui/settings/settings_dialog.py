@@ -67,6 +67,7 @@ _OWNED_FIELDS = (
     "language", "anthropic_base_url", "openai_base_url", "ollama_host", "custom_endpoints", "key_hosts",
     "local_model_paths", "local_idle_unload_minutes", "local_threads",  # the Built-in models group
     "debug_log_content",
+    "tool_round_limit",  # the Tools page (tools_settings.py)
 )
 
 
@@ -99,6 +100,7 @@ class SettingsDialog(QDialog):
         self._load_general()
         self._retranslate()
         self._start(self._load_key_states())
+        self._start(self.tools_page.load())
 
     # -- public --------------------------------------------------------------------------------
 
@@ -195,6 +197,10 @@ class SettingsDialog(QDialog):
         self.pages.add_page(self.defaults)
         self.appearance = AppearancePage()
         self.pages.add_page(self.appearance)
+        from desktop_chat.ui.settings.tools_settings import ToolsPage
+
+        self.tools_page = ToolsPage(self._settings, self._runner)  # MCP servers (issue 21)
+        self.pages.add_page(self.tools_page)
         self.save_status = plain_label("saveStatus")
         self.save_status.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -261,7 +267,7 @@ class SettingsDialog(QDialog):
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings"))
         for index, text in enumerate((self.tr("Providers"), self.tr("Other services"),
-                                      self.tr("Defaults"), self.tr("Appearance"))):
+                                      self.tr("Defaults"), self.tr("Appearance"), self.tr("Tools"))):
             self.pages.set_title(index, text)
         for index, title in self._extra_titles.items():
             self.pages.set_title(index, title())
@@ -448,9 +454,11 @@ class SettingsDialog(QDialog):
         if changed:
             try:
                 await self._runner.in_thread(save_settings, copy.deepcopy(self._settings))
-            except OSError as exc:
+                if plan.general:  # the MCP servers file, secrets to the keyring (tools_settings.py)
+                    await self._runner.in_thread(self.tools_page.write)
+            except (OSError, ChatError) as exc:
                 error = error or exc
-                log.warning("could not write the settings file: %s", exc)
+                log.warning("could not write the settings or the MCP servers file: %s", exc)
         self._set_busy(False)
         if changed:
             self.settingsChanged.emit()
@@ -584,6 +592,7 @@ class SettingsDialog(QDialog):
         self.builtin_box.apply(new)
         self.defaults.write(new)
         self.appearance.write(new)
+        self.tools_page.apply(new)
 
     def _may_have_key(self, draft: EndpointDraft) -> bool:
         if draft.key_state in ("checking", "unknown"):  # not known yet: the binding says a key was saved

@@ -257,7 +257,12 @@ class MainWindow(QMainWindow):
         list, the Ollama status check just after the first frame. Its modules (providers, the
         planning of documents, retries) are ≈ 15-20 ms that showing the stored conversations
         does not need."""
-        return self.services.engine
+        engine = self.services.engine
+        if engine.approval is None:  # the user decides before a tool runs (ui/messages/tool_approval.py)
+            from desktop_chat.ui.messages.tool_approval import WindowApproval
+
+            engine.approval = WindowApproval(self)
+        return engine
 
     @property
     def built_engine(self) -> ChatEngine | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop_chat.chat.events import SourcesFound, TurnResult, TurnStarted
+from desktop_chat.chat.events import SourcesFound, ToolCallFinished, ToolCallStarted, TurnResult, TurnStarted
 from desktop_chat.domain.events import Started
 from desktop_chat.domain.messages import Message
 
@@ -79,4 +79,4 @@ class TurnFailed:
 
 
 WindowTurnEvent = (TurnStarted | Started | SourcesFound | AnswerText | AnswerThinking | MessageChanged | Notice
-                   | StreamingChanged | SaveProblem | TurnEnded | TurnFailed)
+                   | StreamingChanged | SaveProblem | TurnEnded | TurnFailed | ToolCallStarted | ToolCallFinished)

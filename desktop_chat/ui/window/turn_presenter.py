@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from desktop_chat.chat.events import SourcesFound, TurnStarted
+from desktop_chat.chat.events import SourcesFound, ToolCallFinished, ToolCallStarted, TurnStarted
 from desktop_chat.domain.events import Started
 from desktop_chat.domain.messages import Message
 from desktop_chat.ui.common.error_card import plain as plain_error
@@ -75,6 +75,9 @@ class TurnPresenter(QObject):
                 self._turn_failed(cid, kind, message)
             case SaveProblem(answer_id=answer_id, text=problem):
                 self._save_problem_changed(cid, answer_id, problem)
+            case ToolCallStarted() | ToolCallFinished():
+                if cid == self._w.current_conversation_id:
+                    self._w.view.tool_event(event.message_id, event)
 
     def _turn_started(self, cid: str, user: Message, answer: Message) -> None:
         self.pending_text.pop(cid, None)

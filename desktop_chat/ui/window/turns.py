@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
+from desktop_chat.chat.events import (SaveFailed, SaveResumed, SourcesFound, ToolCallFinished, ToolCallStarted,
+                                     ToolNotice, TurnEvent, TurnResult, TurnStarted)
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Retrying, Started, TextDelta, ThinkingDelta
 from desktop_chat.domain.messages import Attachment, Delivery, Message, MessageStatus
@@ -245,9 +246,12 @@ class TurnController(QObject):
                 self._announce_retry(turn)
                 if not self._ticker.isActive():
                     self._ticker.start()
+            case ToolCallStarted() | ToolCallFinished():  # the answer's tool cards
+                self._emit(cid, event)
+            case ToolNotice(text=text):  # a server that did not start, a model without tools
+                self._emit(cid, Notice(event.message_id, localized(text, text.english())))
             case _:
                 # Usage and Finished reach the window with the stored answer (MessageChanged);
-                # tool calls are not shown yet (issue 16).
                 pass
 
     def _take_text(self, turn: ActiveTurn, text: str) -> None:
