@@ -14,6 +14,7 @@ SYSTEM_PACKAGES=(
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1
   dbus dbus-x11 gnome-keyring imagemagick fonts-noto-cjk
+  tesseract-ocr tesseract-ocr-chi-sim  # OCR of images and scanned PDFs (documents/ocr.py)
 )
 bash scripts/apt_install.sh "${SYSTEM_PACKAGES[@]}"
 

@@ -17,13 +17,16 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 from desktop_chat.documents.cache import BlobStore, ExtractionCache
 from desktop_chat.documents.document import ExtractedDocument
 from desktop_chat.documents.errors import Cancelled
 from desktop_chat.documents.extraction import Progress, extract_bytes, read_file, sha256_of
 from desktop_chat.documents.retrieval import DEFAULT_K, DocumentIndex, Source
+
+if TYPE_CHECKING:
+    from desktop_chat.documents.images import PreparedImage
 
 __all__ = ["DocumentLibrary"]
 
@@ -101,6 +104,16 @@ class DocumentLibrary:
         document = extract_bytes(data, file_name or sha256[:12], password=password, sha256=sha256)
         _best_effort("cache the text of", document.file_name, self.cache.put, document)
         return document
+
+    def attach_image(self, data: bytes, file_name: str) -> PreparedImage:
+        """Clean an image (documents/images.py) and keep it by the hash of the clean bytes, which is
+        what is sent and re-sent. Raises ImageError; OSError if it cannot be stored (an image that
+        is not stored could not be sent again). Worker thread."""
+        from desktop_chat.documents.images import prepare_image
+
+        prepared = prepare_image(data, file_name)
+        self.blobs.put(prepared.data, sha256=prepared.sha256)
+        return prepared
 
     def original(self, sha256: str) -> bytes:
         """The attachment's original bytes (FileMissing if they are no longer stored)."""
