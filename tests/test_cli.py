@@ -403,7 +403,7 @@ def test_ask_attach_an_image_sends_it_cleaned_and_fitted_to_claude(tmp_path):
         code, out, err = cli("ask", "--attach", str(photo), "What", "is", "this?")
         (request,) = fake.requests_to("/v1/messages")
     assert (code, out) == (0, "A red square.\n"), err
-    assert err == ("Attached “IMG_2041.JPG”: image, 3000 × 4000, from 4000 × 3000, without its metadata.\n")
+    assert err == ("Attached “IMG_2041.JPG”: image, 1500 × 2000, from 4000 × 3000, without its metadata.\n")
     (content,) = [m["content"] for m in request.json["messages"]]
     assert content[0]["type"] == "image" and content[0]["source"]["media_type"] == "image/jpeg"
     sent = samples.decoded(base64.b64decode(content[0]["source"]["data"]))

@@ -111,7 +111,7 @@ async def test_ollama_gets_the_images_field_for_a_vision_model(store, library):
     (user,) = [m for m in body["messages"] if m["role"] == "user"]
     assert user["content"] == "Compare"
     first, second = (decode(data) for data in user["images"])
-    assert first.size == (1536, 2048) and second.size == (200, 100) and second.mode == "RGB"
+    assert first.size == (1500, 2000) and second.size == (200, 100) and second.mode == "RGB"
     assert_clean(first)
 
 
