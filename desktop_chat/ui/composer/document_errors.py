@@ -55,9 +55,10 @@ _SENTENCES = {
     "pdf_unknown": QT_TRANSLATE_NOOP("Attachments", "“{name}” is not a PDF: its contents are not recognisable."),
     "pdf_is": QT_TRANSLATE_NOOP("Attachments", "“{name}” is {what}, not a PDF."),
     "unsupported": QT_TRANSLATE_NOOP("Attachments", "“{name}” cannot be attached: only PDF, .txt and .md files "
-                                                    "can be read."),
+                                                    "and PNG, JPEG, WebP and GIF images can be read."),
     "unsupported_is": QT_TRANSLATE_NOOP("Attachments", "“{name}” cannot be attached: it is {what}. Only PDF, .txt "
-                                                       "and .md files can be read."),
+                                                       "and .md files and PNG, JPEG, WebP and GIF images can be "
+                                                       "read."),
     "no_text": QT_TRANSLATE_NOOP("Attachments", "It has no extractable text (a scan?). Claude can still read it as "
                                                 "a PDF; other models will not see its contents."),
     "little_text": QT_TRANSLATE_NOOP("Attachments", "Very little text could be read from it."),

@@ -73,6 +73,7 @@ class MessageView(QWidget):
     versionRequested = Signal(str)  # the id of a message's other version, to show its branch
     olderMessagesWanted = Signal()
     sourceActivated = Signal(object)  # SourceRef: a source (or an attached document) was clicked
+    imageActivated = Signal(object)  # ImagePart: a message's image was clicked (image_strip.py)
 
     def __init__(
         self,
@@ -393,6 +394,10 @@ class MessageView(QWidget):
         return widget
 
     def _show_documents(self, widget: MessageWidget, message: Message) -> None:
+        if message.parts:  # images (imported on first use: start-up)
+            from desktop_chat.ui.messages.image_strip import show_images
+
+            show_images(widget, message, self, self.imageActivated.emit)
         if message.attachments:  # (the sources' widgets are imported on first use: start-up)
             from desktop_chat.ui.messages.sources_view import show_documents
 
