@@ -94,3 +94,39 @@ def decoded(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
+
+
+def scenery(width: int = 1600, height: int = 1200) -> bytes:
+    """A JPEG that looks like a photo (sky, sun, hills, a lake), for screenshots of the window."""
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / height
+        draw.line([(0, y), (width, y)], fill=(int(90 + 120 * t), int(150 + 70 * t), int(230 - 40 * t)))
+    sun = width * 0.72, height * 0.28, width * 0.08
+    draw.ellipse((sun[0] - sun[2], sun[1] - sun[2], sun[0] + sun[2], sun[1] + sun[2]), fill=(255, 214, 120))
+    draw.polygon([(0, height * 0.62), (width * 0.3, height * 0.38), (width * 0.55, height * 0.6),
+                  (width * 0.8, height * 0.42), (width, height * 0.6), (width, height), (0, height)],
+                 fill=(58, 110, 72))
+    draw.rectangle((0, height * 0.75, width, height), fill=(48, 98, 140))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def screenshot(width: int = 1280, height: int = 800) -> bytes:
+    """A PNG that looks like a screenshot of an app (title bar, sidebar, lines of text)."""
+    image = Image.new("RGB", (width, height), (250, 250, 252))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, 36), fill=(230, 232, 236))
+    for i, colour in enumerate(((237, 106, 94), (245, 191, 79), (98, 197, 84))):
+        draw.ellipse((14 + i * 22, 11, 28 + i * 22, 25), fill=colour)
+    draw.rectangle((0, 36, 240, height), fill=(241, 243, 246))
+    for row in range(12):
+        draw.rounded_rectangle((16, 56 + row * 34, 220, 80 + row * 34), 6, fill=(226, 230, 236))
+    for row in range(16):
+        draw.rectangle((280, 70 + row * 38, 280 + (row * 173) % 600 + 300, 84 + row * 38), fill=(60, 64, 72))
+    draw.text((280, 40), "Error: connection refused (127.0.0.1:11434)", fill=(200, 40, 40))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -1,0 +1,78 @@
+"""Pictures of the image chips in the composer and of a sent message with images, light and dark
+(and the chips in Chinese), saved under test-artifacts/ to look at (offscreen grabs of the real window)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from desktop_chat.ui.composer.image_chip import ImageChipState
+from desktop_chat.ui.messages.image_strip import ImageStrip
+from tests import image_samples as samples
+from tests.fakes.loopback import Scenario
+from tests.ui.conftest import configure
+from tests.ui.test_images_ui import image_chips, send, wait_answer
+from tests.ui.test_screenshot_xvfb import save
+from tests.ui.window_actions import drop
+
+ANSWER = ("The first photo shows a lake below green hills at sunset; the screenshot shows a "
+          "**connection refused** error for `127.0.0.1:11434`, which is Ollama's address: Ollama is not running. "
+          "Start it with `ollama serve` and try again.")
+
+
+def _fill(qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    files = []
+    for name, data in (("IMG_2041.jpg", samples.scenery()), ("Screenshot 2026-12-05.png", samples.screenshot()),
+                       ("notes.png", b"not a picture\n")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        files.append(path)
+    drop(window, *files)
+    qtbot.waitUntil(lambda: len(image_chips(window)) == 3 and not any(c.busy for c in image_chips(window)),
+                    timeout=20_000)
+
+
+def test_screenshots_of_image_chips_and_a_sent_message(windows, qtbot, fakes, tmp_path):
+    fake = fakes("openai")
+    settings = configure("openai", fake)
+    settings.default_models["openai"] = "gpt-4o"
+    settings.theme = "light"
+    window = windows.new(settings)
+    window.resize(1180, 760)
+    _fill(qtbot, window, tmp_path)
+    window.composer.setPlainText("What is wrong here, and where was the photo taken?")
+    qtbot.wait(50)
+    save(window, "images-chips-light.png")
+    save(window.composer_bar, "images-composer-light.png")
+    settings.theme = "dark"
+    window.apply_settings()
+    qtbot.wait(50)
+    save(window, "images-chips-dark.png")
+
+    # Send the two good ones (the failed chip stays behind, with its sentence).
+    (failed,) = [c for c in image_chips(window) if c.state is ImageChipState.FAILED]
+    window.attachments.images.remove(failed.key)
+    fake.enqueue(Scenario(chunks=[ANSWER[i:i + 14] for i in range(0, len(ANSWER), 14)]))
+    send(qtbot, window, "What is wrong here, and where was the photo taken?")
+    messages = wait_answer(qtbot, window)
+    strip = window.view.message_widget(messages[0].id).findChild(ImageStrip, "messageImages")
+    qtbot.waitUntil(lambda: all(t.pixmap is not None for t in strip.thumbs), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.view.has_pending_render(), timeout=10_000)
+    qtbot.wait(50)
+    save(window, "images-message-dark.png")
+    settings.theme = "light"
+    window.apply_settings()
+    qtbot.wait(100)
+    save(window, "images-message-light.png")
+
+    settings.language = "zh_CN"
+    window.apply_settings()
+    try:
+        qtbot.wait(100)
+        assert QCoreApplication.translate("Composer", "Ask anything… (Enter to send, Shift+Enter for a new line)") \
+            != "" 
+        window.new_conversation()
+        _fill(qtbot, window, tmp_path)
+        save(window, "images-chips-zh.png")
+    finally:
+        settings.language = "en"
+        window.apply_settings()
