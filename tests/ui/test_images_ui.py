@@ -9,7 +9,8 @@ import io
 
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QAction, QGuiApplication, QImage
+from PySide6.QtWidgets import QMenu
 
 from desktop_chat import config
 from desktop_chat.domain.messages import MessageStatus
@@ -140,10 +141,16 @@ def test_a_model_that_cannot_see_stops_the_turn_with_the_sentence_and_keeps_the_
     assert image_chips(window)[0].state is ImageChipState.READY
     assert any("llama3.2:latest cannot see images, so nothing was sent" in text
                for text in _visible_texts(window))
-    # The override in the settings lets it go (the model manager writes the same).
-    settings = config.load_settings()
-    settings.vision_models = {"ollama": {"llama3.2:latest": True}}
-    window.engine.settings.vision_models = settings.vision_models
+    # The user says it sees images (right-click on it in the model list): then it goes.
+    window.top_bar.model_picker.popup.menuWanted.emit("llama3.2:latest", QPoint(100, 100))
+    menu = window.top_bar.findChild(QMenu, "modelVisionMenu")
+    assert [a.text() for a in menu.actions() if a.isCheckable()] == [
+        "As the provider says", "Sees images", "Does not see images"]
+    menu.findChild(QAction, "visionYes").trigger()
+    menu.close()
+    assert window.settings.vision_models == {"ollama": {"llama3.2:latest": True}}
+    qtbot.waitUntil(lambda: config.load_settings().vision_models == {"ollama": {"llama3.2:latest": True}},
+                    timeout=5_000)  # saved
     fake.enqueue(Scenario(chunks=["It says hello."]))
     qtbot.mouseClick(window.composer_bar.send_button, Qt.MouseButton.LeftButton)
     wait_answer(qtbot, window)
@@ -205,3 +212,27 @@ def test_removing_a_chip_removes_the_image(windows, qtbot, tmp_path):
     (chip,) = wait_images(qtbot, window)
     qtbot.mouseClick(chip.remove_button, Qt.MouseButton.LeftButton)
     assert image_chips(window) == [] and window.attachments.images.parts() == []
+
+
+def test_for_a_model_that_cannot_see_the_text_in_the_image_can_go_instead(windows, qtbot, fakes, tmp_path):
+    from tests.documents.test_ocr import _need_tesseract, text_picture
+
+    _need_tesseract()
+    fake = fakes("ollama", Scenario(chunks=["The total is 1,250.00 EUR."]))
+    window = windows.new(configure("ollama", fake))  # llama3.2: cannot see
+    shot = tmp_path / "invoice.png"
+    shot.write_bytes(text_picture(["Invoice 2041: total 1,250.00 EUR"], size=48))
+    drop(window, shot)
+    wait_images(qtbot, window)
+    send(qtbot, window, "What is the total?")
+    button = window.attachments.images.ocr_button
+    qtbot.waitUntil(button.isVisible, timeout=10_000)  # offered after the refusal
+    assert button.text() == "Send their text instead"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: image_chips(window) == [] and any(
+        c.title == "invoice (text).txt" and c.attachment is not None for c in window.attachments.tray.chips()),
+        timeout=20_000)
+    qtbot.mouseClick(window.composer_bar.send_button, Qt.MouseButton.LeftButton)
+    wait_answer(qtbot, window)
+    (user,) = [m for m in fake.requests_to("/api/chat")[-1].json["messages"] if m["role"] == "user"]
+    assert "Invoice 2041: total 1,250.00 EUR" in user["content"] and "images" not in user

@@ -113,6 +113,7 @@ class AttachmentController(QObject):
             self._images = ImageTray(self.library, self.runner, self.window)
             self._images.message.connect(lambda text: self.message.emit(text, MESSAGE_MS))
             self._images.openRequested.connect(self.open_image)
+            self._images.textRead.connect(lambda name, text: self.tray.add_bytes(text.encode("utf-8"), name))
             self._place_tray(self._images)
         return self._images
 
@@ -244,6 +245,10 @@ class AttachmentController(QObject):
         images = self._sending_images.pop(conversation_id, None)
         if images:
             self.images.restore(images)
+            from desktop_chat.chat.images import NoVisionError
+
+            if isinstance(error, NoVisionError):
+                self.images.offer_ocr()
         file_name = getattr(error, "file_name", None)
         if file_name:
             self.tray.mark_failed(file_name, message)

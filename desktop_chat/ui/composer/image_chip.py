@@ -65,6 +65,11 @@ class ImageChip(QFrame):
         self.retranslate()
         self.update()
 
+    def set_preparing(self) -> None:
+        self.state = ImageChipState.PREPARING
+        self.retranslate()
+        self.update()
+
     def set_failed(self, text: str) -> None:
         self.state = ImageChipState.FAILED
         self.error_text = text

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QSize, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSizePolicy, QWidget, QFrame
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QSizePolicy, QWidget
 
 from desktop_chat.domain.parts import ImagePart
 from desktop_chat.ui.composer.image_chip import IMAGE_CHIP_SIZE, ImageChip
@@ -55,6 +55,7 @@ class ImageTray(QWidget):
     changed = Signal()  # a chip came, went or changed state (Send may have to follow)
     message = Signal(str)  # a sentence for the status bar
     openRequested = Signal(object)  # ImagePart: show it at full size
+    textRead = Signal(str, str)  # file name for a text attachment, the text OCR read in an image
 
     def __init__(self, library: DocumentLibrary, runner: AsyncRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,9 +79,16 @@ class ImageTray(QWidget):
         self._scroll.setWidget(self._row)
         self._scroll.viewport().setAutoFillBackground(False)
         self._scroll.setFixedHeight(IMAGE_CHIP_SIZE + 2)
+        # Offered when the model cannot see images and Tesseract is installed (documents/ocr.py).
+        self.ocr_button = QPushButton(self)
+        self.ocr_button.setObjectName("imageOcrButton")
+        self.ocr_button.setAutoDefault(False)
+        self.ocr_button.hide()
+        self.ocr_button.clicked.connect(self.send_text_instead)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 6)
-        layout.addWidget(self._scroll)
+        layout.addWidget(self._scroll, 1)
+        layout.addWidget(self.ocr_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(IMAGE_CHIP_SIZE + 8)
         self.hide()
@@ -188,6 +196,7 @@ class ImageTray(QWidget):
         self.changed.emit()
 
     def clear(self) -> None:
+        self.ocr_button.hide()
         for key in list(self._chips):
             self.remove(key, quiet=True)
         self.changed.emit()
@@ -208,6 +217,42 @@ class ImageTray(QWidget):
         if not quiet:
             self.changed.emit()
 
+    # -- text instead of images (OCR) ------------------------------------------------------------
+
+    def offer_ocr(self) -> None:
+        """The model cannot see images: offer to send the text in them, where Tesseract is installed."""
+        self.runner.start(self._offer_ocr(), name="ocr-available")
+
+    async def _offer_ocr(self) -> None:
+        from desktop_chat.documents import ocr
+
+        installed: bool = await self.runner.in_thread(ocr.available)
+        if installed and self._ready:
+            self.ocr_button.show()
+
+    def send_text_instead(self) -> None:
+        """Read the text in each ready image (OCR, in a worker) and attach that instead of the image."""
+        self.ocr_button.hide()
+        for key in sorted(self._ready):
+            self._chips[key].set_preparing()
+            self._tasks[key] = self.runner.start(self._read_text(key, self._ready.pop(key)), name=f"ocr-{key}")
+        self.changed.emit()
+
+    async def _read_text(self, key: int, ready: ReadyImage) -> None:
+        from desktop_chat.documents import DocumentError
+        from desktop_chat.documents.ocr import read_image_text
+
+        part = ready.part
+        try:
+            text = await self.runner.in_thread(
+                lambda: read_image_text(self.library.original(part.sha256), part.file_name))
+        except DocumentError as exc:
+            self._failed(key, _error_text(exc))
+            return
+        stem = part.file_name.rsplit(".", 1)[0] if "." in part.file_name else part.file_name
+        self.remove(key)
+        self.textRead.emit(f"{stem or 'image'} (text).txt", text)
+
     def _open(self, key: int) -> None:
         ready = self._ready.get(key)
         if ready is not None:
@@ -215,6 +260,9 @@ class ImageTray(QWidget):
 
     def retranslate(self) -> None:
         self.setAccessibleName(self.tr("Attached images"))
+        self.ocr_button.setText(self.tr("Send their text instead"))
+        self.ocr_button.setToolTip(self.tr("Read the text in the images (OCR) and attach it as text, for a model "
+                                           "that cannot see images"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
