@@ -219,7 +219,8 @@ def _normalised(image_module: Any, image: Any) -> Any:
 def _encode(image: Any, kind: str, quality: int) -> tuple[bytes, str]:
     out = io.BytesIO()
     if kind == "JPEG":
-        image.save(out, "JPEG", quality=quality, optimize=True)
+        # Not optimize=True: that encodes in one call holding the GIL (≈ 50 ms of frozen window).
+        image.save(out, "JPEG", quality=quality)
         return out.getvalue(), "image/jpeg"
     image.save(out, "PNG", optimize=False, compress_level=6)
     return out.getvalue(), "image/png"
