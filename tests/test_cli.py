@@ -423,8 +423,8 @@ def test_ask_attach_an_image_for_a_model_that_cannot_see_sends_nothing(tmp_path)
         assert fake.requests_to("/api/chat") == []
     assert (code, out) == (1, "")
     assert err.splitlines()[-1] == (
-        "error: llama3.2:latest cannot see images, so nothing was sent: choose a model that can (marked “images”), "
-        "or turn images on for this model in the model manager if it can.")
+        "error: llama3.2:latest cannot see images, so nothing was sent: choose a model that can (if this one can, "
+        "right-click it in the model list and choose “Sees images”).")
     with Store(config.database_path()) as store:
         assert store.list_conversations() == []
 

@@ -100,8 +100,8 @@ class ImageSender:
             return
         if not await self.sees_images(endpoint, model):
             raise NoVisionError(Text.of(QT_TRANSLATE_NOOP(
-                "engine", "{model} cannot see images, so nothing was sent: choose a model that can (marked "
-                          "“images”), or turn images on for this model in the model manager if it can."),
+                "engine", "{model} cannot see images, so nothing was sent: choose a model that can (if this one "
+                          "can, right-click it in the model list and choose “Sees images”)."),
                 model=model), provider=endpoint.label)
         limit = capabilities(endpoint.kind, model).images_per_request or 0
         if limit and count > limit:

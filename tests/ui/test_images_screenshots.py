@@ -76,3 +76,32 @@ def test_screenshots_of_image_chips_and_a_sent_message(windows, qtbot, fakes, tm
     finally:
         settings.language = "en"
         window.apply_settings()
+
+
+def test_screenshots_of_a_model_that_cannot_see(windows, qtbot, fakes, tmp_path):
+    """The refusal: the sentence with its fix, the images kept, and the offer to send their text."""
+    from desktop_chat.documents import ocr
+
+    fake = fakes("ollama")
+    settings = configure("ollama", fake)  # llama3.2: no "vision"
+    settings.theme = "light"
+    window = windows.new(settings)
+    window.resize(1180, 760)
+    for language, name in (("en", "images-no-vision-light.png"), ("zh_CN", "images-no-vision-zh.png")):
+        settings.language = language
+        window.apply_settings()
+        window.new_conversation()
+        shot = tmp_path / "Screenshot 2026-12-05.png"
+        shot.write_bytes(samples.screenshot())
+        drop(window, shot)
+        qtbot.waitUntil(lambda: len(image_chips(window)) == 1 and not image_chips(window)[0].busy, timeout=20_000)
+        send(qtbot, window, "What does this error mean?")
+        if ocr.available():
+            qtbot.waitUntil(window.attachments.images.ocr_button.isVisible, timeout=10_000)
+        qtbot.waitUntil(lambda: len(image_chips(window)) == 1, timeout=10_000)
+        qtbot.wait(100)
+        save(window, name)
+        window.attachments.images.clear()
+        window.composer.clear()
+    settings.language = "en"
+    window.apply_settings()

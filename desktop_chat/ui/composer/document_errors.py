@@ -163,6 +163,11 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = (
                                       "some pages or text may be missing.")),
     (re.compile(r"The file was damaged and has been repaired: some pages or text may be missing\."),
      QT_TRANSLATE_NOOP("Attachments", "The file was damaged and has been repaired: some pages or text may be missing.")),
+    (re.compile(r"Its text was read from the page images by OCR: names and numbers may be misread\."),
+     QT_TRANSLATE_NOOP("Attachments", "Its text was read from the page images by OCR: names and numbers may be "
+                                      "misread.")),
+    (re.compile(r"Only the first (?P<count>\d+) of its (?P<pages>\d+) pages were read by OCR\."),
+     QT_TRANSLATE_NOOP("Attachments", "Only the first {count} of its {pages} pages were read by OCR.")),
     (re.compile(r"Only (?P<read>\d+) of its (?P<declared>\d+) pages could be read\."),
      QT_TRANSLATE_NOOP("Attachments", "Only {read} of its {declared} pages could be read.")),
     (re.compile(r"(?P<empty>\d+) of its (?P<count>\d+) pages? came out empty\."),

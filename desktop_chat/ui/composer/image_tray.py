@@ -80,7 +80,7 @@ class ImageTray(QWidget):
         self._scroll.viewport().setAutoFillBackground(False)
         self._scroll.setFixedHeight(IMAGE_CHIP_SIZE + 2)
         # Offered when the model cannot see images and Tesseract is installed (documents/ocr.py).
-        self.ocr_button = QPushButton(self)
+        self.ocr_button = QPushButton(self._row)  # right after the chips (see _place)
         self.ocr_button.setObjectName("imageOcrButton")
         self.ocr_button.setAutoDefault(False)
         self.ocr_button.hide()
@@ -88,7 +88,7 @@ class ImageTray(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 6)
         layout.addWidget(self._scroll, 1)
-        layout.addWidget(self.ocr_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._layout.insertWidget(0, self.ocr_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(IMAGE_CHIP_SIZE + 8)
         self.hide()
@@ -112,7 +112,7 @@ class ImageTray(QWidget):
         chip.removeRequested.connect(self.remove)
         chip.opened.connect(self._open)
         self._chips[key] = chip
-        self._layout.insertWidget(self._layout.count() - 1, chip)
+        self._place(chip)
         self.show()
         self.changed.emit()
         self._tasks[key] = self.runner.start(self._prepare(key, title, source), name=f"image-{key}")
@@ -183,7 +183,7 @@ class ImageTray(QWidget):
             chip.opened.connect(self._open)
             self._chips[key] = chip
             self._ready[key] = item
-            self._layout.insertWidget(self._layout.count() - 1, chip)
+            self._place(chip)
             chip.set_ready(item.thumbnail, item.size_text, item.warning)
         self.setVisible(bool(self._chips))
         self.changed.emit()
@@ -252,6 +252,10 @@ class ImageTray(QWidget):
         stem = part.file_name.rsplit(".", 1)[0] if "." in part.file_name else part.file_name
         self.remove(key)
         self.textRead.emit(f"{stem or 'image'} (text).txt", text)
+
+    def _place(self, chip: ImageChip) -> None:
+        """A chip goes after the others, before the OCR offer and the stretch."""
+        self._layout.insertWidget(self._layout.indexOf(self.ocr_button), chip)
 
     def _open(self, key: int) -> None:
         ready = self._ready.get(key)

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop_chat.config import Settings
+# The engine's marker, not PySide6's: the same no-op for lupdate, typed to return the str.
+from desktop_chat.domain.texts import QT_TRANSLATE_NOOP
 
 __all__ = ["set_vision", "show_vision_menu", "vision_menu"]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("VisionMenu", text)
 
 
 def set_vision(settings: Settings, endpoint_id: str, model: str, value: bool | None) -> None:
@@ -36,12 +42,13 @@ def vision_menu(parent: QWidget, settings: Settings, endpoint_id: str, model: st
     menu = QMenu(parent)
     menu.setObjectName("modelVisionMenu")
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    section = menu.addSection(menu.tr("Images for {model}").format(model=model))
+    section = menu.addSection(_tr(QT_TRANSLATE_NOOP("VisionMenu", "Images for {model}")).format(model=model))
     section.setEnabled(False)
     group = QActionGroup(menu)
     current = settings.vision_models.get(endpoint_id, {}).get(model)
-    for value, label in ((None, menu.tr("As the provider says")), (True, menu.tr("Sees images")),
-                         (False, menu.tr("Does not see images"))):
+    for value, label in ((None, _tr(QT_TRANSLATE_NOOP("VisionMenu", "As the provider says"))),
+                         (True, _tr(QT_TRANSLATE_NOOP("VisionMenu", "Sees images"))),
+                         (False, _tr(QT_TRANSLATE_NOOP("VisionMenu", "Does not see images")))):
         action = QAction(label, menu)
         action.setCheckable(True)
         action.setChecked(current is value)
