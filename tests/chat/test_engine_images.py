@@ -202,3 +202,14 @@ async def test_an_image_no_longer_stored_is_an_attachment_error_not_a_silent_dro
         await engine.aclose()
     assert isinstance(second.error, errors.AttachmentError)
     assert second.error.message == "The image “gone.png” is no longer stored: attach it again."
+
+
+async def test_a_fork_carries_the_image_and_sends_it(store, library):
+    with fake_for("anthropic", Scenario(chunks=["ok"])) as fake:
+        engine = engine_for(store, library, "anthropic", fake)
+        first = await engine.send(None, "What is this?", images=[attach_image(library, PHOTO, "IMG_1.jpg")])
+        fork = store.fork(first.message.id)
+        await engine.send(fork.id, "Say more")
+        await engine.aclose()
+        requests = fake.requests_to("/v1/messages")
+    assert requests[-1].json["messages"][0]["content"][0]["type"] == "image"
