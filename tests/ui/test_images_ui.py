@@ -236,3 +236,24 @@ def test_for_a_model_that_cannot_see_the_text_in_the_image_can_go_instead(window
     wait_answer(qtbot, window)
     (user,) = [m for m in fake.requests_to("/api/chat")[-1].json["messages"] if m["role"] == "user"]
     assert "Invoice 2041: total 1,250.00 EUR" in user["content"] and "images" not in user
+
+
+def test_an_image_dragged_from_a_browser_is_attached(windows, qtbot):
+    from PySide6.QtCore import QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = windows.new()
+    mime = QMimeData()  # what a browser's drag carries: the address and the image's bytes, no local file
+    mime.setUrls([QUrl("https://example.com/photos/cat.jpg")])
+    mime.setData("image/jpeg", samples.photo(320, 240))
+    enter = QDragEnterEvent(window.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter.setAccepted(False)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, event)
+    (chip,) = wait_images(qtbot, window)
+    assert chip.title == "dropped-image.jpeg" and chip.size_text == "320 × 240"

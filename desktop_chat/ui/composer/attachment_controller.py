@@ -64,6 +64,16 @@ def _what_is(path: Path) -> tuple[bool, str | None]:
     return False, described[0] if described else None
 
 
+def _image_in(mime: QMimeData | None) -> str | None:
+    """The encoded image format a drag carries ("image/png"…), "" for a decoded picture only, or None."""
+    if mime is None:
+        return None
+    from desktop_chat.ui.composer.composer import IMAGE_MIMES
+
+    found = next((f for f in IMAGE_MIMES if mime.hasFormat(f)), None)
+    return found if found is not None else ("" if mime.hasImage() else None)
+
+
 class AttachmentController(QObject):
     """Owns the loader, the tray of chips and the preview dialogs for one window."""
 
@@ -132,14 +142,22 @@ class AttachmentController(QObject):
     # -- where files come from -----------------------------------------------------------------
 
     def accepts(self, mime: QMimeData | None) -> bool:
-        """A drag the window should take: it carries local files."""
-        return bool(local_files(mime))
+        """A drag the window should take: it carries local files, or an image (dragged from a browser)."""
+        return bool(local_files(mime)) or _image_in(mime) is not None
 
     def drop(self, mime: QMimeData | None) -> bool:
         paths = local_files(mime)
         if paths:
             self.open_files(paths)
-        return bool(paths)
+            return True
+        encoded = _image_in(mime)
+        if mime is None or encoded is None:
+            return False
+        if encoded:  # the browser's own bytes
+            self.images.add_bytes(bytes(mime.data(encoded).data()), "dropped-image." + encoded.split("/")[1])
+        else:
+            self.paste_image(mime.imageData())
+        return True
 
     def open_files(self, paths: Iterable[Path]) -> None:
         """Attach what can be attached; say what the rest is."""

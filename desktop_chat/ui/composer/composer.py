@@ -219,7 +219,8 @@ class ComposerBar(QWidget):
         self.stop_button.setToolTip(self.tr("Stop the answer; what arrived so far is kept (Esc)"))
         self.attach_button.setText(self.tr("Attach…"))
         self.attach_button.setAccessibleName(self.tr("Attach files"))
-        self.attach_button.setToolTip(self.tr("Attach PDF or text files (or drop them anywhere on the window)"))
+        self.attach_button.setToolTip(
+            self.tr("Attach PDFs, text files or images (or drop them anywhere on the window)"))
         self._update_send()
 
     def changeEvent(self, event: QEvent) -> None:
