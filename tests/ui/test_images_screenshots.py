@@ -105,3 +105,45 @@ def test_screenshots_of_a_model_that_cannot_see(windows, qtbot, fakes, tmp_path)
         window.composer.clear()
     settings.language = "en"
     window.apply_settings()
+
+
+def test_screenshots_of_many_images_in_a_narrow_window_and_the_full_size_view(windows, qtbot, fakes, tmp_path):
+    from desktop_chat.ui.common.image_viewer import ImageViewer
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QScrollBar
+
+    fake = fakes("anthropic", Scenario(chunks=["Six pictures: four landscapes and two screenshots."]))
+    settings = configure("anthropic", fake)
+    settings.theme = "light"
+    window = windows.new(settings)
+    window.resize(820, 700)
+    files = []
+    for i in range(6):
+        path = tmp_path / f"picture-{i}.{'png' if i % 3 == 2 else 'jpg'}"
+        path.write_bytes(samples.screenshot() if i % 3 == 2 else samples.scenery(1600 - 200 * i, 1200))
+        files.append(path)
+    drop(window, *files)
+    qtbot.waitUntil(lambda: len(image_chips(window)) == 6 and not any(c.busy for c in image_chips(window)),
+                    timeout=30_000)
+    send(qtbot, window, "What do these have in common?")
+    messages = wait_answer(qtbot, window)
+    widget = window.view.message_widget(messages[0].id)
+    strip = widget.findChild(ImageStrip, "messageImages")
+    qtbot.waitUntil(lambda: all(t.pixmap is not None for t in strip.thumbs), timeout=10_000)
+    qtbot.wait(100)
+    save(window, "images-many-narrow.png")
+    # Wrapped onto rows inside the message: nothing sticks out or scrolls sideways.
+    assert strip.height() > 132 and max(t.geometry().right() for t in strip.thumbs) <= strip.width()
+    assert all(not bar.isVisible() for bar in window.view.findChildren(QScrollBar)
+               if bar.orientation() == Qt.Orientation.Horizontal)
+    qtbot.mouseClick(strip.thumbs[0], Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    viewer = window.findChild(ImageViewer, "imageViewer")
+    with qtbot.waitSignal(viewer.shown, timeout=10_000):
+        pass
+    qtbot.wait(50)
+    save(viewer, "images-full-size.png")  # whole, scaled to the window
+    shown = viewer.label.pixmap().size()
+    assert shown.width() <= viewer.area.viewport().width() and shown.height() <= viewer.area.viewport().height()
+    qtbot.mouseClick(viewer.label, Qt.MouseButton.LeftButton)  # actual size
+    assert viewer.label.pixmap().size().toTuple() == (1600, 1200)
+    viewer.close()

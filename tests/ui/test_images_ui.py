@@ -87,7 +87,7 @@ def test_a_dropped_photo_is_a_chip_at_once_and_goes_to_claude_clean_and_upright(
     assert viewer is not None
     with qtbot.waitSignal(viewer.shown, timeout=10_000) as shown:
         pass
-    assert shown.args == [True] and viewer.label.pixmap().size().toTuple() == (1500, 2000)
+    assert shown.args == [True] and viewer.pixmap.size().toTuple() == (1500, 2000)  # shown scaled to fit
     viewer.close()
 
 

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QImageReader, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
+from PySide6.QtGui import (QColor, QImage, QImageReader, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPixmap,
+                           QResizeEvent)
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_chat.domain.messages import Message
 from desktop_chat.domain.parts import ImagePart
@@ -30,6 +31,7 @@ __all__ = ["ImageStrip", "Thumbnails", "show_images"]
 log = logging.getLogger(__name__)
 
 HEIGHT = 132  # px of a thumbnail in a message
+SPACING = 6
 MAX_WIDTH = 260  # a panorama is cropped to this
 CACHE = 300  # thumbnails kept (≈ 130 KB each at 2×)
 
@@ -147,7 +149,8 @@ class _Thumb(QWidget):
 
 
 class ImageStrip(QWidget):
-    """A message's images in a row. Emits activated(ImagePart) for a click."""
+    """A message's images, left to right, wrapping onto more rows in a narrow window (never wider
+    than the message). Emits activated(ImagePart) for a click."""
 
     activated = Signal(object)
 
@@ -156,11 +159,47 @@ class ImageStrip(QWidget):
         self.setObjectName("messageImages")
         self.thumbnails = thumbnails
         self.thumbs: list[_Thumb] = []
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(6)
-        self._layout.addStretch(1)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def _rows(self, width: int) -> list[list[_Thumb]]:
+        rows: list[list[_Thumb]] = [[]]
+        used = 0
+        for thumb in self.thumbs:
+            if rows[-1] and used + SPACING + thumb.width() > width:
+                rows.append([])
+                used = 0
+            used += (SPACING if rows[-1] else 0) + thumb.width()
+            rows[-1].append(thumb)
+        return rows if self.thumbs else []
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        rows = len(self._rows(width))
+        return rows * HEIGHT + max(0, rows - 1) * SPACING
+
+    def sizeHint(self) -> QSize:
+        return QSize(min(MAX_WIDTH, sum(t.width() for t in self.thumbs)), self.heightForWidth(self.width() or MAX_WIDTH))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(min((t.width() for t in self.thumbs), default=0), HEIGHT if self.thumbs else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        y = 0
+        for row in self._rows(self.width()):
+            x = 0
+            for thumb in row:
+                thumb.move(x, y)
+                x += thumb.width() + SPACING
+            y += HEIGHT + SPACING
+        self.updateGeometry()
 
     def set_images(self, images: list[ImagePart]) -> None:
         if [t.image for t in self.thumbs] == images:
@@ -172,10 +211,11 @@ class ImageStrip(QWidget):
         for image in images:
             thumb = _Thumb(image, self)
             thumb.clicked.connect(self.activated)
-            self._layout.insertWidget(self._layout.count() - 1, thumb)
+            thumb.show()
             self.thumbs.append(thumb)
             if self.thumbnails is not None:
                 self.thumbnails.request(image, _deliver_to(thumb))
+        self._relayout()
 
 
 def _deliver_to(thumb: _Thumb) -> Callable[[QImage | None], None]:
