@@ -444,3 +444,30 @@ def test_ask_attach_a_bad_image_says_why(tmp_path, name, data, says):
         code, out, err = cli("ask", "--attach", str(path), "What is it?")
         assert fake.requests == []
     assert (code, out) == (1, "") and err.startswith(says)
+
+
+@pytest.mark.parametrize("family, model", [("openai", "gpt-4o"), ("ollama", "llava:13b")])
+def test_ask_attach_an_image_goes_in_each_wire_format(tmp_path, family, model):
+    import base64
+
+    from tests import image_samples as samples
+
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(samples.png(3000, 1500))
+    with fake_for(family, Scenario(chunks=["Green."])) as fake:
+        configure(family, fake)
+        code, out, err = cli("ask", "--model", model, "--attach", str(shot), "Which colour?")
+        path = "/chat/completions" if family == "openai" else "/api/chat"
+        body = fake.requests_to(path)[-1].json
+    assert (code, out) == (0, "Green.\n"), err
+    (user,) = [m for m in body["messages"] if m["role"] == "user"]
+    if family == "openai":
+        image, text = user["content"]
+        assert text == {"type": "text", "text": "Which colour?"}
+        assert image["image_url"]["url"].startswith("data:image/png;base64,")
+        data = image["image_url"]["url"].split(",", 1)[1]
+    else:
+        assert user["content"] == "Which colour?"
+        (data,) = user["images"]
+    sent = samples.decoded(base64.b64decode(data))
+    assert sent.format == "PNG" and sent.size == (2048, 1024)
