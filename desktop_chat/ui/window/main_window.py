@@ -242,6 +242,8 @@ class MainWindow(QMainWindow):
         view.forkRequested.connect(self.message_actions.fork)
         self.fork_origin.originRequested.connect(self.open_conversation)
         view.olderMessagesWanted.connect(self._load_older)
+        view.starterChosen.connect(self._start_from)  # a new conversation's starting points
+        view.attachRequested.connect(self.attachments.choose_files)
 
         self.controller.turnEvent.connect(self.presenter.on_event)
 
@@ -386,6 +388,12 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.presenter.leave_conversation()
         self.welcome.update_visibility()
+        self.composer.setFocus()
+
+    def _start_from(self, text: str) -> None:
+        """A starting point's words in the composer, for the user to finish and send."""
+        self.composer.setPlainText(text)
+        self.composer.moveCursor(self.composer.textCursor().MoveOperation.End)
         self.composer.setFocus()
 
     def open_conversation(self, conversation_id: str) -> None:
