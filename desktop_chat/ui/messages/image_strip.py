@@ -159,6 +159,7 @@ class ImageStrip(QWidget):
         self.setObjectName("messageImages")
         self.thumbnails = thumbnails
         self.thumbs: list[_Thumb] = []
+        self.align_right = False  # a question's images sit at the right, above its bubble
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -194,7 +195,8 @@ class ImageStrip(QWidget):
     def _relayout(self) -> None:
         y = 0
         for row in self._rows(self.width()):
-            x = 0
+            used = sum(t.width() for t in row) + SPACING * (len(row) - 1)
+            x = max(0, self.width() - used) if self.align_right else 0
             for thumb in row:
                 thumb.move(x, y)
                 x += thumb.width() + SPACING
@@ -243,6 +245,7 @@ def show_images(widget: Any, message: Message, view: Any, on_image: Callable[[ob
         return
     if not isinstance(strip, ImageStrip):
         strip = ImageStrip(thumbnails)
+        strip.align_right = message.role == "user"
         strip.activated.connect(on_image)
         widget.extras.insertWidget(0, strip)
     strip.set_images(images)
