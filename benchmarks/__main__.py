@@ -26,7 +26,7 @@ from benchmarks._common import BenchmarkCrash, Row  # noqa: E402
 
 FIGURES = ("start", "memory", "stream", "reasoning", "render", "first_token", "open_conversation", "tree", "switch", "migrate",
            "conversation_list",
-           "search", "pdf", "kb", "stop", "tools", "bundle", "local_model", "server", "server_window")
+           "search", "pdf", "images", "kb", "stop", "tools", "bundle", "local_model", "server", "server_window")
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "latest.json"
 
 

@@ -39,6 +39,8 @@ ENGINE_SOURCES = (
     ROOT / "desktop_chat" / "providers",
     ROOT / "desktop_chat" / "chat",
     ROOT / "desktop_chat" / "documents" / "plan.py",  # words how a document is sent (Text templates)
+    ROOT / "desktop_chat" / "documents" / "images.py",  # words what is wrong with an image
+    ROOT / "desktop_chat" / "documents" / "ocr.py",  # words why no text was read
     ROOT / "desktop_chat" / "store" / "importers",  # words what an import read, added and left out
     ROOT / "desktop_chat" / "config.py",
     ROOT / "desktop_chat" / "secrets.py",

@@ -193,6 +193,9 @@ class Settings:
     server_store_history: bool = False
     # MCP tools (chat/tool_rounds.py): how many rounds of tool calls one answer may make.
     tool_round_limit: int = 10
+    # The user's word on whether a model sees images, where its provider says otherwise or nothing
+    # (endpoint id -> model -> True/False; see chat/images.py). Set in the model manager.
+    vision_models: dict[str, dict[str, bool]] = field(default_factory=dict)
 
     # -- the model picker's memory --
 
@@ -306,6 +309,11 @@ def _settings_from_dict(raw: dict[str, Any]) -> Settings:
                 isinstance(v, list) and all(isinstance(m, str) for m in v) for v in table.values())):
             log.warning("ignoring malformed %s", name)
             values.pop(name)
+    vision = values.get("vision_models")
+    if vision is not None and not (isinstance(vision, dict) and all(
+            isinstance(v, dict) and all(isinstance(b, bool) for b in v.values()) for v in vision.values())):
+        log.warning("ignoring malformed vision_models")
+        values.pop("vision_models")
     if not isinstance(values.get("last_answered_endpoint", ""), (str, type(None))):
         values.pop("last_answered_endpoint")
     settings = Settings(**values)

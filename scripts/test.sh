@@ -15,6 +15,7 @@ SYSTEM_PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1
   dbus dbus-x11 gnome-keyring imagemagick fonts-noto-cjk
   nodejs npm  # the MCP reference servers (tests/tools)
+  tesseract-ocr tesseract-ocr-chi-sim  # OCR of images and scanned PDFs (documents/ocr.py)
 )
 bash scripts/apt_install.sh "${SYSTEM_PACKAGES[@]}"
 

@@ -387,3 +387,87 @@ def test_a_damaged_history_comes_back_as_far_as_it_can_be_read_and_the_command_s
     (line,) = err.splitlines()
     assert "with what could still be read: 7 conversation(s) with 14 message(s) came back" in line
     assert out.count("question ") == 7 and out.count("answer ") == 7
+
+
+# -- images (issue 19) ------------------------------------------------------------------------------
+
+def test_ask_attach_an_image_sends_it_cleaned_and_fitted_to_claude(tmp_path):
+    import base64
+
+    from tests import image_samples as samples
+
+    photo = tmp_path / "IMG_2041.JPG"
+    photo.write_bytes(samples.photo(4000, 3000, orientation=6))
+    with fake_for("anthropic", Scenario(chunks=["A red square."])) as fake:
+        configure("anthropic", fake)
+        code, out, err = cli("ask", "--attach", str(photo), "What", "is", "this?")
+        (request,) = fake.requests_to("/v1/messages")
+    assert (code, out) == (0, "A red square.\n"), err
+    assert err == ("Attached “IMG_2041.JPG”: image, 1500 × 2000, from 4000 × 3000, without its metadata.\n")
+    (content,) = [m["content"] for m in request.json["messages"]]
+    assert content[0]["type"] == "image" and content[0]["source"]["media_type"] == "image/jpeg"
+    sent = samples.decoded(base64.b64decode(content[0]["source"]["data"]))
+    assert sent.size == (1176, 1568) and not sent.getexif()
+    _, (question, _answer) = stored_turn()
+    assert [p.file_name for p in question.typed_parts] == ["IMG_2041.JPG"]
+
+
+def test_ask_attach_an_image_for_a_model_that_cannot_see_sends_nothing(tmp_path):
+    from tests import image_samples as samples
+
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(samples.png())
+    with fake_for("ollama") as fake:
+        configure("ollama", fake)  # llama3.2: no "vision" in /api/show
+        code, out, err = cli("ask", "--attach", str(shot), "What is it?")
+        assert fake.requests_to("/api/chat") == []
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == (
+        "error: llama3.2:latest cannot see images, so nothing was sent: choose a model that can (if this one can, "
+        "right-click it in the model list and choose “Sees images”).")
+    with Store(config.database_path()) as store:
+        assert store.list_conversations() == []
+
+
+@pytest.mark.parametrize("name, data, says", [
+    ("notes.png", b"just some text\n", "error: “notes.png” is not an image that can be sent: only PNG, JPEG, WebP "
+                                       "and GIF images are.\n"),
+    ("huge.png", None, "error: “huge.png” is too large to attach: "),
+])
+def test_ask_attach_a_bad_image_says_why(tmp_path, name, data, says):
+    from tests import image_samples as samples
+
+    path = tmp_path / name
+    path.write_bytes(data if data is not None else samples.bomb_png())
+    with fake_for("anthropic") as fake:
+        configure("anthropic", fake)
+        code, out, err = cli("ask", "--attach", str(path), "What is it?")
+        assert fake.requests == []
+    assert (code, out) == (1, "") and err.startswith(says)
+
+
+@pytest.mark.parametrize("family, model", [("openai", "gpt-4o"), ("ollama", "llava:13b")])
+def test_ask_attach_an_image_goes_in_each_wire_format(tmp_path, family, model):
+    import base64
+
+    from tests import image_samples as samples
+
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(samples.png(3000, 1500))
+    with fake_for(family, Scenario(chunks=["Green."])) as fake:
+        configure(family, fake)
+        code, out, err = cli("ask", "--model", model, "--attach", str(shot), "Which colour?")
+        path = "/chat/completions" if family == "openai" else "/api/chat"
+        body = fake.requests_to(path)[-1].json
+    assert (code, out) == (0, "Green.\n"), err
+    (user,) = [m for m in body["messages"] if m["role"] == "user"]
+    if family == "openai":
+        image, text = user["content"]
+        assert text == {"type": "text", "text": "Which colour?"}
+        assert image["image_url"]["url"].startswith("data:image/png;base64,")
+        data = image["image_url"]["url"].split(",", 1)[1]
+    else:
+        assert user["content"] == "Which colour?"
+        (data,) = user["images"]
+    sent = samples.decoded(base64.b64decode(data))
+    assert sent.format == "PNG" and sent.size == (2048, 1024)

@@ -47,6 +47,8 @@ ENGINE_SOURCES = [
     *sorted((ROOT / "desktop_chat" / "providers").rglob("*.py")),
     *sorted((ROOT / "desktop_chat" / "chat").rglob("*.py")),
     ROOT / "desktop_chat" / "documents" / "plan.py",  # words how each document is sent
+    ROOT / "desktop_chat" / "documents" / "images.py",  # words what is wrong with an image
+    ROOT / "desktop_chat" / "documents" / "ocr.py",  # words why no text was read
     *sorted((ROOT / "desktop_chat" / "store" / "importers").rglob("*.py")),  # what an import did
     ROOT / "desktop_chat" / "config.py",
     ROOT / "desktop_chat" / "secrets.py",

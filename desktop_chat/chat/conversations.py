@@ -263,15 +263,17 @@ class ConversationService:
     def import_document(self, data: Any) -> ImportReport:
         """A parsed export file (ours, ChatGPT's or Claude's, told apart by content) into the history.
         Nothing is written if any of it is invalid; conversations already here are skipped."""
+        from desktop_chat.chat.image_exchange import restore_images
         from desktop_chat.store import importers  # the importers load only when something is imported
 
-        return importers.import_data(self.store, data)
+        return importers.import_data(self.store, restore_images(data))
 
     def export_json(self, conversation_ids: Sequence[str] | None = None) -> dict[str, Any]:
         """All conversations (or the given ones), every version, as our JSON export document."""
+        from desktop_chat.chat.image_exchange import embed_images
         from desktop_chat.store import exchange
 
-        return exchange.export_json(self.store, conversation_ids)
+        return embed_images(exchange.export_json(self.store, conversation_ids))
 
     def export_markdown(self, conversation_ids: Sequence[str] | None = None, *,
                         with_thinking: bool = False) -> tuple[str, int]:
@@ -280,4 +282,7 @@ class ConversationService:
         count = len(conversation_ids) if conversation_ids else self.store.count_conversations()
         from desktop_chat.store import exchange
 
-        return exchange.export_markdown(self.store, conversation_ids, with_thinking=with_thinking), count
+        from desktop_chat.chat.image_exchange import image_link
+
+        return exchange.export_markdown(self.store, conversation_ids, with_thinking=with_thinking,
+                                        image_link=image_link), count

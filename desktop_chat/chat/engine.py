@@ -50,6 +50,7 @@ from desktop_chat.chat.attachments import (
     validate_attachment,
 )
 from desktop_chat.chat.context import ContextLookup, ContextWindow, context_window
+from desktop_chat.chat.images import ImageSender, message_images
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
 from desktop_chat.chat.knowledge import KnowledgeAccess, knowledge_request, with_knowledge
 from desktop_chat.chat.pool import ProviderPool
@@ -66,7 +67,7 @@ from desktop_chat.domain.messages import (
     Message,
     MessageStatus,
 )
-from desktop_chat.domain.parts import Part, RequestPart, TextPart, ThinkingPart, parts_to_list
+from desktop_chat.domain.parts import ImagePart, InlineImage, Part, RequestPart, TextPart, ThinkingPart, parts_to_list
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo, capabilities
 from desktop_chat.providers.think_tags import split_think_tags
@@ -147,6 +148,7 @@ class ChatEngine:
         # whether a call runs (the window asks; `ask` takes flags; None: nothing runs unasked).
         self.tools = tools
         self.approval = approval
+        self.images = ImageSender(settings, self.pool, self.documents)
 
     # -- the turns a user can start ------------------------------------------------------------
 
@@ -161,6 +163,7 @@ class ChatEngine:
         on_event: EventSink | None = None,
         attachments: Sequence[Attachment] = (),
         options: Mapping[str, Any] | None = None,
+        images: Sequence[ImagePart] = (),
     ) -> TurnResult:
         """Store `text` as a new user message in the conversation (a new one if None) and answer it.
 
@@ -169,16 +172,27 @@ class ChatEngine:
         later turn of the conversation. AttachmentError, before anything is stored, if one's
         text and original are not in the data dir. *options* are merged into the conversation's
         options and kept (a None value removes one), e.g. ``{"context_tokens": 32768}``.
+        *images* were stored with ``documents().attach_image``; a model that cannot see them
+        stops the turn before anything is stored (chat/images.py NoVisionError).
         """
-        if not text.strip():
+        if not text.strip() and not images:
             raise ValueError(_EMPTY)
         attachments = await self._accept(attachments)
-        conversation = self._conversation_for(conversation_id, text, system_prompt)
+        conversation = self._conversation_for(conversation_id, text or images[0].file_name, system_prompt)
         if options:
             conversation = self._merge_options(conversation, options)
         endpoint, model_name = await self._choose(conversation, endpoint_id, model)
+        if images:  # the branch's images and these go together: check before storing anything
+            earlier = sum(len(message_images(m)) for m in self.store.list_messages(conversation.id))
+            try:
+                await self.images.check(endpoint, model_name, earlier + len(images))
+            except errors.ChatError:
+                if conversation_id is None:  # made for this message: leave no empty conversation behind
+                    self.store.delete_conversation(conversation.id)
+                raise
         user = self.store.add_message(conversation.id, "user", text,
-                                      attachments=[a.to_dict() for a in attachments])
+                                      attachments=[a.to_dict() for a in attachments],
+                                      parts=[image.to_dict() for image in images])
         return await self._answer(conversation, endpoint, model_name, user, on_event or _ignore)
 
     async def regenerate(self, conversation_id: str, *, endpoint_id: str | None = None,
@@ -217,6 +231,7 @@ class ChatEngine:
         endpoint, model_name = await self._choose(conversation, endpoint_id, model)
         carried = [a.to_dict() for a in attachments] if attachments is not None else original.attachments
         edited = self.store.add_message(conversation.id, "user", text, attachments=carried,
+                                        parts=[i.to_dict() for i in message_images(original)],
                                         parent_id=original.parent_id)
         return await self._answer(conversation, endpoint, model_name, edited, on_event or _ignore)
 
@@ -516,9 +531,10 @@ class ChatEngine:
                                   list(prepared.sources), prepared.delivery))
             if window.send_num_ctx is not None and (prepared.sends_content or prepared.passages):
                 options["num_ctx"] = window.send_num_ctx  # else Ollama cuts the prompt to its default
+        images = await self.images.request_images(history, endpoint, model)
         return ChatRequest(
             model=model,
-            messages=_request_messages(history, prepared),
+            messages=_request_messages(history, prepared, images),
             system=conversation.system_prompt or None,
             max_tokens=max_tokens,
             temperature=conversation.options.get("temperature", self.settings.temperature),
@@ -769,7 +785,8 @@ def _reserved_tokens(conversation: Conversation, history: Sequence[Message], max
     return answer + conversation_tokens + WRAPPER_TOKENS * (documents + 1)
 
 
-def _request_messages(history: Sequence[Message], documents: PreparedDocuments | None = None) -> list[ChatMessage]:
+def _request_messages(history: Sequence[Message], documents: PreparedDocuments | None = None,
+                      images: Mapping[str, Sequence[InlineImage]] | None = None) -> list[ChatMessage]:
     """The conversation as providers want it: user first, roles alternating, no empty turns.
 
     Failed answers with no text are dropped; consecutive messages of one role (a question that
@@ -778,12 +795,13 @@ def _request_messages(history: Sequence[Message], documents: PreparedDocuments |
     With *documents*, each user turn that carried attachments gets their parts (PDFs as they are,
     whole texts and notes as text parts) before its words, and the last user turn gets the
     passages found for it. Joined turns keep every part in order; a provider joins adjacent text
-    parts into one text (domain/parts.py text_runs).
+    parts into one text (domain/parts.py text_runs). *images* (by message id) go before the words.
     """
+    images = images or {}
     last_user = next((m.id for m in reversed(history) if m.role == "user"), None)
     out: list[ChatMessage] = []
     for message in history:
-        if not message.text.strip():
+        if not message.text.strip() and message.id not in images:
             continue
         if not out and message.role != "user":
             continue
@@ -792,7 +810,9 @@ def _request_messages(history: Sequence[Message], documents: PreparedDocuments |
             parts += documents.parts.get(message.id, ())
             if message.id == last_user and documents.passages is not None:
                 parts.append(documents.passages)
-        parts.append(TextPart(message.text))
+        parts += images.get(message.id, ())
+        if message.text.strip() or not parts:
+            parts.append(TextPart(message.text))
         if out and out[-1].role == message.role:
             out[-1] = ChatMessage(message.role, (*out[-1].parts, *parts))
         else:

@@ -40,6 +40,7 @@ from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocu
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
 from desktop_chat.cli import reasoning as reasoning_flags
 from desktop_chat.domain.events import Retrying, Started, TextDelta, ThinkingDelta
+from desktop_chat.domain.parts import ImagePart
 from desktop_chat.domain.messages import Attachment, Override
 from desktop_chat.store import Store, StoreError, pending_upgrade
 
@@ -70,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--max-tokens", type=int)
     ask.add_argument("--temperature", type=float)
     ask.add_argument("--attach", action="append", default=[], metavar="FILE",
-                     help=f"attach a PDF or text file (repeatable); a PDF's password is read from ${PASSWORD_ENV} "
-                          "or asked for on a terminal")
+                     help="attach a PDF, text file or image (PNG, JPEG, WebP, GIF; repeatable); a PDF's "
+                          f"password is read from ${PASSWORD_ENV} or asked for on a terminal")
     ask.add_argument("--attach-as", choices=["whole", "passages"],
                      help="send the attached files whole, or only the passages relevant to the question "
                           "(default: whole when they fit the model's context)")
@@ -269,6 +270,9 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
     try:
         choices: dict[str, Override] = {"whole": "whole", "passages": "retrieval"}
         override = choices.get(args.attach_as or "")
+        from desktop_chat.cli.images import split_images
+
+        images, paths = split_images(library, paths, stderr)
         attachments = [Attachment.from_document(_extract(library, path, stdin, stderr), override=override)
                        for path in paths]
         options: dict[str, Any] | None = {"context_tokens": args.context_tokens} if args.context_tokens else None
@@ -279,13 +283,14 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
         engine = AppServices(store, settings, documents=library).engine
         engine.approval = cli_mcp.approval_for_ask(args, stdin, stderr, prompt_from_stdin=not args.prompt
                                                    or args.prompt == ["-"])
-        return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr)
+        return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr, images)
     finally:
         library.close()
 
 
 async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: str, attachments: list[Attachment],
-                         options: dict[str, Any] | None, stdout: TextIO, stderr: TextIO) -> TurnResult:
+                         options: dict[str, Any] | None, stdout: TextIO, stderr: TextIO,
+                         images: Sequence[ImagePart] = ()) -> TurnResult:
     ended_with_newline = True
     thinking = reasoning_flags.ThinkingPrinter(args, stderr, engine.pool.endpoint)
 
@@ -328,7 +333,7 @@ async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: s
         else:
             result = await engine.send(args.conversation, prompt, endpoint_id=args.provider, model=args.model,
                                        system_prompt=args.system, on_event=show, attachments=attachments,
-                                       options=options)
+                                       options=options, images=images)
     finally:
         thinking.answer_starts()  # a turn that ended while thinking: close the reasoning's line
         await engine.aclose()

@@ -17,13 +17,16 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 from desktop_chat.documents.cache import BlobStore, ExtractionCache
-from desktop_chat.documents.document import ExtractedDocument
+from desktop_chat.documents.document import ExtractedDocument, TextQuality
 from desktop_chat.documents.errors import Cancelled
 from desktop_chat.documents.extraction import Progress, extract_bytes, read_file, sha256_of
 from desktop_chat.documents.retrieval import DEFAULT_K, DocumentIndex, Source
+
+if TYPE_CHECKING:
+    from desktop_chat.documents.images import PreparedImage
 
 __all__ = ["DocumentLibrary"]
 
@@ -83,6 +86,8 @@ class DocumentLibrary:
             _best_effort("cache the text of", file_name, self.cache.put, document)
         elif progress:
             progress(document.page_count, document.page_count)
+        if document.kind == "pdf" and document.quality is TextQuality.NONE:
+            document = self._read_scan(data, document, cancel, progress)
         # Without the stored copy the document can still be sent now, just not re-sent once the
         # original has moved: a full disk must not stop the user from attaching.
         _best_effort("keep a copy of", file_name, self.blobs.put, data, sha256=digest)
@@ -91,6 +96,19 @@ class DocumentLibrary:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         return document
+
+    def _read_scan(self, data: bytes, document: ExtractedDocument, cancel: threading.Event | None,
+                   progress: Progress | None) -> ExtractedDocument:
+        """A scanned PDF (no text layer) read by OCR where Tesseract is installed (documents/ocr.py);
+        the result is cached like any extraction."""
+        from desktop_chat.documents import ocr
+
+        if not ocr.available():
+            return document
+        read = ocr.ocr_scanned_pdf(data, document, cancel=cancel, progress=progress)
+        if read is not document:
+            _best_effort("cache the text of", document.file_name, self.cache.put, read)
+        return read
 
     def document(self, sha256: str, file_name: str | None = None, *, password: str | None = None) -> ExtractedDocument:
         """An attachment's text by hash: from the cache, else re-extracted from the stored bytes."""
@@ -101,6 +119,16 @@ class DocumentLibrary:
         document = extract_bytes(data, file_name or sha256[:12], password=password, sha256=sha256)
         _best_effort("cache the text of", document.file_name, self.cache.put, document)
         return document
+
+    def attach_image(self, data: bytes, file_name: str) -> PreparedImage:
+        """Clean an image (documents/images.py) and keep it by the hash of the clean bytes, which is
+        what is sent and re-sent. Raises ImageError; OSError if it cannot be stored (an image that
+        is not stored could not be sent again). Worker thread."""
+        from desktop_chat.documents.images import prepare_image
+
+        prepared = prepare_image(data, file_name)
+        self.blobs.put(prepared.data, sha256=prepared.sha256)
+        return prepared
 
     def original(self, sha256: str) -> bytes:
         """The attachment's original bytes (FileMissing if they are no longer stored)."""

@@ -95,3 +95,11 @@ class Provider(Protocol):
     async def list_models(self) -> list[ModelInfo]: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class DescribesModels(Protocol):
+    """A provider that can say what one of its models can do (Ollama's /api/show: context length,
+    capabilities such as "vision"), where the family's declaration cannot."""
+
+    async def show(self, model: str) -> ModelInfo: ...

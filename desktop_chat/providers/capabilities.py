@@ -64,6 +64,11 @@ class Capabilities:
     # Signed reasoning must go back, unchanged, in the turns that follow a tool call (Anthropic);
     # elsewhere reasoning is never re-sent.
     resend_thinking_with_tools: bool = False
+    # Images, where `images` is true: the longest edge (px) and size (bytes, before base64) one
+    # image may have, and how many one request may carry. Images are downscaled to fit.
+    image_max_edge: int = 0
+    image_max_bytes: int = 0
+    images_per_request: int = 0
 
     @property
     def needs_key(self) -> bool:
@@ -124,6 +129,26 @@ def known_tool_model(model: str) -> bool:
     return any(name.startswith(prefix) for prefix in KNOWN_TOOL_MODELS)
 
 
+# Families documented to take images (the vendors' model pages), by model-name prefix, for the
+# cloud families whose listings do not say; a longer prefix in NO_IMAGES wins (o3-mini cannot see).
+# Never applied to local servers' names (Ollama: /api/show says it). A per-model override in the
+# settings (chat/images.py) corrects either way.
+KNOWN_IMAGE_MODELS = ("claude", "gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4-turbo", "gpt-4-vision", "gpt-5", "o1",
+                      "o3", "o4", "gemini", "grok-4", "grok-2-vision", "pixtral", "qwen-vl", "qwen2.5-vl",
+                      "llama-3.2-11b-vision", "llama-3.2-90b-vision", "llama-4")
+NO_IMAGES = ("o1-mini", "o1-preview", "o3-mini", "gpt-4o-audio", "gpt-4o-realtime", "gpt-4o-mini-audio",
+             "gpt-4o-mini-realtime", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-tts",
+             "gpt-5-chat-audio")
+
+
+def known_image_model(model: str) -> bool:
+    """Whether a well-known cloud model family is documented to take images."""
+    name = model.lower().rsplit("/", 1)[-1]
+    seeing = max((p for p in KNOWN_IMAGE_MODELS if name.startswith(p)), key=len, default="")
+    blind = max((p for p in NO_IMAGES if name.startswith(p)), key=len, default="")
+    return bool(seeing) and len(seeing) > len(blind)
+
+
 def known_context_tokens(model: str) -> int | None:
     """The context window of a well-known model family, or None."""
     name = model.lower().rsplit("/", 1)[-1]
@@ -136,13 +161,20 @@ def known_context_tokens(model: str) -> int | None:
 # Every Claude model the API serves reads PDFs and images and calls tools; thinking depends on
 # the model and is left to the per-model answer once a request can ask for it.
 ANTHROPIC = Capabilities(native_pdf=True, images=True, tools=True, resend_thinking_with_tools=True,
-                         reasoning_control="budget")
+                         reasoning_control="budget", image_max_edge=1568, image_max_bytes=3_750_000,
+                         images_per_request=100)
 # OpenAI and the OpenAI-compatible servers (DeepSeek, OpenRouter, LM Studio, …): what a model can
 # do varies by model and server, so only what a listing reports is claimed (see for_model).
-OPENAI = Capabilities(think_tags=True, reasoning_control="effort")
+# OpenAI documents 2048 px (high detail), 20 MB per image and a 50 MB request; 20 images keep a
+# request of large ones under that. Compatible servers take data URLs the same way.
+OPENAI = Capabilities(think_tags=True, reasoning_control="effort", image_max_edge=2048, image_max_bytes=8_000_000,
+                      images_per_request=20)
+# Ollama's vision models (llava, qwen-vl, gemma3…) tile or resize to well under 2048 px; a few
+# images per request is what a local model's context holds.
 OLLAMA = Capabilities(keyless=True, model_source="pulled", local=True, host_address=True, per_model_options=True,
                       context_per_request=True, answer_counts_against_context=False, think_tags=True,
-                      reasoning_control="effort")
+                      reasoning_control="effort", image_max_edge=2048, image_max_bytes=8_000_000,
+                      images_per_request=8)
 LLAMACPP = Capabilities(keyless=True, model_source="files", local=True, in_process=True, think_tags=True)
 
 
@@ -159,6 +191,8 @@ def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -
                        reasoning_control=control if control == family.reasoning_control else None)
     if not family.local and not family.tools and known_tool_model(model):
         caps = replace(caps, tools=True)
+    if not family.local and known_image_model(model):
+        caps = replace(caps, images=True)
     if info is None:
         return caps
     from desktop_chat.providers import model_kinds

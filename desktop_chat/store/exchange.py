@@ -37,8 +37,11 @@ JSON, format version 2 (what :func:`export_json` writes)::
                                              {text, signature, redacted}, "tool_call" {call_id,
                                              name, arguments}, "tool_result" {call_id, content,
                                              is_error}, "image" {sha256, media_type, width,
-                                             height, file_name} (domain/parts.py). A part of a
-                                             known type must be readable; other types are kept
+                                             height, file_name, data} (domain/parts.py; "data":
+                                             the image's bytes in base64, written by the export
+                                             and stored by hash on import, chat/image_exchange.py;
+                                             without it, a reference to an image already stored).
+                                             A part of a known type must be readable; other types are kept
               "status": "complete",          optional: complete | stopped | error | interrupted
                                              (streaming is imported as interrupted)
               "attachments": [{…}, …],       optional list of objects (documents, delivery)
@@ -69,7 +72,7 @@ conversation's current branch.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -180,9 +183,11 @@ def _tool_summary(parts: list[dict[str, Any]]) -> list[str]:
 
 
 def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None, *,
-                    with_thinking: bool = False) -> str:
+                    with_thinking: bool = False,
+                    image_link: Callable[[dict[str, Any]], str | None] | None = None) -> str:
     """All conversations (or the given ones) as one readable Markdown document. The model's
-    reasoning is left out unless *with_thinking* (the JSON export always keeps it)."""
+    reasoning is left out unless *with_thinking* (the JSON export always keeps it). An image is
+    linked where *image_link(part)* gives its address, else named."""
     parts: list[str] = []
     for conversation, every in store.conversations_with_messages(conversation_ids):
         messages = branch_of(every, conversation.current_leaf)
@@ -202,11 +207,16 @@ def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None,
             heading = "User" if m.role == "user" else "Assistant"
             if m.role == "assistant" and m.model:
                 heading += f" ({m.model})"
-            lines.append(f"## {heading}")
-            lines.append("")
+            lines += [f"## {heading}", ""]
             if with_thinking:
                 lines += _thinking_markdown(m)
-            lines += [m.text.rstrip() or "*(no text)*", ""]
+            images = [p for p in m.parts if p.get("type") == "image"]
+            for image in images:
+                label = _one_line(str(image.get("file_name") or "image")).replace("]", ")")
+                link = image_link(image) if image_link is not None else None
+                lines.append(f"![{label}]({link})" if link else f"- Image: {label}")
+            lines += [""] if images else []
+            lines += [m.text.rstrip() or ("" if images else "*(no text)*"), ""]
             for attachment in m.attachments:
                 name = attachment.get("name") or attachment.get("filename") or attachment.get("path")
                 if name:

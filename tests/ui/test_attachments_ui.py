@@ -366,13 +366,14 @@ def test_a_missing_file_a_folder_and_other_types_are_named(windows, qtbot, tmp_p
 
     folder = tmp_path / "reports"
     folder.mkdir()
-    picture = tmp_path / "holiday.jpg"
-    picture.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+    picture = tmp_path / "holiday.tiff"
+    picture.write_bytes(b"II*\x00" + b"\x00" * 100)
     drop(window, folder, picture)
     qtbot.waitUntil(lambda: "folder" in window.statusBar().currentMessage(), timeout=10_000)
     message = window.statusBar().currentMessage()
     assert "“reports” is a folder: drop the files inside it instead." in message
-    assert "“holiday.jpg” cannot be attached: it is a JPEG image. Only PDF, .txt and .md files can be read." in message
+    assert ("“holiday.tiff” cannot be attached: it is a TIFF image. Only PDF, .txt and .md files and PNG, JPEG, "
+            "WebP and GIF images can be read.") in message
     assert len(chips(window)) == 1  # only the missing PDF's chip
 
 
@@ -515,7 +516,7 @@ def test_a_short_paste_goes_into_the_editor_and_a_pasted_pdf_is_attached(windows
     assert window.composer.toPlainText() == "just a few words"
 
 
-def test_pasted_files_are_attached_and_a_pasted_picture_is_refused_in_words(windows, qtbot, tmp_path):
+def test_pasted_files_are_attached_and_a_pasted_picture_becomes_an_image(windows, qtbot, tmp_path):
     from PySide6.QtGui import QImage
 
     window = windows.new()
@@ -529,8 +530,8 @@ def test_pasted_files_are_attached_and_a_pasted_picture_is_refused_in_words(wind
     image = QImage(8, 8, QImage.Format.Format_RGB32)
     image.fill(0xFF8800)
     QGuiApplication.clipboard().setImage(image)
-    window.composer.paste()
-    assert "Pictures cannot be attached" in window.statusBar().currentMessage()
+    window.composer.paste()  # a picture: an image chip (tests/ui/test_images_ui.py), not text, not a document
+    qtbot.waitUntil(lambda: window.attachments.images.has_ready(), timeout=10_000)
     assert window.composer.toPlainText() == "" and len(chips(window)) == 1
 
 

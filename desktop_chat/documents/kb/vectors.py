@@ -20,6 +20,7 @@ the file, page and text as payload, keyed by the local chunk id. Scores are cosi
 
 from __future__ import annotations
 
+import atexit
 import re
 import threading
 from collections.abc import Sequence
@@ -114,6 +115,18 @@ _EMBEDDED: dict[str, Any] = {}
 _EMBEDDED_LOCK = threading.Lock()
 
 
+def _close_embedded() -> None:
+    """At exit, while Python can still import: qdrant-client's own __del__ would close them
+    after module teardown and print an ImportError on every exit."""
+    with _EMBEDDED_LOCK:
+        for client in _EMBEDDED.values():
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - leaving anyway
+                pass
+        _EMBEDDED.clear()
+
+
 class QdrantVectors:
     stores_locally = False
 
@@ -130,6 +143,8 @@ class QdrantVectors:
             # Embedded mode locks its folder: one client per folder and process.
             key = path or ":memory:"
             with _EMBEDDED_LOCK:
+                if not _EMBEDDED:
+                    atexit.register(_close_embedded)
                 if key not in _EMBEDDED:
                     _EMBEDDED[key] = QdrantClient(location=":memory:") if key == ":memory:" else QdrantClient(path=key)
                 self.client = _EMBEDDED[key]

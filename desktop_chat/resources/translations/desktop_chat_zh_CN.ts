@@ -228,8 +228,8 @@
         <translation>添加附件</translation>
     </message>
     <message>
-        <source>PDF and text files (*.pdf *.txt *.md *.markdown)</source>
-        <translation>PDF 和文本文件 (*.pdf *.txt *.md *.markdown)</translation>
+        <source>PDF, text and image files (*.pdf *.txt *.md *.markdown *.png *.jpg *.jpeg *.webp *.gif)</source>
+        <translation>PDF、文本和图片文件 (*.pdf *.txt *.md *.markdown *.png *.jpg *.jpeg *.webp *.gif)</translation>
     </message>
     <message>
         <source>All files (*)</source>
@@ -350,12 +350,12 @@
         <translation>“{name}”是{what}，不是 PDF。</translation>
     </message>
     <message>
-        <source>“{name}” cannot be attached: only PDF, .txt and .md files can be read.</source>
-        <translation>无法附加“{name}”：只能读取 PDF、.txt 和 .md 文件。</translation>
+        <source>“{name}” cannot be attached: only PDF, .txt and .md files and PNG, JPEG, WebP and GIF images can be read.</source>
+        <translation>无法附加“{name}”：只能读取 PDF、.txt 和 .md 文件，以及 PNG、JPEG、WebP 和 GIF 图片。</translation>
     </message>
     <message>
-        <source>“{name}” cannot be attached: it is {what}. Only PDF, .txt and .md files can be read.</source>
-        <translation>无法附加“{name}”：它是{what}。只能读取 PDF、.txt 和 .md 文件。</translation>
+        <source>“{name}” cannot be attached: it is {what}. Only PDF, .txt and .md files and PNG, JPEG, WebP and GIF images can be read.</source>
+        <translation>无法附加“{name}”：它是{what}。只能读取 PDF、.txt 和 .md 文件，以及 PNG、JPEG、WebP 和 GIF 图片。</translation>
     </message>
     <message>
         <source>It has no extractable text (a scan?). Claude can still read it as a PDF; other models will not see its contents.</source>
@@ -452,6 +452,14 @@
     <message>
         <source>The file was damaged and has been repaired: some pages or text may be missing.</source>
         <translation>文件已损坏并经过修复：可能缺少部分页面或文字。</translation>
+    </message>
+    <message>
+        <source>Its text was read from the page images by OCR: names and numbers may be misread.</source>
+        <translation>其文字是用 OCR 从页面图像中识别的：人名和数字可能有误。</translation>
+    </message>
+    <message>
+        <source>Only the first {count} of its {pages} pages were read by OCR.</source>
+        <translation>共 {pages} 页，仅前 {count} 页经过 OCR 识别。</translation>
     </message>
     <message>
         <source>Only {read} of its {declared} pages could be read.</source>
@@ -597,13 +605,6 @@
     </message>
 </context>
 <context>
-    <name>Composer</name>
-    <message>
-        <source>Pictures cannot be attached: only PDF, .txt and .md files can.</source>
-        <translation>无法附加图片：只能附加 PDF、.txt 和 .md 文件。</translation>
-    </message>
-</context>
-<context>
     <name>ComposerBar</name>
     <message>
         <source>Ask anything… (Enter to send, Shift+Enter for a new line)</source>
@@ -650,8 +651,8 @@
         <translation>添加附件</translation>
     </message>
     <message>
-        <source>Attach PDF or text files (or drop them anywhere on the window)</source>
-        <translation>附加 PDF 或文本文件（也可以把文件拖到窗口的任意位置）</translation>
+        <source>Attach PDFs, text files or images (or drop them anywhere on the window)</source>
+        <translation>附加 PDF、文本文件或图片（也可以拖放到窗口任意位置）</translation>
     </message>
 </context>
 <context>
@@ -1259,6 +1260,71 @@
     <message>
         <source>Open the conversation this one was forked from</source>
         <translation>打开此对话的来源对话</translation>
+    </message>
+</context>
+<context>
+    <name>ImageChip</name>
+    <message>
+        <source>Image {name}</source>
+        <translation>图片 {name}</translation>
+    </message>
+    <message>
+        <source>Remove this image</source>
+        <translation>移除此图片</translation>
+    </message>
+    <message>
+        <source>Remove image {name}</source>
+        <translation>移除图片 {name}</translation>
+    </message>
+    <message>
+        <source>{name}: preparing…</source>
+        <translation>{name}：正在处理…</translation>
+    </message>
+    <message>
+        <source>{name} ({size}): click to see it at full size</source>
+        <translation>{name}（{size}）：点击查看原图</translation>
+    </message>
+</context>
+<context>
+    <name>ImageTray</name>
+    <message>
+        <source>“{name}” could not be read ({error}).</source>
+        <translation>无法读取“{name}”（{error}）。</translation>
+    </message>
+    <message>
+        <source>Attached images</source>
+        <translation>附加的图片</translation>
+    </message>
+    <message>
+        <source>Send their text instead</source>
+        <translation>改为发送图中文字</translation>
+    </message>
+    <message>
+        <source>Read the text in the images (OCR) and attach it as text, for a model that cannot see images</source>
+        <translation>识别图片中的文字（OCR）并作为文本附加，供无法看图的模型使用</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>This image is no longer stored on this computer.</source>
+        <translation>这张图片已不在本机存储中。</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>{name} ({width} × {height})</source>
+        <translation>{name}（{width} × {height}）</translation>
+    </message>
+    <message>
+        <source>Image {name}</source>
+        <translation>图片 {name}</translation>
     </message>
 </context>
 <context>
@@ -3426,6 +3492,25 @@
     </message>
 </context>
 <context>
+    <name>VisionMenu</name>
+    <message>
+        <source>Images for {model}</source>
+        <translation>{model} 的图片能力</translation>
+    </message>
+    <message>
+        <source>As the provider says</source>
+        <translation>以服务商信息为准</translation>
+    </message>
+    <message>
+        <source>Sees images</source>
+        <translation>能看图片</translation>
+    </message>
+    <message>
+        <source>Does not see images</source>
+        <translation>不能看图片</translation>
+    </message>
+</context>
+<context>
     <name>WelcomeController</name>
     <message>
         <source>The key contains spaces or line breaks; paste only the key itself.</source>
@@ -3657,6 +3742,29 @@
     <message>
         <source>Download of the built-in model</source>
         <translation>内置模型下载进度</translation>
+    </message>
+</context>
+<context>
+    <name>_Thumb</name>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Image {name}</source>
+        <translation>图片 {name}</translation>
+    </message>
+    <message>
+        <source>{name} is no longer stored on this computer</source>
+        <translation>{name} 已不在本机存储中</translation>
+    </message>
+    <message>
+        <source>{name} ({width} × {height}): click to see it at full size</source>
+        <translation>{name}（{width} × {height}）：点击查看原图</translation>
+    </message>
+    <message>
+        <source>Image no longer stored</source>
+        <translation>图片已不在存储中</translation>
     </message>
 </context>
 <context>
@@ -4448,6 +4556,54 @@
     <message>
         <source>Server “{name}” was skipped: it has neither a command nor a URL.</source>
         <translation>已跳过服务器“{name}”：它既没有命令也没有 URL。</translation>
+    </message>
+    <message>
+        <source>{model} cannot see images, so nothing was sent: choose a model that can (if this one can, right-click it in the model list and choose “Sees images”).</source>
+        <translation>{model} 无法识别图片，因此未发送任何内容：请选择能看图片的模型（如果此模型其实可以，请在模型列表中右键点击它并选择“能看图片”）。</translation>
+    </message>
+    <message>
+        <source>This request would carry {count} images, more than the {limit} that {provider} takes at once: remove some, or start a new conversation.</source>
+        <translation>此请求将包含 {count} 张图片，超过 {provider} 单次可接受的 {limit} 张：请移除一些，或开始新的对话。</translation>
+    </message>
+    <message>
+        <source>The image “{name}” is no longer stored: attach it again.</source>
+        <translation>图片“{name}”已不在存储中：请重新附加。</translation>
+    </message>
+    <message>
+        <source>“{name}” is not an image that can be sent: only PNG, JPEG, WebP and GIF images are.</source>
+        <translation>“{name}”不是可发送的图片：只支持 PNG、JPEG、WebP 和 GIF 图片。</translation>
+    </message>
+    <message>
+        <source>“{name}” is too large to attach: {width} × {height} pixels ({megapixels} megapixels; the limit is {limit}).</source>
+        <translation>“{name}”太大，无法附加：{width} × {height} 像素（{megapixels} 百万像素；上限为 {limit}）。</translation>
+    </message>
+    <message>
+        <source>“{name}” is animated: only its first frame is sent.</source>
+        <translation>“{name}”是动图：只发送第一帧。</translation>
+    </message>
+    <message>
+        <source>“{name}” is still {size} after downscaling, over the {limit} this provider takes per image.</source>
+        <translation>“{name}”缩小后仍有 {size}，超过此服务商每张图片 {limit} 的上限。</translation>
+    </message>
+    <message>
+        <source>“{name}” is too large to attach: it would decode to more than {limit} megapixels.</source>
+        <translation>“{name}”太大，无法附加：解码后将超过 {limit} 百万像素。</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be read: the image is damaged or cut off ({error}).</source>
+        <translation>无法读取“{name}”：图片已损坏或不完整（{error}）。</translation>
+    </message>
+    <message>
+        <source>No text could be read from “{name}”: OCR needs Tesseract, which is not installed.</source>
+        <translation>无法从“{name}”中读取文字：OCR 需要 Tesseract，但尚未安装。</translation>
+    </message>
+    <message>
+        <source>No text could be read from “{name}”: OCR failed ({error}).</source>
+        <translation>无法从“{name}”中读取文字：OCR 失败（{error}）。</translation>
+    </message>
+    <message>
+        <source>No text could be read from “{name}”: OCR found none.</source>
+        <translation>无法从“{name}”中读取文字：OCR 未识别到任何文字。</translation>
     </message>
 </context>
 </TS>

@@ -10,7 +10,10 @@ The tray of chips, the loader and the modules behind them (extraction, the chips
 built when the first file arrives: most sessions attach nothing, and start-up does not pay for
 them (≈ 25 ms).
 
-Sending takes the ready chips out of the tray (`take_for_send`); if the turn could not start
+Images get their own row of thumbnail chips (image_tray.py), built on the first image; a
+picture pasted from the clipboard or a browser is one too.
+
+Sending takes the ready chips out of the tray (`take_for_send`, `take_images_for_send`); if the turn could not start
 (nothing stored: e.g. the engine's AttachmentError when a document's stored copies are gone),
 `restore` puts them back, marking the one the engine named.
 """
@@ -27,6 +30,7 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop_chat.domain.messages import Attachment, SourceRef
+from desktop_chat.domain.parts import ImagePart
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.composer.file_routing import FileRoute, local_files, route_file
 from desktop_chat.ui.common.units import format_bytes
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     from desktop_chat.documents import DocumentLibrary
     from desktop_chat.ui.composer.attachment_chips import AttachmentTray, ReadyItem
     from desktop_chat.ui.composer.attachment_loader import AttachmentLoader
+    from desktop_chat.ui.composer.image_tray import ImageTray, ReadyImage
 
 __all__ = ["AttachmentController", "PASTED_TEXT_NAME"]
 
@@ -59,6 +64,16 @@ def _what_is(path: Path) -> tuple[bool, str | None]:
     return False, described[0] if described else None
 
 
+def _image_in(mime: QMimeData | None) -> str | None:
+    """The encoded image format a drag carries ("image/png"…), "" for a decoded picture only, or None."""
+    if mime is None:
+        return None
+    from desktop_chat.ui.composer.composer import IMAGE_MIMES
+
+    found = next((f for f in IMAGE_MIMES if mime.hasFormat(f)), None)
+    return found if found is not None else ("" if mime.hasImage() else None)
+
+
 class AttachmentController(QObject):
     """Owns the loader, the tray of chips and the preview dialogs for one window."""
 
@@ -77,6 +92,8 @@ class AttachmentController(QObject):
         self._tray: AttachmentTray | None = None
         self._sending: dict[str, list[ReadyItem]] = {}  # conversation id -> chips taken by a send
         self._file_dialog: QFileDialog | None = None
+        self._images: ImageTray | None = None
+        self._sending_images: dict[str, list[ReadyImage]] = {}
 
     @property
     def loader(self) -> AttachmentLoader:
@@ -97,22 +114,56 @@ class AttachmentController(QObject):
             self._place_tray(self._tray)
         return self._tray
 
+    @property
+    def images(self) -> ImageTray:
+        """The image chips (built, and placed above the editor, on the first image)."""
+        if self._images is None:
+            from desktop_chat.ui.composer.image_tray import ImageTray
+
+            self._images = ImageTray(self.library, self.runner, self.window)
+            self._images.message.connect(lambda text: self.message.emit(text, MESSAGE_MS))
+            self._images.openRequested.connect(self.open_image)
+            self._images.textRead.connect(lambda name, text: self.tray.add_bytes(text.encode("utf-8"), name))
+            self._place_tray(self._images)
+        return self._images
+
+    def open_image(self, image: ImagePart) -> QWidget:
+        """An image at full size (from its chip or a sent message)."""
+        from desktop_chat.ui.common.image_viewer import ImageViewer
+
+        viewer = ImageViewer(self.library, self.runner, image, self.window)
+        viewer.open()
+        return viewer
+
+    def paste_image(self, image: object) -> None:
+        """A picture from the clipboard (a QImage): a chip, encoded and prepared in a worker."""
+        self.images.add_qimage(image)  # type: ignore[arg-type]
+
     # -- where files come from -----------------------------------------------------------------
 
     def accepts(self, mime: QMimeData | None) -> bool:
-        """A drag the window should take: it carries local files."""
-        return bool(local_files(mime))
+        """A drag the window should take: it carries local files, or an image (dragged from a browser)."""
+        return bool(local_files(mime)) or _image_in(mime) is not None
 
     def drop(self, mime: QMimeData | None) -> bool:
         paths = local_files(mime)
         if paths:
             self.open_files(paths)
-        return bool(paths)
+            return True
+        encoded = _image_in(mime)
+        if mime is None or encoded is None:
+            return False
+        if encoded:  # the browser's own bytes
+            self.images.add_bytes(bytes(mime.data(encoded).data()), "dropped-image." + encoded.split("/")[1])
+        else:
+            self.paste_image(mime.imageData())
+        return True
 
     def open_files(self, paths: Iterable[Path]) -> None:
         """Attach what can be attached; say what the rest is."""
         documents: list[Path] = []
         models: list[Path] = []
+        images: list[Path] = []
         others: list[Path] = []
         for path in paths:
             route = route_file(path)
@@ -120,10 +171,14 @@ class AttachmentController(QObject):
                 documents.append(path)
             elif route is FileRoute.MODEL:
                 models.append(path)
+            elif route is FileRoute.IMAGE:
+                images.append(path)
             else:
                 others.append(path)
         if documents:
             self.tray.add_paths(documents)
+        if images:
+            self.images.add_paths(images)
         if models:
             self.modelFilesOpened.emit(models)
         if others:
@@ -145,7 +200,8 @@ class AttachmentController(QObject):
         dialog = QFileDialog(self.window, self.tr("Attach files"))
         dialog.setObjectName("attachFileDialog")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dialog.setNameFilters([self.tr("PDF and text files (*.pdf *.txt *.md *.markdown)"),
+        dialog.setNameFilters([self.tr("PDF, text and image files (*.pdf *.txt *.md *.markdown *.png *.jpg *.jpeg "
+                                       "*.webp *.gif)"),
                                self.tr("All files (*)")])
         dialog.filesSelected.connect(lambda files: self.open_files(Path(f) for f in files))
         dialog.finished.connect(lambda _result: setattr(self, "_file_dialog", None))
@@ -154,6 +210,9 @@ class AttachmentController(QObject):
         return dialog
 
     def paste_bytes(self, data: bytes, file_name: str) -> None:
+        if route_file(Path(file_name)) is FileRoute.IMAGE:  # an image a browser put on the clipboard
+            self.images.add_bytes(data, file_name)
+            return
         self.tray.add_bytes(data, file_name, title=self.tr("Pasted PDF") if file_name == "pasted.pdf" else None)
 
     def paste_text(self, text: str) -> None:
@@ -169,6 +228,7 @@ class AttachmentController(QObject):
     def busy_text(self) -> str | None:
         """Why Send waits, or None."""
         names = self._tray.busy_names() if self._tray is not None else []
+        names += self._images.busy_names() if self._images is not None else []
         if not names:
             return None
         return self.tr("Still reading {names}. Send when it is ready; your message stays here.").format(
@@ -180,15 +240,33 @@ class AttachmentController(QObject):
             self._sending[conversation_id] = items
         return [item.attachment for item in items]
 
+    def has_images(self) -> bool:
+        """Ready images wait to be sent (a message may be an image alone)."""
+        return self._images is not None and self._images.has_ready()
+
+    def take_images_for_send(self, conversation_id: str) -> list[ImagePart]:
+        items = self._images.take() if self._images is not None else []
+        if items:
+            self._sending_images[conversation_id] = items
+        return [item.part for item in items]
+
     def sent(self, conversation_id: str) -> None:
         """The turn started: its message (and the attachments with it) is stored."""
         self._sending.pop(conversation_id, None)
+        self._sending_images.pop(conversation_id, None)
 
     def restore(self, conversation_id: str, error: BaseException | None, message: str) -> None:
         """The turn did not start: the chips go back, the one the engine could not use marked."""
         items = self._sending.pop(conversation_id, None)
         if items:
             self.tray.restore(items)
+        images = self._sending_images.pop(conversation_id, None)
+        if images:
+            self.images.restore(images)
+            from desktop_chat.chat.images import NoVisionError
+
+            if isinstance(error, NoVisionError):
+                self.images.offer_ocr()
         file_name = getattr(error, "file_name", None)
         if file_name:
             self.tray.mark_failed(file_name, message)

@@ -30,6 +30,7 @@ from desktop_chat.ui.composer.file_routing import local_files
 MAX_VISIBLE_LINES = 10
 LARGE_PASTE_CHARS = 100_000  # a longer paste becomes a text attachment
 PDF_MIME = "application/pdf"
+IMAGE_MIMES = ("image/png", "image/jpeg", "image/webp", "image/gif")
 
 
 class Composer(QPlainTextEdit):
@@ -37,7 +38,8 @@ class Composer(QPlainTextEdit):
 
     submitted = Signal()
     filesInserted = Signal(list)  # [Path]: files dropped or pasted
-    bytesPasted = Signal(bytes, str)  # a PDF's bytes from the clipboard, a file name for it
+    bytesPasted = Signal(bytes, str)  # a PDF's or an image's bytes from the clipboard, a file name for it
+    imagePasted = Signal(object)  # a QImage from the clipboard (a screenshot): no bytes to hand on
     largeTextPasted = Signal(str)  # a paste too long for the editor
     notice = Signal(str)  # a sentence for the status bar
 
@@ -72,7 +74,7 @@ class Composer(QPlainTextEdit):
     # -- drops and pastes --------------------------------------------------------------------------
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
-        if local_files(source) or source.hasFormat(PDF_MIME):
+        if local_files(source) or source.hasFormat(PDF_MIME) or source.hasImage():
             return True
         return super().canInsertFromMimeData(source)
 
@@ -89,8 +91,13 @@ class Composer(QPlainTextEdit):
             if len(text) > LARGE_PASTE_CHARS:
                 self.largeTextPasted.emit(text)
                 return
-        elif source.hasImage():
-            self.notice.emit(self.tr("Pictures cannot be attached: only PDF, .txt and .md files can."))
+        elif source.hasImage() or _image_format(source):
+            # A screenshot, or an image copied from a browser (its encoded bytes when it gave them).
+            encoded = _image_format(source)
+            if encoded is not None:
+                self.bytesPasted.emit(bytes(source.data(encoded).data()), "pasted-image." + encoded.split("/")[1])
+            else:
+                self.imagePasted.emit(source.imageData())
             return
         super().insertFromMimeData(source)
 
@@ -108,6 +115,11 @@ class Composer(QPlainTextEdit):
         return QSize(hint.width(), self.height())
 
 
+def _image_format(source: QMimeData) -> str | None:
+    """The encoded image format a paste carries (a browser's "Copy image" gives one), if any."""
+    return next((f for f in IMAGE_MIMES if source.hasFormat(f)), None)
+
+
 class ComposerBar(QWidget):
     """Attachment chips, Attach, the composer, Send and Stop. Stop replaces Send while the shown
     conversation answers."""
@@ -120,6 +132,7 @@ class ComposerBar(QWidget):
         super().__init__(parent)
         self.setObjectName("composerBar")
         self.tray: QWidget | None = None  # the chips, above the editor once the first file arrives (set_tray)
+        self._trays: list[QWidget] = []  # the document chips and the image chips
         self.composer = Composer(self)
         self.attach_button = QPushButton(self)
         self.attach_button.setObjectName("attachButton")
@@ -168,7 +181,8 @@ class ComposerBar(QWidget):
 
     def set_tray(self, tray: QWidget) -> None:
         """Show the attachment chips (an AttachmentTray) above the editor; Send waits while they are busy."""
-        self.tray = tray
+        self.tray = self.tray or tray
+        self._trays.append(tray)
         self._layout.insertWidget(0, tray)
         tray.changed.connect(self._update_send)  # type: ignore[attr-defined]
         self._update_send()
@@ -184,11 +198,13 @@ class ComposerBar(QWidget):
 
     def attachments_busy(self) -> bool:
         """Some attachment is still being read (or waits for its password)."""
-        return self.tray is not None and self.tray.busy()  # type: ignore[attr-defined]
+        return any(tray.busy() for tray in self._trays)  # type: ignore[attr-defined]
 
     def _update_send(self) -> None:
         busy = self.attachments_busy()
-        self.send_button.setEnabled(bool(self.composer.toPlainText().strip()) and not self._streaming and not busy)
+        images = any(getattr(tray, "has_ready", lambda: False)() for tray in self._trays)  # an image alone is a message
+        self.send_button.setEnabled((images or bool(self.composer.toPlainText().strip())) and not self._streaming
+                                    and not busy)
         if busy:
             self.send_button.setToolTip(self.tr("Wait until the attached files are read; your message stays here."))
         else:
@@ -204,7 +220,8 @@ class ComposerBar(QWidget):
         self.stop_button.setToolTip(self.tr("Stop the answer; what arrived so far is kept (Esc)"))
         self.attach_button.setText(self.tr("Attach…"))
         self.attach_button.setAccessibleName(self.tr("Attach files"))
-        self.attach_button.setToolTip(self.tr("Attach PDF or text files (or drop them anywhere on the window)"))
+        self.attach_button.setToolTip(
+            self.tr("Attach PDFs, text files or images (or drop them anywhere on the window)"))
         self._update_send()
 
     def changeEvent(self, event: QEvent) -> None:

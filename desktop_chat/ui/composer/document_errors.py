@@ -55,9 +55,10 @@ _SENTENCES = {
     "pdf_unknown": QT_TRANSLATE_NOOP("Attachments", "“{name}” is not a PDF: its contents are not recognisable."),
     "pdf_is": QT_TRANSLATE_NOOP("Attachments", "“{name}” is {what}, not a PDF."),
     "unsupported": QT_TRANSLATE_NOOP("Attachments", "“{name}” cannot be attached: only PDF, .txt and .md files "
-                                                    "can be read."),
+                                                    "and PNG, JPEG, WebP and GIF images can be read."),
     "unsupported_is": QT_TRANSLATE_NOOP("Attachments", "“{name}” cannot be attached: it is {what}. Only PDF, .txt "
-                                                       "and .md files can be read."),
+                                                       "and .md files and PNG, JPEG, WebP and GIF images can be "
+                                                       "read."),
     "no_text": QT_TRANSLATE_NOOP("Attachments", "It has no extractable text (a scan?). Claude can still read it as "
                                                 "a PDF; other models will not see its contents."),
     "little_text": QT_TRANSLATE_NOOP("Attachments", "Very little text could be read from it."),
@@ -162,6 +163,11 @@ _WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = (
                                       "some pages or text may be missing.")),
     (re.compile(r"The file was damaged and has been repaired: some pages or text may be missing\."),
      QT_TRANSLATE_NOOP("Attachments", "The file was damaged and has been repaired: some pages or text may be missing.")),
+    (re.compile(r"Its text was read from the page images by OCR: names and numbers may be misread\."),
+     QT_TRANSLATE_NOOP("Attachments", "Its text was read from the page images by OCR: names and numbers may be "
+                                      "misread.")),
+    (re.compile(r"Only the first (?P<count>\d+) of its (?P<pages>\d+) pages were read by OCR\."),
+     QT_TRANSLATE_NOOP("Attachments", "Only the first {count} of its {pages} pages were read by OCR.")),
     (re.compile(r"Only (?P<read>\d+) of its (?P<declared>\d+) pages could be read\."),
      QT_TRANSLATE_NOOP("Attachments", "Only {read} of its {declared} pages could be read.")),
     (re.compile(r"(?P<empty>\d+) of its (?P<count>\d+) pages? came out empty\."),

@@ -1,8 +1,9 @@
 """Which files the window takes, from a drop, a paste, the Attach dialog or the command line.
 
 `route_file` is the one place that decides what a file is for, by its name alone (no disk
-access: it runs on the GUI thread): documents become attachment chips, ``.gguf`` model files
-are added to the built-in models, anything else is explained.
+access: it runs on the GUI thread): documents become attachment chips, images thumbnail chips
+(a text file named .png is told apart by its bytes, in the worker), ``.gguf`` model files are
+added to the built-in models, anything else is explained.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QUrl
 
-__all__ = ["DOCUMENT_SUFFIXES", "MODEL_SUFFIXES", "FileRoute", "local_files", "paths_from_arguments", "route_file"]
+__all__ = ["DOCUMENT_SUFFIXES", "IMAGE_SUFFIXES", "MODEL_SUFFIXES", "FileRoute", "local_files", "paths_from_arguments", "route_file"]
 
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".text", ".md", ".markdown"})
 MODEL_SUFFIXES = frozenset({".gguf"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".webp", ".gif"})
 
 
 class FileRoute(enum.Enum):
     DOCUMENT = "document"  # a PDF or a text file: an attachment chip in the composer
     MODEL = "model"  # a GGUF file: added to the built-in models and picked
+    IMAGE = "image"  # PNG, JPEG, WebP, GIF: a thumbnail chip, sent to models that see images
     UNSUPPORTED = "unsupported"  # anything else, folders included: the window says what it is
 
 
@@ -32,6 +35,8 @@ def route_file(path: Path) -> FileRoute:
         return FileRoute.DOCUMENT
     if path.suffix.lower() in MODEL_SUFFIXES:
         return FileRoute.MODEL
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return FileRoute.IMAGE
     return FileRoute.UNSUPPORTED
 
 

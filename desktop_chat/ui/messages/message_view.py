@@ -82,6 +82,7 @@ class MessageView(QWidget):
     sourceActivated = Signal(object)  # SourceRef: a source (or an attached document) was clicked
     starterChosen = Signal(str)  # a new conversation's starting point: text for the composer
     attachRequested = Signal()  # "Ask about a PDF" on a new conversation: the file dialog
+    imageActivated = Signal(object)  # ImagePart: a message's image was clicked (image_strip.py)
 
     def __init__(
         self,
@@ -502,6 +503,10 @@ class MessageView(QWidget):
             from desktop_chat.ui.messages.tool_cards import show_tool_parts
 
             show_tool_parts(widget, message)
+        if message.parts:  # images (imported on first use: start-up)
+            from desktop_chat.ui.messages.image_strip import show_images
+
+            show_images(widget, message, self, self.imageActivated.emit)
         if message.attachments:  # (the sources' widgets are imported on first use: start-up)
             from desktop_chat.ui.messages.sources_view import show_documents
 

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QTimer, Signal
 
 from desktop_chat.chat.readiness import Readiness, starting_endpoint
 from desktop_chat.config import BUILTIN_ENDPOINT, DEFAULT_MODELS, Settings, save_settings
@@ -55,6 +55,7 @@ class ModelChoice(QObject):
         top_bar.refreshRequested.connect(lambda: self.want_models(force=True))
         top_bar.modelsWanted.connect(self.want_models)
         top_bar.favouriteToggled.connect(self._toggle_favourite)
+        top_bar.modelMenuWanted.connect(self._model_menu)
         self.readiness: dict[str, Readiness] = {}
         self._readiness_tips: dict[str, str] = {}
         self._builtin_tip = ""
@@ -171,6 +172,14 @@ class ModelChoice(QObject):
         self.settings.toggle_favourite(endpoint_id, model)
         self._fill_models(endpoint_id, self.model)
         self._save_timer.start()
+
+    def _model_menu(self, model: str, where: QPoint) -> None:
+        """Right-click on a model: whether it sees images, overriding its provider (vision_menu.py)."""
+        from desktop_chat.ui.models.vision_menu import show_vision_menu
+
+        endpoint_id = self.endpoint_id
+        if endpoint_id:
+            show_vision_menu(self.top_bar, self.settings, endpoint_id, model, where, self._save_timer.start)
 
     def default_model(self, endpoint_id: str) -> str:
         model = self.settings.default_models.get(endpoint_id)

@@ -72,6 +72,7 @@ class ModelPopup(QFrame):
     picked = Signal(str)
     favouriteToggled = Signal(str)
     closed = Signal()
+    menuWanted = Signal(str, QPoint)  # a row's model and where its right-click menu goes (vision_menu.py)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
@@ -113,6 +114,8 @@ class ModelPopup(QFrame):
         self.search.installEventFilter(self)
         self.list.clicked.connect(self._clicked)
         self.delegate.starClicked.connect(self._star_clicked)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._row_menu)
         self.retranslate()
 
     # -- filling -------------------------------------------------------------------------------
@@ -330,6 +333,11 @@ class ModelPopup(QFrame):
         name = index.data(ID_ROLE)
         if name:
             self.favouriteToggled.emit(str(name))  # the owner re-fills the list with the new order
+
+    def _row_menu(self, pos: QPoint) -> None:
+        name = self.list.indexAt(pos).data(ID_ROLE)
+        if name:
+            self.menuWanted.emit(str(name), self.list.viewport().mapToGlobal(pos))
 
     def hideEvent(self, event: Any) -> None:
         super().hideEvent(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -117,6 +117,7 @@ class TopBar(QWidget):
     systemPromptRequested = Signal()
     ollamaModelsRequested = Signal()  # the Ollama model manager
     favouriteToggled = Signal(str)  # model name: star or unstar it
+    modelMenuWanted = Signal(str, QPoint)  # model name, where: its right-click menu (images: vision_menu.py)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,6 +169,7 @@ class TopBar(QWidget):
         self.model_picker.popupWanted.connect(self.modelsWanted)
         self.model_picker.popup.picked.connect(self._model_picked)
         self.model_picker.popup.favouriteToggled.connect(self.favouriteToggled)
+        self.model_picker.popup.menuWanted.connect(self.modelMenuWanted)
         self.model_picker.popup.closed.connect(self._popup_closed)
         self.refresh_button.clicked.connect(self.refreshRequested)
         self.ollama_button.clicked.connect(self.ollamaModelsRequested)

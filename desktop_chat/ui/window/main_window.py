@@ -229,10 +229,13 @@ class MainWindow(QMainWindow):
         self.composer_bar.attachRequested.connect(self.attachments.choose_files)
         self.composer.filesInserted.connect(self.attachments.open_files)
         self.composer.bytesPasted.connect(self.attachments.paste_bytes)
+        self.composer.imagePasted.connect(self.attachments.paste_image)
         self.composer.largeTextPasted.connect(self.attachments.paste_text)
         self.composer.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.attachments.message.connect(self.statusBar().showMessage)
         self.view.sourceActivated.connect(self.attachments.open_source)
+        self.view.imageActivated.connect(self.attachments.open_image)
+        self.view.image_source = (self.documents, self.runner)  # type: ignore[attr-defined]  # image_strip.py
 
         view = self.view
         view.regenerateRequested.connect(self.message_actions.regenerate)
@@ -514,7 +517,7 @@ class MainWindow(QMainWindow):
 
     def send(self) -> None:
         text = self.composer.toPlainText()
-        if not text.strip() or self.controller.is_streaming(self._current):
+        if (not text.strip() and not self.attachments.has_images()) or self.controller.is_streaming(self._current):
             return
         waiting = self.attachments.busy_text()
         if waiting is not None:  # a file is still being read: Send waits, the text stays
@@ -541,7 +544,8 @@ class MainWindow(QMainWindow):
         attachments = self.attachments.take_for_send(cid)
         if self.knowledge is not None:
             self.knowledge.apply_pending(cid)  # a knowledge base chosen before the first message
-        self.controller.send(cid, text, endpoint_id=endpoint_id, model=model, attachments=attachments)
+        images = self.attachments.take_images_for_send(cid)
+        self.controller.send(cid, text, endpoint_id=endpoint_id, model=model, attachments=attachments, images=images)
 
     # -- attachments -----------------------------------------------------------------------------
 

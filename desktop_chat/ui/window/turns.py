@@ -27,6 +27,7 @@ from desktop_chat.chat.events import (SaveFailed, SaveResumed, SourcesFound, Too
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Retrying, Started, TextDelta, ThinkingDelta
 from desktop_chat.domain.messages import Attachment, Delivery, Message, MessageStatus
+from desktop_chat.domain.parts import ImagePart
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.store import StoreError
 from desktop_chat.ui.common.error_text import localized, localized_error, localized_retry_reason
@@ -122,10 +123,10 @@ class TurnController(QObject):
     # -- starting turns ------------------------------------------------------------------------
 
     def send(self, conversation_id: str, text: str, *, endpoint_id: str | None, model: str | None,
-             attachments: Sequence[Attachment] = ()) -> bool:
+             attachments: Sequence[Attachment] = (), images: Sequence[ImagePart] = ()) -> bool:
         return self._start(conversation_id, "send", lambda sink: self.engine.send(
             conversation_id, text, endpoint_id=endpoint_id, model=model, on_event=sink,
-            attachments=list(attachments)))
+            attachments=list(attachments), images=list(images)))
 
     def regenerate(self, conversation_id: str, *, endpoint_id: str | None = None, model: str | None = None) -> bool:
         return self._start(conversation_id, "regenerate", lambda sink: self.engine.regenerate(
