@@ -61,7 +61,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.domain.messages import Conversation
 from desktop_chat.store import Store
-from desktop_chat.ui.common.painted_icons import dot
+from desktop_chat.ui.common.icons import dot
 
 log = logging.getLogger(__name__)
 

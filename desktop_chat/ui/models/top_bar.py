@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.chat.readiness import Readiness
 from desktop_chat.ui.models import provider_marks
 from desktop_chat.ui.models.model_picker import Entry, ModelPopup
-from desktop_chat.ui.common.painted_icons import refresh_icon
+from desktop_chat.ui.common.icons import icon
 from desktop_chat.ui.common.units import format_bytes
 
 if TYPE_CHECKING:
@@ -335,13 +335,11 @@ class TopBar(QWidget):
         self.system_prompt_button.setToolTip(self.tr("Instructions the model receives before this conversation"))
 
     def _paint_icons(self) -> None:
-        self.refresh_button.setIcon(refresh_icon(self.palette().color(QPalette.ColorRole.ButtonText)))
+        self.refresh_button.setIcon(icon("refresh"))  # painted in the theme's colours as it shows
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        elif event.type() == QEvent.Type.PaletteChange:
-            self._paint_icons()  # the arrow in the new theme's text colour
         super().changeEvent(event)
 
     # -- user choices --------------------------------------------------------------------------

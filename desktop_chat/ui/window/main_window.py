@@ -39,6 +39,7 @@ from desktop_chat.ui.conversations.fork_origin import ForkOriginLink
 from desktop_chat.ui.models.builtin_model import BuiltinModelController
 from desktop_chat.ui.composer.composer import ComposerBar
 from desktop_chat.ui.conversations.conversation_list import ConversationPanel
+from desktop_chat.ui.common import icons
 from desktop_chat.ui.common.error_card import plain as plain_error
 from desktop_chat.ui.window.error_fixes import ErrorFixes
 from desktop_chat.ui.common.error_text import localized_error
@@ -360,6 +361,7 @@ class MainWindow(QMainWindow):
             return
         self._started = True
         lexers.resume()
+        icons.release()  # the icon font, held back until the first frame was out
         if self._files:
             self.open_files(self._files)
         self.runner.start(self._check_setup(), name="check-setup")
