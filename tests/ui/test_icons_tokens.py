@@ -41,7 +41,7 @@ def test_an_icon_is_drawn_in_the_theme_text_colour_and_follows_a_theme_switch(qa
         disabled = icons.icon("attach").pixmap(QSize(32, 32), QIcon.Mode.Disabled).toImage()
         assert {c.rgb() for c in _opaque(disabled)} == {QColor(DARK_TOKENS.colors.text_faint).rgb()}
     finally:
-        theme.apply_theme(qapp, "light")
+        theme.apply_theme(qapp, "system")
 
 
 def test_held_icons_paint_nothing_until_released(qapp: QApplication):

@@ -56,6 +56,7 @@ GLYPHS: dict[str, tuple[str, int]] = {
     "search": ("magnifying-glass", 0xF20A),
     "send": ("arrow-up-bold", 0xF3DF),
     "settings": ("gear-six", 0xF19C),
+    "sidebar": ("layout", 0xF1EA),
     "sparkle": ("sparkle", 0xF2DF),
     "stop": ("stop-fill", 0xFA62),
     "unpin": ("push-pin-slash", 0xF290),
@@ -180,7 +181,7 @@ def icon_button(parent: QWidget, name: str, object_name: str, *, role: str = "te
     button.setIconSize(QSize(tokens.icon, tokens.icon) if side >= 28 else QSize(side - 10, side - 10))
     button.setFixedSize(side, side)
     button.setCursor(Qt.CursorShape.PointingHandCursor)
-    button.setAutoRaise(True)
+    button.setAutoRaise(not accent)  # (an auto-raised button's style sheet background shows only on hover)
     return button
 
 

@@ -55,6 +55,7 @@ class AppMenu(QObject):
 
         self.footer = QWidget(window)
         self.footer.setObjectName("sidebarFooter")
+        self.footer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the sidebar's shade (style sheet)
         self.settings_button = self._tool_button("settingsButton", self.footer)
         self.settings_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.settings_button.clicked.connect(lambda: window.open_settings())
@@ -99,6 +100,7 @@ class AppMenu(QObject):
         button = QToolButton(parent)
         button.setObjectName(name)
         button.setAutoRaise(True)
+        button.setProperty("iconButton", True)  # flat, with the theme's hover state (style sheet)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         return button
 

@@ -142,7 +142,7 @@ def _palette(tokens: Tokens) -> QPalette:
     roles = {
         QPalette.ColorRole.Window: window,
         QPalette.ColorRole.WindowText: text,
-        QPalette.ColorRole.Base: QColor(c.surface),
+        QPalette.ColorRole.Base: window,  # text areas (the messages, fields) sit on the window's own colour
         QPalette.ColorRole.AlternateBase: QColor(c.surface_alt),
         QPalette.ColorRole.ToolTipBase: QColor(c.tooltip),
         QPalette.ColorRole.ToolTipText: QColor(c.tooltip_text),

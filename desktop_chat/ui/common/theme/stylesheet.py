@@ -10,7 +10,7 @@ QToolButton would restyle the Settings dialog's and the model picker's too):
 
 - `iconButton="true"`: a square, flat button showing one icon (see icons.IconButton);
 - `accentButton="true"`: the round, accent-filled send button;
-- `#composerBox` with `focused="true"` while its editor has focus (style sheets have no :focus-within).
+- `#composerBox`: only the editor's text inside it (the box paints its own outline and states).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none;
 QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 
 QToolButton[iconButton="true"] {{
-    background: transparent; border: none; border-radius: {r.s}px; padding: {s.xs}px;
+    background: transparent; border: none; border-radius: {r.s}px; padding: 2px;
 }}
 QToolButton[iconButton="true"]:hover {{ background: {c.hover}; }}
 QToolButton[iconButton="true"]:pressed, QToolButton[iconButton="true"]:checked {{ background: {c.pressed}; }}
@@ -50,18 +50,13 @@ QToolButton[accentButton="true"]:hover {{ background: {c.accent_hover}; }}
 QToolButton[accentButton="true"]:disabled {{ background: {c.border}; }}
 QToolButton[accentButton="true"]:focus {{ border: 2px solid {c.accent_soft}; }}
 
-#composerBox {{
-    background: {c.surface}; border: 1px solid {c.border_strong}; border-radius: {r.l}px;
-}}
-#composerBox[focused="true"] {{ border: 1px solid {c.accent}; }}
-#composerBox[dropping="true"] {{ border: 2px dashed {c.accent}; background: {c.accent_soft}; }}
 #composerBox QPlainTextEdit {{
     background: transparent; border: none; color: {c.text}; font-size: {ty.body}px;
     selection-background-color: {c.accent}; selection-color: {c.accent_text};
 }}
 #composerDropHint {{ color: {c.accent}; font-size: {ty.ui}px; }}
 
-#sidePanel, #conversationList {{ background: {c.sidebar}; }}
+#conversationPanel, #conversationList, #sidebarFooter {{ background: {c.sidebar}; }}
 #conversationList {{ border: none; }}
 #conversationSearch {{
     background: {c.window}; border: 1px solid {c.border}; border-radius: {r.m}px;
