@@ -45,6 +45,7 @@ GLYPHS: dict[str, tuple[str, int]] = {
     "fork": ("git-fork", 0xF1A9),
     "image": ("image", 0xF1DD),
     "info": ("info", 0xF1E0),
+    "lock": ("lock", 0xF1FF),
     "more": ("dots-three-bold", 0xF4DD),
     "new-chat": ("note-pencil", 0xF22E),
     "next": ("caret-right", 0xF0C4),
