@@ -579,8 +579,12 @@
         <translation>消息</translation>
     </message>
     <message>
-        <source>Send</source>
-        <translation>发送</translation>
+        <source>Drop to attach: PDF, .txt and .md files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message composer</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Send message</source>
@@ -595,20 +599,12 @@
         <translation>请等待附件读取完成；你的消息会保留在这里。</translation>
     </message>
     <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
         <source>Stop answering</source>
         <translation>停止回答</translation>
     </message>
     <message>
         <source>Stop the answer; what arrived so far is kept (Esc)</source>
         <translation>停止回答；已收到的内容会保留（Esc）</translation>
-    </message>
-    <message>
-        <source>Attach…</source>
-        <translation>附件…</translation>
     </message>
     <message>
         <source>Attach files</source>
@@ -620,7 +616,18 @@
     </message>
 </context>
 <context>
+    <name>ConversationDelegate</name>
+    <message>
+        <source>Conversation title</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConversationListModel</name>
+    <message>
+        <source>Pinned</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Today</source>
         <translation>今天</translation>
@@ -630,8 +637,20 @@
         <translation>昨天</translation>
     </message>
     <message>
-        <source>Earlier</source>
-        <translation>更早</translation>
+        <source>Previous 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MMMM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MMMM yyyy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} (pinned)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -643,10 +662,6 @@
     <message>
         <source>Finds conversations containing every word you type (Ctrl+K)</source>
         <translation>查找包含你输入的每个词的对话（Ctrl+K）</translation>
-    </message>
-    <message>
-        <source>New</source>
-        <translation>新建</translation>
     </message>
     <message>
         <source>New conversation</source>
@@ -667,6 +682,27 @@
     <message>
         <source>Delete	Del</source>
         <translation>删除	Del</translation>
+    </message>
+    <message>
+        <source>Conversation actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pin to top</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No conversation contains “{query}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No conversations yet.
+Ask something below and it will be kept here.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
