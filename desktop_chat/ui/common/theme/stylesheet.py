@@ -56,6 +56,14 @@ QToolButton[accentButton="true"]:focus {{ border: 2px solid {c.accent_soft}; }}
 }}
 #composerDropHint {{ color: {c.accent}; font-size: {ty.ui}px; }}
 
+/* Menus everywhere: a little air around the items, the hover colour for the one under the mouse. */
+QMenu {{ background: {c.surface}; color: {c.text}; border: 1px solid {c.border}; padding: 4px; }}
+QMenu::item {{ padding: 6px 28px 6px 8px; border-radius: {r.s}px; background: transparent; }}
+QMenu::item:selected {{ background: {c.hover}; color: {c.text}; }}
+QMenu::item:disabled {{ color: {c.text_faint}; }}
+QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
+QMenu::icon {{ padding-left: 8px; }}
+
 #conversationPanel, #conversationList, #sidebarFooter {{ background: {c.sidebar}; }}
 #conversationList {{ border: none; }}
 #conversationSearch {{
