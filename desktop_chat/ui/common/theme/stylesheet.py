@@ -56,6 +56,12 @@ QToolButton[accentButton="true"]:focus {{ border: 2px solid {c.accent_soft}; }}
 }}
 #composerDropHint {{ color: {c.accent}; font-size: {ty.ui}px; }}
 
+/* No group-box chrome: a group is its title, a heading over its controls (the Ollama models
+   dialog, Export's choices); spacing, not frames, separates groups. */
+QGroupBox {{ border: none; margin-top: {ty.ui + 12}px; padding-top: 4px; font-weight: 600; }}
+QGroupBox::title {{ subcontrol-origin: margin; subcontrol-position: top left; left: 0; padding: 0 0 4px 0;
+    color: {c.text}; }}
+
 /* Menus everywhere: a little air around the items, the hover colour for the one under the mouse. */
 QMenu {{ background: {c.surface}; color: {c.text}; border: 1px solid {c.border}; padding: 4px; }}
 QMenu::item {{ padding: 6px 28px 6px 8px; border-radius: {r.s}px; background: transparent; }}
