@@ -186,6 +186,21 @@ def icon_button(parent: QWidget, name: str, object_name: str, *, role: str = "te
     return button
 
 
+class GlyphLabel(QWidget):
+    """One icon, large, painted as the widget paints (so it appears once the font is released):
+    the picture of an empty state."""
+
+    def __init__(self, name: str, role: str = "muted", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._icon = icon(name, role)
+
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        side = min(self.width(), self.height())
+        self._icon.paint(painter, QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side))
+        painter.end()
+
+
 def dot(color: QColor | str, size: int, margin: int = 1) -> QPixmap:
     """A circle of `color` filling a `size`×`size` pixmap but for `margin` pixels around it."""
     pixmap = QPixmap(size, size)

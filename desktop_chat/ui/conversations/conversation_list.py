@@ -81,6 +81,8 @@ class ConversationListView(QListView):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.hide()
+        self.empty_icon = icons.GlyphLabel("chats", "muted", self.viewport())
+        self.empty_icon.hide()
 
     def dataChanged(self, top_left: QModelIndex | QPersistentModelIndex,
                     bottom_right: QModelIndex | QPersistentModelIndex, roles: Any = ()) -> None:
@@ -132,18 +134,24 @@ class ConversationListView(QListView):
         """Say `text` over the blank list (None: the list has rows)."""
         if text is None:
             self.empty.hide()
+            self.empty_icon.hide()
             return
         self.empty.setText(text)
         self._place_empty()
         self.empty.show()
+        self.empty_icon.show()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._place_empty()
 
     def _place_empty(self) -> None:
+        """The icon and the words a little above the middle of the list."""
         area = self.viewport().rect()
-        self.empty.setGeometry(area.adjusted(20, 0, -20, -area.height() // 3))
+        middle = area.height() * 2 // 5
+        self.empty_icon.setGeometry(area.center().x() - 20, middle - 52, 40, 40)
+        self.empty.setGeometry(area.left() + 20, middle, area.width() - 40, max(60, area.height() // 4))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 
 
 class ConversationPanel(QWidget):
