@@ -187,6 +187,7 @@ class ComposerBar(QWidget):
         # nothing else (a layout pass resized the message view and repainted the whole window
         # between Enter and the request going out).
         slot = QWidget(self.box)
+        slot.setObjectName("sendStopSlot")
         slot.setFixedSize(self.send_button.size())
         self._send_or_stop = QStackedLayout(slot)
         self._send_or_stop.setContentsMargins(0, 0, 0, 0)

@@ -82,6 +82,7 @@ class ConversationListView(QListView):
         self.empty.setWordWrap(True)
         self.empty.hide()
         self.empty_icon = icons.GlyphLabel("chats", "muted", self.viewport())
+        self.empty_icon.setObjectName("conversationListEmptyIcon")  # a picture: the words say it all
         self.empty_icon.hide()
 
     def dataChanged(self, top_left: QModelIndex | QPersistentModelIndex,
