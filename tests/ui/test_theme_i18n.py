@@ -52,13 +52,14 @@ def test_dark_and_light_change_the_window_colour(app) -> None:  # noqa: ANN001
     assert not theme.is_dark()
 
 
-def test_system_gives_back_the_platform_palette(app) -> None:  # noqa: ANN001
+def test_system_follows_the_system_scheme_in_the_tokens_colours(app) -> None:  # noqa: ANN001
     theme.apply_theme(app, "system")
-    platform = window_colour(app)
+    light = window_colour(app)
+    assert light == theme.light_palette().color(QPalette.ColorRole.Window)  # one visual system, not the platform's
     theme.apply_theme(app, "dark")
-    assert window_colour(app) != platform
+    assert window_colour(app) != light
     theme.apply_theme(app, "system")
-    assert window_colour(app) == platform
+    assert window_colour(app) == light
     assert theme.current_theme() == "system"
 
 

@@ -2,9 +2,10 @@
 
 "light" and "dark" use the Fusion style with a palette of our own, so they look the same on
 every platform (several native styles, e.g. Windows' "windowsvista", ignore a dark palette).
-"system" gives back the style and palette the platform chose at start-up and follows the
-operating system's colour scheme as it changes (QStyleHints.colorScheme, Qt >= 6.5): when the
-system is dark it uses the same Fusion dark palette, because the native style may not be.
+"system" follows the operating system's colour scheme as it changes (QStyleHints.colorScheme,
+Qt >= 6.5): when the system is light it keeps the platform's style (switching styles costs
+≈ 7 ms at start-up) in our light palette; when it is dark it uses the Fusion dark palette,
+because the native style may not be. Either way the colours are the design tokens'.
 
 The colours, spacings, radii and type sizes come from the design tokens (tokens.py); the
 palettes below and the application's style sheet (stylesheet.py) are written from them. Widgets
@@ -23,7 +24,7 @@ from desktop_chat.ui.common.theme.tokens import Tokens, for_dark
 
 THEMES = ("system", "light", "dark")
 
-_state: dict[str, object] = {"theme": None, "look": "platform", "platform_style": None, "style": None,
+_state: dict[str, object] = {"theme": None, "look": None, "platform_style": None, "style": None,
                              "sheet": None, "listening": False}
 
 
@@ -43,7 +44,7 @@ def apply_theme(app: QApplication, theme: str) -> None:
 
 
 def _effective(app: QApplication, theme: str) -> str:
-    """"light", "dark" or "platform" (the style and palette the platform chose)."""
+    """"light", "dark" or "platform" (the platform's style, in the light palette)."""
     if theme != "system":
         return theme
     return "dark" if system_color_scheme(app) == Qt.ColorScheme.Dark else "platform"
@@ -53,8 +54,9 @@ def _apply_look(app: QApplication, look: str) -> None:
     if look != _state["look"]:  # else already in force: spare every widget a PaletteChange (and a re-render)
         _state["look"] = look
         if look == "platform":
-            _set_style(app, str(_state["platform_style"] or "Fusion"))
-            app.setPalette(QPalette())  # an empty palette: every role comes from the platform theme again
+            if _state["style"] is not None:  # Fusion was put in force earlier: the platform's style again
+                _set_style(app, str(_state["platform_style"] or "Fusion"))
+            app.setPalette(light_palette())  # the platform's style in the tokens' light colours
         else:
             _remember_platform(app)  # before the first switch away from it (not earlier: QStyle costs ≈ 7 ms)
             _set_style(app, "Fusion")
