@@ -16,9 +16,10 @@ QEvent.PaletteChange, which Qt sends to every widget when the theme changes.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from desktop_chat.ui.common.fonts import THEMED_CLASSES
 from desktop_chat.ui.common.theme.stylesheet import stylesheet
 from desktop_chat.ui.common.theme.tokens import Tokens, for_dark
 
@@ -64,7 +65,18 @@ def _apply_look(app: QApplication, look: str) -> None:
     tokens = current_tokens()
     if _state["sheet"] is not tokens:  # the tokens' style sheet, light or dark, once per change
         _state["sheet"] = tokens
-        app.setStyleSheet(stylesheet(tokens))
+        _set_style_sheet(app, stylesheet(tokens))
+
+
+def _set_style_sheet(app: QApplication, sheet: str) -> None:
+    """Setting the application's style sheet drops the fonts a desktop theme gave some classes
+    (menus, tooltips…: QApplication.setFont(font, class)); they are put back."""
+    default = app.font()
+    kept = {name: QFont(app.font(name)) for name in THEMED_CLASSES  # type: ignore[call-overload]
+            if app.font(name) != default}  # type: ignore[call-overload]
+    app.setStyleSheet(sheet)
+    for name, font in kept.items():
+        QApplication.setFont(font, name)  # type: ignore[arg-type]  # a str at run time (see fonts.py)
 
 
 def current_theme() -> str:
