@@ -38,22 +38,16 @@ _ROLES = frozenset(int(r) for r in (
     IdRole, ConversationRole, GroupRole, GroupStartRole, StreamingRole, PinnedRole,
 ))
 
-_DOTS: dict[tuple[int, int], QIcon] = {}
+_DOTS: dict[int, QIcon] = {}
 
 
 def activity_dot() -> QIcon:
-    """A small dot shown on conversations that are answering: accent colour, or the selected
-    text colour on a selected row (where the accent is the background)."""
-    palette = QGuiApplication.palette()
-    normal = palette.color(QPalette.ColorRole.Highlight)
-    selected = palette.color(QPalette.ColorRole.Highlight)
-    key = (normal.rgba(), selected.rgba())
-    icon = _DOTS.get(key)
+    """A small dot in the accent colour for a conversation that is answering (the delegate paints
+    its own; this is what the model offers other views, and accessibility tools)."""
+    accent = QGuiApplication.palette().color(QPalette.ColorRole.Highlight)
+    icon = _DOTS.get(accent.rgba())
     if icon is None:
-        icon = QIcon()
-        icon.addPixmap(dot(normal, 10), QIcon.Mode.Normal)
-        icon.addPixmap(dot(selected, 10), QIcon.Mode.Selected)
-        _DOTS[key] = icon
+        icon = _DOTS[accent.rgba()] = QIcon(dot(accent, 10))
     return icon
 
 
