@@ -137,6 +137,7 @@ class TopBar(QWidget):
         self.model_picker = ModelPicker(self)
         self.refresh_button = QToolButton(self)
         self.refresh_button.setObjectName("refreshModelsButton")
+        self.refresh_button.setProperty("iconButton", True)  # flat, with the theme's hover (style sheet)
         self._paint_icons()
         self.ollama_button = QToolButton(self)
         self.ollama_button.setObjectName("ollamaModelsButton")
