@@ -1262,6 +1262,103 @@
     </message>
 </context>
 <context>
+    <name>IndexingPanel</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop indexing; what is done is kept, and the next update continues from there</source>
+        <translation>停止索引；已完成的部分会保留，下次更新时从这里继续</translation>
+    </message>
+    <message>
+        <source>Cancel indexing</source>
+        <translation>取消索引</translation>
+    </message>
+    <message>
+        <source>Indexing “%1”: looking at the files…</source>
+        <translation>正在索引“%1”：正在查看文件…</translation>
+    </message>
+    <message>
+        <source>Indexing “%1”: %2 of %3 files · %4 pages</source>
+        <translation>正在索引“%1”：第 %2 / %3 个文件 · %4 页</translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation>大约还剩 %1 秒</translation>
+    </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation>大约还剩 %1 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgeController</name>
+    <message>
+        <source>The knowledge bases could not be read: %1</source>
+        <translation>无法读取知识库：%1</translation>
+    </message>
+    <message>
+        <source>New knowledge base from a folder</source>
+        <translation>从文件夹新建知识库</translation>
+    </message>
+    <message>
+        <source>Wait until “%1” is indexed, or cancel it.</source>
+        <translation>请等待“%1”索引完成，或取消索引。</translation>
+    </message>
+    <message>
+        <source>Indexing “%1” stopped. What was done is kept; “Update” in the knowledge base menu continues.</source>
+        <translation>“%1”的索引已停止。已完成的部分会保留；在知识库菜单中选择“更新”即可继续。</translation>
+    </message>
+    <message>
+        <source>“%1” is ready: %2 files, %3 new pages.</source>
+        <translation>“%1”已就绪：%2 个文件，新增 %3 页。</translation>
+    </message>
+    <message>
+        <source>%1 skipped (%2).</source>
+        <translation>跳过了 %1 个（%2）。</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgePicker</name>
+    <message>
+        <source>No knowledge base</source>
+        <translation>不使用知识库</translation>
+    </message>
+    <message>
+        <source>%1 (%2 files, %3 pages)</source>
+        <translation>%1（%2 个文件，%3 页）</translation>
+    </message>
+    <message>
+        <source>Update “%1” (index changed files)</source>
+        <translation>更新“%1”（索引有变化的文件）</translation>
+    </message>
+    <message>
+        <source>New knowledge base from a folder…</source>
+        <translation>从文件夹新建知识库…</translation>
+    </message>
+    <message>
+        <source>Knowledge: %1</source>
+        <translation>知识库：%1</translation>
+    </message>
+    <message>
+        <source>Every question in this conversation searches “%1” and sends what it finds with the question. Click to change; drop a folder here to make a new knowledge base.</source>
+        <translation>此对话中的每个问题都会搜索“%1”，并把找到的内容随问题一起发送。点击可更换；把文件夹拖到这里可新建知识库。</translation>
+    </message>
+    <message>
+        <source>Knowledge base</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <source>Search your own documents by meaning with every question: choose a knowledge base, or drop a folder here to make one.</source>
+        <translation>每次提问时按语义搜索你自己的文档：选择一个知识库，或把文件夹拖到这里新建一个。</translation>
+    </message>
+    <message>
+        <source>Knowledge base for this conversation</source>
+        <translation>此对话使用的知识库</translation>
+    </message>
+</context>
+<context>
     <name>LocalServerHost</name>
     <message>
         <source>There is no system keyring to keep the server&apos;s token in. Start one, or set DESKTOP_CHAT_SERVER_TOKEN before starting Desktop Chat.</source>
@@ -2680,6 +2777,18 @@
         <translation>第 {page} 页</translation>
     </message>
     <message>
+        <source>found by meaning</source>
+        <translation>按语义找到</translation>
+    </message>
+    <message>
+        <source>found by words</source>
+        <translation>按关键词找到</translation>
+    </message>
+    <message>
+        <source>found by meaning and words</source>
+        <translation>按语义和关键词找到</translation>
+    </message>
+    <message>
         <source>How the documents were sent</source>
         <translation>文档的发送方式</translation>
     </message>
@@ -3744,8 +3853,20 @@
         <translation>{count} 页</translation>
     </message>
     <message>
+        <source>The knowledge base “{name}” could not be searched: {reason}</source>
+        <translation>无法搜索知识库“{name}”：{reason}</translation>
+    </message>
+    <message>
         <source>{first} {rest}</source>
         <translation>{first}{rest}</translation>
+    </message>
+    <message>
+        <source>Nothing in the knowledge base “{name}” matches this question.</source>
+        <translation>知识库“{name}”中没有与这个问题相关的内容。</translation>
+    </message>
+    <message>
+        <source>Sending {count} passages from the knowledge base “{name}” ({meaning} found by meaning, {words} by words).</source>
+        <translation>正在发送知识库“{name}”中的 {count} 段内容（{meaning} 段按语义找到，{words} 段按关键词找到）。</translation>
     </message>
     <message>
         <source>{pages} pages is over the {limit}-page limit for PDFs</source>
