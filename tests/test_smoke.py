@@ -42,7 +42,7 @@ def test_smoke_passes_and_prints_one_line_per_check(data_home):
     lines = lines_by_check(result.stdout)
     assert tuple(lines) == CHECKS
     assert all(line.startswith("ok   ") for line in lines.values()), result.stdout
-    assert "Send button reads “Send”" in lines["language"]
+    assert "Send button is named “Send message”" in lines["language"]
     assert "in use: tests.fakes.memory_keyring.MemoryKeyring" in lines["keyring"]
     assert "SecretService" in lines["keyring"]  # found through keyring's entry points
     assert str(data_home) in lines["data"]  # the given data dir, not a throwaway one
@@ -54,7 +54,7 @@ def test_smoke_shows_the_chinese_ui_under_a_chinese_locale(data_home):
     assert result.returncode == 0, result.stdout + result.stderr
     language = lines_by_check(result.stdout)["language"]
     assert language.startswith("ok   language: zh_CN")
-    assert "“发送”" in language and "“取消”" in language  # ours and Qt's own catalogue
+    assert "“发送消息”" in language and "“取消”" in language  # ours and Qt's own catalogue
 
 
 def test_smoke_fails_on_missing_ca_certificates_and_on_the_wrong_language(data_home, tmp_path):

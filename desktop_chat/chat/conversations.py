@@ -185,6 +185,26 @@ class ConversationService:
     def count(self) -> int:
         return self.store.count_conversations()
 
+    # -- pins: the window's list shows pinned conversations above the dated groups ----------------
+
+    def set_pinned(self, conversation_id: str, pinned: bool) -> bool:
+        """Pin or unpin; False if the conversation is gone. Its place by date does not change."""
+        return self.store.set_pinned(conversation_id, pinned)
+
+    def pinned(self) -> list[Conversation]:
+        """The pinned conversations, most recently pinned first."""
+        return self.store.pinned_conversations()
+
+    def pinned_ids(self) -> set[str]:
+        return self.store.pinned_ids()
+
+    def newest_unpinned(self, *, limit: int | None = None, offset: int = 0) -> list[Conversation]:
+        """The conversations not pinned, newest first."""
+        return self.store.list_unpinned_conversations(limit=limit, offset=offset)
+
+    def count_unpinned(self) -> int:
+        return self.store.count_unpinned_conversations()
+
     def search(self, query: str, limit: int | None = None) -> list[Conversation]:
         """Conversations holding every word of *query*, in any version of any message."""
         return self.store.search_conversations(query, limit)

@@ -29,6 +29,7 @@ from desktop_chat.instance_lock import SharedLock
 from desktop_chat.store import integrity, search_text
 from desktop_chat.store.bulk import BulkMixin
 from desktop_chat.store.migrations import MIGRATIONS, Migration, Progress, StoreError, migrate
+from desktop_chat.store.pins import PinMixin
 from desktop_chat.store.rows import (
     _CONVERSATION_COLUMNS,
     _MESSAGE_COLUMNS,
@@ -60,7 +61,7 @@ FULL_CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 
 
-class Store(TreeMixin, SearchMixin, BulkMixin):
+class Store(TreeMixin, SearchMixin, BulkMixin, PinMixin):
     """The conversation database at *path* (created, with its parent folders, if missing).
 
     Opening it applies pending migrations (backing the file up first) and, when no other process

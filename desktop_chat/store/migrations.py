@@ -221,12 +221,20 @@ def _message_tree(conn: sqlite3.Connection, progress: Progress = _quiet) -> None
     progress(1.0)
 
 
+def _pinned_conversations(conn: sqlite3.Connection) -> None:
+    # NULL: not pinned; else when it was pinned (store/pins.py). The partial index keeps the
+    # pinned few a lookup, and leaves the rest of the table out of it.
+    conn.execute("ALTER TABLE conversations ADD COLUMN pinned_at REAL")
+    conn.execute("CREATE INDEX conversations_pinned ON conversations (pinned_at) WHERE pinned_at IS NOT NULL")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_conversations_and_messages", _conversations_and_messages),
     Migration("0002_message_metrics_and_search", _message_metrics_and_search),
     Migration("0003_message_error_text", _message_error_text),
     Migration("0004_message_conversation_by_num", _message_conversation_by_num),
     Migration("0005_message_tree", _message_tree, report=_message_tree),
+    Migration("0006_pinned_conversations", _pinned_conversations),
 )
 
 

@@ -56,7 +56,7 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_the_fixture_is_a_database_of_the_previous_release(migrated: dict[str, Any]) -> None:
     assert migrated["before"]["applied"] == [m.name for m in MIGRATIONS[:4]]
     assert migrated["after"]["applied"] == [m.name for m in MIGRATIONS]
-    assert MIGRATIONS[-1].name == "0005_message_tree"
+    assert "0005_message_tree" in migrated["after"]["applied"]
     assert Path(f"{migrated['path']}.before-0005_message_tree.bak").exists()  # the copy made first
 
 

@@ -20,7 +20,7 @@ def test_pending_upgrade_names_what_opening_would_apply_and_changes_nothing(tmp_
     path = tmp_path / "chat.sqlite3"
     assert pending_upgrade(path) == []  # no file yet: a new history is quick to make
     make_v4_history(path, conversations=2, messages_each=4)
-    assert pending_upgrade(path) == ["0005_message_tree"]
+    assert pending_upgrade(path) == [m.name for m in MIGRATIONS[4:]]
     with contextlib.closing(sqlite3.connect(path)) as conn:
         assert applied_migrations(conn) == [m.name for m in MIGRATIONS[:4]]
     Store(path).close()

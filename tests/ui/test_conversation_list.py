@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
@@ -20,8 +20,10 @@ from desktop_chat.ui.conversations.conversation_list import (
     GroupRole,
     GroupStartRole,
     IdRole,
+    PinnedRole,
     day_group,
 )
+from desktop_chat.ui.conversations import date_groups
 
 
 def conversation_at(when: float, title: str, texts: list[str]) -> tuple[Conversation, list[Message]]:
@@ -54,29 +56,54 @@ def store():
 def test_day_groups():
     today = dt.date(2025, 3, 10)
     at = lambda d, h=9: dt.datetime.combine(d, dt.time(h)).timestamp()  # noqa: E731
-    assert day_group(at(today), today) == 0
-    assert day_group(at(today - dt.timedelta(days=1), 23), today) == 1
-    assert day_group(at(today - dt.timedelta(days=2)), today) == 2
-    assert day_group(at(today - dt.timedelta(days=400)), today) == 2
+    assert day_group(at(today), today) == date_groups.TODAY
+    assert day_group(at(today - dt.timedelta(days=1), 23), today) == date_groups.YESTERDAY
+    assert day_group(at(today - dt.timedelta(days=2)), today) == date_groups.PREVIOUS_7_DAYS
+    assert day_group(at(today - dt.timedelta(days=7)), today) == date_groups.PREVIOUS_7_DAYS
+    february = day_group(at(dt.date(2025, 2, 27)), today)
+    assert february == day_group(at(dt.date(2025, 2, 1)), today) != day_group(at(dt.date(2025, 1, 31)), today)
+    assert date_groups.label(february, today) == "February"  # this year's months by name
+    assert date_groups.label(day_group(at(dt.date(2024, 10, 3)), today), today) == "October 2024"
 
 
-def test_newest_first_with_today_yesterday_and_earlier_headers(qapp, store):
+def test_newest_first_with_today_yesterday_previous_days_and_month_headers(qapp, store):
     store.import_conversations([
         conversation_at(days_ago(0, 0), "this morning", ["a"]),
         conversation_at(days_ago(1), "yesterday noon", ["b"]),
-        conversation_at(days_ago(9), "last week", ["c"]),
-        conversation_at(days_ago(30), "last month", ["d"]),
+        conversation_at(days_ago(3), "this week", ["c"]),
+        conversation_at(days_ago(6), "earlier this week", ["c"]),
+        conversation_at(days_ago(400), "long ago", ["d"]),
     ])
     fresh = store.create_conversation(title="just now")
     model = ConversationListModel(store)
     model.reload()
     rows = [(model.data(model.index(r)), model.data(model.index(r), GroupRole), model.data(model.index(r), GroupStartRole))
             for r in range(model.rowCount())]
+    long_ago = dt.date.today() - dt.timedelta(days=400)
     assert rows == [
         ("just now", "Today", True), ("this morning", "Today", False), ("yesterday noon", "Yesterday", True),
-        ("last week", "Earlier", True), ("last month", "Earlier", False),
+        ("this week", "Previous 7 days", True), ("earlier this week", "Previous 7 days", False),
+        ("long ago", QLocale().toString(QDate(long_ago.year, long_ago.month, 1), "MMMM yyyy"), True),
     ]
     assert model.data(model.index(0), IdRole) == fresh.id
+
+
+def test_pinned_conversations_come_first_under_their_own_header(qapp, store):
+    store.import_conversations([conversation_at(days_ago(d), f"c{d}", ["x"]) for d in (0, 1, 3)])
+    model = ConversationListModel(store)
+    model.reload()
+    old = model.conversation_at(2)
+    model.set_pinned(old.id, True)
+    rows = [(model.data(model.index(r)), model.data(model.index(r), GroupRole), model.data(model.index(r), GroupStartRole))
+            for r in range(model.rowCount())]
+    assert rows == [("c3", "Pinned", True), ("c0", "Today", True), ("c1", "Yesterday", True)]
+    assert model.data(model.index(0), PinnedRole) and not model.data(model.index(1), PinnedRole)
+    assert model.data(model.index(0), Qt.ItemDataRole.AccessibleTextRole) == "c3 (pinned)"
+    model.refresh(model.conversation_at(2).id, to_top=True)  # an answer in c1: to the top of the unpinned
+    assert [model.data(model.index(r)) for r in range(3)] == ["c3", "c1", "c0"]
+    model.set_pinned(old.id, False)  # back to its place by date (the store's times did not change)
+    assert [model.data(model.index(r)) for r in range(3)] == ["c0", "c1", "c3"]
+    assert ConversationListModel(store).rowCount() == 0  # (loads on reload only)
 
 
 def test_pages_of_conversations_are_fetched_as_the_list_scrolls(qapp, store):

@@ -372,7 +372,7 @@ def test_system_prompt_is_sent_and_remembered(windows, qtbot, fakes):
     dialog = window.findChild(SystemPromptDialog)
     dialog.editor.setPlainText("Answer like a pirate.")
     dialog.accept()
-    assert window.top_bar.system_prompt_button.text().endswith("✓")
+    assert window.top_bar.system_prompt_button.toolTip().startswith("System prompt ✓")
     type_and_send(qtbot, window, "hello")
     wait_answer(qtbot, window)
     assert fake.requests_to("/v1/messages")[-1].json["system"] == "Answer like a pirate."

@@ -48,7 +48,7 @@ def assert_top_bar_fits(window) -> None:  # noqa: ANN001
 def test_the_window_has_a_usable_minimum_that_800_by_600_satisfies(windows, qtbot):
     window = windows.new()
     window.top_bar.set_totals(123_456, 78_901)
-    window.top_bar.set_ollama_tools(True)  # the widest top bar: Ollama's "Models…" button as well
+    window.top_bar.set_ollama_tools(True)  # the widest top bar: Ollama's models button as well
     minimum = window.minimumSizeHint()
     assert 640 <= minimum.width() <= 800 and 360 <= minimum.height() <= 600, minimum
     window.resize(400, 300)

@@ -22,7 +22,7 @@ from desktop_chat.ui.runtime.async_runner import AsyncRunner
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "desktop_chat" / "resources" / "translations" / "desktop_chat_zh_CN.ts"
 QM = TS.with_suffix(".qm")
-MY_FILES = ["desktop_chat/ui/settings/settings_dialog.py", "desktop_chat/ui/common/theme.py", "desktop_chat/ui/runtime/i18n.py"]
+MY_FILES = ["desktop_chat/ui/settings/settings_dialog.py", "desktop_chat/ui/common/theme/__init__.py", "desktop_chat/ui/runtime/i18n.py"]
 MY_CONTEXTS = {"SettingsDialog", "EndpointEditor"}
 
 
@@ -43,7 +43,7 @@ def test_dark_and_light_change_the_window_colour(app) -> None:  # noqa: ANN001
     theme.apply_theme(app, "dark")
     assert window_colour(app).lightness() < 80
     assert app.palette().color(QPalette.ColorRole.WindowText).lightness() > 180
-    assert app.style().name().lower() == "fusion"
+    assert theme.style_name() == "fusion"
     assert theme.is_dark()
 
     theme.apply_theme(app, "light")
@@ -52,13 +52,14 @@ def test_dark_and_light_change_the_window_colour(app) -> None:  # noqa: ANN001
     assert not theme.is_dark()
 
 
-def test_system_gives_back_the_platform_palette(app) -> None:  # noqa: ANN001
+def test_system_follows_the_system_scheme_in_the_tokens_colours(app) -> None:  # noqa: ANN001
     theme.apply_theme(app, "system")
-    platform = window_colour(app)
+    light = window_colour(app)
+    assert light == theme.light_palette().color(QPalette.ColorRole.Window)  # one visual system, not the platform's
     theme.apply_theme(app, "dark")
-    assert window_colour(app) != platform
+    assert window_colour(app) != light
     theme.apply_theme(app, "system")
-    assert window_colour(app) == platform
+    assert window_colour(app) == light
     assert theme.current_theme() == "system"
 
 

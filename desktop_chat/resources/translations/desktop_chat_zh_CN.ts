@@ -615,8 +615,12 @@
         <translation>消息</translation>
     </message>
     <message>
-        <source>Send</source>
-        <translation>发送</translation>
+        <source>Drop to attach: PDFs, text files and images</source>
+        <translation>松开即可附加：PDF、文本文件和图片</translation>
+    </message>
+    <message>
+        <source>Message composer</source>
+        <translation>消息输入框</translation>
     </message>
     <message>
         <source>Send message</source>
@@ -631,10 +635,6 @@
         <translation>请等待附件读取完成；你的消息会保留在这里。</translation>
     </message>
     <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
         <source>Stop answering</source>
         <translation>停止回答</translation>
     </message>
@@ -643,16 +643,19 @@
         <translation>停止回答；已收到的内容会保留（Esc）</translation>
     </message>
     <message>
-        <source>Attach…</source>
-        <translation>附件…</translation>
-    </message>
-    <message>
         <source>Attach files</source>
         <translation>添加附件</translation>
     </message>
     <message>
         <source>Attach PDFs, text files or images (or drop them anywhere on the window)</source>
         <translation>附加 PDF、文本文件或图片（也可以拖放到窗口任意位置）</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationDelegate</name>
+    <message>
+        <source>Conversation title</source>
+        <translation>对话标题</translation>
     </message>
 </context>
 <context>
@@ -677,6 +680,10 @@
 <context>
     <name>ConversationListModel</name>
     <message>
+        <source>Pinned</source>
+        <translation>已置顶</translation>
+    </message>
+    <message>
         <source>Today</source>
         <translation>今天</translation>
     </message>
@@ -685,8 +692,20 @@
         <translation>昨天</translation>
     </message>
     <message>
-        <source>Earlier</source>
-        <translation>更早</translation>
+        <source>Previous 7 days</source>
+        <translation>过去 7 天</translation>
+    </message>
+    <message>
+        <source>MMMM</source>
+        <translation>M月</translation>
+    </message>
+    <message>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <source>{title} (pinned)</source>
+        <translation>{title}（已置顶）</translation>
     </message>
 </context>
 <context>
@@ -698,10 +717,6 @@
     <message>
         <source>Finds conversations containing every word you type (Ctrl+K)</source>
         <translation>查找包含你输入的每个词的对话（Ctrl+K）</translation>
-    </message>
-    <message>
-        <source>New</source>
-        <translation>新建</translation>
     </message>
     <message>
         <source>New conversation</source>
@@ -722,6 +737,28 @@
     <message>
         <source>Delete	Del</source>
         <translation>删除	Del</translation>
+    </message>
+    <message>
+        <source>Conversation actions</source>
+        <translation>对话操作</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <source>Pin to top</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <source>No conversation contains “{query}”.</source>
+        <translation>没有包含“{query}”的对话。</translation>
+    </message>
+    <message>
+        <source>No conversations yet.
+Ask something below and it will be kept here.</source>
+        <translation>还没有对话。
+在下方提问，对话会保存在这里。</translation>
     </message>
 </context>
 <context>
@@ -3310,10 +3347,6 @@
     <message>
         <source>Refresh models</source>
         <translation>刷新模型</translation>
-    </message>
-    <message>
-        <source>Models…</source>
-        <translation>模型…</translation>
     </message>
     <message>
         <source>Manage Ollama models</source>

@@ -50,7 +50,7 @@ _CJK_MONO: dict[str, tuple[str, ...]] = {
 }
 _ORDER = ("SC", "TC", "HK", "JP", "KR")
 # The widget classes a platform theme can give their own font (QApplicationPrivate::initializeWidgetFontHash).
-_THEMED_CLASSES = ("QMenu", "QMenuBar", "QMenuItem", "QMessageBox", "QLabel", "QTipLabel", "QStatusBar",
+THEMED_CLASSES = ("QMenu", "QMenuBar", "QMenuItem", "QMessageBox", "QLabel", "QTipLabel", "QStatusBar",
                    "QMdiSubWindowTitleBar", "QDockWidgetTitle", "QPushButton", "QCheckBox", "QRadioButton",
                    "QToolButton", "QAbstractItemView", "QListView", "QHeaderView", "QListBox", "QComboMenuItem",
                    "QComboLineEdit", "QSmallFont", "QMiniFont")
@@ -108,7 +108,7 @@ def apply_app_font(app: QApplication, ui_language: str, system_locale: str | Non
         # Desktop themes (KDE, GNOME, Windows, macOS) may give menus, tooltips, buttons… fonts of
         # their own: those need the CJK families too, after their own Latin one.
         # PySide6 takes the class name as a str; its stub says bytes, which it refuses at run time.
-        _state["themed"] = {name: QFont(app.font(name)) for name in _THEMED_CLASSES  # type: ignore[call-overload]
+        _state["themed"] = {name: QFont(app.font(name)) for name in THEMED_CLASSES  # type: ignore[call-overload]
                            if app.font(name) != app.font()}  # type: ignore[call-overload]
         # The platform's UI and fixed-pitch families as Qt resolved them (a name like "Sans Serif"
         # is an alias Qt's font list does not know: a family list starting with it skips it).

@@ -37,7 +37,8 @@ from desktop_chat.ui.common.units import format_bytes
 
 if TYPE_CHECKING:
     from desktop_chat.documents import DocumentLibrary
-    from desktop_chat.ui.composer.attachment_chips import AttachmentTray, ReadyItem
+    from desktop_chat.ui.composer.attachment_chips import ReadyItem
+    from desktop_chat.ui.composer.attachment_tray import AttachmentTray
     from desktop_chat.ui.composer.attachment_loader import AttachmentLoader
     from desktop_chat.ui.composer.image_tray import ImageTray, ReadyImage
 
@@ -107,7 +108,7 @@ class AttachmentController(QObject):
     def tray(self) -> AttachmentTray:
         """The chips (built, and placed above the editor, on first use)."""
         if self._tray is None:
-            from desktop_chat.ui.composer.attachment_chips import AttachmentTray
+            from desktop_chat.ui.composer.attachment_tray import AttachmentTray
 
             self._tray = AttachmentTray(self.loader, self.window)
             self._tray.message.connect(lambda text: self.message.emit(text, MESSAGE_MS))

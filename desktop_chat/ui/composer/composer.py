@@ -1,4 +1,5 @@
-"""The composer at the bottom: a multi-line editor, Send and Stop.
+"""The composer at the bottom: a rounded box holding the attachment chips, the editor, and a row of
+icons (attach on the left, send or stop on the right), the way current chat apps draw it.
 
 Enter sends and Shift+Enter starts a new line (the convention of every chat app). While an
 input method is composing (Chinese, Japanese…), Enter belongs to the input method: Qt delivers
@@ -8,26 +9,34 @@ Files dropped on or pasted into the editor become attachments, not text: the edi
 on (filesInserted, bytesPasted). So does a paste of more than LARGE_PASTE_CHARS characters
 (largeTextPasted): laying out megabytes of text in the editor would freeze the window, and it
 reads better as a document anyway. The attachment chips sit above the editor (attachment_chips.py);
-while any of them is still being read, Send waits (the text stays in the editor).
+while any of them is still being read, Send waits (the text stays in the editor). While files
+are dragged over the window, the box says it will take them (the drop hint).
+
+The box grows with the text from one line to MAX_VISIBLE_LINES, then the editor scrolls. Its
+look (border, focus and drop states, the text size) is the style sheet's (ui/common/theme).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
     QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_chat.ui.common import icons
+from desktop_chat.ui.common.theme import current_tokens
 from desktop_chat.ui.composer.file_routing import local_files
 
 MAX_VISIBLE_LINES = 10
+MAX_WIDTH = 860  # the box's widest, centred in a wide window (a line of text stays readable)
 LARGE_PASTE_CHARS = 100_000  # a longer paste becomes a text attachment
 PDF_MIME = "application/pdf"
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/webp", "image/gif")
@@ -49,8 +58,15 @@ class Composer(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.document().contentsChanged.connect(self._fit_height)
         self._fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_height()  # the style sheet sets the text size when the box is polished
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -108,7 +124,7 @@ class Composer(QPlainTextEdit):
         lines = max(1, min(MAX_VISIBLE_LINES, int(self.document().size().height())))
         margins = self.contentsMargins()
         frame = int(self.document().documentMargin() * 2) + margins.top() + margins.bottom()
-        self.setFixedHeight(max(2, lines) * self._line_height() + frame + 4)
+        self.setFixedHeight(lines * self._line_height() + frame + 4)
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -120,9 +136,46 @@ def _image_format(source: QMimeData) -> str | None:
     return next((f for f in IMAGE_MIMES if source.hasFormat(f)), None)
 
 
+class ComposerBox(QFrame):
+    """The rounded box, painted in the design tokens' colours: its outline turns to the accent
+    while the editor has focus, and dashed over a tinted ground while files are dragged over the
+    window. (Painted rather than styled by a property: re-polishing a widget for a style sheet
+    rule asks for its QStyle from Python, which costs ≈ 10 ms the first time.)"""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composerBox")
+        self.focused = False
+        self.dropping = False
+
+    def set_state(self, *, focused: bool | None = None, dropping: bool | None = None) -> None:
+        before = (self.focused, self.dropping)
+        self.focused = self.focused if focused is None else focused
+        self.dropping = self.dropping if dropping is None else dropping
+        if (self.focused, self.dropping) != before:
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        tokens = current_tokens()
+        c = tokens.colors
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.dropping:
+            pen = QPen(QColor(c.accent), 1.6, Qt.PenStyle.DashLine)
+            fill = QColor(c.accent_soft)
+        else:
+            pen = QPen(QColor(c.accent if self.focused else c.border_strong), 1.2 if self.focused else 1.0)
+            fill = QColor(c.surface)
+        painter.setPen(pen)
+        painter.setBrush(fill)
+        radius = tokens.radius.l
+        painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), radius, radius)
+        painter.end()
+
+
 class ComposerBar(QWidget):
-    """Attachment chips, Attach, the composer, Send and Stop. Stop replaces Send while the shown
-    conversation answers."""
+    """The composer's box: attachment chips, the editor, Attach, and Send or Stop. Stop replaces
+    Send while the shown conversation answers."""
 
     sendRequested = Signal()
     stopRequested = Signal()
@@ -133,57 +186,90 @@ class ComposerBar(QWidget):
         self.setObjectName("composerBar")
         self.tray: QWidget | None = None  # the chips, above the editor once the first file arrives (set_tray)
         self._trays: list[QWidget] = []  # the document chips and the image chips
-        self.composer = Composer(self)
-        self.attach_button = QPushButton(self)
-        self.attach_button.setObjectName("attachButton")
-        self.attach_button.setAutoDefault(False)
-        self.send_button = QPushButton(self)
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setDefault(False)
-        self.send_button.setAutoDefault(False)
-        self.stop_button = QPushButton(self)
-        self.stop_button.setObjectName("stopButton")
-        self.stop_button.setAutoDefault(False)
+        self.box = ComposerBox(self)
+        self.box.setMaximumWidth(MAX_WIDTH)
+        self.composer = Composer(self.box)
+        self.attach_button = icons.icon_button(self.box, "attach", "attachButton", role="muted")
+        self.send_button = icons.icon_button(self.box, "send", "sendButton", accent=True)
+        self.stop_button = icons.icon_button(self.box, "stop", "stopButton", accent=True)
+        self.drop_hint = QLabel(self.box)
+        self.drop_hint.setObjectName("composerDropHint")
+        self.drop_hint.hide()
 
-        # Send and Stop take turns in one slot as large as the larger: swapping them at every
-        # turn moves nothing else (a layout pass resized the message view and repainted the
-        # whole window between Enter and the request going out).
-        self._send_or_stop = QStackedLayout()
+        # Send and Stop take turns in one slot of one size: swapping them at every turn moves
+        # nothing else (a layout pass resized the message view and repainted the whole window
+        # between Enter and the request going out).
+        slot = QWidget(self.box)
+        slot.setObjectName("sendStopSlot")
+        slot.setFixedSize(self.send_button.size())
+        self._send_or_stop = QStackedLayout(slot)
+        self._send_or_stop.setContentsMargins(0, 0, 0, 0)
         self._send_or_stop.addWidget(self.send_button)
         self._send_or_stop.addWidget(self.stop_button)
-        buttons = QVBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addStretch(1)
-        buttons.addLayout(self._send_or_stop)
-        attach = QVBoxLayout()
-        attach.setContentsMargins(0, 0, 0, 0)
-        attach.addStretch(1)
-        attach.addWidget(self.attach_button)
-        self.side_tools = attach  # the column left of the editor; ui/knowledge puts its picker above Attach
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addLayout(attach)
-        row.addWidget(self.composer, 1)
-        row.addLayout(buttons)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(8, 4, 8, 8)
-        self._layout.setSpacing(0)
-        self._layout.addLayout(row)
+        self.side_tools = QHBoxLayout()  # Attach, and beside it what other rooms add (ui/knowledge's picker)
+        self.side_tools.setContentsMargins(0, 0, 0, 0)
+        self.side_tools.setSpacing(current_tokens().space.xs)
+        self.side_tools.addWidget(self.attach_button)
+        tools = QHBoxLayout()
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.setSpacing(current_tokens().space.s)
+        tools.addLayout(self.side_tools)
+        tools.addWidget(self.drop_hint)
+        tools.addStretch(1)  # attach on the left, send on the right, the hint between them
+        tools.addWidget(slot)
+        self._box_layout = QVBoxLayout(self.box)
+        space = current_tokens().space
+        self._box_layout.setContentsMargins(space.m, space.s + 2, space.s + 2, space.s)
+        self._box_layout.setSpacing(space.xs)
+        self._box_layout.addWidget(self.composer)
+        self._box_layout.addLayout(tools)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(space.l, space.xs, space.l, space.m)
+        outer.addWidget(self.box)
+        self._layout = self._box_layout  # where set_tray puts the chips: inside the box, above the text
 
         self.attach_button.clicked.connect(self.attachRequested)
         self.composer.submitted.connect(self.sendRequested)
         self.send_button.clicked.connect(self.sendRequested)
         self.stop_button.clicked.connect(self.stopRequested)
         self.composer.textChanged.connect(self._update_send)
+        self.composer.installEventFilter(self)  # its focus draws the box's outline in the accent
+        self._watched: QWidget | None = None  # the window whose drags show the drop hint
         self._streaming = False
         self.retranslate()
         self._update_send()
+
+    # -- focus outline and the drop hint -----------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        window = self.window()
+        if window is not self and window is not self._watched:
+            self._watched = window
+            window.installEventFilter(self)  # drags over the window (it takes the drop) show the hint
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self.composer and kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.box.set_state(focused=kind == QEvent.Type.FocusIn)
+        elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            mime = event.mimeData()  # type: ignore[attr-defined]
+            self.show_drop_hint(bool(local_files(mime)) or mime.hasFormat(PDF_MIME))
+        elif kind in (QEvent.Type.DragLeave, QEvent.Type.Drop):
+            self.show_drop_hint(False)
+        return False
+
+    def show_drop_hint(self, shown: bool) -> None:
+        """While files are dragged over the window: say that dropping them attaches them."""
+        if self.drop_hint.isVisible() != shown:
+            self.drop_hint.setVisible(shown)
+        self.box.set_state(dropping=shown)
 
     def set_tray(self, tray: QWidget) -> None:
         """Show the attachment chips (an AttachmentTray) above the editor; Send waits while they are busy."""
         self.tray = self.tray or tray
         self._trays.append(tray)
-        self._layout.insertWidget(0, tray)
+        self._layout.insertWidget(0, tray)  # inside the box, above the text
         tray.changed.connect(self._update_send)  # type: ignore[attr-defined]
         self._update_send()
 
@@ -213,15 +299,14 @@ class ComposerBar(QWidget):
     def retranslate(self) -> None:
         self.composer.setPlaceholderText(self.tr("Ask anything… (Enter to send, Shift+Enter for a new line)"))
         self.composer.setAccessibleName(self.tr("Message"))
-        self.send_button.setText(self.tr("Send"))
         self.send_button.setAccessibleName(self.tr("Send message"))
-        self.stop_button.setText(self.tr("Stop"))
         self.stop_button.setAccessibleName(self.tr("Stop answering"))
         self.stop_button.setToolTip(self.tr("Stop the answer; what arrived so far is kept (Esc)"))
-        self.attach_button.setText(self.tr("Attach…"))
         self.attach_button.setAccessibleName(self.tr("Attach files"))
         self.attach_button.setToolTip(
             self.tr("Attach PDFs, text files or images (or drop them anywhere on the window)"))
+        self.drop_hint.setText(self.tr("Drop to attach: PDFs, text files and images"))
+        self.box.setAccessibleName(self.tr("Message composer"))
         self._update_send()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -57,11 +57,11 @@ class KnowledgeController(QObject):
 
     @classmethod
     def install(cls, window: Any) -> KnowledgeController:
-        """Put the picker above Attach, left of the editor (the top bar has no room to spare at
+        """Put the picker beside Attach in the composer (the top bar has no room to spare at
         800 px), and the indexing strip above the composer."""
         column = window._column  # the chat pane's column: top bar, messages, composer
         tools = window.composer_bar.side_tools
-        controller = cls(window, add_picker=lambda picker: tools.insertWidget(tools.count() - 1, picker),
+        controller = cls(window, add_picker=tools.addWidget,
                          place_panel=lambda panel: column.insertWidget(column.indexOf(window.composer_bar), panel))
         controller.message.connect(window.statusBar().showMessage)
         controller.show_for(window._current)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from desktop_chat.config import Settings, save_settings
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.common.error_text import localized
-from desktop_chat.ui.common.painted_icons import dot
+from desktop_chat.ui.common.icons import dot
 
 if TYPE_CHECKING:
     from desktop_chat.chat.context import ModelContext

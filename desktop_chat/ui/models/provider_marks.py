@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
 from desktop_chat.chat.readiness import Readiness
 from desktop_chat.ui.common import theme
-from desktop_chat.ui.common.painted_icons import dot
+from desktop_chat.ui.common.icons import dot
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionViewItem

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QPoint, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.chat.readiness import Readiness
 from desktop_chat.ui.models import provider_marks
 from desktop_chat.ui.models.model_picker import Entry, ModelPopup
-from desktop_chat.ui.common.painted_icons import refresh_icon
+from desktop_chat.ui.common.icons import icon, icon_button
 from desktop_chat.ui.common.units import format_bytes
 
 if TYPE_CHECKING:
@@ -138,13 +138,12 @@ class TopBar(QWidget):
         self.model_picker = ModelPicker(self)
         self.refresh_button = QToolButton(self)
         self.refresh_button.setObjectName("refreshModelsButton")
+        self.refresh_button.setProperty("iconButton", True)  # flat, with the theme's hover (style sheet)
         self._paint_icons()
-        self.ollama_button = QToolButton(self)
-        self.ollama_button.setObjectName("ollamaModelsButton")
+        self.ollama_button = icon_button(self, "models", "ollamaModelsButton")  # Ollama's model manager
         self.ollama_button.hide()  # only while an Ollama endpoint is picked
-        self.system_prompt_button = QToolButton(self)
-        self.system_prompt_button.setObjectName("systemPromptButton")
-        self.system_prompt_button.setCheckable(False)
+        # An icon (the words are its tooltip): at 800 px the pickers need the room a text button took.
+        self.system_prompt_button = icon_button(self, "instructions", "systemPromptButton")
         self.totals = FitOrHideLabel(self)  # like the title, it makes room for the controls
         self.totals.setObjectName("conversationTotals")
         self.totals.setTextFormat(Qt.TextFormat.PlainText)
@@ -324,7 +323,6 @@ class TopBar(QWidget):
         self.model_picker.setToolTip(self.tr("Pick a model, or type the name of one that is not listed"))
         self.refresh_button.setAccessibleName(self.tr("Refresh models"))
         self.refresh_button.setToolTip(self.tr("Refresh the model list"))
-        self.ollama_button.setText(self.tr("Models…"))
         self.ollama_button.setAccessibleName(self.tr("Manage Ollama models"))
         self.ollama_button.setToolTip(self.tr("Download, delete and unload Ollama models, and set their options"))
         self.totals.setAccessibleName(self.tr("Tokens used by this conversation"))
@@ -332,18 +330,20 @@ class TopBar(QWidget):
         provider_marks.mark(self.provider_picker, self._readiness, self._readiness_tips)  # the words
 
     def _label_prompt_button(self) -> None:
-        self.system_prompt_button.setText(self.tr("System prompt ✓") if self._has_prompt else self.tr("System prompt"))
+        """A conversation with a system prompt shows the icon in the accent colour, and says so."""
+        title = self.tr("System prompt ✓") if self._has_prompt else self.tr("System prompt")
+        self.system_prompt_button.setIcon(icon("instructions", "accent" if self._has_prompt else "text"))
         self.system_prompt_button.setAccessibleName(self.tr("Edit the system prompt"))
-        self.system_prompt_button.setToolTip(self.tr("Instructions the model receives before this conversation"))
+        self.system_prompt_button.setAccessibleDescription(title)
+        what = self.tr("Instructions the model receives before this conversation")
+        self.system_prompt_button.setToolTip(f"{title}\n{what}")
 
     def _paint_icons(self) -> None:
-        self.refresh_button.setIcon(refresh_icon(self.palette().color(QPalette.ColorRole.ButtonText)))
+        self.refresh_button.setIcon(icon("refresh"))  # painted in the theme's colours as it shows
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        elif event.type() == QEvent.Type.PaletteChange:
-            self._paint_icons()  # the arrow in the new theme's text colour
         super().changeEvent(event)
 
     # -- user choices --------------------------------------------------------------------------

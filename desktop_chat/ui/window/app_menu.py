@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QT_TRANSLATE_NOOP, Qt
-from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QSplitter, QToolButton, QWidget
 
-from desktop_chat.ui.common.painted_icons import gear_icon, more_icon
+from desktop_chat.ui.common.icons import icon
 from desktop_chat.ui.common.shortcut_words import describe
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ class AppMenu(QObject):
 
         self.footer = QWidget(window)
         self.footer.setObjectName("sidebarFooter")
+        self.footer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the sidebar's shade (style sheet)
         self.settings_button = self._tool_button("settingsButton", self.footer)
         self.settings_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.settings_button.clicked.connect(lambda: window.open_settings())
@@ -99,6 +100,7 @@ class AppMenu(QObject):
         button = QToolButton(parent)
         button.setObjectName(name)
         button.setAutoRaise(True)
+        button.setProperty("iconButton", True)  # flat, with the theme's hover state (style sheet)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         return button
 
@@ -110,10 +112,10 @@ class AppMenu(QObject):
         return action
 
     def _paint_icons(self) -> None:
-        colour = self._window.palette().color(QPalette.ColorRole.WindowText)
-        self.settings_button.setIcon(gear_icon(colour))
-        self.menu_button.setIcon(more_icon(colour))
-        self.compact_button.setIcon(more_icon(colour))
+        # Glyphs from the one icon family; they take the theme's colours as they paint.
+        self.settings_button.setIcon(icon("settings"))
+        self.menu_button.setIcon(icon("more"))
+        self.compact_button.setIcon(icon("more"))
 
     def retranslate(self) -> None:
         self.settings_button.setText(self.tr("Settings"))
@@ -192,8 +194,6 @@ class AppMenu(QObject):
         if watched is self._window.panel and event.type() in (QEvent.Type.Show, QEvent.Type.Hide,
                                                                QEvent.Type.Resize, QEvent.Type.Move):
             self.sync()
-        elif watched is self._window.panel and event.type() == QEvent.Type.PaletteChange:
-            self._paint_icons()  # the theme changed: the icons follow its text colour
         elif watched is self._window.panel and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return False

@@ -31,6 +31,7 @@ from desktop_chat.chat.app_services import AppServices
 from desktop_chat.config import OLLAMA_ENDPOINT, Settings
 from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.store import Store, StoreError
+from desktop_chat.ui.common import icons
 from desktop_chat.ui.composer.attachment_controller import AttachmentController
 from desktop_chat.ui.composer.composer import ComposerBar
 from desktop_chat.ui.composer.file_routing import paths_from_arguments
@@ -326,6 +327,7 @@ class MainWindow(QMainWindow):
             return
         self._started = True
         lexers.resume()
+        icons.release()  # the icon font, held back until the first frame was out
         if self._files:
             self.open_files(self._files)
         self.runner.start(self.check_setup(), name="check-setup")

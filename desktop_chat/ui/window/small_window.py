@@ -15,17 +15,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
-__all__ = ["LIST_MIN_WIDTH", "MESSAGES_MIN_HEIGHT", "SidebarToggle", "sidebar_icon"]
+from desktop_chat.ui.common import icons
+
+__all__ = ["LIST_MIN_WIDTH", "MESSAGES_MIN_HEIGHT", "SidebarToggle"]
 
 LIST_MIN_WIDTH = 180  # px: titles stay readable; narrower, hide the list instead
 MESSAGES_MIN_HEIGHT = 260  # px: a few lines of an answer above the composer
 STATE_KEY = "sidebar_visible"
 SHORTCUT = "Ctrl+B"
-_ICON_SIZES = (16, 24, 32, 48)
 
 
 class SidebarToggle(QObject):
@@ -50,10 +51,12 @@ class SidebarToggle(QObject):
         self.button = QToolButton(top_bar)
         self.button.setObjectName("sidebarToggleButton")
         self.button.setAutoRaise(True)
+        self.button.setProperty("iconButton", True)
         self.button.clicked.connect(self.toggle)
         self.new_button = QToolButton(top_bar)
         self.new_button.setObjectName("topNewConversationButton")
         self.new_button.setAutoRaise(True)
+        self.new_button.setProperty("iconButton", True)
         self.new_button.clicked.connect(window.new_conversation)
         row = top_bar.layout()
         row.insertWidget(0, self.button)
@@ -112,60 +115,12 @@ class SidebarToggle(QObject):
         self.new_button.setAccessibleName(self.tr("New conversation"))
 
     def _paint_icons(self) -> None:
-        color = self.window.top_bar.palette().color(QPalette.ColorRole.ButtonText)
-        self.button.setIcon(sidebar_icon(color))
-        self.new_button.setIcon(new_conversation_icon(color))
+        # The one icon family's glyphs; they take the theme's colours as they paint.
+        self.button.setIcon(icons.icon("sidebar"))
+        self.new_button.setIcon(icons.icon("new-chat"))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        elif event.type() == QEvent.Type.PaletteChange:
-            self._paint_icons()
         return False
 
-
-def sidebar_icon(color: QColor) -> QIcon:
-    """A window outline with its left column marked: the usual "sidebar" picture."""
-    return _icon(color, _draw_sidebar)
-
-
-def new_conversation_icon(color: QColor) -> QIcon:
-    """The usual "compose" picture: a square with a pencil stroke across its upper-right corner."""
-    return _icon(color, _draw_compose)
-
-
-def _icon(color: QColor, draw: Any) -> QIcon:
-    icon = QIcon()
-    for size in _ICON_SIZES:
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(color, max(1.0, size / 14))
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        draw(painter, size, color)
-        painter.end()
-        icon.addPixmap(pixmap)
-    return icon
-
-
-def _draw_sidebar(painter: QPainter, size: int, color: QColor) -> None:
-    m = size * 0.14
-    frame = QRectF(m, m + size * 0.06, size - 2 * m, size - 2 * m - size * 0.12)
-    painter.drawRoundedRect(frame, size * 0.12, size * 0.12)
-    split = frame.left() + frame.width() * 0.36
-    painter.drawLine(QPointF(split, frame.top()), QPointF(split, frame.bottom()))
-    fill = QColor(color)
-    fill.setAlphaF(0.35)
-    painter.fillRect(QRectF(frame.left() + 1, frame.top() + 1, split - frame.left() - 1, frame.height() - 2), fill)
-
-
-def _draw_compose(painter: QPainter, size: int, _color: QColor) -> None:
-    m = size * 0.16
-    box = QRectF(m, m + size * 0.08, size - 2 * m - size * 0.08, size - 2 * m - size * 0.08)
-    painter.drawRoundedRect(box, size * 0.1, size * 0.1)
-    # a pencil from the lower middle to the upper-right corner, over the box's edge
-    painter.drawLine(QPointF(box.center().x() - size * 0.06, box.center().y() + size * 0.1),
-                     QPointF(size - m * 0.7, m * 0.7))
