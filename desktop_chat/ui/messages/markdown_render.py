@@ -372,6 +372,16 @@ class _QtHtmlRules:
     def code_block(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return _code_block_html(tokens[idx].content, "", env)
 
+    # Maths (math_syntax.py makes the tokens, math_html.py their HTML).
+    def math_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        from desktop_chat.ui.messages.math_html import formula_html
+
+        token = tokens[idx]
+        return formula_html(token.type, token.content, token.markup, env["theme"].text)
+
+    math_inline_display = math_inline
+    math_block = math_inline
+
 
 def _code_block_html(content: str, language: str, env: Mapping[str, Any]) -> str:
     theme: RenderTheme = env["theme"]
@@ -418,6 +428,9 @@ def _parser() -> MarkdownIt:
         renderer_cls=_renderer_class(),
     )
     md.enable(["table", "strikethrough"])
+    from desktop_chat.ui.messages.math_syntax import math_plugin
+
+    md.use(math_plugin)
     md.validateLink = _validate_link  # type: ignore[method-assign]
     return md
 

@@ -1,0 +1,369 @@
+"""Typeset formulas as images, off the GUI thread, and draw them inside a QTextDocument.
+
+ziamath turns LaTeX into SVG (pure Python, ≈ 10-20 ms a formula, ≈ 0.3 s to import); QtSvg
+paints that SVG into a QImage. Both run in one worker thread (`formulas`, like the pygments
+lexers in markdown_render.py), never on the GUI thread. `ziamath.config.svg2 = False`: with SVG 2
+QtSvg draws only the fraction bars.
+
+How a formula reaches the screen: the markdown renderer emits `<img src="dc-math:…">` (see
+`formula_url`); the URL carries the LaTeX, display or inline style and the colour, never a file
+or a remote name. A message body registers a `FormulaObjects` handler for image objects that
+answers Qt's layout with the typeset image's size and draws it. The pixel size is the font's at
+that point of the document, so a formula in a heading is as large as the heading. A formula not
+typeset yet is drawn as its source (quietly) while the worker typesets it; when it is ready the
+handler marks its place dirty and Qt lays out that block again. A streaming answer therefore
+never waits for maths, and nothing but the formula's own line moves when it arrives.
+
+Inline formulas sit on the text's baseline: the image is padded so that its baseline is at its
+vertical centre, and drawn with `vertical-align: middle` (Qt centres such an object on the
+baseline). Formulas that ziamath cannot typeset (unbalanced braces, unknown commands, letters
+its fonts lack) are remembered as failed; the renderer then writes their source as text.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote, unquote
+
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSizeF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPyTextObject,
+    QTextDocument,
+    QTextFormat,
+)
+
+__all__ = [
+    "SCHEME",
+    "Formula",
+    "FormulaKey",
+    "FormulaObjects",
+    "formula_url",
+    "formulas",
+    "has_cjk",
+    "key_from_url",
+    "typeset",
+]
+
+log = logging.getLogger(__name__)
+
+SCHEME = "dc-math"
+SCALE = 2.0  # images are made at twice their size: sharp on high-density screens, fine on others
+CACHE_BYTES = 24 * 1024 * 1024  # typeset images kept (an inline formula is ≈ 20 KB)
+MAX_LATEX = 4000  # longer "formulas" are not typeset (a runaway `$` in a long text): source
+SOURCE_ALPHA = 0.6  # a formula still being typeset is drawn as its source, this opaque
+# The maths font (STIX Two) has a smaller x-height than the usual UI sans: at the text's pixel
+# size its letters looked a size smaller than the words around them.
+SIZE_FACTOR = 1.15
+
+
+@dataclass(frozen=True)
+class FormulaKey:
+    """One typeset image: the same LaTeX in another size, style or colour is another image."""
+
+    latex: str
+    display: bool
+    px: int
+    colour: str
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A typeset formula: `image` at SCALE × (width, height); its baseline at height / 2."""
+
+    image: QImage
+    width: float
+    height: float
+
+
+class _Failed:
+    pass
+
+
+FAILED = _Failed()
+
+
+def has_cjk(text: str) -> bool:
+    """True when `text` holds Chinese, Japanese or Korean letters (the maths fonts have none)."""
+    return any("\u2e80" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
+               or "\uff00" <= char <= "\uffef" for char in text)
+
+
+# -- URLs ------------------------------------------------------------------------------------------
+
+
+def formula_url(latex: str, display: bool, colour: str) -> str:
+    """The <img src> of a formula (to be HTML-escaped by the caller)."""
+    return f"{SCHEME}:{'d' if display else 'i'}/{colour}/{quote(latex, safe='')}"
+
+
+@lru_cache(maxsize=2048)
+def key_from_url(url: str, px: int) -> FormulaKey | None:
+    """The key a formula URL names at `px`, or None when the URL is not one of ours."""
+    scheme, colon, rest = url.partition(":")
+    if scheme != SCHEME or not colon:
+        return None
+    style, _, rest = rest.partition("/")
+    colour, _, latex = rest.partition("/")
+    if style not in ("d", "i") or not QColor.isValidColorName(colour):
+        return None
+    return FormulaKey(unquote(latex), style == "d", px, colour)
+
+
+# -- typesetting (worker thread) -------------------------------------------------------------------
+
+_ziamath_lock = threading.Lock()  # ziamath keeps global state (config, loaded fonts): one at a time
+
+
+def typeset(key: FormulaKey) -> Formula | None:
+    """The formula as an image, or None when it cannot be typeset. Blocking (≈ 10-20 ms): a
+    worker thread's call, or a test's."""
+    if not key.latex.strip() or len(key.latex) > MAX_LATEX or has_cjk(key.latex):
+        return None
+    with _ziamath_lock:
+        try:
+            import ziamath
+
+            ziamath.config.svg2 = False
+            svg = ziamath.Latex(key.latex, size=key.px * SIZE_FACTOR, color=key.colour, inline=not key.display).svg()
+        except Exception as exc:  # noqa: BLE001 - any parse error of any formula: show its source
+            log.debug("formula %r not typeset: %s", key.latex, exc)
+            return None
+    return _paint(svg)
+
+
+def _paint(svg: str) -> Formula | None:
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    box = renderer.viewBoxF()
+    if not renderer.isValid() or box.width() <= 0 or box.height() <= 0:
+        return None
+    # The SVG's y = 0 is the baseline: ascent above it, descent below. Pad the shorter side so
+    # that the baseline is the image's middle (see the module docstring).
+    ascent, descent = max(0.0, -box.top()), max(0.0, box.bottom())
+    half = max(ascent, descent)
+    width, height = box.width(), 2 * half
+    image = QImage(math.ceil(width * SCALE), math.ceil(height * SCALE), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, (half - ascent) * SCALE, width * SCALE, box.height() * SCALE))
+    painter.end()
+    image.setDevicePixelRatio(SCALE)
+    return Formula(image, width, height)
+
+
+class _Typesetter(QObject):
+    """The one worker typesetting formulas; `ready` fires on the GUI thread when some are done."""
+
+    ready = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done: OrderedDict[FormulaKey, Formula | _Failed] = OrderedDict()
+        self._bytes = 0
+        self._failed: set[tuple[str, bool]] = set()  # (latex, display): fails at any size and colour
+        self._asked: set[FormulaKey] = set()
+        self._queue: queue.SimpleQueue[FormulaKey] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
+        self._closed = False
+
+    def lookup(self, key: FormulaKey) -> Formula | _Failed | None:
+        """The formula, FAILED, or None (not typeset yet: `request` it)."""
+        with self._lock:
+            found = self._done.get(key)
+            if found is not None:
+                self._done.move_to_end(key)
+                return found
+            return FAILED if (key.latex, key.display) in self._failed else None
+
+    def failed(self, latex: str, display: bool) -> bool:
+        with self._lock:
+            return (latex, display) in self._failed
+
+    def request(self, keys: Iterable[FormulaKey]) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            for key in keys:
+                if key not in self._asked and key not in self._done:
+                    self._asked.add(key)
+                    self._queue.put(key)
+            if self._worker is None and not self._queue.empty():
+                self._worker = threading.Thread(target=self._work, name="maths", daemon=True)
+                self._worker.start()
+
+    def close(self, timeout_s: float = 2.0) -> None:
+        """No more typesetting; wait for the formula in progress (see markdown_render.lexers.close)."""
+        with self._lock:
+            self._closed = True
+            worker = self._worker
+        if worker is not None:
+            worker.join(timeout_s)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                try:
+                    if self._closed:
+                        raise queue.Empty
+                    key = self._queue.get_nowait()
+                except queue.Empty:
+                    self._worker = None
+                    return
+            try:
+                formula = typeset(key)
+            except Exception:  # noqa: BLE001 - a bug here must not kill the worker: the source shows
+                log.exception("typesetting %r failed", key.latex)
+                formula = None
+            with self._lock:
+                self._asked.discard(key)
+                if formula is None:
+                    self._failed.add((key.latex, key.display))
+                    self._done[key] = FAILED
+                else:
+                    self._done[key] = formula
+                    self._bytes += formula.image.sizeInBytes()
+                    self._evict()
+                if self._closed:
+                    self._worker = None
+                    return
+                if self._queue.empty():  # one signal per burst of formulas, not one each
+                    self.ready.emit()
+
+    def _evict(self) -> None:
+        while self._bytes > CACHE_BYTES and len(self._done) > 1:
+            _, old = self._done.popitem(last=False)
+            if isinstance(old, Formula):
+                self._bytes -= old.image.sizeInBytes()
+
+
+formulas = _Typesetter()
+"""The one typesetter: `formulas.request([...])`, `formulas.ready.connect(...)`."""
+
+
+# -- inside a QTextDocument ------------------------------------------------------------------------
+
+
+class FormulaObjects(QPyTextObject):
+    """Sizes and draws the image objects of a message body: our formulas, and nothing else.
+
+    Any other image (HTML reaching the document by another path) is drawn as nothing and takes no
+    room: refusing resources is not enough, Qt's own image handler would read a local file named
+    by <img src> itself. `on_pending()` is called when a formula is shown as its source while it
+    is typeset; call `refresh()` when `formulas.ready` fires.
+    """
+
+    def __init__(self, document: QTextDocument, on_pending: Callable[[], None] | None = None) -> None:
+        super().__init__(document)
+        self._document = document
+        self._on_pending = on_pending
+        self._pending: dict[FormulaKey, set[int]] = {}
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
+    def _key(self, format: QTextFormat) -> FormulaKey | None:  # noqa: A002 - Qt's name
+        name = format.toImageFormat().name()
+        if not name.startswith(SCHEME + ":"):
+            return None
+        font = format.toCharFormat().font().resolve(self._document.defaultFont())
+        return key_from_url(name, max(6, QFontInfo(font).pixelSize()))
+
+    def intrinsicSize(self, doc: QTextDocument, pos: int, format: QTextFormat) -> QSizeF:  # noqa: A002
+        key = self._key(format)
+        if key is None:
+            return QSizeF(0, 0)
+        found = formulas.lookup(key)
+        if isinstance(found, Formula):
+            return QSizeF(found.width, found.height)
+        if found is None:
+            self._pending.setdefault(key, set()).add(pos)
+            formulas.request([key])
+            if self._on_pending is not None:
+                self._on_pending()
+        metrics = QFontMetricsF(self._source_font(format))
+        return QSizeF(metrics.horizontalAdvance(self._source(key)), metrics.height())
+
+    def drawObject(self, painter: QPainter, rect: QRectF | QRect, doc: QTextDocument, pos: int,
+                   format: QTextFormat) -> None:  # noqa: A002
+        key = self._key(format)
+        if key is None:
+            return
+        found = formulas.lookup(key)
+        target = QRectF(rect)
+        if isinstance(found, Formula):
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(target, found.image)
+            painter.restore()
+            return
+        painter.save()  # typesetting (or failed in a block rendered before it failed): its source
+        painter.setFont(self._source_font(format))
+        colour = QColor(key.colour)
+        colour.setAlphaF(SOURCE_ALPHA if found is None else 1.0)
+        painter.setPen(colour)
+        painter.drawText(target, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._source(key))
+        painter.restore()
+
+    def _source_font(self, format: QTextFormat) -> QFont:  # noqa: A002
+        return format.toCharFormat().font().resolve(self._document.defaultFont())
+
+    @staticmethod
+    def _source(key: FormulaKey) -> str:
+        return f"$${key.latex}$$" if key.display else f"${key.latex}$"
+
+    def refresh(self) -> bool:
+        """Lay out again the places of formulas typeset since; True when some are still pending."""
+        document = self._document
+        size = document.characterCount()
+        for key, positions in list(self._pending.items()):
+            if formulas.lookup(key) is None:
+                continue
+            del self._pending[key]
+            for pos in positions:
+                if 0 <= pos < size:
+                    document.markContentsDirty(pos, 1)
+        return bool(self._pending)
+
+    def source_at(self, pos: int) -> str | None:
+        """The LaTeX (with its delimiters) of the formula at document position `pos`, if one is there."""
+        block = self._document.findBlock(pos)
+        if not block.isValid():
+            return None
+        fragment_format = None
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            if fragment.position() <= pos < fragment.position() + fragment.length():
+                fragment_format = fragment.charFormat()
+                break
+            iterator += 1
+        if fragment_format is None or not fragment_format.isImageFormat():
+            return None
+        name = fragment_format.toImageFormat().name()
+        key = key_from_url(name, 0)
+        return self._source(key) if key is not None else None
+
+    def point_source(self, point: QPointF) -> str | None:
+        """The formula's source under `point` (document coordinates), if any."""
+        pos = self._document.documentLayout().hitTest(point, Qt.HitTestAccuracy.ExactHit)
+        if pos < 0:
+            return None
+        return self.source_at(pos) or (self.source_at(pos - 1) if pos > 0 else None)
