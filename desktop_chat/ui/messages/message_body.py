@@ -141,6 +141,7 @@ class MessageBody(QTextBrowser):
         self._markdown_text: str | None = None  # what set_markdown showed with uncoloured code
         self._listening = False
         self._formulas: FormulaObjects | None = None  # image objects' handler once a formula shows
+        self.citations = 0  # an answer about documents: "[1]"…"[n]" link to its n references
         self.render_count = 0  # renders done (full or one streaming frame): for tests and tuning
         self._fit_height()
 
@@ -297,7 +298,7 @@ class MessageBody(QTextBrowser):
     # -- internals -----------------------------------------------------------------------------
 
     def _html(self, text: str, register: Any, cold: set[str] | None = None) -> str:
-        html = self._renderer.render(text, register, cold=cold)
+        html = self._renderer.render(text, register, cold=cold, citations=self.citations)
         if _MATH_URL in html:
             self._watch_formulas()
         return html
@@ -458,7 +459,7 @@ class MessageBody(QTextBrowser):
 
     def _on_hover(self, url: QUrl) -> None:
         # Show where a link goes before it is clicked: the text of an untrusted link may lie.
-        shown = "" if url.isEmpty() or url.scheme() == _COPY_SCHEME else url.toDisplayString()
+        shown = "" if url.isEmpty() or url.scheme() in (_COPY_SCHEME, "dc-cite") else url.toDisplayString()
         self.viewport().setToolTip(shown)
 
     def _fit_height(self, *_: Any) -> None:

@@ -228,6 +228,10 @@ class MessageWidget(_Card):
         self.body = MessageBody(renderer, self)
         self.body.linkActivated.connect(self.linkActivated)
         layout.addWidget(self.body)
+        # An answer's references and how its documents were sent, under its text (sources_view.py).
+        self.references = QVBoxLayout()
+        self.references.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.references)
 
         # Slots for the parts built on first use, in the order they appear.
         self._layout = layout
@@ -546,6 +550,9 @@ class MessageWidget(_Card):
     def update_message(self, message: Message) -> None:
         """Show a new state of the message; re-render the text only when it changed."""
         self._message = message
+        if message.attachments and not self.is_user:  # its "[n]" link to its references (sources_view.py)
+            delivery = message.delivery
+            self.body.citations = len(delivery.sources) if delivery is not None else 0
         if self.is_user:
             if self._rendered != (message.text, message.status):
                 self.body.set_plain(message.text)
