@@ -58,32 +58,55 @@ def render_page_png(
             pixels = rect.width * zoom * rect.height * zoom
             if pixels > MAX_PIXELS:
                 zoom *= (MAX_PIXELS / pixels) ** 0.5
-            for rect in find_passage(page, highlight):
-                page.add_highlight_annot(rect)  # in memory only: the document is never saved
+            rects = find_passage(page, highlight) if highlight else []
+            if rects:
+                page.add_highlight_annot(rects)  # in memory only: the document is never saved
             pixmap = page.get_pixmap(matrix=fitz.Matrix(zoom, zoom), alpha=False)
             return pixmap.tobytes("png")
         finally:
             doc.close()
 
 
-HIGHLIGHT_WORDS = 6  # the excerpt is looked for in runs of this many words (then of 3)
+MIN_RUN = 3  # words in a row that make a match (fewer could be anywhere on the page)
+_PUNCTUATION = ".,;:!?()[]{}“”‘’\"'…«»—–-"
+
+
+def _word(text: str) -> str:
+    return text.strip(_PUNCTUATION).casefold()
 
 
 def find_passage(page: Any, text: str) -> list[Any]:
-    """The rectangles on a pymupdf page where the words of *text* are, in runs of a few words.
+    """One rectangle per line of a pymupdf page covering the words of *text*, where they stand
+    in a row on the page (the first such place), or [] when they do not.
 
-    An excerpt is whitespace-normalised and may be cut short ("…"): the page's lines break it
-    elsewhere, so it is looked for a few words at a time, and runs not found are skipped."""
-    words = [w for w in text.replace("…", " ").replace("“", " ").replace("”", " ").split() if w]
-    if not words:
+    The excerpt is whitespace-normalised and may be cut at either end ("…"), and a passage that
+    spans pages continues on the next one: the longest run of its words that the page holds in
+    order is what is marked, starting from the excerpt's start or a little later."""
+    wanted = [w for w in (_word(t) for t in text.split()) if w]
+    if len(wanted) < MIN_RUN:
         return []
-    for size in (HIGHLIGHT_WORDS, 3):
-        found: list[Any] = []
-        for start in range(0, len(words), size):
-            run = words[start:start + size]
-            if len(run) < 2 and start:
+    words = page.get_text("words")  # (x0, y0, x1, y1, word, block, line, number), in reading order
+    tokens = [_word(w[4]) for w in words]
+    best_start, best_length = 0, 0
+    for offset in range(len(wanted) - MIN_RUN + 1):
+        first = wanted[offset]
+        for start, token in enumerate(tokens):
+            if token != first:
                 continue
-            found += page.search_for(" ".join(run))
-        if found:
-            return found
-    return []
+            length = 0
+            while (start + length < len(tokens) and offset + length < len(wanted)
+                   and tokens[start + length] == wanted[offset + length]):
+                length += 1
+            if length > best_length:
+                best_start, best_length = start, length
+        if best_length >= MIN_RUN:
+            break  # the earliest part of the excerpt found on the page
+    if best_length < MIN_RUN:
+        return []
+    fitz = _mupdf.pymupdf()
+    lines: dict[tuple[int, int], Any] = {}
+    for word in words[best_start:best_start + best_length]:
+        rect = fitz.Rect(word[:4])
+        key = (word[5], word[6])
+        lines[key] = lines[key] | rect if key in lines else rect
+    return list(lines.values())

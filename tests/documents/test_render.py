@@ -99,3 +99,20 @@ def test_the_cited_passage_is_highlighted_on_its_page():
     # Words that are not on the page mark nothing, and break nothing.
     assert render_page_png(data, 2, 1.0, highlight="keeper of Port Elwin is Marguerite Osei") == \
         render_page_png(data, 2, 1.0)
+
+
+def test_only_the_passage_is_marked_where_its_words_repeat():
+    import pymupdf
+
+    from desktop_chat.documents.render import find_passage
+    from tests.documents import make_pdf
+
+    filler = "alpha beta gamma delta epsilon " * 12
+    data = make_pdf([f"{filler} The keeper is Marguerite Osei of Port Elwin. {filler}"])
+    document = pymupdf.open(stream=data, filetype="pdf")
+    page = document.load_page(0)
+    rects = find_passage(page, "… gamma delta epsilon The keeper is Marguerite Osei of Port Elwin. alpha beta …")
+    marked = " ".join(page.get_textbox(r).strip() for r in rects)
+    assert "Marguerite Osei" in marked and marked.count("alpha") <= 2
+    assert find_passage(page, "words that are nowhere") == [] and find_passage(page, "") == []
+    document.close()

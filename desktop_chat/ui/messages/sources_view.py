@@ -43,7 +43,7 @@ __all__ = ["DocumentChips", "SourcesPanel", "show_delivery", "show_documents"]
 
 SourceHandler = Callable[[SourceRef], None]
 SHOWN_SOURCES = 3  # before the answer cites any: the best passages; the rest behind "Show N more"
-EXCERPT_CHARS = 220
+EXCERPT_CHARS = 160
 CITE_SCHEME = "dc-cite"  # the answer's "[n]" links (markdown_render.py's citation rule)
 _CITATION = re.compile(r"\[(\d{1,3})\]")
 _EXCERPT_INDENT = 30  # under the reference's text, past its "[n]"
@@ -313,6 +313,8 @@ class SourcesPanel(QWidget):
         self.more_button.setVisible(hidden > 0)
         if self._expanded:
             self.more_button.setText(self.tr("Show fewer sources"))
+        elif hidden == 1:
+            self.more_button.setText(self.tr("Show 1 more source"))
         else:
             self.more_button.setText(self.tr("Show {count} more sources").format(count=hidden))
 
