@@ -18,7 +18,7 @@ from tests.ui.window_actions import type_and_send, wait_answer
 
 
 def _settings_open(window) -> bool:  # noqa: ANN001
-    return window._settings_dialog is not None and window._settings_dialog.isVisible()
+    return window.settings_door.dialog is not None and window.settings_door.dialog.isVisible()
 
 
 def test_the_settings_button_sits_at_the_foot_of_the_sidebar_and_opens_settings(windows, qtbot):
@@ -30,7 +30,7 @@ def test_the_settings_button_sits_at_the_foot_of_the_sidebar_and_opens_settings(
     assert button.mapTo(panel, button.rect().bottomLeft()).y() > panel.height() - 40  # at its foot
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _settings_open(window))
-    window._settings_dialog.reject()
+    window.settings_door.dialog.reject()
 
 
 def test_the_menu_holds_every_door_and_f10_opens_it(windows, qtbot):
@@ -46,7 +46,7 @@ def test_the_menu_holds_every_door_and_f10_opens_it(windows, qtbot):
     menu.actions()[0].trigger()
     menu.hide()
     qtbot.waitUntil(lambda: _settings_open(window))
-    window._settings_dialog.reject()
+    window.settings_door.dialog.reject()
 
 
 def test_with_the_sidebar_hidden_the_menu_is_still_one_click_away(windows, qtbot):

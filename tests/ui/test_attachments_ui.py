@@ -225,7 +225,7 @@ def test_edit_and_resend_keeps_the_documents(windows, qtbot, fakes, tmp_path):
     send(qtbot, window, "What is the capital?")
     wait_answer(qtbot, window)
     question = window.store.list_messages(window.current_conversation_id)[0]
-    window._edit_resend(question.id, "Which city is the capital?")
+    window.message_actions.edit_resend(question.id, "Which city is the capital?")
     qtbot.waitUntil(lambda: len(fake.requests_to("/chat/completions")) == 2, timeout=10_000)
     wait_answer(qtbot, window)
     assert "Poseidonia" in user_texts(fake)[-1] and "Which city" in user_texts(fake)[-1]

@@ -252,8 +252,8 @@ def test_settings_add_a_gguf_file_by_reference_and_set_idle_time_and_threads(qtb
     assert settings.local_model_paths == []  # nothing saved before Save
     box.idle_spin.setValue(3)
     box.threads_spin.setValue(1)
-    dialog.tabs.setCurrentIndex(0)
-    dialog.findChild(type(dialog.tabs.widget(0)), "providersPage").ensureWidgetVisible(box)
+    dialog.pages.setCurrentIndex(0)
+    dialog.findChild(type(dialog.pages.widget(0)), "providersPage").ensureWidgetVisible(box)
     save_shot(box, "settings")
     with qtbot.waitSignal(dialog.settingsChanged, timeout=5000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

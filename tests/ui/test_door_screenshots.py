@@ -123,8 +123,8 @@ def test_screenshot_the_no_keyring_notice(windows, qtbot):
     try:
         window = windows.new()
         window.open_settings("openai")
-        qtbot.waitUntil(lambda: window._settings_dialog is not None and window._settings_dialog.isVisible())
-        dialog = window._settings_dialog
+        qtbot.waitUntil(lambda: window.settings_door.dialog is not None and window.settings_door.dialog.isVisible())
+        dialog = window.settings_door.dialog
         qtbot.waitUntil(dialog.findChild(QLabel, "keyringStatus").isVisible)
         qtbot.keyClicks(dialog.findChild(QLineEdit, "openaiKeyEdit"), wiring.OPENAI_KEY)
         qtbot.wait(50)

@@ -22,8 +22,8 @@ def _card_button(window, message_id: str) -> QPushButton:  # noqa: ANN001
 
 
 def _settings_dialog(qtbot, window):  # noqa: ANN001, ANN202
-    qtbot.waitUntil(lambda: window._settings_dialog is not None and window._settings_dialog.isVisible())
-    return window._settings_dialog
+    qtbot.waitUntil(lambda: window.settings_door.dialog is not None and window.settings_door.dialog.isVisible())
+    return window.settings_door.dialog
 
 
 # -- the card's words ---------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ def test_a_rejected_key_opens_settings_at_that_providers_key(windows, qtbot, fak
     assert window.view.message_widget(answer.id).retry_button.isVisible()  # Retry stays, for after the fix
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = _settings_dialog(qtbot, window)
-    assert dialog.tabs.currentIndex() == 0
+    assert dialog.pages.currentIndex() == 0
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.editors["openai"].key_edit)
     dialog.reject()
 

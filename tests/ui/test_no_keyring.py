@@ -64,8 +64,8 @@ def test_without_a_keyring_a_key_used_until_quit_answers_and_no_file_holds_it(
     window = windows.new(settings)
 
     window.open_settings("openai")
-    qtbot.waitUntil(lambda: window._settings_dialog is not None and window._settings_dialog.isVisible())
-    dialog = window._settings_dialog
+    qtbot.waitUntil(lambda: window.settings_door.dialog is not None and window.settings_door.dialog.isVisible())
+    dialog = window.settings_door.dialog
     banner = dialog.findChild(QLabel, "keyringStatus")
     qtbot.waitUntil(banner.isVisible)
     assert "No system keyring is available" in banner.text()

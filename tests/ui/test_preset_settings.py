@@ -15,7 +15,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def choose(dialog, preset_id: str) -> None:  # noqa: ANN001
-    action = next(a for a in dialog.preset_button.menu().actions() if a.data() == preset_id)
+    action = next(a for a in dialog.custom_page.preset_button.menu().actions() if a.data() == preset_id)
     action.trigger()
 
 
@@ -23,12 +23,12 @@ def test_a_preset_fills_name_address_and_model_then_saves_with_its_key(qtbot, op
     settings = Settings()
     models = FakeModels(count=2)
     dialog = open_dialog(settings, models)
-    dialog.tabs.setCurrentIndex(1)
+    dialog.pages.setCurrentIndex(1)
     choose(dialog, "siliconflow")
     editor = dialog.custom_editor
     assert editor.name_edit.text() == "SiliconFlow"
     assert editor.url_edit.text() == "https://api.siliconflow.cn/v1"
-    hint = dialog.preset_hint
+    hint = dialog.custom_page.preset_hint
     assert hint.isVisible() and 'href="https://cloud.siliconflow.cn/account/ak"' in hint.text()
     qtbot.keyClicks(editor.key_edit, "sk-silicon-0004")
     qtbot.mouseClick(editor.test_button, Qt.MouseButton.LeftButton)  # "Save and test", as for any service
@@ -42,9 +42,9 @@ def test_a_preset_fills_name_address_and_model_then_saves_with_its_key(qtbot, op
     assert editor.name_edit.text() == "SiliconFlow 2"
     choose(dialog, "lm-studio")
     assert editor.url_edit.text() == "http://127.0.0.1:1234/v1" and "needs no key" in hint.text()
-    dialog._remove_custom()
-    dialog.custom_list.setCurrentRow(1)
-    dialog._remove_custom()
+    dialog.custom_page.remove_selected()
+    dialog.custom_page.list.setCurrentRow(1)
+    dialog.custom_page.remove_selected()
     with qtbot.waitSignal(dialog.settingsChanged, timeout=5000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     saved = load_settings()

@@ -111,8 +111,8 @@ def test_a_whole_session_leaves_no_key_in_any_file(windows, qtbot, data_home, tm
         window = windows.new(config.load_settings())
         dialog = open_settings(qtbot, window)
         type_into(qtbot, dialog, "anthropicKeyEdit", ANTHROPIC_KEY)
-        dialog.tabs.setCurrentIndex(1)
-        dialog.custom_list.setCurrentRow(0)
+        dialog.pages.setCurrentIndex(1)
+        dialog.custom_page.list.setCurrentRow(0)
         type_into(qtbot, dialog, "customKeyEdit", CUSTOM_KEY)
         save(qtbot, window, dialog)
         assert secrets.get_key("anthropic") == ANTHROPIC_KEY and secrets.get_key("deep") == CUSTOM_KEY
@@ -257,7 +257,7 @@ def test_the_debug_log_switch_is_off_by_default_warns_and_works(windows, qtbot, 
     check = dialog.findChild(QCheckBox, "debugLogContentCheck")
     warning = dialog.findChild(QLabel, "debugLogContentWarning")
     assert not check.isChecked() and "plain text" in warning.text()
-    dialog.tabs.setCurrentIndex(2)
+    dialog.pages.setCurrentIndex(2)
     assert check.isVisible() and warning.isVisible()
     check.setChecked(True)
     assert warning.property("tone") == "error"

@@ -451,7 +451,7 @@ def test_screenshot_and_nothing_is_cut_off(qtbot, open_dialog, qapp, name, look,
         click(qtbot, dialog, "anthropicTestButton")
         qtbot.waitUntil(lambda: "7" in status(dialog, "anthropicTestResult").text())
         type_into(qtbot, dialog, "openaiBaseUrlEdit", "api.openai.example")  # an inline error, too
-        tabs = child(dialog, QTabWidget, "settingsTabs")
+        tabs = dialog.pages  # the section list and its pages (ui/settings/pages.py)
         for index, page in enumerate(("providers", "other_services", "defaults", "appearance")):
             tabs.setCurrentIndex(index)
             qtbot.wait(20)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import QApplication
 
 from desktop_chat.config import Settings
 from desktop_chat.ui.runtime import i18n
@@ -138,13 +138,13 @@ def test_an_open_dialog_retranslates_live(app, qtbot, qloop) -> None:  # noqa: A
 
     dialog = SettingsDialog(Settings(), AsyncRunner(), no_models)
     qtbot.addWidget(dialog)
-    tabs = dialog.findChild(QTabWidget, "settingsTabs")
+    pages = dialog.pages
     i18n.install_translator(app, "zh_CN")
     qtbot.waitUntil(lambda: dialog.windowTitle() == "设置")
-    assert tabs.tabText(0) == "服务商"
+    assert pages.title(0) == "服务商"
     i18n.install_translator(app, "en")
     qtbot.waitUntil(lambda: dialog.windowTitle() == "Settings")
-    assert tabs.tabText(0) == "Providers"
+    assert pages.title(0) == "Providers"
 
 
 # -- the catalog ----------------------------------------------------------------------------------

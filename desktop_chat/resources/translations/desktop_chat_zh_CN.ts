@@ -92,6 +92,41 @@
     </message>
 </context>
 <context>
+    <name>AppearancePage</name>
+    <message>
+        <source>Theme:</source>
+        <translation>主题：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Theme and language change as soon as you save.</source>
+        <translation>保存后，主题和语言立即生效。</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentChip</name>
     <message>
         <source>{name}: {state}</source>
@@ -620,6 +655,25 @@
     </message>
 </context>
 <context>
+    <name>ConversationDeleter</name>
+    <message>
+        <source>Deleted “{title}”.</source>
+        <translation>已删除“{title}”。</translation>
+    </message>
+    <message>
+        <source>Restored “{title}”.</source>
+        <translation>已恢复“{title}”。</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo deleting the conversation</source>
+        <translation>撤销删除对话</translation>
+    </message>
+</context>
+<context>
     <name>ConversationListModel</name>
     <message>
         <source>Today</source>
@@ -667,6 +721,116 @@
     <message>
         <source>Delete	Del</source>
         <translation>删除	Del</translation>
+    </message>
+</context>
+<context>
+    <name>CustomEndpointsPage</name>
+    <message>
+        <source>(unnamed)</source>
+        <translation>（未命名）</translation>
+    </message>
+    <message>
+        <source>Any service that speaks the OpenAI API: DeepSeek, OpenRouter, vLLM, LM Studio, a llama.cpp server… A key saved here is sent only to the host of its base URL.</source>
+        <translation>任何兼容 OpenAI API 的服务：DeepSeek、OpenRouter、vLLM、LM Studio、llama.cpp 服务器……在此保存的密钥只会发送到其 API 地址所在的主机。</translation>
+    </message>
+    <message>
+        <source>Other services</source>
+        <translation>其他服务</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add a service</source>
+        <translation>添加服务</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove the selected service</source>
+        <translation>移除所选服务</translation>
+    </message>
+</context>
+<context>
+    <name>DefaultsPage</name>
+    <message>
+        <source>Provider:</source>
+        <translation>服务商：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度：</translation>
+    </message>
+    <message>
+        <source>Max tokens:</source>
+        <translation>最大 token 数：</translation>
+    </message>
+    <message>
+        <source>System prompt:</source>
+        <translation>系统提示词：</translation>
+    </message>
+    <message>
+        <source>Default provider</source>
+        <translation>默认服务商</translation>
+    </message>
+    <message>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s first model</source>
+        <translation>服务商提供的第一个模型</translation>
+    </message>
+    <message>
+        <source>Use the provider&apos;s default</source>
+        <translation>使用服务商的默认值</translation>
+    </message>
+    <message>
+        <source>Use the provider&apos;s default temperature</source>
+        <translation>使用服务商的默认温度</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Maximum tokens per answer</source>
+        <translation>每次回答的最大 token 数</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Instructions sent with every new conversation (optional)</source>
+        <translation>每个新对话都会附带的指令（可选）</translation>
+    </message>
+    <message>
+        <source>These apply to new conversations.</source>
+        <translation>这些设置适用于新对话。</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>Write the text of messages to the log (for debugging)</source>
+        <translation>将消息文本写入日志（用于调试）</translation>
+    </message>
+    <message>
+        <source>Write the text of messages to the log</source>
+        <translation>将消息文本写入日志</translation>
+    </message>
+    <message>
+        <source>Off, the log records only which provider and model answered, how it ended and how long it took. On, it also holds everything you and the models write, in plain text, in the data folder&apos;s logs. Keys are never written. Turn it off when you are done.</source>
+        <translation>关闭时，日志只记录由哪个服务商和模型回答、结果如何以及耗时多久。开启后，日志还会以明文保存你和模型写下的全部内容，位于数据文件夹的 logs 中。密钥永远不会被写入。用完后请关闭此选项。</translation>
     </message>
 </context>
 <context>
@@ -1065,14 +1229,6 @@
         <translation>停止回答</translation>
     </message>
     <message>
-        <source>Deleted “{title}”.</source>
-        <translation>已删除“{title}”。</translation>
-    </message>
-    <message>
-        <source>Restored “{title}”.</source>
-        <translation>已恢复“{title}”。</translation>
-    </message>
-    <message>
         <source>no model chosen</source>
         <translation>未选择模型</translation>
     </message>
@@ -1085,44 +1241,12 @@
         <translation>已停止。已收到的文字会保留。</translation>
     </message>
     <message>
-        <source>Wait for the answer to finish, or stop it first (Esc).</source>
-        <translation>请等待回答完成，或先停止回答（Esc）。</translation>
-    </message>
-    <message>
-        <source>Stop the answer before deleting it (Esc).</source>
-        <translation>请先停止回答再删除（Esc）。</translation>
-    </message>
-    <message>
-        <source>Continued in a new conversation: “{title}”.</source>
-        <translation>已在新对话中继续：“{title}”。</translation>
-    </message>
-    <message>
-        <source>Copied the last answer.</source>
-        <translation>已复制最后一条回答。</translation>
-    </message>
-    <message>
-        <source>Saving works again: the whole answer is stored.</source>
-        <translation>已恢复保存：完整的回答已存储。</translation>
-    </message>
-    <message>
-        <source>“{title}”: </source>
-        <translation>“{title}”：</translation>
-    </message>
-    <message>
         <source>{title} — Desktop Chat</source>
         <translation>{title} — Desktop Chat</translation>
     </message>
     <message>
         <source>Desktop Chat</source>
         <translation>Desktop Chat</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Undo deleting the conversation</source>
-        <translation>撤销删除对话</translation>
     </message>
     <message>
         <source>Messages</source>
@@ -1146,6 +1270,25 @@
     <message>
         <source>Copy</source>
         <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>MessageActions</name>
+    <message>
+        <source>Wait for the answer to finish, or stop it first (Esc).</source>
+        <translation>请等待回答完成，或先停止回答（Esc）。</translation>
+    </message>
+    <message>
+        <source>Stop the answer before deleting it (Esc).</source>
+        <translation>请先停止回答再删除（Esc）。</translation>
+    </message>
+    <message>
+        <source>Continued in a new conversation: “{title}”.</source>
+        <translation>已在新对话中继续：“{title}”。</translation>
+    </message>
+    <message>
+        <source>Copied the last answer.</source>
+        <translation>已复制最后一条回答。</translation>
     </message>
 </context>
 <context>
@@ -2096,134 +2239,6 @@
         <translation>放弃更改</translation>
     </message>
     <message>
-        <source>Any service that speaks the OpenAI API: DeepSeek, OpenRouter, vLLM, LM Studio, a llama.cpp server… A key saved here is sent only to the host of its base URL.</source>
-        <translation>任何兼容 OpenAI API 的服务：DeepSeek、OpenRouter、vLLM、LM Studio、llama.cpp 服务器……在此保存的密钥只会发送到其 API 地址所在的主机。</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>添加</translation>
-    </message>
-    <message>
-        <source>Add a service</source>
-        <translation>添加服务</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
-        <source>Remove the selected service</source>
-        <translation>移除所选服务</translation>
-    </message>
-    <message>
-        <source>Provider:</source>
-        <translation>服务商：</translation>
-    </message>
-    <message>
-        <source>Model:</source>
-        <translation>模型：</translation>
-    </message>
-    <message>
-        <source>Temperature:</source>
-        <translation>温度：</translation>
-    </message>
-    <message>
-        <source>Max tokens:</source>
-        <translation>最大 token 数：</translation>
-    </message>
-    <message>
-        <source>System prompt:</source>
-        <translation>系统提示词：</translation>
-    </message>
-    <message>
-        <source>Default provider</source>
-        <translation>默认服务商</translation>
-    </message>
-    <message>
-        <source>Default model</source>
-        <translation>默认模型</translation>
-    </message>
-    <message>
-        <source>The provider&apos;s first model</source>
-        <translation>服务商提供的第一个模型</translation>
-    </message>
-    <message>
-        <source>Use the provider&apos;s default</source>
-        <translation>使用服务商的默认值</translation>
-    </message>
-    <message>
-        <source>Use the provider&apos;s default temperature</source>
-        <translation>使用服务商的默认温度</translation>
-    </message>
-    <message>
-        <source>Temperature</source>
-        <translation>温度</translation>
-    </message>
-    <message>
-        <source>Maximum tokens per answer</source>
-        <translation>每次回答的最大 token 数</translation>
-    </message>
-    <message>
-        <source>System prompt</source>
-        <translation>系统提示词</translation>
-    </message>
-    <message>
-        <source>Instructions sent with every new conversation (optional)</source>
-        <translation>每个新对话都会附带的指令（可选）</translation>
-    </message>
-    <message>
-        <source>These apply to new conversations.</source>
-        <translation>这些设置适用于新对话。</translation>
-    </message>
-    <message>
-        <source>Advanced</source>
-        <translation>高级</translation>
-    </message>
-    <message>
-        <source>Write the text of messages to the log (for debugging)</source>
-        <translation>将消息文本写入日志（用于调试）</translation>
-    </message>
-    <message>
-        <source>Write the text of messages to the log</source>
-        <translation>将消息文本写入日志</translation>
-    </message>
-    <message>
-        <source>Off, the log records only which provider and model answered, how it ended and how long it took. On, it also holds everything you and the models write, in plain text, in the data folder&apos;s logs. Keys are never written. Turn it off when you are done.</source>
-        <translation>关闭时，日志只记录由哪个服务商和模型回答、结果如何以及耗时多久。开启后，日志还会以明文保存你和模型写下的全部内容，位于数据文件夹的 logs 中。密钥永远不会被写入。用完后请关闭此选项。</translation>
-    </message>
-    <message>
-        <source>Theme:</source>
-        <translation>主题：</translation>
-    </message>
-    <message>
-        <source>Language:</source>
-        <translation>语言：</translation>
-    </message>
-    <message>
-        <source>System</source>
-        <translation>跟随系统</translation>
-    </message>
-    <message>
-        <source>Light</source>
-        <translation>浅色</translation>
-    </message>
-    <message>
-        <source>Dark</source>
-        <translation>深色</translation>
-    </message>
-    <message>
-        <source>Theme</source>
-        <translation>主题</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
-        <source>Theme and language change as soon as you save.</source>
-        <translation>保存后，主题和语言立即生效。</translation>
-    </message>
-    <message>
         <source>(unnamed)</source>
         <translation>（未命名）</translation>
     </message>
@@ -2680,6 +2695,17 @@
     <message>
         <source>{reason} Retrying in {seconds} s (attempt {attempt} of {total}).</source>
         <translation>{reason} {seconds} 秒后重试（第 {attempt} 次尝试，共 {total} 次）。</translation>
+    </message>
+</context>
+<context>
+    <name>TurnPresenter</name>
+    <message>
+        <source>Saving works again: the whole answer is stored.</source>
+        <translation>已恢复保存：完整的回答已存储。</translation>
+    </message>
+    <message>
+        <source>“{title}”: </source>
+        <translation>“{title}”：</translation>
     </message>
 </context>
 <context>

@@ -1,79 +1,69 @@
-"""The window: conversation list | (top bar, messages, composer), status bar, shortcuts.
+"""The window: conversation list | (top bar, messages, composer), status bar.
 
-The window owns "which conversation is on screen" and nothing else about turns: the
-TurnController runs them and announces every event with its conversation id; the window passes
-on to the MessageView only the events of the conversation it shows. Store reads here are the
-quick, indexed ones (a page of 50 messages, one conversation), all through the conversation
-service (chat/conversations.py): the window writes nothing to the store itself. The slow or
-blocking things (model lists, keyring, search) run as tasks or in worker threads.
+The window builds its parts and owns one thing itself: which conversation is on screen (open,
+new, older pages). Everything else is a collaborator with one job, in this room:
+- turns.py (TurnController) runs turns; turn_presenter.py shows what they report, only for the
+  conversation on screen;
+- message_actions.py: a message's own buttons (regenerate, edit, versions, delete, fork, copy);
+- conversation_undo.py: deleting a conversation with Undo; settings_door.py: Settings and applying it;
+- shortcuts.py: the keyboard shortcuts; window_state.py: geometry and the start-up snapshot;
+- welcome_controller.py, error_fixes.py, app_menu.py, small_window.py: the welcome, error fixes,
+  the app menu, the sidebar toggle.
+Store reads here are the quick, indexed ones (a page of 50 messages, one conversation), all
+through the conversation service (chat/conversations.py): the window writes nothing to the store
+itself. The slow or blocking things (model lists, keyring, search) run as tasks or in worker threads.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import dataclasses
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QT_TRANSLATE_NOOP, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat.chat.readiness import Readiness
 from desktop_chat.chat.app_services import AppServices
-from desktop_chat.chat.conversations import DeletedConversation
-from desktop_chat.chat.events import SourcesFound, TurnStarted
-from desktop_chat.config import OLLAMA_ENDPOINT, Settings, data_dir
-from desktop_chat.domain.events import Started
-from desktop_chat.domain.messages import Message, MessageStatus
+from desktop_chat.config import OLLAMA_ENDPOINT, Settings
+from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.store import Store, StoreError
-from desktop_chat.ui.messages import render_snapshot
-from desktop_chat.ui.window.app_menu import AppMenu
-from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.composer.attachment_controller import AttachmentController
-from desktop_chat.ui.composer.file_routing import paths_from_arguments
-from desktop_chat.ui.conversations.fork_origin import ForkOriginLink
-from desktop_chat.ui.models.builtin_model import BuiltinModelController
 from desktop_chat.ui.composer.composer import ComposerBar
+from desktop_chat.ui.composer.file_routing import paths_from_arguments
 from desktop_chat.ui.conversations.conversation_list import ConversationPanel
-from desktop_chat.ui.common.error_card import plain as plain_error
-from desktop_chat.ui.window.error_fixes import ErrorFixes
-from desktop_chat.ui.common.error_text import localized_error
+from desktop_chat.ui.conversations.fork_origin import ForkOriginLink
+from desktop_chat.ui.messages import render_snapshot
 from desktop_chat.ui.messages.markdown_render import lexers
 from desktop_chat.ui.messages.message_view import MessageView
+from desktop_chat.ui.models.builtin_model import BuiltinModelController
 from desktop_chat.ui.models.model_choice import ModelChoice
-from desktop_chat.ui.models.provider_readiness import ProviderReadiness
 from desktop_chat.ui.models.ollama_panel import OllamaController
+from desktop_chat.ui.models.provider_readiness import ProviderReadiness
 from desktop_chat.ui.models.setup_banner import SetupBanner
-from desktop_chat.ui.common.shortcut_words import describe
-from desktop_chat.ui.window.small_window import SidebarToggle
 from desktop_chat.ui.models.top_bar import SystemPromptDialog, TopBar
-from desktop_chat.ui.window.turn_events import (
-    AnswerText,
-    MessageChanged,
-    Notice,
-    SaveProblem,
-    StreamingChanged,
-    TurnEnded,
-    TurnFailed,
-    WindowTurnEvent,
-)
+from desktop_chat.ui.runtime.async_runner import AsyncRunner
+from desktop_chat.ui.window.app_menu import AppMenu
+from desktop_chat.ui.window.error_fixes import ErrorFixes
+from desktop_chat.ui.window import window_state
+from desktop_chat.ui.window.conversation_undo import ConversationDeleter
+from desktop_chat.ui.window.message_actions import MessageActions
+from desktop_chat.ui.window.settings_door import SettingsDoor
+from desktop_chat.ui.window.shortcuts import bind_shortcuts
+from desktop_chat.ui.window.small_window import SidebarToggle
+from desktop_chat.ui.window.turn_presenter import TurnPresenter
 from desktop_chat.ui.window.turns import TurnController
 from desktop_chat.ui.window.welcome_controller import WelcomeController
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QByteArray  # only what saveGeometry/saveState return
-
     from desktop_chat.chat.engine import ChatEngine
-    from desktop_chat.chat.events import TurnResult
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50  # messages loaded when a conversation opens, and per older page
-UNDO_SECONDS = 10
 
 
 class MainWindow(QMainWindow):
@@ -98,20 +88,18 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.documents = self.services.documents  # the engine's and the composer's DocumentLibrary
         self.controller = TurnController(lambda: self.engine, runner, self)
+        self.presenter = TurnPresenter(self)  # turn events → the pane, the list, the status bar
+        self.message_actions = MessageActions(self, PAGE_SIZE)  # a message's own buttons
 
         self._current: str | None = None
         self._draft_prompt: str | None = None  # system prompt chosen before the first message
-        self._oldest_seq: int | None = None
+        self.oldest_seq: int | None = None
         self._has_older = False
-        self._pending_text: dict[str, str] = {}  # sent text, until the turn has stored it
-        self._undo: DeletedConversation | None = None
-        self._reset_pool_pending = False
+        self.reset_pool_pending = False
         self._shutting_down = False
         self._shut_down = False
         self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
-        self._refusals: dict[str, BaseException] = {}  # why a turn could not start (TurnFailed.error)
-        self._settings_dialog: QWidget | None = None
-        self._status_owner: str | None = None  # the conversation the status bar's message is about
+        self.settings_door = SettingsDoor(self)  # Settings, and applying what it saved
         self._painted = False
         self._start_pending = False
         self._started = False
@@ -120,7 +108,7 @@ class MainWindow(QMainWindow):
 
         self._build()
         self._connect()
-        self._shortcuts()
+        self.stop_shortcut = bind_shortcuts(self)  # enabled while the shown conversation answers
         self.retranslate()
         self._restore()
         self.sidebar = SidebarToggle(self)  # after _restore: the splitter's saved sizes, then shown or hidden
@@ -134,7 +122,6 @@ class MainWindow(QMainWindow):
                                   self.runner, self.top_bar, self)
         self.banner = SetupBanner(self)
         self._storage_notice: Any = None  # built when there is something to say (storage_notice)
-        self._save_problems: dict[str, tuple[str, str]] = {}  # answer id -> (conversation id, text)
         self.view = MessageView(self)
         self.view.setObjectName("messageView")
         self.composer_bar = ComposerBar(self)
@@ -177,10 +164,8 @@ class MainWindow(QMainWindow):
         self.status_endpoint = QLabel(self)
         self.status_endpoint.setObjectName("statusEndpoint")
         self.status_endpoint.setTextFormat(Qt.TextFormat.PlainText)
-        self.undo_button = QPushButton(self)
-        self.undo_button.setObjectName("undoDeleteButton")
-        self.undo_button.setFlat(True)
-        self.undo_button.hide()
+        self.deleter = ConversationDeleter(self)  # delete with Undo in the status bar
+        self.undo_button = self.deleter.button
         # Ollama's status indicator, the "Get a model" dialog and the model manager.
         self.ollama = OllamaController(self.settings, lambda: self.engine.pool, self.runner, self)
         self.readiness = ProviderReadiness(self.settings, self.runner, self)  # the provider picker's marks
@@ -196,9 +181,6 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.undo_button)
         status.addPermanentWidget(self.ollama.button)
         status.addPermanentWidget(self.status_endpoint)
-        self._undo_timer = QTimer(self)
-        self._undo_timer.setSingleShot(True)
-        self._undo_timer.timeout.connect(self._forget_undo)
 
         order = [self.panel.search, self.panel.new_button, self.panel.view, self.top_bar.provider_picker,
                  self.top_bar.model_picker, self.top_bar.refresh_button, self.top_bar.ollama_button,
@@ -217,7 +199,7 @@ class MainWindow(QMainWindow):
         self.panel.model.modelReset.connect(lambda: self.panel.select(self._current))
 
         self.choice.chosen.connect(self._choice_made)
-        self.choice.changed.connect(self._show_endpoint_status)
+        self.choice.changed.connect(self.show_endpoint_status)
         self.choice.statusMessage.connect(self.statusBar().showMessage)
         self.top_bar.systemPromptRequested.connect(self.edit_system_prompt)
 
@@ -233,8 +215,6 @@ class MainWindow(QMainWindow):
         self.builtin.modelChosen.connect(lambda _model: self.readiness.check())
         self.choice.set_describer(OLLAMA_ENDPOINT, lambda model: self.ollama.admin.details(model))  # capabilities
 
-        self.undo_button.clicked.connect(self.undo_delete)
-
         self.composer_bar.sendRequested.connect(self.send)
         self.composer_bar.stopRequested.connect(self.stop)
         self.composer_bar.attachRequested.connect(self.attachments.choose_files)
@@ -246,19 +226,19 @@ class MainWindow(QMainWindow):
         self.view.sourceActivated.connect(self.attachments.open_source)
 
         view = self.view
-        view.regenerateRequested.connect(self._regenerate)
-        view.retryRequested.connect(self._regenerate)
-        view.continueRequested.connect(self._continue)
+        view.regenerateRequested.connect(self.message_actions.regenerate)
+        view.retryRequested.connect(self.message_actions.regenerate)
+        view.continueRequested.connect(self.message_actions.continue_answer)
         view.errorActionRequested.connect(self.fixes.act)
         self.panel.conversationActivated.connect(lambda _cid: self.fixes.clear())
-        view.versionRequested.connect(self._switch_version)
-        view.editResendRequested.connect(self._edit_resend)
-        view.deleteRequested.connect(self._delete_message)
-        view.forkRequested.connect(self._fork)
+        view.versionRequested.connect(self.message_actions.switch_version)
+        view.editResendRequested.connect(self.message_actions.edit_resend)
+        view.deleteRequested.connect(self.message_actions.delete_message)
+        view.forkRequested.connect(self.message_actions.fork)
         self.fork_origin.originRequested.connect(self.open_conversation)
         view.olderMessagesWanted.connect(self._load_older)
 
-        self.controller.turnEvent.connect(self._turn_event)
+        self.controller.turnEvent.connect(self.presenter.on_event)
 
     @property
     def engine(self) -> ChatEngine:
@@ -269,7 +249,7 @@ class MainWindow(QMainWindow):
         return self.services.engine
 
     @property
-    def _engine(self) -> ChatEngine | None:
+    def built_engine(self) -> ChatEngine | None:
         """The engine if it has been built, else None (asking would build it)."""
         return self.services.engine if self.services.engine_built else None
 
@@ -284,44 +264,11 @@ class MainWindow(QMainWindow):
             self._column.insertWidget(self._column.indexOf(self.banner) + 1, self._storage_notice)
         return self._storage_notice
 
-    def _shortcuts(self) -> None:
-        def bind(keys: Sequence[QKeySequence | QKeySequence.StandardKey | str], slot: Any,
-                 words: object = "") -> QShortcut:
-            """*words*: what it does, for Keyboard shortcuts (shortcuts_dialog.py reads them here)."""
-            shortcut = None
-            for key in keys:
-                shortcut = describe(QShortcut(QKeySequence(key), self), words, "MainWindow")
-                shortcut.activated.connect(slot)
-            assert shortcut is not None
-            return shortcut
-
-        bind(["Ctrl+N"], self.new_conversation, QT_TRANSLATE_NOOP("MainWindow", "New conversation"))
-        bind(["Ctrl+K", QKeySequence.StandardKey.Find], lambda: self.sidebar.focus_search(),  # shows a hidden list
-             QT_TRANSLATE_NOOP("MainWindow", "Search conversations"))
-        bind(["Ctrl+,", QKeySequence.StandardKey.Preferences], self.open_settings,
-             QT_TRANSLATE_NOOP("MainWindow", "Settings"))
-        bind(["Ctrl+Shift+C"], self.copy_last_answer, QT_TRANSLATE_NOOP("MainWindow", "Copy the last answer"))
-        bind(["Ctrl+Up"], lambda: self.panel.step(-1), QT_TRANSLATE_NOOP("MainWindow", "Previous conversation"))
-        bind(["Ctrl+Down"], lambda: self.panel.step(+1), QT_TRANSLATE_NOOP("MainWindow", "Next conversation"))
-        bind(["F2"], self.panel.rename_current, QT_TRANSLATE_NOOP("MainWindow", "Rename the conversation"))
-        # Esc stops only while the shown conversation answers, so it does not steal Esc from
-        # editors (rename, search) the rest of the time.
-        self._stop_shortcut = bind(["Esc"], self.stop, QT_TRANSLATE_NOOP("MainWindow", "Stop the answer"))
-        self._stop_shortcut.setEnabled(False)
-
     # -- start-up --------------------------------------------------------------------------------
 
     def _restore(self) -> None:
+        window_state.restore_layout(self)
         state = self.settings.ui_state or {}
-        geometry = _decode(state.get("geometry"))
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        window_state = _decode(state.get("window_state"))
-        if window_state is not None:
-            self.restoreState(window_state)
-        splitter = _decode(state.get("splitter"))
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
         self.choice.fill_endpoints()
         self.panel.reload()
         last = state.get("last_conversation")
@@ -329,7 +276,7 @@ class MainWindow(QMainWindow):
             self.new_conversation()  # files from the command line start a new conversation
         elif isinstance(last, str) and self.conversations.exists(last):
             # Its answers as rendered at the last shutdown, when unchanged: no markdown at start.
-            self.view.use_snapshot(render_snapshot.load(self._snapshot_path(), self.view.snapshot_key()))
+            self.view.use_snapshot(render_snapshot.load(window_state.snapshot_path(), self.view.snapshot_key()))
             self.open_conversation(last)
         else:
             self.new_conversation()
@@ -362,11 +309,11 @@ class MainWindow(QMainWindow):
         lexers.resume()
         if self._files:
             self.open_files(self._files)
-        self.runner.start(self._check_setup(), name="check-setup")
+        self.runner.start(self.check_setup(), name="check-setup")
         self.ollama.check()  # in the background: nothing waits for it
         self.readiness.check()
 
-    async def _check_setup(self) -> None:
+    async def check_setup(self) -> None:
         """When no provider is set up, the welcome offers the ways to chat (an online service's key,
         a local Ollama, the built-in model); once one is, it goes."""
         try:
@@ -402,11 +349,15 @@ class MainWindow(QMainWindow):
     def current_conversation_id(self) -> str | None:
         return self._current
 
+    @property
+    def has_storage_notice(self) -> bool:
+        return self._storage_notice is not None
+
     def new_conversation(self) -> None:
         """An empty draft; it becomes a stored conversation with its first message."""
         self._current = None
         self._draft_prompt = None
-        self._oldest_seq = None
+        self.oldest_seq = None
         self._has_older = False
         self.view.clear()
         self.panel.select(None)
@@ -416,9 +367,9 @@ class MainWindow(QMainWindow):
         self.fork_origin.show_origin(None)
         self.top_bar.set_has_system_prompt(bool(self.settings.system_prompt))
         self.composer_bar.set_streaming(False)
-        self._stop_shortcut.setEnabled(False)
-        self._update_title()
-        self._leave_conversation()
+        self.stop_shortcut.setEnabled(False)
+        self.update_title()
+        self.presenter.leave_conversation()
         self.welcome.update_visibility()
         self.composer.setFocus()
 
@@ -436,30 +387,30 @@ class MainWindow(QMainWindow):
             answer_id, text = live
             messages = [dataclasses.replace(m, text=text, status=MessageStatus.STREAMING) if m.id == answer_id
                         else m for m in messages]
-        if self._engine is not None:  # (no engine yet: no answer yet that the disk did not take)
-            messages = self._engine.unsaved(messages)  # answers the disk did not take yet: as they are
-        self._oldest_seq = messages[0].seq if messages else None
+        if self.built_engine is not None:  # (no engine yet: no answer yet that the disk did not take)
+            messages = self.built_engine.unsaved(messages)  # answers the disk did not take yet: as they are
+        self.oldest_seq = messages[0].seq if messages else None
         self._has_older = has_older
         self.view.set_messages(messages, has_older=self._has_older)
         self.view.set_versions(self.conversations.versions_of(messages))
         notice = self.controller.notice(conversation_id)
         if notice is not None:
             self.view.set_notice(*notice)
-        for answer_id, (cid, text) in self._save_problems.items():
+        for answer_id, (cid, text) in self.presenter.save_problems.items():
             if cid == conversation_id:
                 self.view.set_notice(answer_id, text)
         self.choice.show(conversation.provider, conversation.model)
         self.top_bar.set_title(conversation.title)
         self.fork_origin.show_origin(self.conversations.origin(conversation))
         self.top_bar.set_has_system_prompt(bool(conversation.system_prompt))
-        self._show_totals()
+        self.show_totals()
         streaming = self.controller.is_streaming(conversation_id)
         self.composer_bar.set_streaming(streaming)
-        self._stop_shortcut.setEnabled(streaming)
+        self.stop_shortcut.setEnabled(streaming)
         if self.panel.current_id() != conversation_id:
             self.panel.select(conversation_id)
-        self._update_title()
-        self._leave_conversation()
+        self.update_title()
+        self.presenter.leave_conversation()
         self.welcome.update_visibility()
 
     def _conversation_chosen(self, conversation_id: str) -> None:
@@ -471,12 +422,12 @@ class MainWindow(QMainWindow):
         self.open_conversation(conversation_id)
 
     def _load_older(self) -> None:
-        if self._current is None or not self._has_older or self._oldest_seq is None:
+        if self._current is None or not self._has_older or self.oldest_seq is None:
             return
-        older = self.conversations.older_page(self._current, self._oldest_seq, PAGE_SIZE)
+        older = self.conversations.older_page(self._current, self.oldest_seq, PAGE_SIZE)
         page = older.messages
         if page:
-            self._oldest_seq = page[0].seq
+            self.oldest_seq = page[0].seq
         self._has_older = older.has_older
         self.view.prepend_messages(page, has_older=self._has_older)
         self.view.set_versions(self.conversations.versions_of(page))
@@ -484,44 +435,7 @@ class MainWindow(QMainWindow):
     def _renamed(self, conversation_id: str, title: str) -> None:
         if conversation_id == self._current:
             self.top_bar.set_title(title)
-            self._update_title()
-
-    def delete_conversation(self, conversation_id: str) -> None:
-        self.runner.start(self._delete_conversation(conversation_id), name="delete-conversation")
-
-    async def _delete_conversation(self, conversation_id: str) -> None:
-        if self.controller.is_streaming(conversation_id):
-            await self.controller.stop_and_wait(conversation_id)
-        row = self.panel.model.row_of(conversation_id)
-        deleted = self.conversations.delete(conversation_id)
-        if deleted is None:
-            return
-        self.panel.model.remove(conversation_id)
-        if conversation_id == self._current:
-            neighbour = self.panel.model.conversation_at(max(0, min(row, self.panel.model.rowCount() - 1)))
-            if neighbour is not None:
-                self.open_conversation(neighbour.id)
-            else:
-                self.new_conversation()
-        self._undo = deleted
-        title = deleted.title
-        self.statusBar().showMessage(self.tr("Deleted “{title}”.").format(title=title), UNDO_SECONDS * 1000)
-        self.undo_button.show()
-        self._undo_timer.start(UNDO_SECONDS * 1000)
-
-    def undo_delete(self) -> None:
-        deleted, self._undo = self._undo, None
-        self._forget_undo()
-        if deleted is None:
-            return
-        restored = self.conversations.restore(deleted)
-        self.panel.reload()
-        self.open_conversation(restored.id)
-        self.statusBar().showMessage(self.tr("Restored “{title}”.").format(title=restored.title), 5000)
-
-    def _forget_undo(self) -> None:
-        self._undo = None
-        self.undo_button.hide()
+            self.update_title()
 
     # -- provider and model ----------------------------------------------------------------------
 
@@ -531,7 +445,7 @@ class MainWindow(QMainWindow):
             self.conversations.set_model(self._current, endpoint_id, model)
             self.panel.model.refresh(self._current)
 
-    def _show_endpoint_status(self, answering: bool = False) -> None:
+    def show_endpoint_status(self, answering: bool = False) -> None:
         model = self.choice.model or self.tr("no model chosen")
         text = f"{self.choice.label()} · {model}"
         if answering:
@@ -578,15 +492,15 @@ class MainWindow(QMainWindow):
                 conversation = self.conversations.create(provider=endpoint_id, model=model,
                                                          system_prompt=prompt, provisional=True)
             except StoreError as exc:  # the disk is full, the folder read-only: the text stays in the composer
-                self._show_problem(None, self.controller.store_failure(exc))
+                self.presenter.show_problem(None, self.controller.store_failure(exc))
                 return
             self._current = conversation.id
-            self._oldest_seq, self._has_older = None, False
+            self.oldest_seq, self._has_older = None, False
             # The list shows it once the turn has started (_turn_started): its repaint then runs
             # while the request is on its way, not before it leaves; a refused turn never shows.
         cid = self._current
         self.composer_bar.take_text()
-        self._pending_text[cid] = text
+        self.presenter.pending_text[cid] = text
         attachments = self.attachments.take_for_send(cid)
         self.controller.send(cid, text, endpoint_id=endpoint_id, model=model, attachments=attachments)
 
@@ -618,324 +532,37 @@ class MainWindow(QMainWindow):
         if self.controller.stop(self._current):
             self.statusBar().showMessage(self.tr("Stopped. The text received so far is kept."), 5000)
 
-    def _busy(self) -> bool:
-        if self.controller.is_streaming(self._current):
-            self.statusBar().showMessage(self.tr("Wait for the answer to finish, or stop it first (Esc)."), 5000)
-            return True
-        return self._current is None
+    # -- title and totals ------------------------------------------------------------------------
 
-    def _regenerate(self, _answer_id: str) -> None:
-        if self._busy():
-            return
-        assert self._current is not None
-        self.controller.regenerate(self._current, endpoint_id=self.choice.endpoint_id,
-                                   model=self.choice.model or None)
-        self._back_to_composer()
-
-    def _continue(self, answer_id: str) -> None:
-        if self._busy():
-            return
-        assert self._current is not None
-        answer = self.conversations.get_message(answer_id)
-        if answer is None or answer.conversation_id != self._current:
-            return
-        self.controller.continue_answer(self._current, answer)
-        self._back_to_composer()
-
-    def _edit_resend(self, message_id: str, text: str) -> None:
-        if self._busy() or not text.strip():
-            return
-        assert self._current is not None
-        self.controller.edit_and_resend(self._current, message_id, text)
-        self._back_to_composer()
-
-    def _switch_version(self, message_id: str) -> None:
-        """Show another version of a message: its branch becomes the conversation's current one."""
-        if self._busy():
-            return
-        assert self._current is not None
-        self.conversations.switch_version(message_id)
-        self.open_conversation(self._current)
-
-    def _back_to_composer(self) -> None:
-        """After an action from a message's own buttons: those buttons (Retry, Continue, the inline
-        editor) go away with the old answer, and Qt would hand focus to whatever comes next in the
-        tab chain (the search box). The composer is where the user goes on."""
-        self.composer.setFocus()
-
-    def _delete_message(self, message_id: str) -> None:
-        """Delete asks which (ui/conversations/delete_dialog.py): this version only, or the message in every
-        version and everything after it; _delete_chosen does it."""
-        live = self.controller.live_answer(self._current or "")
-        if live is not None and live[0] == message_id:
-            self.statusBar().showMessage(self.tr("Stop the answer before deleting it (Esc)."), 5000)
-            return
-        if self._busy():  # the answer being written hangs under what would be deleted
-            return
-        versions = self.conversations.version_count(message_id)
-        if versions == 0:
-            return
-        from desktop_chat.ui.conversations.delete_dialog import DeleteMessageDialog
-
-        dialog = DeleteMessageDialog(message_id, versions, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.chosen.connect(self._delete_chosen)
-        dialog.open()
-
-    def _delete_chosen(self, message_id: str, scope: str) -> None:
-        if self._current is None or self.controller.is_streaming(self._current):
-            return  # an answer started while the dialog was open: nothing is deleted under it
-        message = self.conversations.get_message(message_id)
-        if message is None or message.conversation_id != self._current:
-            return
-        if self.conversations.delete_message(message_id, "after" if scope == "after" else "version"):
-            self.open_conversation(self._current)  # the branch may now run through another version
-            self.panel.model.refresh(self._current)
-
-    def _fork(self, message_id: str) -> None:
-        """"Continue in a new conversation": a copy of the branch up to the message, opened."""
-        live = self.controller.live_answer(self._current or "")
-        if live is not None and live[0] == message_id:
-            self.statusBar().showMessage(self.tr("Wait for the answer to finish, or stop it first (Esc)."), 5000)
-            return
-        try:
-            conversation = self.conversations.fork(message_id)
-        except KeyError:  # deleted meanwhile
-            return
-        except StoreError as exc:
-            self._show_problem(self._current, self.controller.store_failure(exc))
-            return
-        if self.panel.model.searching:  # a list of search results would not show the fork
-            self.panel.search.clear()
-            self.panel.reload()
-        else:
-            self.panel.model.refresh(conversation.id, to_top=True)
-        self.open_conversation(conversation.id)
-        self.statusBar().showMessage(
-            self.tr("Continued in a new conversation: “{title}”.").format(title=conversation.title), 5000)
-        self._back_to_composer()
-
-    def copy_last_answer(self) -> None:
-        if self._current is None:
-            return
-        live = self.controller.live_answer(self._current)
-        text = live[1] if live is not None else None
-        if text is None:
-            for message in reversed(self.conversations.first_page(self._current, PAGE_SIZE).messages):
-                if message.role == "assistant" and message.text:
-                    text = message.text
-                    break
-        if text:
-            QGuiApplication.clipboard().setText(text)
-            self.statusBar().showMessage(self.tr("Copied the last answer."), 3000)
-
-    # -- what the controller reports -------------------------------------------------------------
-
-    def _turn_event(self, cid: str, event: WindowTurnEvent) -> None:
-        """Every event of every turn, for conversation *cid* (ui/window/turn_events.py)."""
-        match event:
-            case TurnStarted(user_message=user, assistant_message=answer):
-                self._turn_started(cid, user, answer)
-                self.fixes.clear()
-            case SourcesFound(message_id=answer_id, delivery=delivery):
-                self._sources_found(cid, answer_id, delivery)
-            case AnswerText(answer_id=answer_id, text=text):
-                self._text_received(cid, answer_id, text)
-            case MessageChanged(message=message):
-                self._message_changed(cid, message)
-            case Notice(answer_id=answer_id, text=notice):
-                self._notice_changed(cid, answer_id, notice)
-            case Started(provider=endpoint_id, model=model):
-                self._request_started(cid, endpoint_id, model)
-            case StreamingChanged(streaming=streaming):
-                self._streaming_changed(cid, streaming)
-            case TurnEnded(result=result):
-                self._turn_ended(cid, result)
-            case TurnFailed(kind=kind, message=message, error=error):
-                if error is not None:
-                    self._refusals[cid] = error  # read by _turn_failed
-                    self.fixes.refused(cid, error)
-                self._turn_failed(cid, kind, message)
-            case SaveProblem(answer_id=answer_id, text=problem):
-                self._save_problem_changed(cid, answer_id, problem)
-
-    def _turn_started(self, cid: str, user: Message, answer: Message) -> None:
-        self._pending_text.pop(cid, None)
-        self.attachments.sent(cid)
-        self.conversations.turn_started(cid)
-        self.panel.model.refresh(cid, to_top=True)
-        if cid != self._current:
-            return
-        if self.panel.current_id() != cid:
-            self.panel.select(cid)  # a new conversation (see send)
-        # What followed the question's parent belongs to the branch being left (a regenerated
-        # answer, the turns after an edited question): the view shows the new branch only.
-        if not self.view.remove_messages_after(user.parent_id):
-            self.view.remove_messages_from(user.seq)
-        self.view.add_message(user)
-        self.view.add_message(answer)
-        self.view.set_versions(self.conversations.versions_of([user, answer]))
-        if self._oldest_seq is None or user.parent_id is None:
-            self._oldest_seq = user.seq
-        conversation = self.conversations.get(cid)
-        if conversation is not None:
-            self.top_bar.set_title(conversation.title)
-            self._update_title()
-
-    def _sources_found(self, cid: str, answer_id: str, delivery: Any) -> None:
-        if cid == self._current:
-            self.view.show_delivery(answer_id, delivery)
-
-    def _text_received(self, cid: str, answer_id: str, text: str) -> None:
-        if cid == self._current:
-            self.view.append_text(answer_id, text)
-
-    def _message_changed(self, cid: str, message: Message) -> None:
-        if cid == self._current:
-            self.view.update_message(message)
-
-    def _notice_changed(self, cid: str, answer_id: str, text: str | None) -> None:
-        if cid == self._current:
-            self.view.set_notice(answer_id, text)
-
-    def _request_started(self, cid: str, _endpoint_id: str, _model: str) -> None:
-        if self._status_owner == cid:
-            self._drop_problem()  # the conversation is trying again: its last failure is stale
-        if cid == self._current:
-            self._show_endpoint_status(answering=True)
-
-    def _streaming_changed(self, cid: str, streaming: bool) -> None:
-        self.panel.model.set_streaming(cid, streaming)
-        if cid == self._current:
-            self.composer_bar.set_streaming(streaming)
-            self._stop_shortcut.setEnabled(streaming)
-            if not streaming:
-                self._show_endpoint_status()
-
-    def _turn_ended(self, cid: str, result: TurnResult | None) -> None:
-        self.panel.model.refresh(cid)
-        if cid == self._current:
-            self._show_totals()
-        if result is not None and result.ok and result.message.provider:
-            self.choice.note_answered(result.message.provider, result.message.model or "")
-        if result is not None and result.error is not None:
-            prefix = "" if cid == self._current else self._title_prefix(cid)
-            self._show_problem(cid, prefix + localized_error(result.error))
-        if self._reset_pool_pending and not self.controller.streaming_ids():
-            self._reset_pool_pending = False
-            self.runner.start(self.engine.pool.reset(), name="reset-providers")
-        self.turnFinished.emit(cid)
-
-    def _turn_failed(self, cid: str, kind: str, message: str) -> None:
-        text = self._pending_text.pop(cid, None)
-        if self.conversations.discard_unused(cid):  # made for this turn, which never started
-            self.panel.model.remove(cid)
-            if cid == self._current:
-                self.new_conversation()
-        if text is not None and (self._current in (cid, None)):
-            self.composer_bar.restore_text(text)
-        self.attachments.restore(cid, self._refusals.pop(cid, None), message)
-        self._show_problem(self._current, message)
-        self.turnFinished.emit(cid)
-
-    def _save_problem_changed(self, cid: str, answer_id: str, text: str | None) -> None:
-        """An answer could not be saved (text), or can be again (None): say so on it and above."""
-        if text is None:
-            if self._save_problems.pop(answer_id, None) is None:
-                return
-            self.statusBar().showMessage(self.tr("Saving works again: the whole answer is stored."), 10000)
-        else:
-            self._save_problems[answer_id] = (cid, text)
-        if cid == self._current:
-            self.view.set_notice(answer_id, text)
-        latest = next(reversed(self._save_problems.values()), None)
-        if latest is not None or self._storage_notice is not None:
-            self.storage_notice.set_save_problem(latest[1] if latest is not None else None)
-
-    def _show_problem(self, cid: str | None, message: str) -> None:
-        """A turn's failure in the status bar, until the user moves to another conversation."""
-        self.statusBar().showMessage(plain_error(message), 60000)  # (the card shows `code` as code)
-        self._status_owner = cid
-
-    def _leave_conversation(self) -> None:
-        if self._status_owner is not None and self._status_owner != self._current:
-            self._drop_problem()
-
-    def _drop_problem(self) -> None:
-        self.statusBar().clearMessage()
-        self._status_owner = None
-
-    def _title_prefix(self, cid: str) -> str:
-        conversation = self.conversations.get(cid)
-        return self.tr("“{title}”: ").format(title=conversation.title) if conversation else ""
-
-    def _show_totals(self) -> None:
+    def show_totals(self) -> None:
         self.top_bar.set_totals(*self.conversations.totals(self._current))
 
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         title = self.top_bar.title.full_text() if self._current else ""
         self.setWindowTitle(self.tr("{title} — Desktop Chat").format(title=title) if title else self.tr("Desktop Chat"))
 
-    # -- settings --------------------------------------------------------------------------------
+    # -- the doors: deleting, settings ------------------------------------------------------------
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        self.deleter.delete(conversation_id)
+
+    def undo_delete(self) -> None:
+        self.deleter.undo()
 
     def open_settings(self, endpoint_id: str | None = None) -> None:
-        """Settings; at *endpoint_id*'s page when given (an error card's "Open Settings")."""
-        if self._settings_dialog is not None:
-            self._settings_dialog.raise_()
-            self._settings_dialog.activateWindow()
-            if endpoint_id:
-                self._settings_dialog.show_endpoint(endpoint_id)  # type: ignore[attr-defined]
-            return
-        from desktop_chat.ui.settings.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.settings, self.runner, self.engine.list_models, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.settingsChanged.connect(self.apply_settings)
-        dialog.destroyed.connect(lambda *_: setattr(self, "_settings_dialog", None))
-        self._settings_dialog = dialog
-        dialog.open()
-        if endpoint_id:
-            dialog.show_endpoint(endpoint_id)
+        self.settings_door.open(endpoint_id)
 
     def apply_settings(self) -> None:
-        """After the Settings dialog saved: new keys/URLs, theme, language, endpoints."""
-        from desktop_chat.ui.runtime import i18n
-        from desktop_chat.ui.common import theme
-
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            theme.apply_theme(app, self.settings.theme)
-            i18n.install_translator(app, self.settings.language)
-        if self._engine is not None:  # (else it is built with these settings when first needed)
-            from desktop_chat.chat.retry import RetryPolicy
-
-            self._engine.policy = RetryPolicy(max_attempts=self.settings.max_attempts)
-            self._engine.pool.forget_keys()  # keys may have been saved or deleted: read them again
-            if self.controller.streaming_ids():
-                self._reset_pool_pending = True  # closing a provider would cut the answers off
-            else:
-                self.runner.start(self._engine.pool.reset(), name="reset-providers")
-        self.choice.fill_endpoints()
-        if self._current is not None:
-            conversation = self.conversations.get(self._current)
-            self.choice.show(conversation.provider if conversation else None,
-                              conversation.model if conversation else None)
-        else:
-            self.choice.show_new()
-        self.runner.start(self._check_setup(), name="check-setup")
-        self.ollama.check()  # the host may have changed
-        self.readiness.check()  # keys may have been added or removed
-        self.settingsApplied.emit()
+        self.settings_door.apply()
 
     # -- language --------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
-        self.undo_button.setText(self.tr("Undo"))
-        self.undo_button.setAccessibleName(self.tr("Undo deleting the conversation"))
+        self.deleter.retranslate()
         self.view.setAccessibleName(self.tr("Messages"))
         self.status_endpoint.setAccessibleName(self.tr("Provider and model in use"))
-        self._update_title()
-        self._show_endpoint_status()
+        self.update_title()
+        self.show_endpoint_status()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -943,16 +570,6 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     # -- closing ---------------------------------------------------------------------------------
-
-    def save_ui_state(self) -> None:
-        self.settings.ui_state = dict(self.settings.ui_state or {})
-        self.settings.ui_state.update(
-            geometry=_encode(self.saveGeometry()),
-            window_state=_encode(self.saveState()),
-            splitter=_encode(self.splitter.saveState()),
-            last_conversation=self._current,
-        )
-        self.choice.save_settings()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._shut_down:
@@ -962,34 +579,15 @@ class MainWindow(QMainWindow):
         if not self._shutting_down:
             self.runner.start(self.shutdown(), name="shutdown")
 
-    def _snapshot_path(self) -> Path:
-        return data_dir() / render_snapshot.FILE_NAME
-
-    async def _save_snapshot(self) -> None:
-        """The answers on screen, rendered for the next start (render_snapshot.py)."""
-        messages = self.view.snapshot_messages() if self._current is not None else []
-        renderer, key, path = self.view.renderer, self.view.snapshot_key(), self._snapshot_path()
-
-        def render_and_save() -> None:  # worker thread: markdown, code lexers and the disk
-            from desktop_chat.ui.messages.message_body import MessageBody
-
-            render_snapshot.save(path, key, {render_snapshot.message_key(m): MessageBody.render_detached(renderer, m.text)
-                                             for m in messages})
-
-        try:
-            await self.runner.in_thread(render_and_save)
-        except Exception:  # noqa: BLE001 - a start-up shortcut: closing must go on without it
-            log.exception("could not save the last screen's snapshot")
-
     async def shutdown(self) -> None:
         """Stop answers (saved as stopped), close the engine and the store, then close the window."""
         if self._shutting_down:
             return
         self._shutting_down = True
         try:
-            self.save_ui_state()
+            window_state.save_ui_state(self)
             await self.controller.stop_all()
-            await self._save_snapshot()
+            await window_state.save_snapshot(self)
             self.attachments.cancel_all()  # extractions stop at their next page
             current = asyncio.current_task()
             others = [t for t in self.runner.tasks if t is not current]
@@ -998,8 +596,8 @@ class MainWindow(QMainWindow):
             if others:
                 await asyncio.wait(others, timeout=2)
             try:
-                if self._engine is not None:
-                    await self._engine.aclose()
+                if self.built_engine is not None:
+                    await self.built_engine.aclose()
             except Exception:
                 log.exception("closing the providers failed")
             await self.attachments.aclose()  # the shared DocumentLibrary (the engine does not own it)
@@ -1010,15 +608,3 @@ class MainWindow(QMainWindow):
             self.shutdownFinished.emit()
 
 
-def _encode(data: QByteArray) -> str:
-    return base64.b64encode(bytes(data.data())).decode("ascii")
-
-
-def _decode(value: Any) -> bytes | None:
-    """Saved window state, for restoreGeometry/restoreState (which take bytes as a QByteArray)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return base64.b64decode(value, validate=True)
-    except ValueError:
-        return None

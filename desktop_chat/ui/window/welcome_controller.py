@@ -231,7 +231,7 @@ class WelcomeController(QObject):
             return
         for name in ("custom_endpoints", "key_hosts", "default_models"):
             setattr(self.settings, name, copy.deepcopy(getattr(draft, name)))
-        engine = self.window._engine  # noqa: SLF001 - only when built: else it reads the settings afresh
+        engine = self.window.built_engine  # only when built: else it reads the settings afresh
         if engine is not None:
             engine.pool.forget_keys(endpoint_id)
         choice = self.window.choice
