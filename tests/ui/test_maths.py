@@ -151,9 +151,9 @@ def test_typesetting_happens_in_the_worker_and_failures_fall_back_to_source(qtbo
     threads: list[str] = []
     original = math_render.typeset
 
-    def spy(key: FormulaKey) -> Formula | None:
+    def spy(key: FormulaKey, process=None) -> Formula | None:  # noqa: ANN001
         threads.append(threading.current_thread().name)
-        return original(key)
+        return original(key, process)
 
     good = FormulaKey("a^2 + b^2 = c^2", False, 15, "#1f2328")
     bad = FormulaKey("\\left( broken", False, 15, "#1f2328")
@@ -165,6 +165,7 @@ def test_typesetting_happens_in_the_worker_and_failures_fall_back_to_source(qtbo
     finally:
         math_render.typeset = original
     assert threads and set(threads) == {"maths"}
+    assert formulas._process is not None and formulas._process_failures == 0  # ziamath ran in its process
     assert isinstance(formulas.lookup(good), Formula)
     assert formulas.lookup(bad) is FAILED
     html = renderer.render("See $\\left( broken$ here.")
@@ -293,3 +294,22 @@ def test_both_themes_draw_formulas_in_their_text_colour(qtbot):  # noqa: ANN001
         target = QColor(theme.text)
         closest = min(abs(c.lightnessF() - target.lightnessF()) for c in ink)
         assert closest < 0.15, theme
+
+
+def test_the_typesetting_process_answers_and_survives_bad_input(qapp):  # noqa: ANN001
+    from desktop_chat.ui.messages.math_process import SvgProcess
+
+    process = SvgProcess()
+    try:
+        svg = process.svg("\\frac{a}{b}", True, 16, "#112233")
+        assert svg is not None and svg.startswith("<svg") and "#112233" in svg
+        assert process.svg("\\left( x", False, 16, "#000000") is None  # ziamath's error: no SVG
+        formula = typeset(FormulaKey("x^2", False, 16, "#000000"), process)
+        assert isinstance(formula, Formula) and formula.width > 5
+    finally:
+        process.close()
+    # A closed process starts again on the next formula.
+    try:
+        assert process.svg("y", False, 16, "#000000") is not None
+    finally:
+        process.close()

@@ -1,9 +1,9 @@
 """Typeset formulas as images, off the GUI thread, and draw them inside a QTextDocument.
 
-ziamath turns LaTeX into SVG (pure Python, ≈ 10-20 ms a formula, ≈ 0.3 s to import); QtSvg
-paints that SVG into a QImage. Both run in one worker thread (`formulas`, like the pygments
-lexers in markdown_render.py), never on the GUI thread. `ziamath.config.svg2 = False`: with SVG 2
-QtSvg draws only the fraction bars.
+ziamath turns LaTeX into SVG (pure Python, ≈ 10-20 ms a formula, ≈ 0.3 s to import) in a
+process of its own (math_process.py: in a thread it held the GIL the GUI thread needed); QtSvg
+paints that SVG into a QImage in one worker thread (`formulas`, like the pygments lexers in
+markdown_render.py). Nothing of it runs on the GUI thread.
 
 How a formula reaches the screen: the markdown renderer emits `<img src="dc-math:…">` (see
 `formula_url`); the URL carries the LaTeX, display or inline style and the colour, never a file
@@ -30,6 +30,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSizeF, Qt, Signal
@@ -44,6 +45,9 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.messages.math_process import SvgProcess
 
 __all__ = [
     "SCHEME",
@@ -127,21 +131,25 @@ def key_from_url(url: str, px: int) -> FormulaKey | None:
 _ziamath_lock = threading.Lock()  # ziamath keeps global state (config, loaded fonts): one at a time
 
 
-def typeset(key: FormulaKey) -> Formula | None:
+def typeset(key: FormulaKey, process: SvgProcess | None = None) -> Formula | None:
     """The formula as an image, or None when it cannot be typeset. Blocking (≈ 10-20 ms): a
-    worker thread's call, or a test's."""
+    worker thread's call, or a test's. With `process`, ziamath runs there (math_process.py);
+    OSError when that process cannot be used."""
     if not key.latex.strip() or len(key.latex) > MAX_LATEX or has_cjk(key.latex):
         return None
-    with _ziamath_lock:
-        try:
-            import ziamath
+    size = key.px * SIZE_FACTOR
+    if process is not None:
+        svg = process.svg(key.latex, key.display, size, key.colour)
+    else:
+        from desktop_chat.ui.messages.math_process import typeset_svg
 
-            ziamath.config.svg2 = False
-            svg = ziamath.Latex(key.latex, size=key.px * SIZE_FACTOR, color=key.colour, inline=not key.display).svg()
-        except Exception as exc:  # noqa: BLE001 - any parse error of any formula: show its source
-            log.debug("formula %r not typeset: %s", key.latex, exc)
-            return None
-    return _paint(svg)
+        with _ziamath_lock:
+            try:
+                svg = typeset_svg(key.latex, key.display, size, key.colour)
+            except Exception as exc:  # noqa: BLE001 - any parse error of any formula: show its source
+                log.debug("formula %r not typeset: %s", key.latex, exc)
+                svg = None
+    return _paint(svg) if svg is not None else None
 
 
 def _paint(svg: str) -> Formula | None:
@@ -182,6 +190,8 @@ class _Typesetter(QObject):
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._closed = False
+        self._process: SvgProcess | None = None  # made by the worker; None again once it failed twice
+        self._process_failures = 0
 
     def lookup(self, key: FormulaKey) -> Formula | _Failed | None:
         """The formula, FAILED, or None (not typeset yet: `request` it)."""
@@ -215,6 +225,8 @@ class _Typesetter(QObject):
             worker = self._worker
         if worker is not None:
             worker.join(timeout_s)
+        if self._process is not None:
+            self._process.close()
 
     def _work(self) -> None:
         while True:
@@ -227,7 +239,7 @@ class _Typesetter(QObject):
                     self._worker = None
                     return
             try:
-                formula = typeset(key)
+                formula = self._typeset(key)
             except Exception:  # noqa: BLE001 - a bug here must not kill the worker: the source shows
                 log.exception("typesetting %r failed", key.latex)
                 formula = None
@@ -245,6 +257,20 @@ class _Typesetter(QObject):
                     return
                 if self._queue.empty():  # one signal per burst of formulas, not one each
                     self.ready.emit()
+
+    def _typeset(self, key: FormulaKey) -> Formula | None:
+        """Worker thread: in the typesetting process while it works, else in this thread."""
+        if self._process_failures < 2:
+            if self._process is None:
+                from desktop_chat.ui.messages.math_process import SvgProcess
+
+                self._process = SvgProcess()
+            try:
+                return typeset(key, self._process)
+            except OSError as exc:
+                self._process_failures += 1
+                log.warning("typesetting maths in this process instead (%s)", exc)
+        return typeset(key)
 
     def _evict(self) -> None:
         while self._bytes > CACHE_BYTES and len(self._done) > 1:
