@@ -339,7 +339,7 @@ def _show_sources(event: SourcesFound, stderr: TextIO) -> None:
         excerpt = " ".join(source.excerpt.split())
         if len(excerpt) > EXCERPT_CHARS:
             excerpt = excerpt[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
-        print(f"  {number}. {source.file_name}, page {source.page}: “{excerpt}”", file=stderr)
+        print(f"  [{number}] {source.file_name}, page {source.page}: “{excerpt}”", file=stderr)  # as cited
     stderr.flush()
 
 
