@@ -6,7 +6,8 @@ lays out or paints is one): frames took more than twice as long while formulas w
 (measured here: worst frame 55 → 124 ms with 80 formulas on screen). In a process of its own it
 costs the GUI nothing, and uses a second core where there is one. The process starts with the
 first formula (≈ 0.3 s to import ziamath, off the GUI thread) and ends when the app closes its
-pipe, or dies with it. Should it fail to start or die, math_render typesets in its thread again.
+pipe, or dies with it. It runs at a lower priority: where the CPU is scarce, the answer's text is
+drawn first and its formulas follow. Should it fail to start or die, math_render typesets in its thread again.
 
 The bundle's entry script runs `main()` when WORKER_ENV is set (packaging/pyinstaller/launch.py):
 a frozen app has no `python -c`.
@@ -24,6 +25,7 @@ from typing import IO, Any
 __all__ = ["WORKER_ENV", "SvgProcess", "main", "typeset_svg"]
 
 WORKER_ENV = "DESKTOP_CHAT_MATHS_WORKER"
+PRIORITY_DROP = 10  # a lower scheduling priority (nice): an answer streaming fast keeps the CPU
 
 
 def typeset_svg(latex: str, display: bool, size: float, colour: str) -> str:
@@ -36,6 +38,8 @@ def typeset_svg(latex: str, display: bool, size: float, colour: str) -> str:
 
 def main() -> int:
     """The process's loop: one request per line on stdin, one answer per line on stdout."""
+    if hasattr(os, "nice"):
+        os.nice(PRIORITY_DROP)  # text first: formulas take the CPU the window and the stream leave
     stdin = sys.stdin.buffer
     stdout = sys.stdout.buffer
     for line in stdin:
@@ -91,7 +95,8 @@ class SvgProcess:
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
-            flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
+            flags = (getattr(subprocess, "CREATE_NO_WINDOW", 0) | getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)
+                     if sys.platform == "win32" else 0)
             self._process = subprocess.Popen(
                 _command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 env=_environment(), creationflags=flags)

@@ -42,6 +42,7 @@ from PySide6.QtGui import (
     QImage,
     QPainter,
     QPyTextObject,
+    QTextCursor,
     QTextDocument,
     QTextFormat,
 )
@@ -64,6 +65,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SCHEME = "dc-math"
+_IMAGE_NAME = int(QTextFormat.Property.ImageName)
+_SIZE_ADJUSTMENT = int(QTextFormat.Property.FontSizeAdjustment)
+_POINT_SIZE = int(QTextFormat.Property.FontPointSize)
+_PIXEL_SIZE = int(QTextFormat.Property.FontPixelSize)
 SCALE = 2.0  # images are made at twice their size: sharp on high-density screens, fine on others
 CACHE_BYTES = 24 * 1024 * 1024  # typeset images kept (an inline formula is ≈ 20 KB)
 MAX_LATEX = 4000  # longer "formulas" are not typeset (a runaway `$` in a long text): source
@@ -182,7 +187,7 @@ class _Typesetter(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._done: OrderedDict[FormulaKey, Formula | _Failed] = OrderedDict()
+        self._done: OrderedDict[FormulaKey, Formula | _Failed] = OrderedDict()  # oldest first: evicted first
         self._bytes = 0
         self._failed: set[tuple[str, bool]] = set()  # (latex, display): fails at any size and colour
         self._asked: set[FormulaKey] = set()
@@ -194,13 +199,12 @@ class _Typesetter(QObject):
         self._process_failures = 0
 
     def lookup(self, key: FormulaKey) -> Formula | _Failed | None:
-        """The formula, FAILED, or None (not typeset yet: `request` it)."""
-        with self._lock:
-            found = self._done.get(key)
-            if found is not None:
-                self._done.move_to_end(key)
-                return found
-            return FAILED if (key.latex, key.display) in self._failed else None
+        """The formula, FAILED, or None (not typeset yet: `request` it). No lock: Qt asks for
+        every formula on screen at every layout and paint, and a dict read is atomic."""
+        found = self._done.get(key)
+        if found is not None:
+            return found
+        return FAILED if (key.latex, key.display) in self._failed else None
 
     def failed(self, latex: str, display: bool) -> bool:
         with self._lock:
@@ -300,17 +304,36 @@ class FormulaObjects(QPyTextObject):
         self._document = document
         self._on_pending = on_pending
         self._pending: dict[FormulaKey, set[int]] = {}
+        self._fonts: dict[tuple[int, float, int, float], tuple[int, QFont]] = {}
+        self._source_sizes: dict[FormulaKey, QSizeF] = {}  # a formula shown as its source, until typeset
 
     @property
     def pending(self) -> bool:
         return bool(self._pending)
 
     def _key(self, format: QTextFormat) -> FormulaKey | None:  # noqa: A002 - Qt's name
-        name = format.toImageFormat().name()
+        name = format.stringProperty(_IMAGE_NAME)
         if not name.startswith(SCHEME + ":"):
             return None
-        font = format.toCharFormat().font().resolve(self._document.defaultFont())
-        return key_from_url(name, max(6, QFontInfo(font).pixelSize()))
+        return key_from_url(name, self._font(format)[0])
+
+    def _font(self, format: QTextFormat) -> tuple[int, QFont]:  # noqa: A002
+        """(pixel size, font) at an object: asked of Qt once per size (the layout asks for every
+        object on every pass, and resolving a font and its metrics cost ≈ 10 µs each)."""
+        size = (format.intProperty(_SIZE_ADJUSTMENT), format.doubleProperty(_POINT_SIZE),
+                format.intProperty(_PIXEL_SIZE), self._document.defaultFont().pointSizeF())
+        found = self._fonts.get(size)
+        if found is None:
+            font = format.toCharFormat().font().resolve(self._document.defaultFont())
+            found = self._fonts[size] = (max(6, QFontInfo(font).pixelSize()), font)
+        return found
+
+    def _source_size(self, key: FormulaKey, format: QTextFormat) -> QSizeF:  # noqa: A002
+        size = self._source_sizes.get(key)
+        if size is None:
+            metrics = QFontMetricsF(self._font(format)[1])
+            size = self._source_sizes[key] = QSizeF(metrics.horizontalAdvance(self._source(key)), metrics.height())
+        return size
 
     def intrinsicSize(self, doc: QTextDocument, pos: int, format: QTextFormat) -> QSizeF:  # noqa: A002
         key = self._key(format)
@@ -320,12 +343,14 @@ class FormulaObjects(QPyTextObject):
         if isinstance(found, Formula):
             return QSizeF(found.width, found.height)
         if found is None:
-            self._pending.setdefault(key, set()).add(pos)
-            formulas.request([key])
-            if self._on_pending is not None:
-                self._on_pending()
-        metrics = QFontMetricsF(self._source_font(format))
-        return QSizeF(metrics.horizontalAdvance(self._source(key)), metrics.height())
+            positions = self._pending.get(key)
+            if positions is None:
+                positions = self._pending[key] = set()
+                formulas.request([key])
+                if self._on_pending is not None:
+                    self._on_pending()
+            positions.add(pos)
+        return self._source_size(key, format)
 
     def drawObject(self, painter: QPainter, rect: QRectF | QRect, doc: QTextDocument, pos: int,
                    format: QTextFormat) -> None:  # noqa: A002
@@ -341,15 +366,12 @@ class FormulaObjects(QPyTextObject):
             painter.restore()
             return
         painter.save()  # typesetting (or failed in a block rendered before it failed): its source
-        painter.setFont(self._source_font(format))
+        painter.setFont(self._font(format)[1])
         colour = QColor(key.colour)
         colour.setAlphaF(SOURCE_ALPHA if found is None else 1.0)
         painter.setPen(colour)
         painter.drawText(target, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._source(key))
         painter.restore()
-
-    def _source_font(self, format: QTextFormat) -> QFont:  # noqa: A002
-        return format.toCharFormat().font().resolve(self._document.defaultFont())
 
     @staticmethod
     def _source(key: FormulaKey) -> str:
@@ -363,6 +385,7 @@ class FormulaObjects(QPyTextObject):
             if formulas.lookup(key) is None:
                 continue
             del self._pending[key]
+            self._source_sizes.pop(key, None)
             for pos in positions:
                 if 0 <= pos < size:
                     document.markContentsDirty(pos, 1)
@@ -386,6 +409,16 @@ class FormulaObjects(QPyTextObject):
         name = fragment_format.toImageFormat().name()
         key = key_from_url(name, 0)
         return self._source(key) if key is not None else None
+
+    def selection_text(self, cursor: QTextCursor) -> str | None:
+        """The cursor's selection as plain text with each formula as its LaTeX source; None when
+        the selection holds no object (the caller's usual copy is right then)."""
+        text = cursor.selectedText()
+        if "\ufffc" not in text:
+            return None
+        start = cursor.selectionStart()
+        pieces = [(self.source_at(start + i) or "") if char == "\ufffc" else char for i, char in enumerate(text)]
+        return "".join(pieces).replace("\u2029", "\n")
 
     def point_source(self, point: QPointF) -> str | None:
         """The formula's source under `point` (document coordinates), if any."""

@@ -336,15 +336,11 @@ class MessageBody(QTextBrowser):
 
     def createMimeDataFromSelection(self) -> QMimeData:
         # A copied formula is its LaTeX source, not an object replacement character.
-        cursor = self.textCursor()
-        text = cursor.selectedText()
-        if self._formulas is None or "\ufffc" not in text:
+        text = self._formulas.selection_text(self.textCursor()) if self._formulas is not None else None
+        if text is None:
             return super().createMimeDataFromSelection()
-        start = cursor.selectionStart()
-        pieces = [(self._formulas.source_at(start + i) or "") if char == "\ufffc" else char
-                  for i, char in enumerate(text)]
         data = QMimeData()
-        data.setText("".join(pieces).replace("\u2029", "\n"))
+        data.setText(text)
         return data
 
     def _reset(self) -> None:
