@@ -89,7 +89,9 @@ def test_screenshots_of_maths_and_references(windows, qtbot, fakes, tmp_path: Pa
     assert panel is not None
     qtbot.waitUntil(lambda: panel.shown_references() == [1, 2], timeout=5_000)  # the cited ones
     _pictures(qtbot, window, settings, "references")
+    window.resize(1400, 900)
     panel.delivery_toggle.click()
+    assert panel.explanation.isVisible()
     _settled(qtbot, window)
     save(window, "references-details-open-1400x900-light-en.png")
 

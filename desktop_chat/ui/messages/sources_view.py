@@ -173,10 +173,9 @@ class SourcesPanel(QWidget):
         self.delivery_toggle = QToolButton(self)  # the quiet line: how the documents went
         self.delivery_toggle.setObjectName("deliveryToggle")
         self.delivery_toggle.setAutoRaise(True)
-        self.delivery_toggle.setCheckable(True)
         self.delivery_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.delivery_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.delivery_toggle.toggled.connect(self._show_details)
+        self.delivery_toggle.setArrowType(Qt.ArrowType.RightArrow)  # (not checkable: a pressed look is not quiet)
+        self.delivery_toggle.clicked.connect(lambda: self._show_details(self.explanation.isHidden()))
         self._column.addWidget(self.delivery_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         self.explanation = _WrappedLabel(self)  # the plan's sentences, behind the quiet line
         self.explanation.setObjectName("deliveryExplanation")
