@@ -175,7 +175,7 @@ class SourcesPanel(QWidget):
         self.delivery_toggle.setAutoRaise(True)
         self.delivery_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.delivery_toggle.setArrowType(Qt.ArrowType.RightArrow)  # (not checkable: a pressed look is not quiet)
-        self.delivery_toggle.clicked.connect(lambda: self._show_details(self.explanation.isHidden()))
+        self.delivery_toggle.clicked.connect(self._flip_details)
         self._column.addWidget(self.delivery_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         self.explanation = _WrappedLabel(self)  # the plan's sentences, behind the quiet line
         self.explanation.setObjectName("deliveryExplanation")
@@ -249,6 +249,9 @@ class SourcesPanel(QWidget):
     def _toggle(self) -> None:
         self._expanded = not self._expanded
         self.retranslate()
+
+    def _flip_details(self) -> None:
+        self._show_details(self.explanation.isHidden())
 
     def _show_details(self, shown: bool) -> None:
         self.explanation.setVisible(shown)
