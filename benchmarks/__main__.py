@@ -26,7 +26,7 @@ from benchmarks._common import BenchmarkCrash, Row  # noqa: E402
 
 FIGURES = ("start", "memory", "stream", "render", "first_token", "open_conversation", "tree", "switch", "migrate",
            "conversation_list",
-           "search", "pdf", "stop", "bundle", "local_model")
+           "search", "pdf", "stop", "bundle", "local_model", "server", "server_window")
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "latest.json"
 
 

@@ -12,6 +12,9 @@ The answer is chosen by the prompt (the last user message), so a client needs no
     "bench:slow:N:DELAY"      N tokens, DELAY seconds between chunks
     anything else             "Hello, world." in two chunks
 
+Each time more chat requests are open at once than ever before, a JSON line
+{"event": "peak", "open": N} says so (the local API server's figure checks its per-provider limit).
+
 Each request that the client hangs up on is reported on stdout as a JSON line
 {"event": "disconnected", "prompt", "received_at", "disconnected_at"} (time.monotonic() values:
 CLOCK_MONOTONIC, the same clock in every process on the machine).
@@ -60,12 +63,23 @@ def serve() -> None:
     from tests.fakes.openai_server import FakeOpenAI
 
     class BenchOpenAI(FakeOpenAI):
+        open_now = peak = 0
+
         async def handle(self, request: Any, response: Any) -> None:
             prompt = _last_user_text(request)
-            if prompt is not None:
-                self.enqueue(scenario_for(prompt))
-                threading.Thread(target=_report_hang_up, args=(request, prompt), daemon=True).start()
-            await super().handle(request, response)
+            if prompt is None:
+                await super().handle(request, response)
+                return
+            self.enqueue(scenario_for(prompt))
+            threading.Thread(target=_report_hang_up, args=(request, prompt), daemon=True).start()
+            self.open_now += 1  # handlers all run on the fake's one loop: no lock needed
+            if self.open_now > self.peak:
+                self.peak = self.open_now
+                _emit({"event": "peak", "open": self.peak})
+            try:
+                await super().handle(request, response)
+            finally:
+                self.open_now -= 1
 
     with BenchOpenAI() as fake:
         fake.expected_key = wiring.OPENAI_KEY

@@ -69,6 +69,8 @@ _USAGE = """usage: desktop-chat [--data-dir DIR] [FILE ...]        open the wind
        desktop-chat [--data-dir DIR] import FILE
        desktop-chat [--data-dir DIR] keys set|delete|list [PROVIDER]
        desktop-chat [--data-dir DIR] models list|install smollm2|add FILE|remove NAME   the built-in engine's models
+       desktop-chat [--data-dir DIR] serve [--port N] [--host H --allow-remote] [--show-token]
+                                                        the local API server (OpenAI and Anthropic wire formats)
        desktop-chat [--data-dir DIR] --smoke [--expect-language en|zh_CN] [--require-keyring]
                                                         check the installation (or bundle) and exit
        desktop-chat --version"""

@@ -4,4 +4,4 @@ Its own module, free of imports, so that the entry point (__main__) and the star
 scripts/run.sh (preflight, which must not reach the window's modules) read the same list.
 """
 
-CLI_COMMANDS = frozenset({"ask", "delete", "export", "fork", "import", "keys", "models", "switch"})
+CLI_COMMANDS = frozenset({"ask", "delete", "export", "fork", "import", "keys", "models", "serve", "switch"})

@@ -182,6 +182,15 @@ class Settings:
     favourite_models: dict[str, list[str]] = field(default_factory=dict)
     recent_models: dict[str, list[str]] = field(default_factory=dict)  # most recent first
     last_answered_endpoint: str | None = None
+    # The local API server (desktop_chat/server: `desktop-chat serve`, Settings › Local server):
+    # whether the window runs it, its port on 127.0.0.1, requests per minute per token, the web
+    # origins allowed to call it from a browser (none: no CORS), and whether the requests it
+    # answers are kept in the history (/ai/conversation always is: it exists to keep them).
+    server_enabled: bool = False
+    server_port: int = 8765
+    server_rate_limit: int = 120
+    server_cors_origins: list[str] = field(default_factory=list)
+    server_store_history: bool = False
 
     # -- the model picker's memory --
 

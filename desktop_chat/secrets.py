@@ -128,6 +128,32 @@ def delete_key(endpoint_id: str) -> bool:
     return True
 
 
+# -- the local API server's token ---------------------------------------------------------------------
+
+SERVER_TOKEN_ENV = "DESKTOP_CHAT_SERVER_TOKEN"  # headless use: a container, a machine without a keyring
+_SERVER_TOKEN_ENTRY = "server:token"  # no endpoint id has a colon (they are slugs)
+
+
+def server_token(*, regenerate: bool = False) -> str:
+    """The token every request to the local API server must carry.
+
+    $DESKTOP_CHAT_SERVER_TOKEN when set (then *regenerate* changes nothing); else the keyring's,
+    created on first use, or replaced by a new one with *regenerate*. KeyringUnavailableError
+    when neither exists: the caller says to set the variable.
+    """
+    import os
+    import secrets as random_source  # the standard library's (this module shares its name)
+
+    from_env = os.environ.get(SERVER_TOKEN_ENV, "").strip()
+    if from_env:
+        return from_env
+    token = None if regenerate else _call("get_password", _SERVER_TOKEN_ENTRY)
+    if not token:
+        token = "dc-" + random_source.token_urlsafe(32)
+        _call("set_password", _SERVER_TOKEN_ENTRY, token)
+    return str(token)
+
+
 def backend_name() -> str:
     """Human name of the keyring in use (for Settings, `keys list` and the bundle's smoke check)."""
     try:

@@ -32,6 +32,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -217,6 +218,28 @@ class ChatEngine:
         return await self._stream_into(conversation, endpoint, model_name, history, answer,
                                        on_event or _ignore, prefix=answer.text)
 
+    async def answer_unstored(self, history: Sequence[Message], *, endpoint_id: str | None = None,
+                              model: str | None = None, system_prompt: str | None = None,
+                              options: Mapping[str, Any] | None = None,
+                              on_event: EventSink | None = None) -> UnstoredAnswer:
+        """Answer *history* (messages built in memory, oldest first, ending with the question) and
+        store nothing: for a front end that keeps its own history (the local API server).
+
+        The same model choice, document planning (attachments on the messages), retry policy,
+        per-endpoint limit and request log as a stored turn. Raises ChatError when it fails;
+        cancelling the task closes the stream at once.
+        """
+        endpoint, model_name = await self.resolve_model(endpoint_id, model)
+        sink = on_event or _ignore
+        conversation = Conversation("", "", 0.0, 0.0, system_prompt=system_prompt, options=dict(options or {}))
+        answer = Message("", "", "assistant", "", MessageStatus.STREAMING, provider=endpoint.id, model=model_name)
+        turn = _UnstoredTurn(self.store, answer, "", math.inf, sink)
+        request = await self._request(conversation, endpoint, model_name, history, answer, sink)
+        self._log_content("request", endpoint, model_name, request.messages, request.system)
+        await self._attempts(endpoint, request, turn, sink)
+        self._log_content("answer", endpoint, model_name, turn.text)
+        return UnstoredAnswer(endpoint.id, model_name, turn.text, turn.usage, turn.stop_reason)
+
     async def list_models(self, endpoint_id: str) -> list[ModelInfo]:
         return await self.pool.list_models(endpoint_id)
 
@@ -298,17 +321,23 @@ class ChatEngine:
                       model: str | None) -> tuple[Endpoint, str]:
         """Explicit choice, else the conversation's, else the defaults; remembered on the conversation."""
         endpoint_id = endpoint_id or conversation.provider or self.settings.default_endpoint
-        try:
-            endpoint = self.pool.endpoint(endpoint_id)
-        except KeyError as exc:
-            raise errors.ConfigurationError(exc.args[0]) from None  # a Text from Settings.endpoint
         # The conversation's model only means something for the provider it was chosen with.
         fallback = conversation.model if endpoint_id == conversation.provider else None
-        model = model or fallback or self.settings.default_models.get(endpoint.id) or DEFAULT_MODELS.get(endpoint.kind)
-        if not model:
-            model = await self._first_listed_model(endpoint)
+        endpoint, model = await self.resolve_model(endpoint_id, model or fallback)
         if (endpoint.id, model) != (conversation.provider, conversation.model):
             self.store.update_conversation(conversation.id, provider=endpoint.id, model=model)
+        return endpoint, model
+
+    async def resolve_model(self, endpoint_id: str | None, model: str | None) -> tuple[Endpoint, str]:
+        """The endpoint and model a turn goes to: as given, else the settings' defaults, else the
+        endpoint's first listed model. ConfigurationError for an unknown endpoint."""
+        try:
+            endpoint = self.pool.endpoint(endpoint_id or self.settings.default_endpoint)
+        except KeyError as exc:
+            raise errors.ConfigurationError(exc.args[0]) from None  # a Text from Settings.endpoint
+        model = model or self.settings.default_models.get(endpoint.id) or DEFAULT_MODELS.get(endpoint.kind)
+        if not model:
+            model = await self._first_listed_model(endpoint)
         return endpoint, model
 
     async def _first_listed_model(self, endpoint: Endpoint) -> str:
@@ -456,7 +485,8 @@ class ChatEngine:
             prepared = await asyncio.to_thread(
                 lambda: prepare_documents(self.documents(), in_play, question, native_pdf=native_pdf,
                                           context_tokens=window.tokens, reserved_tokens=reserved))
-            self.store.update_message(answer.id, attachments=[prepared.delivery.to_dict()])
+            if answer.id:  # an unstored answer (answer_unstored) has no row to keep it in
+                self.store.update_message(answer.id, attachments=[prepared.delivery.to_dict()])
             on_event(SourcesFound(conversation.id, answer.id, prepared.delivery.explanation,
                                   list(prepared.sources), prepared.delivery))
             if window.send_num_ctx is not None and prepared.sends_content:
@@ -613,6 +643,24 @@ class _Turn:
             fields["output_tokens"] = self.usage.output_tokens
         self.final = fields
         return self.save(**fields)
+
+
+class _UnstoredTurn(_Turn):
+    """An answer kept in memory only (answer_unstored): counted and timed as any, never saved."""
+
+    def save(self, **fields: Any) -> bool:
+        return True
+
+
+@dataclasses.dataclass(frozen=True)
+class UnstoredAnswer:
+    """How answer_unstored ended: where it went, the text, what the provider counted and said."""
+
+    endpoint_id: str
+    model: str
+    text: str
+    usage: Usage | None
+    stop_reason: str | None
 
 
 def _title_from(text: str) -> str:

@@ -114,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="this version and the messages that follow it; other versions stay")
     scope.add_argument("--and-after", action="store_true",
                        help="every version of the message and everything after it")
+
+    from desktop_chat.cli import serve  # its own module: the local API server
+
+    serve.add_parser(commands)
     return parser
 
 
@@ -123,7 +127,7 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     try:
         args = build_parser().parse_args(argv)
         handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models,
-                   "fork": _fork, "switch": _switch, "delete": _delete}[args.command]
+                   "fork": _fork, "switch": _switch, "delete": _delete, "serve": _serve}[args.command]
         return handler(args, stdin, stdout, stderr)
     except UsageError as exc:
         print(exc, file=stderr)
@@ -143,6 +147,12 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=stderr)
         return EXIT_ERROR
+
+
+def _serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from desktop_chat.cli import serve
+
+    return serve.run(args, stdout, stderr)
 
 
 def _open_store(stderr: TextIO) -> Store:

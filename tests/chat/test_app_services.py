@@ -84,7 +84,9 @@ def test_the_engine_is_built_in_one_place_and_the_window_writes_nothing_to_the_s
     sources = [*(ROOT / "desktop_chat").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]
     builders = sorted(str(p.relative_to(ROOT)) for p in sources if "ChatEngine(" in p.read_text(encoding="utf-8"))
     assert builders == ["desktop_chat/chat/app_services.py"]
-    for name in ("main_window.py", "conversation_list.py"):
-        text = (ROOT / "desktop_chat" / "ui" / name).read_text(encoding="utf-8")
-        found = re.findall(r"\.(?:_)?store\.(\w+)\(", text)
-        assert set(found) <= {"close"}, (name, found)  # closing it at shutdown is the window's job
+    ui_files = sorted((ROOT / "desktop_chat" / "ui").rglob("*.py"))
+    assert any(p.name == "main_window.py" for p in ui_files)  # (the rooms of ui/ are all read)
+    for path in ui_files:
+        found = re.findall(r"\.(?:_)?store\.(\w+)\(", path.read_text(encoding="utf-8"))
+        # Closing it at shutdown is the window's job; reading one message back is harmless.
+        assert set(found) <= {"close", "get_message"}, (path.name, found)

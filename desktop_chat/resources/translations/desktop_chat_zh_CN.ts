@@ -1195,6 +1195,120 @@
     </message>
 </context>
 <context>
+    <name>LocalServerHost</name>
+    <message>
+        <source>There is no system keyring to keep the server&apos;s token in. Start one, or set DESKTOP_CHAT_SERVER_TOKEN before starting Desktop Chat.</source>
+        <translation>没有可用的系统密钥环来保存服务器的令牌。请启动一个密钥环，或在启动 Desktop Chat 之前设置 DESKTOP_CHAT_SERVER_TOKEN。</translation>
+    </message>
+    <message>
+        <source>Port {port} is in use by another program (or another Desktop Chat). Choose another port.</source>
+        <translation>端口 {port} 已被其他程序（或另一个 Desktop Chat）占用。请换一个端口。</translation>
+    </message>
+</context>
+<context>
+    <name>LocalServerPage</name>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Running on {address}. Only this computer can connect.</source>
+        <translation>正在 {address} 上运行。只有本机可以连接。</translation>
+    </message>
+    <message>
+        <source>Off.</source>
+        <translation>已关闭。</translation>
+    </message>
+    <message>
+        <source>{count} since the server started</source>
+        <translation>服务器启动以来 {count} 个</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Run the local API server</source>
+        <translation>运行本地 API 服务器</translation>
+    </message>
+    <message>
+        <source>Editors, scripts and other apps on this computer can use every model set up here, through the OpenAI and Anthropic APIs, without a copy of your keys: they send this server&apos;s token instead.</source>
+        <translation>本机上的编辑器、脚本和其他应用可以通过 OpenAI 和 Anthropic API 使用这里设置的所有模型，而无需拿到你的密钥副本：它们改为发送此服务器的令牌。</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>Token:</source>
+        <translation>令牌：</translation>
+    </message>
+    <message>
+        <source>Requests:</source>
+        <translation>请求数：</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Server token</source>
+        <translation>服务器令牌</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the address</source>
+        <translation>复制地址</translation>
+    </message>
+    <message>
+        <source>Copy the token</source>
+        <translation>复制令牌</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Show the token</source>
+        <translation>显示令牌</translation>
+    </message>
+    <message>
+        <source>New token</source>
+        <translation>新令牌</translation>
+    </message>
+    <message>
+        <source>Make a new token</source>
+        <translation>生成新令牌</translation>
+    </message>
+    <message>
+        <source>Apps using the old token lose access.</source>
+        <translation>使用旧令牌的应用将无法再访问。</translation>
+    </message>
+    <message>
+        <source>Models are named provider/model, e.g. openai/gpt-4o or ollama/llama3.2:latest. Apps send the token as “Authorization: Bearer …” or “x-api-key: …”. What they ask is not kept in your history. API docs: the address without /v1, then /docs.</source>
+        <translation>模型名称格式为“服务商/模型”，例如 openai/gpt-4o 或 ollama/llama3.2:latest。应用以“Authorization: Bearer …”或“x-api-key: …”发送令牌。它们的提问不会保存到你的历史记录中。API 文档：地址去掉 /v1，再加上 /docs。</translation>
+    </message>
+    <message>
+        <source>Local server</source>
+        <translation>本地服务器</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>New conversation</source>

@@ -339,7 +339,7 @@ class _QtHtmlRules:
     def table_open(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         theme: RenderTheme = env["theme"]
         return (
-            '<table border="1" cellspacing="0" cellpadding="6" '
+            '<table border="1" cellspacing="0" cellpadding="7" '
             f'style="border-collapse: collapse; border-style: solid; border-color: {theme.border};'
             ' margin-top: 6px; margin-bottom: 6px;">'
         )
@@ -403,21 +403,27 @@ def _code_block_html(content: str, language: str, env: Mapping[str, Any]) -> str
         label = escape_html(QCoreApplication.translate("MarkdownRenderer", "Copy"))
         copy = (
             f'<a href="{href}" style="color: {theme.code_header_fg}; text-decoration: none;">'
-            f"{label}</a>"
+            f"{label}</a>"  # the words change to "Copied ✓" for a moment (message_body.py)
         )
     language_label = escape_html(language) if language else "&nbsp;"
+    # Two tables: the header (language, Copy) keeps to the text's width while the code below
+    # grows as wide as its longest line, which then scrolls sideways (message_body.py) instead of
+    # wrapping mid-token; so Copy stays in view. Qt puts no gap between two adjacent tables.
     return (
-        f'<table width="100%" cellspacing="0" cellpadding="8" border="0" bgcolor="{theme.code_bg}"'
-        ' style="margin-top: 6px; margin-bottom: 6px;">'
-        f'<tr><td bgcolor="{theme.code_header_bg}" style="color: {theme.code_header_fg};'
-        ' padding-top: 3px; padding-bottom: 3px;">'
+        f'<table width="100%" cellspacing="0" cellpadding="6" border="0" bgcolor="{theme.code_header_bg}"'
+        ' style="margin-top: 8px; margin-bottom: 0px;">'
+        f'<tr><td style="color: {theme.code_header_fg}; padding-left: 12px;">'
         f'<span style="font-size: small;">{language_label}</span></td>'
-        f'<td bgcolor="{theme.code_header_bg}" align="right" style="padding-top: 3px;'
-        f' padding-bottom: 3px;"><span style="font-size: small;">{copy}</span></td></tr>'
-        f'<tr><td colspan="2"><pre style="white-space: pre-wrap; margin: 0px;'
-        f' color: {theme.code_fg};">{body}</pre></td></tr></table>'
+        '<td align="right" style="padding-right: 12px;">'
+        f'<span style="font-size: small;">{copy}</span></td></tr></table>'
+        f'<table width="100%" cellspacing="0" cellpadding="12" border="0" bgcolor="{theme.code_bg}"'
+        ' style="margin-top: 0px; margin-bottom: 8px;">'
+        f'<tr><td><pre style="white-space: pre; margin: 0px; color: {theme.code_fg};">{body}</pre>'
+        '</td></tr></table>'
     )
 
+
+LINE_HEIGHT = 130  # per cent of the font's line spacing: long answers read easier with air
 
 _QUOTE_BARS = 3  # nested quotes drawn with a bar (a table each); see blockquote_open
 
@@ -467,11 +473,14 @@ class MarkdownRenderer:
         return (
             f"a {{ color: {t.link}; text-decoration: underline; }}\n"
             f"code {{ font-family: {code_font_css()}; background-color: {t.inline_code_bg}; }}\n"
-            f"pre {{ font-family: {code_font_css()}; }}\n"
+            f"pre {{ font-family: {code_font_css()}; line-height: 115%; }}\n"
             f"th {{ background-color: {t.table_header_bg}; font-weight: bold; }}\n"
-            "h1 { font-size: x-large; } h2 { font-size: large; } h3 { font-size: medium; }\n"
-            "h4, h5, h6 { font-size: medium; }\n"
-            "p { margin-top: 4px; margin-bottom: 8px; }\n"
-            "li { margin-top: 2px; margin-bottom: 2px; }\n"
+            # Headings stand apart from the text above them; paragraphs get air between lines.
+            "h1 { font-size: x-large; margin-top: 18px; margin-bottom: 8px; }\n"
+            "h2 { font-size: large; margin-top: 16px; margin-bottom: 6px; }\n"
+            "h3 { font-size: medium; margin-top: 12px; margin-bottom: 4px; }\n"
+            "h4, h5, h6 { font-size: medium; margin-top: 10px; margin-bottom: 4px; }\n"
+            f"p {{ margin-top: 4px; margin-bottom: 10px; line-height: {LINE_HEIGHT}%; }}\n"
+            f"li {{ margin-top: 2px; margin-bottom: 2px; line-height: {LINE_HEIGHT}%; }}\n"
         )
 

@@ -23,10 +23,11 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QRectF, QSizeF, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, QPointF, QRect, QRectF, QSizeF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
+    QFont,
     QGuiApplication,
     QPainter,
     QPalette,
@@ -63,6 +64,8 @@ _SENTINEL = "\u200b"
 # and 4,000 characters took up to 30-50 ms here (the frame budget is 8 ms).
 _CHUNK_CHARS = 1200
 _FIRST_FRAME_BUDGET_S = 0.008  # finished blocks rendered with the first text (as a frame would)
+COPIED_MS = 1500  # how long a code block's link says "Copied ✓"
+TEXT_POINTS = 11.0  # the messages' text size at the least (≈ 15 px at 96 dpi): easy to read
 
 
 def _new_nonce() -> str:
@@ -110,13 +113,20 @@ class MessageBody(QTextBrowser):
         document.setDocumentMargin(2)
         document.setDefaultStyleSheet(renderer.style_sheet())
         self.setDocument(document)
+        if 0 < self.font().pointSizeF() < TEXT_POINTS:
+            size = QFont()  # only the size is ours: the family still follows the app's (CJK) fonts
+            size.setPointSizeF(TEXT_POINTS)
+            self.setFont(size)
+            document.setDefaultFont(self.font())
         self._no_images = _NoImages(document)
         document.documentLayout().registerHandler(int(QTextFormat.ObjectTypes.ImageObject), self._no_images)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A code line longer than the column makes the document wider than the text: the body
+        # then scrolls sideways (only then does the bar show), and its height makes room for it.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         # The card shows through: a transparent Base for the viewport to fill with. (Not
@@ -448,10 +458,35 @@ class MessageBody(QTextBrowser):
         code = self.code_for_link(url)
         if code is not None:
             QGuiApplication.clipboard().setText(code)
+            self._relabel_link(url, QCoreApplication.translate("MarkdownRenderer", "Copied ✓"))
+            QTimer.singleShot(COPIED_MS, self, lambda: self._relabel_link(
+                url, QCoreApplication.translate("MarkdownRenderer", "Copy")))
             return
         if url.scheme() == _COPY_SCHEME:
             return  # a forged or stale copy link: nothing to do
         self.linkActivated.emit(url)
+
+    def _relabel_link(self, url: QUrl, label: str) -> None:
+        """Give the link to `url` the words `label` (keeping its format): "Copy" → "Copied ✓"."""
+        href = url.toString()
+        block = self.document().begin()
+        while block.isValid():
+            position = block.begin()
+            while not position.atEnd():
+                fragment = position.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isAnchor() and fmt.anchorHref() == href:
+                    if fragment.text() != label:
+                        start, length = fragment.position(), fragment.length()
+                        cursor = QTextCursor(self.document())
+                        cursor.setPosition(start)
+                        cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
+                        cursor.insertText(label, fmt)
+                        if self._tail_start is not None and start < self._tail_start:
+                            self._tail_start += len(label) - length  # the tail moved with it
+                    return
+                position += 1
+            block = block.next()
 
     def _on_hover(self, url: QUrl) -> None:
         # Show where a link goes before it is clicked: the text of an untrusted link may lie.
@@ -460,12 +495,19 @@ class MessageBody(QTextBrowser):
 
     def _fit_height(self, *_: Any) -> None:
         height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
+        if self.document().size().width() > self.viewport().width() + 0.5:
+            height += self.horizontalScrollBar().sizeHint().height()
         if height != self.height() or self.minimumHeight() != height:
             self.setFixedHeight(max(height, 1))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        # The conversation scrolls, not the message. Hand the event to the enclosing scroll area
-        # explicitly: Qt propagates only spontaneous wheel events to parents.
+        # The conversation scrolls, not the message (except sideways, over a wide code block).
+        # Hand the event to the enclosing scroll area explicitly: Qt propagates only spontaneous
+        # wheel events to parents.
+        delta = event.angleDelta()
+        if abs(delta.x()) > abs(delta.y()) and self.horizontalScrollBar().maximum() > 0:
+            super().wheelEvent(event)
+            return
         outer = self.parentWidget()
         while outer is not None and not isinstance(outer, QAbstractScrollArea):
             outer = outer.parentWidget()

@@ -16,8 +16,11 @@ Design
   event loop; the period between frames grows with the time a frame took (at most half of the
   time is spent rendering), so even an expensive tail (a huge open code block) cannot freeze input.
 - Scrolling: while the user is at the bottom the view follows the stream; scrolling up stops
-  following until they come back to the bottom. Prepending keeps the message the user was looking
+  following until they come back to the bottom (or click the floating "scroll to the newest"
+  button, newest_button.py, shown meanwhile). Prepending keeps the message the user was looking
   at at the same place on screen. Reaching the top while older messages exist asks for them once.
+- A conversation without messages shows the greeting and starting points (empty_state.py) instead.
+- Relative times ("5 min ago") are refreshed every relative_time.REFRESH_MS while the view shows.
 """
 
 from __future__ import annotations
@@ -28,17 +31,20 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QHideEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from desktop_chat.domain.messages import Delivery, Message, MessageStatus
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
 from desktop_chat.ui.messages.message_widget import MessageWidget
+from desktop_chat.ui.messages.relative_time import REFRESH_MS
 from desktop_chat.ui.messages.render_snapshot import RenderedBody, message_key, renderer_key
 
 if TYPE_CHECKING:
     from desktop_chat.chat.versions import Versions
+    from desktop_chat.ui.messages.empty_state import EmptyState
+    from desktop_chat.ui.messages.newest_button import NewestButton
 
 __all__ = ["MessageView"]
 
@@ -73,6 +79,8 @@ class MessageView(QWidget):
     versionRequested = Signal(str)  # the id of a message's other version, to show its branch
     olderMessagesWanted = Signal()
     sourceActivated = Signal(object)  # SourceRef: a source (or an attached document) was clicked
+    starterChosen = Signal(str)  # a new conversation's starting point: text for the composer
+    attachRequested = Signal()  # "Ask about a PDF" on a new conversation: the file dialog
 
     def __init__(
         self,
@@ -98,6 +106,8 @@ class MessageView(QWidget):
         self._arrived = 0  # characters appended since the last frame
         self._last_frame_at = 0.0
         self.render_count = 0  # streaming frames rendered (all messages together)
+        self._empty: EmptyState | None = None  # built when a conversation without messages shows
+        self._newest: NewestButton | None = None  # built when the user first scrolls up
 
         self._theme = theme_from_palette(self.palette())
         self._renderer = MarkdownRenderer(self._theme)
@@ -127,6 +137,7 @@ class MessageView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._scroll)
+        self._outer = outer
         # The conversation reads like a document: Base, not Window, behind it.
         self._container.setBackgroundRole(QPalette.ColorRole.Base)
         self._container.setAutoFillBackground(True)
@@ -139,6 +150,9 @@ class MessageView(QWidget):
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
         self._frame_timer.timeout.connect(self._render_frame)
+        self._clock = QTimer(self)  # "just now" → "1 min ago"
+        self._clock.setInterval(REFRESH_MS)
+        self._clock.timeout.connect(self.refresh_times)
 
     # -- the contract ----------------------------------------------------------------------------
 
@@ -160,6 +174,7 @@ class MessageView(QWidget):
         self._follow = True
         self._scroll_to_bottom()
         QTimer.singleShot(0, self, self._scroll_to_bottom_if_following)
+        self._update_empty()
 
     def use_snapshot(self, bodies: dict[str, RenderedBody]) -> None:
         """Bodies rendered earlier (render_snapshot.py), by message_key: the next set_messages shows
@@ -232,6 +247,7 @@ class MessageView(QWidget):
             self.update_message(message)
             return
         widget = self._insert(self._count(), message)
+        self._update_empty()
         if message.role == "user":  # the user just sent it: show it, and follow the answer
             self._follow = True
             self._anchor = None
@@ -269,6 +285,7 @@ class MessageView(QWidget):
         """Drop every message whose seq is >= seq (regenerate, edit)."""
         self._held = [m for m in self._held if m.seq < seq]
         self._remove_widgets([w for w in self._widgets.values() if w.message.seq >= seq])
+        self._update_empty()
 
     def remove_messages_after(self, message_id: str | None) -> bool:
         """Drop every message after *message_id* (None: all of them), e.g. the rest of the old
@@ -289,6 +306,7 @@ class MessageView(QWidget):
         widget = self._widgets.get(message_id)
         if widget is not None:
             self._remove_widgets([widget])
+        self._update_empty()
 
     def show_delivery(self, message_id: str, delivery: Delivery) -> None:
         """How the documents are being sent for an answer, and its sources (before its text)."""
@@ -323,6 +341,7 @@ class MessageView(QWidget):
         self._older_requested = False
         self._anchor = None
         self._follow = True
+        self._update_empty()
 
     # -- for the window and for tests --------------------------------------------------------------
 
@@ -346,6 +365,77 @@ class MessageView(QWidget):
 
     def scroll_bar(self) -> Any:
         return self._scroll.verticalScrollBar()
+
+    @property
+    def empty_state(self) -> EmptyState | None:
+        """The greeting and starting points (None until a conversation without messages showed)."""
+        return self._empty
+
+    @property
+    def newest_button(self) -> NewestButton | None:
+        """The floating "scroll to the newest message" button (None until first needed)."""
+        return self._newest
+
+    def refresh_times(self, now: QDateTime | None = None) -> None:
+        """Say again how long ago each message shown was written."""
+        now = now or QDateTime.currentDateTime()
+        for widget in self._widgets.values():
+            widget.refresh_time(now)
+
+    def scroll_to_newest(self) -> None:
+        """Back to the bottom, following the answer again."""
+        self._follow = True
+        self._anchor = None
+        self._scroll_to_bottom()
+        self._update_newest()
+
+    # -- empty state and the floating button -------------------------------------------------------
+
+    def _update_empty(self) -> None:
+        empty = not self._widgets and not self._held
+        if empty and self._empty is None:
+            if not self.isVisible():
+                return  # built when shown (showEvent): not before the window's first frame
+            from desktop_chat.ui.messages.empty_state import EmptyState
+
+            self._empty = EmptyState(self)
+            self._empty.starterChosen.connect(self.starterChosen)
+            self._empty.attachRequested.connect(self.attachRequested)
+            self._outer.addWidget(self._empty)
+        if self._empty is not None:
+            if empty:
+                self._empty.show()
+            else:  # gone, not hidden: a conversation's widgets are all there is to read
+                self._outer.removeWidget(self._empty)
+                self._empty.hide()
+                self._empty.deleteLater()
+                self._empty = None
+        self._scroll.setVisible(not empty)
+        if empty:
+            self._update_newest()
+
+    def _update_newest(self) -> None:
+        bar = self._scroll.verticalScrollBar()
+        wanted = (not self._follow and self._scroll.isVisible()
+                  and bar.maximum() - bar.value() > BOTTOM_SLACK_PX)
+        if wanted and self._newest is None:
+            from desktop_chat.ui.messages.newest_button import NewestButton
+
+            self._newest = NewestButton(self)
+            self._newest.clicked.connect(self.scroll_to_newest)
+        if self._newest is None:
+            return
+        if wanted and self._newest.isHidden():
+            self._newest.show_icon()
+            self._newest.place(self._scroll)
+            self._newest.show()
+        elif not wanted and not self._newest.isHidden():
+            self._newest.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._newest is not None:
+            self._newest.place(self._scroll)
 
     @property
     def following(self) -> bool:
@@ -480,6 +570,7 @@ class MessageView(QWidget):
             self._apply_anchor()
         elif self._follow:
             self._set_scroll(maximum)
+        self._update_newest()
 
     def _on_value_changed(self, value: int) -> None:
         if self._adjusting:
@@ -487,6 +578,7 @@ class MessageView(QWidget):
         bar = self._scroll.verticalScrollBar()
         self._anchor = None  # the user moved: stop holding the old position
         self._follow = value >= bar.maximum() - BOTTOM_SLACK_PX
+        self._update_newest()
         if self._held and value - bar.minimum() < self._viewport.height():
             self._build_held(HELD_BATCH)  # a screen before the top: built before the user gets there
         elif value <= bar.minimum():
@@ -524,6 +616,13 @@ class MessageView(QWidget):
         super().showEvent(event)  # type: ignore[arg-type]
         if self._held:
             QTimer.singleShot(0, self, self._fill_viewport)
+        self._update_empty()
+        self.refresh_times()
+        self._clock.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._clock.stop()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -531,6 +630,8 @@ class MessageView(QWidget):
             self._apply_palette()
         elif event.type() == QEvent.Type.LanguageChange:
             self.setAccessibleName(self.tr("Messages"))
+            if self._newest is not None:
+                self._newest.retranslate()
             self._rerender_all()  # the "Copy" links inside code blocks are part of the HTML
 
     def _apply_palette(self) -> None:

@@ -4,7 +4,7 @@ were sent and which passages (file, page, excerpt) the model got.
 One renderer for a live turn (the engine's SourcesFound event carries the same `Delivery` that is
 stored with the answer) and for a reopened conversation (`Message.delivery`): a user's documents
 in the message widget's `extras` slot, above its text; an answer's references and the quiet "how
-the documents were sent" line in its `references` slot, under the text, where its citation
+the documents were sent" line in its `references_slot`, under the text, where its citation
 markers "[n]" point. Clicking a source, a marker or a document on a user message calls
 `on_source(SourceRef)`: the window opens the page preview.
 
@@ -58,7 +58,7 @@ class _HasExtras(Protocol):
     @property
     def extras(self) -> QBoxLayout: ...  # noqa: E704 - read-only, so a QVBoxLayout attribute fits
     @property
-    def references(self) -> QBoxLayout: ...  # noqa: E704 - under the text
+    def references_slot(self) -> QBoxLayout: ...  # noqa: E704 - under the text
     @property
     def body(self) -> MessageBody: ...  # noqa: E704
     def current_text(self) -> str: ...  # noqa: E704
@@ -419,7 +419,7 @@ def show_delivery(widget: _HasExtras, delivery: Delivery, on_source: SourceHandl
     panel = widget.findChild(SourcesPanel, "sourcesPanel")
     if not isinstance(panel, SourcesPanel):
         panel = SourcesPanel(on_source)
-        widget.references.addWidget(panel)
+        widget.references_slot.addWidget(panel)
         panel.set_delivery(delivery)
         widget.body.citations = len(delivery.sources)  # before the answer's text renders (a live turn)
         panel.attach(widget.body, widget.current_text)

@@ -60,6 +60,7 @@ from desktop_chat.ui.window.welcome_controller import WelcomeController
 
 if TYPE_CHECKING:
     from desktop_chat.chat.engine import ChatEngine
+    from desktop_chat.ui.settings.local_server_host import LocalServerHost
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
         self.settings_door = SettingsDoor(self)  # Settings, and applying what it saved
+        self.local_server: LocalServerHost | None = None  # the local API server (server_host())
         self._painted = False
         self._start_pending = False
         self._started = False
@@ -237,6 +239,8 @@ class MainWindow(QMainWindow):
         view.forkRequested.connect(self.message_actions.fork)
         self.fork_origin.originRequested.connect(self.open_conversation)
         view.olderMessagesWanted.connect(self._load_older)
+        view.starterChosen.connect(self._start_from)  # a new conversation's starting points
+        view.attachRequested.connect(self.attachments.choose_files)
 
         self.controller.turnEvent.connect(self.presenter.on_event)
 
@@ -312,6 +316,16 @@ class MainWindow(QMainWindow):
         self.runner.start(self.check_setup(), name="check-setup")
         self.ollama.check()  # in the background: nothing waits for it
         self.readiness.check()
+        if self.settings.server_enabled:
+            self.runner.start(self.server_host().start(), name="local-server")
+
+    def server_host(self) -> LocalServerHost:
+        """The local API server as the window runs it (built on first use, after the first frame)."""
+        if self.local_server is None:
+            from desktop_chat.ui.settings.local_server_host import LocalServerHost
+
+            self.local_server = LocalServerHost(self.services, self.settings, self.runner, self)
+        return self.local_server
 
     async def check_setup(self) -> None:
         """When no provider is set up, the welcome offers the ways to chat (an online service's key,
@@ -371,6 +385,12 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.presenter.leave_conversation()
         self.welcome.update_visibility()
+        self.composer.setFocus()
+
+    def _start_from(self, text: str) -> None:
+        """A starting point's words in the composer, for the user to finish and send."""
+        self.composer.setPlainText(text)
+        self.composer.moveCursor(self.composer.textCursor().MoveOperation.End)
         self.composer.setFocus()
 
     def open_conversation(self, conversation_id: str) -> None:
@@ -586,6 +606,8 @@ class MainWindow(QMainWindow):
         self._shutting_down = True
         try:
             window_state.save_ui_state(self)
+            if self.local_server is not None:  # its answers first: they are turns of this engine too
+                await self.local_server.stop()
             await self.controller.stop_all()
             await window_state.save_snapshot(self)
             self.attachments.cancel_all()  # extractions stop at their next page

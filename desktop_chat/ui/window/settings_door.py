@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 if TYPE_CHECKING:
@@ -35,6 +35,10 @@ class SettingsDoor(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settingsChanged.connect(self.apply)
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
+        from desktop_chat.ui.settings.local_server_page import LocalServerPage
+
+        dialog.add_page(LocalServerPage(w.server_host()),
+                        lambda: QCoreApplication.translate("LocalServerPage", "Local server"))
         self.dialog = dialog
         dialog.open()
         if endpoint_id:
