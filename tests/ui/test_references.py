@@ -114,7 +114,7 @@ class _Window(QWidget):
         self.settings = SimpleNamespace(ui_state={"sidebar_visible": True})
 
 
-def test_the_file_dialog_opens_where_files_were_last_attached_from(qtbot, tmp_path: Path):  # noqa: ANN001
+def test_the_file_dialog_opens_where_files_were_last_attached_from(qtbot, qloop, tmp_path: Path):  # noqa: ANN001
     from desktop_chat.documents import DocumentLibrary
     from desktop_chat.ui.composer.attachment_controller import FOLDER_KEY, AttachmentController
     from desktop_chat.ui.runtime.async_runner import AsyncRunner
@@ -130,7 +130,21 @@ def test_the_file_dialog_opens_where_files_were_last_attached_from(qtbot, tmp_pa
     assert not dialog.testOption(dialog.Option.DontUseNativeDialog)  # the platform's own, where there is one
     dialog.filesSelected.emit([str(folder / "a.txt")])
     dialog.reject()
+    qtbot.waitUntil(lambda: len(controller.tray.chips()) == 1, timeout=10_000)  # and the file is attached
     assert window.settings.ui_state == {"sidebar_visible": True, FOLDER_KEY: str(folder)}
     again = controller.choose_files()
     assert Path(again.directory().absolutePath()) == folder
     again.reject()
+
+
+def test_references_follow_a_switch_to_the_dark_palette(qtbot):  # noqa: ANN001
+    from PySide6.QtGui import QPalette
+
+    from desktop_chat.ui.common.theme import dark_palette
+
+    widget, panel, _ = _widget(qtbot, "Cited [1].")
+    widget.setPalette(dark_palette())
+    link = panel.source_buttons()[0].palette().color(QPalette.ColorRole.ButtonText)
+    excerpt = panel.findChildren(type(panel.references_label), "sourceExcerpt")[0]
+    assert link.lightnessF() > 0.6  # a light link on the dark background, not the light theme's blue
+    assert excerpt.palette().color(QPalette.ColorRole.WindowText).lightnessF() > 0.6

@@ -72,9 +72,12 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
                            a.blueF() + (b.blueF() - a.blueF()) * t)
 
 
-def _muted(widget: QWidget) -> None:
-    palette = QPalette(widget.palette())
-    muted = _mix(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Base), 0.3)
+def _muted(widget: QWidget, base: QPalette | None = None) -> None:
+    """Quiet text. `base`: the palette to start from (a parent's new one: see changeEvent)."""
+    palette = QPalette(base if base is not None else widget.palette())
+    dark = palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+    muted = _mix(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Base),
+                 0.22 if dark else 0.3)  # (dark: grey on near-black loses contrast sooner)
     palette.setColor(QPalette.ColorRole.WindowText, muted)
     palette.setColor(QPalette.ColorRole.Text, muted)
     widget.setPalette(palette)
@@ -131,10 +134,13 @@ def _file_button(name: str, parent: QWidget) -> QToolButton:
     return button
 
 
-def _linked(button: QToolButton) -> None:
+def _linked(button: QToolButton, base: QPalette | None = None) -> None:
     """A source reads as a link: the palette's link colour."""
-    palette = QPalette(button.palette())
-    palette.setColor(QPalette.ColorRole.ButtonText, palette.color(QPalette.ColorRole.Link))
+    palette = QPalette(base if base is not None else button.palette())
+    link = palette.color(QPalette.ColorRole.Link)
+    if palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5 and link.lightnessF() < 0.55:
+        link = link.lighter(170)  # as the answer's own links (markdown_render.theme_from_palette)
+    palette.setColor(QPalette.ColorRole.ButtonText, link)
     button.setPalette(palette)
 
 
@@ -320,28 +326,26 @@ class SourcesPanel(QWidget):
         else:
             self.more_button.setText(self.tr("Show {count} more sources").format(count=hidden))
 
-    def _quiet(self) -> None:
+    def _quiet(self, base: QPalette | None = None) -> None:
         for widget in (self.delivery_toggle, self.more_button, self.references_label):
-            palette = QPalette(widget.palette())
+            palette = QPalette(base if base is not None else widget.palette())
             muted = _mix(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Base), 0.35)
             for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
                 palette.setColor(role, muted)
             widget.setPalette(palette)
-        _muted(self.explanation)
+        _muted(self.explanation, base)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         elif event.type() == QEvent.Type.PaletteChange:
+            # Qt tells this widget before it passes the new palette on to the children: theirs
+            # start from this one's, not from what they hold now.
             for label in self.findChildren(QLabel, "sourceExcerpt"):
-                label.setPalette(QPalette())
-                _muted(label)
+                _muted(label, self.palette())
             for button in self.source_buttons():
-                button.setPalette(QPalette())
-                _linked(button)
-            for widget in (self.delivery_toggle, self.more_button, self.references_label, self.explanation):
-                widget.setPalette(QPalette())
-            self._quiet()
+                _linked(button, self.palette())
+            self._quiet(self.palette())
         super().changeEvent(event)
 
 
