@@ -3,17 +3,14 @@ greeting and starting points, a long answer (headings, a table, code with a long
 with an answer's actions shown and its versions "‹ 2/3 ›", and the floating "scroll to the newest"
 button, at 1400×900 and 800×600, light and dark, English and Chinese.
 
-The Chinese pictures read this branch's new words from build/pending/messages.tsv on top of the
-shipped catalogue (the lead merges them into the catalogue).
+The Chinese pictures read the shipped catalogue.
 """
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.chat.versions import Versions
@@ -23,26 +20,7 @@ from desktop_chat.ui.runtime import i18n
 from tests.ui.conftest import configure
 from tests.ui.test_screenshot_xvfb import save
 
-ROOT = Path(__file__).resolve().parents[2]
-PENDING = ROOT / "build" / "pending" / "messages.tsv"
 SIZES = {"1400x900": (1400, 900), "800x600": (800, 600)}
-
-
-class PendingTranslator(QTranslator):
-    """Translations from a pending TSV (`context<TAB>source<TAB>translation`, newlines as \\n)."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.rows: dict[tuple[str, str], str] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            context, source, translation = line.split("\t")
-            self.rows[(context, source.replace("\\n", "\n"))] = translation.replace("\\n", "\n")
-
-    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ANN001, ANN201, ARG002
-        return self.rows.get((context, source))  # None: not ours, the next catalogue is asked
-
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
-        return False
 
 
 LONG_ANSWER = (
@@ -89,18 +67,10 @@ def _settle(qtbot, window) -> None:  # noqa: ANN001
 
 @pytest.fixture
 def pending_language(qapp):  # noqa: ANN001, ANN201
-    installed: list[QTranslator] = []
-
     def use(language: str) -> None:
         i18n.install_translator(qapp, language)
-        if language != "en":
-            translator = PendingTranslator(PENDING)
-            QCoreApplication.installTranslator(translator)
-            installed.append(translator)
 
     yield use
-    for translator in installed:
-        QCoreApplication.removeTranslator(translator)
     i18n.install_translator(qapp, "en")
     theme.apply_theme(qapp, "system")
 
