@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:  # `tests.fakes` and `desktop_chat` import from th
 
 from benchmarks._common import BenchmarkCrash, Row  # noqa: E402
 
-FIGURES = ("start", "memory", "stream", "render", "first_token", "open_conversation", "tree", "switch", "migrate",
+FIGURES = ("start", "memory", "stream", "reasoning", "render", "first_token", "open_conversation", "tree", "switch", "migrate",
            "conversation_list",
            "search", "pdf", "stop", "bundle", "local_model", "server", "server_window")
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "latest.json"

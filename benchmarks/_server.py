@@ -10,6 +10,7 @@ The answer is chosen by the prompt (the last user message), so a client needs no
 
     "bench:stream:N"          N tokens (benchmarks._common.answer_tokens) as fast as possible
     "bench:slow:N:DELAY"      N tokens, DELAY seconds between chunks
+    "bench:reason:R:N"        R tokens of reasoning (reasoning_content), then N tokens of answer
     anything else             "Hello, world." in two chunks
 
 Each time more chat requests are open at once than ever before, a JSON line
@@ -39,6 +40,12 @@ def _tokens(count: int) -> tuple[str, ...]:
     return tuple(answer_tokens(count))
 
 
+@functools.lru_cache(maxsize=4)
+def reasoning_tokens(count: int) -> tuple[str, ...]:
+    """A model's reasoning: the same kind of text as an answer, another seed."""
+    return tuple(answer_tokens(count, seed=11))
+
+
 def scenario_for(prompt: str) -> Any:
     from tests.fakes.loopback import Scenario
 
@@ -46,6 +53,10 @@ def scenario_for(prompt: str) -> Any:
     if len(parts) >= 3 and parts[0] == "bench" and parts[1] == "stream":
         chunks = list(_tokens(int(parts[2])))
         return Scenario(chunks=chunks, output_tokens=len(chunks))
+    if len(parts) >= 4 and parts[0] == "bench" and parts[1] == "reason":
+        thinking, chunks = list(reasoning_tokens(int(parts[2]))), list(_tokens(int(parts[3])))
+        return Scenario(thinking=thinking, chunks=chunks, output_tokens=len(thinking) + len(chunks),
+                        reasoning_tokens=len(thinking))
     if len(parts) >= 4 and parts[0] == "bench" and parts[1] == "slow":
         chunks = list(_tokens(int(parts[2])))
         return Scenario(chunks=chunks, output_tokens=len(chunks), chunk_delay=float(parts[3]))

@@ -14,7 +14,7 @@ those from a worker thread or an async task.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -97,6 +97,15 @@ class ConversationService:
             with self._lock:
                 self._provisional.add(conversation.id)
         return conversation
+
+    def set_options(self, conversation_id: str, changes: Mapping[str, Any]) -> None:
+        """Change a conversation's options (a None value removes one), e.g. its thinking budget."""
+        conversation = self.store.get_conversation(conversation_id)
+        if conversation is None:
+            return
+        options = {k: v for k, v in {**conversation.options, **changes}.items() if v is not None}
+        if options != conversation.options:
+            self.store.update_conversation(conversation_id, options=options)
 
     def turn_started(self, conversation_id: str) -> None:
         """Its first turn began: a provisional conversation is a real one from now on."""
@@ -253,9 +262,11 @@ class ConversationService:
 
         return exchange.export_json(self.store, conversation_ids)
 
-    def export_markdown(self, conversation_ids: Sequence[str] | None = None) -> tuple[str, int]:
-        """The current branch of all conversations (or the given ones) as Markdown, and how many."""
+    def export_markdown(self, conversation_ids: Sequence[str] | None = None, *,
+                        with_thinking: bool = False) -> tuple[str, int]:
+        """The current branch of all conversations (or the given ones) as Markdown, and how many;
+        the model's reasoning only *with_thinking*."""
         count = len(conversation_ids) if conversation_ids else self.store.count_conversations()
         from desktop_chat.store import exchange
 
-        return exchange.export_markdown(self.store, conversation_ids), count
+        return exchange.export_markdown(self.store, conversation_ids, with_thinking=with_thinking), count

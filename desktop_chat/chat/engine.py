@@ -52,10 +52,11 @@ from desktop_chat.chat.attachments import (
 from desktop_chat.chat.context import ContextLookup, ContextWindow, context_window
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
 from desktop_chat.chat.pool import ProviderPool
+from desktop_chat.chat.reasoning import ReasoningAccumulator, applicable
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import DEFAULT_MODELS, Endpoint, Settings
 from desktop_chat.domain import errors
-from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, Usage
+from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, ThinkingDelta, Usage
 from desktop_chat.domain.messages import (
     Attachment,
     ChatMessage,
@@ -63,9 +64,10 @@ from desktop_chat.domain.messages import (
     Message,
     MessageStatus,
 )
-from desktop_chat.domain.parts import RequestPart, TextPart
+from desktop_chat.domain.parts import RequestPart, TextPart, parts_to_list
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo, capabilities
+from desktop_chat.providers.think_tags import split_think_tags
 from desktop_chat.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -474,6 +476,7 @@ class ChatEngine:
         """The request for this turn, with the conversation's documents planned into it."""
         max_tokens = int(conversation.options.get("max_tokens", self.settings.max_tokens))
         options = {k: v for k, v in conversation.options.items() if k not in ENGINE_OPTIONS}
+        options = applicable(options, capabilities(endpoint.kind, model))  # the reasoning setting it takes
         prepared: PreparedDocuments | None = None
         in_play = conversation_documents(history)
         if in_play:
@@ -509,7 +512,10 @@ class ChatEngine:
                     on_event(Started(endpoint.id, request.model, attempt))
                     turn.attempt_started()
                     try:
-                        await self._consume(provider.stream(request), turn, on_event)
+                        stream = provider.stream(request)
+                        if capabilities(endpoint.kind).think_tags:  # reasoning may come as <think> text
+                            stream = split_think_tags(stream)
+                        await self._consume(stream, turn, on_event)
                     except asyncio.CancelledError:
                         self._log_request(endpoint, request.model, attempt, turn, "stopped")
                         raise
@@ -535,6 +541,8 @@ class ChatEngine:
                 match event:
                     case TextDelta(text=text):
                         turn.add_text(text)
+                    case ThinkingDelta():
+                        turn.add_thinking(event)
                     case Usage():
                         turn.usage = event
                     case Finished(stop_reason=stop_reason):
@@ -571,6 +579,8 @@ class _Turn:
         self.last_save = self.started
         self.failure: Text | None = None  # why the last save failed; None while saving works
         self.final: dict[str, Any] | None = None  # the fields of the last save, once finished
+        self.reasoning = ReasoningAccumulator()  # this turn's reasoning (chat/reasoning.py)
+        self.kept_parts = list(answer.parts)  # a continued answer keeps the parts it had
 
     @property
     def text(self) -> str:
@@ -586,11 +596,27 @@ class _Turn:
         if self.first_token is None:
             self.first_token = now
         self.received_text = True
+        self.reasoning.answer_started()
         self.parts.append(text)
         interval = self.save_interval if self.failure is None else max(self.save_interval, self.retry_interval)
         if now - self.last_save >= interval:
             self.last_save = now
             self.save(text=self.text)
+
+    def add_thinking(self, delta: ThinkingDelta) -> None:
+        """Reasoning counts as shown (no retry after it) and is saved with the streaming answer."""
+        now = time.monotonic()
+        if self.first_token is None:
+            self.first_token = now
+        self.received_text = True
+        self.reasoning.add(delta)
+        if now - self.last_save >= max(self.save_interval, self.retry_interval if self.failure else 0.0):
+            self.last_save = now
+            self.save(text=self.text, parts=self._parts())
+
+    def _parts(self) -> list[dict[str, Any]]:
+        reasoning_tokens = self.usage.reasoning_tokens if self.usage is not None else None
+        return self.kept_parts + parts_to_list(list(self.reasoning.parts(reasoning_tokens)))
 
     def save(self, **fields: Any) -> bool:
         try:
@@ -638,6 +664,8 @@ class _Turn:
         )
         if self.first_token is not None:
             fields["ttft_ms"] = (self.first_token - self.started) * 1000
+        if self.reasoning.any:
+            fields["parts"] = self._parts()
         if self.usage is not None:
             fields["input_tokens"] = self.usage.input_tokens
             fields["output_tokens"] = self.usage.output_tokens

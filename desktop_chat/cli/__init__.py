@@ -35,7 +35,8 @@ from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalM
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult
 from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
-from desktop_chat.domain.events import Retrying, TextDelta
+from desktop_chat.cli import reasoning as reasoning_flags
+from desktop_chat.domain.events import Retrying, Started, TextDelta, ThinkingDelta
 from desktop_chat.domain.messages import Attachment, Override
 from desktop_chat.store import Store, StoreError, pending_upgrade
 
@@ -78,11 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="answer the last question of --conversation again, as a new version (the old answer stays)")
     again.add_argument("--edit", metavar="NEW_TEXT",
                        help="ask a new version of the last question of --conversation and answer it (the old one stays)")
+    reasoning_flags.add_arguments(ask)
     ask.add_argument("prompt", nargs="*", help="the message; `-` or nothing reads it from stdin")
 
     export = commands.add_parser("export", help="write conversations to stdout")
     export.add_argument("--format", choices=["json", "markdown"], default="json")
     export.add_argument("--conversation", action="append", help="only this conversation (repeatable)")
+    export.add_argument("--with-thinking", action="store_true",
+                        help="Markdown: include the model's reasoning (JSON always keeps it)")
 
     importer = commands.add_parser(
         "import", help="read conversations from our JSON export, or from conversations.json of a "
@@ -188,6 +192,8 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
         raise UsageError("desktop-chat ask: the prompt is empty")
     if args.context_tokens is not None and args.context_tokens < 1:
         raise UsageError("desktop-chat ask: --context-tokens must be a positive number of tokens")
+    if (problem := reasoning_flags.check(args)) is not None:
+        raise UsageError(f"desktop-chat ask: {problem}")
     paths = [Path(name) for name in args.attach]
     for path in paths:
         if not path.exists():
@@ -226,7 +232,9 @@ def _check_new_version(args: argparse.Namespace, prompt: str) -> str:
         raise UsageError(f"desktop-chat ask: {option} takes no prompt"
                          + (" (it answers the last question again)" if args.regenerate
                             else "; the new text is the value of --edit"))
-    for given, flag in ((args.system is not None, "--system"), (args.context_tokens is not None, "--context-tokens")):
+    for given, flag in ((args.system is not None, "--system"), (args.context_tokens is not None, "--context-tokens"),
+                        (args.thinking_budget is not None, "--thinking-budget"),
+                        (args.reasoning_effort is not None, "--reasoning-effort")):
         if given:
             raise UsageError(f"desktop-chat ask: {flag} cannot be combined with {option}; "
                              "set it with a normal ask in that conversation")
@@ -252,6 +260,7 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
         attachments = [Attachment.from_document(_extract(library, path, stdin, stderr), override=override)
                        for path in paths]
         options = {"context_tokens": args.context_tokens} if args.context_tokens else None
+        options = {**(options or {}), **reasoning_flags.options(args)} or None
         # Ollama's own context length (and the user's num_ctx) decide how documents are sent.
         engine = AppServices(store, settings, documents=library).engine
         return await _stream_answer(engine, args, prompt, attachments, options, stdout, stderr)
@@ -262,11 +271,17 @@ async def _ask_async(store: Store, settings: config.Settings, args: argparse.Nam
 async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: str, attachments: list[Attachment],
                          options: dict[str, Any] | None, stdout: TextIO, stderr: TextIO) -> TurnResult:
     ended_with_newline = True
+    thinking = reasoning_flags.ThinkingPrinter(args, stderr, engine.pool.endpoint)
 
     def show(event: TurnEvent) -> None:
         nonlocal ended_with_newline
         match event:
+            case ThinkingDelta():
+                thinking.thinking(event)
+            case Started():
+                thinking.started(event)
             case TextDelta(text=text):
+                thinking.answer_starts()
                 stdout.write(text)
                 stdout.flush()
                 ended_with_newline = text.endswith("\n")
@@ -297,6 +312,7 @@ async def _stream_answer(engine: ChatEngine, args: argparse.Namespace, prompt: s
                                        system_prompt=args.system, on_event=show, attachments=attachments,
                                        options=options)
     finally:
+        thinking.answer_starts()  # a turn that ended while thinking: close the reasoning's line
         await engine.aclose()
     if not ended_with_newline:
         stdout.write("\n")
@@ -364,7 +380,8 @@ def _export(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
             document = ConversationService(store).export_json(args.conversation)
             text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         else:
-            text, _count = ConversationService(store).export_markdown(args.conversation)
+            text, _count = ConversationService(store).export_markdown(args.conversation,
+                                                                      with_thinking=args.with_thinking)
     _write_utf8(stdout, text)
     return EXIT_OK
 

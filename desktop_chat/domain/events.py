@@ -34,11 +34,14 @@ class ThinkingDelta:
     """A piece of the model's reasoning. ``signature`` is a piece of the provider's proof of it
     (Anthropic's signature_delta), to be stored with the reasoning and sent back unchanged.
 
-    No provider asks for reasoning yet (issue 15), so none yields these today.
+    A block of reasoning ends with its signature: text after one starts the next block. A
+    ``redacted`` delta is one whole block of the provider's opaque data (Anthropic's
+    redacted_thinking), kept as it came and never shown.
     """
 
     text: str
     signature: str = ""
+    redacted: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Usage:
 
     input_tokens: int | None
     output_tokens: int | None
+    reasoning_tokens: int | None = None  # of output_tokens, those spent reasoning (where reported)
 
 
 @dataclass(frozen=True)

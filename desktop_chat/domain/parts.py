@@ -84,17 +84,29 @@ class ThinkingPart:
     text: str
     signature: str | None = None
     redacted: bool = False
+    duration_ms: float | None = None  # time spent thinking (the first part of an answer holds it)
+    tokens: int | None = None  # reasoning tokens, where the provider reports them
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "thinking", "text": self.text, "signature": self.signature, "redacted": self.redacted}
+        data: dict[str, Any] = {"type": "thinking", "text": self.text, "signature": self.signature,
+                                "redacted": self.redacted}
+        if self.duration_ms is not None:
+            data["duration_ms"] = self.duration_ms
+        if self.tokens is not None:
+            data["tokens"] = self.tokens
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> ThinkingPart | None:
         if not _tagged(data, "thinking") or not isinstance(data.get("text"), str):
             return None
         signature = data.get("signature")
+        duration, tokens = data.get("duration_ms"), data.get("tokens")
         return cls(text=data["text"], signature=signature if isinstance(signature, str) else None,
-                   redacted=data.get("redacted") is True)
+                   redacted=data.get("redacted") is True,
+                   duration_ms=float(duration) if isinstance(duration, (int, float))
+                   and not isinstance(duration, bool) else None,
+                   tokens=_int(tokens) if isinstance(tokens, int) and not isinstance(tokens, bool) else None)
 
 
 @dataclass(frozen=True)

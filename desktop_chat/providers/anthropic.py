@@ -50,7 +50,7 @@ from desktop_chat.domain.parts import (
     text_runs,
 )
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import http_errors
+from desktop_chat.providers import http_errors, thinking_wire
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 from desktop_chat.providers.unsupported import cannot_send
 
@@ -92,6 +92,8 @@ class AnthropicProvider:
                 await _require_event_stream(events.response, self.config)
                 turn = _Turn()
                 async for event in events:
+                    for thought in thinking_wire.anthropic_thinking_deltas(event):
+                        yield thought
                     text = turn.feed(event)
                     if text:
                         yield TextDelta(text)
@@ -175,7 +177,10 @@ def _message_params(request: ChatRequest, label: str) -> dict[str, Any]:
     }
     if request.system:
         params["system"] = request.system
-    if request.temperature is not None:
+    thinking, params["max_tokens"] = thinking_wire.anthropic_thinking(request.options, request.max_tokens)
+    if thinking is not None:
+        params["thinking"] = thinking  # and no temperature: the API refuses one beside thinking
+    elif request.temperature is not None:
         # anthropic 2.x has no `temperature` argument any more; the API still accepts the field.
         params["extra_body"] = {"temperature": request.temperature}
     return params

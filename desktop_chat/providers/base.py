@@ -5,7 +5,9 @@ translates every failure into the project's ChatError hierarchy at this edge. It
 (SDK retries are off), time the answer, persist anything or decide policy: the engine does.
 
 Contract of `stream()`:
-- an async generator yielding TextDelta* then at most one Usage, then exactly one Finished;
+- an async generator yielding TextDelta* (and ThinkingDelta* for the model's reasoning, before or
+  between them) then at most one Usage, then exactly one Finished; reasoning a model writes into
+  its text as <think>…</think> is split out by the engine where the family declares it;
 - a stream that ends without the provider's stop reason raises BrokenStreamError (the SDKs
   raise nothing for that);
 - raises only ChatError subclasses (asyncio.CancelledError passes through untouched);

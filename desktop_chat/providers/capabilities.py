@@ -22,6 +22,13 @@ if TYPE_CHECKING:  # the declarations are read at start-up: the listing's types 
     from desktop_chat.providers.base import ModelInfo
 
 ModelSource = Literal["listed", "pulled", "files"]
+# How a request sets how much a model reasons: a token "budget" (Anthropic extended thinking) or
+# an "effort" level (OpenAI's reasoning_effort); None: it takes neither.
+ReasoningControl = Literal["budget", "effort"] | None
+# The conversation option that carries each setting, and the levels of an effort.
+THINKING_BUDGET, REASONING_EFFORT = "thinking_budget", "reasoning_effort"
+REASONING_OPTIONS = {"budget": THINKING_BUDGET, "effort": REASONING_EFFORT}
+EFFORTS = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,15 @@ class Capabilities:
     # The answer's max_tokens counts against the context window: a cloud API refuses a request
     # whose input and max_tokens together exceed it; Ollama just stops early.
     answer_counts_against_context: bool = True
+    # The setting a request takes for how much the model reasons. A family declares the one its
+    # wire format has; for_model keeps it only for a model known to take it.
+    reasoning_control: ReasoningControl = None
+    # Its models may write their reasoning into the text as <think>…</think> (local and
+    # OpenAI-compatible servers): the engine splits it out (providers/think_tags.py).
+    think_tags: bool = False
+    # Signed reasoning must go back, unchanged, in the turns that follow a tool call (Anthropic);
+    # elsewhere reasoning is never re-sent.
+    resend_thinking_with_tools: bool = False
 
     @property
     def needs_key(self) -> bool:
@@ -79,6 +95,23 @@ KNOWN_CONTEXT_TOKENS: Mapping[str, int] = {
 }
 
 
+# Well-known cloud models that reason, by model-name prefix as above, and how a request steers
+# it. Models that reason without a setting (DeepSeek's reasoner, R1, QwQ) are only "thinking".
+KNOWN_REASONING_CONTROL: Mapping[str, ReasoningControl] = {
+    "claude-3-7-sonnet": "budget", "claude-sonnet-4": "budget", "claude-opus-4": "budget",
+    "claude-haiku-4": "budget", "claude-4": "budget",
+    "o1": "effort", "o3": "effort", "o4-mini": "effort", "gpt-5": "effort", "gpt-oss": "effort",
+    "deepseek-reasoner": None, "deepseek-r1": None, "qwq": None,
+}
+
+
+def known_reasoning(model: str) -> tuple[bool, ReasoningControl]:
+    """(whether a well-known model reasons, how a request steers it)."""
+    name = model.lower().rsplit("/", 1)[-1]
+    best = max((prefix for prefix in KNOWN_REASONING_CONTROL if name.startswith(prefix)), key=len, default=None)
+    return (best is not None, KNOWN_REASONING_CONTROL[best] if best else None)
+
+
 def known_context_tokens(model: str) -> int | None:
     """The context window of a well-known model family, or None."""
     name = model.lower().rsplit("/", 1)[-1]
@@ -90,13 +123,15 @@ def known_context_tokens(model: str) -> int | None:
 
 # Every Claude model the API serves reads PDFs and images and calls tools; thinking depends on
 # the model and is left to the per-model answer once a request can ask for it.
-ANTHROPIC = Capabilities(native_pdf=True, images=True, tools=True)
+ANTHROPIC = Capabilities(native_pdf=True, images=True, tools=True, resend_thinking_with_tools=True,
+                         reasoning_control="budget")
 # OpenAI and the OpenAI-compatible servers (DeepSeek, OpenRouter, LM Studio, …): what a model can
 # do varies by model and server, so only what a listing reports is claimed (see for_model).
-OPENAI = Capabilities()
+OPENAI = Capabilities(think_tags=True, reasoning_control="effort")
 OLLAMA = Capabilities(keyless=True, model_source="pulled", local=True, host_address=True, per_model_options=True,
-                      context_per_request=True, answer_counts_against_context=False)
-LLAMACPP = Capabilities(keyless=True, model_source="files", local=True, in_process=True)
+                      context_per_request=True, answer_counts_against_context=False, think_tags=True,
+                      reasoning_control="effort")
+LLAMACPP = Capabilities(keyless=True, model_source="files", local=True, in_process=True, think_tags=True)
 
 
 def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -> Capabilities:
@@ -106,6 +141,10 @@ def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -
     caps = family
     if not family.context_per_request:
         caps = replace(caps, context_length=known_context_tokens(model))
+    if not family.local:
+        reasons, control = known_reasoning(model)
+        caps = replace(caps, thinking=caps.thinking or reasons,
+                       reasoning_control=control if control == family.reasoning_control else None)
     if info is None:
         return caps
     from desktop_chat.providers import model_kinds
@@ -117,4 +156,8 @@ def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -
         images=caps.images or listed.vision,
         tools=caps.tools or listed.tools,
         thinking=caps.thinking or listed.reasoning,
+        # A listing that says the model reasons (Ollama's "thinking", OpenRouter's "reasoning"
+        # parameter) means it takes the family's setting; a local model without it takes none.
+        reasoning_control=family.reasoning_control if listed.reasoning
+        else (None if family.local else caps.reasoning_control),
     )

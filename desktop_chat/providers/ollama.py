@@ -39,9 +39,9 @@ from typing import Any
 import httpx
 
 from desktop_chat.domain import errors
-from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
+from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, ThinkingDelta, Usage
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import http_errors
+from desktop_chat.providers import http_errors, thinking_wire
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 from desktop_chat.providers.ollama_messages import chat_messages
 
@@ -85,6 +85,7 @@ class OllamaProvider:
         # read at every request so that a change applies to the next turn. Handed over by whoever
         # builds the provider, through the factory (chat/pool.py gives it the settings' table).
         self.model_options: ModelOptions | None = model_options
+        self._thinkless: set[str] = set()  # models this host said do not think: asked without `think`
         self.base_url = config.base_url.rstrip("/")
         t = config.timeouts
         headers: dict[str, str] = {}
@@ -130,7 +131,25 @@ class OllamaProvider:
             yield self._parse_line(bytes(pending))
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[ProviderEvent]:
-        body = chat_body(request, self.options_for(request.model), label=self.label)
+        """Asks with `think` when the conversation sets a reasoning effort, unless the model is
+        known not to think: Ollama refuses `think` for such a model with a 400 before anything
+        streams, and the request is then made once more without it. (Without `think`, Ollama
+        still sends a thinking model's reasoning apart, in message.thinking.)"""
+        think = thinking_wire.ollama_think(request.options) is not None and request.model not in self._thinkless
+        try:
+            async with contextlib.aclosing(self._stream(request, think)) as events:
+                async for event in events:
+                    yield event
+        except errors.ChatError as exc:
+            if not (think and getattr(exc, "status", None) == 400 and _refuses_thinking(exc)):
+                raise
+            self._thinkless.add(request.model)
+            async with contextlib.aclosing(self._stream(request, False)) as events:
+                async for event in events:
+                    yield event
+
+    async def _stream(self, request: ChatRequest, think: bool) -> AsyncGenerator[ProviderEvent, None]:
+        body = chat_body(request, self.options_for(request.model), label=self.label, think=think)
         in_body = False
         try:
             async with self._client.stream("POST", "/api/chat", json=body) as response:
@@ -339,7 +358,7 @@ class OllamaProvider:
 
 
 def chat_body(request: ChatRequest, model_options: Mapping[str, Any] | None = None, *,
-              label: str = "Ollama") -> dict[str, Any]:
+              label: str = "Ollama", think: bool = False) -> dict[str, Any]:
     """The /api/chat request body for a ChatRequest.
 
     `model_options` are the user's settings for this model (num_ctx, temperature, keep_alive).
@@ -370,6 +389,9 @@ def chat_body(request: ChatRequest, model_options: Mapping[str, Any] | None = No
         keep_alive = defaults.get("keep_alive")
     if keep_alive is not None:
         body["keep_alive"] = keep_alive
+    level = thinking_wire.ollama_think(request.options) if think else None
+    if level is not None:
+        body["think"] = level
     return body
 
 
@@ -422,6 +444,9 @@ def _loaded_model(entry: dict[str, Any]) -> LoadedModel:
 
 def _chunk_events(chunk: dict[str, Any]) -> Iterator[ProviderEvent]:
     message = chunk.get("message")
+    thinking = thinking_wire.ollama_thinking(message)
+    if thinking:
+        yield ThinkingDelta(thinking)
     content = message.get("content") if isinstance(message, dict) else None
     if isinstance(content, str) and content:
         yield TextDelta(content)
@@ -491,6 +516,11 @@ def _error_detail(response: httpx.Response) -> tuple[Text | str | None, bool]:
                       "a proxy may be in the way, or the base URL is wrong."
         )), False
     return _clip(text), False
+
+
+def _refuses_thinking(error: errors.ChatError) -> bool:
+    """Ollama's 400 for `think` on a model without the "thinking" capability."""
+    return "does not support thinking" in (error.detail or "")
 
 
 def _error_text(value: Any) -> str:

@@ -35,9 +35,9 @@ import openai
 from openai import AsyncOpenAI, omit
 
 from desktop_chat.domain import errors
-from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Usage
+from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, ThinkingDelta, Usage
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import http_errors
+from desktop_chat.providers import http_errors, thinking_wire
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
 from desktop_chat.providers.openai_messages import chat_messages
 
@@ -193,6 +193,9 @@ class OpenAICompatProvider:
         arguments[limit_name] = request.max_tokens
         if request.temperature is not None:
             arguments["temperature"] = request.temperature
+        effort = thinking_wire.openai_reasoning_effort(request.options)
+        if effort is not None:
+            arguments["reasoning_effort"] = effort
         return arguments
 
     # -- the answer -----------------------------------------------------------------------------
@@ -212,6 +215,9 @@ class OpenAICompatProvider:
                     break
                 raise self._stream_error(exc, model=request.model) from exc
             text, chunk_finish, chunk_usage = self._parse_chunk(chunk)
+            reasoning = thinking_wire.openai_reasoning(chunk)
+            if reasoning:
+                yield ThinkingDelta(reasoning)
             if text:
                 yield TextDelta(text)
             finish_reason = chunk_finish or finish_reason
@@ -232,7 +238,8 @@ class OpenAICompatProvider:
             raw_usage = getattr(chunk, "usage", None)
             if raw_usage is not None:
                 usage = Usage(input_tokens=getattr(raw_usage, "prompt_tokens", None),
-                              output_tokens=getattr(raw_usage, "completion_tokens", None))
+                              output_tokens=getattr(raw_usage, "completion_tokens", None),
+                              reasoning_tokens=thinking_wire.openai_reasoning_tokens(raw_usage))
             for choice in getattr(chunk, "choices", None) or ():
                 if getattr(choice, "index", 0) not in (0, None):
                     continue  # we never ask for n > 1
@@ -271,12 +278,15 @@ class OpenAICompatProvider:
         try:
             choice = data["choices"][0]
             text = choice["message"].get("content") or ""
+            reasoning = choice["message"].get("reasoning_content") or choice["message"].get("reasoning") or ""
             finish_reason = choice.get("finish_reason")
             usage = data.get("usage") or None
         except (KeyError, IndexError, TypeError, AttributeError):
             raise http_errors.broken_stream(
                 self.config.label, Text.of(QT_TRANSLATE_NOOP("engine", "the answer had no choices"))
             ) from None
+        if isinstance(reasoning, str) and reasoning:
+            yield ThinkingDelta(reasoning)
         if text:
             yield TextDelta(text)
         if not finish_reason:
@@ -284,7 +294,8 @@ class OpenAICompatProvider:
                 self.config.label, Text.of(QT_TRANSLATE_NOOP("engine", "the answer ended without a finish_reason"))
             )
         if isinstance(usage, Mapping):
-            yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
+            yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"),
+                        thinking_wire.openai_reasoning_tokens(usage))
         yield Finished(finish_reason)
 
     # -- errors ---------------------------------------------------------------------------------

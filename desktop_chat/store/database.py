@@ -449,6 +449,7 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
         provider: str | None | _Unset = UNSET,
         model: str | None | _Unset = UNSET,
         attachments: list[dict[str, Any]] | _Unset = UNSET,
+        parts: list[dict[str, Any]] | _Unset = UNSET,
     ) -> Message | None:
         """Change the given fields of a message; None if there is no such message.
 
@@ -469,6 +470,8 @@ class Store(TreeMixin, SearchMixin, BulkMixin):
             fields["status"] = status.value
         if attachments is not UNSET:
             fields["attachments"] = _json(list(attachments or []))
+        if parts is not UNSET:  # typed parts (tool rounds, reasoning) as their to_dict() values
+            fields["parts"] = _json(list(parts or []))
         if error_text is not UNSET:
             fields["error_text"] = _error_text_to_db(error_text)
         elif error is not UNSET:

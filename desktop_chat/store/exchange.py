@@ -75,7 +75,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from desktop_chat.domain.messages import Conversation, Message, MessageStatus, branch_of
-from desktop_chat.domain.parts import part_from_dict
+from desktop_chat.domain.parts import ThinkingPart, part_from_dict
 from desktop_chat.domain.texts import Text
 from desktop_chat.store.database import Store
 
@@ -158,8 +158,10 @@ _STATUS_NOTE = {
 }
 
 
-def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None) -> str:
-    """All conversations (or the given ones) as one readable Markdown document."""
+def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None, *,
+                    with_thinking: bool = False) -> str:
+    """All conversations (or the given ones) as one readable Markdown document. The model's
+    reasoning is left out unless *with_thinking* (the JSON export always keeps it)."""
     parts: list[str] = []
     for conversation, every in store.conversations_with_messages(conversation_ids):
         messages = branch_of(every, conversation.current_leaf)
@@ -179,7 +181,11 @@ def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None)
             heading = "User" if m.role == "user" else "Assistant"
             if m.role == "assistant" and m.model:
                 heading += f" ({m.model})"
-            lines += [f"## {heading}", "", m.text.rstrip() or "*(no text)*", ""]
+            lines.append(f"## {heading}")
+            lines.append("")
+            if with_thinking:
+                lines += _thinking_markdown(m)
+            lines += [m.text.rstrip() or "*(no text)*", ""]
             for attachment in m.attachments:
                 name = attachment.get("name") or attachment.get("filename") or attachment.get("path")
                 if name:
@@ -192,6 +198,23 @@ def export_markdown(store: Store, conversation_ids: Sequence[str] | None = None)
                 lines += [f"*(answer {note}{detail})*", ""]
         parts.append("\n".join(lines).rstrip() + "\n")
     return "\n---\n\n".join(parts)
+
+
+def _thinking_markdown(message: Message) -> list[str]:
+    """The message's reasoning as a collapsed <details> block (GitHub, Obsidian and most
+    Markdown viewers fold it), before its answer; redacted reasoning is only mentioned."""
+    lines: list[str] = []
+    for part in message.typed_parts:
+        if not isinstance(part, ThinkingPart):
+            continue
+        if part.redacted:
+            lines += ["*(reasoning redacted by the provider)*", ""]
+            continue
+        if not part.text.strip():
+            continue
+        seconds = f" ({part.duration_ms / 1000:.0f} s)" if part.duration_ms is not None else ""
+        lines += ["<details>", f"<summary>Thinking{seconds}</summary>", "", part.text.strip(), "", "</details>", ""]
+    return lines
 
 
 def _one_line(text: str) -> str:

@@ -123,8 +123,9 @@ class FakeAnthropic(FakeServer):
             "model": model, "stop_reason": None, "stop_sequence": None,
             "usage": {"input_tokens": s.input_tokens, "output_tokens": 1},
         }}))
+        index = await _thinking_blocks(s, response)
         await response.write(sse("content_block_start", {
-            "type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}))
+            "type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))
         await response.write(sse("ping", {"type": "ping"}))
         for sent in range(len(s.chunks) + 1):
             if await _mid_stream_fault(s, sent, response):
@@ -132,14 +133,38 @@ class FakeAnthropic(FakeServer):
             if sent == len(s.chunks):
                 break
             delta = {"type": "text_delta", "text": s.chunks[sent]}
-            await response.write(sse("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}))
+            await response.write(sse("content_block_delta", {"type": "content_block_delta", "index": index,
+                                                             "delta": delta}))
             await self.pause(s)
-        await response.write(sse("content_block_stop", {"type": "content_block_stop", "index": 0}))
+        await response.write(sse("content_block_stop", {"type": "content_block_stop", "index": index}))
         await response.write(sse("message_delta", {
             "type": "message_delta", "delta": {"stop_reason": s.stop_reason or "end_turn", "stop_sequence": None},
             "usage": {"output_tokens": s.output_tokens}}))
         await response.write(sse("message_stop", {"type": "message_stop"}))
         await response.end()
+
+
+async def _thinking_blocks(s: Scenario, response: Response) -> int:
+    """The scenario's reasoning as content blocks ("Extended thinking": a thinking block of
+    thinking_delta pieces closed by its signature_delta; a redacted_thinking block whole);
+    returns the index of the next block."""
+    index = 0
+    if s.thinking:
+        await response.write(sse("content_block_start", {"type": "content_block_start", "index": index,
+                                                          "content_block": {"type": "thinking", "thinking": ""}}))
+        for piece in s.thinking:
+            await response.write(sse("content_block_delta", {"type": "content_block_delta", "index": index,
+                                                              "delta": {"type": "thinking_delta", "thinking": piece}}))
+        await response.write(sse("content_block_delta", {"type": "content_block_delta", "index": index,
+                                                          "delta": {"type": "signature_delta", "signature": s.signature}}))
+        await response.write(sse("content_block_stop", {"type": "content_block_stop", "index": index}))
+        index += 1
+    if s.redacted_thinking is not None:
+        await response.write(sse("content_block_start", {"type": "content_block_start", "index": index, "content_block": {
+            "type": "redacted_thinking", "data": s.redacted_thinking}}))
+        await response.write(sse("content_block_stop", {"type": "content_block_stop", "index": index}))
+        index += 1
+    return index
 
 
 async def _answered_with_failure(s: Scenario, response: Response) -> bool:
@@ -196,6 +221,15 @@ _BLOCK_TYPES = {"text", "image", "document", "tool_use", "tool_result", "thinkin
 
 def _content_problem(body: dict[str, Any]) -> str | None:
     """What the API would reject in the messages' content blocks, worded like it; None if fine."""
+    thinking = body.get("thinking")
+    if thinking is not None:
+        budget = thinking.get("budget_tokens") if isinstance(thinking, dict) else None
+        if not isinstance(budget, int) or budget < 1024:
+            return "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
+        if budget >= int(body.get("max_tokens") or 0):
+            return "`max_tokens` must be greater than `thinking.budget_tokens`"
+        if "temperature" in body and body["temperature"] != 1:
+            return "`temperature` may only be set to 1 when thinking is enabled"
     for i, message in enumerate(body.get("messages") or []):
         content = message.get("content")
         if isinstance(content, str):
@@ -209,6 +243,10 @@ def _content_problem(body: dict[str, Any]) -> str | None:
                 return f"{where}: Input tag {kind!r} found using 'type' does not match any of the expected tags"
             if kind == "text" and not isinstance(block.get("text"), str):
                 return f"{where}.text: Field required"
+            if kind == "thinking" and not (isinstance(block.get("thinking"), str) and block.get("signature")):
+                return f"{where}.signature: Field required"
+            if kind == "redacted_thinking" and not isinstance(block.get("data"), str):
+                return f"{where}.data: Field required"
             if kind == "document":
                 source = block.get("source") or {}
                 if source.get("type") != "base64" or source.get("media_type") != "application/pdf":

@@ -52,6 +52,12 @@ class Scenario:
     hang_before_headers: bool = False  # accept the request and never answer
     html_error_page: bool = False  # answer with a proxy's HTML page instead of the API's format
     html_status: int | None = None  # the HTML page's status (200: a captive portal); None: `status`, else 502
+    # Reasoning streamed before the answer, in the format's own way (Anthropic thinking blocks,
+    # OpenAI-compatible reasoning_content, Ollama message.thinking); faults count answer chunks only.
+    thinking: list[str] = field(default_factory=list)
+    signature: str = "fake-signature=="  # Anthropic: the thinking block's signature_delta
+    redacted_thinking: str | None = None  # Anthropic: a redacted_thinking block's opaque data
+    reasoning_tokens: int | None = None  # OpenAI: usage.completion_tokens_details.reasoning_tokens
 
 
 @dataclass
@@ -167,6 +173,11 @@ class FakeServer:
             return Scenario()
         with self._lock:
             return self._queue.popleft() if self._queue else self.default
+
+    def put_back(self, scenario: Scenario) -> None:
+        """Make *scenario* the next one again (a request the server refused before using it)."""
+        with self._lock:
+            self._queue.appendleft(scenario)
 
     def requests_to(self, path_suffix: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path.split("?")[0].endswith(path_suffix)]

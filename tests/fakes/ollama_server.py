@@ -266,8 +266,20 @@ class FakeOllama(FakeServer):
             await response.json(200, self._done_object(model, scenario, content="".join(scenario.chunks)))
             return
 
+        found = self.find_model(model)
+        if body.get("think") and found is not None and "thinking" not in found.capabilities:
+            # Refused before anything else: the scenario is for the request that follows (the
+            # app asks again without `think`).
+            if scenario is not self.default:
+                self.put_back(scenario)
+            await response.json(400, {"error": f'"{model}" does not support thinking'})
+            return
         started = time.monotonic_ns()
         await response.start(200, "application/x-ndjson", scenario.headers)
+        for piece in scenario.thinking:  # reasoning first, in message.thinking, when asked to `think`
+            chunk = self._chunk_object(model, "")
+            chunk["message"]["thinking"] = piece
+            await response.write(_line(chunk))
         for index, text in enumerate(scenario.chunks):
             if await self._fault_at(index, response, scenario):
                 return

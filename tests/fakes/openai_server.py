@@ -112,6 +112,8 @@ class FakeOpenAI(FakeServer):
 
         await response.start(200, "text/event-stream; charset=utf-8", scenario.headers)
         await response.write(_sse(chunk.make({"role": "assistant", "content": ""})))
+        for piece in scenario.thinking:  # reasoning first, as DeepSeek / vLLM / llama.cpp server send it
+            await response.write(_sse(chunk.make({"content": None, "reasoning_content": piece})))
         for sent, text in enumerate(scenario.chunks):
             if await self._fault(response, scenario, sent, chunk):
                 return
@@ -122,7 +124,8 @@ class FakeOpenAI(FakeServer):
         await self.pause(scenario)
         await response.write(_sse(chunk.make({}, finish_reason=scenario.stop_reason or "stop")))
         if include_usage:
-            await response.write(_sse(chunk.usage(scenario.input_tokens, scenario.output_tokens)))
+            await response.write(_sse(chunk.usage(scenario.input_tokens, scenario.output_tokens,
+                                                  scenario.reasoning_tokens or 0)))
         await response.write("data: [DONE]\n\n")
         await response.end()
 
@@ -178,17 +181,17 @@ class _ChunkMaker:
             chunk["usage"] = None  # every chunk but the last carries a null usage
         return chunk
 
-    def usage(self, prompt_tokens: int, completion_tokens: int) -> dict[str, Any]:
+    def usage(self, prompt_tokens: int, completion_tokens: int, reasoning_tokens: int = 0) -> dict[str, Any]:
         chunk = self._base()
         chunk["choices"] = []
-        chunk["usage"] = _usage(prompt_tokens, completion_tokens)
+        chunk["usage"] = _usage(prompt_tokens, completion_tokens, reasoning_tokens)
         return chunk
 
 
-def _usage(prompt_tokens: int, completion_tokens: int) -> dict[str, Any]:
+def _usage(prompt_tokens: int, completion_tokens: int, reasoning_tokens: int = 0) -> dict[str, Any]:
     return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-            "prompt_tokens_details": {"cached_tokens": 0}, "completion_tokens_details": {"reasoning_tokens": 0}}
+            "total_tokens": prompt_tokens + completion_tokens, "prompt_tokens_details": {"cached_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": reasoning_tokens}}
 
 
 def _error_body(message: str, error_type: str, code: str | None = None) -> dict[str, Any]:

@@ -888,6 +888,73 @@
     </message>
 </context>
 <context>
+    <name>EmptyState</name>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>How can I help you today?</source>
+        <translation>今天想聊点什么？</translation>
+    </message>
+    <message>
+        <source>Ask anything below, or start from one of these.</source>
+        <translation>在下方输入任何问题，或从这里开始。</translation>
+    </message>
+    <message>
+        <source>Explain a concept</source>
+        <translation>解释一个概念</translation>
+    </message>
+    <message>
+        <source>In plain words, with an example</source>
+        <translation>用通俗的话，配一个例子</translation>
+    </message>
+    <message>
+        <source>Help with code</source>
+        <translation>写代码、改代码</translation>
+    </message>
+    <message>
+        <source>Review, fix or write a piece of code</source>
+        <translation>审阅、修复或编写一段代码</translation>
+    </message>
+    <message>
+        <source>Translate text</source>
+        <translation>翻译文字</translation>
+    </message>
+    <message>
+        <source>Between any two languages</source>
+        <translation>任意两种语言之间互译</translation>
+    </message>
+    <message>
+        <source>Ask about a PDF</source>
+        <translation>就 PDF 提问</translation>
+    </message>
+    <message>
+        <source>Drop a PDF on the window, or click to choose one</source>
+        <translation>把 PDF 拖到窗口里，或点击选择文件</translation>
+    </message>
+    <message>
+        <source>Explain in plain words, with an example: </source>
+        <translation>请用通俗的话解释，并举一个例子：</translation>
+    </message>
+    <message>
+        <source>Review this code and suggest improvements:
+
+</source>
+        <translation>请审阅这段代码并提出改进建议：
+
+</translation>
+    </message>
+    <message>
+        <source>Translate into English:
+
+</source>
+        <translation>请翻译成英文：
+
+</translation>
+    </message>
+</context>
+<context>
     <name>EndpointEditor</name>
     <message>
         <source>Name:</source>
@@ -1385,6 +1452,10 @@
         <source>Copy</source>
         <translation>复制</translation>
     </message>
+    <message>
+        <source>Copied ✓</source>
+        <translation>已复制 ✓</translation>
+    </message>
 </context>
 <context>
     <name>MessageActions</name>
@@ -1540,6 +1611,14 @@
     <message>
         <source>Answer details</source>
         <translation>回答详情</translation>
+    </message>
+    <message>
+        <source>Message actions</source>
+        <translation>消息操作</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>发送时间</translation>
     </message>
     <message>
         <source>Stopped</source>
@@ -1988,6 +2067,13 @@
     </message>
 </context>
 <context>
+    <name>NewestButton</name>
+    <message>
+        <source>Scroll to the newest message</source>
+        <translation>滚动到最新消息</translation>
+    </message>
+</context>
+<context>
     <name>OllamaController</name>
     <message>
         <source>Could not save the settings: {reason}</source>
@@ -2288,6 +2374,61 @@
     </message>
 </context>
 <context>
+    <name>ReasoningControl</name>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>{level} ({tokens} tokens)</source>
+        <translation>{level}（{tokens} 个 token）</translation>
+    </message>
+    <message>
+        <source>Model default</source>
+        <translation>模型默认</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>轻度</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中等</translation>
+    </message>
+    <message>
+        <source>Deep</source>
+        <translation>深度</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>{tokens} tokens</source>
+        <translation>{tokens} 个 token</translation>
+    </message>
+    <message>
+        <source>Thinking: {level}</source>
+        <translation>思考：{level}</translation>
+    </message>
+    <message>
+        <source>How long the model may think before it answers, in this conversation</source>
+        <translation>在此对话中，模型回答前可以思考多久</translation>
+    </message>
+    <message>
+        <source>Reasoning: {level}</source>
+        <translation>推理：{level}</translation>
+    </message>
+    <message>
+        <source>How hard the model reasons before it answers, in this conversation</source>
+        <translation>在此对话中，模型回答前推理的力度</translation>
+    </message>
+</context>
+<context>
     <name>RefusalNotice</name>
     <message>
         <source>Fix the problem</source>
@@ -2300,6 +2441,25 @@
     <message>
         <source>Why the message was not sent</source>
         <translation>消息未发送的原因</translation>
+    </message>
+</context>
+<context>
+    <name>RelativeTime</name>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>{count} min ago</source>
+        <translation>{count} 分钟前</translation>
+    </message>
+    <message>
+        <source>{count} h ago</source>
+        <translation>{count} 小时前</translation>
+    </message>
+    <message>
+        <source>Yesterday {time}</source>
+        <translation>昨天 {time}</translation>
     </message>
 </context>
 <context>
@@ -2620,6 +2780,53 @@
     <message>
         <source>The model reads this before every message of this conversation.</source>
         <translation>在本对话的每条消息之前，模型都会先读到这段内容。</translation>
+    </message>
+</context>
+<context>
+    <name>ThinkingBlock</name>
+    <message>
+        <source>Thinking… {seconds} s</source>
+        <translation>思考中… {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>思考中…</translation>
+    </message>
+    <message>
+        <source>Thought for {seconds} s</source>
+        <translation>已思考 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>Reasoning</source>
+        <translation>推理过程</translation>
+    </message>
+    <message>
+        <source>{title} · {count} tokens</source>
+        <translation>{title} · {count} 个 token</translation>
+    </message>
+    <message>
+        <source>Reasoning (encrypted by the provider, not shown)</source>
+        <translation>推理过程（已由服务商加密，不显示）</translation>
+    </message>
+    <message>
+        <source>Show or hide the model&apos;s reasoning</source>
+        <translation>显示或隐藏模型的推理过程</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the reasoning</source>
+        <translation>复制推理过程</translation>
+    </message>
+    <message>
+        <source>The model&apos;s reasoning</source>
+        <translation>模型的推理过程</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
     </message>
 </context>
 <context>
@@ -3787,6 +3994,18 @@
     <message>
         <source>this kind of content</source>
         <translation>此类内容</translation>
+    </message>
+    <message>
+        <source>{model} on {provider} takes a reasoning effort (low, medium, high), not a thinking budget; the budget was not sent.</source>
+        <translation>{provider} 上的 {model} 接受推理力度（低、中、高），而不是思考预算；预算未发送。</translation>
+    </message>
+    <message>
+        <source>{model} on {provider} takes a thinking budget in tokens, not a reasoning effort; the effort was not sent.</source>
+        <translation>{provider} 上的 {model} 接受以 token 计的思考预算，而不是推理力度；推理力度未发送。</translation>
+    </message>
+    <message>
+        <source>{model} on {provider} takes no reasoning setting; it was not sent.</source>
+        <translation>{provider} 上的 {model} 不接受推理设置；该设置未发送。</translation>
     </message>
 </context>
 </TS>

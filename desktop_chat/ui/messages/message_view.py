@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QW
 
 from desktop_chat.domain.messages import Delivery, Message, MessageStatus
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
+from desktop_chat.ui.messages import thinking_block
 from desktop_chat.ui.messages.message_widget import MessageWidget
 from desktop_chat.ui.messages.relative_time import REFRESH_MS
 from desktop_chat.ui.messages.render_snapshot import RenderedBody, message_key, renderer_key
@@ -263,6 +264,12 @@ class MessageView(QWidget):
         widget.append_text(text)
         self._arrived += len(text)
         self._schedule(widget)
+
+    def append_thinking(self, message_id: str, text: str) -> None:
+        """Streaming reasoning: shown above the answer, once per frame (ui/messages/thinking_block.py)."""
+        widget = self._widgets.get(message_id)
+        if widget is not None and text:
+            thinking_block.append(widget, text)
 
     def update_message(self, message: Message) -> None:
         """New state of a message: status, metrics, error, final text (rendered once, in full)."""

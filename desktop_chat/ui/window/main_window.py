@@ -39,6 +39,7 @@ from desktop_chat.ui.conversations.fork_origin import ForkOriginLink
 from desktop_chat.ui.messages import render_snapshot
 from desktop_chat.ui.messages.markdown_render import lexers
 from desktop_chat.ui.messages.message_view import MessageView
+from desktop_chat.ui.models import reasoning_control
 from desktop_chat.ui.models.builtin_model import BuiltinModelController
 from desktop_chat.ui.models.model_choice import ModelChoice
 from desktop_chat.ui.models.ollama_panel import OllamaController
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self.top_bar = TopBar(self)
         self.choice = ModelChoice(self.settings, lambda endpoint_id: self.engine.list_models(endpoint_id),
                                   self.runner, self.top_bar, self)
+        self.reasoning = reasoning_control.attach(self)  # thinking budget / reasoning effort
         self.banner = SetupBanner(self)
         self._storage_notice: Any = None  # built when there is something to say (storage_notice)
         self.view = MessageView(self)
@@ -515,6 +517,7 @@ class MainWindow(QMainWindow):
                 self.presenter.show_problem(None, self.controller.store_failure(exc))
                 return
             self._current = conversation.id
+            self.reasoning.apply_pending(conversation.id)
             self.oldest_seq, self._has_older = None, False
             # The list shows it once the turn has started (_turn_started): its repaint then runs
             # while the request is on its way, not before it leaves; a refused turn never shows.

@@ -24,6 +24,14 @@ class AnswerText:
 
 
 @dataclass(frozen=True)
+class AnswerThinking:
+    """The model's reasoning that arrived since the last announcement (once per frame, like text)."""
+
+    answer_id: str
+    text: str
+
+
+@dataclass(frozen=True)
 class MessageChanged:
     """The answer's stored state changed: its status, metrics, error."""
 
@@ -70,5 +78,5 @@ class TurnFailed:
     error: BaseException | None = None
 
 
-WindowTurnEvent = (TurnStarted | Started | SourcesFound | AnswerText | MessageChanged | Notice
+WindowTurnEvent = (TurnStarted | Started | SourcesFound | AnswerText | AnswerThinking | MessageChanged | Notice
                    | StreamingChanged | SaveProblem | TurnEnded | TurnFailed)

@@ -19,6 +19,7 @@ from desktop_chat.ui.common.error_card import plain as plain_error
 from desktop_chat.ui.common.error_text import localized_error
 from desktop_chat.ui.window.turn_events import (
     AnswerText,
+    AnswerThinking,
     MessageChanged,
     Notice,
     SaveProblem,
@@ -54,6 +55,9 @@ class TurnPresenter(QObject):
                 self._sources_found(cid, answer_id, delivery)
             case AnswerText(answer_id=answer_id, text=text):
                 self._text_received(cid, answer_id, text)
+            case AnswerThinking(answer_id=answer_id, text=text):
+                if cid == self._w.current_conversation_id:
+                    self._w.view.append_thinking(answer_id, text)
             case MessageChanged(message=message):
                 self._message_changed(cid, message)
             case Notice(answer_id=answer_id, text=notice):

@@ -24,13 +24,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
 from desktop_chat.domain import errors
-from desktop_chat.domain.events import Retrying, Started, TextDelta
+from desktop_chat.domain.events import Retrying, Started, TextDelta, ThinkingDelta
 from desktop_chat.domain.messages import Attachment, Delivery, Message, MessageStatus
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.store import StoreError
 from desktop_chat.ui.common.error_text import localized, localized_error, localized_retry_reason
 from desktop_chat.ui.window.turn_events import (
     AnswerText,
+    AnswerThinking,
     MessageChanged,
     Notice,
     SaveProblem,
@@ -67,6 +68,7 @@ class ActiveTurn:
     provider: str | None = None
     model: str | None = None
     unsent: list[str] = field(default_factory=list)  # text not announced yet (see _on_event)
+    unsent_thinking: list[str] = field(default_factory=list)  # reasoning not announced yet, the same way
     sending: bool = False
     text_announced: bool = False  # some of this turn's text went out (the first goes at once)
 
@@ -211,11 +213,16 @@ class TurnController(QObject):
 
     def _on_event(self, turn: ActiveTurn, event: TurnEvent) -> None:
         cid = turn.conversation_id
-        if not isinstance(event, TextDelta):
+        if not isinstance(event, (TextDelta, ThinkingDelta)):
             self._send_text(turn)  # text that arrived before this event is announced before it
         match event:
             case TextDelta(text=text):
                 self._take_text(turn, text)
+            case ThinkingDelta(text=text, redacted=False) if text and turn.answer_id is not None:
+                turn.unsent_thinking.append(text)  # announced with the text, once per pass of the loop
+                if not turn.sending:
+                    turn.sending = True
+                    asyncio.get_running_loop().call_soon(self._send_text, turn)
             case TurnStarted():
                 turn.answer_id = event.assistant_message.id
                 turn.parts = []
@@ -240,7 +247,7 @@ class TurnController(QObject):
                     self._ticker.start()
             case _:
                 # Usage and Finished reach the window with the stored answer (MessageChanged);
-                # reasoning and tool calls are not shown yet (issues 15 and 16).
+                # tool calls are not shown yet (issue 16).
                 pass
 
     def _take_text(self, turn: ActiveTurn, text: str) -> None:
@@ -264,6 +271,10 @@ class TurnController(QObject):
 
     def _send_text(self, turn: ActiveTurn) -> None:
         turn.sending = False
+        if turn.unsent_thinking and turn.answer_id is not None:  # reasoning comes before the answer's text
+            thinking = "".join(turn.unsent_thinking)
+            turn.unsent_thinking.clear()
+            self._emit(turn.conversation_id, AnswerThinking(turn.answer_id, thinking))
         if turn.unsent and turn.answer_id is not None:
             text = "".join(turn.unsent)
             turn.unsent.clear()
