@@ -184,8 +184,9 @@ _WORDS = (
 
 def answer_tokens(count: int, seed: int = 7) -> list[str]:
     """`count` streaming deltas that read like a model's markdown answer: paragraphs of words
-    (one token each, with their leading space), bullet lists, inline code and bold, and a
-    fenced code block now and then. Deterministic for a given seed."""
+    (one token each, with their leading space), bullet lists, inline code and bold, inline maths,
+    and a fenced code block or a display formula now and then (each formula a few tokens, so that
+    it arrives unclosed first). Deterministic for a given seed."""
     rng = random.Random(seed)
     out: list[str] = []
     while len(out) < count:
@@ -197,6 +198,10 @@ def answer_tokens(count: int, seed: int = 7) -> list[str]:
                 out += ["def ", f"{name}_{rng.randint(1, 99)}", "(x):", "\n    return ",
                         f"x + {rng.randint(1, 9)}", "\n"]
             out.append("```\n\n")
+        elif 0.3 <= kind < 0.35:  # a display formula
+            n, k = rng.randint(2, 99), rng.randint(2, 9)
+            out += ["$$\n\\sum_{i=1}^{", f"{n}", "} \\frac{i^2}{", f"{k}", "} = \\int_0^{", f"{n}", "} f(x)\\,dx",
+                    "\n$$\n\n"]
         elif kind < 0.3:  # a bullet list
             for _ in range(rng.randint(2, 5)):
                 out.append("- ")
@@ -213,6 +218,9 @@ def answer_tokens(count: int, seed: int = 7) -> list[str]:
                     word = f"`{word}()`"
                 elif roll < 0.05:
                     word = f"**{word}**"
+                elif roll < 0.06:  # inline maths, in three tokens
+                    out += [" $x_{", f"{rng.randint(1, 99)}", "}^2 + \\alpha$"]
+                    continue
                 out.append(word if i == 0 else " " + word)
             out.append(".\n\n")
     return out[:count]

@@ -257,7 +257,7 @@ def test_ask_attach_a_long_document_lists_the_sources_before_the_answer():
     assert lines[0].startswith("Attached “GeoTopo-komprimiert.pdf”: 117 pages, 1.8 MB, ≈ 36,")
     assert lines[1].startswith("Document too long for this model's context (≈ 36,100 tokens of 8,192): sending the ")
     assert lines[2] == "Sources:"
-    assert lines[3].startswith("  1. GeoTopo-komprimiert.pdf, page 23: “") and "Kurvensatz" in lines[3]
+    assert lines[3].startswith("  [1] GeoTopo-komprimiert.pdf, page 23: “") and "Kurvensatz" in lines[3]
     assert "[passage 1: “GeoTopo-komprimiert.pdf”, page" in content
     conversation, _ = stored_turn()
     assert conversation.options == {"context_tokens": 8192}
@@ -272,7 +272,7 @@ def test_ask_attach_as_passages_overrides_the_choice(tmp_path):
         configure("anthropic", fake)
         code, _, err = cli("ask", "--attach", str(path), "--attach-as", "passages", "When do the tides rise?")
         content = fake.requests_to("/v1/messages")[0].json["messages"][0]["content"]
-    assert code == 0 and "as chosen" in err and "Sources:\n  1. atlantis.pdf, page 1: “The capital" in err
+    assert code == 0 and "as chosen" in err and "Sources:\n  [1] atlantis.pdf, page 1: “The capital" in err
     assert isinstance(content, str) and "<passages>" in content
 
 

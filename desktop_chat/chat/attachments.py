@@ -50,6 +50,7 @@ __all__ = [
     "PreparedDocuments",
     "check_available",
     "conversation_documents",
+    "delivery_summary",
     "estimate_tokens",
     "explain",
     "prepare_documents",
@@ -266,10 +267,13 @@ def _not_sent_note(doc: ExtractedDocument) -> str:
 
 
 def _passages_block(sources: Sequence[Source]) -> str:
-    head = ("Passages from the attached documents that may answer the question below. Only these "
-            "passages were sent, not the whole documents. Base your answer on them where they are "
-            "relevant, cite the file and page of what you use, e.g. (report.pdf, p. 3), and say so "
-            "if they do not contain the answer.")
+    # The window links a "[n]" in the answer to passage n in the references under it (the CLI
+    # lists the passages with the same numbers): ask for exactly that form.
+    head = ("Passages from the attached documents that may answer the question below, each headed "
+            "by its number. Only these passages were sent, not the whole documents. Base your answer "
+            "on them where they are relevant; cite each passage you use by its number in square "
+            "brackets right after what it supports, e.g. [1] or [2][3] (no other citation form), "
+            "and say so if they do not contain the answer.")
     return f"{head}\n<passages>\n{documents.format_sources(sources)}\n</passages>"
 
 
@@ -282,6 +286,49 @@ def _source_ref(source: Source) -> SourceRef:
 
 
 # -- what the user reads: the plan's own sentences ---------------------------------------------------
+
+
+def delivery_summary(delivery: Delivery) -> Text:
+    """A few words for how the documents went, for the quiet line under an answer ("8 passages
+    from “report.pdf”", "2 documents, whole text"); the plan's sentences are its details."""
+    by_mode: dict[str, list[DocumentNote]] = {}
+    for note in delivery.documents:
+        by_mode.setdefault(note.mode, []).append(note)
+    parts: list[Text] = []
+    for mode in ("retrieval", "whole_text", "native_pdf", "not_sent"):
+        notes = by_mode.get(mode)
+        if notes:
+            parts.append(_mode_summary(mode, notes, len(delivery.sources)))
+    if not parts:
+        return delivery.explanation
+    combined = parts[-1]
+    for part in reversed(parts[:-1]):
+        combined = Text.of(QT_TRANSLATE_NOOP("engine", "{first} · {rest}"), first=part, rest=combined)
+    return combined
+
+
+def _mode_summary(mode: str, notes: Sequence[DocumentNote], passages: int) -> Text:
+    one = len(notes) == 1
+    file_name, count = notes[0].file_name, len(notes)
+    if mode == "retrieval":
+        if one:
+            if passages == 1:
+                return Text.of(QT_TRANSLATE_NOOP("engine", "1 passage from “{file}”"), file=file_name)
+            return Text.of(QT_TRANSLATE_NOOP("engine", "{count} passages from “{file}”"), count=passages,
+                           file=file_name)
+        return Text.of(QT_TRANSLATE_NOOP("engine", "{count} passages from {documents} documents"), count=passages,
+                       documents=count)
+    if mode == "whole_text":
+        if one:
+            return Text.of(QT_TRANSLATE_NOOP("engine", "“{file}”, whole text"), file=file_name)
+        return Text.of(QT_TRANSLATE_NOOP("engine", "{count} documents, whole text"), count=count)
+    if mode == "native_pdf":
+        if one:
+            return Text.of(QT_TRANSLATE_NOOP("engine", "“{file}”, as a PDF"), file=file_name)
+        return Text.of(QT_TRANSLATE_NOOP("engine", "{count} documents, as PDFs"), count=count)
+    if one:
+        return Text.of(QT_TRANSLATE_NOOP("engine", "“{file}” not sent"), file=file_name)
+    return Text.of(QT_TRANSLATE_NOOP("engine", "{count} documents not sent"), count=count)
 
 
 def explain(plan: DeliveryPlan) -> tuple[Text, tuple[DocumentNote, ...]]:

@@ -389,7 +389,7 @@ def _show_sources(event: SourcesFound, stderr: TextIO) -> None:
         if len(excerpt) > EXCERPT_CHARS:
             excerpt = excerpt[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
         found = f" (found by {source.found_by})" if source.found_by else ""
-        print(f"  {number}. {source.file_name}, page {source.page}{found}: “{excerpt}”", file=stderr)
+        print(f"  [{number}] {source.file_name}, page {source.page}{found}: “{excerpt}”", file=stderr)  # as cited
     stderr.flush()
 
 

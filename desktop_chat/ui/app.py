@@ -179,6 +179,9 @@ def run_gui(argv: Sequence[str]) -> int:
     from desktop_chat.ui.messages.markdown_render import lexers
 
     lexers.close()  # before Qt goes away: its worker must not emit into a dying application
+    maths = sys.modules.get("desktop_chat.ui.messages.math_render")  # imported only if a formula showed
+    if maths is not None:
+        maths.formulas.close()
     other_starts.close()
     log.info("closed")
     return 0

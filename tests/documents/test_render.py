@@ -74,3 +74,45 @@ def test_rendering_while_another_thread_extracts():
 def test_only_pdfs_are_rendered():
     with pytest.raises(NotAPdf, match="it is a web page"):
         render_page_png(b"<html><body>not a pdf</body></html>", 1)
+
+
+def _yellow_pixels(png: bytes) -> int:
+    """Pixels a highlighter would leave: strongly yellow (red and green high, blue low)."""
+    import pymupdf
+
+    pixmap = pymupdf.Pixmap(png)
+    samples, n = pixmap.samples, pixmap.n
+    return sum(1 for i in range(0, len(samples), n)
+               if samples[i] > 200 and samples[i + 1] > 200 and samples[i + 2] < 150)
+
+
+def test_the_cited_passage_is_highlighted_on_its_page():
+    from tests.documents import make_pdf
+
+    text = ("The lighthouse keeper of Port Elwin is Marguerite Osei, who has kept the lamp since the "
+            "winter storms of the old harbour. Nothing else on this page matters much at all.")
+    data = make_pdf([text, "Another page about other things entirely."])
+    plain = render_page_png(data, 1, 1.0)
+    marked = render_page_png(data, 1, 1.0, highlight="“keeper of Port Elwin is Marguerite Osei, who has kept the lamp …”")
+    assert _size(plain) == _size(marked)
+    assert _yellow_pixels(plain) == 0 and _yellow_pixels(marked) > 200
+    # Words that are not on the page mark nothing, and break nothing.
+    assert render_page_png(data, 2, 1.0, highlight="keeper of Port Elwin is Marguerite Osei") == \
+        render_page_png(data, 2, 1.0)
+
+
+def test_only_the_passage_is_marked_where_its_words_repeat():
+    import pymupdf
+
+    from desktop_chat.documents.render import find_passage
+    from tests.documents import make_pdf
+
+    filler = "alpha beta gamma delta epsilon " * 12
+    data = make_pdf([f"{filler} The keeper is Marguerite Osei of Port Elwin. {filler}"])
+    document = pymupdf.open(stream=data, filetype="pdf")
+    page = document.load_page(0)
+    rects = find_passage(page, "… gamma delta epsilon The keeper is Marguerite Osei of Port Elwin. alpha beta …")
+    marked = " ".join(page.get_textbox(r).strip() for r in rects)
+    assert "Marguerite Osei" in marked and marked.count("alpha") <= 2
+    assert find_passage(page, "words that are nowhere") == [] and find_passage(page, "") == []
+    document.close()

@@ -173,7 +173,7 @@ def test_a_dropped_long_pdf_is_answered_from_its_passages_with_the_page_shown(wi
     assert panel.delivery.sources[0].page == FACT_PAGE
     first = panel.source_buttons()[0]
     assert f"p. {FACT_PAGE}" in first.text() or f"pp. {FACT_PAGE}" in first.text()
-    assert panel.y() < widget.body.y()  # the sources come before the answer's text
+    assert panel.mapTo(widget, panel.rect().topLeft()).y() > widget.body.y()  # references under the text
 
     user_widget = window.view.message_widget(window.store.list_messages(answer.conversation_id)[0].id)
     documents = user_widget.findChild(DocumentChips, "messageDocuments")

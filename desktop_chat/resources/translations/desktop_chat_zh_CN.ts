@@ -1682,6 +1682,10 @@ Ask something below and it will be kept here.</source>
         <source>Message text</source>
         <translation>消息文本</translation>
     </message>
+    <message>
+        <source>Copy formula (LaTeX)</source>
+        <translation>复制公式（LaTeX）</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -2904,6 +2908,14 @@ Ask something below and it will be kept here.</source>
         <translation>{file} · {pages}</translation>
     </message>
     <message>
+        <source>References</source>
+        <translation>参考来源</translation>
+    </message>
+    <message>
+        <source>[{number}] {file} · {pages}</source>
+        <translation>[{number}] {file} · {pages}</translation>
+    </message>
+    <message>
         <source>Show page {page} of {file}</source>
         <translation>查看 {file} 的第 {page} 页</translation>
     </message>
@@ -2914,6 +2926,10 @@ Ask something below and it will be kept here.</source>
     <message>
         <source>Show fewer sources</source>
         <translation>收起来源</translation>
+    </message>
+    <message>
+        <source>Show 1 more source</source>
+        <translation>再显示 1 个来源</translation>
     </message>
     <message>
         <source>Show {count} more sources</source>
@@ -4285,6 +4301,46 @@ Ask something below and it will be kept here.</source>
     <message>
         <source>“{name}” is no longer available: neither its text nor the file itself is kept in the data folder any more. Attach it again.</source>
         <translation>“{name}”已不可用：数据文件夹中既没有保留它的文字，也没有保留文件本身。请重新附加它。</translation>
+    </message>
+    <message>
+        <source>{first} · {rest}</source>
+        <translation>{first} · {rest}</translation>
+    </message>
+    <message>
+        <source>1 passage from “{file}”</source>
+        <translation>来自“{file}”的 1 个段落</translation>
+    </message>
+    <message>
+        <source>{count} passages from “{file}”</source>
+        <translation>来自“{file}”的 {count} 个段落</translation>
+    </message>
+    <message>
+        <source>{count} passages from {documents} documents</source>
+        <translation>来自 {documents} 个文档的 {count} 个段落</translation>
+    </message>
+    <message>
+        <source>“{file}”, whole text</source>
+        <translation>“{file}”，全文</translation>
+    </message>
+    <message>
+        <source>{count} documents, whole text</source>
+        <translation>{count} 个文档，全文</translation>
+    </message>
+    <message>
+        <source>“{file}”, as a PDF</source>
+        <translation>“{file}”，以 PDF 原文件发送</translation>
+    </message>
+    <message>
+        <source>{count} documents, as PDFs</source>
+        <translation>{count} 个文档，以 PDF 原文件发送</translation>
+    </message>
+    <message>
+        <source>“{file}” not sent</source>
+        <translation>“{file}”未发送</translation>
+    </message>
+    <message>
+        <source>{count} documents not sent</source>
+        <translation>{count} 个文档未发送</translation>
     </message>
     <message>
         <source>“{name}” is password-protected and its text is no longer kept. Attach it again and enter its password.</source>

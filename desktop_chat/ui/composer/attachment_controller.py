@@ -24,9 +24,9 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtCore import QMimeData, QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop_chat.domain.messages import Attachment, SourceRef
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 PASTED_TEXT_NAME = "pasted-text.txt"
 MESSAGE_MS = 10_000
+FOLDER_KEY = "attach_folder"  # in Settings.ui_state: where the file dialog opens next time
 
 
 def _what_is(path: Path) -> tuple[bool, str | None]:
@@ -194,7 +195,9 @@ class AttachmentController(QObject):
         self.message.emit(" ".join(sentences), MESSAGE_MS)
 
     def choose_files(self) -> QFileDialog:
-        """The Attach… button: a file dialog (not modal-blocking: the loop keeps running)."""
+        """The Attach… button: the platform's own file dialog (Qt uses it unless told not to),
+        opened in the folder files were last attached from (not modal-blocking: the loop keeps
+        running)."""
         if self._file_dialog is not None:
             self._file_dialog.raise_()
             return self._file_dialog
@@ -204,11 +207,31 @@ class AttachmentController(QObject):
         dialog.setNameFilters([self.tr("PDF, text and image files (*.pdf *.txt *.md *.markdown *.png *.jpg *.jpeg "
                                        "*.webp *.gif)"),
                                self.tr("All files (*)")])
+        dialog.setDirectory(self.last_folder())
+        dialog.filesSelected.connect(self._remember_folder)
         dialog.filesSelected.connect(lambda files: self.open_files(Path(f) for f in files))
         dialog.finished.connect(lambda _result: setattr(self, "_file_dialog", None))
         self._file_dialog = dialog
         dialog.open()
         return dialog
+
+    def _ui_state(self) -> dict[str, Any] | None:
+        """The window's saved state (Settings.ui_state, written with the window's geometry)."""
+        settings = getattr(self.window, "settings", None)
+        state = getattr(settings, "ui_state", None)
+        return state if isinstance(state, dict) else None
+
+    def last_folder(self) -> str:
+        """Where the file dialog opens: the folder files were last attached from, else Documents."""
+        folder = (self._ui_state() or {}).get(FOLDER_KEY)
+        if isinstance(folder, str) and folder:
+            return folder
+        return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+    def _remember_folder(self, files: list[str]) -> None:
+        settings = getattr(self.window, "settings", None)
+        if files and settings is not None:
+            settings.ui_state = {**(self._ui_state() or {}), FOLDER_KEY: str(Path(files[0]).parent)}
 
     def paste_bytes(self, data: bytes, file_name: str) -> None:
         if route_file(Path(file_name)) is FileRoute.IMAGE:  # an image a browser put on the clipboard

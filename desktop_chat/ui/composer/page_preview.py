@@ -48,10 +48,12 @@ class PageContent:
     text: str | None = None  # a text attachment
 
 
-def load_page(library: DocumentLibrary, sha256: str, page: int, file_name: str, page_count: int = 0) -> PageContent:
+def load_page(library: DocumentLibrary, sha256: str, page: int, file_name: str, page_count: int = 0,
+              highlight: str = "") -> PageContent:
     """Worker thread: the page as an image (PDF) or its text. Raises DocumentError, ValueError.
 
-    *page_count*, when known, saves reading the document's text just to count its pages."""
+    *page_count*, when known, saves reading the document's text just to count its pages;
+    *highlight*, the cited passage's excerpt, is marked on a PDF page where it is found."""
     data = library.original(sha256)
     if data.find(b"%PDF-", 0, 1024) < 0:
         document = library.document(sha256, file_name)
@@ -59,7 +61,7 @@ def load_page(library: DocumentLibrary, sha256: str, page: int, file_name: str, 
         return PageContent(page, document.page_count, text=document.page_text(page))
     count = page_count or library.document(sha256, file_name).page_count
     page = min(max(1, page), max(1, count))
-    image = QImage.fromData(render_page_png(data, page, ZOOM))
+    image = QImage.fromData(render_page_png(data, page, ZOOM, highlight=highlight))
     if image.isNull():
         raise ValueError("the page image could not be decoded")
     return PageContent(page, count, image=image)
@@ -143,8 +145,14 @@ class PagePreviewDialog(QDialog):
         self.next_button.setEnabled(False)
         self._loading = self.runner.start(
             self.runner.in_thread(load_page, self.library, self.source.sha256, page, self.source.file_name,
-                                  self.page_count),
+                                  self.page_count, self._highlight(page)),
             on_done=self._shown, on_error=self._failed, name="page-preview")
+
+    def _highlight(self, page: int) -> str:
+        """The cited passage, to mark on the pages it spans (a document's chip has no excerpt)."""
+        first = self.source.first_page or self.source.page
+        last = self.source.last_page or self.source.page
+        return self.source.excerpt if first <= page <= last else ""
 
     def _shown(self, content: PageContent) -> None:
         if not shiboken6.isValid(self):  # closed with its parent while the page was rendering

@@ -372,6 +372,20 @@ class _QtHtmlRules:
     def code_block(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return _code_block_html(tokens[idx].content, "", env)
 
+    # Maths (math_syntax.py makes the tokens, math_html.py their HTML).
+    def math_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        from desktop_chat.ui.messages.math_html import formula_html
+
+        token = tokens[idx]
+        return formula_html(token.type, token.content, token.markup, env["theme"].text)
+
+    math_inline_display = math_inline
+    math_block = math_inline
+
+    def citation(self, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        number = tokens[idx].meta["n"]
+        return f'<a href="dc-cite:{number}" style="text-decoration: none;"><sup>[{number}]</sup></a>'
+
 
 def _code_block_html(content: str, language: str, env: Mapping[str, Any]) -> str:
     theme: RenderTheme = env["theme"]
@@ -424,6 +438,12 @@ def _parser() -> MarkdownIt:
         renderer_cls=_renderer_class(),
     )
     md.enable(["table", "strikethrough"])
+    from desktop_chat.ui.messages.math_syntax import math_plugin
+
+    md.use(math_plugin)
+    from desktop_chat.ui.messages.citation_syntax import citation_plugin
+
+    md.use(citation_plugin)
     md.validateLink = _validate_link  # type: ignore[method-assign]
     return md
 
@@ -435,11 +455,13 @@ class MarkdownRenderer:
         self.theme = theme or RenderTheme()
 
     def render(self, text: str, register_code: RegisterCode | None = None, *,
-               cold: set[str] | None = None) -> str:
+               cold: set[str] | None = None, citations: int = 0) -> str:
         """HTML for `text`. With `cold` (a set), code in a language whose lexer is not built yet
         is left plain, its language added to `cold` and its lexer built in the background
-        (`lexers.ready` tells when); without, such a lexer is built now, on this thread."""
-        env: MutableMapping[str, Any] = {"theme": self.theme, "register_code": register_code, "cold": cold}
+        (`lexers.ready` tells when); without, such a lexer is built now, on this thread.
+        With `citations` (an answer about documents), "[1]"…"[citations]" become links "dc-cite:n"."""
+        env: MutableMapping[str, Any] = {"theme": self.theme, "register_code": register_code, "cold": cold,
+                                         "citations": citations}
         out = _parser().render(text, env).strip()
         if cold:
             lexers.request(cold)

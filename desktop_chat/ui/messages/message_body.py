@@ -21,11 +21,12 @@ from __future__ import annotations
 import math
 import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRect, QRectF, QSizeF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, QPointF, QRect, QRectF, QSizeF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
     QGuiApplication,
     QPainter,
@@ -50,9 +51,13 @@ from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, code_lang
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
 from desktop_chat.ui.messages.stream_buffer import StreamBuffer
 
+if TYPE_CHECKING:
+    from desktop_chat.ui.messages.math_render import FormulaObjects
+
 __all__ = ["MessageBody"]
 
 _COPY_SCHEME = "dc-copy"
+_MATH_URL = "dc-math:"  # math_render.SCHEME: its images (that module is imported only when one shows)
 _SENTINEL_HTML = "<p>&#8203;</p>"
 _SENTINEL = "\u200b"
 # Finished markdown rendered per insertHtml call: the frame's deadline is checked between chunks,
@@ -145,6 +150,8 @@ class MessageBody(QTextBrowser):
         self._cold: set[str] = set()  # languages shown uncoloured until their lexers are built
         self._markdown_text: str | None = None  # what set_markdown showed with uncoloured code
         self._listening = False
+        self._formulas: FormulaObjects | None = None  # image objects' handler once a formula shows
+        self.citations = 0  # an answer about documents: "[1]"…"[n]" link to its n references
         self.render_count = 0  # renders done (full or one streaming frame): for tests and tuning
         self._fit_height()
 
@@ -177,7 +184,7 @@ class MessageBody(QTextBrowser):
         """Render `text` once, in full."""
         self._reset()
         cold: set[str] = set()
-        self.document().setHtml(self._renderer.render(text, self._register_code, cold=cold))
+        self.document().setHtml(self._html(text, self._register_code, cold=cold))
         self.render_count += 1
         if cold:
             self._markdown_text = text
@@ -188,6 +195,8 @@ class MessageBody(QTextBrowser):
         self._reset()
         self._nonce = rendered.nonce  # the copy links inside the HTML carry it
         self._codes.update(rendered.codes)
+        if _MATH_URL in rendered.html:
+            self._watch_formulas()
         self.document().setHtml(rendered.html)
         self.render_count += 1
 
@@ -252,7 +261,7 @@ class MessageBody(QTextBrowser):
             if not first:
                 return self._render_tail_only(stream, cold)
             self._tail_codes.clear()
-            document.setHtml(self._renderer.render(first, self._register_code))
+            document.setHtml(self._html(first, self._register_code))
             self._has_finished_blocks = True
             self._tail_start = None
         cursor = QTextCursor(document)
@@ -268,11 +277,11 @@ class MessageBody(QTextBrowser):
                 chunk = self._take_finished(stream, wait_for_lexers)
                 if not chunk:
                     break  # its lexer is being built: it shows in the tail meanwhile
-                self._append_html(cursor, self._renderer.render(chunk, self._register_code))
+                self._append_html(cursor, self._html(chunk, self._register_code))
             stream.mark_clean()
             tail = stream.tail()
             if tail.strip():
-                html = self._renderer.render(tail, self._register_tail_code, cold=cold)
+                html = self._html(tail, self._register_tail_code, cold=cold)
                 self._tail_start = self._append_html(cursor, html)
             if cold:
                 self._await_lexers(cold)
@@ -298,6 +307,52 @@ class MessageBody(QTextBrowser):
 
     # -- internals -----------------------------------------------------------------------------
 
+    def _html(self, text: str, register: Any, cold: set[str] | None = None) -> str:
+        html = self._renderer.render(text, register, cold=cold, citations=self.citations)
+        if _MATH_URL in html:
+            self._watch_formulas()
+        return html
+
+    def _watch_formulas(self) -> None:
+        """From the first formula on, image objects are drawn by math_render (imported only then)."""
+        if self._formulas is not None:
+            return
+        from desktop_chat.ui.messages.math_render import FormulaObjects, formulas
+
+        self._formulas = FormulaObjects(self.document())
+        self.document().documentLayout().registerHandler(int(QTextFormat.ObjectTypes.ImageObject), self._formulas)
+        formulas.ready.connect(self._formulas_ready)
+
+    def _formulas_ready(self) -> None:
+        if self._formulas is not None and self._formulas.pending:
+            self._formulas.refresh()
+
+    def formula_source_at(self, viewport_pos: QPoint) -> str | None:
+        """The LaTeX source of the formula at a point of the viewport, if there is one."""
+        if self._formulas is None:
+            return None
+        offset = QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        return self._formulas.point_source(QPointF(viewport_pos) + offset)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        source = self.formula_source_at(event.pos())
+        if source is not None:
+            action = menu.addAction(self.tr("Copy formula (LaTeX)"))
+            action.setObjectName("copyFormulaAction")
+            action.triggered.connect(lambda: QGuiApplication.clipboard().setText(source))
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        # A copied formula is its LaTeX source, not an object replacement character.
+        text = self._formulas.selection_text(self.textCursor()) if self._formulas is not None else None
+        if text is None:
+            return super().createMimeDataFromSelection()
+        data = QMimeData()
+        data.setText(text)
+        return data
+
     def _reset(self) -> None:
         self._stream = None
         self._has_finished_blocks = False
@@ -313,7 +368,7 @@ class MessageBody(QTextBrowser):
         self._tail_codes.clear()
         tail = stream.tail()
         if tail.strip():
-            self.document().setHtml(self._renderer.render(tail, self._register_tail_code, cold=cold))
+            self.document().setHtml(self._html(tail, self._register_tail_code, cold=cold))
         else:
             self.document().clear()
         if cold:
@@ -435,7 +490,7 @@ class MessageBody(QTextBrowser):
 
     def _on_hover(self, url: QUrl) -> None:
         # Show where a link goes before it is clicked: the text of an untrusted link may lie.
-        shown = "" if url.isEmpty() or url.scheme() == _COPY_SCHEME else url.toDisplayString()
+        shown = "" if url.isEmpty() or url.scheme() in (_COPY_SCHEME, "dc-cite") else url.toDisplayString()
         self.viewport().setToolTip(shown)
 
     def _fit_height(self, *_: Any) -> None:

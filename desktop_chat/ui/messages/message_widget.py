@@ -466,6 +466,9 @@ class MessageWidget(QFrame):
     def update_message(self, message: Message) -> None:
         """Show a new state of the message; re-render the text only when it changed."""
         self._message = message
+        if message.attachments and not self.is_user:  # its "[n]" link to its references (sources_view.py)
+            delivery = message.delivery
+            self.body.citations = len(delivery.sources) if delivery is not None else 0
         if self.is_user:
             if self._rendered != (message.text, message.status):
                 self.body.set_plain(message.text)
@@ -484,7 +487,8 @@ class MessageWidget(QFrame):
             self.body.finish_stream()  # what streamed is the answer: no second full render
             self._rendered = (message.text, message.status)
         elif self._rendered != (message.text, message.status) or self.body.streaming:
-            if self._prerendered is not None and not self.body.streaming:
+            if self._prerendered is not None and not self.body.streaming and not self.body.citations:
+                # (a snapshot is rendered without the answer's citation links: those render anew)
                 self.body.set_rendered(self._prerendered)  # the same text, rendered at the last shutdown
             else:
                 self.body.set_markdown(message.text)  # final text differs from the stream: render in full

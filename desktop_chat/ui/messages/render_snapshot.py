@@ -48,8 +48,11 @@ def renderer_key(theme: Any, copy_label: str) -> str:
     from desktop_chat.ui.messages import markdown_render
 
     try:
-        stat = Path(markdown_render.__file__).stat()
-        source = f"{stat.st_size}:{stat.st_mtime_ns}"
+        # The renderer and the rules it takes from its neighbours (maths, citations).
+        folder = Path(markdown_render.__file__).parent
+        stats = [(folder / name).stat() for name in ("markdown_render.py", "math_syntax.py", "math_html.py",
+                                                     "citation_syntax.py")]
+        source = ",".join(f"{stat.st_size}:{stat.st_mtime_ns}" for stat in stats)
     except (OSError, TypeError):  # a bundle: its version says it all
         source = "-"
     return f"{FORMAT}|{__version__}|{source}|{theme!r}|{copy_label}"
