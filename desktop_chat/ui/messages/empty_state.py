@@ -2,8 +2,7 @@
 
 A starting point puts the beginning of a question in the composer (`starterChosen`); "Ask about a
 PDF" asks for the file dialog (`attachRequested`) and says that a PDF can simply be dropped on the
-window. Icons come a moment after the first show: qtawesome is not imported before the window's
-first frame (pane_icons.py).
+window. Its icons are painted live from the window's icon font (ui/common/icons.py).
 """
 
 from __future__ import annotations
@@ -21,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.messages.cards import CARD_RADIUS, is_dark, mix, muted_text
-from desktop_chat.ui.messages.pane_icons import pane_icon
+from desktop_chat.ui.common.icons import GlyphLabel
+from desktop_chat.ui.messages.pane_icons import NAMES
 
 __all__ = ["EmptyState", "StarterCard"]
 
@@ -46,7 +46,7 @@ class StarterCard(QAbstractButton):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(12)
-        self.icon_label = QLabel(self)
+        self.icon_label = GlyphLabel(NAMES[icon], "accent", self)  # painted live: theme and font
         self.icon_label.setFixedSize(_ICON_PX, _ICON_PX)
         layout.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)
         words = QVBoxLayout()
@@ -70,10 +70,7 @@ class StarterCard(QAbstractButton):
         self.setToolTip(detail)
 
     def show_icon(self) -> None:
-        palette = self.palette()
-        icon = pane_icon(self.icon_name, palette.color(QPalette.ColorRole.Highlight))
-        if not icon.isNull():
-            self.icon_label.setPixmap(icon.pixmap(QSize(_ICON_PX, _ICON_PX), self.devicePixelRatioF()))
+        self.icon_label.update()
 
     def apply_palette(self) -> None:
         quiet = QPalette(self.palette())

@@ -2,18 +2,16 @@
 
 The buttons are laid out all the time, so the text does not jump, but drawn only while the message
 is hovered or one of them has keyboard focus (Tab reaches them; they then show, with their
-tooltips and accessible names as always). Their icons are made the first time they are shown:
-qtawesome is too slow to import before the window's first frame (pane_icons.py). Until an icon
-exists a button shows its word.
+tooltips and accessible names as always). Their icons (ui/common/icons.py, through pane_icons.py)
+are set the first time they are shown; until then a button shows its word.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QFocusEvent, QPaintEvent, QPalette
+from PySide6.QtGui import QFocusEvent, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
-from desktop_chat.ui.messages.cards import muted_text
 from desktop_chat.ui.messages.pane_icons import pane_icon
 
 __all__ = ["ActionBar", "ActionButton"]
@@ -50,12 +48,7 @@ class ActionButton(QToolButton):
         self._bar.focus_changed()
 
     def show_icon(self) -> None:
-        palette = self.palette()
-        disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
-        icon = pane_icon(self.icon_name, muted_text(palette), disabled)
-        if icon.isNull():
-            return
-        self.setIcon(icon)
+        self.setIcon(pane_icon(self.icon_name, "muted"))
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QToolButton, QWidget
 
-from desktop_chat.ui.messages.cards import card_colors, muted_text
+from desktop_chat.ui.messages.cards import card_colors
 from desktop_chat.ui.messages.pane_icons import pane_icon
 
 __all__ = ["NewestButton"]
@@ -36,12 +36,8 @@ class NewestButton(QToolButton):
         self.setToolTip(self.tr("Scroll to the newest message"))
 
     def show_icon(self) -> None:
-        icon = pane_icon("newest", muted_text(self.palette()).darker(130)
-                         if self.palette().color(QPalette.ColorRole.Base).lightness() > 128
-                         else muted_text(self.palette()).lighter(130))
-        if not icon.isNull():
-            self.setIcon(icon)
-            self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.setIcon(pane_icon("newest", "text"))
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
     def place(self, area: QWidget) -> None:
         """Centred at the bottom of `area` (the conversation's viewport), in our parent's coordinates."""
