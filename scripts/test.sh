@@ -14,10 +14,12 @@ SYSTEM_PACKAGES=(
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1
   dbus dbus-x11 gnome-keyring imagemagick fonts-noto-cjk
-  nodejs npm  # the MCP reference servers (tests/tools)
   tesseract-ocr tesseract-ocr-chi-sim  # OCR of images and scanned PDFs (documents/ocr.py)
 )
 bash scripts/apt_install.sh "${SYSTEM_PACKAGES[@]}"
+# Node and npm for the MCP reference servers (tests/tools): Debian's packages where neither is
+# there (a NodeSource nodejs brings its own npm and conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || bash scripts/apt_install.sh nodejs npm
 
 # -- Python packages ---------------------------------------------------------------------------
 if [ ! -x "$VENV/bin/python" ]; then
