@@ -22,8 +22,8 @@ from desktop_chat.chat.events import TurnEvent
 from desktop_chat.domain.events import TextDelta
 from desktop_chat.domain.messages import Role
 from desktop_chat.server import history, responses
-from desktop_chat.server.errors import ApiError, Wire
-from desktop_chat.server.exchange import Exchange
+from desktop_chat.server.errors import Wire
+from desktop_chat.server.exchange import Exchange, joined_text
 from desktop_chat.server.state import context
 
 router = APIRouter(tags=["Anthropic-compatible"])
@@ -54,25 +54,14 @@ def stop_reason(given: str | None) -> str:
     return STOP_REASONS.get(given or "", "end_turn")
 
 
-def _text_of(content: str | list[dict[str, Any]], where: str) -> str:
-    if isinstance(content, str):
-        return content
-    texts = []
-    for j, block in enumerate(content):
-        if block.get("type") != "text" or not isinstance(block.get("text"), str):
-            raise ApiError(400, f"{where}[{j}]: only text blocks are supported by this server "
-                                f"(got type {json.dumps(block.get('type'))}).", param=f"{where}[{j}]")
-        texts.append(block["text"])
-    return "\n\n".join(texts)
-
 
 def to_exchange(request: Request, body: MessagesRequest) -> Exchange:
     turns: list[tuple[Role, str]] = []
     for i, message in enumerate(body.messages):
-        text = _text_of(message.content, f"messages[{i}].content")
+        text = joined_text(message.content, f"messages[{i}].content", "blocks")
         if text.strip():
             turns.append((message.role, text))
-    system = _text_of(body.system, "system") if body.system is not None else None
+    system = joined_text(body.system, "system", "blocks") if body.system is not None else None
     return Exchange.of(context(request).services, turns, system=system, model=body.model,
                        max_tokens=body.max_tokens, temperature=body.temperature)
 

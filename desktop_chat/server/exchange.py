@@ -8,6 +8,7 @@ conversation (history.py).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,21 @@ from desktop_chat.domain.messages import Message, MessageStatus, Role
 from desktop_chat.server.errors import ApiError
 from desktop_chat.server.models import split_model
 from desktop_chat.server.turns import Turn
+
+
+def joined_text(content: str | list[dict[str, Any]] | None, where: str, noun: str) -> str:
+    """A message's content as one text: a string as it is, a list of text *noun* ("blocks" in
+    Anthropic's wire, "parts" in OpenAI's) joined by blank lines; any other kind is a 400 naming
+    the field *where* (this server takes text only)."""
+    if content is None or isinstance(content, str):
+        return content or ""
+    texts = []
+    for j, piece in enumerate(content):
+        if piece.get("type") != "text" or not isinstance(piece.get("text"), str):
+            raise ApiError(400, f"{where}[{j}]: only text {noun} are supported by this server "
+                                f"(got type {json.dumps(piece.get('type'))}).", param=f"{where}[{j}]")
+        texts.append(piece["text"])
+    return "\n\n".join(texts)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from desktop_chat.domain.events import TextDelta
 from desktop_chat.domain.messages import Role
 from desktop_chat.server import history, responses
 from desktop_chat.server.errors import ApiError, Wire
-from desktop_chat.server.exchange import Exchange
+from desktop_chat.server.exchange import Exchange, joined_text
 from desktop_chat.server.state import context
 
 router = APIRouter(tags=["OpenAI-compatible"])
@@ -56,17 +56,6 @@ def finish_reason(stop_reason: str | None) -> str:
     return FINISH_REASONS.get(stop_reason or "", "stop")
 
 
-def _text_of(content: str | list[dict[str, Any]] | None, where: str) -> str:
-    if content is None or isinstance(content, str):
-        return content or ""
-    texts = []
-    for j, part in enumerate(content):
-        if part.get("type") != "text" or not isinstance(part.get("text"), str):
-            raise ApiError(400, f"{where}.content[{j}]: only text parts are supported by this server "
-                                f"(got type {json.dumps(part.get('type'))}).", param=f"{where}.content[{j}]")
-        texts.append(part["text"])
-    return "\n\n".join(texts)
-
 
 def to_exchange(request: Request, body: ChatCompletionRequest) -> Exchange:
     system: list[str] = []
@@ -75,7 +64,7 @@ def to_exchange(request: Request, body: ChatCompletionRequest) -> Exchange:
         where = f"messages[{i}]"
         if message.role == "tool" or getattr(message, "tool_calls", None):
             raise ApiError(400, f"{where}: tool calls are not supported by this server yet.", param=where)
-        text = _text_of(message.content, where)
+        text = joined_text(message.content, f"{where}.content", "parts")
         if message.role in ("system", "developer"):
             system.append(text)
         elif text.strip():
