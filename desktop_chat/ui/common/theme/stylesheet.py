@@ -78,6 +78,16 @@ QMenu::icon {{ padding-left: 8px; }}
 }}
 #conversationSearch:focus {{ border: 1px solid {c.accent}; }}
 #conversationListEmpty {{ color: {c.text_muted}; font-size: {ty.ui}px; }}
+/* Settings: its sections as a quiet list of places, like the sidebar's rows; fields with a visible edge. */
+#settingsNav {{ background: {c.sidebar}; border: none; border-radius: {r.m}px; padding: 6px; outline: 0;
+    font-size: {ty.ui}px; }}
+#settingsNav::item {{ padding: 7px 10px; border-radius: {r.s}px; color: {c.text}; }}
+#settingsNav::item:hover {{ background: {c.hover}; }}
+#settingsNav::item:selected {{ background: {c.accent_soft}; color: {c.text}; }}
+#settingsDialog QLineEdit {{ border: 1px solid {c.border}; border-radius: {r.s}px; padding: 4px 6px;
+    background: {c.surface}; color: {c.text}; }}
+#settingsDialog QLineEdit:focus {{ border: 1px solid {c.accent}; }}
+
 #conversationRename {{
     background: {c.window}; border: 1px solid {c.accent}; border-radius: {r.s}px;
     padding: 2px 6px; color: {c.text}; font-size: {ty.ui}px;
