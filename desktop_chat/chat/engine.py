@@ -36,42 +36,41 @@ import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_chat import config
+from desktop_chat.chat import tool_rounds
+from desktop_chat.chat.answer_in_progress import (
+    SAVE_RETRY_INTERVAL,
+    AnswerInProgress,
+    EventSink,
+    UnstoredAnswerInProgress,
+    ignore_event,
+)
 from desktop_chat.chat.attachments import (
-    WRAPPER_TOKENS,
     PreparedDocuments,
     check_available,
     conversation_documents,
-    estimate_tokens,
     prepare_documents,
     validate_attachment,
 )
-from desktop_chat.chat.context import ContextLookup, ContextWindow, context_window
+from desktop_chat.chat.context import ContextLookup, context_window
+from desktop_chat.chat.events import SourcesFound, TurnResult, TurnStarted
 from desktop_chat.chat.images import ImageSender, message_images
-from desktop_chat.chat.events import SaveFailed, SaveResumed, SourcesFound, TurnEvent, TurnResult, TurnStarted
 from desktop_chat.chat.knowledge import KnowledgeAccess, knowledge_request, with_knowledge
 from desktop_chat.chat.pool import ProviderPool
-from desktop_chat.chat import tool_rounds
-from desktop_chat.chat.reasoning import ReasoningAccumulator, applicable
+from desktop_chat.chat.reasoning import applicable
+from desktop_chat.chat.request_messages import request_messages, reserved_tokens
 from desktop_chat.chat.retry import RetryPolicy
 from desktop_chat.config import DEFAULT_MODELS, Endpoint, Settings
 from desktop_chat.domain import errors
 from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, ThinkingDelta, ToolCallDelta, Usage
-from desktop_chat.domain.messages import (
-    Attachment,
-    ChatMessage,
-    Conversation,
-    Message,
-    MessageStatus,
-)
-from desktop_chat.domain.parts import ImagePart, InlineImage, Part, RequestPart, TextPart, ThinkingPart, parts_to_list
+from desktop_chat.domain.messages import Attachment, Conversation, Message, MessageStatus
+from desktop_chat.domain.parts import ImagePart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ChatRequest, ModelInfo, capabilities
 from desktop_chat.providers.think_tags import split_think_tags
-from desktop_chat.store import Store, StoreError
+from desktop_chat.store import Store
 
 if TYPE_CHECKING:
     from desktop_chat.documents import DocumentLibrary
@@ -80,35 +79,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EventSink = Callable[[TurnEvent], None]
-
 DEFAULT_TITLE = "New conversation"
 YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back to input and painting
 # Options that steer the engine and are not passed on to the provider.
 ENGINE_OPTIONS = ("max_tokens", "temperature", "context_tokens", "knowledge_base", "kb_top_k")
 _EMPTY = Text.of(QT_TRANSLATE_NOOP("engine", "The message is empty."))
-SAVE_RETRY_INTERVAL = 2.0  # seconds between attempts to save an answer while saving fails
-
-
-def save_failure_text(error: StoreError) -> Text:
-    """What to tell the user when an answer cannot be saved, by what went wrong."""
-    if error.kind == "full":
-        return Text.of(QT_TRANSLATE_NOOP(
-            "engine", "Could not save this answer: the disk is full. It stays on screen, and Desktop Chat "
-                      "keeps trying to save it; free some space."))
-    if error.kind == "readonly":
-        return Text.of(QT_TRANSLATE_NOOP(
-            "engine", "Could not save this answer: the data folder cannot be written to ({path}). It stays "
-                      "on screen, and Desktop Chat keeps trying to save it."),
-            path=str(Path(error.path).parent) if error.path else "")
-    return Text.of(QT_TRANSLATE_NOOP(
-        "engine", "Could not save this answer ({error}). It stays on screen, and Desktop Chat keeps trying "
-                  "to save it."),
-        error=error.detail or str(error))
-
-
-def _ignore(_event: TurnEvent) -> None:
-    pass
 
 
 class ChatEngine:
@@ -138,7 +113,7 @@ class ChatEngine:
         self.save_interval = save_interval
         self.save_retry_interval = save_retry_interval
         self.context_lookup = context_lookup
-        self._unsaved: dict[str, _Turn] = {}  # answer id -> a finished turn whose last save failed
+        self._unsaved: dict[str, AnswerInProgress] = {}  # answer id -> a finished turn whose last save failed
         self._save_retry: asyncio.Task[None] | None = None
         self._documents = documents
         self._owns_documents = documents is None
@@ -193,7 +168,7 @@ class ChatEngine:
         user = self.store.add_message(conversation.id, "user", text,
                                       attachments=[a.to_dict() for a in attachments],
                                       parts=[image.to_dict() for image in images])
-        return await self._answer(conversation, endpoint, model_name, user, on_event or _ignore)
+        return await self._answer(conversation, endpoint, model_name, user, on_event or ignore_event)
 
     async def regenerate(self, conversation_id: str, *, endpoint_id: str | None = None,
                          model: str | None = None, on_event: EventSink | None = None) -> TurnResult:
@@ -209,7 +184,7 @@ class ChatEngine:
             raise ValueError(Text.of(QT_TRANSLATE_NOOP(
                 "engine", "There is no question to answer again in this conversation.")))
         endpoint, model_name = await self._choose(conversation, endpoint_id, model)
-        return await self._answer(conversation, endpoint, model_name, last_user, on_event or _ignore)
+        return await self._answer(conversation, endpoint, model_name, last_user, on_event or ignore_event)
 
     async def edit_and_resend(self, message_id: str, text: str, *, on_event: EventSink | None = None,
                               attachments: Sequence[Attachment] | None = None, endpoint_id: str | None = None,
@@ -233,7 +208,7 @@ class ChatEngine:
         edited = self.store.add_message(conversation.id, "user", text, attachments=carried,
                                         parts=[i.to_dict() for i in message_images(original)],
                                         parent_id=original.parent_id)
-        return await self._answer(conversation, endpoint, model_name, edited, on_event or _ignore)
+        return await self._answer(conversation, endpoint, model_name, edited, on_event or ignore_event)
 
     async def continue_answer(self, message_id: str, *, on_event: EventSink | None = None) -> TurnResult:
         """Ask the model to carry on from a stopped, interrupted or failed answer, appending to it."""
@@ -244,7 +219,7 @@ class ChatEngine:
         endpoint, model_name = await self._choose(conversation, answer.provider, answer.model)
         history = self.store.branch_to(answer.id)
         return await self._stream_into(conversation, endpoint, model_name, history, answer,
-                                       on_event or _ignore, prefix=answer.text)
+                                       on_event or ignore_event, prefix=answer.text)
 
     async def answer_unstored(self, history: Sequence[Message], *, endpoint_id: str | None = None,
                               model: str | None = None, system_prompt: str | None = None,
@@ -258,10 +233,10 @@ class ChatEngine:
         cancelling the task closes the stream at once.
         """
         endpoint, model_name = await self.resolve_model(endpoint_id, model)
-        sink = on_event or _ignore
+        sink = on_event or ignore_event
         conversation = Conversation("", "", 0.0, 0.0, system_prompt=system_prompt, options=dict(options or {}))
         answer = Message("", "", "assistant", "", MessageStatus.STREAMING, provider=endpoint.id, model=model_name)
-        turn = _UnstoredTurn(self.store, answer, "", math.inf, sink)
+        turn = UnstoredAnswerInProgress(self.store, answer, "", math.inf, sink)
         request = await self._request(conversation, endpoint, model_name, history, answer, sink)
         self._log_content("request", endpoint, model_name, request.messages, request.system)
         await self._attempts(endpoint, request, turn, sink)
@@ -414,7 +389,7 @@ class ChatEngine:
                            history: Sequence[Message], answer: Message, on_event: EventSink,
                            prefix: str = "") -> TurnResult:
         self._unsaved.pop(answer.id, None)  # this turn saves the answer from now on
-        turn = _Turn(self.store, answer, prefix, self.save_interval, on_event, self.save_retry_interval)
+        turn = AnswerInProgress(self.store, answer, prefix, self.save_interval, on_event, self.save_retry_interval)
         if (answer.status, answer.provider, answer.model) != (MessageStatus.STREAMING, endpoint.id, model):
             # A continued answer changes status (and maybe model); a new one was just stored so:
             # a second write before the request goes out would only delay it.
@@ -444,7 +419,7 @@ class ChatEngine:
 
     # -- saving ---------------------------------------------------------------------------------
 
-    def _finish(self, turn: _Turn, status: MessageStatus, error: errors.ChatError | None = None) -> Message:
+    def _finish(self, turn: AnswerInProgress, status: MessageStatus, error: errors.ChatError | None = None) -> Message:
         """Save the turn's final state; if that fails, keep trying in the background."""
         if not turn.finish(status, error):
             self._unsaved[turn.message_id] = turn
@@ -470,7 +445,7 @@ class ChatEngine:
 
     # -- the log ----------------------------------------------------------------------------------
 
-    def _log_request(self, endpoint: Endpoint, model: str, attempt: int, turn: _Turn, status: str,
+    def _log_request(self, endpoint: Endpoint, model: str, attempt: int, turn: AnswerInProgress, status: str,
                      error: BaseException | None = None) -> None:
         """One line per request: what went where, how it ended and how long it took. Never a key,
         never message text (see _log_content)."""
@@ -514,7 +489,7 @@ class ChatEngine:
         if in_play or kb:
             window = await context_window(endpoint.kind, endpoint.id, model, conversation.options,
                                           self.context_lookup)
-            reserved = _reserved_tokens(conversation, history, max_tokens, window, endpoint.kind, len(in_play))
+            reserved = reserved_tokens(conversation, history, max_tokens, window, endpoint.kind, len(in_play))
             reserved += kb.tokens if kb else 0
             question = next((m.text for m in reversed(history) if m.role == "user"), "")
             native_pdf = capabilities(endpoint.kind, model).native_pdf
@@ -534,14 +509,14 @@ class ChatEngine:
         images = await self.images.request_images(history, endpoint, model)
         return ChatRequest(
             model=model,
-            messages=_request_messages(history, prepared, images),
+            messages=request_messages(history, prepared, images),
             system=conversation.system_prompt or None,
             max_tokens=max_tokens,
             temperature=conversation.options.get("temperature", self.settings.temperature),
             options=options,
         )
 
-    async def _attempts(self, endpoint: Endpoint, request: ChatRequest, turn: "_Turn", on_event: EventSink) -> None:
+    async def _attempts(self, endpoint: Endpoint, request: ChatRequest, turn: "AnswerInProgress", on_event: EventSink) -> None:
         attempt = 1
         while True:
             try:
@@ -572,7 +547,7 @@ class ChatEngine:
                 on_event(Retrying(attempt, self.policy.max_attempts, delay, exc.text.first()))
                 await self._sleep(delay)
 
-    async def _consume(self, stream: Any, turn: "_Turn", on_event: EventSink) -> None:
+    async def _consume(self, stream: Any, turn: "AnswerInProgress", on_event: EventSink) -> None:
         last_yield = time.monotonic()
         async with contextlib.aclosing(stream):
             async for event in stream:
@@ -594,166 +569,6 @@ class ChatEngine:
                     last_yield = time.monotonic()
 
 
-
-class _Turn:
-    """The answer being received: its text, timings and throttled saving.
-
-    Saving never raises: a failed save is announced (SaveFailed) and tried again on a later
-    delta, no sooner than `retry_interval`; the first save that works again says so (SaveResumed).
-    """
-
-    def __init__(self, store: Store, answer: Message, prefix: str, save_interval: float,
-                 on_event: EventSink = _ignore, retry_interval: float = SAVE_RETRY_INTERVAL) -> None:
-        self.store = store
-        self.answer = answer
-        self.message_id = answer.id
-        self.on_event = on_event
-        self.parts: list[str] = [prefix] if prefix else []
-        self.save_interval = save_interval
-        self.retry_interval = retry_interval
-        self.received_text = False
-        self.usage: Usage | None = None
-        self.stop_reason: str | None = None
-        self.started = time.monotonic()
-        self.first_token: float | None = None
-        self.last_save = self.started
-        self.failure: Text | None = None  # why the last save failed; None while saving works
-        self.final: dict[str, Any] | None = None  # the fields of the last save, once finished
-        self.reasoning = ReasoningAccumulator()  # this turn's reasoning (chat/reasoning.py)
-        self.kept_parts = list(answer.parts)  # a continued answer keeps the parts it had
-        self.tool_calls = tool_rounds.ToolCalls()  # the calls of the answer streaming now
-        self.tool_parts: list[Part] = []  # every tool round so far: its text, calls and results
-        self._round_start = len(prefix)  # where the text of the round streaming now begins
-        self._reasoning_taken = 0  # reasoning blocks already sent back with a tool round
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def attempt_started(self) -> None:
-        if self.first_token is None:  # a retry restarts the clock; a later tool round does not
-            self.started = time.monotonic()
-
-    def add_text(self, text: str) -> None:
-        if not text:
-            return
-        now = time.monotonic()
-        if self.first_token is None:
-            self.first_token = now
-        self.received_text = True
-        self.reasoning.answer_started()
-        self.parts.append(text)
-        interval = self.save_interval if self.failure is None else max(self.save_interval, self.retry_interval)
-        if now - self.last_save >= interval:
-            self.last_save = now
-            self.save(text=self.text)
-
-    def add_thinking(self, delta: ThinkingDelta) -> None:
-        """Reasoning counts as shown (no retry after it) and is saved with the streaming answer."""
-        now = time.monotonic()
-        if self.first_token is None:
-            self.first_token = now
-        self.received_text = True
-        self.reasoning.add(delta)
-        if now - self.last_save >= max(self.save_interval, self.retry_interval if self.failure else 0.0):
-            self.last_save = now
-            self.save(text=self.text, parts=self._parts())
-
-    def _parts(self) -> list[dict[str, Any]]:
-        reasoning_tokens = self.usage.reasoning_tokens if self.usage is not None else None
-        # Reasoning first, then the tool rounds' calls and results (a continued answer: what it had).
-        return (self.kept_parts + parts_to_list(list(self.reasoning.parts(reasoning_tokens)))
-                + parts_to_list(self.tool_parts))
-
-    def take_round_reasoning(self) -> list[ThinkingPart]:
-        """The reasoning blocks streamed since the last tool round (they go back with its calls)."""
-        parts = self.reasoning.parts()
-        new, self._reasoning_taken = parts[self._reasoning_taken:], len(parts)
-        return new
-
-    def take_round_text(self) -> str:
-        """The text of the round that just ended (the next round's text starts after it)."""
-        text = self.text
-        round_text, self._round_start = text[self._round_start:], len(text)
-        return round_text
-
-    def separate_round(self) -> None:
-        """A blank line between one round's words and the next (dropped if nothing follows)."""
-        self.add_text(tool_rounds.ROUND_SEPARATOR)
-        self._round_start = len(self.text)
-
-    def add_tool_parts(self, parts: Sequence[Any]) -> None:
-        self.tool_parts += parts
-
-    def save_tool_parts(self) -> None:
-        """Save the rounds so far with the text (a crash keeps the calls and results)."""
-        self.save(text=self.text, parts=self._parts())
-
-    def save(self, **fields: Any) -> bool:
-        try:
-            self.store.update_message(self.message_id, **fields)
-        except StoreError as exc:
-            reason = save_failure_text(exc)
-            if reason != self.failure:
-                log.warning("could not save answer %s (%s): %s", self.message_id, exc.kind, exc.detail or exc)
-                self.failure = reason
-                self.on_event(SaveFailed(self.answer.conversation_id, self.message_id, reason))
-            return False
-        if self.failure is not None:
-            log.info("saving answer %s works again", self.message_id)
-            self.failure = None
-            self.on_event(SaveResumed(self.answer.conversation_id, self.message_id))
-        return True
-
-    def save_final(self) -> bool:
-        """(Re)try the final save; True once it is stored (or the answer was deleted meanwhile)."""
-        assert self.final is not None
-        return self.save(**self.final)
-
-    def message(self) -> Message:
-        """The answer as it ends, whether or not the store has it yet."""
-        try:
-            stored = self.store.get_message(self.message_id)
-        except StoreError:
-            stored = None
-        base = stored or self.answer
-        if self.final is None or (stored is not None and self.failure is None):
-            return base
-        return dataclasses.replace(base, **self.final)
-
-    def finish(self, status: MessageStatus, error: errors.ChatError | None = None) -> bool:
-        """Save the final state; False if that failed (the caller keeps trying)."""
-        end = time.monotonic()
-        text = "".join(self.parts)
-        if self.tool_parts and len(text) == self._round_start and text.endswith(tool_rounds.ROUND_SEPARATOR):
-            text = text[:-len(tool_rounds.ROUND_SEPARATOR)]  # stopped before the next round said anything
-        fields: dict[str, Any] = dict(
-            status=status,
-            text=text,
-            duration_ms=(end - self.started) * 1000,
-            stop_reason=self.stop_reason,
-            # The English sentence, and its template + parameters for showing it translated later.
-            error=error.message if error is not None else None,
-            error_text=errors.error_record(error) if error is not None else None,  # with its action
-        )
-        if self.first_token is not None:
-            fields["ttft_ms"] = (self.first_token - self.started) * 1000
-        if self.reasoning.any or self.tool_parts:
-            fields["parts"] = self._parts()
-        if self.usage is not None:
-            fields["input_tokens"] = self.usage.input_tokens
-            fields["output_tokens"] = self.usage.output_tokens
-        self.final = fields
-        return self.save(**fields)
-
-
-class _UnstoredTurn(_Turn):
-    """An answer kept in memory only (answer_unstored): counted and timed as any, never saved."""
-
-    def save(self, **fields: Any) -> bool:
-        return True
-
-
 @dataclasses.dataclass(frozen=True)
 class UnstoredAnswer:
     """How answer_unstored ended: where it went, the text, what the provider counted and said."""
@@ -768,56 +583,3 @@ class UnstoredAnswer:
 def _title_from(text: str) -> str:
     line = " ".join(text.split())
     return (line[:60] + "…") if len(line) > 60 else (line or DEFAULT_TITLE)
-
-
-def _reserved_tokens(conversation: Conversation, history: Sequence[Message], max_tokens: int,
-                     window: ContextWindow, kind: str, documents: int) -> int:
-    """Room the rest of the request needs beside the documents: the system prompt, the
-    conversation, the wrapping of each document, and the answer.
-
-    A cloud API refuses a request whose input and max_tokens together exceed the context, so the
-    whole max_tokens is reserved there; Ollama just stops early, so a quarter of a small context
-    is enough for it.
-    """
-    answer = max_tokens if capabilities(kind).answer_counts_against_context else min(max_tokens, window.tokens // 4)
-    conversation_tokens = estimate_tokens(conversation.system_prompt or "") + sum(
-        estimate_tokens(m.text) + 8 for m in history)
-    return answer + conversation_tokens + WRAPPER_TOKENS * (documents + 1)
-
-
-def _request_messages(history: Sequence[Message], documents: PreparedDocuments | None = None,
-                      images: Mapping[str, Sequence[InlineImage]] | None = None) -> list[ChatMessage]:
-    """The conversation as providers want it: user first, roles alternating, no empty turns.
-
-    Failed answers with no text are dropped; consecutive messages of one role (a question that
-    failed, then asked again) are joined, since some APIs reject two user turns in a row.
-
-    With *documents*, each user turn that carried attachments gets their parts (PDFs as they are,
-    whole texts and notes as text parts) before its words, and the last user turn gets the
-    passages found for it. Joined turns keep every part in order; a provider joins adjacent text
-    parts into one text (domain/parts.py text_runs). *images* (by message id) go before the words.
-    """
-    images = images or {}
-    last_user = next((m.id for m in reversed(history) if m.role == "user"), None)
-    out: list[ChatMessage] = []
-    for message in history:
-        if not message.text.strip() and message.id not in images:
-            continue
-        if not out and message.role != "user":
-            continue
-        parts: list[RequestPart] = []
-        if documents is not None and message.role == "user":
-            parts += documents.parts.get(message.id, ())
-            if message.id == last_user and documents.passages is not None:
-                parts.append(documents.passages)
-        parts += images.get(message.id, ())
-        if message.text.strip() or not parts:
-            parts.append(TextPart(message.text))
-        if out and out[-1].role == message.role:
-            out[-1] = ChatMessage(message.role, (*out[-1].parts, *parts))
-        else:
-            out.append(ChatMessage(message.role, tuple(parts)))
-    if out and out[-1].role == "assistant":
-        # Continuing an answer: a trailing assistant turn is a prefill, which must not end in whitespace.
-        out[-1] = ChatMessage.of("assistant", out[-1].text.rstrip())
-    return out

@@ -41,7 +41,8 @@ from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import capabilities
 
 if TYPE_CHECKING:
-    from desktop_chat.chat.engine import ChatEngine, EventSink, _Turn
+    from desktop_chat.chat.answer_in_progress import AnswerInProgress, EventSink
+    from desktop_chat.chat.engine import ChatEngine
     from desktop_chat.config import Endpoint
     from desktop_chat.providers.base import ChatRequest
     from desktop_chat.tools.sessions import ToolBox
@@ -124,7 +125,7 @@ def _parsed(call: dict[str, Any]) -> tuple[ToolCallPart, str | None]:
     return ToolCallPart(call["id"], call["name"], arguments), None
 
 
-async def offer(engine: ChatEngine, request: ChatRequest, endpoint: Endpoint, turn: _Turn,
+async def offer(engine: ChatEngine, request: ChatRequest, endpoint: Endpoint, turn: AnswerInProgress,
                 on_event: EventSink) -> ChatRequest:
     """*request* with the tools of the user's enabled servers, if the model can call tools."""
     box = engine.tools
@@ -161,7 +162,7 @@ async def _can_call_tools(engine: ChatEngine, endpoint: Endpoint, model: str) ->
     return capabilities(endpoint.kind, model, info).tools
 
 
-async def run_rounds(engine: ChatEngine, endpoint: Endpoint, request: ChatRequest, turn: _Turn,
+async def run_rounds(engine: ChatEngine, endpoint: Endpoint, request: ChatRequest, turn: AnswerInProgress,
                      on_event: EventSink) -> None:
     """Run the model's tool calls and ask it again, while it calls tools (see the module docstring)."""
     box = engine.tools
@@ -199,7 +200,7 @@ async def run_rounds(engine: ChatEngine, endpoint: Endpoint, request: ChatReques
         await engine._attempts(endpoint, request, turn, on_event)
 
 
-async def _run_one(engine: ChatEngine, box: ToolBox, turn: _Turn, call: ToolCallPart, problem: str | None,
+async def _run_one(engine: ChatEngine, box: ToolBox, turn: AnswerInProgress, call: ToolCallPart, problem: str | None,
                    on_event: EventSink) -> ToolResultPart:
     from desktop_chat.tools.approval import Decision, DenyAll, ToolRequest
     from desktop_chat.tools.naming import split_display
@@ -231,7 +232,7 @@ async def _run_one(engine: ChatEngine, box: ToolBox, turn: _Turn, call: ToolCall
     return finished(outcome.text, outcome.is_error, outcome.duration_ms)
 
 
-def _notifier(turn: _Turn, on_event: EventSink) -> Any:
+def _notifier(turn: AnswerInProgress, on_event: EventSink) -> Any:
     def notice(text: Text) -> None:
         log.info("tools: %s", text.english())
         on_event(ToolNotice(turn.answer.conversation_id, turn.message_id, text))

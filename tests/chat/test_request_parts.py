@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop_chat.chat.attachments import PreparedDocuments
-from desktop_chat.chat.engine import _request_messages
+from desktop_chat.chat.request_messages import request_messages as _request_messages
 from desktop_chat.domain.messages import ChatMessage, Delivery, DocumentPart, Message
 from desktop_chat.domain.parts import TextPart
 from desktop_chat.domain.texts import Text
