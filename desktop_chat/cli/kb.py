@@ -23,10 +23,10 @@ from typing import Any, TextIO
 
 from desktop_chat import config
 from desktop_chat.chat.knowledge import key_for
+from desktop_chat.cli.exits import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_parser", "run_kb"]
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def add_parser(commands: Any) -> None:
