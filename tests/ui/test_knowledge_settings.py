@@ -129,3 +129,22 @@ def test_dark(open_dialog, qtbot, qapp, tmp_path, live_chroma):  # noqa: F811
         save(dialog, "knowledge-settings-dark.png")
     finally:
         apply_theme(qapp, "light")
+
+
+def test_check_server_in_words(tmp_path):
+    """The engine call behind Check connection: nothing to ask on this computer; a dead Chroma or
+    Qdrant address is ServerUnreachable's sentence."""
+    from desktop_chat.chat.knowledge import check_server
+
+    (tmp_path / "a.md").write_text("Ships.", encoding="utf-8")
+    dead = f"http://127.0.0.1:{free_port()}"
+    bases = KnowledgeBases.in_data_dir(config.data_dir())
+    try:
+        bases.create("here", [tmp_path / "a.md"])
+        bases.create("c", [tmp_path / "a.md"], backend={"kind": "chroma", "url": dead})
+        bases.create("q", [tmp_path / "a.md"], backend={"kind": "qdrant", "url": dead})
+    finally:
+        bases.close()
+    assert check_server("here") is None
+    assert (check_server("c") or "").startswith(f"Could not reach the Chroma server at {dead}")
+    assert (check_server("q") or "").startswith(f"Could not reach the Qdrant server at {dead}")
