@@ -13,7 +13,7 @@ that the noise of a shared 2-core machine hits both alike. One module per figure
     open_conversation open a 5,000-message conversation: newest messages painted
     tree              a 5,000-message branch with versions: opened (painted); switched at store level
     switch            switch a version in the window: the new branch's first screen painted
-    migrate           upgrade a 100,000-message history (0004 → 0005), backup included
+    migrate           upgrade a 100,000-message history (0004 → the newest), backup included
     conversation_list 10,000 conversations: list reloaded and painted
     search            store.search / search_conversations over 100,000 messages
     pdf               DocumentLibrary.attach on 300 pages vs pymupdf alone; worst loop stall

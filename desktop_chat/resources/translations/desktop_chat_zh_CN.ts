@@ -1462,6 +1462,149 @@ Ask something below and it will be kept here.</source>
     </message>
 </context>
 <context>
+    <name>KnowledgeSettingsPage</name>
+    <message>
+        <source>Could not read the knowledge bases: {error}</source>
+        <translation>无法读取知识库：{error}</translation>
+    </message>
+    <message>
+        <source>The key was not saved: {error}</source>
+        <translation>密钥未保存：{error}</translation>
+    </message>
+    <message>
+        <source>Key saved in the system keyring.</source>
+        <translation>密钥已保存到系统密钥环。</translation>
+    </message>
+    <message>
+        <source>Key removed from the system keyring.</source>
+        <translation>密钥已从系统密钥环中删除。</translation>
+    </message>
+    <message>
+        <source>Asking {url}…</source>
+        <translation>正在询问 {url}…</translation>
+    </message>
+    <message>
+        <source>The server at {url} answered.</source>
+        <translation>{url} 上的服务器已响应。</translation>
+    </message>
+    <message>
+        <source>Remove knowledge base</source>
+        <translation>移除知识库</translation>
+    </message>
+    <message>
+        <source>Remove “{name}”? Its index is deleted (on its server too); your files stay where they are.</source>
+        <translation>要移除“{name}”吗？其索引将被删除（服务器上的也会删除）；你的文件保持原样。</translation>
+    </message>
+    <message>
+        <source>“{name}” was not removed: {error}</source>
+        <translation>未能移除“{name}”：{error}</translation>
+    </message>
+    <message>
+        <source>“{name}” removed.</source>
+        <translation>已移除“{name}”。</translation>
+    </message>
+    <message>
+        <source>{files} files · {pages} pages · {passages} passages</source>
+        <translation>{files} 个文件 · {pages} 页 · {passages} 个段落</translation>
+    </message>
+    <message>
+        <source>Chroma at {url}</source>
+        <translation>Chroma（{url}）</translation>
+    </message>
+    <message>
+        <source>Qdrant at {url}</source>
+        <translation>Qdrant（{url}）</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Your knowledge bases and where their vectors live. To make one, use the knowledge picker above the message box, or `desktop-chat kb create`.</source>
+        <translation>你的知识库及其向量的存放位置。要新建知识库，请使用消息框上方的知识库选择器，或运行 `desktop-chat kb create`。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Vectors</source>
+        <translation>向量</translation>
+    </message>
+    <message>
+        <source>Embedder</source>
+        <translation>嵌入模型</translation>
+    </message>
+    <message>
+        <source>Knowledge bases</source>
+        <translation>知识库</translation>
+    </message>
+    <message>
+        <source>No knowledge bases yet.</source>
+        <translation>还没有知识库。</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>服务器：</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <source>Vector server address</source>
+        <translation>向量服务器地址</translation>
+    </message>
+    <message>
+        <source>A knowledge base stays on the server it was made with. To move it, make it again with `desktop-chat kb create --store-url`.</source>
+        <translation>知识库始终保存在创建它时所用的服务器上。如需迁移，请用 `desktop-chat kb create --store-url` 重新创建。</translation>
+    </message>
+    <message>
+        <source>Vector server API key</source>
+        <translation>向量服务器 API 密钥</translation>
+    </message>
+    <message>
+        <source>Kept in the system keyring; empty removes it</source>
+        <translation>保存在系统密钥环中；留空则删除</translation>
+    </message>
+    <message>
+        <source>Save key</source>
+        <translation>保存密钥</translation>
+    </message>
+    <message>
+        <source>Save the server key</source>
+        <translation>保存服务器密钥</translation>
+    </message>
+    <message>
+        <source>Check connection</source>
+        <translation>检查连接</translation>
+    </message>
+    <message>
+        <source>Check the connection to the vector server</source>
+        <translation>检查与向量服务器的连接</translation>
+    </message>
+    <message>
+        <source>Connection result</source>
+        <translation>连接结果</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <source>Remove the knowledge base</source>
+        <translation>移除此知识库</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
     <name>LocalServerHost</name>
     <message>
         <source>There is no system keyring to keep the server&apos;s token in. Start one, or set DESKTOP_CHAT_SERVER_TOKEN before starting Desktop Chat.</source>

@@ -39,6 +39,10 @@ class SettingsDoor(QObject):
 
         dialog.add_page(LocalServerPage(w.server_host()),
                         lambda: QCoreApplication.translate("LocalServerPage", "Local server"))
+        from desktop_chat.ui.knowledge.settings_page import KnowledgeSettingsPage
+
+        dialog.add_page(KnowledgeSettingsPage(w.runner),
+                        lambda: QCoreApplication.translate("KnowledgeSettingsPage", "Knowledge bases"))
         self.dialog = dialog
         dialog.open()
         if endpoint_id:
