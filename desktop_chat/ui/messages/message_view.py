@@ -10,15 +10,11 @@ Design
   time as the user scrolls towards them, or at once while the view is not full. A widget with its
   rendered markdown costs ≈ 2.5 ms, and reopening the last conversation is part of every start.
 - Streaming never re-renders on the token: append_text only appends to the message's buffer and
-  arms one single-shot timer. Each frame renders what arrived for the streaming message(s) only:
-  finished markdown blocks once, then the unfinished tail (message_body.py). A frame that had to
-  render a large burst spends at most FRAME_BUDGET_S on finished blocks and then yields to the
-  event loop; the period between frames grows with the time a frame took (at most half of the
-  time is spent rendering), so even an expensive tail (a huge open code block) cannot freeze input.
-- Scrolling: while the user is at the bottom the view follows the stream; scrolling up stops
-  following until they come back to the bottom (or click the floating "scroll to the newest"
-  button, newest_button.py, shown meanwhile). Prepending keeps the message the user was looking
-  at at the same place on screen. Reaching the top while older messages exist asks for them once.
+  asks for a frame (frame_pacer.py: at most one render per frame, within a time budget).
+- Scrolling (message_scroll.py): the view follows the stream while the user is at the bottom;
+  scrolled up, the floating "scroll to the newest" button shows (newest_button.py). Prepending
+  keeps what the user was reading in place. Reaching the top while older messages exist asks for
+  them once.
 - A conversation without messages shows the greeting and starting points (empty_state.py) instead.
 - Relative times ("5 min ago") are refreshed every relative_time.REFRESH_MS while the view shows.
 """
@@ -27,19 +23,21 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QHideEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QHideEvent, QResizeEvent
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from desktop_chat.domain.messages import Delivery, Message, MessageStatus
+from desktop_chat.ui.messages.frame_pacer import FramePacer
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
 from desktop_chat.ui.messages import thinking_block
+from desktop_chat.ui.messages.message_scroll import MessageScroll
 from desktop_chat.ui.messages.message_widget import MessageWidget
 from desktop_chat.ui.messages.relative_time import REFRESH_MS
+from desktop_chat.ui.messages.view_overlays import ViewOverlays
 from desktop_chat.ui.messages.render_snapshot import RenderedBody, message_key, renderer_key
 
 if TYPE_CHECKING:
@@ -51,20 +49,8 @@ __all__ = ["MessageView"]
 
 log = logging.getLogger(__name__)
 
-FRAME_MS = 16  # at most one render per frame at 60 Hz
-# While text pours in faster than anyone reads (BURST_CHARS_PER_S: a fast local model, a backlog
-# after a stall), frames come at most every BURST_FRAME_MS. A frame costs about the same however
-# much text it adds (≈ 10 ms here: the view repaints the visible text, the other widgets and the
-# scroll bar), so fewer frames leave more time to read the stream.
-BURST_CHARS_PER_S = 3000  # ≈ 750 tokens a second; a model's usual 20-200 get every frame
-BURST_FRAME_MS = 50
-MAX_FRAME_GAP_MS = 250
-FRAME_BUDGET_S = 0.008  # finished blocks rendered per frame before yielding to the event loop
-BOTTOM_SLACK_PX = 24  # "at the bottom" tolerance, so a one-pixel rounding does not stop following
-MAX_CONTENT_WIDTH = 960  # long lines are hard to read on wide windows
 INITIAL_WIDGETS = 8  # messages built when a conversation opens (the rest of the page is held)
 HELD_BATCH = 10  # held messages built at a time, when the user scrolls near them
-_SIDE_MARGIN = 16
 
 
 class MessageView(QWidget):
@@ -100,58 +86,25 @@ class MessageView(QWidget):
         self._snapshot: dict[str, RenderedBody] = {}  # bodies rendered at the last shutdown (use_snapshot)
         self._has_older = False
         self._older_requested = False
-        self._follow = True
-        self._anchor: tuple[MessageWidget, int] | None = None
-        self._adjusting = False
-        self._dirty: dict[str, MessageWidget] = {}
-        self._next_frame_at = 0.0
-        self._arrived = 0  # characters appended since the last frame
-        self._last_frame_at = 0.0
-        self.render_count = 0  # streaming frames rendered (all messages together)
-        self._empty: EmptyState | None = None  # built when a conversation without messages shows
-        self._newest: NewestButton | None = None  # built when the user first scrolls up
+        self._frames = FramePacer(self)
+        self._frame_timer = self._frames.timer  # (benchmarks/render.py drives frames by hand)
 
         self._theme = theme_from_palette(self.palette())
         self._renderer = MarkdownRenderer(self._theme)
 
-        self._scroll = QScrollArea(self)
-        self._scroll.setObjectName("messageScrollArea")
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Always on: a scroll bar that comes and goes changes the width, which re-wraps the text,
-        # which changes the height, which may make the bar go again.
-        self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        # Our own viewport, as Qt makes it (Base, filled): PySide's first wrapper of a widget that
-        # Qt made itself, as viewport() would return, builds every widget class of QtWidgets to
-        # find its type (≈ 10 ms of the start-up).
-        self._viewport = QWidget(self._scroll)
-        self._viewport.setBackgroundRole(QPalette.ColorRole.Base)
-        self._viewport.setAutoFillBackground(True)
-        self._scroll.setViewport(self._viewport)
-        self._container = QWidget()
-        self._container.setObjectName("messageContainer")
-        self._list = QVBoxLayout(self._container)
-        self._list.setContentsMargins(_SIDE_MARGIN, 12, _SIDE_MARGIN, 16)
-        self._list.setSpacing(12)
-        self._list.addStretch(1)
-        self._scroll.setWidget(self._container)
+        self._scrolling = MessageScroll(self)
+        self._scroll = self._scrolling.area
+        self._viewport = self._scrolling.viewport
+        self._container = self._scrolling.container
+        self._list = self._scrolling.column
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._scroll)
-        self._outer = outer
-        # The conversation reads like a document: Base, not Window, behind it.
-        self._container.setBackgroundRole(QPalette.ColorRole.Base)
-        self._container.setAutoFillBackground(True)
+        self._overlays = ViewOverlays(self, outer, self._scrolling, self.starterChosen, self.attachRequested)
+        self._scrolling.positionChanged.connect(self._update_newest)
+        self._scrolling.userScrolled.connect(self._on_user_scrolled)
+        self._scrolling.wheelUpAtTop.connect(self._want_older)
 
-        bar = self._scroll.verticalScrollBar()
-        bar.rangeChanged.connect(self._on_range_changed)
-        bar.valueChanged.connect(self._on_value_changed)
-        self._viewport.installEventFilter(self)
-
-        self._frame_timer = QTimer(self)
-        self._frame_timer.setSingleShot(True)
-        self._frame_timer.timeout.connect(self._render_frame)
         self._clock = QTimer(self)  # "just now" → "1 min ago"
         self._clock.setInterval(REFRESH_MS)
         self._clock.timeout.connect(self.refresh_times)
@@ -172,10 +125,8 @@ class MessageView(QWidget):
             QTimer.singleShot(0, self, self._fill_viewport)
         self._has_older = has_older
         self._older_requested = False
-        self._anchor = None
-        self._follow = True
-        self._scroll_to_bottom()
-        QTimer.singleShot(0, self, self._scroll_to_bottom_if_following)
+        self._scrolling.stick_to_bottom()
+        QTimer.singleShot(0, self, self._scrolling.scroll_to_bottom_if_following)
         self._update_empty()
 
     def use_snapshot(self, bodies: dict[str, RenderedBody]) -> None:
@@ -205,13 +156,10 @@ class MessageView(QWidget):
         self._older_requested = False
 
     def _prepend(self, messages: list[Message]) -> None:
-        bar = self._scroll.verticalScrollBar()
-        anchor = self._top_visible_widget()
-        if anchor is not None and not self._follow:
-            self._anchor = (anchor, anchor.y() - bar.value())
+        self._scrolling.hold(self._scrolling.top_visible(self._widgets[i] for i in self.message_ids()))
         for index, message in enumerate(m for m in messages if m.id not in self._widgets):
             self._insert(index, message)
-        self._apply_anchor()
+        self._scrolling.apply_anchor()
 
     def _build_held(self, count: int | None = None) -> None:
         """Build the newest `count` held messages (all of them by default) above the others."""
@@ -251,9 +199,7 @@ class MessageView(QWidget):
         widget = self._insert(self._count(), message)
         self._update_empty()
         if message.role == "user":  # the user just sent it: show it, and follow the answer
-            self._follow = True
-            self._anchor = None
-            self._scroll_to_bottom()
+            self._scrolling.stick_to_bottom()
         if widget.body.needs_frame():
             self._schedule(widget)
 
@@ -263,7 +209,7 @@ class MessageView(QWidget):
         if widget is None or not text:
             return
         widget.append_text(text)
-        self._arrived += len(text)
+        self._frames.arrived(len(text))
         self._schedule(widget)
 
     def append_thinking(self, message_id: str, text: str) -> None:
@@ -287,7 +233,7 @@ class MessageView(QWidget):
         if widget.body.needs_frame():
             self._schedule(widget)
         else:
-            self._dirty.pop(message.id, None)
+            self._frames.forget(message.id)
 
     def remove_messages_from(self, seq: int) -> None:
         """Drop every message whose seq is >= seq (regenerate, edit)."""
@@ -347,8 +293,7 @@ class MessageView(QWidget):
         self._versions = {}
         self._has_older = False
         self._older_requested = False
-        self._anchor = None
-        self._follow = True
+        self._scrolling.reset()
         self._update_empty()
 
     # -- for the window and for tests --------------------------------------------------------------
@@ -377,12 +322,12 @@ class MessageView(QWidget):
     @property
     def empty_state(self) -> EmptyState | None:
         """The greeting and starting points (None until a conversation without messages showed)."""
-        return self._empty
+        return self._overlays.empty
 
     @property
     def newest_button(self) -> NewestButton | None:
         """The floating "scroll to the newest message" button (None until first needed)."""
-        return self._newest
+        return self._overlays.newest
 
     def refresh_times(self, now: QDateTime | None = None) -> None:
         """Say again how long ago each message shown was written."""
@@ -392,66 +337,33 @@ class MessageView(QWidget):
 
     def scroll_to_newest(self) -> None:
         """Back to the bottom, following the answer again."""
-        self._follow = True
-        self._anchor = None
-        self._scroll_to_bottom()
+        self._scrolling.stick_to_bottom()
         self._update_newest()
 
     # -- empty state and the floating button -------------------------------------------------------
 
     def _update_empty(self) -> None:
-        empty = not self._widgets and not self._held
-        if empty and self._empty is None:
-            if not self.isVisible():
-                return  # built when shown (showEvent): not before the window's first frame
-            from desktop_chat.ui.messages.empty_state import EmptyState
-
-            self._empty = EmptyState(self)
-            self._empty.starterChosen.connect(self.starterChosen)
-            self._empty.attachRequested.connect(self.attachRequested)
-            self._outer.addWidget(self._empty)
-        if self._empty is not None:
-            if empty:
-                self._empty.show()
-            else:  # gone, not hidden: a conversation's widgets are all there is to read
-                self._outer.removeWidget(self._empty)
-                self._empty.hide()
-                self._empty.deleteLater()
-                self._empty = None
-        self._scroll.setVisible(not empty)
-        if empty:
-            self._update_newest()
+        self._overlays.update_empty(not self._widgets and not self._held)
 
     def _update_newest(self) -> None:
-        bar = self._scroll.verticalScrollBar()
-        wanted = (not self._follow and self._scroll.isVisible()
-                  and bar.maximum() - bar.value() > BOTTOM_SLACK_PX)
-        if wanted and self._newest is None:
-            from desktop_chat.ui.messages.newest_button import NewestButton
-
-            self._newest = NewestButton(self)
-            self._newest.clicked.connect(self.scroll_to_newest)
-        if self._newest is None:
-            return
-        if wanted and self._newest.isHidden():
-            self._newest.show_icon()
-            self._newest.place(self._scroll)
-            self._newest.show()
-        elif not wanted and not self._newest.isHidden():
-            self._newest.hide()
+        self._overlays.update_newest()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._newest is not None:
-            self._newest.place(self._scroll)
+        self._overlays.place()
 
     @property
     def following(self) -> bool:
         """True while the view sticks to the bottom (the user has not scrolled up)."""
-        return self._follow
+        return self._scrolling.follow
 
     def has_pending_render(self) -> bool:
-        return bool(self._dirty) or self._frame_timer.isActive()
+        return self._frames.has_pending()
+
+    @property
+    def render_count(self) -> int:
+        """Streaming frames rendered (all messages together)."""
+        return self._frames.render_count
 
     def handle_link(self, url: QUrl) -> bool:
         """Open a clicked link in the system browser if it is http(s)/mailto; ignore anything else."""
@@ -515,9 +427,8 @@ class MessageView(QWidget):
     def _remove_widgets(self, widgets: Iterable[MessageWidget]) -> None:
         for widget in widgets:
             self._widgets.pop(widget.message_id, None)
-            self._dirty.pop(widget.message_id, None)
-            if self._anchor is not None and self._anchor[0] is widget:
-                self._anchor = None
+            self._frames.forget(widget.message_id)
+            self._scrolling.forget(widget)
             self._list.removeWidget(widget)
             widget.hide()
             widget.setParent(None)
@@ -526,10 +437,7 @@ class MessageView(QWidget):
     # -- frames ------------------------------------------------------------------------------------
 
     def _schedule(self, widget: MessageWidget) -> None:
-        self._dirty[widget.message_id] = widget
-        if not self._frame_timer.isActive():
-            wait_ms = max(0.0, (self._next_frame_at - time.perf_counter()) * 1000.0)
-            self._frame_timer.start(int(wait_ms))
+        self._frames.schedule(widget)
 
     def _frame_wanted(self, message_id: str) -> None:
         widget = self._widgets.get(message_id)
@@ -537,72 +445,12 @@ class MessageView(QWidget):
             self._schedule(widget)
 
     def _render_frame(self) -> None:
-        if not self._dirty:
-            return
-        started = time.perf_counter()
-        deadline = started + FRAME_BUDGET_S
-        dirty, self._dirty = self._dirty, {}
-        for message_id, widget in dirty.items():
-            if widget.body.render_frame(deadline):
-                self._dirty[message_id] = widget  # more finished blocks wait: next frame
-        self.render_count += 1
-        took_ms = (time.perf_counter() - started) * 1000.0
-        since = max(0.001, started - self._last_frame_at)
-        least_ms = BURST_FRAME_MS if self._arrived / since > BURST_CHARS_PER_S else FRAME_MS
-        self._arrived = 0
-        self._last_frame_at = started
-        gap_ms = min(MAX_FRAME_GAP_MS, max(least_ms, 2.0 * took_ms))
-        self._next_frame_at = started + gap_ms / 1000.0
-        if self._dirty:
-            self._frame_timer.start(int(max(1.0, gap_ms - took_ms)))
+        self._frames.render_frame()
 
     # -- scrolling ---------------------------------------------------------------------------------
 
-    def _top_visible_widget(self) -> MessageWidget | None:
-        top = self._scroll.verticalScrollBar().value()
-        for message_id in self.message_ids():
-            widget = self._widgets[message_id]
-            if widget.y() + widget.height() > top:
-                return widget
-        return None
-
-    def _set_scroll(self, value: int) -> None:
-        self._adjusting = True
-        try:
-            self._scroll.verticalScrollBar().setValue(value)
-        finally:
-            self._adjusting = False
-
-    def _scroll_to_bottom(self) -> None:
-        self._set_scroll(self._scroll.verticalScrollBar().maximum())
-
-    def _scroll_to_bottom_if_following(self) -> None:
-        if self._follow:
-            self._scroll_to_bottom()
-
-    def _apply_anchor(self) -> None:
-        if self._anchor is None:
-            return
-        widget, offset = self._anchor
-        layout = self._container.layout()
-        if layout is not None:
-            layout.activate()
-        self._set_scroll(widget.y() - offset)
-
-    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
-        if self._anchor is not None:
-            self._apply_anchor()
-        elif self._follow:
-            self._set_scroll(maximum)
-        self._update_newest()
-
-    def _on_value_changed(self, value: int) -> None:
-        if self._adjusting:
-            return
+    def _on_user_scrolled(self, value: int) -> None:
         bar = self._scroll.verticalScrollBar()
-        self._anchor = None  # the user moved: stop holding the old position
-        self._follow = value >= bar.maximum() - BOTTOM_SLACK_PX
-        self._update_newest()
         if self._held and value - bar.minimum() < self._viewport.height():
             self._build_held(HELD_BATCH)  # a screen before the top: built before the user gets there
         elif value <= bar.minimum():
@@ -614,25 +462,6 @@ class MessageView(QWidget):
         elif self._has_older and not self._older_requested:
             self._older_requested = True
             self.olderMessagesWanted.emit()
-
-    def _center_column(self) -> None:
-        # Side margins instead of a maximum width: an aligned layout item would shrink to its
-        # size hint, and the text column should fill the width up to MAX_CONTENT_WIDTH.
-        width = self._viewport.width()
-        side = max(_SIDE_MARGIN, (width - MAX_CONTENT_WIDTH) // 2)
-        margins = self._list.contentsMargins()
-        if margins.left() != side:
-            self._list.setContentsMargins(side, margins.top(), side, margins.bottom())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self._viewport:
-            self._center_column()
-        # Scrolling up at the top (or with nothing to scroll) still asks for older messages.
-        if event.type() == QEvent.Type.Wheel and watched is self._viewport:
-            bar = self._scroll.verticalScrollBar()
-            if event.angleDelta().y() > 0 and bar.value() <= bar.minimum():  # type: ignore[attr-defined]
-                self._want_older()
-        return super().eventFilter(watched, event)
 
     # -- theme -------------------------------------------------------------------------------------
 
@@ -654,8 +483,7 @@ class MessageView(QWidget):
             self._apply_palette()
         elif event.type() == QEvent.Type.LanguageChange:
             self.setAccessibleName(self.tr("Messages"))
-            if self._newest is not None:
-                self._newest.retranslate()
+            self._overlays.retranslate()
             self._rerender_all()  # the "Copy" links inside code blocks are part of the HTML
 
     def _apply_palette(self) -> None:

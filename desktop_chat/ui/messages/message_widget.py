@@ -13,6 +13,7 @@ hook is one line: `widget.<slot>.addWidget(part)`):
     editor / notice / error card / Continue (built the first time they are needed)
     action row      icon buttons shown on hover and keyboard focus, "‹ 2/3 ›", the quiet figures
 
+Building the parts and placing them is message_layout.py's job; this widget keeps the state.
 The rarely used parts (the inline editor, the error card, the Continue button, the notice) are
 built the first time they are needed: reopening a conversation builds a widget per message, and
 building them all up front was most of the cost of a widget (≈ 3 ms each here).
@@ -22,31 +23,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import (
-    QEnterEvent,
-    QGuiApplication,
-    QPalette,
-    QResizeEvent,
-)
+from PySide6.QtCore import QDateTime, QEvent, QUrl, Signal
+from PySide6.QtGui import QEnterEvent, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
+    QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from desktop_chat.domain.errors import ErrorAction
 from desktop_chat.domain.messages import Message, MessageStatus
 from desktop_chat.ui.common import error_card as card_text
-from desktop_chat.ui.messages.cards import BUBBLE_RADIUS, Badge, Card, card_colors, mix, muted_text
+from desktop_chat.ui.messages.cards import Badge, Card, card_colors, mix, muted_text
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer
-from desktop_chat.ui.messages.message_actions import ActionBar
+from desktop_chat.ui.messages.message_actions import ActionBar, ActionButton
 from desktop_chat.ui.messages.message_body import MessageBody
+from desktop_chat.ui.messages.message_layout import BUBBLE_SHARE, build_parts, bubble_width, footer_beside, natural_width
 from desktop_chat.ui.messages import thinking_block
 from desktop_chat.ui.messages.message_meta import meta_text
 from desktop_chat.ui.messages.relative_time import TimeLabel
@@ -58,13 +48,9 @@ if TYPE_CHECKING:
     from desktop_chat.ui.messages.inline_editor import InlineEditor
     from desktop_chat.ui.messages.version_switcher import VersionSwitcher
 
-__all__ = ["MessageWidget", "card_colors", "mix"]
+__all__ = ["BUBBLE_SHARE", "MessageWidget", "card_colors", "mix"]
 
 _CONTINUABLE = (MessageStatus.STOPPED, MessageStatus.INTERRUPTED, MessageStatus.ERROR)
-FOOTER_BESIDE_PX = 640  # narrower: an answer's figures go under its buttons
-BUBBLE_SHARE = 0.8  # a user's bubble is at most this part of the column's width
-_BUBBLE_PADDING = (14, 9, 14, 9)
-_MEASURED_LINES = 400  # lines measured for a bubble's natural width (a huge paste wraps anyway)
 
 
 class MessageWidget(QFrame):
@@ -79,6 +65,27 @@ class MessageWidget(QFrame):
     errorActionClicked = Signal(str, str)  # message id, ErrorAction value: the error card's fix
     versionChosen = Signal(str)  # the id of another version of this message, to show instead
     linkActivated = Signal(QUrl)
+
+    # The parts, built by message_layout.build_parts (public: features and tests reach them).
+    role_label: QLabel
+    time_label: TimeLabel
+    status_badge: Badge
+    body: MessageBody
+    extras: QVBoxLayout  # documents on a question; how they were sent and the sources on an answer
+    reasoning_slot: QVBoxLayout
+    tools_slot: QVBoxLayout
+    images_slot: QVBoxLayout
+    references_slot: QVBoxLayout
+    continue_row: QHBoxLayout
+    footer_label: QLabel
+    action_bar: ActionBar
+    copy_button: ActionButton
+    edit_button: ActionButton
+    regenerate_button: ActionButton
+    fork_button: ActionButton
+    delete_button: ActionButton
+    action_row: QHBoxLayout
+    footer_row: QHBoxLayout  # answers only
 
     def __init__(self, message: Message, renderer: MarkdownRenderer, parent: QWidget | None = None, *,
                  rendered: RenderedBody | None = None):
@@ -103,120 +110,19 @@ class MessageWidget(QFrame):
     # -- construction ----------------------------------------------------------------------------
 
     def _build(self, renderer: MarkdownRenderer) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 4)
-        layout.setSpacing(4)
-        self._layout = layout
-        user = self.is_user
-
-        self.role_label = QLabel(self)
-        self.role_label.setObjectName("roleLabel")
-        font = self.role_label.font()
-        font.setWeight(font.Weight.DemiBold)
-        self.role_label.setFont(font)
-        self.time_label = TimeLabel(self)
-        self.time_label.setObjectName("timeLabel")
-        self.status_badge = Badge(self)
-        self.status_badge.setObjectName("statusBadge")
-        self.status_badge.hide()
-        header = QHBoxLayout()
-        header.setSpacing(8)
-        self._header = header
-        if user:  # the bubble on the right says who wrote it; the name stays for screen readers
-            self.role_label.hide()
-            self.status_badge.hide()
-        else:
-            header.addWidget(self.role_label)
-            header.addWidget(self.time_label)
-            header.addWidget(self.status_badge)
-            header.addStretch(1)
-            layout.addLayout(header)
-
-        self.reasoning_slot = self._slot(layout)
-        self.body = MessageBody(renderer, self)
+        """The parts and where they sit (message_layout.py); their signals and texts."""
+        self._bubble, self._editor_slot, self._notice_slot, self._error_slot = build_parts(self, renderer)
         self.body.linkActivated.connect(self.linkActivated)
-        # Documents on a question, how they were sent and the sources on an answer (sources_view.py).
-        self.extras = QVBoxLayout()
-        self.extras.setContentsMargins(0, 0, 0, 0)
-        if user:
-            self._bubble = Card("user", BUBBLE_RADIUS, self)
-            self._bubble.setObjectName("userBubble")
-            bubble_layout = QVBoxLayout(self._bubble)
-            bubble_layout.setContentsMargins(*_BUBBLE_PADDING)
-            bubble_layout.addWidget(self.body)
-            column = QVBoxLayout()
-            column.setSpacing(4)
-            column.addLayout(self.extras)
-            column.addWidget(self._bubble, 0, Qt.AlignmentFlag.AlignRight)
-            row = QHBoxLayout()
-            row.addStretch(1)
-            row.addLayout(column)
-            layout.addLayout(row)
-        else:
-            self._bubble = None
-            layout.addLayout(self.extras)
-            layout.addWidget(self.body)
-        self.tools_slot = self._slot(layout)
-        self.images_slot = self._slot(layout)
-        self.references_slot = self._slot(layout)
-
-        # Slots for the parts built on first use, in the order they appear.
-        self._editor_slot = self._slot(layout)
-        self._notice_slot = self._slot(layout)
-        self._error_slot = self._slot(layout)
-        # Continue sits in the error card for errors, in this row for stopped/interrupted answers.
-        self.continue_row = QHBoxLayout()
-        self.continue_row.addStretch(1)
-        layout.addLayout(self.continue_row)
-
-        self.footer_label = QLabel(self)
-        self.footer_label.setObjectName("footerLabel")
-        self.footer_label.setWordWrap(True)
-        self.footer_label.hide()
-        small = self.footer_label.font()
-        small.setPointSizeF(small.pointSizeF() * 0.88)
-        self.footer_label.setFont(small)
-        self.time_label.setFont(small)
-
-        self.action_bar = ActionBar(self)
-        self.copy_button = self.action_bar.add("copyButton", "copy")
         self.copy_button.clicked.connect(self._copy)
-        self.edit_button = self.action_bar.add("editButton", "edit")
         self.edit_button.clicked.connect(self.start_edit)
-        self.regenerate_button = self.action_bar.add("regenerateButton", "regenerate")
         self.regenerate_button.clicked.connect(lambda: self.regenerateClicked.emit(self.message_id))
-        self.fork_button = self.action_bar.add("forkButton", "fork")
         self.fork_button.clicked.connect(lambda: self.forkClicked.emit(self.message_id))
-        self.delete_button = self.action_bar.add("deleteButton", "delete")
         self.delete_button.clicked.connect(lambda: self.deleteClicked.emit(self.message_id))
-        # The action row: an answer's buttons on the left and its figures on the right; a
-        # question's time, versions and buttons on the right, under its bubble.
-        self.action_row = QHBoxLayout()
-        self.action_row.setSpacing(6)
-        if user:
-            self.action_row.addStretch(1)
-            self.action_row.addWidget(self.action_bar)
-            self.action_row.addWidget(self.time_label)
-            layout.addLayout(self.action_row)
-            layout.addWidget(self.footer_label, 0, Qt.AlignmentFlag.AlignRight)
-        else:
-            self.action_row.addWidget(self.action_bar)
-            self.action_row.addStretch(1)
-            self.footer_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            layout.addLayout(self.action_row)
-            self.footer_row = QHBoxLayout()  # the figures' own line, in a narrow column (_place_footer)
-            layout.addLayout(self.footer_row)
+        if not self.is_user:
             self._footer_beside: bool | None = None
             self._place_footer()
         self._translate_texts()  # the chrome follows in update_message
         self._apply_palette()
-
-    @staticmethod
-    def _slot(layout: QVBoxLayout) -> QVBoxLayout:
-        slot = QVBoxLayout()
-        slot.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(slot)
-        return slot
 
     # -- parts built on first use ------------------------------------------------------------------
 
@@ -369,15 +275,7 @@ class MessageWidget(QFrame):
             self._place_footer()
 
     def _place_footer(self) -> None:
-        """An answer's figures beside its buttons, or on a line of their own when the column is
-        too narrow for both (wrapped over three lines beside the buttons, they read badly)."""
-        beside = self.width() >= FOOTER_BESIDE_PX
-        if beside == self._footer_beside:
-            return
-        self._footer_beside = beside
-        source, target = (self.footer_row, self.action_row) if beside else (self.action_row, self.footer_row)
-        source.removeWidget(self.footer_label)
-        target.addWidget(self.footer_label, 1)
+        self._footer_beside = footer_beside(self, self._footer_beside)
 
     def _fit_bubble(self) -> None:
         """A question's bubble is as wide as its longest line, at most BUBBLE_SHARE of the column."""
@@ -385,19 +283,10 @@ class MessageWidget(QFrame):
             return
         text = self._message.text
         if self._natural_width is None or self._natural_width[0] != text:
-            metrics = self.body.fontMetrics()
-            widest = 0
-            limit = int(self.width() * BUBBLE_SHARE)
-            for line in text.splitlines()[:_MEASURED_LINES] or [""]:
-                widest = max(widest, metrics.horizontalAdvance(line))
-                if widest >= limit:
-                    break
-            # the document's margins and the cursor's width, so that the longest line does not wrap
-            widest += 2 * int(self.body.document().documentMargin()) + 4
+            margin = int(self.body.document().documentMargin())
+            widest = natural_width(text, self.body.fontMetrics(), int(self.width() * BUBBLE_SHARE), margin)
             self._natural_width = (text, widest)
-        left, _, right, _ = _BUBBLE_PADDING
-        wanted = self._natural_width[1] + left + right
-        width = max(48, min(int(self.width() * BUBBLE_SHARE), wanted))
+        width = bubble_width(self.width(), self._natural_width[1])
         if self._bubble.width() != width or self._bubble.minimumWidth() != width:
             self._bubble.setFixedWidth(width)
 

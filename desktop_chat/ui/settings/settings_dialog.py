@@ -26,50 +26,28 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFrame,
-    QGroupBox,
-    QLabel,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
+    QDialog, QDialogButtonBox, QFrame, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from desktop_chat import secrets
-from desktop_chat.config import (
-    CUSTOM_ENDPOINT_KIND,
-    Endpoint,
-    Settings,
-    save_settings,
-)
+from desktop_chat.config import Settings, save_settings
 from desktop_chat.domain.errors import ChatError, KeyringUnavailableError
-from desktop_chat.providers import capabilities
 from desktop_chat.providers.base import ModelInfo
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.settings.builtin_settings import BuiltinModelsBox
 from desktop_chat.ui.settings.custom_endpoints_page import CustomEndpointsPage
-from desktop_chat.ui.settings.draft_checks import URL_FIELDS, apply_draft, ask_key_host
-from desktop_chat.ui.settings.endpoint_draft import BRAND, BUILT_IN, EndpointDraft, KeyOp, SavePlan, read_masks, write_keys
+from desktop_chat.ui.settings.default_model_choice import DefaultModelChoice
+from desktop_chat.ui.settings.draft_checks import apply_draft, ask_key_host
+from desktop_chat.ui.settings.endpoint_draft import BRAND, BUILT_IN, EndpointDraft, SavePlan, read_masks, write_keys
 from desktop_chat.ui.settings.endpoint_editor import EndpointEditor, show_text
 from desktop_chat.ui.settings.general_pages import AppearancePage, DefaultsPage
 from desktop_chat.ui.settings.pages import SettingsPages
+from desktop_chat.ui.settings.settings_drafts import commit_plan, key_ops, make_drafts, mark_session_keys, record_key_states
 from desktop_chat.ui.common.error_text import localized_error
 from desktop_chat.ui.common.labels import plain_label, set_tone
 
 log = logging.getLogger(__name__)
 
 TestConnection = Callable[[str], Awaitable[list[ModelInfo]]]
-
-# The Settings fields this dialog edits; nothing else is written back (ui_state, timeouts… stay).
-_OWNED_FIELDS = (
-    "default_endpoint", "default_models", "temperature", "max_tokens", "system_prompt", "theme",
-    "language", "anthropic_base_url", "openai_base_url", "ollama_host", "custom_endpoints", "key_hosts",
-    "local_model_paths", "local_idle_unload_minutes", "local_threads",  # the Built-in models group
-    "debug_log_content",
-    "tool_round_limit",  # the Tools page (tools_settings.py)
-)
-
 
 # -- the dialog ---------------------------------------------------------------------------------
 
@@ -89,13 +67,10 @@ class SettingsDialog(QDialog):
         self._busy = False
         self._keyring_error = ""
         self._status: tuple[str, str] = ("", "")
-        self._builtin: dict[str, EndpointDraft] = {}
-        self._custom: list[EndpointDraft] = []
+        # The drafts (settings_drafts.py): built-in endpoints by id, custom ones, default models.
+        self._builtin, self._custom, self._models = make_drafts(settings)
         self._removed: list[EndpointDraft] = []
-        self._models: dict[EndpointDraft, str] = {}
-        self._model_draft: EndpointDraft | None = None
         self._extra_titles: dict[int, Callable[[], str]] = {}  # add_page's sections
-        self._make_drafts()
         self._build()
         self._load_general()
         self._retranslate()
@@ -150,25 +125,6 @@ class SettingsDialog(QDialog):
 
     # -- drafts --------------------------------------------------------------------------------
 
-    def _make_drafts(self) -> None:
-        s = self._settings
-        defaults = Settings().endpoints()  # what an empty field means (environment, then default)
-        default_url = {e.id: e.base_url for e in defaults}
-        for endpoint in s.endpoints():
-            if endpoint.id in BUILT_IN:
-                url = getattr(s, URL_FIELDS[endpoint.id]) or ""
-                draft = EndpointDraft(endpoint.id, endpoint.id, caps=capabilities(endpoint.kind),
-                                       url=url, saved_url=url,
-                                       default_url=default_url[endpoint.id], key_env=endpoint.key_env)
-                draft.key_state = "checking" if draft.has_key else "none"
-                self._builtin[endpoint.id] = draft
-        for custom in s.custom_endpoints:
-            self._custom.append(EndpointDraft("custom", custom.id, name=custom.name, url=custom.base_url,
-                                               saved_name=custom.name, saved_url=custom.base_url))
-        for draft in self._all_drafts():
-            draft.bound_host = s.key_hosts.get(draft.endpoint_id or "")
-            self._models[draft] = s.default_models.get(draft.endpoint_id or "", "")
-
     def _all_drafts(self) -> list[EndpointDraft]:
         return [*self._builtin.values(), *self._custom]
 
@@ -186,14 +142,13 @@ class SettingsDialog(QDialog):
         self.custom_editor.testRequested.connect(self._test_requested)
         self.custom_editor.sessionRequested.connect(self._session_requested)
         self.editors["custom"] = self.custom_editor
-        self.custom_page.added.connect(self._custom_added)
-        self.custom_page.removed.connect(self._custom_removed)
-        self.custom_page.renamed.connect(self._refresh_custom_list)
         self.pages.add_page(self.custom_page)
         self.defaults = DefaultsPage()
         self.provider_combo, self.model_combo = self.defaults.provider_combo, self.defaults.model_combo
-        self.provider_combo.currentIndexChanged.connect(self._default_provider_changed)
-        self.provider_combo.activated.connect(lambda _i: setattr(self, "_default_chosen", True))
+        self.default_choice = DefaultModelChoice(self.defaults, self._all_drafts, self._models)
+        self.custom_page.added.connect(self.default_choice.added)
+        self.custom_page.removed.connect(self.default_choice.removed)
+        self.custom_page.renamed.connect(self.default_choice.rename_all)
         self.pages.add_page(self.defaults)
         self.appearance = AppearancePage()
         self.pages.add_page(self.appearance)
@@ -246,10 +201,7 @@ class SettingsDialog(QDialog):
 
     def _load_general(self) -> None:
         s = self._settings
-        self._rebuild_provider_combo(select_id=s.default_endpoint)
-        # The combo lists no Built-in row: when that (or an endpoint gone from the list) is the
-        # default, row 0 shows, and saving must not make it the default unless the user chose it.
-        self._default_shown, self._default_chosen = self.provider_combo.currentData(), False
+        self.default_choice.load(s.default_endpoint)  # default_model_choice.py
         self.defaults.load(s)
         self.appearance.load(s)
 
@@ -307,55 +259,6 @@ class SettingsDialog(QDialog):
         self._status = (text, tone)
         self._render_status()
 
-    # -- custom endpoints ----------------------------------------------------------------------
-
-    def _refresh_custom_list(self) -> None:
-        """A service's name changed (or came, or went): the default-provider combo says it too."""
-        for index in range(self.provider_combo.count()):
-            draft = self.provider_combo.itemData(index)
-            self.provider_combo.setItemText(index, draft.label or self.tr("(unnamed)"))
-
-    def _custom_added(self, draft: EndpointDraft, default_model: str) -> None:
-        self._models[draft] = default_model
-        self._rebuild_provider_combo()
-
-    def _custom_removed(self, draft: EndpointDraft) -> None:
-        self._models.pop(draft, None)
-        self._rebuild_provider_combo()
-
-    # -- defaults ------------------------------------------------------------------------------
-
-    def _rebuild_provider_combo(self, select_id: str | None = None) -> None:
-        current = self.provider_combo.currentData()
-        self.provider_combo.blockSignals(True)
-        self.provider_combo.clear()
-        for draft in self._all_drafts():
-            self.provider_combo.addItem(draft.label or self.tr("(unnamed)"), draft)
-        index = 0
-        for i in range(self.provider_combo.count()):
-            draft = self.provider_combo.itemData(i)
-            if (select_id is not None and draft.endpoint_id == select_id) or (select_id is None and draft is current):
-                index = i
-        self.provider_combo.setCurrentIndex(index)
-        self.provider_combo.blockSignals(False)
-        self._default_provider_changed(index)
-
-    def _default_provider_changed(self, _index: int) -> None:
-        if self._model_draft is not None and self._model_draft in self._models:
-            self._models[self._model_draft] = self.model_combo.currentText()
-        draft = self.provider_combo.currentData()
-        self._model_draft = draft
-        self._fill_models(draft)
-
-    def _fill_models(self, draft: EndpointDraft | None) -> None:
-        text = self._models.get(draft, "") if draft is not None else ""
-        self.model_combo.blockSignals(True)
-        self.model_combo.clear()
-        if draft is not None:
-            self.model_combo.addItems(draft.models)
-        self.model_combo.setEditText(text)
-        self.model_combo.blockSignals(False)
-
     # -- keyring state -------------------------------------------------------------------------
 
     def _start(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
@@ -375,7 +278,7 @@ class SettingsDialog(QDialog):
             if draft.key_state == "checking":
                 mask = masks.get(draft.endpoint_id or "")
                 draft.key_state, draft.key_mask = ("saved", mask) if mask else ("none", "")
-        self._mark_session_keys(drafts)
+        mark_session_keys(drafts)
         self._refresh_all()
 
     def _keyring_unavailable(self, exc: KeyringUnavailableError, drafts: list[EndpointDraft]) -> None:
@@ -386,7 +289,7 @@ class SettingsDialog(QDialog):
         for draft in drafts:
             if draft.key_state == "checking":
                 draft.key_state = "unknown"
-        self._mark_session_keys(drafts)
+        mark_session_keys(drafts)
         self._render_banner()
         self._refresh_all()
 
@@ -396,14 +299,6 @@ class SettingsDialog(QDialog):
             "install and start one (on Linux: GNOME Keyring, e.g. sudo apt install gnome-keyring, or KWallet), "
             "or set ANTHROPIC_API_KEY / OPENAI_API_KEY in your environment. Meanwhile a key you paste here "
             "can be used until Desktop Chat quits; it is never written to disk.")
-
-    @staticmethod
-    def _mark_session_keys(drafts: list[EndpointDraft]) -> None:
-        """Keys given "until Desktop Chat quits" earlier in this run (memory only; just their masks)."""
-        for draft in drafts:
-            session = secrets.session_key(draft.endpoint_id or "")
-            if session is not None and draft.key_state != "saved":
-                draft.key_state, draft.key_mask = "session", secrets.mask(session[0])
 
     def _session_requested(self, draft: EndpointDraft) -> None:
         """"Use this key until Desktop Chat quits": this provider's key and address, as Save would."""
@@ -495,25 +390,11 @@ class SettingsDialog(QDialog):
             self._set_status(localized_error(error), "error")
 
     def _commit(self, plan: SavePlan) -> None:
-        for name in _OWNED_FIELDS:
-            setattr(self._settings, name, copy.deepcopy(getattr(plan.new, name)))
-        for draft in plan.drafts:
-            draft.endpoint_id = plan.ids[draft]
-            draft.saved_url, draft.saved_name = draft.url, draft.name
-        if plan.general:
-            self._removed.clear()
+        commit_plan(self._settings, plan, self._removed)
 
     def _record_keys(self, plan: SavePlan, done: dict[str, str | None]) -> None:
         """Show what the keyring now holds, and forget the typed keys that were stored."""
-        for draft in plan.drafts:
-            endpoint_id = plan.ids.get(draft)
-            if endpoint_id in done:
-                mask = done[endpoint_id]
-                session = any(op.action == "session" and op.endpoint.id == endpoint_id for op in plan.ops)
-                draft.key_state, draft.key_mask = ("session" if session else "saved", mask) if mask else ("none", "")
-                draft.new_key, draft.clear_key = "", False
-            if endpoint_id is not None:
-                draft.bound_host = self._settings.key_hosts.get(endpoint_id)
+        record_key_states(self._settings, plan, done)
         for editor in self.editors.values():
             if editor.draft is not None and editor.draft in plan.drafts:
                 editor.key_edit.setText(editor.draft.new_key)
@@ -552,52 +433,19 @@ class SettingsDialog(QDialog):
         if general:
             self._apply_general(new, ids)
 
-        # forget_key needs only the id; the removed endpoint's URL no longer matters.
-        ops = [KeyOp("forget", Endpoint(endpoint_id, CUSTOM_ENDPOINT_KIND, endpoint_id, ""))
-               for endpoint_id in removed_ids]
-        for draft in drafts:
-            if not draft.has_key:
-                continue
-            endpoint = new.endpoint(ids[draft])
-            if draft.new_key.strip():
-                ops.append(KeyOp("save" if draft.keyring else "session", endpoint, draft.new_key))
-            elif draft.clear_key:
-                ops.append(KeyOp("forget", endpoint))
-            elif draft.endpoint_id is not None and self._may_have_key(draft):
-                bound = self._settings.key_hosts.get(draft.endpoint_id) or \
-                    self._settings.endpoint(draft.endpoint_id).host
-                if bound != endpoint.host:
-                    answer = ask_key_host(self, draft.label, bound, endpoint.host)
-                    if answer is None:
-                        self._set_status(self.tr("Not saved."))
-                        return None
-                    ops.append(KeyOp("confirm" if answer else "forget", endpoint))
+        ops = key_ops(self._settings, new, drafts, ids, removed_ids,
+                      lambda label, old, host: ask_key_host(self, label, old, host))
+        if ops is None:
+            self._set_status(self.tr("Not saved."))
+            return None
         return SavePlan(new, ops, list(drafts), ids, general)
 
     def _apply_general(self, new: Settings, ids: dict[EndpointDraft, str]) -> None:
-        if self._model_draft is not None and self._model_draft in self._models:
-            self._models[self._model_draft] = self.model_combo.currentText()
-        selected = self.provider_combo.currentData()
-        chosen = self._default_chosen or selected is not self._default_shown
-        if selected is not None and selected in ids and chosen:
-            new.default_endpoint = ids[selected]
-        for draft, model in self._models.items():
-            endpoint_id = ids.get(draft)
-            if endpoint_id is None:
-                continue
-            if model.strip():
-                new.default_models[endpoint_id] = model.strip()
-            else:
-                new.default_models.pop(endpoint_id, None)
+        self.default_choice.apply(new, ids)
         self.builtin_box.apply(new)
         self.defaults.write(new)
         self.appearance.write(new)
         self.tools_page.apply(new)
-
-    def _may_have_key(self, draft: EndpointDraft) -> bool:
-        if draft.key_state in ("checking", "unknown"):  # not known yet: the binding says a key was saved
-            return (draft.endpoint_id or "") in self._settings.key_hosts
-        return draft.key_state == "saved"
 
     def _show_problem(self, draft: EndpointDraft) -> None:
         if draft.kind == "custom":
@@ -641,9 +489,7 @@ class SettingsDialog(QDialog):
         else:
             draft.test = ("ok", len(models))
             draft.models = sorted(m.id for m in models)
-            if draft is self._model_draft:
-                self._models[draft] = self.model_combo.currentText()
-                self._fill_models(draft)
+            self.default_choice.models_listed(draft)
         self._refresh_draft(draft)
 
 

@@ -7,6 +7,8 @@ new, older pages). Everything else is a collaborator with one job, in this room:
 - message_actions.py: a message's own buttons (regenerate, edit, versions, delete, fork, copy);
 - conversation_undo.py: deleting a conversation with Undo; settings_door.py: Settings and applying it;
 - shortcuts.py: the keyboard shortcuts; window_state.py: geometry and the start-up snapshot;
+- window_startup.py: what shows first and the work after the first paint; window_shutdown.py:
+  closing in order; window_wiring.py: how the parts are connected to one another;
 - welcome_controller.py, error_fixes.py, app_menu.py, small_window.py: the welcome, error fixes,
   the app menu, the sidebar toggle.
 Store reads here are the quick, indexed ones (a page of 50 messages, one conversation), all
@@ -16,30 +18,24 @@ itself. The slow or blocking things (model lists, keyring, search) run as tasks 
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from desktop_chat.chat.readiness import Readiness
 from desktop_chat.chat.app_services import AppServices
-from desktop_chat.config import OLLAMA_ENDPOINT, Settings
+from desktop_chat.config import Settings
 from desktop_chat.domain.messages import MessageStatus
 from desktop_chat.store import Store, StoreError
-from desktop_chat.ui.common import icons
 from desktop_chat.ui.composer.attachment_controller import AttachmentController
 from desktop_chat.ui.composer.composer import ComposerBar
 from desktop_chat.ui.composer.file_routing import paths_from_arguments
 from desktop_chat.ui.conversations.conversation_list import ConversationPanel
 from desktop_chat.ui.conversations.fork_origin import ForkOriginLink
 from desktop_chat.ui.knowledge.controller import KnowledgeController
-from desktop_chat.ui.messages import render_snapshot
-from desktop_chat.ui.messages.markdown_render import lexers
 from desktop_chat.ui.messages.message_view import MessageView
 from desktop_chat.ui.models import reasoning_control
 from desktop_chat.ui.models.builtin_model import BuiltinModelController
@@ -47,25 +43,27 @@ from desktop_chat.ui.models.model_choice import ModelChoice
 from desktop_chat.ui.models.ollama_panel import OllamaController
 from desktop_chat.ui.models.provider_readiness import ProviderReadiness
 from desktop_chat.ui.models.setup_banner import SetupBanner
-from desktop_chat.ui.models.top_bar import SystemPromptDialog, TopBar
+from desktop_chat.ui.models.top_bar import TopBar
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.window.app_menu import AppMenu
 from desktop_chat.ui.window.error_fixes import ErrorFixes
-from desktop_chat.ui.window import window_state
 from desktop_chat.ui.window.conversation_undo import ConversationDeleter
 from desktop_chat.ui.window.message_actions import MessageActions
 from desktop_chat.ui.window.settings_door import SettingsDoor
 from desktop_chat.ui.window.shortcuts import bind_shortcuts
 from desktop_chat.ui.window.small_window import SidebarToggle
+from desktop_chat.ui.window.system_prompt_door import edit_system_prompt
 from desktop_chat.ui.window.turn_presenter import TurnPresenter
 from desktop_chat.ui.window.turns import TurnController
 from desktop_chat.ui.window.welcome_controller import WelcomeController
+from desktop_chat.ui.window.window_shutdown import shut_down
+from desktop_chat.ui.window.window_startup import WindowStartUp, check_setup
+from desktop_chat.ui.window.window_wiring import connect_parts
 
 if TYPE_CHECKING:
     from desktop_chat.chat.engine import ChatEngine
     from desktop_chat.ui.settings.local_server_host import LocalServerHost
 
-log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50  # messages loaded when a conversation opens, and per older page
 
@@ -96,27 +94,23 @@ class MainWindow(QMainWindow):
         self.message_actions = MessageActions(self, PAGE_SIZE)  # a message's own buttons
 
         self._current: str | None = None
-        self._draft_prompt: str | None = None  # system prompt chosen before the first message
+        self.draft_prompt: str | None = None  # system prompt chosen before the first message
         self.oldest_seq: int | None = None
         self._has_older = False
         self.reset_pool_pending = False
         self._shutting_down = False
         self._shut_down = False
-        self._files = paths_from_arguments(files)  # attached to a new conversation once the window is up
+        self.files_to_open = paths_from_arguments(files)  # attached to a new conversation once the window is up
         self.settings_door = SettingsDoor(self)  # Settings, and applying what it saved
         self.knowledge: KnowledgeController | None = None  # the knowledge-base picker (ui/knowledge)
         self.local_server: LocalServerHost | None = None  # the local API server (server_host())
-        self._painted = False
-        self._start_pending = False
-        self._started = False
-        self.installEventFilter(self)
-        lexers.pause()  # code colours come after the first frame (resumed by _start_now)
+        self.startup = WindowStartUp(self)  # holds code colours back until the first frame
 
         self._build()
         self._connect()
         self.stop_shortcut = bind_shortcuts(self)  # enabled while the shown conversation answers
         self.retranslate()
-        self._restore()
+        self.startup.restore()
         self.sidebar = SidebarToggle(self)  # after _restore: the splitter's saved sizes, then shown or hidden
 
     # -- construction ----------------------------------------------------------------------------
@@ -202,58 +196,17 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
 
     def _connect(self) -> None:
+        """What reaches the window's own methods; the parts among themselves: window_wiring.py."""
         self.panel.conversationActivated.connect(self._conversation_chosen)
         self.panel.newRequested.connect(self.new_conversation)
         self.panel.deleteRequested.connect(self.delete_conversation)
         self.panel.model.renamed.connect(self._renamed)
         self.panel.model.modelReset.connect(lambda: self.panel.select(self._current))
-
         self.choice.chosen.connect(self._choice_made)
         self.choice.changed.connect(self.show_endpoint_status)
-        self.choice.statusMessage.connect(self.statusBar().showMessage)
-        self.top_bar.systemPromptRequested.connect(self.edit_system_prompt)
-
-        self.choice.changed.connect(self._show_ollama_tools)
-        self.top_bar.endpointChosen.connect(self._endpoint_picked)
-        self.top_bar.ollamaModelsRequested.connect(self.ollama.open_manager)
-        self.ollama.modelsChanged.connect(lambda: self.choice.reload_models(OLLAMA_ENDPOINT))
-        self.ollama.useModelRequested.connect(self._use_ollama_model)
-        self.ollama.statusMessage.connect(self.statusBar().showMessage)
-        self.ollama.statusChanged.connect(self.readiness.ollama_status)
-        self.readiness.changed.connect(self.choice.set_readiness)
-        # A built-in model just downloaded or picked: the Built-in entry's mark is stale.
-        self.builtin.modelChosen.connect(lambda _model: self.readiness.check())
-        self.choice.set_describer(OLLAMA_ENDPOINT, lambda model: self.ollama.admin.details(model))  # capabilities
-
-        self.composer_bar.sendRequested.connect(self.send)
-        self.composer_bar.stopRequested.connect(self.stop)
-        self.composer_bar.attachRequested.connect(self.attachments.choose_files)
-        self.composer.filesInserted.connect(self.attachments.open_files)
-        self.composer.bytesPasted.connect(self.attachments.paste_bytes)
-        self.composer.imagePasted.connect(self.attachments.paste_image)
-        self.composer.largeTextPasted.connect(self.attachments.paste_text)
-        self.composer.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
-        self.attachments.message.connect(self.statusBar().showMessage)
-        self.view.sourceActivated.connect(self.attachments.open_source)
-        self.view.imageActivated.connect(self.attachments.open_image)
-        self.view.image_source = (self.documents, self.runner)  # type: ignore[attr-defined]  # image_strip.py
-
-        view = self.view
-        view.regenerateRequested.connect(self.message_actions.regenerate)
-        view.retryRequested.connect(self.message_actions.regenerate)
-        view.continueRequested.connect(self.message_actions.continue_answer)
-        view.errorActionRequested.connect(self.fixes.act)
-        self.panel.conversationActivated.connect(lambda _cid: self.fixes.clear())
-        view.versionRequested.connect(self.message_actions.switch_version)
-        view.editResendRequested.connect(self.message_actions.edit_resend)
-        view.deleteRequested.connect(self.message_actions.delete_message)
-        view.forkRequested.connect(self.message_actions.fork)
-        self.fork_origin.originRequested.connect(self.open_conversation)
-        view.olderMessagesWanted.connect(self._load_older)
-        view.starterChosen.connect(self._start_from)  # a new conversation's starting points
-        view.attachRequested.connect(self.attachments.choose_files)
-
-        self.controller.turnEvent.connect(self.presenter.on_event)
+        self.view.olderMessagesWanted.connect(self._load_older)
+        self.view.starterChosen.connect(self._start_from)  # a new conversation's starting points
+        connect_parts(self)
 
     @property
     def engine(self) -> ChatEngine:
@@ -286,55 +239,9 @@ class MainWindow(QMainWindow):
 
     # -- start-up --------------------------------------------------------------------------------
 
-    def _restore(self) -> None:
-        window_state.restore_layout(self)
-        state = self.settings.ui_state or {}
-        self.choice.fill_endpoints()
-        self.panel.reload()
-        last = state.get("last_conversation")
-        if self._files:
-            self.new_conversation()  # files from the command line start a new conversation
-        elif isinstance(last, str) and self.conversations.exists(last):
-            # Its answers as rendered at the last shutdown, when unchanged: no markdown at start.
-            self.view.use_snapshot(render_snapshot.load(window_state.snapshot_path(), self.view.snapshot_key()))
-            self.open_conversation(last)
-        else:
-            self.new_conversation()
-        self.composer.setFocus()  # takes effect when the window is first activated
-
     def start(self) -> None:
-        """Background work, once the loop runs and the window has been painted.
-
-        Waiting for the first paint keeps the keyring probe (and its imports, in a worker thread
-        that still competes for the GIL) from delaying the first frame.
-        """
-        if self.isVisible() and not self._painted:
-            self._start_pending = True
-            QTimer.singleShot(2000, self._start_now)  # in case no paint ever comes (minimised…)
-            return
-        self._start_now()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self and event.type() == QEvent.Type.Paint and not self._painted:
-            self._painted = True
-            self.removeEventFilter(self)
-            if self._start_pending:
-                QTimer.singleShot(0, self._start_now)
-        return False
-
-    def _start_now(self) -> None:
-        if self._started:
-            return
-        self._started = True
-        lexers.resume()
-        icons.release()  # the icon font, held back until the first frame was out
-        if self._files:
-            self.open_files(self._files)
-        self.runner.start(self.check_setup(), name="check-setup")
-        self.ollama.check()  # in the background: nothing waits for it
-        self.readiness.check()
-        if self.settings.server_enabled:
-            self.runner.start(self.server_host().start(), name="local-server")
+        """Background work, once the loop runs and the window has been painted (window_startup.py)."""
+        self.startup.start()
 
     def server_host(self) -> LocalServerHost:
         """The local API server as the window runs it (built on first use, after the first frame)."""
@@ -345,34 +252,8 @@ class MainWindow(QMainWindow):
         return self.local_server
 
     async def check_setup(self) -> None:
-        """When no provider is set up, the welcome offers the ways to chat (an online service's key,
-        a local Ollama, the built-in model); once one is, it goes."""
-        try:
-            # The readiness marks' check looks up every key once, off the GUI thread (a key with a
-            # host problem counts as set up: the first answer explains it).
-            keys = await self.readiness.checked_keys()
-            configured = [endpoint_id for endpoint_id, state in keys.items() if state is Readiness.READY]
-            builtin = None if configured else await self.builtin.offer()
-            if configured or self.builtin.ready(builtin):
-                self.welcome.set_needed(False)
-            else:
-                self.welcome.offer(builtin)  # it looks for Ollama itself
-        finally:
-            self.setupChecked.emit()
-
-    def _use_ollama_model(self, model: str) -> None:
-        """A model just pulled: chat with it."""
-        self.choice.choose_model(OLLAMA_ENDPOINT, model)
-        self.composer.setFocus()
-
-    def _endpoint_picked(self, endpoint_id: str) -> None:
-        if self.choice.capabilities(endpoint_id).model_source == "pulled":  # Ollama's
-            self.ollama.check(quiet=False)  # is it running? say so plainly if not
-
-    def _show_ollama_tools(self) -> None:
-        is_ollama = self.choice.capabilities().model_source == "pulled"  # models pulled into a local server
-        self.top_bar.set_ollama_tools(is_ollama)
-        self.ollama.set_relevant(is_ollama)
+        """The welcome when no provider is set up (window_startup.check_setup); emits setupChecked."""
+        await check_setup(self)
 
     # -- conversations ---------------------------------------------------------------------------
 
@@ -387,7 +268,7 @@ class MainWindow(QMainWindow):
     def new_conversation(self) -> None:
         """An empty draft; it becomes a stored conversation with its first message."""
         self._current = None
-        self._draft_prompt = None
+        self.draft_prompt = None
         self.oldest_seq = None
         self._has_older = False
         self.view.clear()
@@ -494,26 +375,7 @@ class MainWindow(QMainWindow):
         self.status_endpoint.setText(text)
 
     def edit_system_prompt(self) -> None:
-        if self._current is not None:
-            conversation = self.conversations.get(self._current)
-            text = conversation.system_prompt or "" if conversation else ""
-        else:
-            text = self._draft_prompt if self._draft_prompt is not None else self.settings.system_prompt
-        dialog = SystemPromptDialog(text, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        target = self._current
-
-        def save() -> None:
-            prompt = dialog.text()
-            if target is None:
-                self._draft_prompt = prompt
-            else:
-                self.conversations.set_system_prompt(target, prompt)
-            if target == self._current:
-                self.top_bar.set_has_system_prompt(bool(prompt))
-
-        dialog.accepted.connect(save)
-        dialog.open()
+        edit_system_prompt(self)  # system_prompt_door.py
 
     # -- turns -----------------------------------------------------------------------------------
 
@@ -528,7 +390,7 @@ class MainWindow(QMainWindow):
         endpoint_id = self.choice.endpoint_id
         model = self.choice.model or None
         if self._current is None:
-            prompt = self._draft_prompt if self._draft_prompt is not None else (self.settings.system_prompt or None)
+            prompt = self.draft_prompt if self.draft_prompt is not None else (self.settings.system_prompt or None)
             try:
                 conversation = self.conversations.create(provider=endpoint_id, model=model,
                                                          system_prompt=prompt, provisional=True)
@@ -630,28 +492,8 @@ class MainWindow(QMainWindow):
             return
         self._shutting_down = True
         try:
-            window_state.save_ui_state(self)
-            if self.local_server is not None:  # its answers first: they are turns of this engine too
-                await self.local_server.stop()
-            await self.controller.stop_all()
-            await window_state.save_snapshot(self)
-            self.attachments.cancel_all()  # extractions stop at their next page
-            current = asyncio.current_task()
-            others = [t for t in self.runner.tasks if t is not current]
-            for task in others:
-                task.cancel()
-            if others:
-                await asyncio.wait(others, timeout=2)
-            try:
-                if self.built_engine is not None:
-                    await self.built_engine.aclose()
-            except Exception:
-                log.exception("closing the providers failed")
-            await self.attachments.aclose()  # the shared DocumentLibrary (the engine does not own it)
-            self.store.close()
+            await shut_down(self)  # window_shutdown.py
         finally:
             self._shut_down = True
             self.close()
             self.shutdownFinished.emit()
-
-
