@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.panel = ConversationPanel(self.conversations, self.runner.in_thread, self.runner.start, self)
         self.top_bar = TopBar(self)
-        self.choice = ModelChoice(self.settings, lambda endpoint_id: self.engine.list_models(endpoint_id),
+        self.choice = ModelChoice(self.settings, lambda endpoint_id: self.services.pool.list_models(endpoint_id),
                                   self.runner, self.top_bar, self)
         self.reasoning = reasoning_control.attach(self)  # thinking budget / reasoning effort
         self.banner = SetupBanner(self)
@@ -171,7 +171,8 @@ class MainWindow(QMainWindow):
         self.deleter = ConversationDeleter(self)  # delete with Undo in the status bar
         self.undo_button = self.deleter.button
         # Ollama's status indicator, the "Get a model" dialog and the model manager.
-        self.ollama = OllamaController(self.settings, lambda: self.engine.pool, self.runner, self)
+        # The providers alone: Ollama's check after the first paint must not build (and import) the engine.
+        self.ollama = OllamaController(self.settings, lambda: self.services.pool, self.runner, self)
         self.readiness = ProviderReadiness(self.settings, self.runner, self)  # the provider picker's marks
         # The built-in engine: first-start offer and download (banner), "not installed" note.
         self.builtin = BuiltinModelController(self.settings, self.choice, self.banner, self.runner, self)
