@@ -24,9 +24,7 @@ after the window's first paint when nothing needs them before.
 from __future__ import annotations
 
 import logging
-import queue
 import re
-import threading
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +35,7 @@ from PySide6.QtGui import QColor, QPalette
 
 from desktop_chat.ui.common.fonts import code_font_css
 from desktop_chat.ui.common.html_text import escape_html
+from desktop_chat.ui.runtime.serial_worker import SerialWorker
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -190,65 +189,41 @@ class _LexerWarmup(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._queue: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._asked: set[str] = set()
-        self._lock = threading.Lock()
-        self._worker: threading.Thread | None = None
-        self._paused = False
-        self._closed = False
+        self._worker: SerialWorker[str, None] = SerialWorker("pygments-lexers", self._build, self._built)
 
     def pause(self, longest_ms: int = 3000) -> None:
         """Hold requests until `resume`, or `longest_ms` at most (the window's start-up: a worker
         holding the GIL would slow the first frame down)."""
-        self._paused = True
+        self._worker.pause()
         QTimer.singleShot(longest_ms, self, self.resume)
 
     def resume(self) -> None:
-        self._paused = False
-        self.request(())
+        self._worker.resume()
 
     def close(self, timeout_s: float = 2.0) -> None:
-        """No more builds; wait for the one in progress. Called once the event loop has ended: a
-        worker emitting `ready` while Qt tears the application down crashed the process at exit."""
-        with self._lock:
-            self._closed = True
-            worker = self._worker
-        if worker is not None:
-            worker.join(timeout_s)
+        """No more builds; wait for the one in progress (see runtime/serial_worker.py)."""
+        self._worker.close(timeout_s)
 
     def request(self, languages: Iterable[str]) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            for language in languages:
-                language = language.lower()
-                if language and language not in self._asked and not lexer_ready(language):
-                    self._asked.add(language)
-                    self._queue.put(language)
-            if self._worker is None and not self._paused and not self._queue.empty():
-                self._worker = threading.Thread(target=self._work, name="pygments-lexers", daemon=True)
-                self._worker.start()
+        self._worker.put((language.lower() for language in languages), self._wanted)
 
-    def _work(self) -> None:
-        while True:
-            with self._lock:
-                try:
-                    if self._closed:
-                        raise queue.Empty
-                    language = self._queue.get_nowait()
-                except queue.Empty:
-                    self._worker = None
-                    return
-            try:
-                _build_lexer(language)
-            except Exception:  # noqa: BLE001 - a broken lexer must not kill the worker: code stays plain
-                log.exception("building the pygments lexer for %r failed", language)
-                _built[language] = True
-            with self._lock:
-                if self._closed:
-                    self._worker = None
-                    return
-                self.ready.emit(language)  # under the lock: close() cannot pass between the check and this
+    def _wanted(self, language: str) -> bool:
+        if not language or language in self._asked or lexer_ready(language):
+            return False
+        self._asked.add(language)
+        return True
+
+    @staticmethod
+    def _build(language: str) -> None:
+        try:
+            _build_lexer(language)
+        except Exception:  # noqa: BLE001 - a broken lexer must not kill the worker: code stays plain
+            log.exception("building the pygments lexer for %r failed", language)
+            _built[language] = True
+
+    def _built(self, language: str, _result: None, _last: bool) -> None:
+        self.ready.emit(language)
 
 
 lexers = _LexerWarmup()

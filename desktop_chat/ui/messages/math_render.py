@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import math
-import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -46,6 +45,8 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
+
+from desktop_chat.ui.runtime.serial_worker import SerialWorker
 
 if TYPE_CHECKING:
     from desktop_chat.ui.messages.math_process import SvgProcess
@@ -191,10 +192,7 @@ class _Typesetter(QObject):
         self._bytes = 0
         self._failed: set[tuple[str, bool]] = set()  # (latex, display): fails at any size and colour
         self._asked: set[FormulaKey] = set()
-        self._queue: queue.SimpleQueue[FormulaKey] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._worker: threading.Thread | None = None
-        self._closed = False
+        self._worker: SerialWorker[FormulaKey, Formula | None] = SerialWorker("maths", self._work, self._finished)
         self._process: SvgProcess | None = None  # made by the worker; None again once it failed twice
         self._process_failures = 0
 
@@ -207,60 +205,42 @@ class _Typesetter(QObject):
         return FAILED if (key.latex, key.display) in self._failed else None
 
     def failed(self, latex: str, display: bool) -> bool:
-        with self._lock:
+        with self._worker.lock:
             return (latex, display) in self._failed
 
     def request(self, keys: Iterable[FormulaKey]) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            for key in keys:
-                if key not in self._asked and key not in self._done:
-                    self._asked.add(key)
-                    self._queue.put(key)
-            if self._worker is None and not self._queue.empty():
-                self._worker = threading.Thread(target=self._work, name="maths", daemon=True)
-                self._worker.start()
+        self._worker.put(keys, self._wanted)
+
+    def _wanted(self, key: FormulaKey) -> bool:
+        if key in self._asked or key in self._done:
+            return False
+        self._asked.add(key)
+        return True
 
     def close(self, timeout_s: float = 2.0) -> None:
-        """No more typesetting; wait for the formula in progress (see markdown_render.lexers.close)."""
-        with self._lock:
-            self._closed = True
-            worker = self._worker
-        if worker is not None:
-            worker.join(timeout_s)
+        """No more typesetting; wait for the formula in progress (see runtime/serial_worker.py)."""
+        self._worker.close(timeout_s)
         if self._process is not None:
             self._process.close()
 
-    def _work(self) -> None:
-        while True:
-            with self._lock:
-                try:
-                    if self._closed:
-                        raise queue.Empty
-                    key = self._queue.get_nowait()
-                except queue.Empty:
-                    self._worker = None
-                    return
-            try:
-                formula = self._typeset(key)
-            except Exception:  # noqa: BLE001 - a bug here must not kill the worker: the source shows
-                log.exception("typesetting %r failed", key.latex)
-                formula = None
-            with self._lock:
-                self._asked.discard(key)
-                if formula is None:
-                    self._failed.add((key.latex, key.display))
-                    self._done[key] = FAILED
-                else:
-                    self._done[key] = formula
-                    self._bytes += formula.image.sizeInBytes()
-                    self._evict()
-                if self._closed:
-                    self._worker = None
-                    return
-                if self._queue.empty():  # one signal per burst of formulas, not one each
-                    self.ready.emit()
+    def _work(self, key: FormulaKey) -> Formula | None:
+        try:
+            return self._typeset(key)
+        except Exception:  # noqa: BLE001 - a bug here must not kill the worker: the source shows
+            log.exception("typesetting %r failed", key.latex)
+            return None
+
+    def _finished(self, key: FormulaKey, formula: Formula | None, last: bool) -> None:
+        self._asked.discard(key)
+        if formula is None:
+            self._failed.add((key.latex, key.display))
+            self._done[key] = FAILED
+        else:
+            self._done[key] = formula
+            self._bytes += formula.image.sizeInBytes()
+            self._evict()
+        if last:  # one signal per burst of formulas, not one each
+            self.ready.emit()
 
     def _typeset(self, key: FormulaKey) -> Formula | None:
         """Worker thread: in the typesetting process while it works, else in this thread."""
