@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from desktop_chat.documents import _mupdf
 from desktop_chat.documents._text import cjk_count, non_space_count
+from desktop_chat.documents.signatures import signature
 from desktop_chat.documents.document import ExtractedDocument, TextQuality
 from desktop_chat.documents.errors import (
     Cancelled,
@@ -412,21 +413,6 @@ def _ascii_count(text: str) -> int:
 
 # -- what is this file? --------------------------------------------------------------------------
 
-_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "png", "a PNG image"),
-    (b"\xff\xd8\xff", "jpeg", "a JPEG image"),
-    (b"GIF87a", "gif", "a GIF image"),
-    (b"GIF89a", "gif", "a GIF image"),
-    (b"II*\x00", "tiff", "a TIFF image"),
-    (b"MM\x00*", "tiff", "a TIFF image"),
-    (b"BM", "bmp", "a BMP image"),
-    (b"\x1f\x8b", "gzip", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7z", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "rar", "a RAR archive"),
-    (b"{\\rtf", "rtf", "an RTF document"),
-    (b"%!PS", "postscript", "a PostScript file"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole", "an older Microsoft Office document (.doc, .xls or .ppt)"),
-)
 _ZIP_KINDS: tuple[tuple[bytes, str, str], ...] = (
     (b"application/epub+zip", "epub", "an EPUB e-book"),
     (b"word/", "docx", "a Word document (.docx)"),
@@ -441,13 +427,9 @@ def describe_content(data: bytes) -> tuple[str, str] | None:
     ("text", "a plain-text file"); None when we cannot tell."""
     if _pdf_header_at(data) >= 0:
         return "pdf", "a PDF"
-    for magic, code, phrase in _SIGNATURES:
-        if data.startswith(magic):
-            if code == "bmp" and len(data) < 26:
-                continue
-            return code, phrase
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "webp", "a WebP image"
+    found = signature(data)  # images, archives, office files: told by their first bytes
+    if found is not None:
+        return found
     if data.startswith(b"PK\x03\x04"):
         head = data[:4096]
         for marker, code, phrase in _ZIP_KINDS:

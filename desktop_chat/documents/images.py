@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_chat.documents.errors import DocumentError
+from desktop_chat.documents.signatures import signature
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 
 __all__ = ["IMAGE_MEDIA_TYPES", "MAX_PIXELS", "STORE_MAX_EDGE", "DamagedImage", "ImageError", "ImageLimits",
@@ -41,8 +42,8 @@ FIT_QUALITIES = (85, 75, 60, 45)  # tried in turn when an image is over a provid
 
 IMAGE_MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
-# What the first bytes of the formats we take look like (the name of a file is not evidence).
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"))
+# The formats we take, as signatures.signature names them (the name of a file is not evidence).
+_KINDS = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
 
 
 class ImageError(DocumentError):
@@ -94,12 +95,8 @@ class PreparedImage:
 
 def image_kind(head: bytes) -> str | None:
     """"PNG", "JPEG", "GIF" or "WEBP" by the first bytes, else None."""
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    return None
+    found = signature(head)
+    return _KINDS.get(found[0]) if found is not None else None
 
 
 def prepare_image(data: bytes, file_name: str) -> PreparedImage:
