@@ -79,34 +79,18 @@ def child(quick: bool) -> dict[str, Any]:
 
 async def window_turn(window: Any, prompt: str, thinking: str, expected: str) -> Any:
     """Enter → answer complete and rendered, reasoning shown whole; (ms, worst stall ms, top gaps)."""
-    from benchmarks._gui import Heartbeat, idle, press_enter, signal_future, until
+    from benchmarks.stream import window_turn as answer_turn
     from desktop_chat.ui.messages.thinking_block import block_for
 
-    window.new_conversation()
-    await idle()
-    window.composer.setPlainText(prompt)
-    finished = signal_future(window.turnFinished)
-    heartbeat = Heartbeat()
-    heartbeat.start()
-    started = time.perf_counter()
-    press_enter(window.composer)
-    (cid,) = await asyncio.wait_for(finished, 120)
-    answer = window.store.list_messages(cid)[-1]
-    widget = window.view.message_widget(answer.id)
-    block = block_for(widget, create=False)
-    await until(lambda: not window.view.has_pending_render() and block is not None
-                and block.text_view.toPlainText() == thinking, timeout=60, interval=0.001)
-    took = (time.perf_counter() - started) * 1000
-    stall = heartbeat.stop()
-    if answer.text != expected or answer.status.value != "complete":
-        raise BenchmarkCrash(f"the answer arrived incomplete: {answer.status}, "
-                             f"{len(answer.text)} of {len(expected)} characters")
-    if widget.current_text() != expected:
-        raise BenchmarkCrash("the view does not show the whole answer")
-    stored = [p for p in answer.typed_parts if getattr(p, "text", None) == thinking]
-    if not stored:
+    def reasoning_shown(answer: Any) -> bool:
+        block = block_for(window.view.message_widget(answer.id), create=False)
+        return block is not None and block.text_view.toPlainText() == thinking
+
+    took, stall, top = await answer_turn(window, prompt, expected, also_shown=reasoning_shown)
+    answer = window.store.list_messages(window.current_conversation_id)[-1]
+    if not any(getattr(p, "text", None) == thinking for p in answer.typed_parts):
         raise BenchmarkCrash("the reasoning was not stored as its own part")
-    return took, stall, heartbeat.top()
+    return took, stall, top
 
 
 def sdk_stream(base_url: str, prompt: str, thinking: str, expected: str) -> float:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from benchmarks._common import (BenchmarkCrash, Row, answer_tokens, home_with_history, median, paired_ratio, rounded,
@@ -81,8 +82,10 @@ def child(quick: bool) -> dict[str, Any]:
         return run_in_app(body)
 
 
-async def window_turn(window: Any, prompt: str, expected: str) -> Any:
-    """Enter → the answer complete in the store and fully rendered; (ms, worst stall ms, top gaps)."""
+async def window_turn(window: Any, prompt: str, expected: str, *,
+                      also_shown: Callable[[Any], bool] | None = None) -> Any:
+    """Enter → the answer complete in the store and fully rendered; (ms, worst stall ms, top gaps).
+    *also_shown(answer)*: what else must be on screen before the clock stops (reasoning.py's block)."""
     from benchmarks._gui import Heartbeat, idle, press_enter, signal_future, until
 
     window.new_conversation()
@@ -94,10 +97,11 @@ async def window_turn(window: Any, prompt: str, expected: str) -> Any:
     started = time.perf_counter()
     press_enter(window.composer)
     (cid,) = await asyncio.wait_for(finished, 120)
-    await until(lambda: not window.view.has_pending_render(), timeout=60, interval=0.001)
+    answer = window.store.list_messages(cid)[-1]
+    await until(lambda: not window.view.has_pending_render() and (also_shown is None or also_shown(answer)),
+                timeout=60, interval=0.001)
     took = (time.perf_counter() - started) * 1000
     stall = heartbeat.stop()
-    answer = window.store.list_messages(cid)[-1]
     if answer.text != expected or answer.status.value != "complete":
         raise BenchmarkCrash(f"the answer arrived incomplete: {answer.status}, "
                              f"{len(answer.text)} of {len(expected)} characters")
