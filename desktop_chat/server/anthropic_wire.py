@@ -113,11 +113,7 @@ async def messages(request: Request, body: MessagesRequest) -> Response | dict[s
     exchange = to_exchange(request, body)
     ctx = context(request)
     turn = exchange.run(ctx.services)
-
-    def after(answer: UnstoredAnswer) -> None:
-        if ctx.options.store_history:
-            history.keep(ctx.services, exchange, answer)
-
+    after = history.after_answer(ctx, exchange)  # keeps it in the history when the setting asks
     if body.stream:
         return await responses.streamed(request, turn, EventEncoder(body.model), after)
     answer = await responses.whole(request, turn, "messages")

@@ -8,14 +8,29 @@ the answer), titled by its question, so that it can be read and searched like an
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.chat.engine import UnstoredAnswer
 from desktop_chat.server.exchange import Exchange
 from desktop_chat.store import StoreError
 
+if TYPE_CHECKING:
+    from desktop_chat.server.state import ServerContext
+
 log = logging.getLogger(__name__)
 TITLE_CHARS = 60
+
+
+def after_answer(ctx: ServerContext, exchange: Exchange) -> Callable[[UnstoredAnswer], None]:
+    """What a route does once *exchange* is answered: keep it, if the user's setting says so."""
+
+    def after(answer: UnstoredAnswer) -> None:
+        if ctx.options.store_history:
+            keep(ctx.services, exchange, answer)
+
+    return after
 
 
 def keep(services: AppServices, exchange: Exchange, answer: UnstoredAnswer) -> None:

@@ -118,11 +118,7 @@ async def chat_completions(request: Request, body: ChatCompletionRequest) -> Res
     exchange = to_exchange(request, body)
     ctx = context(request)
     turn = exchange.run(ctx.services)
-
-    def after(answer: UnstoredAnswer) -> None:
-        if ctx.options.store_history:
-            history.keep(ctx.services, exchange, answer)
-
+    after = history.after_answer(ctx, exchange)  # keeps it in the history when the setting asks
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
         return await responses.streamed(request, turn, ChunkEncoder(body.model, include_usage), after)

@@ -162,9 +162,5 @@ async def analyze_pdf(request: Request, file: UploadFile = File(...), question: 
 
 async def _stream_exchange(request: Request, exchange: Exchange, encoder: SimpleEncoder) -> Response:
     ctx = context(request)
-
-    def after(answer: UnstoredAnswer) -> None:
-        if ctx.options.store_history:
-            history.keep(ctx.services, exchange, answer)
-
+    after = history.after_answer(ctx, exchange)  # keeps it in the history when the setting asks
     return await responses.streamed(request, exchange.run(ctx.services), encoder, after)
