@@ -51,14 +51,22 @@ def test_drop_a_folder_index_it_and_ask_it(windows, qtbot, fakes, tmp_path):
     window.resize(1180, 760)
     knowledge = _ready(qtbot, window)
     picker, panel = knowledge.picker, knowledge.panel
-    assert picker.objectName() == "knowledgePicker" and picker.text() == "Knowledge base" and panel.isHidden()
+    assert picker.objectName() == "knowledgePicker" and panel.isHidden()
+    # An icon button: the books icon alone (a square beside Attach) until a collection is chosen.
+    assert picker.text() == "" and not picker.icon().isNull()
+    assert picker.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    assert picker.width() == picker.height() == knowledge.window.composer_bar.attach_button.height()
     assert picker.accessibleName() == "Knowledge base for this conversation"
+    assert picker.toolTip().startswith("Search your own documents by meaning")
 
     write_corpus(tmp_path / "Company handbook")
     _drop_folder(picker, tmp_path / "Company handbook")
     qtbot.waitUntil(lambda: panel.running and bool(panel.last.get("files_total")), timeout=30_000)
     qtbot.waitUntil(lambda: not panel.running, timeout=120_000)
     assert picker.current == "Company handbook"  # attached to the (new) conversation once ready
+    # Chosen: its name beside the icon, the tooltip saying what every question searches.
+    assert picker.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert picker.text() == "Company handbook" and "“Company handbook”" in picker.toolTip()
     assert "is ready: 12 files" in window.statusBar().currentMessage()
 
     fact = FACTS[21]  # hand luggage
@@ -85,7 +93,7 @@ def test_drop_a_folder_index_it_and_ask_it(windows, qtbot, fakes, tmp_path):
     menu.actions()[0].trigger()
     menu.hide()
     assert window.store.get_conversation(window.current_conversation_id).options.get("knowledge_base") is None
-    assert picker.text() == "Knowledge base"
+    assert picker.text() == "" and picker.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
     window.new_conversation()
     window.open_conversation(conversation.id)
     assert picker.current is None
@@ -132,7 +140,8 @@ def test_indexing_progress_and_cancel_then_update_finishes(windows, qtbot, fakes
     window.apply_settings()
     try:
         qtbot.wait(50)
-        assert QCoreApplication.translate("KnowledgePicker", "Knowledge base") != "Knowledge base"
+        assert QCoreApplication.translate("KnowledgePicker", "Knowledge base for this conversation") != (
+            "Knowledge base for this conversation")
         (tmp_path / "more").mkdir()
         for n in range(12):
             (tmp_path / "more" / f"m{n}.pdf").write_bytes(make_pdf([distractor_page(500 + n * 6 + p)

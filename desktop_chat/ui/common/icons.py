@@ -48,6 +48,7 @@ GLYPHS: dict[str, tuple[str, int]] = {
     "idea": ("lightbulb", 0xF1ED),
     "info": ("info", 0xF1E0),
     "instructions": ("notepad", 0xF22D),
+    "knowledge": ("books", 0xF098),
     "lock": ("lock", 0xF1FF),
     "models": ("stack", 0xF2F1),
     "more": ("dots-three-bold", 0xF4DD),

@@ -1,7 +1,8 @@
 """The knowledge-base picker of the top bar: which collection this conversation searches.
 
-A tool button that says what is attached ("Knowledge: Handbook", or "Knowledge base" when none)
-and opens a menu: None, each collection with its size, then "New from a folder…". A folder
+An icon button (books) beside Attach; once a collection is attached its name shows beside the
+icon (elided), so the composer says what every question searches. The tooltip says the rest. It
+opens a menu: None, each collection with its size, then "New from a folder…". A folder
 dropped on it becomes a new collection. It holds no data itself: the controller fills the menu
 (from a worker thread) and acts on its signals.
 """
@@ -14,6 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
+
+from desktop_chat.ui.common import icons
+from desktop_chat.ui.common.theme import current_tokens
 
 __all__ = ["KnowledgePicker"]
 
@@ -29,7 +33,13 @@ class KnowledgePicker(QToolButton):
         super().__init__(parent)
         self.setObjectName("knowledgePicker")
         self.setAcceptDrops(True)
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tokens = current_tokens()
+        self.setProperty("iconButton", True)  # flat, with the hover of the composer's other icons
+        self.setIcon(icons.icon("knowledge", "muted"))
+        self.setIconSize(QSize(tokens.icon, tokens.icon))
+        self.setFixedHeight(tokens.icon_button)
+        self.setAutoRaise(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
         # May shrink (the label elides): the top bar must not raise the window's minimum width.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setMaximumWidth(170)  # beside the editor: a long name elides rather than narrowing it
@@ -81,13 +91,20 @@ class KnowledgePicker(QToolButton):
         create.triggered.connect(self.createRequested)
 
     def retranslate(self) -> None:
+        chosen = bool(self.current)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon if chosen
+                                else Qt.ToolButtonStyle.ToolButtonIconOnly)
+        if self.property("chosen") != chosen:  # the style sheet gives the name room beside the icon
+            self.setProperty("chosen", chosen)
+            self.style().unpolish(self)
+            self.style().polish(self)
         if self.current:
-            self._set_label(self.tr("Knowledge: %1").replace("%1", self.current))
+            self._set_label(self.current)
             self.setToolTip(self.tr("Every question in this conversation searches “%1” and sends what it "
                                     "finds with the question. Click to change; drop a folder here to make "
                                     "a new knowledge base.").replace("%1", self.current))
         else:
-            self._set_label(self.tr("Knowledge base"))
+            self._set_label("")  # the icon alone: its tooltip and accessible name say what it is
             self.setToolTip(self.tr("Search your own documents by meaning with every question: choose a "
                                     "knowledge base, or drop a folder here to make one."))
         self.setAccessibleName(self.tr("Knowledge base for this conversation"))
@@ -108,7 +125,8 @@ class KnowledgePicker(QToolButton):
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance(self._full) + self._padding(), hint.height())
+        width = self.fontMetrics().horizontalAdvance(self._full) + self._padding()
+        return QSize(max(width, current_tokens().icon_button), hint.height())  # the icon alone: a square
 
     def minimumSizeHint(self) -> QSize:
         hint = self.sizeHint()

@@ -42,6 +42,8 @@ QToolButton[iconButton="true"]:hover {{ background: {c.hover}; }}
 QToolButton[iconButton="true"]:pressed, QToolButton[iconButton="true"]:checked {{ background: {c.pressed}; }}
 QToolButton[iconButton="true"]:focus {{ border: 1px solid {c.accent}; }}
 QToolButton[iconButton="true"]::menu-indicator {{ image: none; width: 0; }}
+/* The knowledge picker with a collection chosen: its name beside the books icon. */
+QToolButton#knowledgePicker[chosen="true"] {{ padding: 2px 8px 2px 6px; color: {c.text_muted}; font-size: {ty.small}px; }}
 
 QToolButton[accentButton="true"] {{
     background: {c.accent}; border: none; border-radius: {t.icon_button // 2}px; padding: {s.xs}px;
