@@ -75,9 +75,9 @@ def test_display_maths_is_a_centred_paragraph(renderer):
 def test_chinese_in_a_top_level_text_is_written_between_the_pieces(renderer):
     html = renderer.render("$\\text{速度} = \\frac{d}{t}$")
     assert "速度<img" in html and _formulas_in(html) == [" = \\frac{d}{t}"]
-    # Nested inside a fraction it cannot be: the source shows.
+    # Nested inside a fraction it is typeset with the formula (math_cjk.py: Qt draws the words).
     nested = renderer.render("$\\frac{\\text{距离}}{t}$")
-    assert "dc-math" not in nested and "\\frac{\\text{距离}}{t}" in nested
+    assert _formulas_in(nested) == ["\\frac{\\text{距离}}{t}"]
 
 
 def test_top_level_text_cuts():
@@ -98,6 +98,9 @@ TABLE = {
     "text": "v = \\frac{d}{t} \\quad \\text{for all } t > 0",
     "aligned": "\\begin{aligned} a &= b + c \\\\ d &= e - f \\end{aligned}",
     "cases": "f(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}",
+    "chinese text": "v = \\frac{\\text{距离}}{t}",
+    "chinese text in a subscript": "\\sum_{\\text{所有人}} x_i = \\text{总数 } n",
+    "chinese": "速度 = \\frac{d}{t}",
 }
 
 
@@ -129,6 +132,21 @@ def test_the_baseline_is_the_middle_so_inline_maths_sits_on_the_line(qapp):  # n
     assert middle - rows[0] > rows[-1] - middle  # more ink above the baseline than below
 
 
+def test_chinese_in_a_formula_is_drawn_where_the_typesetter_left_room(qapp):  # noqa: ANN001
+    from desktop_chat.ui.messages.math_cjk import with_placeholders
+
+    # A rule stands in for each run, its \\text{…} closed around it; none where one cannot stand.
+    assert with_placeholders("\\frac{\\text{距离}}{t}", [1.0]) == "\\frac{\\rule{1.0em}{0.6em}}{t}"
+    assert with_placeholders("\\text{a 中 b}", [1.0]) == "\\text{a }\\rule{1.0em}{0.6em}\\text{ b}"
+    assert with_placeholders("\\mbox{中}", [1.0]) is None
+    with_words = typeset(FormulaKey("\\frac{\\text{距离}}{t}", True, 16, "#1f2328"))
+    with_room = typeset(FormulaKey("\\frac{\\phantom{MMM}}{t}", True, 16, "#1f2328"))
+    assert isinstance(with_words, Formula) and isinstance(with_room, Formula)
+    # The words are drawn (more ink than the bar and the t), in the text's size (about two letters wide).
+    assert _ink(with_words.image) > _ink(with_room.image) + 40
+    assert 24 < with_words.width < 60
+
+
 def test_colour_follows_the_theme(qapp):  # noqa: ANN001
     light = typeset(FormulaKey("x+y", False, 16, "#1f2328"))
     dark = typeset(FormulaKey("x+y", False, 16, "#e6e6e6"))
@@ -142,7 +160,7 @@ def test_colour_follows_the_theme(qapp):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("latex", ["\\frac{a", "\\begin{aligned} x", "\\left( x", "a & b", "\\sqrt[3{x}",
-                                   "\\text{中文}", "x" * 5000, "   "])
+                                   "\\mathrm{中文}", "\\text{a {中文}}", "x" * 5000, "   "])
 def test_malformed_formulas_are_not_typeset(qapp, latex):  # noqa: ANN001
     assert typeset(FormulaKey(latex, False, 16, "#000000")) is None
 

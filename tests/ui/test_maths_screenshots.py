@@ -37,7 +37,8 @@ $$
 \begin{aligned} (a+b)^2 &= a^2 + 2ab + b^2 \\ (a-b)^2 &= a^2 - 2ab + b^2 \end{aligned}
 $$
 
-中文里也一样：$\text{面积} = \pi r^2$，其中 $r$ 是半径。Prices stay text: it costs $5 and $10.
+中文里也一样：$\text{面积} = \pi r^2$，其中 $r$ 是半径；速度 $v = \frac{\text{距离}}{t}$。
+Prices stay text: it costs $5 and $10.
 """
 
 CITED = ("The lighthouse keeper of Port Elwin is **Marguerite Osei** [1]. The handbook lists her with "
@@ -76,6 +77,9 @@ def test_screenshots_of_maths_and_references(windows, qtbot, fakes, tmp_path: Pa
     send(qtbot, window, "Show me some maths.")
     wait_answer(qtbot, window)
     _settled(qtbot, window)
+    # Chinese inside \text{} within a fraction is typeset, not shown as its source.
+    shown = "".join(body.plain_text() for body in window.findChildren(MessageBody))
+    assert "面积" in shown and "\\text{距离}" not in shown and "\\frac" not in shown
     _pictures(qtbot, window, settings, "maths")
 
     window.new_conversation()

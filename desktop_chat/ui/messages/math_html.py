@@ -31,13 +31,10 @@ def _image(latex: str, display: bool, colour: str) -> str:
 def formula_html(kind: str, latex: str, markup: str, colour: str) -> str:
     display = kind != INLINE
     source = escape_html(source_of(latex, markup), quote=False)
-    if has_cjk(latex):
-        pieces = top_level_text(latex)
-        if pieces is None or any(not is_text and has_cjk(piece) for is_text, piece in pieces):
-            body = source
-        else:
-            body = "".join(escape_html(piece, quote=False) if is_text else _image(piece, display, colour)
-                           for is_text, piece in pieces)
+    pieces = top_level_text(latex) if has_cjk(latex) else None
+    if pieces is not None and not any(not is_text and has_cjk(piece) for is_text, piece in pieces):
+        body = "".join(escape_html(piece, quote=False) if is_text else _image(piece, display, colour)
+                       for is_text, piece in pieces)
     elif formulas.failed(latex, display):
         body = source
     else:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -46,6 +47,13 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
+from desktop_chat.ui.messages.math_cjk import (
+    PLACEHOLDER_HEIGHT_EM,
+    cjk_runs,
+    has_cjk,
+    placeholder_width_em,
+    with_placeholders,
+)
 from desktop_chat.ui.runtime.serial_worker import SerialWorker
 
 if TYPE_CHECKING:
@@ -77,6 +85,10 @@ SOURCE_ALPHA = 0.6  # a formula still being typeset is drawn as its source, this
 # The maths font (STIX Two) has a smaller x-height than the usual UI sans: at the text's pixel
 # size its letters looked a size smaller than the words around them.
 SIZE_FACTOR = 1.15
+SVG_PX_PER_POINT = 4 / 3  # ziamath's size is in points, its SVG in pixels
+# The text's pixel size as a fraction of the maths font's em: CJK words in a formula (math_cjk.py)
+# are drawn as large as the words around the formula.
+TEXT_EM = 1 / (SIZE_FACTOR * SVG_PX_PER_POINT)
 
 
 @dataclass(frozen=True)
@@ -103,12 +115,6 @@ class _Failed:
 
 
 FAILED = _Failed()
-
-
-def has_cjk(text: str) -> bool:
-    """True when `text` holds Chinese, Japanese or Korean letters (the maths fonts have none)."""
-    return any("\u2e80" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
-               or "\uff00" <= char <= "\uffef" for char in text)
 
 
 # -- URLs ------------------------------------------------------------------------------------------
@@ -141,24 +147,100 @@ def typeset(key: FormulaKey, process: SvgProcess | None = None) -> Formula | Non
     """The formula as an image, or None when it cannot be typeset. Blocking (≈ 10-20 ms): a
     worker thread's call, or a test's. With `process`, ziamath runs there (math_process.py);
     OSError when that process cannot be used."""
-    if not key.latex.strip() or len(key.latex) > MAX_LATEX or has_cjk(key.latex):
+    if not key.latex.strip() or len(key.latex) > MAX_LATEX:
         return None
     size = key.px * SIZE_FACTOR
+    latex, words = key.latex, _CjkWords([], key.colour)
+    if has_cjk(latex):  # typeset around placeholders; Qt draws the words (math_cjk.py)
+        words = _CjkWords(cjk_runs(latex), key.colour)
+        placed = with_placeholders(latex, words.widths_em())
+        if placed is None:
+            return None
+        latex = placed
     if process is not None:
-        svg = process.svg(key.latex, key.display, size, key.colour)
+        svg = process.svg(latex, key.display, size, key.colour)
     else:
         from desktop_chat.ui.messages.math_process import typeset_svg
 
         with _ziamath_lock:
             try:
-                svg = typeset_svg(key.latex, key.display, size, key.colour)
+                svg = typeset_svg(latex, key.display, size, key.colour)
             except Exception as exc:  # noqa: BLE001 - any parse error of any formula: show its source
                 log.debug("formula %r not typeset: %s", key.latex, exc)
                 svg = None
-    return _paint(svg) if svg is not None else None
+    if svg is None:
+        return None
+    if words.runs:
+        svg = words.take_placeholders(svg)
+        if svg is None:
+            return None
+    return _paint(svg, words)
 
 
-def _paint(svg: str) -> Formula | None:
+_RECT = re.compile(r'<rect x="(-?[\d.]+)" y="(-?[\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*/>')
+
+
+class _CjkWords:
+    """A formula's CJK runs: measured for their placeholders, then drawn where those were."""
+
+    def __init__(self, runs: list[str], colour: str) -> None:
+        self.runs = runs
+        self.colour = colour
+        self._font = QFont()  # the app's font: its family list puts a CJK family behind the Latin one
+        self._font.setPixelSize(100)
+        self.boxes: list[tuple[str, QRectF]] = []  # each run and its placeholder's rectangle in the SVG
+
+    def widths_em(self) -> list[float]:
+        metrics = QFontMetricsF(self._font)
+        return [metrics.horizontalAdvance(run) / 100 * TEXT_EM for run in self.runs]
+
+    def take_placeholders(self, svg: str) -> str | None:
+        """The SVG without the placeholders, their places noted; None when one is missing. Each is
+        told apart by its width in its own em (the rule's height is PLACEHOLDER_HEIGHT_EM of it:
+        a rule in a fraction's numerator is typeset smaller)."""
+        wanted = {round(placeholder_width_em(width, i), 3): run
+                  for i, (width, run) in enumerate(zip(self.widths_em(), self.runs))}
+        kept: list[str] = []
+        last = 0
+        for match in _RECT.finditer(svg):
+            x, y, width, height = (float(match.group(n)) for n in range(1, 5))
+            if height <= 0:
+                continue
+            em = round(width / height * PLACEHOLDER_HEIGHT_EM, 3)
+            run = next((run for w, run in wanted.items() if abs(w - em) < 0.0015), None)
+            if run is None:
+                continue  # a fraction bar, a rule of the formula's own
+            self.boxes.append((run, QRectF(x, y, width, height)))
+            kept.append(svg[last:match.start()])
+            last = match.end()
+        kept.append(svg[last:])
+        return "".join(kept) if len(self.boxes) == len(self.runs) else None
+
+    def extent(self) -> tuple[float, float]:
+        """How far the words reach above and below the baseline (y = 0 in the SVG)."""
+        ascent = descent = 0.0
+        for _run, box in self.boxes:
+            metrics = QFontMetricsF(self._sized(box))
+            baseline = box.bottom()
+            ascent, descent = max(ascent, metrics.ascent() - baseline), max(descent, baseline + metrics.descent())
+        return ascent, descent
+
+    def _sized(self, box: QRectF) -> QFont:
+        font = QFont(self._font)
+        font.setPixelSize(max(1, round(box.height() / PLACEHOLDER_HEIGHT_EM * TEXT_EM)))
+        return font
+
+    def draw(self, painter: QPainter, origin: QPointF) -> None:
+        """Draw each run on its placeholder's baseline; `origin`: where the SVG's (0, 0) is."""
+        painter.setPen(QColor(self.colour))
+        for run, box in self.boxes:
+            font = self._sized(box)
+            painter.setFont(font)
+            # The run fills the placeholder's width (measured at 100 px, drawn at another size).
+            painter.drawText(QPointF(origin.x() + box.left(), origin.y() + box.bottom()), run)
+
+
+def _paint(svg: str, words: _CjkWords | None = None) -> Formula | None:
     from PySide6.QtCore import QByteArray
     from PySide6.QtSvg import QSvgRenderer
 
@@ -169,13 +251,19 @@ def _paint(svg: str) -> Formula | None:
     # The SVG's y = 0 is the baseline: ascent above it, descent below. Pad the shorter side so
     # that the baseline is the image's middle (see the module docstring).
     ascent, descent = max(0.0, -box.top()), max(0.0, box.bottom())
+    if words is not None and words.boxes:
+        above, below = words.extent()
+        ascent, descent = max(ascent, above), max(descent, below)
     half = max(ascent, descent)
     width, height = box.width(), 2 * half
     image = QImage(math.ceil(width * SCALE), math.ceil(height * SCALE), QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, (half - ascent) * SCALE, width * SCALE, box.height() * SCALE))
+    renderer.render(painter, QRectF(0, (half + box.top()) * SCALE, width * SCALE, box.height() * SCALE))
+    if words is not None and words.boxes:
+        painter.scale(SCALE, SCALE)
+        words.draw(painter, QPointF(-box.left(), half))
     painter.end()
     image.setDevicePixelRatio(SCALE)
     return Formula(image, width, height)
