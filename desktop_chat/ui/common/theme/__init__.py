@@ -16,6 +16,7 @@ QEvent.PaletteChange, which Qt sends to every widget when the theme changes.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
@@ -71,12 +72,16 @@ def _apply_look(app: QApplication, look: str) -> None:
 
 
 def _set_style_sheet(app: QApplication, sheet: str) -> None:
-    """Setting the application's style sheet drops the fonts a desktop theme gave some classes
-    (menus, tooltips…: QApplication.setFont(font, class)); they are put back."""
+    _keeping_class_fonts(app, lambda: app.setStyleSheet(sheet))
+
+
+def _keeping_class_fonts(app: QApplication, change: Callable[[], None]) -> None:
+    """Setting the application's style sheet or style drops the fonts a desktop theme gave some
+    classes (menus, tooltips…: QApplication.setFont(font, class)); they are put back."""
     default = app.font()
     kept = {name: QFont(app.font(name)) for name in THEMED_CLASSES  # type: ignore[call-overload]
             if app.font(name) != default}  # type: ignore[call-overload]
-    app.setStyleSheet(sheet)
+    change()
     for name, font in kept.items():
         QApplication.setFont(font, name)  # type: ignore[arg-type]  # a str at run time (see fonts.py)
 
@@ -129,7 +134,8 @@ def _set_style(app: QApplication, name: str) -> None:
     if str(current or "").lower() != name.lower() or (rounded and not _state.get("rounded")):
         style = QStyleFactory.create(name)
         if style is not None:
-            app.setStyle(_RoundedMenus(style) if rounded else style)
+            chosen = _RoundedMenus(style) if rounded else style
+            _keeping_class_fonts(app, lambda: app.setStyle(chosen))
             _state["style"] = name.lower()
             _state["rounded"] = rounded
 
