@@ -5,7 +5,7 @@ and the floating "scroll to the newest" button (pytest-qt, offscreen)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QPointF, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QPoint, QPointF, Qt, QTime
 from PySide6.QtGui import QEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -153,17 +153,38 @@ def test_a_short_question_gets_a_small_bubble_and_a_long_one_wraps(view, qtbot):
 LONG_LINE = "result = compute(" + ", ".join(f"argument_{i}" for i in range(30)) + ")"
 
 
-def test_a_long_code_line_scrolls_sideways_instead_of_wrapping(view, qtbot):
-    view.set_messages([msg("a", text=f"Some text.\n\n```python\n{LONG_LINE}\nprint(result)\n```\n")],
-                      has_older=False)
+def test_a_long_code_line_scrolls_sideways_inside_its_own_block(view, qtbot):
+    view.set_messages([msg("a", text=f"Some text.\n\n```python\n{LONG_LINE}\nprint(result)\n```\n\n"
+                                     "After the code.\n\n```sh\nls\n```\n")], has_older=False)
     body = view.message_widget("a").body
-    qtbot.waitUntil(lambda: body.horizontalScrollBar().maximum() > 0)
+    qtbot.waitUntil(lambda: len(body.code_scroll_bars) == 1)
     block = body.document().find(LONG_LINE[:20]).block()
     assert block.layout().lineCount() == 1  # one line, however long
     paragraph = body.document().find("Some text.").block()
     assert paragraph.layout().boundingRect().width() <= body.viewport().width()
-    # the body is tall enough for its text and the bar below it
-    assert body.height() >= body.document().size().height() + body.horizontalScrollBar().sizeHint().height()
+    # The body itself never scrolls sideways; the wide block has its own bar (the short one none),
+    # inside the block's box, under its last line and above the prose after it.
+    assert body.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    (bar,) = body.code_scroll_bars
+    assert bar.isVisible() and bar.maximum() > 0 and bar.parent() is body.viewport()
+    layout = body.document().documentLayout()
+    last_line = layout.blockBoundingRect(body.document().find("print(result)").block())
+    after = layout.blockBoundingRect(body.document().find("After the code.").block())
+    assert last_line.bottom() <= bar.geometry().top() and bar.geometry().bottom() < after.top()
+    assert bar.width() <= body.viewport().width()
+    # Scrolled, the block draws further along its line while the prose stays; a click inside the
+    # scrolled block lands on the character drawn under it.
+    before = body.grab().toImage()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: body.grab().toImage() != before)
+    after_image = body.grab().toImage()
+    text_row = int(layout.blockBoundingRect(paragraph).center().y())
+    assert all(before.pixel(x, text_row) == after_image.pixel(x, text_row) for x in range(0, 200, 3))
+    line = layout.blockBoundingRect(block)
+    point = QPoint(body.viewport().width() - 30, int(line.center().y()))
+    qtbot.mouseClick(body.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert body.textCursor().position() - block.position() > len(LONG_LINE) - 10  # near the line's end
+    assert body.horizontalScrollBar().value() == 0
 
 
 def test_code_copy_link_says_copied_then_copy_again(view, qtbot):

@@ -393,11 +393,13 @@ def _code_block_html(content: str, language: str, env: Mapping[str, Any]) -> str
         f'<span style="font-size: small;">{copy}</span></td></tr></table>'
         f'<table width="100%" cellspacing="0" cellpadding="12" border="0" bgcolor="{theme.code_bg}"'
         ' style="margin-top: 0px; margin-bottom: 8px;">'
-        f'<tr><td><pre style="white-space: pre; margin: 0px; color: {theme.code_fg};">{body}</pre>'
+        f'<tr><td style="padding-bottom: {CODE_BOTTOM_PADDING}px;">'
+        f'<pre style="white-space: pre; margin: 0px; color: {theme.code_fg};">{body}</pre>'
         '</td></tr></table>'
     )
 
 
+CODE_BOTTOM_PADDING = 18  # room under the code's last line for its own scroll bar (code_scroll.py)
 LINE_HEIGHT = 130  # per cent of the font's line spacing: long answers read easier with air
 
 _QUOTE_BARS = 3  # nested quotes drawn with a bar (a table each); see blockquote_open

@@ -29,9 +29,12 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
     QGuiApplication,
+    QMouseEvent,
+    QPaintEvent,
     QPainter,
     QPalette,
     QPyTextObject,
+    QResizeEvent,
     QTextCursor,
     QTextDocument,
     QTextFormat,
@@ -47,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.ui.messages.code_scroll import CodeScroller
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
 from desktop_chat.ui.messages.stream_buffer import StreamBuffer
@@ -105,6 +109,7 @@ class MessageBody(QTextBrowser):
 
     def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._code = CodeScroller(self)  # each code block scrolls sideways on its own (code_scroll.py)
         self.setObjectName("messageBody")
         self.setAccessibleName(self.tr("Message text"))
         self._renderer = renderer
@@ -124,9 +129,9 @@ class MessageBody(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # A code line longer than the column makes the document wider than the text: the body
-        # then scrolls sideways (only then does the bar show), and its height makes room for it.
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # A code line longer than the column makes its block wider than the text: that block
+        # scrolls sideways on its own (code_scroll.py); the body itself never does.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         # The card shows through: a transparent Base for the viewport to fill with. (Not
@@ -495,18 +500,47 @@ class MessageBody(QTextBrowser):
 
     def _fit_height(self, *_: Any) -> None:
         height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
-        if self.document().size().width() > self.viewport().width() + 0.5:
-            height += self.horizontalScrollBar().sizeHint().height()
         if height != self.height() or self.minimumHeight() != height:
             self.setFixedHeight(max(height, 1))
+        self._code.relayout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._code.relayout()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._code.paint(event, super().paintEvent)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        # Never sideways as a whole (the code blocks' bars, children of the viewport, would move
+        # with it): each block is drawn at its own offset.
+        if dy:
+            super().scrollContentsBy(0, dy)
+
+    # Over a scrolled code block, the mouse acts on the characters drawn under it.
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._code.mapped(event.position().toPoint(), lambda: super(MessageBody, self).mousePressEvent(event))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._code.mapped(event.position().toPoint(), lambda: super(MessageBody, self).mouseMoveEvent(event))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._code.mapped(event.position().toPoint(), lambda: super(MessageBody, self).mouseReleaseEvent(event))
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self._code.mapped(event.position().toPoint(), lambda: super(MessageBody, self).mouseDoubleClickEvent(event))
+
+    @property
+    def code_scroll_bars(self) -> list[Any]:
+        """The scroll bars of the code blocks wider than the body (for tests and accessibility tools)."""
+        return self._code.scrolling
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         # The conversation scrolls, not the message (except sideways, over a wide code block).
         # Hand the event to the enclosing scroll area explicitly: Qt propagates only spontaneous
         # wheel events to parents.
-        delta = event.angleDelta()
-        if abs(delta.x()) > abs(delta.y()) and self.horizontalScrollBar().maximum() > 0:
-            super().wheelEvent(event)
+        if self._code.wheel(event):
+            event.accept()
             return
         outer = self.parentWidget()
         while outer is not None and not isinstance(outer, QAbstractScrollArea):

@@ -1,0 +1,195 @@
+"""Each code block of a message scrolls sideways on its own; the prose around it keeps wrapping.
+
+A message is one QTextDocument (message_body.py): its prose wraps at the body's width, while a code
+block's table grows as wide as its longest line (markdown_render: `white-space: pre`, no wrapping
+mid-token). A QTextEdit has one horizontal scroll for the whole document, so a long line used to
+give the whole message a scroll bar, under the message, moving the prose too.
+
+Here the document stays one (selection, copy, find, streaming all work as before) and is drawn
+in pieces: the prose at offset 0, and each code block that is wider than the body at its own
+offset, clipped to its own rectangle. Each such block gets a thin scroll bar of its own (a real
+QScrollBar, styled by the theme's sheet) in its bottom padding; a sideways wheel or trackpad
+swipe over a block scrolls that block. Mouse events over a block are mapped with its offset, so
+selecting and clicking inside scrolled code hit the right characters.
+
+The code tables are found by their one cell's `<pre>` (Qt marks such blocks nonBreakableLines);
+the header above each (language, Copy) is a table of its own at the text's width: it stays put.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt
+from PySide6.QtGui import QPaintEvent, QRegion, QTextFrame, QTextTable, QWheelEvent
+from PySide6.QtWidgets import QScrollBar, QTextEdit
+
+from desktop_chat.ui.messages.markdown_render import CODE_BOTTOM_PADDING
+
+__all__ = ["CodeScroller"]
+
+BAR_HEIGHT = 10  # fits the code cell's bottom padding (markdown_render.CODE_BOTTOM_PADDING)
+BAR_INSET = 4
+
+
+@dataclass
+class _Block:
+    rect: QRect  # the code table in document coordinates
+    overflow: int  # how much wider than the visible part it is (0: no scrolling)
+    offset: int = 0
+    bar: QScrollBar | None = field(default=None, repr=False)
+
+
+class CodeScroller:
+    """Per-code-block sideways scrolling for one QTextEdit (the message body)."""
+
+    def __init__(self, edit: QTextEdit) -> None:
+        self._edit = edit
+        self._blocks: list[_Block] = []
+        self._bars: list[QScrollBar] = []  # made on demand, reused in order
+
+    # -- where the blocks are -------------------------------------------------------------------
+
+    def relayout(self) -> None:
+        """Find the code blocks again (the document or the width changed); offsets kept in order."""
+        edit = self._edit
+        visible = edit.viewport().width()
+        layout = edit.document().documentLayout()
+        old = self._blocks
+        blocks: list[_Block] = []
+        for table in _code_tables(edit.document().rootFrame()):
+            # The box (its background) from the code's lines and the cell's padding: the frame's
+            # bounding rectangle holds its margins and is not where the box is drawn.
+            cell = table.cellAt(0, 0)
+            first = layout.blockBoundingRect(cell.firstCursorPosition().block())
+            last = layout.blockBoundingRect(cell.lastCursorPosition().block())
+            padding = table.format().cellPadding()
+            rect = QRectF(first.left() - padding, first.top() - padding, first.width() + 2 * padding,
+                          last.bottom() + CODE_BOTTOM_PADDING - first.top() + padding).toAlignedRect()
+            overflow = max(0, rect.right() + 1 - visible)
+            offset = min(old[len(blocks)].offset, overflow) if len(blocks) < len(old) else 0
+            blocks.append(_Block(rect, overflow, offset))
+        self._blocks = blocks
+        self._place_bars()
+
+    def _place_bars(self) -> None:
+        scrolling = [block for block in self._blocks if block.overflow > 0]
+        while len(self._bars) < len(scrolling):
+            bar = QScrollBar(Qt.Orientation.Horizontal, self._edit.viewport())
+            bar.setObjectName("codeScrollBar")
+            bar.setCursor(Qt.CursorShape.ArrowCursor)
+            bar.valueChanged.connect(lambda value, bar=bar: self._bar_moved(bar, value))
+            self._bars.append(bar)
+        y_offset = self._edit.verticalScrollBar().value()
+        visible = self._edit.viewport().width()
+        for block, bar in zip(scrolling, self._bars):
+            block.bar = bar
+            width = min(block.rect.width(), visible - block.rect.left())
+            bar.blockSignals(True)
+            bar.setRange(0, block.overflow)
+            bar.setPageStep(max(1, width))
+            bar.setSingleStep(20)
+            bar.setValue(block.offset)
+            bar.blockSignals(False)
+            bar.setGeometry(block.rect.left() + BAR_INSET, block.rect.bottom() - y_offset - BAR_HEIGHT - 2,
+                            max(0, width - 2 * BAR_INSET), BAR_HEIGHT)
+            if bar.isHidden():
+                bar.show()
+        for bar in self._bars[len(scrolling):]:
+            bar.hide()
+
+    def _bar_moved(self, bar: QScrollBar, value: int) -> None:
+        for block in self._blocks:
+            if block.bar is bar:
+                block.offset = value
+                self._edit.viewport().update(self._visible(block))
+                return
+
+    def _visible(self, block: _Block) -> QRect:
+        """A block's rectangle in viewport coordinates, cut at the body's right edge."""
+        rect = block.rect.translated(0, -self._edit.verticalScrollBar().value())
+        return rect.intersected(QRect(0, rect.top(), self._edit.viewport().width(), rect.height()))
+
+    @property
+    def scrolling(self) -> list[QScrollBar]:
+        """The bars of the blocks that scroll (for tests and accessibility tools)."""
+        return [block.bar for block in self._blocks if block.overflow > 0 and block.bar is not None]
+
+    def offset_at(self, pos: QPoint) -> int:
+        """The sideways offset of what is drawn at `pos` (viewport coordinates)."""
+        for block in self._blocks:
+            if block.overflow and self._visible(block).contains(pos):
+                return block.offset
+        return 0
+
+    # -- drawing and events ---------------------------------------------------------------------
+
+    def paint(self, event: QPaintEvent, paint: Callable[[QPaintEvent], None]) -> None:
+        """Draw the prose unscrolled and each scrolling block at its offset; `paint` is the text
+        edit's own paintEvent, which draws at the horizontal scroll bar's value, clipped to the
+        event's rectangle."""
+        wide = [block for block in self._blocks if block.overflow > 0]
+        if not wide:
+            with _scrolled(self._edit, 0):  # (QTextEdit may scroll itself, e.g. to show its cursor)
+                paint(event)
+            return
+        region = event.region()
+        prose = QRegion(region)
+        for block in wide:
+            prose -= QRegion(self._visible(block))
+        with _scrolled(self._edit, 0):
+            for rect in prose:  # type: ignore[attr-defined]  # PySide iterates a QRegion; its stub says not
+                paint(QPaintEvent(rect))
+        for block in wide:
+            clip = region.intersected(self._visible(block)).boundingRect()
+            if not clip.isEmpty():
+                with _scrolled(self._edit, block.offset):
+                    paint(QPaintEvent(clip))
+
+    def wheel(self, event: QWheelEvent) -> bool:
+        """A sideways wheel over a scrolling block scrolls it; True when it did."""
+        delta = event.pixelDelta().x() or event.angleDelta().x()
+        if not delta or abs(event.angleDelta().x()) < abs(event.angleDelta().y()):
+            return False
+        pos = event.position().toPoint()
+        for block in self._blocks:
+            if block.overflow and block.bar is not None and self._visible(block).contains(pos):
+                step = delta if event.pixelDelta().x() else delta // 120 * 3 * block.bar.singleStep()
+                block.bar.setValue(block.bar.value() - step)
+                return True
+        return False
+
+    def mapped(self, pos: QPoint, handle: Callable[[], None]) -> None:
+        """Run a mouse handler of the text edit as if the content under `pos` were unscrolled."""
+        with _scrolled(self._edit, self.offset_at(pos)):
+            handle()
+
+
+class _scrolled:  # noqa: N801 - used as a `with` statement
+    """The edit's horizontal scroll value set to `offset` for a moment, without it scrolling."""
+
+    def __init__(self, edit: QTextEdit, offset: int) -> None:
+        self._bar = edit.horizontalScrollBar()
+        self._offset = offset
+
+    def __enter__(self) -> None:
+        self._bar.blockSignals(True)  # its valueChanged would scroll the viewport's pixels
+        self._bar.setValue(self._offset)
+
+    def __exit__(self, *_: object) -> None:
+        self._bar.setValue(0)
+        self._bar.blockSignals(False)
+
+
+def _code_tables(frame: QTextFrame) -> list[QTextTable]:
+    """The code tables under `frame`, in document order (also inside lists' and quotes' tables)."""
+    found: list[QTextTable] = []
+    for child in frame.childFrames():
+        if isinstance(child, QTextTable) and child.rows() == 1 and child.columns() == 1:
+            block = child.cellAt(0, 0).firstCursorPosition().block()
+            if block.blockFormat().nonBreakableLines():
+                found.append(child)
+                continue
+        found.extend(_code_tables(child))
+    return found
