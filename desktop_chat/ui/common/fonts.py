@@ -26,7 +26,8 @@ from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["apply_app_font", "cjk_families", "code_families", "code_font_css", "preferred_cjk", "remove_app_font"]
+__all__ = ["apply_app_font", "cjk_families", "code_families", "code_font_css", "preferred_cjk", "remove_app_font",
+           "text_families"]
 
 # Per written form, the families that draw it, most common first across Linux, macOS and Windows.
 _CJK: dict[str, tuple[str, ...]] = {
@@ -133,6 +134,13 @@ def apply_app_font(app: QApplication, ui_language: str, system_locale: str | Non
             app.setFont(font, name)
     _follow_language(app)
     return families
+
+
+def text_families() -> list[str]:
+    """The application font's family list, Latin first, then CJK (after `apply_app_font`; before
+    it, none). Safe from any thread (a worker must not read the app's QFont while the GUI thread
+    may be setting it)."""
+    return list(_state.get("families") or [])  # type: ignore[call-overload]
 
 
 def code_families() -> list[str]:

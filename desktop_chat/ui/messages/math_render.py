@@ -150,7 +150,7 @@ def typeset(key: FormulaKey, process: SvgProcess | None = None) -> Formula | Non
     if not key.latex.strip() or len(key.latex) > MAX_LATEX:
         return None
     size = key.px * SIZE_FACTOR
-    latex, words = key.latex, _CjkWords([], key.colour)
+    latex, words = key.latex, None
     if has_cjk(latex):  # typeset around placeholders; Qt draws the words (math_cjk.py)
         words = _CjkWords(cjk_runs(latex), key.colour)
         placed = with_placeholders(latex, words.widths_em())
@@ -170,7 +170,7 @@ def typeset(key: FormulaKey, process: SvgProcess | None = None) -> Formula | Non
                 svg = None
     if svg is None:
         return None
-    if words.runs:
+    if words is not None:
         svg = words.take_placeholders(svg)
         if svg is None:
             return None
@@ -186,7 +186,11 @@ class _CjkWords:
     def __init__(self, runs: list[str], colour: str) -> None:
         self.runs = runs
         self.colour = colour
-        self._font = QFont()  # the app's font: its family list puts a CJK family behind the Latin one
+        from desktop_chat.ui.common.fonts import cjk_families, text_families
+
+        # The app's families (a CJK one behind the Latin one), not QFont(): that reads the app's
+        # font, which the GUI thread may be setting meanwhile (a crash in this worker thread).
+        self._font = QFont(text_families() or ["sans-serif", *cjk_families("SC")])
         self._font.setPixelSize(100)
         self.boxes: list[tuple[str, QRectF]] = []  # each run and its placeholder's rectangle in the SVG
 
