@@ -19,11 +19,10 @@ anyway) until its lexer is ready, so that finished blocks are rendered once, col
 from __future__ import annotations
 
 import math
-import os
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, QPointF, QRect, QRectF, QSizeF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -31,12 +30,9 @@ from PySide6.QtGui import (
     QGuiApplication,
     QMouseEvent,
     QPaintEvent,
-    QPainter,
     QPalette,
-    QPyTextObject,
     QResizeEvent,
     QTextCursor,
-    QTextDocument,
     QTextFormat,
     QTextOption,
     QWheelEvent,
@@ -51,6 +47,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.messages.code_scroll import CodeScroller
+from desktop_chat.ui.messages.copy_links import COPY_SCHEME, CopyLinks, links_in, relabel
+from desktop_chat.ui.messages.inert_document import InertDocument, NoImages
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
 from desktop_chat.ui.messages.stream_buffer import StreamBuffer
@@ -60,7 +58,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MessageBody"]
 
-_COPY_SCHEME = "dc-copy"
 _MATH_URL = "dc-math:"  # math_render.SCHEME: its images (that module is imported only when one shows)
 _SENTINEL_HTML = "<p>&#8203;</p>"
 _SENTINEL = "\u200b"
@@ -70,35 +67,6 @@ _CHUNK_CHARS = 1200
 _FIRST_FRAME_BUDGET_S = 0.008  # finished blocks rendered with the first text (as a frame would)
 COPIED_MS = 1500  # how long a code block's link says "Copied ✓"
 TEXT_POINTS = 11.0  # the messages' text size at the least (≈ 15 px at 96 dpi): easy to read
-
-
-def _new_nonce() -> str:
-    """16 hex digits from the OS's random source (what secrets.token_hex(8) returns; secrets
-    itself would import hmac and hashlib before the first frame)."""
-    return os.urandom(8).hex()
-
-
-class _InertDocument(QTextDocument):
-    """A document that loads no resource of any kind (images, style sheets), from anywhere."""
-
-    def loadResource(self, type: int, name: QUrl | str) -> Any:  # noqa: A002 - Qt's signature
-        return None
-
-
-class _NoImages(QPyTextObject):
-    """Draws image objects as nothing.
-
-    Refusing resources is not enough: when loadResource gives nothing, Qt's own image handler
-    reads a local file named by <img src> itself. Our renderer never emits <img>; this makes
-    sure that even HTML reaching the document by another path loads no local file.
-    """
-
-    def intrinsicSize(self, doc: QTextDocument, pos: int, format: QTextFormat) -> QSizeF:  # noqa: A002
-        return QSizeF(0, 0)
-
-    def drawObject(self, painter: QPainter, rect: QRectF | QRect, doc: QTextDocument, pos: int,
-                   format: QTextFormat) -> None:  # noqa: A002
-        return None
 
 
 class MessageBody(QTextBrowser):
@@ -113,7 +81,7 @@ class MessageBody(QTextBrowser):
         self.setObjectName("messageBody")
         self.setAccessibleName(self.tr("Message text"))
         self._renderer = renderer
-        document = _InertDocument(self)
+        document = InertDocument(self)
         document.setUndoRedoEnabled(False)
         document.setDocumentMargin(2)
         document.setDefaultStyleSheet(renderer.style_sheet())
@@ -123,7 +91,7 @@ class MessageBody(QTextBrowser):
             size.setPointSizeF(TEXT_POINTS)
             self.setFont(size)
             document.setDefaultFont(self.font())
-        self._no_images = _NoImages(document)
+        self._no_images = NoImages(document)
         document.documentLayout().registerHandler(int(QTextFormat.ObjectTypes.ImageObject), self._no_images)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
@@ -145,9 +113,7 @@ class MessageBody(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self.highlighted.connect(self._on_hover)
 
-        self._nonce = _new_nonce()  # model text cannot forge our internal copy links
-        self._codes: dict[str, str] = {}
-        self._tail_codes: dict[str, str] = {}
+        self._links = CopyLinks()  # the code behind each "Copy" link (copy_links.py)
         self._stream: StreamBuffer | None = None
         self._has_finished_blocks = False  # the document holds more than the tail
         self._tail_start: int | None = None
@@ -189,7 +155,7 @@ class MessageBody(QTextBrowser):
         """Render `text` once, in full."""
         self._reset()
         cold: set[str] = set()
-        self.document().setHtml(self._html(text, self._register_code, cold=cold))
+        self.document().setHtml(self._html(text, self._links.register, cold=cold))
         self.render_count += 1
         if cold:
             self._markdown_text = text
@@ -198,8 +164,7 @@ class MessageBody(QTextBrowser):
     def set_rendered(self, rendered: RenderedBody) -> None:
         """Show HTML this renderer made earlier for the same text (render_snapshot.py)."""
         self._reset()
-        self._nonce = rendered.nonce  # the copy links inside the HTML carry it
-        self._codes.update(rendered.codes)
+        self._links.adopt(rendered.nonce, rendered.codes)  # the copy links inside the HTML carry its nonce
         if _MATH_URL in rendered.html:
             self._watch_formulas()
         self.document().setHtml(rendered.html)
@@ -209,15 +174,9 @@ class MessageBody(QTextBrowser):
     def render_detached(renderer: MarkdownRenderer, text: str) -> RenderedBody:
         """`text` rendered as set_markdown would, for a later set_rendered. Any thread; code
         lexers not built yet are built now, on this thread."""
-        codes: dict[str, str] = {}
-        nonce = _new_nonce()
-
-        def register(code: str) -> str:
-            key = str(len(codes))
-            codes[key] = code
-            return f"{_COPY_SCHEME}:{nonce}/{key}"
-
-        return RenderedBody(renderer.render(text, register), codes, nonce)
+        links = CopyLinks()
+        html = renderer.render(text, links.register)
+        return RenderedBody(html, links.codes, links.nonce)
 
     def begin_stream(self, text: str = "") -> None:
         """Start incremental rendering; the text so far is rendered by the next `render_frame`."""
@@ -265,8 +224,8 @@ class MessageBody(QTextBrowser):
             first = self._take_finished(stream, wait_for_lexers)
             if not first:
                 return self._render_tail_only(stream, cold)
-            self._tail_codes.clear()
-            document.setHtml(self._html(first, self._register_code))
+            self._links.clear_tail()
+            document.setHtml(self._html(first, self._links.register))
             self._has_finished_blocks = True
             self._tail_start = None
         cursor = QTextCursor(document)
@@ -275,18 +234,18 @@ class MessageBody(QTextBrowser):
             if self._tail_start is not None:
                 self._remove_from(cursor, self._tail_start)
                 self._tail_start = None
-                self._tail_codes.clear()
+                self._links.clear_tail()
             while stream.has_finished():
                 if time.perf_counter() >= deadline:
                     return True
                 chunk = self._take_finished(stream, wait_for_lexers)
                 if not chunk:
                     break  # its lexer is being built: it shows in the tail meanwhile
-                self._append_html(cursor, self._html(chunk, self._register_code))
+                self._append_html(cursor, self._html(chunk, self._links.register))
             stream.mark_clean()
             tail = stream.tail()
             if tail.strip():
-                html = self._html(tail, self._register_tail_code, cold=cold)
+                html = self._html(tail, self._links.register_tail, cold=cold)
                 self._tail_start = self._append_html(cursor, html)
             if cold:
                 self._await_lexers(cold)
@@ -362,18 +321,17 @@ class MessageBody(QTextBrowser):
         self._stream = None
         self._has_finished_blocks = False
         self._tail_start = None
-        self._codes.clear()
-        self._tail_codes.clear()
+        self._links.clear()
         self._markdown = True
         self._cold.clear()
         self._markdown_text = None
 
     def _render_tail_only(self, stream: StreamBuffer, cold: set[str] | None) -> bool:
         stream.mark_clean()
-        self._tail_codes.clear()
+        self._links.clear_tail()
         tail = stream.tail()
         if tail.strip():
-            self.document().setHtml(self._html(tail, self._register_tail_code, cold=cold))
+            self.document().setHtml(self._html(tail, self._links.register_tail, cold=cold))
         else:
             self.document().clear()
         if cold:
@@ -425,39 +383,13 @@ class MessageBody(QTextBrowser):
         cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
 
-    def _register_code(self, code: str) -> str:
-        key = str(len(self._codes))
-        self._codes[key] = code
-        return f"{_COPY_SCHEME}:{self._nonce}/{key}"
-
-    def _register_tail_code(self, code: str) -> str:
-        key = "t" + str(len(self._tail_codes))
-        self._tail_codes[key] = code
-        return f"{_COPY_SCHEME}:{self._nonce}/{key}"
-
     def code_for_link(self, url: QUrl) -> str | None:
         """The raw code behind one of our "Copy" links, None for any other URL."""
-        if url.scheme() != _COPY_SCHEME:
-            return None
-        nonce, _, key = url.path().partition("/")
-        if nonce != self._nonce:
-            return None
-        return self._codes.get(key) if not key.startswith("t") else self._tail_codes.get(key)
+        return self._links.code_for(url)
 
     def copy_links(self) -> list[QUrl]:
         """The "Copy" links in the document, in order (for tests and accessibility tools)."""
-        out: list[QUrl] = []
-        block = self.document().begin()
-        while block.isValid():
-            # Qt's iterator API, not `for … in block`: PySide6's stub types that loop as `object`.
-            position = block.begin()
-            while not position.atEnd():
-                fmt = position.fragment().charFormat()
-                if fmt.isAnchor() and fmt.anchorHref().startswith(_COPY_SCHEME + ":"):
-                    out.append(QUrl(fmt.anchorHref()))
-                position += 1
-            block = block.next()
-        return out
+        return links_in(self.document())
 
     def _on_anchor(self, url: QUrl) -> None:
         code = self.code_for_link(url)
@@ -467,35 +399,18 @@ class MessageBody(QTextBrowser):
             QTimer.singleShot(COPIED_MS, self, lambda: self._relabel_link(
                 url, QCoreApplication.translate("MarkdownRenderer", "Copy")))
             return
-        if url.scheme() == _COPY_SCHEME:
+        if url.scheme() == COPY_SCHEME:
             return  # a forged or stale copy link: nothing to do
         self.linkActivated.emit(url)
 
     def _relabel_link(self, url: QUrl, label: str) -> None:
-        """Give the link to `url` the words `label` (keeping its format): "Copy" → "Copied ✓"."""
-        href = url.toString()
-        block = self.document().begin()
-        while block.isValid():
-            position = block.begin()
-            while not position.atEnd():
-                fragment = position.fragment()
-                fmt = fragment.charFormat()
-                if fmt.isAnchor() and fmt.anchorHref() == href:
-                    if fragment.text() != label:
-                        start, length = fragment.position(), fragment.length()
-                        cursor = QTextCursor(self.document())
-                        cursor.setPosition(start)
-                        cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
-                        cursor.insertText(label, fmt)
-                        if self._tail_start is not None and start < self._tail_start:
-                            self._tail_start += len(label) - length  # the tail moved with it
-                    return
-                position += 1
-            block = block.next()
+        start, grown = relabel(self.document(), url, label)
+        if grown and self._tail_start is not None and start < self._tail_start:
+            self._tail_start += grown  # the tail moved with it
 
     def _on_hover(self, url: QUrl) -> None:
         # Show where a link goes before it is clicked: the text of an untrusted link may lie.
-        shown = "" if url.isEmpty() or url.scheme() in (_COPY_SCHEME, "dc-cite") else url.toDisplayString()
+        shown = "" if url.isEmpty() or url.scheme() in (COPY_SCHEME, "dc-cite") else url.toDisplayString()
         self.viewport().setToolTip(shown)
 
     def _fit_height(self, *_: Any) -> None:
