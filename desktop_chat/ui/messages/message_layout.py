@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from desktop_chat.ui.messages.markdown_render import MarkdownRenderer
     from desktop_chat.ui.messages.message_widget import MessageWidget
 
-__all__ = ["BUBBLE_SHARE", "HiddenParts", "build_parts", "bubble_width", "footer_beside"]
+__all__ = ["BUBBLE_SHARE", "HiddenParts", "build_parts", "bubble_width", "footer_beside", "notice_label"]
 
 FOOTER_BESIDE_PX = 640  # narrower: an answer's figures go under its buttons
 BUBBLE_SHARE = 0.8  # a user's bubble is at most this part of the column's width
@@ -175,3 +175,16 @@ def bubble_width(column_width: int, natural: int) -> int:
     """A question's bubble is as wide as its longest line, at most BUBBLE_SHARE of the column."""
     left, _, right, _ = BUBBLE_PADDING
     return max(48, min(int(column_width * BUBBLE_SHARE), natural + left + right))
+
+
+def notice_label(widget: MessageWidget, slot: QVBoxLayout) -> QLabel:
+    """The notice line of a message (built the first time one shows): italic, wrapping, hidden."""
+    label = QLabel(widget)
+    label.setObjectName("noticeLabel")
+    label.setWordWrap(True)
+    notice_font = label.font()
+    notice_font.setItalic(True)
+    label.setFont(notice_font)
+    label.hide()
+    slot.addWidget(label)
+    return label

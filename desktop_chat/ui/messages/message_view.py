@@ -34,6 +34,7 @@ from desktop_chat.domain.messages import Delivery, Message, MessageStatus
 from desktop_chat.ui.messages.frame_pacer import FramePacer
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
 from desktop_chat.ui.messages import thinking_block
+from desktop_chat.ui.messages.message_extras import show_extras
 from desktop_chat.ui.messages.message_scroll import MessageScroll
 from desktop_chat.ui.messages.message_widget import MessageWidget
 from desktop_chat.ui.messages.relative_time import REFRESH_MS
@@ -229,7 +230,7 @@ class MessageView(QWidget):
                 log.debug("update for a message not shown: %s", message.id)
             return
         widget.update_message(message)
-        self._show_documents(widget, message)
+        show_extras(widget, message, self, on_image=self.imageActivated.emit, on_source=self.sourceActivated.emit)
         if widget.body.needs_frame():
             self._schedule(widget)
         else:
@@ -393,7 +394,7 @@ class MessageView(QWidget):
             widget.set_versions(self._versions[message.id])
         widget.linkActivated.connect(self.handle_link)
         widget.body.renderWanted.connect(functools.partial(self._frame_wanted, message.id))
-        self._show_documents(widget, message)
+        show_extras(widget, message, self, on_image=self.imageActivated.emit, on_source=self.sourceActivated.emit)
         self._list.insertWidget(index, widget)
         if self._container.isVisible():
             widget.show()  # now, not at the layout's next turn: callers may ask isVisible()
@@ -409,20 +410,6 @@ class MessageView(QWidget):
             from desktop_chat.ui.messages.tool_cards import tool_event
 
             tool_event(widget, event)
-
-    def _show_documents(self, widget: MessageWidget, message: Message) -> None:
-        if message.parts and message.role == "assistant":  # tool calls, as cards (imported on first use)
-            from desktop_chat.ui.messages.tool_cards import show_tool_parts
-
-            show_tool_parts(widget, message)
-        if message.parts:  # images (imported on first use: start-up)
-            from desktop_chat.ui.messages.image_strip import show_images
-
-            show_images(widget, message, self, self.imageActivated.emit)
-        if message.attachments:  # (the sources' widgets are imported on first use: start-up)
-            from desktop_chat.ui.messages.sources_view import show_documents
-
-            show_documents(widget, message, self.sourceActivated.emit)
 
     def _remove_widgets(self, widgets: Iterable[MessageWidget]) -> None:
         for widget in widgets:

@@ -36,7 +36,9 @@ from desktop_chat.ui.messages.cards import Badge, Card, card_colors, mix, muted_
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer
 from desktop_chat.ui.messages.message_actions import ActionBar, ActionButton
 from desktop_chat.ui.messages.message_body import MessageBody
-from desktop_chat.ui.messages.message_layout import BUBBLE_SHARE, build_parts, bubble_width, footer_beside, natural_width
+from desktop_chat.ui.messages.message_layout import (
+    BUBBLE_SHARE, build_parts, bubble_width, footer_beside, natural_width, notice_label,
+)
 from desktop_chat.ui.messages import thinking_block
 from desktop_chat.ui.messages.message_meta import meta_text
 from desktop_chat.ui.messages.relative_time import TimeLabel
@@ -138,14 +140,9 @@ class MessageWidget(QFrame):
                 self._switcher.hide()
             return
         if self._switcher is None:
-            from desktop_chat.ui.messages.version_switcher import VersionSwitcher  # only messages with versions need it
+            from desktop_chat.ui.messages.version_switcher import add_switcher  # only messages with versions need it
 
-            self._switcher = VersionSwitcher(self)
-            self._switcher.versionChosen.connect(self.versionChosen)
-            # First in an answer's row, next to the time under a question: where the eye is when
-            # the buttons (shown on hover) are not.
-            index = self.action_row.indexOf(self.action_bar)
-            self.action_row.insertWidget(index + 1 if self.is_user else index, self._switcher)
+            self._switcher = add_switcher(self)
         self._switcher.set_versions(versions)
         self._switcher.show()
 
@@ -178,14 +175,7 @@ class MessageWidget(QFrame):
     @property
     def notice_label(self) -> QLabel:
         if self._notice_label is None:
-            self._notice_label = label = QLabel(self)
-            label.setObjectName("noticeLabel")
-            label.setWordWrap(True)
-            notice_font = label.font()
-            notice_font.setItalic(True)
-            label.setFont(notice_font)
-            label.hide()
-            self._notice_slot.addWidget(label)
+            self._notice_label = notice_label(self, self._notice_slot)
             self._retranslate_notice()
             self._apply_palette()
         return self._notice_label

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop_chat.chat.versions import Versions
+
+if TYPE_CHECKING:
+    from desktop_chat.ui.messages.message_widget import MessageWidget
+
+
+def add_switcher(widget: MessageWidget) -> VersionSwitcher:
+    """A switcher for a message's widget, in its action row, asking the widget's versionChosen.
+    First in an answer's row, next to the time under a question: where the eye is when the
+    buttons (shown on hover) are not."""
+    switcher = VersionSwitcher(widget)
+    switcher.versionChosen.connect(widget.versionChosen)
+    index = widget.action_row.indexOf(widget.action_bar)
+    widget.action_row.insertWidget(index + 1 if widget.is_user else index, switcher)
+    return switcher
 
 
 class VersionSwitcher(QWidget):
