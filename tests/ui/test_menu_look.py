@@ -1,4 +1,4 @@
-"""Menus (a message's, the conversation list's): rounded, with a soft border, in both themes (issue 18).
+"""Menus (a message's, the conversation list's) and the model picker's popup: rounded, with a soft border, in both themes (issue 18).
 
 The menu windows are translucent (theme._RoundedMenus) so that the style sheet's rounded border
 is their edge: the corner pixels of a grab are see-through, the middle is the theme's surface,
@@ -61,5 +61,10 @@ def test_menus_are_rounded_in_both_themes(windows, qtbot, fakes):  # noqa: ANN00
         _check(panel.menu, f"menu-conversation-{theme}")
         panel.menu.close()
 
+        picker = window.top_bar.model_picker  # not a QMenu: a popup frame, rounded the same way
+        picker.popup.open_below(picker, picker.currentText())
+        qtbot.waitUntil(picker.popup.isVisible)
+        _check(picker.popup, f"menu-model-picker-{theme}")
+        picker.popup.close()
     settings.theme = "system"
     window.apply_settings()

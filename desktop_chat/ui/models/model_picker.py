@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPaintEvent,
     QPalette,
     QStandardItem,
     QStandardItemModel,
@@ -78,6 +79,7 @@ class ModelPopup(QFrame):
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("modelPickerPopup")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setProperty("roundedPopup", True)  # rounded like the menus (theme.paint_popup_box)
         self.search = QLineEdit(self)
         self.search.setObjectName("modelSearch")
         self.search.setClearButtonEnabled(True)
@@ -347,6 +349,9 @@ class ModelPopup(QFrame):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        theme.paint_popup_box(self)  # its rounded box and border, instead of the square frame
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search models, or type any model name"))

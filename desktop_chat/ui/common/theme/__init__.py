@@ -18,9 +18,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle, QStyleFactory
+from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle, QStyleFactory, QWidget
 
 from desktop_chat.ui.common.fonts import THEMED_CLASSES
 from desktop_chat.ui.common.theme.stylesheet import stylesheet
@@ -151,13 +151,14 @@ def rounded_menus_possible() -> bool:
 
 
 class _RoundedMenus(QProxyStyle):
-    """The style in force, with every menu's window translucent and without the system's
+    """The style in force, with every menu's window (and every popup with the `roundedPopup`
+    property, which paints its box with `paint_popup_box`) translucent and without the system's
     rectangular shadow, so that the style sheet's rounded border is the menu's real edge. One
     place for all menus (context menus Qt builds itself included): each is polished by the style
     before its window is made."""
 
     def polish(self, target: QObject) -> None:  # type: ignore[override]  # one of QStyle's three polish()es
-        if isinstance(target, QMenu):
+        if isinstance(target, QMenu) or (isinstance(target, QWidget) and target.property("roundedPopup")):
             target.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground, True)
             target.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             target.setWindowFlag(Qt.WindowType.NoDropShadowWindowHint, True)
@@ -233,3 +234,16 @@ def _set_accent(palette: QPalette, accent: QColor, *, link: QColor) -> None:
     palette.setColor(QPalette.ColorRole.LinkVisited, link.darker(115) if link.lightness() > 128 else link.lighter(115))
     if hasattr(QPalette.ColorRole, "Accent"):  # Qt >= 6.6
         palette.setColor(QPalette.ColorRole.Accent, accent)
+
+
+def paint_popup_box(widget: QWidget) -> None:
+    """Paint a `roundedPopup` widget's box like the menus' (rounded, the surface colour, a soft
+    border). A translucent window paints no background of its own, and a style-sheet rule does
+    not reach a popup whose parent is a combo box (the model picker's): drawn from the tokens."""
+    tokens = current_tokens(widget.palette())
+    painter = QPainter(widget)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor(tokens.colors.border))
+    painter.setBrush(QColor(tokens.colors.surface))
+    painter.drawRoundedRect(QRectF(widget.rect()).adjusted(0.5, 0.5, -0.5, -0.5), tokens.radius.m, tokens.radius.m)
+    painter.end()
