@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QPoint, QPointF, Qt, QTime
-from PySide6.QtGui import QEnterEvent, QGuiApplication
+from PySide6.QtGui import QEnterEvent, QGuiApplication, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.domain.messages import Message, MessageStatus
@@ -185,6 +185,13 @@ def test_a_long_code_line_scrolls_sideways_inside_its_own_block(view, qtbot):
     qtbot.mouseClick(body.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert body.textCursor().position() - block.position() > len(LONG_LINE) - 10  # near the line's end
     assert body.horizontalScrollBar().value() == 0
+    assert bar.accessibleName() == "Scroll the code sideways"
+    # A sideways swipe (trackpad pixels) over the block scrolls that block.
+    bar.setValue(0)
+    swipe = QWheelEvent(QPointF(point), QPointF(body.viewport().mapToGlobal(point)), QPoint(-40, 0), QPoint(-120, 0),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(body.viewport(), swipe)
+    assert bar.value() == 40
 
 
 def test_code_copy_link_says_copied_then_copy_again(view, qtbot):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QPaintEvent, QRegion, QTextFrame, QTextTable, QWheelEvent
 from PySide6.QtWidgets import QScrollBar, QTextEdit
 
@@ -78,6 +78,7 @@ class CodeScroller:
         while len(self._bars) < len(scrolling):
             bar = QScrollBar(Qt.Orientation.Horizontal, self._edit.viewport())
             bar.setObjectName("codeScrollBar")
+            bar.setAccessibleName(QCoreApplication.translate("MessageBody", "Scroll the code sideways"))
             bar.setCursor(Qt.CursorShape.ArrowCursor)
             bar.valueChanged.connect(lambda value, bar=bar: self._bar_moved(bar, value))
             self._bars.append(bar)
