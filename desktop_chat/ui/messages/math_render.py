@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -47,13 +46,8 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
-from desktop_chat.ui.messages.math_cjk import (
-    PLACEHOLDER_HEIGHT_EM,
-    cjk_runs,
-    has_cjk,
-    placeholder_width_em,
-    with_placeholders,
-)
+from desktop_chat.ui.messages.math_cjk import cjk_runs, has_cjk, with_placeholders
+from desktop_chat.ui.messages.math_words import CjkWords
 from desktop_chat.ui.runtime.serial_worker import SerialWorker
 
 if TYPE_CHECKING:
@@ -152,7 +146,7 @@ def typeset(key: FormulaKey, process: SvgProcess | None = None) -> Formula | Non
     size = key.px * SIZE_FACTOR
     latex, words = key.latex, None
     if has_cjk(latex):  # typeset around placeholders; Qt draws the words (math_cjk.py)
-        words = _CjkWords(cjk_runs(latex), key.colour)
+        words = CjkWords(cjk_runs(latex), key.colour, TEXT_EM)
         placed = with_placeholders(latex, words.widths_em())
         if placed is None:
             return None
@@ -177,74 +171,7 @@ def typeset(key: FormulaKey, process: SvgProcess | None = None) -> Formula | Non
     return _paint(svg, words)
 
 
-_RECT = re.compile(r'<rect x="(-?[\d.]+)" y="(-?[\d.]+)" width="([\d.]+)" height="([\d.]+)"[^>]*/>')
-
-
-class _CjkWords:
-    """A formula's CJK runs: measured for their placeholders, then drawn where those were."""
-
-    def __init__(self, runs: list[str], colour: str) -> None:
-        self.runs = runs
-        self.colour = colour
-        from desktop_chat.ui.common.fonts import cjk_families, text_families
-
-        # The app's families (a CJK one behind the Latin one), not QFont(): that reads the app's
-        # font, which the GUI thread may be setting meanwhile (a crash in this worker thread).
-        self._font = QFont(text_families() or ["sans-serif", *cjk_families("SC")])
-        self._font.setPixelSize(100)
-        self.boxes: list[tuple[str, QRectF]] = []  # each run and its placeholder's rectangle in the SVG
-
-    def widths_em(self) -> list[float]:
-        metrics = QFontMetricsF(self._font)
-        return [metrics.horizontalAdvance(run) / 100 * TEXT_EM for run in self.runs]
-
-    def take_placeholders(self, svg: str) -> str | None:
-        """The SVG without the placeholders, their places noted; None when one is missing. Each is
-        told apart by its width in its own em (the rule's height is PLACEHOLDER_HEIGHT_EM of it:
-        a rule in a fraction's numerator is typeset smaller)."""
-        wanted = {round(placeholder_width_em(width, i), 3): run
-                  for i, (width, run) in enumerate(zip(self.widths_em(), self.runs))}
-        kept: list[str] = []
-        last = 0
-        for match in _RECT.finditer(svg):
-            x, y, width, height = (float(match.group(n)) for n in range(1, 5))
-            if height <= 0:
-                continue
-            em = round(width / height * PLACEHOLDER_HEIGHT_EM, 3)
-            run = next((run for w, run in wanted.items() if abs(w - em) < 0.0015), None)
-            if run is None:
-                continue  # a fraction bar, a rule of the formula's own
-            self.boxes.append((run, QRectF(x, y, width, height)))
-            kept.append(svg[last:match.start()])
-            last = match.end()
-        kept.append(svg[last:])
-        return "".join(kept) if len(self.boxes) == len(self.runs) else None
-
-    def extent(self) -> tuple[float, float]:
-        """How far the words reach above and below the baseline (y = 0 in the SVG)."""
-        ascent = descent = 0.0
-        for _run, box in self.boxes:
-            metrics = QFontMetricsF(self._sized(box))
-            baseline = box.bottom()
-            ascent, descent = max(ascent, metrics.ascent() - baseline), max(descent, baseline + metrics.descent())
-        return ascent, descent
-
-    def _sized(self, box: QRectF) -> QFont:
-        font = QFont(self._font)
-        font.setPixelSize(max(1, round(box.height() / PLACEHOLDER_HEIGHT_EM * TEXT_EM)))
-        return font
-
-    def draw(self, painter: QPainter, origin: QPointF) -> None:
-        """Draw each run on its placeholder's baseline; `origin`: where the SVG's (0, 0) is."""
-        painter.setPen(QColor(self.colour))
-        for run, box in self.boxes:
-            font = self._sized(box)
-            painter.setFont(font)
-            # The run fills the placeholder's width (measured at 100 px, drawn at another size).
-            painter.drawText(QPointF(origin.x() + box.left(), origin.y() + box.bottom()), run)
-
-
-def _paint(svg: str, words: _CjkWords | None = None) -> Formula | None:
+def _paint(svg: str, words: CjkWords | None = None) -> Formula | None:
     from PySide6.QtCore import QByteArray
     from PySide6.QtSvg import QSvgRenderer
 
