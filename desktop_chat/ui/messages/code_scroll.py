@@ -6,8 +6,8 @@ mid-token). A QTextEdit has one horizontal scroll for the whole document, so a l
 give the whole message a scroll bar, under the message, moving the prose too.
 
 Here the document stays one (selection, copy, find, streaming all work as before) and is drawn
-in pieces: the prose at offset 0, and each code block that is wider than the body at its own
-offset, clipped to its own rectangle. Each such block gets a thin scroll bar of its own (a real
+at offset 0, then each code block that is scrolled again at its own offset, clipped to its own
+rectangle. Each such block gets a thin scroll bar of its own (a real
 QScrollBar, styled by the theme's sheet) in its bottom padding; a sideways wheel or trackpad
 swipe over a block scrolls that block. Mouse events over a block are mapped with its offset, so
 selecting and clicking inside scrolled code hit the right characters.
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QPaintEvent, QRegion, QTextFrame, QTextTable, QWheelEvent
+from PySide6.QtGui import QPaintEvent, QTextFrame, QTextTable, QWheelEvent
 from PySide6.QtWidgets import QScrollBar, QTextEdit
 
 from desktop_chat.ui.messages.markdown_render import CODE_BOTTOM_PADDING
@@ -61,9 +61,9 @@ class CodeScroller:
         for table in _code_tables(edit.document().rootFrame()):
             # The box (its background) from the code's lines and the cell's padding: the frame's
             # bounding rectangle holds its margins and is not where the box is drawn.
-            cell = table.cellAt(0, 0)
-            first = layout.blockBoundingRect(cell.firstCursorPosition().block())
-            last = layout.blockBoundingRect(cell.lastCursorPosition().block())
+            document = edit.document()
+            first = layout.blockBoundingRect(document.findBlock(table.firstPosition()))
+            last = layout.blockBoundingRect(document.findBlock(table.lastPosition()))
             padding = table.format().cellPadding()
             rect = QRectF(first.left() - padding, first.top() - padding, first.width() + 2 * padding,
                           last.bottom() + CODE_BOTTOM_PADDING - first.top() + padding).toAlignedRect()
@@ -127,26 +127,20 @@ class CodeScroller:
     # -- drawing and events ---------------------------------------------------------------------
 
     def paint(self, event: QPaintEvent, paint: Callable[[QPaintEvent], None]) -> None:
-        """Draw the prose unscrolled and each scrolling block at its offset; `paint` is the text
-        edit's own paintEvent, which draws at the horizontal scroll bar's value, clipped to the
-        event's rectangle."""
-        wide = [block for block in self._blocks if block.overflow > 0]
-        if not wide:
-            with _scrolled(self._edit, 0):  # (QTextEdit may scroll itself, e.g. to show its cursor)
-                paint(event)
-            return
+        """Draw everything unscrolled, then each scrolling block again at its offset, clipped to
+        its box (its opaque background covers the first drawing); `paint` is the text edit's own
+        paintEvent, which draws at the horizontal scroll bar's value, clipped to the event's
+        rectangle. One pass per block on screen: cutting the prose around the blocks instead
+        made dozens of thin rectangles, each a pass over the document."""
+        with _scrolled(self._edit, 0):  # (QTextEdit may scroll itself, e.g. to show its cursor)
+            paint(event)
         region = event.region()
-        prose = QRegion(region)
-        for block in wide:
-            prose -= QRegion(self._visible(block))
-        with _scrolled(self._edit, 0):
-            for rect in prose:  # type: ignore[attr-defined]  # PySide iterates a QRegion; its stub says not
-                paint(QPaintEvent(rect))
-        for block in wide:
-            clip = region.intersected(self._visible(block)).boundingRect()
-            if not clip.isEmpty():
-                with _scrolled(self._edit, block.offset):
-                    paint(QPaintEvent(clip))
+        for block in self._blocks:
+            if block.overflow and block.offset:
+                clip = region.intersected(self._visible(block)).boundingRect()
+                if not clip.isEmpty():
+                    with _scrolled(self._edit, block.offset):
+                        paint(QPaintEvent(clip))
 
     def wheel(self, event: QWheelEvent) -> bool:
         """A sideways wheel over a scrolling block scrolls it; True when it did."""
@@ -188,7 +182,7 @@ def _code_tables(frame: QTextFrame) -> list[QTextTable]:
     found: list[QTextTable] = []
     for child in frame.childFrames():
         if isinstance(child, QTextTable) and child.rows() == 1 and child.columns() == 1:
-            block = child.cellAt(0, 0).firstCursorPosition().block()
+            block = child.document().findBlock(child.firstPosition())
             if block.blockFormat().nonBreakableLines():
                 found.append(child)
                 continue
