@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
 from desktop_chat.ui.messages.stream_buffer import StreamBuffer
+from desktop_chat.ui.runtime.python_viewport import python_viewport
 
 if TYPE_CHECKING:
     from desktop_chat.ui.messages.math_render import FormulaObjects
@@ -105,6 +106,7 @@ class MessageBody(QTextBrowser):
 
     def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        python_viewport(self, text=True)  # no type lookup for Qt's own viewport (ui/runtime/python_viewport.py)
         self.setObjectName("messageBody")
         self.setAccessibleName(self.tr("Message text"))
         self._renderer = renderer
