@@ -378,7 +378,7 @@ class OllamaAdmin:
                 if progress.done:
                     self._forget(model)
                 yield progress
-                # Buffered lines do not give the loop back by themselves (see engine.YIELD_BUDGET).
+                # Buffered lines do not give the loop back by themselves (see attempts.YIELD_BUDGET).
                 if time.monotonic() - last_yield >= YIELD_BUDGET:
                     await asyncio.sleep(0)
                     last_yield = time.monotonic()
