@@ -50,8 +50,6 @@ _STATUS_FOR_ERROR_TYPE = {
 
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
-_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-
 
 class OpenAIErrors:
     """Translates the failures of one endpoint's requests (its label, base URL and timeouts)."""
