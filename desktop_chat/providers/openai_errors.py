@@ -125,8 +125,8 @@ class OpenAIErrors:
         else:
             detail = None
         return http_errors.error_for_status(
-            exc.status_code, provider=self.config.label, detail=detail, retry_after=_retry_after(response.headers),
-            model=model, error_type=error_type,
+            exc.status_code, provider=self.config.label, detail=detail,
+            retry_after=http_errors.retry_after_from(response.headers), model=model, error_type=error_type,
         )
 
     def error_object(self, error: Any, *, model: str | None, fallback: str | None = None) -> errors.ChatError:
@@ -189,16 +189,6 @@ def _status_of(code: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return status if 400 <= status <= 599 else None
-
-
-def _retry_after(headers: httpx2.Headers) -> float | None:
-    milliseconds = headers.get("retry-after-ms")  # OpenAI sends it beside Retry-After
-    if milliseconds:
-        try:
-            return max(0.0, float(milliseconds) / 1000)
-        except ValueError:
-            pass
-    return http_errors.parse_retry_after(headers.get("retry-after"))
 
 
 def is_transport_failure(exc: BaseException) -> bool:
