@@ -5,9 +5,10 @@ Design
   time (set_messages / prepend_messages), so the number of live widgets stays bounded; widgets keep
   selection, inline editing and per-message buttons simple, which a delegate-painted list view
   would not.
-- Opening a conversation builds widgets for the newest INITIAL_WIDGETS messages of the page only
-  (a screenful or more); the older ones of the page are held as data and built HELD_BATCH at a
-  time as the user scrolls towards them, or at once while the view is not full. A widget with its
+- Opening a conversation builds widgets for the newest messages of the page that fill the window
+  (screenful.py, at most INITIAL_WIDGETS); the older ones of the page are held as data and built
+  HELD_BATCH at a time as the user scrolls towards them, or FILL_STEP at a time while the view is
+  not full. A widget with its
   rendered markdown costs ≈ 2.5 ms, and reopening the last conversation is part of every start.
 - Streaming never re-renders on the token: append_text only appends to the message's buffer and
   asks for a frame (frame_pacer.py: at most one render per frame, within a time budget).
@@ -34,9 +35,10 @@ from desktop_chat.domain.messages import Delivery, Message, MessageStatus
 from desktop_chat.ui.messages.frame_pacer import FramePacer
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
 from desktop_chat.ui.messages import thinking_block
-from desktop_chat.ui.messages.message_scroll import MessageScroll
+from desktop_chat.ui.messages.message_scroll import MAX_CONTENT_WIDTH, MessageScroll
 from desktop_chat.ui.messages.message_widget import MessageWidget
 from desktop_chat.ui.messages.relative_time import REFRESH_MS
+from desktop_chat.ui.messages.screenful import screenful
 from desktop_chat.ui.messages.view_overlays import ViewOverlays
 from desktop_chat.ui.messages.render_snapshot import RenderedBody, message_key, renderer_key
 
@@ -51,6 +53,8 @@ log = logging.getLogger(__name__)
 
 INITIAL_WIDGETS = 8  # messages built when a conversation opens (the rest of the page is held)
 HELD_BATCH = 10  # held messages built at a time, when the user scrolls near them
+FILL_STEP = 2  # held messages built at a time while the view is not full yet (_fill_viewport)
+SIDEBAR_PX = 300  # the conversation list and margins, for the first screenful's width
 
 
 class MessageView(QWidget):
@@ -116,7 +120,7 @@ class MessageView(QWidget):
         INITIAL_WIDGETS messages are built now, the others when the user scrolls up to them."""
         self._remove_widgets(list(self._widgets.values()))
         self._versions = {}
-        split = max(0, len(messages) - INITIAL_WIDGETS)
+        split = max(0, len(messages) - self._initial_count(messages))
         self._held = list(messages[:split])
         for message in messages[split:]:
             self._insert(self._count(), message)
@@ -128,6 +132,14 @@ class MessageView(QWidget):
         self._scrolling.stick_to_bottom()
         QTimer.singleShot(0, self, self._scrolling.scroll_to_bottom_if_following)
         self._update_empty()
+
+    def _initial_count(self, messages: list[Message]) -> int:
+        """A screenful of the newest messages (screenful.py), at most INITIAL_WIDGETS: nothing is
+        laid out yet, so the window's size stands for the view's (a little more than enough)."""
+        window = self.window()
+        width = min(MAX_CONTENT_WIDTH, max(320, window.width() - SIDEBAR_PX))
+        return screenful([m.text for m in messages], height_px=window.height(), width_px=width,
+                         least=2, most=INITIAL_WIDGETS)
 
     def use_snapshot(self, bodies: dict[str, RenderedBody]) -> None:
         """Bodies rendered earlier (render_snapshot.py), by message_key: the next set_messages shows
@@ -189,7 +201,7 @@ class MessageView(QWidget):
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the range as it will be painted
             if bar.maximum() > bar.minimum():
                 break
-            self._build_held(HELD_BATCH)
+            self._build_held(FILL_STEP)
 
     def add_message(self, message: Message) -> None:
         """Append a message (the user's, or a new streaming answer)."""
