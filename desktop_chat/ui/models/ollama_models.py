@@ -3,7 +3,7 @@
     the models      /api/tags: size, parameters, quantisation, family; /api/ps: in memory, until when
     the details     /api/show for the selected model: context length, capabilities, architecture
     the options     num_ctx, temperature, keep_alive for that model, kept in Settings and sent with
-                    every request to it (chat/ollama_admin.py, providers/ollama.py)
+                    every request to it (chat/ollama_admin.py, providers/ollama_wire.py)
     unload          keep_alive 0; delete after a confirmation
 
 Requests run as tasks owned by the dialog (cancelled when it closes). The list of models is
