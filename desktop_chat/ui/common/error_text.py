@@ -17,13 +17,15 @@ stored form is language-neutral.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop_chat.domain.events import Retrying
-from desktop_chat.domain.messages import Message
 from desktop_chat.domain.texts import CONTEXT, Text, render
+
+if TYPE_CHECKING:  # (the engine's event types are ≈ 3 ms of dataclasses the first frame does not need)
+    from desktop_chat.domain.events import Retrying
+    from desktop_chat.domain.messages import Message
 
 __all__ = ["localized", "localized_error", "localized_message_error", "localized_retry_reason"]
 

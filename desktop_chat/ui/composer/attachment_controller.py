@@ -27,16 +27,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QObject, QStandardPaths, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
-from desktop_chat.domain.messages import Attachment, SourceRef
-from desktop_chat.domain.parts import ImagePart
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.composer.file_routing import FileRoute, local_files, route_file
 from desktop_chat.ui.common.units import format_bytes
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog
+
     from desktop_chat.documents import DocumentLibrary
+    from desktop_chat.domain.messages import Attachment, SourceRef
+    from desktop_chat.domain.parts import ImagePart
     from desktop_chat.ui.composer.attachment_chips import ReadyItem
     from desktop_chat.ui.composer.attachment_tray import AttachmentTray
     from desktop_chat.ui.composer.attachment_loader import AttachmentLoader
@@ -201,6 +203,8 @@ class AttachmentController(QObject):
         if self._file_dialog is not None:
             self._file_dialog.raise_()
             return self._file_dialog
+        from PySide6.QtWidgets import QFileDialog  # (its class and enums load with the first dialog)
+
         dialog = QFileDialog(self.window, self.tr("Attach files"))
         dialog.setObjectName("attachFileDialog")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)

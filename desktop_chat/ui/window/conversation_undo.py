@@ -40,7 +40,7 @@ class ConversationDeleter(QObject):
 
     async def _delete(self, conversation_id: str) -> None:
         w = self._w
-        if w.controller.is_streaming(conversation_id):
+        if w.is_streaming(conversation_id):
             await w.controller.stop_and_wait(conversation_id)
         row = w.panel.model.row_of(conversation_id)
         deleted = w.conversations.delete(conversation_id)

@@ -53,8 +53,6 @@ from desktop_chat.ui.window.settings_door import SettingsDoor
 from desktop_chat.ui.window.shortcuts import bind_shortcuts
 from desktop_chat.ui.window.small_window import SidebarToggle
 from desktop_chat.ui.window.system_prompt_door import edit_system_prompt
-from desktop_chat.ui.window.turn_presenter import TurnPresenter
-from desktop_chat.ui.window.turns import TurnController
 from desktop_chat.ui.window.welcome_controller import WelcomeController
 from desktop_chat.ui.window.window_shutdown import shut_down
 from desktop_chat.ui.window.window_startup import WindowStartUp, check_setup
@@ -62,6 +60,8 @@ from desktop_chat.ui.window.window_wiring import connect_parts
 
 if TYPE_CHECKING:
     from desktop_chat.chat.engine import ChatEngine
+    from desktop_chat.ui.window.turn_presenter import TurnPresenter
+    from desktop_chat.ui.window.turns import TurnController
     from desktop_chat.ui.settings.local_server_host import LocalServerHost
 
 
@@ -71,6 +71,7 @@ PAGE_SIZE = 50  # messages loaded when a conversation opens, and per older page
 class MainWindow(QMainWindow):
     turnFinished = Signal(str)  # conversation id: an answer ended (complete, error or stopped)
     shutdownFinished = Signal()
+    turnsBuilt = Signal()  # the controller and presenter exist now (the first turn, see controller)
     settingsApplied = Signal()
     setupChecked = Signal()
 
@@ -89,8 +90,10 @@ class MainWindow(QMainWindow):
         self.conversations = self.services.conversations
         self.runner = runner
         self.documents = self.services.documents  # the engine's and the composer's DocumentLibrary
-        self.controller = TurnController(lambda: self.engine, runner, self)
-        self.presenter = TurnPresenter(self)  # turn events → the pane, the list, the status bar
+        # Turns and what shows their events: built with the first turn (or the first question
+        # about one), see the controller property; a start that only shows the history never needs them.
+        self._controller: TurnController | None = None
+        self._presenter: TurnPresenter | None = None
         self.message_actions = MessageActions(self, PAGE_SIZE)  # a message's own buttons
 
         self._current: str | None = None
@@ -210,6 +213,36 @@ class MainWindow(QMainWindow):
         connect_parts(self)
 
     @property
+    def controller(self) -> TurnController:
+        """Runs turns (turns.py), built on first use with the presenter that shows their events:
+        their modules (the engine's event types, ≈ 25 dataclasses) cost ≈ 10 ms before the first
+        frame otherwise."""
+        if self._controller is None:
+            from desktop_chat.ui.window.turn_presenter import TurnPresenter
+            from desktop_chat.ui.window.turns import TurnController
+
+            self._controller = TurnController(lambda: self.engine, self.runner, self)
+            self._presenter = TurnPresenter(self)  # turn events → the pane, the list, the status bar
+            self._controller.turnEvent.connect(self._presenter.on_event)
+            self.turnsBuilt.emit()
+        return self._controller
+
+    @property
+    def presenter(self) -> TurnPresenter:
+        self.controller  # noqa: B018 - builds both
+        assert self._presenter is not None
+        return self._presenter
+
+    @property
+    def built_turns(self) -> TurnController | None:
+        """The turn controller if it has been built, else None (asking would build it)."""
+        return self._controller
+
+    def is_streaming(self, conversation_id: str | None) -> bool:
+        """An answer is arriving in this conversation (False before any turn ran: nothing is built)."""
+        return self._controller is not None and self._controller.is_streaming(conversation_id)
+
+    @property
     def engine(self) -> ChatEngine:
         """The chat engine (chat/engine.py), imported and built when first needed: a turn, a model
         list, the Ollama status check just after the first frame. Its modules (providers, the
@@ -282,7 +315,8 @@ class MainWindow(QMainWindow):
         self.composer_bar.set_streaming(False)
         self.stop_shortcut.setEnabled(False)
         self.update_title()
-        self.presenter.leave_conversation()
+        if self._presenter is not None:
+            self._presenter.leave_conversation()
         self.welcome.update_visibility()
         if self.knowledge is not None:
             self.knowledge.show_for(None)
@@ -305,7 +339,8 @@ class MainWindow(QMainWindow):
             self.knowledge.show_for(conversation_id)
         page = self.conversations.first_page(conversation_id, PAGE_SIZE)
         messages, has_older = page.messages, page.has_older
-        live = self.controller.live_answer(conversation_id)
+        turns = self._controller  # (None: no turn ran yet, so nothing is live)
+        live = turns.live_answer(conversation_id) if turns is not None else None
         if live is not None:  # the store has the text as of its last save; we have all of it
             answer_id, text = live
             messages = [dataclasses.replace(m, text=text, status=MessageStatus.STREAMING) if m.id == answer_id
@@ -316,10 +351,10 @@ class MainWindow(QMainWindow):
         self._has_older = has_older
         self.view.set_messages(messages, has_older=self._has_older)
         self.view.set_versions(self.conversations.versions_of(messages))
-        notice = self.controller.notice(conversation_id)
+        notice = turns.notice(conversation_id) if turns is not None else None
         if notice is not None:
             self.view.set_notice(*notice)
-        for answer_id, (cid, text) in self.presenter.save_problems.items():
+        for answer_id, (cid, text) in (self._presenter.save_problems if self._presenter else {}).items():
             if cid == conversation_id:
                 self.view.set_notice(answer_id, text)
         self.choice.show(conversation.provider, conversation.model)
@@ -327,20 +362,21 @@ class MainWindow(QMainWindow):
         self.fork_origin.show_origin(self.conversations.origin(conversation))
         self.top_bar.set_has_system_prompt(bool(conversation.system_prompt))
         self.show_totals()
-        streaming = self.controller.is_streaming(conversation_id)
+        streaming = self.is_streaming(conversation_id)
         self.composer_bar.set_streaming(streaming)
         self.stop_shortcut.setEnabled(streaming)
         if self.panel.current_id() != conversation_id:
             self.panel.select(conversation_id)
         self.update_title()
-        self.presenter.leave_conversation()
+        if self._presenter is not None:
+            self._presenter.leave_conversation()
         self.welcome.update_visibility()
 
     def _conversation_chosen(self, conversation_id: str) -> None:
         """A click in the list. A search result opens on the branch where the words are, when
         the current branch does not hold them (never while an answer streams there)."""
         query = self.panel.model.query
-        if query and not self.controller.is_streaming(conversation_id):
+        if query and not self.is_streaming(conversation_id):
             self.conversations.open_search_result(conversation_id, query)
         self.open_conversation(conversation_id)
 
@@ -382,7 +418,7 @@ class MainWindow(QMainWindow):
 
     def send(self) -> None:
         text = self.composer.toPlainText()
-        if (not text.strip() and not self.attachments.has_images()) or self.controller.is_streaming(self._current):
+        if (not text.strip() and not self.attachments.has_images()) or self.is_streaming(self._current):
             return
         waiting = self.attachments.busy_text()
         if waiting is not None:  # a file is still being read: Send waits, the text stays
@@ -437,7 +473,7 @@ class MainWindow(QMainWindow):
             super().dropEvent(event)
 
     def stop(self) -> None:
-        if self.controller.stop(self._current):
+        if self._controller is not None and self._controller.stop(self._current):
             self.statusBar().showMessage(self.tr("Stopped. The text received so far is kept."), 5000)
 
     # -- title and totals ------------------------------------------------------------------------

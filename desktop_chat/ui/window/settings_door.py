@@ -64,7 +64,7 @@ class SettingsDoor(QObject):
 
             engine.policy = RetryPolicy(max_attempts=w.settings.max_attempts)
             engine.pool.forget_keys()  # keys may have been saved or deleted: read them again
-            if w.controller.streaming_ids():
+            if w.built_turns is not None and w.built_turns.streaming_ids():
                 w.reset_pool_pending = True  # closing a provider would cut the answers off
             else:
                 w.runner.start(engine.pool.reset(), name="reset-providers")

@@ -28,7 +28,6 @@ from PySide6.QtCore import QObject
 
 from desktop_chat.config import (BUILTIN_ENDPOINT, CUSTOM_ENDPOINT_KIND, DEFAULT_MODELS, OLLAMA_ENDPOINT, Settings,
                                  save_settings, validate_base_url)
-from desktop_chat.chat.events import TurnStarted
 from desktop_chat.domain import errors
 from desktop_chat.ui.runtime import i18n
 from desktop_chat.ui.common.error_text import localized, localized_error
@@ -99,7 +98,13 @@ class WelcomeController(QObject):
         window.builtin.modelChosen.connect(lambda _model: self._finish())
         window.banner.downloadProgress.connect(self._download_progress)
         window.banner.downloadEnded.connect(self._download_ended)
-        window.controller.turnEvent.connect(
+        window.turnsBuilt.connect(self._follow_turns)  # (turns are built with the first one)
+
+    def _follow_turns(self) -> None:
+        """A turn that starts (a question sent from the welcome) hides it."""
+        from desktop_chat.chat.events import TurnStarted
+
+        self.window.controller.turnEvent.connect(
             lambda _cid, event: self.update_visibility() if isinstance(event, TurnStarted) else None)
 
     @property

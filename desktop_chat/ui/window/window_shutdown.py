@@ -27,7 +27,8 @@ async def shut_down(window: MainWindow) -> None:
     window_state.save_ui_state(window)
     if window.local_server is not None:  # its answers first: they are turns of this engine too
         await window.local_server.stop()
-    await window.controller.stop_all()
+    if window.built_turns is not None:  # (no turn ever ran: nothing to stop)
+        await window.built_turns.stop_all()
     await window_state.save_snapshot(window)
     window.attachments.cancel_all()  # extractions stop at their next page
     current = asyncio.current_task()

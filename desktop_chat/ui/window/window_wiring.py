@@ -23,7 +23,6 @@ def connect_parts(w: MainWindow) -> None:
     _connect_models(w)
     _connect_composer(w)
     _connect_messages(w)
-    w.controller.turnEvent.connect(w.presenter.on_event)
 
 
 def _connect_models(w: MainWindow) -> None:
