@@ -396,7 +396,7 @@ def test_the_chosen_provider_and_model_are_remembered_per_conversation(windows, 
 
 
 def test_system_prompt_is_sent_and_remembered(windows, qtbot, fakes):
-    from desktop_chat.ui.models.top_bar import SystemPromptDialog
+    from desktop_chat.ui.models.system_prompt_dialog import SystemPromptDialog
 
     fake = fakes("anthropic")
     window = windows.new(configure("anthropic", fake))
