@@ -122,7 +122,7 @@ def _settings(model: Path, max_tokens: int) -> Any:
 def _llama(model: Path) -> Any:
     from llama_cpp import Llama
 
-    from desktop_chat.providers.llamacpp import default_threads, loaded_context
+    from desktop_chat.providers.llamacpp_runtime import default_threads, loaded_context
     from desktop_chat.providers.gguf import read_gguf_info
 
     threads = default_threads()

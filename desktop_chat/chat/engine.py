@@ -13,33 +13,34 @@ decides when to retry, times the answer, saves it while it streams and marks how
   engine closes;
 - every request is logged on one line (provider, model, attempt, status, time to first token,
   total time, tokens), never a key, and message text only when Settings.debug_log_content is on;
-- retries follow RetryPolicy and happen only before the first token;
+- retries follow RetryPolicy and happen only before the first token (the send-retry loop and
+  its log line are chat/attempts.py);
 - cancelling the task that runs a turn closes the HTTP stream at once and keeps what arrived,
   marked stopped (the CancelledError is re-raised, as asyncio expects);
 - a burst of deltas is handed over without starving the event loop: the engine yields to the
   loop on a time budget (a buffered HTTP stream does not yield by itself);
+- a turn without an explicit model goes to the settings' default or the endpoint's first
+  listed model (chat/model_choice.py);
 - attached documents (see chat/attachments.py) are stored with the user message by hash, and
   every later turn of the conversation sends them again, planned afresh for its question and
   the model's context budget (chat/context.py); a ``SourcesFound`` event says how, before the
   answer streams, and the same is stored with the answer. Reading documents happens in a
-  worker thread, never on the loop.
+  worker thread, never on the loop (the request's planning is chat/turn_request.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import json
 import logging
 import math
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from desktop_chat import config
-from desktop_chat.chat import tool_rounds
+from desktop_chat.chat import attempts, tool_rounds
 from desktop_chat.chat.answer_in_progress import (
     SAVE_RETRY_INTERVAL,
     AnswerInProgress,
@@ -47,29 +48,22 @@ from desktop_chat.chat.answer_in_progress import (
     UnstoredAnswerInProgress,
     ignore_event,
 )
-from desktop_chat.chat.attachments import (
-    PreparedDocuments,
-    check_available,
-    conversation_documents,
-    prepare_documents,
-    validate_attachment,
-)
-from desktop_chat.chat.context import ContextLookup, context_window
-from desktop_chat.chat.events import SourcesFound, TurnResult, TurnStarted
+from desktop_chat.chat.attachments import check_available, validate_attachment
+from desktop_chat.chat.context import ContextLookup
+from desktop_chat.chat.events import TurnResult, TurnStarted
 from desktop_chat.chat.images import ImageSender, message_images
-from desktop_chat.chat.knowledge import KnowledgeAccess, knowledge_request, with_knowledge
+from desktop_chat.chat.knowledge import KnowledgeAccess
+from desktop_chat.chat.model_choice import resolve_model
 from desktop_chat.chat.pool import ProviderPool
-from desktop_chat.chat.reasoning import applicable
-from desktop_chat.chat.request_messages import request_messages, reserved_tokens
 from desktop_chat.chat.retry import RetryPolicy
-from desktop_chat.config import DEFAULT_MODELS, Endpoint, Settings
+from desktop_chat.chat.turn_request import build_request
+from desktop_chat.config import Endpoint, Settings
 from desktop_chat.domain import errors
-from desktop_chat.domain.events import Finished, Retrying, Started, TextDelta, ThinkingDelta, ToolCallDelta, Usage
+from desktop_chat.domain.events import Usage
 from desktop_chat.domain.messages import Attachment, Conversation, Message, MessageStatus
 from desktop_chat.domain.parts import ImagePart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
-from desktop_chat.providers import ChatRequest, ModelInfo, capabilities
-from desktop_chat.providers.think_tags import split_think_tags
+from desktop_chat.providers import ChatRequest, ModelInfo
 from desktop_chat.store import Store
 
 if TYPE_CHECKING:
@@ -80,9 +74,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_TITLE = "New conversation"
-YIELD_BUDGET = 0.008  # seconds of delta handling before handing the loop back to input and painting
-# Options that steer the engine and are not passed on to the provider.
-ENGINE_OPTIONS = ("max_tokens", "temperature", "context_tokens", "knowledge_base", "kb_top_k")
 _EMPTY = Text.of(QT_TRANSLATE_NOOP("engine", "The message is empty."))
 
 
@@ -232,12 +223,12 @@ class ChatEngine:
         per-endpoint limit and request log as a stored turn. Raises ChatError when it fails;
         cancelling the task closes the stream at once.
         """
-        endpoint, model_name = await self.resolve_model(endpoint_id, model)
+        endpoint, model_name = await resolve_model(self.pool, self.settings, endpoint_id, model)
         sink = on_event or ignore_event
         conversation = Conversation("", "", 0.0, 0.0, system_prompt=system_prompt, options=dict(options or {}))
         answer = Message("", "", "assistant", "", MessageStatus.STREAMING, provider=endpoint.id, model=model_name)
         turn = UnstoredAnswerInProgress(self.store, answer, "", math.inf, sink)
-        request = await self._request(conversation, endpoint, model_name, history, answer, sink)
+        request = await build_request(self, conversation, endpoint, model_name, history, answer, sink)
         self._log_content("request", endpoint, model_name, request.messages, request.system)
         await self._attempts(endpoint, request, turn, sink)
         self._log_content("answer", endpoint, model_name, turn.text)
@@ -329,50 +320,10 @@ class ChatEngine:
         endpoint_id = endpoint_id or conversation.provider or self.settings.default_endpoint
         # The conversation's model only means something for the provider it was chosen with.
         fallback = conversation.model if endpoint_id == conversation.provider else None
-        endpoint, model = await self.resolve_model(endpoint_id, model or fallback)
+        endpoint, model = await resolve_model(self.pool, self.settings, endpoint_id, model or fallback)
         if (endpoint.id, model) != (conversation.provider, conversation.model):
             self.store.update_conversation(conversation.id, provider=endpoint.id, model=model)
         return endpoint, model
-
-    async def resolve_model(self, endpoint_id: str | None, model: str | None) -> tuple[Endpoint, str]:
-        """The endpoint and model a turn goes to: as given, else the settings' defaults, else the
-        endpoint's first listed model. ConfigurationError for an unknown endpoint."""
-        try:
-            endpoint = self.pool.endpoint(endpoint_id or self.settings.default_endpoint)
-        except KeyError as exc:
-            raise errors.ConfigurationError(exc.args[0]) from None  # a Text from Settings.endpoint
-        model = model or self.settings.default_models.get(endpoint.id) or DEFAULT_MODELS.get(endpoint.kind)
-        if not model:
-            model = await self._first_listed_model(endpoint)
-        return endpoint, model
-
-    async def _first_listed_model(self, endpoint: Endpoint) -> str:
-        try:
-            models = await self.pool.list_models(endpoint.id)
-        except errors.ChatError as exc:
-            raise errors.ConfigurationError(
-                Text.of(QT_TRANSLATE_NOOP("engine", "No model chosen for {provider}, and its models could not be "
-                                                    "listed: {error}"),
-                        provider=endpoint.label, error=exc.text),
-                provider=endpoint.label,
-                action=exc.action,  # what fixes the listing fixes this (start Ollama, the key…)
-            ) from None
-        if not models:
-            source = capabilities(endpoint.kind).model_source
-            if source == "pulled":
-                text = Text.of(QT_TRANSLATE_NOOP("engine", "{provider} has no models to choose from. "
-                                                           "Pull one with `ollama pull NAME`."),
-                               provider=endpoint.label)
-                raise errors.ConfigurationError(text, provider=endpoint.label, action=errors.ErrorAction.NONE)
-            if source == "files":
-                text = Text.of(QT_TRANSLATE_NOOP("engine", "There is no built-in model yet. Install the default one "
-                                                           "with `desktop-chat models install smollm2`, or add a "
-                                                           "GGUF file in Settings."))
-            else:
-                text = Text.of(QT_TRANSLATE_NOOP("engine", "{provider} has no models to choose from."),
-                               provider=endpoint.label)
-            raise errors.ConfigurationError(text, provider=endpoint.label)
-        return models[0].id
 
     # -- one answer ------------------------------------------------------------------------------
 
@@ -395,7 +346,7 @@ class ChatEngine:
             # a second write before the request goes out would only delay it.
             turn.save(status=MessageStatus.STREAMING, provider=endpoint.id, model=model)
         try:
-            request = await self._request(conversation, endpoint, model, history, answer, on_event)
+            request = await build_request(self, conversation, endpoint, model, history, answer, on_event)
             request = await tool_rounds.offer(self, request, endpoint, turn, on_event)
             self._log_content("request", endpoint, model, request.messages, request.system)
             await self._attempts(endpoint, request, turn, on_event)
@@ -445,27 +396,6 @@ class ChatEngine:
 
     # -- the log ----------------------------------------------------------------------------------
 
-    def _log_request(self, endpoint: Endpoint, model: str, attempt: int, turn: AnswerInProgress, status: str,
-                     error: BaseException | None = None) -> None:
-        """One line per request: what went where, how it ended and how long it took. Never a key,
-        never message text (see _log_content)."""
-        end = time.monotonic()
-        fields = [f"provider={endpoint.id}", f"kind={endpoint.kind}", f"model={json.dumps(model)}",
-                  f"attempt={attempt}", f"status={status}"]
-        if error is not None:
-            fields.append(f"error={type(error).__name__}")
-            http_status = getattr(error, "status", None)
-            if http_status is not None:
-                fields.append(f"http_status={http_status}")
-        if turn.first_token is not None and turn.first_token >= turn.started:
-            fields.append(f"ttft_ms={(turn.first_token - turn.started) * 1000:.0f}")
-        fields.append(f"total_ms={(end - turn.started) * 1000:.0f}")
-        if status == "complete" and turn.usage is not None:
-            fields += [f"input_tokens={turn.usage.input_tokens}", f"output_tokens={turn.usage.output_tokens}"]
-        if turn.stop_reason:
-            fields.append(f"stop_reason={turn.stop_reason}")
-        log.info("request %s", " ".join(fields))
-
     def _log_content(self, what: str, endpoint: Endpoint, model: str, content: Any, system: str | None = None) -> None:
         """Message text, only when the user turned on Settings.debug_log_content (off by default)."""
         if not getattr(self.settings, "debug_log_content", False):
@@ -477,96 +407,10 @@ class ChatEngine:
         log.info("debug content of the %s (%s, %s): %s", what, endpoint.id, json.dumps(model),
                  json.dumps(data, ensure_ascii=False))
 
-    async def _request(self, conversation: Conversation, endpoint: Endpoint, model: str,
-                       history: Sequence[Message], answer: Message, on_event: EventSink) -> ChatRequest:
-        """The request for this turn, with the conversation's documents planned into it."""
-        max_tokens = int(conversation.options.get("max_tokens", self.settings.max_tokens))
-        options = {k: v for k, v in conversation.options.items() if k not in ENGINE_OPTIONS}
-        options = applicable(options, capabilities(endpoint.kind, model))  # the reasoning setting it takes
-        prepared: PreparedDocuments | None = None
-        in_play = conversation_documents(history)
-        kb = knowledge_request(conversation.options)  # an attached knowledge base (chat/knowledge.py)
-        if in_play or kb:
-            window = await context_window(endpoint.kind, endpoint.id, model, conversation.options,
-                                          self.context_lookup)
-            reserved = reserved_tokens(conversation, history, max_tokens, window, endpoint.kind, len(in_play))
-            reserved += kb.tokens if kb else 0
-            question = next((m.text for m in reversed(history) if m.role == "user"), "")
-            native_pdf = capabilities(endpoint.kind, model).native_pdf
-            prepared = await asyncio.to_thread(
-                lambda: prepare_documents(self.documents(), in_play, question, native_pdf=native_pdf,
-                                          context_tokens=window.tokens, reserved_tokens=reserved)) if in_play else None
-            if kb:
-                prepared = await asyncio.to_thread(
-                    lambda: with_knowledge(prepared, self.knowledge.get(), kb, question, window.tokens))
-            assert prepared is not None
-            if answer.id:  # an unstored answer (answer_unstored) has no row to keep it in
-                self.store.update_message(answer.id, attachments=[prepared.delivery.to_dict()])
-            on_event(SourcesFound(conversation.id, answer.id, prepared.delivery.explanation,
-                                  list(prepared.sources), prepared.delivery))
-            if window.send_num_ctx is not None and (prepared.sends_content or prepared.passages):
-                options["num_ctx"] = window.send_num_ctx  # else Ollama cuts the prompt to its default
-        images = await self.images.request_images(history, endpoint, model)
-        return ChatRequest(
-            model=model,
-            messages=request_messages(history, prepared, images),
-            system=conversation.system_prompt or None,
-            max_tokens=max_tokens,
-            temperature=conversation.options.get("temperature", self.settings.temperature),
-            options=options,
-        )
-
-    async def _attempts(self, endpoint: Endpoint, request: ChatRequest, turn: "AnswerInProgress", on_event: EventSink) -> None:
-        attempt = 1
-        while True:
-            try:
-                async with self.pool.limit(endpoint.id):
-                    provider = await self.pool.provider(endpoint)
-                    on_event(Started(endpoint.id, request.model, attempt))
-                    turn.attempt_started()
-                    try:
-                        stream = provider.stream(request)
-                        if capabilities(endpoint.kind).think_tags:  # reasoning may come as <think> text
-                            stream = split_think_tags(stream)
-                        await self._consume(stream, turn, on_event)
-                    except asyncio.CancelledError:
-                        self._log_request(endpoint, request.model, attempt, turn, "stopped")
-                        raise
-                    except Exception as exc:
-                        self._log_request(endpoint, request.model, attempt, turn, "error", exc)
-                        raise
-                    self._log_request(endpoint, request.model, attempt, turn, "complete")
-                return
-            except errors.ChatError as exc:
-                if isinstance(exc, errors.AuthenticationError):
-                    self.pool.forget_keys(endpoint.id)  # read the keyring again: the key may be replaced by now
-                if not self.policy.should_retry(exc, attempt, turn.received_text):
-                    raise
-                delay = self.policy.delay(exc, attempt)
-                attempt += 1
-                on_event(Retrying(attempt, self.policy.max_attempts, delay, exc.text.first()))
-                await self._sleep(delay)
-
-    async def _consume(self, stream: Any, turn: "AnswerInProgress", on_event: EventSink) -> None:
-        last_yield = time.monotonic()
-        async with contextlib.aclosing(stream):
-            async for event in stream:
-                match event:
-                    case TextDelta(text=text):
-                        turn.add_text(text)
-                    case ThinkingDelta():
-                        turn.add_thinking(event)
-                    case Usage():
-                        turn.usage = event
-                    case Finished(stop_reason=stop_reason):
-                        turn.stop_reason = stop_reason
-                    case ToolCallDelta():
-                        turn.tool_calls.add(event)
-                on_event(event)
-                now = time.monotonic()
-                if now - last_yield >= YIELD_BUDGET:
-                    await asyncio.sleep(0)
-                    last_yield = time.monotonic()
+    async def _attempts(self, endpoint: Endpoint, request: ChatRequest, turn: AnswerInProgress,
+                        on_event: EventSink) -> None:
+        """Send *request* until it streams to the end or the retry policy in force gives up."""
+        await attempts.send(self.pool, self.policy, self._sleep, endpoint, request, turn, on_event)
 
 
 @dataclasses.dataclass(frozen=True)

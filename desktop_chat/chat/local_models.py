@@ -49,13 +49,9 @@ from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import capabilities
 from desktop_chat.providers.base import ModelInfo
 from desktop_chat.providers.gguf import GGUFError, GGUFInfo, read_gguf_info
-from desktop_chat.providers.llamacpp import (  # engine_install_command: for the front ends
-    MODEL_CACHE,
-    LocalRuntime,
-    engine_install_command,
-    loaded_context,
-    no_such_model,
-)
+from desktop_chat.providers.engine_install import engine_install_command  # for the front ends
+from desktop_chat.providers.llamacpp import no_such_model
+from desktop_chat.providers.llamacpp_runtime import MODEL_CACHE, LocalRuntime, loaded_context
 
 __all__ = [
     "DEFAULT_MODEL", "KNOWN_MODELS", "InstallCancelled", "InstallProgress", "LocalModel", "LocalModelError",

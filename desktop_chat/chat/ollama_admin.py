@@ -38,7 +38,8 @@ from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import ModelInfo
 
 if TYPE_CHECKING:  # the provider module imports httpx: only when a request is made
-    from desktop_chat.providers.ollama import LoadedModel, OllamaProvider
+    from desktop_chat.providers.ollama import OllamaProvider
+    from desktop_chat.providers.ollama_wire import LoadedModel
 
 __all__ = ["LayerProgress", "ModelOptions", "OllamaAdmin", "OllamaStatus", "PullProgress", "canonical_name",
            "parse_keep_alive"]
@@ -51,7 +52,7 @@ YIELD_BUDGET = 0.008  # seconds of progress handling before handing the loop bac
 
 def canonical_name(name: str) -> str:
     """Ollama's full name for a model: "llama3.2" is "llama3.2:latest"."""
-    from desktop_chat.providers.ollama import canonical_model_name  # httpx: not at start-up
+    from desktop_chat.providers.ollama_wire import canonical_model_name  # the providers: not at start-up
 
     return canonical_model_name(name)
 
@@ -378,7 +379,7 @@ class OllamaAdmin:
                 if progress.done:
                     self._forget(model)
                 yield progress
-                # Buffered lines do not give the loop back by themselves (see engine.YIELD_BUDGET).
+                # Buffered lines do not give the loop back by themselves (see attempts.YIELD_BUDGET).
                 if time.monotonic() - last_yield >= YIELD_BUDGET:
                     await asyncio.sleep(0)
                     last_yield = time.monotonic()

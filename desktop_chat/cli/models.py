@@ -46,7 +46,7 @@ def run_models(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: 
 
 
 def _list_models(registry: LocalModels, stdout: TextIO) -> int:
-    from desktop_chat.providers.llamacpp import engine_available
+    from desktop_chat.providers.llamacpp_runtime import engine_available
 
     if engine_available():
         print(f"Built-in engine: llama-cpp-python {_engine_version()}", file=stdout)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anthropic
@@ -306,7 +306,7 @@ def _status_error(exc: anthropic.APIStatusError, label: str, model: str | None) 
         status,
         provider=label,
         detail=_detail(exc),
-        retry_after=_retry_after(exc.response.headers),
+        retry_after=http_errors.retry_after_from(exc.response.headers),
         model=model,
         error_type=error_type,
     )
@@ -329,14 +329,3 @@ def _detail(exc: anthropic.APIStatusError) -> Text | str | None:
         text = " ".join(body.split())
         return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + "…"
     return None
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    # Anthropic may send the more precise non-standard retry-after-ms next to Retry-After.
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    return http_errors.parse_retry_after(headers.get("retry-after"))

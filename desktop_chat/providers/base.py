@@ -83,7 +83,7 @@ class ProviderDependencies:
     # The user's per-model options (num_ctx, temperature, keep_alive), keyed by model name (Ollama).
     model_options: Callable[[], Mapping[str, Mapping[str, Any]]] | None = None
     catalog: Any = None  # the installed GGUF models: a providers.llamacpp.ModelCatalog (the built-in engine)
-    runtime: Callable[[], Any] | None = None  # how they run: () -> providers.llamacpp.LocalRuntime
+    runtime: Callable[[], Any] | None = None  # how they run: () -> providers.llamacpp_runtime.LocalRuntime
 
 
 @runtime_checkable

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import re
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from desktop_chat.domain import errors
@@ -32,6 +33,18 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if when is None:
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def retry_after_from(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait from a response's headers: the more precise, non-standard retry-after-ms
+    that OpenAI and Anthropic send next to Retry-After, else Retry-After itself."""
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    return parse_retry_after(headers.get("retry-after"))
 
 
 def error_for_status(

@@ -2,16 +2,10 @@
 server, Ollama's /v1) through the official `openai` SDK and `config.base_url`.
 
 What the SDK does and does not do for us, and what this module adds (see base.py's contract):
-
-    SDK raises / does                                  → here
-    APIStatusError (4xx/5xx before the stream)         → http_errors.error_for_status (+ Retry-After)
-    APITimeoutError (connect, headers, or a stall)     → http_errors.timed_out
-    APIConnectionError before any data                 → http_errors.cannot_connect
-    APIConnectionError / raw transport error mid-body  → http_errors.broken_stream
-    APIError from a `data: {"error": …}` chunk         → the typed ChatError, else broken_stream
-    json.JSONDecodeError from a malformed chunk        → broken_stream
-    a body that simply ends without a finish_reason    → broken_stream (the SDK says nothing)
-    an HTML page (proxy, captive portal, wrong URL)    → a sentence about it, never the markup
+the SDK's exceptions become ChatErrors in openai_errors.py (its table says which becomes what);
+a body that simply ends without a finish_reason is noticed here and is a broken stream (the SDK
+says nothing), and so is a chunk that is not a chat completion chunk; a 200 that is not an event
+stream (a whole JSON answer, a web page) is read here too.
 
 The SDK's retries are off (the engine retries) and it is never left to read OPENAI_* variables:
 every setting is passed explicitly.
@@ -22,13 +16,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
 from typing import Any
 from urllib.parse import urlsplit
 
-import anyio
 import httpx  # noqa: F401 - see below
 import httpx2
 import openai
@@ -39,6 +31,7 @@ from desktop_chat.domain.events import Finished, ProviderEvent, TextDelta, Think
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors, thinking_wire, tool_wire
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
+from desktop_chat.providers.openai_errors import OpenAIErrors, is_transport_failure, looks_like_html, snippet
 from desktop_chat.providers.openai_messages import chat_messages
 
 __all__ = ["OpenAICompatProvider"]
@@ -49,22 +42,6 @@ log = logging.getLogger(__name__)
 # None. For a key-less endpoint we give it this stand-in and omit the Authorization header on
 # every request, so the stand-in never goes on the wire.
 _NO_KEY = "no-key"
-
-# OpenAI error `type`s (and a few compatible servers' ones) and the status they stand for, used
-# for error objects that arrive inside a 200 stream and so carry no HTTP status of their own.
-_STATUS_FOR_ERROR_TYPE = {
-    "invalid_request_error": 400, "context_length_exceeded": 400,
-    "authentication_error": 401, "invalid_api_key": 401,
-    "permission_error": 403, "permission_denied": 403,
-    "not_found_error": 404, "model_not_found": 404,
-    "rate_limit_error": 429, "rate_limit_exceeded": 429, "requests": 429, "tokens": 429,
-    "insufficient_quota": 429,
-    "server_error": 500, "api_error": 500, "internal_error": 500,
-    "service_unavailable": 503, "overloaded_error": 529,
-}
-
-_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-
 
 # `import httpx` above is deliberate: the SDK peeks at sys.modules["httpx"] whenever it builds a
 # client (openai/_httpx2.py). While another thread is importing httpx (Ollama's provider), that
@@ -77,6 +54,7 @@ class OpenAICompatProvider:
 
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config
+        self._errors = OpenAIErrors(config)  # the SDK's failures as ChatErrors (openai_errors.py)
         self._client: AsyncOpenAI | None = None
         # Build the client now, in the pool's worker thread: building it and loading the SDK's
         # lazily imported resources takes ≈ 0.2 s, which must not happen on the window's thread.
@@ -94,7 +72,7 @@ class OpenAICompatProvider:
         try:
             sdk_stream = await client.chat.completions.create(**arguments)
         except Exception as exc:  # CancelledError is a BaseException and passes through
-            raise self._request_error(exc, model=request.model) from exc
+            raise self._errors.request_error(exc, model=request.model) from exc
         try:
             if _is_event_stream(sdk_stream.response):
                 events = self._events(sdk_stream, request)
@@ -116,8 +94,8 @@ class OpenAICompatProvider:
                 if isinstance(getattr(model, "id", None), str):
                     models.append(_model_info(model))
         except Exception as exc:
-            if isinstance(exc, (errors.ChatError, openai.OpenAIError)) or _is_transport_failure(exc):
-                raise self._request_error(exc, model=None) from exc
+            if isinstance(exc, (errors.ChatError, openai.OpenAIError)) or is_transport_failure(exc):
+                raise self._errors.request_error(exc, model=None) from exc
             # The SDK hands a non-JSON 200 (a web page, another service) to the pager as text,
             # which then fails on it with an AttributeError.
             raise http_errors.cannot_connect(
@@ -211,11 +189,11 @@ class OpenAICompatProvider:
             except StopAsyncIteration:
                 break
             except Exception as exc:
-                if finish_reason is not None and _is_transport_failure(exc):
+                if finish_reason is not None and is_transport_failure(exc):
                     # The answer was complete; only the usage chunk or [DONE] went missing.
                     log.info("%s: stream ended uncleanly after finish_reason: %r", self.config.label, exc)
                     break
-                raise self._stream_error(exc, model=request.model) from exc
+                raise self._errors.stream_error(exc, model=request.model) from exc
             text, chunk_finish, chunk_usage = self._parse_chunk(chunk)
             reasoning = thinking_wire.openai_reasoning(chunk)
             if reasoning:
@@ -266,8 +244,8 @@ class OpenAICompatProvider:
         try:
             body = (await response.aread()).decode("utf-8", "replace")
         except Exception as exc:
-            raise self._stream_error(exc, model=request.model) from exc
-        if _looks_like_html(response, body):
+            raise self._errors.stream_error(exc, model=request.model) from exc
+        if looks_like_html(response, body):
             raise http_errors.web_page_instead_of_api(self.config.label, self.config.base_url,
                                                       http_errors.html_title(body))
         try:
@@ -275,10 +253,10 @@ class OpenAICompatProvider:
         except ValueError:
             raise http_errors.broken_stream(self.config.label, Text.of(
                 QT_TRANSLATE_NOOP("engine", "the server answered with something that is not the API's format: {body}"),
-                body=_snippet(body),
+                body=snippet(body),
             )) from None
         if isinstance(data, Mapping) and "error" in data:
-            raise self._error_object(data["error"], model=request.model)
+            raise self._errors.error_object(data["error"], model=request.model)
         try:
             choice = data["choices"][0]
             text = choice["message"].get("content") or ""
@@ -301,95 +279,6 @@ class OpenAICompatProvider:
             yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"),
                         thinking_wire.openai_reasoning_tokens(usage))
         yield Finished(finish_reason)
-
-    # -- errors ---------------------------------------------------------------------------------
-
-    def _request_error(self, exc: Exception, *, model: str | None) -> errors.ChatError:
-        """A failure before the first byte of the answer."""
-        label = self.config.label
-        if isinstance(exc, errors.ChatError):
-            return exc
-        if isinstance(exc, openai.APIStatusError):
-            return self._status_error(exc, model=model)
-        if isinstance(exc, openai.APITimeoutError):
-            if _connecting(exc):
-                return http_errors.cannot_connect(label, self.config.base_url, http_errors.CONNECT_TIMED_OUT)
-            return http_errors.timed_out(label, self._seconds_waited(exc))
-        if isinstance(exc, openai.APIConnectionError):
-            return http_errors.cannot_connect(label, self.config.base_url, http_errors.describe_transport_failure(exc))
-        if isinstance(exc, openai.APIError):  # e.g. a 200 list whose body is not the API's JSON
-            return http_errors.broken_stream(label, exc.message)
-        if _is_transport_failure(exc):
-            return http_errors.cannot_connect(label, self.config.base_url, http_errors.describe_transport_failure(exc))
-        log.exception("%s: unexpected error", label)
-        return errors.ChatError(
-            Text.of(QT_TRANSLATE_NOOP("engine", "Unexpected error talking to {provider}: {kind}: {error}"),
-                    provider=label, kind=type(exc).__name__, error=str(exc)),
-            provider=label, detail=str(exc),
-        )
-
-    def _stream_error(self, exc: Exception, *, model: str | None) -> errors.ChatError:
-        """A failure once the answer has started."""
-        label = self.config.label
-        if isinstance(exc, errors.ChatError):
-            return exc
-        if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)):
-            return http_errors.timed_out(label, self._seconds_waited(exc), answering=True)
-        if isinstance(exc, openai.APIConnectionError) or _is_transport_failure(exc):
-            return http_errors.broken_stream(label, http_errors.describe_transport_failure(exc))
-        if isinstance(exc, openai.APIStatusError):
-            return self._status_error(exc, model=model)
-        if isinstance(exc, openai.APIError):  # a `data: {"error": …}` chunk
-            return self._error_object(exc.body, model=model, fallback=exc.message)
-        if isinstance(exc, (ValueError, RecursionError)):  # JSONDecodeError and friends, or absurd nesting
-            return http_errors.broken_stream(
-                label, Text.of(QT_TRANSLATE_NOOP("engine", "the server sent a malformed chunk (not valid JSON)"))
-            )
-        log.exception("%s: unexpected error while streaming", label)
-        return http_errors.broken_stream(label, Text.of(
-            QT_TRANSLATE_NOOP("engine", "unexpected {kind}: {error}"), kind=type(exc).__name__, error=str(exc)
-        ))
-
-    def _seconds_waited(self, exc: BaseException) -> float:
-        return self.config.timeouts.connect if _connecting(exc) else self.config.timeouts.read
-
-    def _status_error(self, exc: openai.APIStatusError, *, model: str | None) -> errors.ChatError:
-        response = exc.response
-        body = exc.body  # the SDK hands over the "error" object, the whole JSON, or the text
-        error_type: str | None = None
-        detail: Text | str | None
-        if isinstance(body, Mapping):
-            detail = _message_of(body)
-            error_type = body.get("type") if isinstance(body.get("type"), str) else None
-        elif isinstance(body, str) and _looks_like_html(response, body):
-            detail = Text.of(
-                QT_TRANSLATE_NOOP("engine", "the server answered with a web page ({page}) instead of the API's JSON; "
-                                            "a proxy or gateway in between may have failed."),
-                page=_html_title(body),
-            )
-        elif isinstance(body, str) and body.strip():
-            detail = _snippet(body)
-        else:
-            detail = None
-        return http_errors.error_for_status(
-            exc.status_code, provider=self.config.label, detail=detail, retry_after=_retry_after(response.headers),
-            model=model, error_type=error_type,
-        )
-
-    def _error_object(self, error: Any, *, model: str | None, fallback: str | None = None) -> errors.ChatError:
-        """An error reported inside a 200 response: typed ones become their class, others a break."""
-        if not isinstance(error, Mapping):
-            detail = str(error) if error else fallback
-            return http_errors.broken_stream(self.config.label, _reported(detail))
-        detail = _message_of(error) or fallback
-        error_type = error.get("type") if isinstance(error.get("type"), str) else None
-        status = _status_of(error.get("code")) or _STATUS_FOR_ERROR_TYPE.get(error_type or "") \
-            or _STATUS_FOR_ERROR_TYPE.get(str(error.get("code")))
-        if status is None:
-            return http_errors.broken_stream(self.config.label, _reported(detail))
-        return http_errors.error_for_status(status, provider=self.config.label, detail=detail, model=model,
-                                            error_type=error_type)
-
 
 # -- helpers --------------------------------------------------------------------------------------
 
@@ -421,15 +310,6 @@ def _check_base_url(config: ProviderConfig) -> None:
         raise errors.ConfigurationError(text, provider=config.label, detail=config.base_url)
 
 
-def _reported(detail: str | None) -> Text:
-    return Text.of(QT_TRANSLATE_NOOP("engine", "the server reported an error: {detail}"), detail=detail)
-
-
-def _connecting(exc: BaseException) -> bool:
-    """True when the timeout hit while connecting (or waiting for a connection), not while reading."""
-    return http_errors.caused_by(exc, (httpx2.ConnectTimeout, httpx2.PoolTimeout))
-
-
 def _env_custom_header_names() -> list[str]:
     """Header names the SDK would add from OPENAI_CUSTOM_HEADERS ("Name: value" lines)."""
     raw = os.environ.get("OPENAI_CUSTOM_HEADERS") or ""
@@ -441,60 +321,6 @@ def _is_event_stream(response: httpx2.Response) -> bool:
     # (a whole JSON body, a web page) leaves the SSE path.
     content_type = response.headers.get("content-type", "").lower()
     return "event-stream" in content_type or not ("json" in content_type or "html" in content_type)
-
-
-def _looks_like_html(response: httpx2.Response | None, body: str) -> bool:
-    content_type = response.headers.get("content-type", "").lower() if response is not None else ""
-    start = body.lstrip()[:15].lower()
-    return "html" in content_type or start.startswith("<!doctype html") or start.startswith("<html")
-
-
-def _html_title(body: str) -> str:
-    match = _HTML_TITLE.search(body)
-    title = " ".join(match.group(1).split()) if match else ""
-    return f"“{title[:80]}”" if title else "HTML"
-
-
-def _snippet(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _message_of(error: Mapping[str, Any]) -> str | None:
-    for key in ("message", "detail", "msg", "error"):
-        value = error.get(key)
-        if isinstance(value, str) and value.strip():
-            return _snippet(value, 500)
-        if isinstance(value, Mapping):
-            inner = _message_of(value)
-            if inner:
-                return inner
-    return None
-
-
-def _status_of(code: Any) -> int | None:
-    """OpenRouter, vLLM and llama.cpp put an HTTP status in the error's `code`."""
-    try:
-        status = int(code)
-    except (TypeError, ValueError):
-        return None
-    return status if 400 <= status <= 599 else None
-
-
-def _retry_after(headers: httpx2.Headers) -> float | None:
-    milliseconds = headers.get("retry-after-ms")  # OpenAI sends it beside Retry-After
-    if milliseconds:
-        try:
-            return max(0.0, float(milliseconds) / 1000)
-        except ValueError:
-            pass
-    return http_errors.parse_retry_after(headers.get("retry-after"))
-
-
-def _is_transport_failure(exc: BaseException) -> bool:
-    # anyio (the SDK's async layer) stream errors can surface from the transport unwrapped.
-    return isinstance(exc, (openai.APIConnectionError, httpx2.TransportError, httpx2.StreamError, OSError,
-                            anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError))
 
 
 def _model_info(model: Any) -> ModelInfo:

@@ -4,13 +4,15 @@ One connection is shared by every thread (the UI runs some queries in a worker t
 re-entrant lock serialises the public methods, and writes run in ``BEGIN IMMEDIATE`` transactions
 so that a second process waits for the write lock (busy timeout) instead of failing half-way.
 
-The Store's methods are spread over modules with one job each: the history tree (tree.py),
-search (searching.py) and bulk export / import (bulk.py) are mixins of the Store; rows.py holds
-what they share.
+The Store's methods are spread over modules with one job each: messages (messages.py), the
+history tree (tree.py), search (searching.py), pins (pins.py) and bulk export / import (bulk.py)
+are mixins of the Store; rows.py holds what they share. This module opens the file (integrity,
+migrations, recovery), holds the connection and its write transactions, and keeps conversations.
 
-The full-text index (``messages_fts``) is maintained here, explicitly, rather than by triggers: the
-text it holds is prepared in Python (see :mod:`desktop_chat.store.search_text`), and answers that
-are still streaming are deliberately left out of it until they finish.
+The full-text index (``messages_fts``) is maintained explicitly (``_index`` here, called where
+messages are written), rather than by triggers: the text it holds is prepared in Python (see
+:mod:`desktop_chat.store.search_text`), and answers that are still streaming are deliberately
+left out of it until they finish.
 """
 
 from __future__ import annotations
@@ -24,22 +26,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop_chat.domain.messages import Conversation, Message, MessageStatus, Role
+from desktop_chat.domain.messages import Conversation
 from desktop_chat.instance_lock import SharedLock
 from desktop_chat.store import integrity, search_text
 from desktop_chat.store.bulk import BulkMixin
+from desktop_chat.store.messages import MessageMixin
 from desktop_chat.store.migrations import MIGRATIONS, Migration, Progress, StoreError, migrate
 from desktop_chat.store.pins import PinMixin
 from desktop_chat.store.rows import (
     _CONVERSATION_COLUMNS,
-    _MESSAGE_COLUMNS,
     UNSET,
     _conversation,
-    _error_text_to_db,
     _json,
     _kind,
     _locked,
-    _message,
     _new_id,
     _Unset,
 )
@@ -53,7 +53,6 @@ __all__ = ["UNSET", "SearchHit", "Store"]
 
 log = logging.getLogger(__name__)
 
-_ROLES = ("user", "assistant")
 _BUSY_TIMEOUT_S = 5.0
 # Below this size the whole file is checked at every start the window makes (quick_check reads
 # every page: a few ms here); above it only after a session that did not close the database.
@@ -61,7 +60,7 @@ FULL_CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 
 
-class Store(TreeMixin, SearchMixin, BulkMixin, PinMixin):
+class Store(MessageMixin, TreeMixin, SearchMixin, BulkMixin, PinMixin):
     """The conversation database at *path* (created, with its parent folders, if missing).
 
     Opening it applies pending migrations (backing the file up first) and, when no other process
@@ -367,177 +366,3 @@ class Store(TreeMixin, SearchMixin, BulkMixin, PinMixin):
             )
             cursor = conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
         return cursor.rowcount > 0
-
-    # -- messages ---------------------------------------------------------------------------
-
-    @_locked
-    def add_message(
-        self,
-        conversation_id: str,
-        role: Role,
-        text: str,
-        *,
-        status: MessageStatus = MessageStatus.COMPLETE,
-        provider: str | None = None,
-        model: str | None = None,
-        attachments: list[dict[str, Any]] | None = None,
-        parts: list[dict[str, Any]] | None = None,
-        parent_id: str | None | _Unset = UNSET,
-    ) -> Message:
-        """Add a message to a conversation under *parent_id* and make it the current leaf
-        (touching the conversation's ``updated_at``).
-
-        *parent_id* defaults to the current leaf (the message is appended to the branch the user
-        is on); None makes it a first message. *parts* are typed non-text parts as their
-        ``to_dict()`` values (domain/parts.py). Raises KeyError if the conversation does not
-        exist, ValueError if the parent is not a message of that conversation.
-        """
-        if role not in _ROLES:
-            raise ValueError(f"A message's role must be 'user' or 'assistant', not {role!r}.")
-        status = MessageStatus(status)
-        now = self._now()
-        attachments = list(attachments or [])
-        parts = list(parts or [])
-        with self._write() as conn:
-            touched = conn.execute(
-                "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
-            ).rowcount
-            if not touched:
-                raise KeyError(conversation_id)
-            if parent_id is UNSET:
-                parent_id = self._leaf(conn, conversation_id)
-            elif parent_id is not None and conn.execute(
-                "SELECT 1 FROM messages WHERE id = ? AND conversation_id = ?", (parent_id, conversation_id)
-            ).fetchone() is None:
-                raise ValueError(f"There is no message {parent_id} in conversation {conversation_id} to answer.")
-            seq = conn.execute(
-                "SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation_id = ?",
-                (conversation_id,),
-            ).fetchone()[0]
-            message = Message(
-                id=_new_id(), conversation_id=conversation_id, role=role,
-                text=text, status=status, seq=seq, created_at=now, updated_at=now,
-                provider=provider, model=model, attachments=attachments, parent_id=parent_id,
-                parts=parts,
-            )
-            cursor = conn.execute(
-                "INSERT INTO messages (id, conversation_id, seq, role, text, attachments, status, "
-                "provider, model, created_at, updated_at, parent_id, parts) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (message.id, conversation_id, seq, role, text, _json(attachments), status.value,
-                 provider, model, now, now, parent_id, _json(parts)),
-            )
-            self._set_leaf(conn, conversation_id, message.id)
-            if status is not MessageStatus.STREAMING:
-                assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
-                self._index(conn, [(cursor.lastrowid, text)])
-        return message
-
-    @_locked
-    def update_message(
-        self,
-        message_id: str,
-        *,
-        text: str | _Unset = UNSET,
-        status: MessageStatus | _Unset = UNSET,
-        input_tokens: int | None | _Unset = UNSET,
-        output_tokens: int | None | _Unset = UNSET,
-        ttft_ms: float | None | _Unset = UNSET,
-        duration_ms: float | None | _Unset = UNSET,
-        stop_reason: str | None | _Unset = UNSET,
-        error: str | None | _Unset = UNSET,
-        error_text: dict[str, Any] | None | _Unset = UNSET,
-        provider: str | None | _Unset = UNSET,
-        model: str | None | _Unset = UNSET,
-        attachments: list[dict[str, Any]] | _Unset = UNSET,
-        parts: list[dict[str, Any]] | _Unset = UNSET,
-    ) -> Message | None:
-        """Change the given fields of a message; None if there is no such message.
-
-        ``error_text`` is ``error`` as a Text's dict (template + parameters) for showing it
-        translated; setting ``error`` without ``error_text`` clears it.
-
-        The search index is refreshed only when the text changes on a message that is not
-        streaming, or when a message leaves STREAMING: a streaming answer is saved every few
-        hundred milliseconds and indexing each of those saves would be wasted work.
-        """
-        fields: dict[str, Any] = {}
-        if text is not UNSET:
-            if text is None:
-                raise ValueError("A message's text cannot be None.")
-            fields["text"] = text
-        if status is not UNSET:
-            status = MessageStatus(status)
-            fields["status"] = status.value
-        if attachments is not UNSET:
-            fields["attachments"] = _json(list(attachments or []))
-        if parts is not UNSET:  # typed parts (tool rounds, reasoning) as their to_dict() values
-            fields["parts"] = _json(list(parts or []))
-        if error_text is not UNSET:
-            fields["error_text"] = _error_text_to_db(error_text)
-        elif error is not UNSET:
-            fields["error_text"] = None  # it translated the old error: never show it beside a new one
-        for name, value in (
-            ("input_tokens", input_tokens), ("output_tokens", output_tokens), ("ttft_ms", ttft_ms),
-            ("duration_ms", duration_ms), ("stop_reason", stop_reason), ("error", error),
-            ("provider", provider), ("model", model),
-        ):
-            if value is not UNSET:
-                fields[name] = value
-        fields["updated_at"] = self._now()
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        with self._write() as conn:
-            before = conn.execute(
-                "SELECT num, status FROM messages WHERE id = ?", (message_id,)
-            ).fetchone()
-            if before is None:
-                return None
-            num, old_status = before
-            conn.execute(f"UPDATE messages SET {assignments} WHERE num = ?", (*fields.values(), num))
-            new_status = fields.get("status", old_status)
-            was_streaming = old_status == MessageStatus.STREAMING.value
-            if new_status == MessageStatus.STREAMING.value:
-                if not was_streaming:  # it is being continued: its old text is about to change
-                    conn.execute("DELETE FROM messages_fts WHERE rowid = ?", (num,))
-            elif text is not UNSET or was_streaming:
-                current = text if text is not UNSET else conn.execute(
-                    "SELECT text FROM messages WHERE num = ?", (num,)
-                ).fetchone()[0]
-                self._index(conn, [(num, current)])
-        return self.get_message(message_id)
-
-    @_locked
-    def get_message(self, message_id: str) -> Message | None:
-        row = self._db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
-        ).fetchone()
-        return _message(row) if row else None
-
-    @_locked
-    def recover_interrupted(self) -> int:
-        """Mark answers left STREAMING (the app died mid-answer) as INTERRUPTED and index them.
-
-        Called when the store opens; returns how many messages were recovered.
-        """
-        with self._write() as conn:
-            rows = conn.execute(
-                "SELECT num, text FROM messages WHERE status = 'streaming'"
-            ).fetchall()
-            if not rows:
-                return 0
-            conn.execute(
-                "UPDATE messages SET status = ?, updated_at = ? WHERE status = 'streaming'",
-                (MessageStatus.INTERRUPTED.value, self._now()),
-            )
-            self._index(conn, rows)
-        return len(rows)
-
-    @_locked
-    def conversation_totals(self, conversation_id: str) -> tuple[int, int]:
-        """(input tokens, output tokens) summed over the conversation's messages."""
-        row = self._db.execute(
-            "SELECT coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0) "
-            "FROM messages WHERE conversation_id = ?",
-            (conversation_id,),
-        ).fetchone()
-        return int(row[0]), int(row[1])

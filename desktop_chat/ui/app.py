@@ -333,9 +333,11 @@ def _test_hooks(window: Any) -> None:
                 if event.type() == QEvent.Type.Paint:
                     window.removeEventFilter(self)
                     elapsed = (time.perf_counter() - _STARTED) * 1000
-                    heavy = sorted(m for m in ("anthropic", "openai", "keyring", "fitz", "pymupdf", "httpx",
+                    heavy: list[str] = sorted(m for m in ("anthropic", "openai", "keyring", "fitz", "pymupdf", "httpx",
                                                "desktop_chat.chat.engine", "markdown_it", "pygments")
                                    if m in sys.modules)
+                    if "QWizard" in vars(sys.modules["PySide6.QtWidgets"]):  # every widget class loaded
+                        heavy.append("all-widget-classes")  # (ui/runtime/python_viewport.py)
                     print(f"startup-ms {elapsed:.0f} loaded {','.join(heavy) or '-'}", flush=True)
                     QTimer.singleShot(0, window.close)
                 return False

@@ -34,7 +34,8 @@ from desktop_chat.domain.messages import ChatMessage, MessageStatus
 from desktop_chat.providers import ProviderDependencies, create_provider
 from desktop_chat.providers.base import ChatRequest, ProviderConfig
 from desktop_chat.providers.gguf import read_gguf_info
-from desktop_chat.providers.llamacpp import MODEL_CACHE, GenerationStats, LlamaCppProvider, LocalRuntime, default_threads
+from desktop_chat.providers.llamacpp import LlamaCppProvider
+from desktop_chat.providers.llamacpp_runtime import MODEL_CACHE, GenerationStats, LocalRuntime, default_threads
 from desktop_chat.store import Store
 from tests.local_model import engine_or_skip, missing, real_model_path, write_gguf
 
@@ -272,10 +273,10 @@ async def test_without_the_engine_installed_a_turn_says_how_to_install_it(tmp_pa
 
 
 async def test_a_model_larger_than_the_free_memory_is_not_loaded(tmp_path, monkeypatch):
-    from desktop_chat.providers import llamacpp
+    from desktop_chat.providers import llamacpp_runtime
 
     model = write_gguf(tmp_path / "Huge.gguf")
-    monkeypatch.setattr(llamacpp, "_available_memory", lambda: 10)
+    monkeypatch.setattr(llamacpp_runtime, "_available_memory", lambda: 10)
     provider = provider_for(builtin_settings(model))
     with pytest.raises(errors.RequestRejectedError) as caught:
         await collect(provider, ask("Huge"))

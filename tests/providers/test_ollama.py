@@ -13,7 +13,8 @@ from desktop_chat.domain.events import Finished, TextDelta, Usage
 from desktop_chat.domain.messages import ChatMessage
 from desktop_chat.providers import create_provider
 from desktop_chat.providers.base import ChatRequest, Provider, ProviderConfig, Timeouts
-from desktop_chat.providers.ollama import OllamaProvider, PullLine, canonical_model_name, chat_body
+from desktop_chat.providers.ollama import OllamaProvider
+from desktop_chat.providers.ollama_wire import PullLine, canonical_model_name, chat_body
 from tests.fakes.loopback import Scenario, free_port
 from tests.fakes.ollama_server import PULL_NO_INTERNET, PULL_UNKNOWN, FakeModel, FakeOllama
 

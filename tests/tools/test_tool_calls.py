@@ -12,7 +12,7 @@ from desktop_chat.domain.tool_specs import ToolSpec
 from desktop_chat.providers import capabilities
 from desktop_chat.providers.anthropic import _message_params
 from desktop_chat.providers.base import ChatRequest
-from desktop_chat.providers.ollama import chat_body
+from desktop_chat.providers.ollama_wire import chat_body
 from desktop_chat.providers.openai_messages import chat_messages
 from desktop_chat.tools import naming
 

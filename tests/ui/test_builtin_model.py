@@ -19,7 +19,7 @@ from desktop_chat.chat import local_models
 from desktop_chat.chat.local_models import DEFAULT_MODEL
 from desktop_chat.config import Settings, load_settings
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.providers.llamacpp import MODEL_CACHE
+from desktop_chat.providers.llamacpp_runtime import MODEL_CACHE
 from desktop_chat.providers.model_kinds import natural_key
 from desktop_chat.ui.models import builtin_model
 from desktop_chat.ui.window.main_window import MainWindow

@@ -61,6 +61,38 @@ def test_start_up_loads_no_sdk_no_keyring_no_engine_before_the_window_is_shown(t
     assert int(ms) < 3000
 
 
+def test_reopening_a_conversation_at_start_loads_no_sdk_and_not_every_widget_class(tmp_path):
+    """The last conversation's messages are on the first frame; still no SDK, no engine, and PySide
+    was never made to load all of QtWidgets to learn a viewport's type (ui/runtime/python_viewport.py)."""
+    import time as clock
+
+    from desktop_chat.config import Settings, save_settings
+    from desktop_chat.domain.messages import Conversation, Message
+    from desktop_chat.store import Store
+
+    data = tmp_path / "data"
+    data.mkdir()
+    now = clock.time()
+    conversation = Conversation(id="c1", title="Reopened", created_at=now, updated_at=now)
+    messages = [Message(id=f"m{i}", conversation_id="c1", role="user" if i % 2 == 0 else "assistant",
+                        text=f"message {i} " * 30, status=MessageStatus.COMPLETE, seq=i + 1, created_at=now + i,
+                        updated_at=now + i) for i in range(6)]
+    with Store(data / "chat.sqlite3") as store:
+        store.import_conversations([(conversation, messages)])
+    settings = Settings()
+    settings.ui_state = {"last_conversation": "c1"}
+    save_settings(settings, data / "settings.json")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DESKTOP_CHAT_REPORT_STARTUP="1")
+    env.pop("DESKTOP_CHAT_HOME", None)
+    proc = subprocess.run([sys.executable, "-m", "desktop_chat", "--data-dir", str(data)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("startup-ms"))
+    loaded = set(line.split()[3].split(","))
+    # (markdown_it renders the answers: there is no snapshot of an earlier session's rendering here)
+    assert not loaded & {"all-widget-classes", "anthropic", "openai", "keyring", "desktop_chat.chat.engine"}, loaded
+
+
 def test_without_a_provider_the_welcome_offers_a_running_ollama(windows, qtbot, fakes):
     ollama = fakes("ollama")
     settings = load_settings()
@@ -364,7 +396,7 @@ def test_the_chosen_provider_and_model_are_remembered_per_conversation(windows, 
 
 
 def test_system_prompt_is_sent_and_remembered(windows, qtbot, fakes):
-    from desktop_chat.ui.models.top_bar import SystemPromptDialog
+    from desktop_chat.ui.models.system_prompt_dialog import SystemPromptDialog
 
     fake = fakes("anthropic")
     window = windows.new(configure("anthropic", fake))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_chat.ui.knowledge.picker import KnowledgePicker
 
@@ -107,6 +107,8 @@ class KnowledgeController(QObject):
                          self.tr("The knowledge bases could not be read: %1").replace("%1", str(exc)), 10_000))
 
     def _ask_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # (its classes load with the first dialog)
+
         folder = QFileDialog.getExistingDirectory(self.window, self.tr("New knowledge base from a folder"))
         if folder:
             self.create_from(Path(folder))

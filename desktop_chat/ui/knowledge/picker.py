@@ -95,9 +95,11 @@ class KnowledgePicker(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon if chosen
                                 else Qt.ToolButtonStyle.ToolButtonIconOnly)
         if self.property("chosen") != chosen:  # the style sheet gives the name room beside the icon
+            polished = self.property("chosen") is not None  # (the first time, before any polish: no style asked)
             self.setProperty("chosen", chosen)
-            self.style().unpolish(self)
-            self.style().polish(self)
+            if polished:
+                self.style().unpolish(self)
+                self.style().polish(self)
         if self.current:
             self._set_label(self.current)
             self.setToolTip(self.tr("Every question in this conversation searches “%1” and sends what it "

@@ -75,6 +75,8 @@ class CodeScroller:
 
     def _place_bars(self) -> None:
         scrolling = [block for block in self._blocks if block.overflow > 0]
+        if not scrolling and not self._bars:
+            return  # (the edit's scroll bars are not even asked for: see python_viewport.py on why)
         while len(self._bars) < len(scrolling):
             bar = QScrollBar(Qt.Orientation.Horizontal, self._edit.viewport())
             bar.setObjectName("codeScrollBar")
@@ -132,6 +134,9 @@ class CodeScroller:
         paintEvent, which draws at the horizontal scroll bar's value, clipped to the event's
         rectangle. One pass per block on screen: cutting the prose around the blocks instead
         made dozens of thin rectangles, each a pass over the document."""
+        if not any(block.overflow for block in self._blocks):
+            paint(event)  # nothing wider than the body: its scroll bar (not even asked for) stays at 0
+            return
         with _scrolled(self._edit, 0):  # (QTextEdit may scroll itself, e.g. to show its cursor)
             paint(event)
         region = event.region()
@@ -157,6 +162,9 @@ class CodeScroller:
 
     def mapped(self, pos: QPoint, handle: Callable[[], None]) -> None:
         """Run a mouse handler of the text edit as if the content under `pos` were unscrolled."""
+        if not any(block.overflow for block in self._blocks):
+            handle()
+            return
         with _scrolled(self._edit, self.offset_at(pos)):
             handle()
 

@@ -52,6 +52,7 @@ from desktop_chat.ui.messages.inert_document import InertDocument, NoImages
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
 from desktop_chat.ui.messages.stream_buffer import StreamBuffer
+from desktop_chat.ui.runtime.python_viewport import python_viewport
 
 if TYPE_CHECKING:
     from desktop_chat.ui.messages.math_render import FormulaObjects
@@ -77,6 +78,7 @@ class MessageBody(QTextBrowser):
 
     def __init__(self, renderer: MarkdownRenderer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        python_viewport(self, text=True)  # no type lookup for Qt's own viewport (ui/runtime/python_viewport.py)
         self._code = CodeScroller(self)  # each code block scrolls sideways on its own (code_scroll.py)
         self.setObjectName("messageBody")
         self.setAccessibleName(self.tr("Message text"))

@@ -3,38 +3,32 @@
     the models      /api/tags: size, parameters, quantisation, family; /api/ps: in memory, until when
     the details     /api/show for the selected model: context length, capabilities, architecture
     the options     num_ctx, temperature, keep_alive for that model, kept in Settings and sent with
-                    every request to it (chat/ollama_admin.py, providers/ollama.py)
+                    every request to it (chat/ollama_admin.py, providers/ollama_wire.py)
     unload          keep_alive 0; delete after a confirmation
 
-Requests run as tasks owned by the dialog (cancelled when it closes).
+Requests run as tasks owned by the dialog (cancelled when it closes). The list of models is
+ollama_model_table.py and the options form ollama_model_options.py; the dialog ties them to the
+host, the details of the selected model and the actions.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as _dt
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,13 +39,12 @@ from desktop_chat.providers import ModelInfo
 from desktop_chat.ui.common.error_text import localized, localized_error
 from desktop_chat.ui.common.labels import plain_label, set_tone
 from desktop_chat.ui.models.ollama_common import DialogTasks
+from desktop_chat.ui.models.ollama_model_options import ModelOptionsBox
+from desktop_chat.ui.models.ollama_model_table import ModelTable, memory_text
 from desktop_chat.ui.common.units import format_bytes, format_local_time, parse_iso_time
 
 if TYPE_CHECKING:
     from desktop_chat.ui.models.ollama_panel import OllamaController
-
-
-_COLUMNS = ("name", "size", "parameters", "quantisation", "family", "memory")
 
 
 class ModelManagerDialog(QDialog):
@@ -72,19 +65,7 @@ class ModelManagerDialog(QDialog):
         self.check_button = QPushButton(self)
         self.check_button.setObjectName("ollamaCheckButton")
 
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("ollamaModelTable")
-        self.table.setColumnCount(len(_COLUMNS))
-        self.table.setRootIsDecorated(False)
-        self.table.setUniformRowHeights(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.header()
-        for column in range(len(_COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = ModelTable(self)
 
         self.details_box = QGroupBox(self)
         self.details_box.setObjectName("ollamaDetailsGroup")
@@ -101,36 +82,12 @@ class ModelManagerDialog(QDialog):
                                                            self.memory_label)):
             self.details_form.addRow(caption, field)
 
-        self.options_box = QGroupBox(self)
-        self.options_box.setObjectName("ollamaOptionsGroup")
-        self.num_ctx = QSpinBox(self.options_box)
-        self.num_ctx.setObjectName("ollamaNumCtx")
-        self.num_ctx.setRange(0, 1_048_576)
-        self.num_ctx.setSingleStep(1024)
-        self.num_ctx.setGroupSeparatorShown(True)
-        self.temperature = QDoubleSpinBox(self.options_box)
-        self.temperature.setObjectName("ollamaTemperature")
-        self.temperature.setRange(-0.1, 2.0)
-        self.temperature.setSingleStep(0.1)
-        self.temperature.setDecimals(2)
-        self.keep_alive = QComboBox(self.options_box)
-        self.keep_alive.setObjectName("ollamaKeepAlive")
-        self.options_hint = plain_label("ollamaOptionsHint", self.options_box)
-        set_tone(self.options_hint, "muted")
-        self.save_options_button = QPushButton(self.options_box)
-        self.save_options_button.setObjectName("ollamaSaveOptions")
-        self.options_status = plain_label("ollamaOptionsStatus", self.options_box)
-        self.options_form = QFormLayout(self.options_box)
-        self.options_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self._option_captions = [QLabel(self.options_box) for _ in range(3)]
-        for caption, editor in zip(self._option_captions, (self.num_ctx, self.temperature, self.keep_alive)):
-            caption.setBuddy(editor)
-            self.options_form.addRow(caption, editor)
-        save_row = QHBoxLayout()
-        save_row.addWidget(self.options_status, 1)
-        save_row.addWidget(self.save_options_button)
-        self.options_form.addRow(self.options_hint)
-        self.options_form.addRow(save_row)
+        self.options_box = ModelOptionsBox(self)
+        # Its controls, reached from here by the dialog (and its tests) as before.
+        self.num_ctx, self.temperature, self.keep_alive = (self.options_box.num_ctx, self.options_box.temperature,
+                                                           self.options_box.keep_alive)
+        self.save_options_button = self.options_box.save_options_button
+        self.options_status = self.options_box.options_status
 
         self.get_button = QPushButton(self)
         self.get_button.setObjectName("ollamaGetModelButton")
@@ -237,55 +194,11 @@ class ModelManagerDialog(QDialog):
             set_tone(self.status_label, "error")
 
     def _fill_table(self) -> None:
-        selected = self.selected_model()
-        self.table.setSortingEnabled(False)
-        self.table.clear()
-        for info in self._models:
-            item = _SortableItem()
-            details = info.details
-            item.setText(0, info.id)
-            item.setData(0, Qt.ItemDataRole.UserRole, info.id)
-            item.setText(1, format_bytes(details.get("size")))
-            item.setData(1, Qt.ItemDataRole.UserRole, details.get("size") or 0)
-            item.setText(2, str(details.get("parameter_size") or "—"))
-            item.setText(3, str(details.get("quantization_level") or "—"))
-            item.setText(4, str(details.get("family") or "—"))
-            item.setText(5, self._memory_text(info.id, short=True))
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.addTopLevelItem(item)
-        self.table.setSortingEnabled(True)
-        if selected is None and self._models:
-            selected = sorted(m.id for m in self._models)[0]
-        self._select(selected)
+        self.table.fill(self._models, self._loaded)
         self._show_selected()
 
-    def _select(self, model: str | None) -> None:
-        for index in range(self.table.topLevelItemCount()):
-            item = self.table.topLevelItem(index)
-            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == model:
-                self.table.setCurrentItem(item)
-                return
-
     def selected_model(self) -> str | None:
-        item = self.table.currentItem()
-        if item is None or not item.isSelected():
-            return None
-        return item.data(0, Qt.ItemDataRole.UserRole)
-
-    def _memory_text(self, model: str, *, short: bool) -> str:
-        loaded = self._loaded.get(model)
-        if loaded is None:
-            return "" if short else self.tr("not loaded")
-        size = format_bytes(loaded.size_vram or loaded.size)
-        until = parse_iso_time(loaded.expires_at)
-        if until is None:
-            return size if short else self.tr("loaded, {size}").format(size=size)
-        if until - _dt.datetime.now(_dt.timezone.utc) > _dt.timedelta(days=365):
-            return (self.tr("{size}, kept") if short else self.tr("loaded, {size}, kept loaded")).format(size=size)
-        time_text = format_local_time(until)
-        if short:
-            return self.tr("{size} until {time}").format(size=size, time=time_text)
-        return self.tr("loaded, {size}, until {time}").format(size=size, time=time_text)
+        return self.table.selected_model()
 
     # -- the selected model --
 
@@ -307,7 +220,7 @@ class ModelManagerDialog(QDialog):
         info = next((m for m in self._models if m.id == model), None)
         modified = parse_iso_time(info.details.get("modified_at")) if info else None
         self.modified_label.setText(format_local_time(modified) if modified else "—")
-        self.memory_label.setText(self._memory_text(model, short=False))
+        self.memory_label.setText(memory_text(self._loaded.get(model), short=False))
         self._show_details(model)
         self._load_options(model)
         self._update_buttons()
@@ -355,40 +268,10 @@ class ModelManagerDialog(QDialog):
     # -- per-model options --
 
     def _load_options(self, model: str | None) -> None:
-        options = self.admin.model_options(model) if model else ModelOptions()
-        self.num_ctx.setValue(options.num_ctx or 0)
-        self.temperature.setValue(-0.1 if options.temperature is None else options.temperature)
-        self._fill_keep_alive(options.keep_alive)
-
-    def _keep_alive_choices(self) -> tuple[tuple[str | int | None, str], ...]:
-        return (
-            (None, self.tr("Ollama's default (5 minutes)")),
-            ("30m", self.tr("30 minutes")),
-            ("1h", self.tr("1 hour")),
-            ("4h", self.tr("4 hours")),
-            ("24h", self.tr("24 hours")),
-            (-1, self.tr("Always (until unloaded)")),
-            (0, self.tr("Unload after each answer")),
-        )
-
-    def _fill_keep_alive(self, current: str | int | None) -> None:
-        choices = self._keep_alive_choices()
-        self.keep_alive.clear()
-        for value, text in choices:
-            self.keep_alive.addItem(text, value)
-        index = next((i for i, (value, _) in enumerate(choices) if value == current), -1)
-        if index < 0:  # set by hand in the settings file: keep it, shown as it is
-            self.keep_alive.addItem(str(current), current)
-            index = self.keep_alive.count() - 1
-        self.keep_alive.setCurrentIndex(index)
+        self.options_box.show_options(self.admin.model_options(model) if model else ModelOptions())
 
     def form_options(self) -> ModelOptions:
-        temperature = self.temperature.value()
-        return ModelOptions(
-            num_ctx=self.num_ctx.value() or None,
-            temperature=None if temperature < 0 else round(temperature, 2),
-            keep_alive=self.keep_alive.currentData(),
-        )
+        return self.options_box.form_options()
 
     def _save_options(self) -> None:
         model = self.selected_model()
@@ -479,29 +362,12 @@ class ModelManagerDialog(QDialog):
         self.setWindowTitle(self.tr("Ollama models"))
         self.check_button.setText(self.tr("Check again"))
         self.check_button.setAccessibleName(self.tr("Check Ollama again"))
-        self.table.setHeaderLabels([self.tr("Model"), self.tr("Size"), self.tr("Parameters"),
-                                    self.tr("Quantisation"), self.tr("Family"), self.tr("In memory")])
-        self.table.setAccessibleName(self.tr("Models on this Ollama"))
+        self.table.retranslate()
         for caption, text in zip(self._detail_captions, (self.tr("Context length:"), self.tr("Can handle:"),
                                                          self.tr("Architecture:"), self.tr("Downloaded:"),
                                                          self.tr("In memory:"))):
             caption.setText(text)
-        self.options_box.setTitle(self.tr("Options for this model"))
-        for caption, text in zip(self._option_captions, (self.tr("Conte&xt length (num_ctx):"),
-                                                         self.tr("&Temperature:"), self.tr("&Keep in memory:"))):
-            caption.setText(text)
-        self.num_ctx.setSpecialValueText(self.tr("Ollama's default"))
-        self.num_ctx.setSuffix(self.tr(" tokens"))
-        self.num_ctx.setAccessibleName(self.tr("Context length in tokens"))
-        self.temperature.setSpecialValueText(self.tr("App default"))
-        self.temperature.setAccessibleName(self.tr("Temperature"))
-        self.keep_alive.setAccessibleName(self.tr("How long Ollama keeps the model in memory"))
-        current = self.keep_alive.currentData()
-        self._fill_keep_alive(current)
-        self.options_hint.setText(self.tr("Sent with every message to this model. A larger context lets the "
-                                          "model read more, and needs more memory."))
-        self.save_options_button.setText(self.tr("Save options"))
-        self.save_options_button.setAccessibleName(self.tr("Save the options for this model"))
+        self.options_box.retranslate()
         self.get_button.setText(self.tr("Get a model…"))
         self.get_button.setAccessibleName(self.tr("Download a new model"))
         self.unload_button.setText(self.tr("Unload"))
@@ -515,13 +381,10 @@ class ModelManagerDialog(QDialog):
             self.details_box.setTitle(self.tr("No model selected"))
         self._show_status()
         if self._models:
-            for index in range(self.table.topLevelItemCount()):
-                item = self.table.topLevelItem(index)
-                if item is not None:  # never None below topLevelItemCount(); Qt's signature allows it
-                    item.setText(5, self._memory_text(item.data(0, Qt.ItemDataRole.UserRole), short=True))
+            self.table.show_memory(self._loaded)
             model = self.selected_model()
             if model:
-                self.memory_label.setText(self._memory_text(model, short=False))
+                self.memory_label.setText(memory_text(self._loaded.get(model), short=False))
                 self._show_details(model)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -532,17 +395,6 @@ class ModelManagerDialog(QDialog):
     def done(self, result: int) -> None:
         self.tasks.cancel()
         super().done(result)
-
-
-class _SortableItem(QTreeWidgetItem):
-    """Sorts the size column by bytes, not by its text."""
-
-    def __lt__(self, other: QTreeWidgetItem) -> bool:
-        tree = self.treeWidget()
-        column = tree.sortColumn() if tree is not None else 0
-        if column == 1:
-            return (self.data(1, Qt.ItemDataRole.UserRole) or 0) < (other.data(1, Qt.ItemDataRole.UserRole) or 0)
-        return self.text(column).lower() < other.text(column).lower()
 
 
 __all__ = ["ModelManagerDialog"]

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.chat.local_models import LocalModel, LocalModels
 from desktop_chat.config import Settings
-from desktop_chat.providers.llamacpp import default_threads, engine_available
+from desktop_chat.providers.llamacpp_runtime import default_threads, engine_available
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.common.error_text import localized_error
 from desktop_chat.ui.common.units import format_bytes

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
-from desktop_chat.ui.models.top_bar import SystemPromptDialog
-
 if TYPE_CHECKING:
     from desktop_chat.ui.window.main_window import MainWindow
 
@@ -28,6 +26,8 @@ def edit_system_prompt(window: MainWindow) -> None:
         text = conversation.system_prompt or "" if conversation else ""
     else:
         text = window.draft_prompt if window.draft_prompt is not None else window.settings.system_prompt
+    from desktop_chat.ui.models.system_prompt_dialog import SystemPromptDialog  # (QDialog's classes: with the first)
+
     dialog = SystemPromptDialog(text, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
