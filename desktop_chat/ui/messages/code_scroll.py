@@ -19,13 +19,15 @@ the header above each (language, Copy) is a table of its own at the text's width
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QPaintEvent, QTextFrame, QTextTable, QWheelEvent
-from PySide6.QtWidgets import QScrollBar, QTextEdit
 
 from desktop_chat.ui.messages.markdown_render import CODE_BOTTOM_PADDING
+
+if TYPE_CHECKING:  # (Qt classes are loaded where first used: this module loads before the first frame)
+    from PySide6.QtGui import QPaintEvent, QTextFrame, QWheelEvent
+    from PySide6.QtWidgets import QScrollBar, QTextEdit
 
 __all__ = ["CodeScroller"]
 
@@ -33,12 +35,18 @@ BAR_HEIGHT = 10  # fits the code cell's bottom padding (markdown_render.CODE_BOT
 BAR_INSET = 4
 
 
-@dataclass
 class _Block:
-    rect: QRect  # the code table in document coordinates
-    overflow: int  # how much wider than the visible part it is (0: no scrolling)
-    offset: int = 0
-    bar: QScrollBar | None = field(default=None, repr=False)
+    """One code block: its box in document coordinates, how much wider than the visible part it
+    is (0: no scrolling), its offset and its bar. (A plain class: a dataclass costs ≈ 1 ms to
+    define, and this module loads before the first frame.)"""
+
+    __slots__ = ("bar", "offset", "overflow", "rect")
+
+    def __init__(self, rect: QRect, overflow: int, offset: int = 0) -> None:
+        self.rect = rect
+        self.overflow = overflow
+        self.offset = offset
+        self.bar: QScrollBar | None = None
 
 
 class CodeScroller:
@@ -78,6 +86,8 @@ class CodeScroller:
         if not scrolling and not self._bars:
             return  # (the edit's scroll bars are not even asked for: see python_viewport.py on why)
         while len(self._bars) < len(scrolling):
+            from PySide6.QtWidgets import QScrollBar  # (≈ 2 ms to load: not before the first frame)
+
             bar = QScrollBar(Qt.Orientation.Horizontal, self._edit.viewport())
             bar.setObjectName("codeScrollBar")
             bar.setAccessibleName(QCoreApplication.translate("MessageBody", "Scroll the code sideways"))
@@ -139,6 +149,8 @@ class CodeScroller:
             return
         with _scrolled(self._edit, 0):  # (QTextEdit may scroll itself, e.g. to show its cursor)
             paint(event)
+        from PySide6.QtGui import QPaintEvent
+
         region = event.region()
         for block in self._blocks:
             if block.overflow and block.offset:
@@ -185,8 +197,10 @@ class _scrolled:  # noqa: N801 - used as a `with` statement
         self._bar.blockSignals(False)
 
 
-def _code_tables(frame: QTextFrame) -> list[QTextTable]:
+def _code_tables(frame: QTextFrame) -> list[Any]:
     """The code tables under `frame`, in document order (also inside lists' and quotes' tables)."""
+    from PySide6.QtGui import QTextTable
+
     found: list[QTextTable] = []
     for child in frame.childFrames():
         if isinstance(child, QTextTable) and child.rows() == 1 and child.columns() == 1:
