@@ -1441,16 +1441,8 @@ Ask something below and it will be kept here.</source>
         <translation>从文件夹新建知识库…</translation>
     </message>
     <message>
-        <source>Knowledge: %1</source>
-        <translation>知识库：%1</translation>
-    </message>
-    <message>
         <source>Every question in this conversation searches “%1” and sends what it finds with the question. Click to change; drop a folder here to make a new knowledge base.</source>
         <translation>此对话中的每个问题都会搜索“%1”，并把找到的内容随问题一起发送。点击可更换；把文件夹拖到这里可新建知识库。</translation>
-    </message>
-    <message>
-        <source>Knowledge base</source>
-        <translation>知识库</translation>
     </message>
     <message>
         <source>Search your own documents by meaning with every question: choose a knowledge base, or drop a folder here to make one.</source>
@@ -1828,6 +1820,10 @@ Ask something below and it will be kept here.</source>
     <message>
         <source>Copy formula (LaTeX)</source>
         <translation>复制公式（LaTeX）</translation>
+    </message>
+    <message>
+        <source>Scroll the code sideways</source>
+        <translation>左右滚动代码</translation>
     </message>
 </context>
 <context>
