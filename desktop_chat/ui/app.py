@@ -144,9 +144,6 @@ def run_gui(argv: Sequence[str]) -> int:
         if handed is not None:
             return handed
         # The other window closed while we waited for it: this start is the window now.
-    from desktop_chat.ui.common import icons
-
-    icons.hold()  # the icon font loads after the first frame (MainWindow.start releases it)
     try:
         window = build_window(settings, files=files)
     except StoreError as exc:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QColor, QIcon, QRawFont
 from PySide6.QtWidgets import QApplication
 
 from desktop_chat.ui.common import icons, theme
@@ -19,11 +21,26 @@ def _opaque(image) -> list[QColor]:  # noqa: ANN001
 
 
 def test_every_glyph_is_the_one_qtawesome_maps_to_its_name():
-    directory = icons.fonts_dir()
-    assert directory is not None
-    charmap = json.loads((directory / icons.CHARMAP_FILE).read_text(encoding="utf-8"))
+    """The code points are Phosphor's own (qtawesome ships the upstream map; the `test` extra has it)."""
+    spec = importlib.util.find_spec("qtawesome")
+    assert spec is not None and spec.submodule_search_locations, "qtawesome (the test extra) is not installed"
+    charmap_path = Path(list(spec.submodule_search_locations)[0]) / "fonts" / icons.SOURCE_CHARMAP
+    charmap = json.loads(charmap_path.read_text(encoding="utf-8"))
     for meaning, (name, code) in icons.GLYPHS.items():
         assert int(charmap[name], 16) == code, meaning
+
+
+def test_the_shipped_icon_font_has_every_glyph_and_nothing_much_else(qapp: QApplication):
+    """resources/fonts/phosphor-icons.ttf is cut to GLYPHS (build/subset_icons.py): run that script
+    after adding an icon."""
+    path = icons.font_path()
+    assert path is not None and path.is_file()
+    assert path.stat().st_size < 40_000  # the cut font, not the 1.4 MB one
+    font = QRawFont(str(path), 24)
+    assert font.isValid()
+    missing = [meaning for meaning, (_name, code) in icons.GLYPHS.items() if not font.supportsCharacter(code)]
+    assert missing == []
+    assert not font.supportsCharacter(0xF1B4)  # a Phosphor glyph no icon uses ("hand-waving") is cut
 
 
 def test_an_icon_is_drawn_in_the_theme_text_colour_and_follows_a_theme_switch(qapp: QApplication):
@@ -42,15 +59,6 @@ def test_an_icon_is_drawn_in_the_theme_text_colour_and_follows_a_theme_switch(qa
         assert {c.rgb() for c in _opaque(disabled)} == {QColor(DARK_TOKENS.colors.text_faint).rgb()}
     finally:
         theme.apply_theme(qapp, "system")
-
-
-def test_held_icons_paint_nothing_until_released(qapp: QApplication):
-    icons.hold()
-    try:
-        assert _opaque(icons.icon("settings").pixmap(QSize(24, 24)).toImage()) == []
-    finally:
-        icons.release()
-    assert _opaque(icons.icon("settings").pixmap(QSize(24, 24)).toImage())
 
 
 def test_a_status_dot_is_its_colour_in_the_middle_and_clear_in_the_corners(qapp: QApplication):

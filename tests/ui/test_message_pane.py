@@ -90,7 +90,7 @@ def test_actions_show_on_hover_with_icons_tooltips_and_names(view):
     bar = answer.action_bar
     buttons = [answer.copy_button, answer.regenerate_button, answer.fork_button, answer.delete_button]
     assert not bar.revealed
-    assert all(b.icon().isNull() for b in buttons)  # made when first shown: qtawesome is slow to import
+    assert all(b.icon().isNull() for b in buttons)  # made when first shown: most never are
     _hover(answer, True)
     assert bar.revealed
     for button in buttons:

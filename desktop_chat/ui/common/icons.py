@@ -1,14 +1,16 @@
-"""The window's icons: one family, Phosphor (regular weight, a few bold or filled), from qtawesome's fonts.
+"""The window's icons: one family, Phosphor (regular weight, a few bold or filled).
 
-qtawesome ships the Phosphor font and its character map, maintained upstream; this module draws
-its glyphs itself instead of importing qtawesome. Importing it costs ≈ 120 ms and ≈ 44 MB here (it
-imports qtpy, which imports QtOpenGL, and loads all twelve of its fonts at the first icon); loading
-the one font we use costs ≈ 5 ms, and not before the first frame (`hold`/`release`).
+The font is ours: Phosphor cut down to the glyphs in GLYPHS (resources/fonts/phosphor-icons.ttf,
+≈ 10 KB, written by build/subset_icons.py from qtawesome's copy of the upstream font; MIT licence
+beside it). The whole font was 1.4 MB that Qt keeps in memory once loaded, and qtawesome itself
+costs ≈ 120 ms and ≈ 44 MB to import; this one loads in well under a millisecond, so icons are in
+the first frame.
 
 `icon(name)` gives a QIcon whose glyph is painted when Qt asks for it, in the theme's colours at
 that moment (text, muted, accent or on-accent; faint when disabled), so a theme switch recolours
 every icon with the repaint Qt does anyway. Names say what an icon means ("send", "pin"), not what
-it shows; the glyph behind each is in GLYPHS (a test checks the code points against qtawesome's map).
+it shows; the glyph behind each is in GLYPHS (tests check that the font has each one, and that
+each code point is the one qtawesome's map gives its name).
 
 `dot` is the one painted shape left: a status dot (a conversation answering, Ollama running) is
 a colour, not a symbol.
@@ -16,20 +18,19 @@ a colour, not a symbol.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QIconEngine, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QToolButton, QWidget
+from PySide6.QtWidgets import QToolButton, QWidget
 
 from desktop_chat.ui.common.theme import current_tokens
+from desktop_chat.ui.runtime.resources import resource_dirs
 
-FONT_FILE = "phosphor-1.3.0.ttf"
-CHARMAP_FILE = "phosphor-charmap-1.3.0.json"
+FONT_FILE = "phosphor-icons.ttf"  # in resources/fonts (build/subset_icons.py)
+SOURCE_CHARMAP = "phosphor-charmap-1.3.0.json"  # qtawesome's map of the font it was cut from (tests)
 
-# meaning -> (Phosphor's name, its code point in FONT_FILE)
+# meaning -> (Phosphor's name, its code point in the font)
 GLYPHS: dict[str, tuple[str, int]] = {
     "attach": ("paperclip", 0xF258),
     "check": ("check", 0xF0E7),
@@ -73,46 +74,19 @@ GLYPHS: dict[str, tuple[str, int]] = {
 
 ROLES = ("text", "muted", "accent", "on_accent", "danger")
 
-_state: dict[str, object] = {"family": None, "held": False, "failed": False}
+_state: dict[str, object] = {"family": None, "failed": False}
 
 
-def hold() -> None:
-    """Paint icons empty until `release()`: the font is not loaded before the first frame."""
-    _state["held"] = True
-
-
-def release() -> None:
-    """Load the font now (if held) and repaint what shows icons."""
-    if not _state["held"]:
-        return
-    _state["held"] = False
-    if _family() is not None:
-        for widget in QApplication.topLevelWidgets():
-            if widget.isVisible():
-                widget.update()
-                for child in widget.findChildren(QWidget):
-                    if child.isVisible():
-                        child.update()
-
-
-def fonts_dir() -> Path | None:
-    """qtawesome's fonts: in the PyInstaller bundle (chat.spec collects them), else in the package
-    (found without importing it)."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle and (Path(bundle) / "qtawesome" / "fonts" / FONT_FILE).is_file():
-        return Path(bundle) / "qtawesome" / "fonts"
-    spec = importlib.util.find_spec("qtawesome")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    directory = Path(list(spec.submodule_search_locations)[0]) / "fonts"
-    return directory if (directory / FONT_FILE).is_file() else None
+def font_path() -> Path | None:
+    """The icon font in the bundle or the package (None if it is missing: icons paint nothing)."""
+    return next((d / FONT_FILE for d in resource_dirs("fonts") if (d / FONT_FILE).is_file()), None)
 
 
 def _family() -> str | None:
     family = _state["family"]
     if family is None and not _state["failed"]:
-        directory = fonts_dir()
-        font_id = QFontDatabase.addApplicationFont(str(directory / FONT_FILE)) if directory else -1
+        path = font_path()
+        font_id = QFontDatabase.addApplicationFont(str(path)) if path else -1
         families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
         if families:
             _state["family"] = family = families[0]
@@ -138,7 +112,7 @@ class _GlyphEngine(QIconEngine):
         self._role = role
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        family = None if _state["held"] else _family()
+        family = _family()
         if family is None:
             return
         font = QFont(family)
@@ -193,7 +167,7 @@ def icon_button(parent: QWidget, name: str, object_name: str, *, role: str = "te
 
 
 class GlyphLabel(QWidget):
-    """One icon, large, painted as the widget paints (so it appears once the font is released):
+    """One icon, large, painted as the widget paints:
     the picture of an empty state."""
 
     def __init__(self, name: str, role: str = "muted", parent: QWidget | None = None) -> None:

@@ -7,7 +7,7 @@ window. Its icons are painted live from the window's icon font (ui/common/icons.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -26,7 +26,6 @@ from desktop_chat.ui.messages.pane_icons import NAMES
 __all__ = ["EmptyState", "StarterCard"]
 
 _ICON_PX = 20
-_ICONS_AFTER_MS = 250  # after the first frame: qtawesome's import is not part of the start-up
 _MAX_WIDTH = 640
 
 
@@ -207,7 +206,7 @@ class EmptyState(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._icons_shown:
-            QTimer.singleShot(_ICONS_AFTER_MS, self, self.show_icons)
+            self.show_icons()  # (made when first shown: a conversation with messages never needs them)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

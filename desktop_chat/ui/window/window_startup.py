@@ -3,7 +3,7 @@ snapshot), and the background work that waits until the window has been painted.
 
 Why apart from MainWindow: the order matters for the time to the first frame and is easy to
 break. Nothing here runs before the window's first paint except _restore's quick store reads:
-code colours and the icon font are held back until then (lexers.pause, icons.release), and the
+code colours are held back until then (lexers.pause), and the
 keyring probe, the Ollama check and the local server start only after it.
 """
 
@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from desktop_chat.chat.readiness import Readiness
-from desktop_chat.ui.common import icons
 from desktop_chat.ui.messages import render_snapshot
 from desktop_chat.ui.messages.markdown_render import lexers
 from desktop_chat.ui.window import window_state
@@ -81,7 +80,6 @@ class WindowStartUp(QObject):
         self._started = True
         w = self._window
         lexers.resume()
-        icons.release()  # the icon font, held back until the first frame was out
         if w.files_to_open:
             w.open_files(w.files_to_open)
         w.runner.start(w.check_setup(), name="check-setup")
