@@ -26,7 +26,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QObject, QStandardPaths, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
@@ -98,6 +98,21 @@ class AttachmentController(QObject):
         self._file_dialog: QFileDialog | None = None
         self._images: ImageTray | None = None
         self._sending_images: dict[str, list[ReadyImage]] = {}
+
+    def take_drops(self, window: QWidget) -> None:
+        """Files dropped anywhere on `window` become attachments (what the composer refuses, the
+        window's own handling gets)."""
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            mime = event.mimeData()  # type: ignore[attr-defined]  # a QDropEvent (DragEnter/Move derive from it)
+            if self.drop(mime) if kind == QEvent.Type.Drop else self.accepts(mime):
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                return True
+        return False
 
     @property
     def loader(self) -> AttachmentLoader:

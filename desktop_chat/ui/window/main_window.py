@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 from desktop_chat.chat.app_services import AppServices
 from desktop_chat.config import Settings
 from desktop_chat.domain.messages import MessageStatus
-from desktop_chat.store import Store, StoreError
+from desktop_chat.store import Store
 from desktop_chat.ui.composer.attachment_controller import AttachmentController
 from desktop_chat.ui.composer.composer import ComposerBar
 from desktop_chat.ui.composer.file_routing import paths_from_arguments
@@ -52,7 +52,9 @@ from desktop_chat.ui.window.message_actions import MessageActions
 from desktop_chat.ui.window.settings_door import SettingsDoor
 from desktop_chat.ui.window.shortcuts import bind_shortcuts
 from desktop_chat.ui.window.small_window import SidebarToggle
+from desktop_chat.ui.window.sending import send_from_composer
 from desktop_chat.ui.window.system_prompt_door import edit_system_prompt
+from desktop_chat.ui.window.turn_parts import build_turn_parts
 from desktop_chat.ui.window.welcome_controller import WelcomeController
 from desktop_chat.ui.window.window_shutdown import shut_down
 from desktop_chat.ui.window.window_startup import WindowStartUp, check_setup
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         self.attachments = AttachmentController(self.documents, self.runner, self,
                                                 place_tray=self.composer_bar.set_tray)
         self.composer = self.composer_bar.composer
-        self.setAcceptDrops(True)  # files dropped anywhere on the window become attachments
+        self.attachments.take_drops(self)  # files dropped anywhere on the window become attachments
 
         right = QWidget(self)
         right.setObjectName("chatPane")
@@ -214,16 +216,9 @@ class MainWindow(QMainWindow):
 
     @property
     def controller(self) -> TurnController:
-        """Runs turns (turns.py), built on first use with the presenter that shows their events:
-        their modules (the engine's event types, ≈ 25 dataclasses) cost ≈ 10 ms before the first
-        frame otherwise."""
+        """Runs turns (turns.py), built on first use with the presenter of their events (turn_parts.py)."""
         if self._controller is None:
-            from desktop_chat.ui.window.turn_presenter import TurnPresenter
-            from desktop_chat.ui.window.turns import TurnController
-
-            self._controller = TurnController(lambda: self.engine, self.runner, self)
-            self._presenter = TurnPresenter(self)  # turn events → the pane, the list, the status bar
-            self._controller.turnEvent.connect(self._presenter.on_event)
+            self._controller, self._presenter = build_turn_parts(self)
             self.turnsBuilt.emit()
         return self._controller
 
@@ -244,10 +239,8 @@ class MainWindow(QMainWindow):
 
     @property
     def engine(self) -> ChatEngine:
-        """The chat engine (chat/engine.py), imported and built when first needed: a turn, a model
-        list, the Ollama status check just after the first frame. Its modules (providers, the
-        planning of documents, retries) are ≈ 15-20 ms that showing the stored conversations
-        does not need."""
+        """The chat engine (chat/engine.py), built when first needed (a turn, a model list): its
+        modules are ≈ 15-20 ms that showing the stored conversations does not need."""
         engine = self.services.engine
         if engine.approval is None:  # the user decides before a tool runs (ui/messages/tool_approval.py)
             from desktop_chat.ui.messages.tool_approval import WindowApproval
@@ -262,8 +255,7 @@ class MainWindow(QMainWindow):
 
     @property
     def storage_notice(self) -> Any:
-        """The strip above the messages about the history file (a damaged one moved aside, answers
-        that cannot be saved): a StorageNotice, built on first use below the setup banner."""
+        """The strip about the history file (storage_notice.py), built on first use below the banner."""
         if self._storage_notice is None:
             from desktop_chat.ui.window.storage_notice import StorageNotice
 
@@ -417,60 +409,19 @@ class MainWindow(QMainWindow):
     # -- turns -----------------------------------------------------------------------------------
 
     def send(self) -> None:
-        text = self.composer.toPlainText()
-        if (not text.strip() and not self.attachments.has_images()) or self.is_streaming(self._current):
-            return
-        waiting = self.attachments.busy_text()
-        if waiting is not None:  # a file is still being read: Send waits, the text stays
-            self.statusBar().showMessage(waiting, 5000)
-            return
-        endpoint_id = self.choice.endpoint_id
-        model = self.choice.model or None
-        if self._current is None:
-            prompt = self.draft_prompt if self.draft_prompt is not None else (self.settings.system_prompt or None)
-            try:
-                conversation = self.conversations.create(provider=endpoint_id, model=model,
-                                                         system_prompt=prompt, provisional=True)
-            except StoreError as exc:  # the disk is full, the folder read-only: the text stays in the composer
-                self.presenter.show_problem(None, self.controller.store_failure(exc))
-                return
-            self._current = conversation.id
-            self.reasoning.apply_pending(conversation.id)
-            self.oldest_seq, self._has_older = None, False
-            # The list shows it once the turn has started (_turn_started): its repaint then runs
-            # while the request is on its way, not before it leaves; a refused turn never shows.
-        cid = self._current
-        self.composer_bar.take_text()
-        self.presenter.pending_text[cid] = text
-        attachments = self.attachments.take_for_send(cid)
-        if self.knowledge is not None:
-            self.knowledge.apply_pending(cid)  # a knowledge base chosen before the first message
-        images = self.attachments.take_images_for_send(cid)
-        self.controller.send(cid, text, endpoint_id=endpoint_id, model=model, attachments=attachments, images=images)
+        """The composer's text (and attachments) as a question: sending.py."""
+        send_from_composer(self)
+
+    def adopt_draft(self, conversation_id: str) -> None:
+        """The new conversation on screen was just stored (its first question is being sent)."""
+        self._current = conversation_id
+        self.oldest_seq, self._has_older = None, False
 
     # -- attachments -----------------------------------------------------------------------------
 
     def open_files(self, paths: Sequence[Any]) -> None:
         """Attach files to the composer (a drop, the command line, a second instance's files)."""
         self.attachments.open_files(paths_from_arguments([str(p) for p in paths]))
-
-    def dragEnterEvent(self, event: Any) -> None:
-        if self.attachments.accepts(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event: Any) -> None:
-        if self.attachments.accepts(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event: Any) -> None:
-        if self.attachments.drop(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dropEvent(event)
 
     def stop(self) -> None:
         if self._controller is not None and self._controller.stop(self._current):
