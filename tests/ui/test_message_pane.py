@@ -281,3 +281,26 @@ def test_a_starting_point_fills_the_windows_composer(windows, qtbot, fakes):
     qtbot.mouseClick(empty.code, Qt.MouseButton.LeftButton)
     assert window.composer.toPlainText().startswith("Review this code")
     assert window.composer.textCursor().atEnd()
+
+
+def test_the_composer_sits_under_the_greeting_until_the_first_message(windows, qtbot, fakes):
+    """A new conversation: the composer in the middle, just below the greeting and its starting
+    points (ui/window/composer_place.py); with messages, at the bottom of the window."""
+    from tests.ui.conftest import configure
+    from tests.ui.window_actions import type_and_send, wait_answer
+
+    window = windows.new(configure("openai", fakes("openai")))
+    window.resize(1100, 800)
+    window.new_conversation()
+    qtbot.waitUntil(lambda: window.composer_place.centred)
+    empty = window.view.empty_state
+    assert empty is not None
+    box = window.composer_bar
+    qtbot.waitUntil(lambda: box.geometry().bottom() < window.centralWidget().height() * 0.8)
+    cards_bottom = max(card.mapTo(window, card.rect().bottomLeft()).y() for card in empty.cards)
+    assert 0 < box.mapTo(window, box.rect().topLeft()).y() - cards_bottom < 120  # right below them
+    type_and_send(qtbot, window, "hello")
+    wait_answer(qtbot, window)
+    qtbot.waitUntil(lambda: not window.composer_place.centred)
+    pane = box.parentWidget()
+    qtbot.waitUntil(lambda: pane.height() - box.geometry().bottom() < 20)  # at the bottom again

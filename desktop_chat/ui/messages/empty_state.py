@@ -164,7 +164,7 @@ class EmptyState(QWidget):
         centre.addWidget(column, 100)
         centre.addStretch(1)
         outer.addLayout(centre)
-        outer.addStretch(4)
+        outer.addStretch(1)  # near the bottom: the window puts its composer just below (composer_place.py)
         self.explain.clicked.connect(lambda: self.starterChosen.emit(self._prompts["explain"]))
         self.code.clicked.connect(lambda: self.starterChosen.emit(self._prompts["code"]))
         self.translate.clicked.connect(lambda: self.starterChosen.emit(self._prompts["translate"]))

@@ -36,10 +36,10 @@ from desktop_chat.ui.messages.frame_pacer import FramePacer
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
 from desktop_chat.ui.messages import thinking_block
 from desktop_chat.ui.messages.message_extras import show_extras
-from desktop_chat.ui.messages.message_scroll import MAX_CONTENT_WIDTH, MessageScroll
+from desktop_chat.ui.messages.message_scroll import MessageScroll
 from desktop_chat.ui.messages.message_widget import MessageWidget
 from desktop_chat.ui.messages.relative_time import REFRESH_MS
-from desktop_chat.ui.messages.screenful import screenful
+from desktop_chat.ui.messages.screenful import first_screenful
 from desktop_chat.ui.messages.view_overlays import ViewOverlays
 from desktop_chat.ui.messages.render_snapshot import RenderedBody, message_key, renderer_key
 
@@ -55,7 +55,6 @@ log = logging.getLogger(__name__)
 INITIAL_WIDGETS = 8  # messages built when a conversation opens (the rest of the page is held)
 HELD_BATCH = 10  # held messages built at a time, when the user scrolls near them
 FILL_STEP = 2  # held messages built at a time while the view is not full yet (_fill_viewport)
-SIDEBAR_PX = 300  # the conversation list and margins, for the first screenful's width
 
 
 class MessageView(QWidget):
@@ -74,6 +73,7 @@ class MessageView(QWidget):
     starterChosen = Signal(str)  # a new conversation's starting point: text for the composer
     attachRequested = Signal()  # "Ask about a PDF" on a new conversation: the file dialog
     imageActivated = Signal(object)  # ImagePart: a message's image was clicked (image_strip.py)
+    emptyChanged = Signal(bool)  # the greeting shows (no messages) or went (the window centres its composer)
 
     def __init__(
         self,
@@ -105,7 +105,8 @@ class MessageView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._scroll)
-        self._overlays = ViewOverlays(self, outer, self._scrolling, self.starterChosen, self.attachRequested)
+        self._overlays = ViewOverlays(self, outer, self._scrolling, self.starterChosen, self.attachRequested,
+                                      self.emptyChanged)
         self._scrolling.positionChanged.connect(self._update_newest)
         self._scrolling.userScrolled.connect(self._on_user_scrolled)
         self._scrolling.wheelUpAtTop.connect(self._want_older)
@@ -121,7 +122,9 @@ class MessageView(QWidget):
         INITIAL_WIDGETS messages are built now, the others when the user scrolls up to them."""
         self._remove_widgets(list(self._widgets.values()))
         self._versions = {}
-        split = max(0, len(messages) - self._initial_count(messages))
+        window = self.window()  # (nothing is laid out yet: the window's size stands for the view's)
+        shown = first_screenful([m.text for m in messages], window.width(), window.height(), most=INITIAL_WIDGETS)
+        split = max(0, len(messages) - shown)
         self._held = list(messages[:split])
         for message in messages[split:]:
             self._insert(self._count(), message)
@@ -133,14 +136,6 @@ class MessageView(QWidget):
         self._scrolling.stick_to_bottom()
         QTimer.singleShot(0, self, self._scrolling.scroll_to_bottom_if_following)
         self._update_empty()
-
-    def _initial_count(self, messages: list[Message]) -> int:
-        """A screenful of the newest messages (screenful.py), at most INITIAL_WIDGETS: nothing is
-        laid out yet, so the window's size stands for the view's (a little more than enough)."""
-        window = self.window()
-        width = min(MAX_CONTENT_WIDTH, max(320, window.width() - SIDEBAR_PX))
-        return screenful([m.text for m in messages], height_px=window.height(), width_px=width,
-                         least=2, most=INITIAL_WIDGETS)
 
     def use_snapshot(self, bodies: dict[str, RenderedBody]) -> None:
         """Bodies rendered earlier (render_snapshot.py), by message_key: the next set_messages shows

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["screenful"]
+from desktop_chat.ui.messages.message_scroll import MAX_CONTENT_WIDTH
+
+__all__ = ["first_screenful", "screenful"]
 
 CHAR_PX = 7.5  # a body character's width at the theme's 15 px (on average)
 LINE_PX = 22  # body line height (15 px text with the theme's line spacing)
+SIDEBAR_PX = 300  # the conversation list and margins beside the messages
 CHROME_PX = 72  # spacing, the actions row and the figures of one message (≈ 100 px measured)
 
 
@@ -41,3 +44,10 @@ def screenful(texts: Sequence[str], *, height_px: int, width_px: int, least: int
         covered += estimated_height(text, width_px)
         count += 1
     return count
+
+
+def first_screenful(texts: Sequence[str], window_width: int, window_height: int, *, most: int) -> int:
+    """How many of a conversation's newest messages (`texts`, oldest first) to build when it opens
+    in a window of this size (the view is not laid out yet: the window stands for it)."""
+    width = min(MAX_CONTENT_WIDTH, max(320, window_width - SIDEBAR_PX))
+    return screenful(texts, height_px=window_height, width_px=width, least=2, most=most)

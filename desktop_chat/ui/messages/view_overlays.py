@@ -26,8 +26,11 @@ class ViewOverlays:
     """The greeting (empty) and the floating button (newest) of one MessageView, None until built."""
 
     def __init__(self, view: QWidget, outer: QVBoxLayout, scrolling: MessageScroll,
-                 starter_chosen: SignalInstance, attach_requested: SignalInstance) -> None:
+                 starter_chosen: SignalInstance, attach_requested: SignalInstance,
+                 empty_changed: SignalInstance) -> None:
         self._view = view
+        self._empty_changed = empty_changed
+        self._was_empty: bool | None = None
         self._outer = outer
         self._scrolling = scrolling
         self._starter_chosen = starter_chosen
@@ -57,6 +60,9 @@ class ViewOverlays:
         self._scrolling.area.setVisible(not empty)
         if empty:
             self.update_newest()
+        if empty != self._was_empty:
+            self._was_empty = empty
+            self._empty_changed.emit(empty)
 
     def update_newest(self) -> None:
         """Show the floating button while the user is scrolled up from the bottom."""

@@ -47,6 +47,7 @@ from desktop_chat.ui.models.top_bar import TopBar
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.window.app_menu import AppMenu
 from desktop_chat.ui.window.error_fixes import ErrorFixes
+from desktop_chat.ui.window.composer_place import ComposerPlace
 from desktop_chat.ui.window.conversation_undo import ConversationDeleter
 from desktop_chat.ui.window.message_actions import MessageActions
 from desktop_chat.ui.window.settings_door import SettingsDoor
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self._column = column
         column.addWidget(self.view, 1)
         column.addWidget(self.composer_bar)
+        self.composer_place = ComposerPlace(column, self.view)  # in the middle while there are no messages
         # An error's fix (error cards, and the notice above the composer for refused turns).
         self.fixes = ErrorFixes(self, lambda notice: column.insertWidget(column.indexOf(self.composer_bar), notice))
         # The knowledge-base picker beside Attach, indexing progress above the composer. Its
