@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (compared by identity: no generated __eq__/__hash__ to build at start)
 class Colors:
     window: str  # the message pane's background
     sidebar: str  # the conversation list's panel, a shade away from the window
@@ -87,7 +87,7 @@ DARK = Colors(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (compared by identity: no generated __eq__/__hash__ to build at start)
 class Space:
     """A 4-pixel grid: xs 4, s 8, m 12, l 16, xl 24."""
 
@@ -98,7 +98,7 @@ class Space:
     xl: int = 24
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (compared by identity: no generated __eq__/__hash__ to build at start)
 class Radius:
     s: int = 6  # icon buttons, chips' close buttons
     m: int = 8  # rows in the sidebar, chips, tooltips
@@ -106,7 +106,7 @@ class Radius:
     pill: int = 999
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (compared by identity: no generated __eq__/__hash__ to build at start)
 class Type:
     """Sizes in pixels. Body text 15 px with a line height of 1.6: what reads well on long answers."""
 
@@ -118,7 +118,7 @@ class Type:
     line_height: float = 1.6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (compared by identity: no generated __eq__/__hash__ to build at start)
 class Tokens:
     dark: bool
     colors: Colors
