@@ -56,3 +56,23 @@ def test_an_answer_is_remembered_with_its_model(tmp_path) -> None:  # noqa: ANN0
                                        '"last_answered_endpoint": 5}', encoding="utf-8")
     bad = load_settings(tmp_path / "bad.json")
     assert (bad.favourite_models, bad.recent_models, bad.last_answered_endpoint) == ({}, {}, None)
+
+
+def test_the_apps_own_records_say_ready_without_the_keyring(monkeypatch) -> None:  # noqa: ANN001
+    from desktop_chat import secrets
+    from desktop_chat.chat.readiness import check_recorded_keys
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    settings = Settings()
+    assert check_recorded_keys(settings) == {"anthropic": None, "openai": None}  # only the keyring knows
+    settings.key_hosts["anthropic"] = "api.anthropic.com"  # a key saved through the app
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    settings.add_custom_endpoint("Local", "http://127.0.0.1:1234/v1")  # needs no key
+    assert check_recorded_keys(settings) == {"anthropic": R, "openai": R, "local": R}
+    monkeypatch.delenv("OPENAI_API_KEY")
+    secrets.set_session_key("openai", "sk-session", "api.openai.com")
+    try:
+        assert check_recorded_keys(settings)["openai"] is R
+    finally:
+        secrets.forget_session_key("openai")

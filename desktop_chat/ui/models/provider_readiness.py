@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_chat.chat.readiness import Readiness, check_keys
+from desktop_chat.chat.readiness import Readiness, check_keys, check_recorded_keys
 from desktop_chat.config import BUILTIN_ENDPOINT, Settings
 from desktop_chat.providers import capabilities
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
@@ -58,7 +58,7 @@ class ProviderReadiness(QObject):
 
     async def _check(self) -> None:
         try:
-            keys = await self.runner.in_thread(check_keys, self.settings)
+            keys = await self._keys()
             self._keyful = set(keys)
             builtin = await self.runner.in_thread(_builtin_state, self.settings)
         except Exception:  # noqa: BLE001 - a broken keyring backend: the marks stay unknown
@@ -74,6 +74,17 @@ class ProviderReadiness(QObject):
             self.tips[endpoint_id] = self._tip(endpoint_id, state)
         self.states.update(states)
         self.changed.emit(dict(self.states), dict(self.tips))
+
+    async def _keys(self) -> dict[str, Readiness]:
+        """Each key-holding endpoint's readiness. The app's own records first (keys saved through it,
+        session keys, the environment): when they say something can answer, the keyring is not
+        opened — a start then imports no keyring (≈ 8 MB, and D-Bus) and asks no desktop keyring to
+        unlock; it is opened when a key is needed. When they say nothing (a first start, or keys
+        another tool put there), the keyring decides."""
+        recorded = check_recorded_keys(self.settings)
+        if any(state is Readiness.READY for state in recorded.values()):
+            return {endpoint_id: state or Readiness.NEEDS_KEY for endpoint_id, state in recorded.items()}
+        return await self.runner.in_thread(check_keys, self.settings)
 
     def ollama_status(self, status: OllamaStatus) -> None:
         """What the Ollama status check found (OllamaController.statusChanged)."""
