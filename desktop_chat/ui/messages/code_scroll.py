@@ -26,7 +26,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
 from desktop_chat.ui.messages.markdown_render import CODE_BOTTOM_PADDING
 
 if TYPE_CHECKING:  # (Qt classes are loaded where first used: this module loads before the first frame)
-    from PySide6.QtGui import QPaintEvent, QTextFrame, QWheelEvent
+    from PySide6.QtGui import QPaintEvent, QTextDocument, QWheelEvent
     from PySide6.QtWidgets import QScrollBar, QTextEdit
 
 __all__ = ["CodeScroller"]
@@ -40,12 +40,13 @@ class _Block:
     is (0: no scrolling), its offset and its bar. (A plain class: a dataclass costs ≈ 1 ms to
     define, and this module loads before the first frame.)"""
 
-    __slots__ = ("bar", "offset", "overflow", "rect")
+    __slots__ = ("bar", "end", "offset", "overflow", "rect")
 
-    def __init__(self, rect: QRect, overflow: int, offset: int = 0) -> None:
+    def __init__(self, rect: QRect, overflow: int, offset: int = 0, end: int = 0) -> None:
         self.rect = rect
         self.overflow = overflow
         self.offset = offset
+        self.end = end  # the table's last position in the document
         self.bar: QScrollBar | None = None
 
 
@@ -56,20 +57,34 @@ class CodeScroller:
         self._edit = edit
         self._blocks: list[_Block] = []
         self._bars: list[QScrollBar] = []  # made on demand, reused in order
+        # The blocks that end before this position are where the last relayout found them: the
+        # document has not changed before it since (contentsChange) and the width is the same.
+        # A streamed answer only grows at its end, so each frame looks again at its last blocks
+        # only; a scan of the whole document made every frame cost more as the answer grew.
+        self._valid_before: int | None = None
+        self._width = -1
+        self._document: Any = None
 
     # -- where the blocks are -------------------------------------------------------------------
 
     def relayout(self) -> None:
-        """Find the code blocks again (the document or the width changed); offsets kept in order."""
+        """Find the code blocks again (the document or the width changed); offsets kept in order.
+        Only the part of the document that changed since the last time is looked at again."""
         edit = self._edit
+        document = edit.document()
+        if document is not self._document:
+            self._document = document
+            document.contentsChange.connect(self._changed)
+            self._valid_before = None
         visible = edit.viewport().width()
-        layout = edit.document().documentLayout()
+        since = self._valid_before if visible == self._width else None
+        layout = document.documentLayout()
         old = self._blocks
-        blocks: list[_Block] = []
-        for table in _code_tables(edit.document().rootFrame()):
+        blocks = [block for block in old if block.end < since] if since is not None else []
+        kept = len(blocks)
+        for table in _code_tables(document, since or 0):
             # The box (its background) from the code's lines and the cell's padding: the frame's
             # bounding rectangle holds its margins and is not where the box is drawn.
-            document = edit.document()
             first = layout.blockBoundingRect(document.findBlock(table.firstPosition()))
             last = layout.blockBoundingRect(document.findBlock(table.lastPosition()))
             padding = table.format().cellPadding()
@@ -77,14 +92,28 @@ class CodeScroller:
                           last.bottom() + CODE_BOTTOM_PADDING - first.top() + padding).toAlignedRect()
             overflow = max(0, rect.right() + 1 - visible)
             offset = min(old[len(blocks)].offset, overflow) if len(blocks) < len(old) else 0
-            blocks.append(_Block(rect, overflow, offset))
+            blocks.append(_Block(rect, overflow, offset, table.lastPosition()))
         self._blocks = blocks
-        self._place_bars()
+        self._width = visible
+        self._valid_before = document.characterCount()
+        self._place_bars(kept)
 
-    def _place_bars(self) -> None:
+    def invalidate(self) -> None:
+        """The next relayout looks at the whole document (a change that moved things without
+        changing the text: formulas typeset in place)."""
+        self._valid_before = None
+
+    def _changed(self, position: int, _removed: int, _added: int) -> None:
+        if self._valid_before is not None:
+            self._valid_before = min(self._valid_before, position)
+
+    def _place_bars(self, kept: int = 0) -> None:
+        """Give each block that scrolls a bar, in order; the first `kept` blocks are unchanged
+        since the last time, and so are their bars."""
         scrolling = [block for block in self._blocks if block.overflow > 0]
         if not scrolling and not self._bars:
             return  # (the edit's scroll bars are not even asked for: see python_viewport.py on why)
+        unchanged = sum(1 for block in self._blocks[:kept] if block.overflow > 0)
         while len(self._bars) < len(scrolling):
             from PySide6.QtWidgets import QScrollBar  # (≈ 2 ms to load: not before the first frame)
 
@@ -96,7 +125,9 @@ class CodeScroller:
             self._bars.append(bar)
         y_offset = self._edit.verticalScrollBar().value()
         visible = self._edit.viewport().width()
-        for block, bar in zip(scrolling, self._bars):
+        for index, (block, bar) in enumerate(zip(scrolling, self._bars)):
+            if index < unchanged and block.bar is bar and not bar.isHidden():
+                continue
             block.bar = bar
             width = min(block.rect.width(), visible - block.rect.left())
             bar.blockSignals(True)
@@ -197,16 +228,22 @@ class _scrolled:  # noqa: N801 - used as a `with` statement
         self._bar.blockSignals(False)
 
 
-def _code_tables(frame: QTextFrame) -> list[Any]:
-    """The code tables under `frame`, in document order (also inside lists' and quotes' tables)."""
-    from PySide6.QtGui import QTextTable
+def _code_tables(document: QTextDocument, since: int = 0) -> list[Any]:
+    """The code tables (a one-cell table whose lines do not break: a `<pre>`) that end at or after
+    `since`, in document order, wherever they are (also inside lists and quotes). Only the blocks
+    from `since` on are looked at: a streamed frame's new end, not the whole answer again."""
+    from PySide6.QtGui import QTextCursor
 
-    found: list[QTextTable] = []
-    for child in frame.childFrames():
-        if isinstance(child, QTextTable) and child.rows() == 1 and child.columns() == 1:
-            block = child.document().findBlock(child.firstPosition())
-            if block.blockFormat().nonBreakableLines():
-                found.append(child)
-                continue
-        found.extend(_code_tables(child))
+    found: list[Any] = []
+    starts: set[int] = set()
+    block = document.findBlock(since) if since else document.begin()
+    while block.isValid():
+        if block.blockFormat().nonBreakableLines():
+            table = QTextCursor(block).currentTable()
+            if table is not None and table.rows() == 1 and table.columns() == 1:
+                start = table.firstPosition()
+                if start not in starts and document.findBlock(start).blockFormat().nonBreakableLines():
+                    starts.add(start)
+                    found.append(table)
+        block = block.next()
     return found

@@ -292,6 +292,7 @@ class MessageBody(QTextBrowser):
 
     def _formulas_ready(self) -> None:
         if self._formulas is not None and self._formulas.pending:
+            self._code.invalidate()  # formulas change heights without changing the text
             self._formulas.refresh()
 
     def formula_source_at(self, viewport_pos: QPoint) -> str | None:
