@@ -1,6 +1,6 @@
 """Menus (a message's, the conversation list's) and the model picker's popup: rounded, with a soft border, in both themes (issue 18).
 
-The menu windows are translucent (theme._RoundedMenus) so that the style sheet's rounded border
+The menu windows are translucent (theme.round_menu, where each menu is made) so that the style sheet's rounded border
 is their edge: the corner pixels of a grab are see-through, the middle is the theme's surface,
 never black. Pictures: test-artifacts/menu-*.png.
 """
@@ -8,7 +8,7 @@ never black. Pictures: test-artifacts/menu-*.png.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QContextMenuEvent, QImage
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop_chat.ui.common.theme import current_tokens, rounded_menus_possible
@@ -60,6 +60,14 @@ def test_menus_are_rounded_in_both_themes(windows, qtbot, fakes):  # noqa: ANN00
         qtbot.waitUntil(panel.menu.isVisible)
         _check(panel.menu, f"menu-conversation-{theme}")
         panel.menu.close()
+
+        composer = window.composer  # Qt's own Cut / Copy / Paste menu, made by our handler
+        window.composer.contextMenuEvent(QContextMenuEvent(
+            QContextMenuEvent.Reason.Mouse, QPoint(5, 5), composer.mapToGlobal(QPoint(5, 5))))
+        qtbot.waitUntil(lambda: any(m.isVisible() for m in composer.findChildren(QMenu)))
+        edit_menu = next(m for m in composer.findChildren(QMenu) if m.isVisible())
+        _check(edit_menu, f"menu-composer-{theme}")
+        edit_menu.close()
 
         picker = window.top_bar.model_picker  # not a QMenu: a popup frame, rounded the same way
         picker.popup.open_below(picker, picker.currentText())

@@ -42,7 +42,7 @@ from desktop_chat.documents import ExtractedDocument, TextQuality
 from desktop_chat.domain.messages import Attachment
 from desktop_chat.ui.composer.document_errors import quality_text, warning_text
 from desktop_chat.ui.common import icons
-from desktop_chat.ui.common.theme import current_tokens
+from desktop_chat.ui.common.theme import current_tokens, round_menu
 from desktop_chat.ui.common.units import format_bytes, format_count
 
 __all__ = ["AttachmentChip", "ChipState", "ReadyItem"]
@@ -142,7 +142,7 @@ class AttachmentChip(QFrame):
         self.mode_button.setFont(small)
         # The menu pops up on click (not setMenu: its arrow reads as a full stop next to Chinese).
         self.mode_button.clicked.connect(self._show_mode_menu)
-        menu = QMenu(self.mode_button)
+        menu = round_menu(QMenu(self.mode_button))
         group = QActionGroup(menu)
         self.mode_actions: dict[str | None, QAction] = {}
         for value in (None, "whole", "retrieval"):

@@ -19,7 +19,7 @@ look (border, focus and drop states, the text size) is the style sheet's (ui/com
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtGui import QColor, QContextMenuEvent, QFontMetrics, QKeyEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.common import icons
-from desktop_chat.ui.common.theme import current_tokens
+from desktop_chat.ui.common.theme import current_tokens, round_menu
 from desktop_chat.ui.composer.file_routing import local_files
 
 MAX_VISIBLE_LINES = 10
@@ -67,6 +67,12 @@ class Composer(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_height()  # the style sheet sets the text size when the box is polished
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """Qt's Undo / Cut / Copy / Paste menu, round like the app's others (theme.round_menu)."""
+        menu = round_menu(self.createStandardContextMenu(event.pos()))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -38,6 +38,7 @@ from desktop_chat.chat.conversations import ConversationService
 from desktop_chat.domain.messages import Conversation
 from desktop_chat.store import Store
 from desktop_chat.ui.common import icons
+from desktop_chat.ui.common.theme import round_menu
 from desktop_chat.ui.runtime.python_viewport import python_viewport
 from desktop_chat.ui.conversations.conversation_delegate import ConversationDelegate
 from desktop_chat.ui.conversations.conversation_model import (PAGE_SIZE, ConversationListModel, ConversationRole,
@@ -75,7 +76,7 @@ class ConversationListView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)  # the panel's round menu
         self.setMouseTracking(True)
         self.setFrameShape(QListView.Shape.NoFrame)
         self.empty = QLabel(self.viewport())  # the friendly empty state, over the blank list
@@ -197,12 +198,16 @@ class ConversationPanel(QWidget):
         self.view.addAction(self.rename_action)
         self.view.addAction(self.pin_action)
         self.view.addAction(self.delete_action)
-        self.menu = QMenu(self)  # the rows' "more" button opens the same three actions
+        self.menu = round_menu(QMenu(self))  # the rows' "more" button opens the same three actions
         self.menu.setObjectName("conversationMenu")
         self.menu.addActions([self.rename_action, self.pin_action, self.delete_action])
         delegate = self.view.itemDelegate()
         if isinstance(delegate, ConversationDelegate):
             delegate.menuRequested.connect(self._open_menu)
+        # A right-click opens the same menu (Qt's own actions menu would be square: theme.round_menu).
+        self.view.customContextMenuRequested.connect(self._right_clicked)
+        self.search.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.search.customContextMenuRequested.connect(self._search_menu)
 
         top = QHBoxLayout()
         top.setContentsMargins(6, 0, 6, 0)
@@ -327,6 +332,17 @@ class ConversationPanel(QWidget):
         self.view.setCurrentIndex(index)  # the actions act on the current conversation
         self._label_pin_action()
         self.menu.popup(at)
+
+    def _right_clicked(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self._open_menu(index, self.view.viewport().mapToGlobal(pos))
+
+    def _search_menu(self, pos: QPoint) -> None:
+        """The search field's Cut / Copy / Paste menu, round like the others."""
+        menu = round_menu(self.search.createStandardContextMenu())
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.search.mapToGlobal(pos))
 
     def _show_empty_state(self) -> None:
         if self.model.rowCount() > 0:

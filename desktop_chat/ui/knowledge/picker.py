@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QR
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
 
 from desktop_chat.ui.common import icons
-from desktop_chat.ui.common.theme import current_tokens
+from desktop_chat.ui.common.theme import current_tokens, round_menu
 
 __all__ = ["KnowledgePicker"]
 
@@ -46,7 +46,7 @@ class KnowledgePicker(QToolButton):
         self.current: str | None = None
         self._full = ""  # the whole label; the button shows it elided when the top bar is narrow
         self.collections: list[tuple[str, int, int]] = []
-        self._menu = QMenu(self)
+        self._menu = round_menu(QMenu(self))
         self._menu.setObjectName("knowledgeMenu")
         self.clicked.connect(self.menuWanted)
         self.retranslate()

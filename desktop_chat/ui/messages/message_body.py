@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.ui.common.theme import round_menu
 from desktop_chat.ui.messages.code_scroll import CodeScroller
 from desktop_chat.ui.messages.copy_links import COPY_SCHEME, CopyLinks, links_in, relabel
 from desktop_chat.ui.messages.inert_document import InertDocument, NoImages
@@ -55,6 +56,7 @@ from desktop_chat.ui.runtime.python_viewport import python_viewport
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QMouseEvent  # (≈ 1.5 ms to load: annotations only)
+    from PySide6.QtWidgets import QMenu
 
     from desktop_chat.ui.messages.math_render import FormulaObjects
 
@@ -301,6 +303,11 @@ class MessageBody(QTextBrowser):
             return None
         offset = QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
         return self._formulas.point_source(QPointF(viewport_pos) + offset)
+
+    def createStandardContextMenu(self, position: QPoint | None = None) -> QMenu:
+        """Qt's Copy / Select All menu, round like the app's others (theme.round_menu)."""
+        menu = super().createStandardContextMenu() if position is None else super().createStandardContextMenu(position)
+        return round_menu(menu)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.createStandardContextMenu(event.pos())

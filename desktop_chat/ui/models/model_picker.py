@@ -79,7 +79,7 @@ class ModelPopup(QFrame):
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("modelPickerPopup")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setProperty("roundedPopup", True)  # rounded like the menus (theme.paint_popup_box)
+        theme.round_menu(self)  # rounded like the menus (its box: theme.paint_popup_box)
         self.search = QLineEdit(self)
         self.search.setObjectName("modelSearch")
         self.search.setClearButtonEnabled(True)

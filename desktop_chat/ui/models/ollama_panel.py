@@ -26,6 +26,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from desktop_chat.config import Settings, save_settings
+from desktop_chat.ui.common.theme import round_menu
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
 from desktop_chat.ui.common.error_text import localized
 from desktop_chat.ui.common.icons import dot
@@ -179,7 +180,7 @@ class OllamaStatusButton(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")  # a status, not a combo
-        menu = QMenu(self)
+        menu = round_menu(QMenu(self))
         menu.setObjectName("ollamaStatusMenu")
         self.check_action = menu.addAction("")
         self.check_action.setObjectName("ollamaCheckAgain")

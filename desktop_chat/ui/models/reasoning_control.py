@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 # capabilities is loaded before the first frame anyway; the engine's reasoning module is not needed here.
 from desktop_chat.providers import capabilities
 from desktop_chat.providers.capabilities import EFFORTS, REASONING_OPTIONS
+from desktop_chat.ui.common.theme import round_menu
 
 __all__ = ["ReasoningControl", "attach"]
 
@@ -42,7 +43,7 @@ class ReasoningControl(QToolButton):
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setAutoRaise(True)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self._menu = QMenu(self)
+        self._menu = round_menu(QMenu(self))
         self._menu.setObjectName("reasoningMenu")
         self._menu.aboutToShow.connect(self._fill)
         self.setMenu(self._menu)

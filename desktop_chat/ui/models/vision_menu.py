@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from desktop_chat.config import Settings
 # The engine's marker, not PySide6's: the same no-op for lupdate, typed to return the str.
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP
+from desktop_chat.ui.common.theme import round_menu
 
 __all__ = ["set_vision", "show_vision_menu", "vision_menu"]
 
@@ -39,7 +40,7 @@ def set_vision(settings: Settings, endpoint_id: str, model: str, value: bool | N
 def vision_menu(parent: QWidget, settings: Settings, endpoint_id: str, model: str,
                 changed: Callable[[], None]) -> QMenu:
     """The menu for one model (shown by the caller); *changed()* after the user picks another choice."""
-    menu = QMenu(parent)
+    menu = round_menu(QMenu(parent))
     menu.setObjectName("modelVisionMenu")
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     section = menu.addSection(_tr(QT_TRANSLATE_NOOP("VisionMenu", "Images for {model}")).format(model=model))

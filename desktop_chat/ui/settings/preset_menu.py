@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QToolButton, QWidget
 
 from desktop_chat.presets import PRESETS, Preset
 from desktop_chat.ui.common.html_text import escape_html
+from desktop_chat.ui.common.theme import round_menu
 
 __all__ = ["PresetButton", "PresetHint", "preset_for_url"]
 
@@ -32,7 +33,7 @@ class PresetButton(QToolButton):
         self.setObjectName("addPresetButton")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        menu = QMenu(self)
+        menu = round_menu(QMenu(self))
         menu.setObjectName("presetMenu")
         self._local_section = None
         for preset in PRESETS:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QSplitter, QToolButton, QWidge
 
 from desktop_chat.ui.common.icons import icon
 from desktop_chat.ui.common.shortcut_words import describe
+from desktop_chat.ui.common.theme import round_menu
 
 if TYPE_CHECKING:
     from desktop_chat.ui.window.main_window import MainWindow
@@ -73,7 +74,7 @@ class AppMenu(QObject):
         self.compact_button = self._tool_button("appMenuCompactButton", window)
         self.compact_button.hide()
 
-        self.menu = QMenu(window)
+        self.menu = round_menu(QMenu(window))
         self.menu.setObjectName("appMenu")
         self.settings_action = self._action("settingsAction", lambda: window.open_settings())
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))  # shown in the menu; bound by the window

@@ -16,17 +16,22 @@ QEvent.PaletteChange, which Qt sends to every widget when the theme changes.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable
+from typing import TypeVar
 
-from PySide6.QtCore import QObject, QRectF, Qt
+import shiboken6
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle, QStyleFactory, QWidget
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from desktop_chat.ui.common.fonts import THEMED_CLASSES
 from desktop_chat.ui.common.theme.stylesheet import stylesheet
 from desktop_chat.ui.common.theme.tokens import Tokens, for_dark
 
 THEMES = ("system", "light", "dark")
+
+_Popup = TypeVar("_Popup", bound=QWidget)  # a QMenu, or a popup frame (round_menu)
 
 _state: dict[str, object] = {"theme": None, "look": None, "platform_style": None, "style": None,
                              "sheet": None, "listening": False}
@@ -127,17 +132,17 @@ def style_name() -> str:
 
 def _set_style(app: QApplication, name: str) -> None:
     current = _state["style"] or _state["platform_style"]
-    rounded = rounded_menus_possible()
-    # Fusion in force already (the platform's own on some systems) is wrapped once for rounded
-    # menus (≈ 0.4 ms); the platform's look ("system", light) keeps its style unwrapped: making
-    # another instance of a native style costs ≈ 7 ms of the start-up.
-    if str(current or "").lower() != name.lower() or (rounded and not _state.get("rounded")):
+    # The platform's look ("system", light) keeps its style: making another instance of a native
+    # style costs ≈ 7 ms of the start-up. Menus are round under our style only (round_menu).
+    if str(current or "").lower() != name.lower():
         style = QStyleFactory.create(name)
         if style is not None:
-            chosen = _RoundedMenus(style) if rounded else style
-            _keeping_class_fonts(app, lambda: app.setStyle(chosen))
+            _keeping_class_fonts(app, lambda: app.setStyle(style))
             _state["style"] = name.lower()
-            _state["rounded"] = rounded
+    rounded = name.lower() == "fusion" and rounded_menus_possible()
+    if rounded != bool(_state.get("rounded")):
+        _state["rounded"] = rounded
+        _restyle_menus()
 
 
 def rounded_menus_possible() -> bool:
@@ -150,19 +155,34 @@ def rounded_menus_possible() -> bool:
     return platform in ("windows", "cocoa", "wayland", "offscreen")
 
 
-class _RoundedMenus(QProxyStyle):
-    """The style in force, with every menu's window (and every popup with the `roundedPopup`
-    property, which paints its box with `paint_popup_box`) translucent and without the system's
-    rectangular shadow, so that the style sheet's rounded border is the menu's real edge. One
-    place for all menus (context menus Qt builds itself included): each is polished by the style
-    before its window is made."""
+def round_menu(menu: _Popup) -> _Popup:
+    """Give a menu's window (or a popup's that paints its box with `paint_popup_box`) see-through
+    corners and no rectangular system shadow, so that the style sheet's rounded border is its real
+    edge; where that works (rounded_menus_possible) and under our own style (the platform's keeps
+    its menus). Each menu is made round where it is made, before its window exists — a QProxyStyle
+    doing it for every menu costs PySide's QStyle type and its ≈ 600 enum members at every start
+    (≈ 6-8 ms measured) — and is made again when the look changes (_restyle_menus). Returns `menu`."""
+    _apply_round(menu)
+    _round_menus.add(menu)
+    return menu
 
-    def polish(self, target: QObject) -> None:  # type: ignore[override]  # one of QStyle's three polish()es
-        if isinstance(target, QMenu) or (isinstance(target, QWidget) and target.property("roundedPopup")):
-            target.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground, True)
-            target.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-            target.setWindowFlag(Qt.WindowType.NoDropShadowWindowHint, True)
-        super().polish(target)  # type: ignore[call-overload]
+
+_round_menus: weakref.WeakSet[QWidget] = weakref.WeakSet()  # what round_menu was given
+
+
+def _apply_round(menu: QWidget) -> None:
+    rounded = bool(_state.get("rounded"))
+    if menu.testAttribute(Qt.WidgetAttribute.WA_TranslucentBackground) != rounded:
+        menu.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground, rounded)
+        menu.setWindowFlag(Qt.WindowType.FramelessWindowHint, rounded)
+        menu.setWindowFlag(Qt.WindowType.NoDropShadowWindowHint, rounded)
+
+
+def _restyle_menus() -> None:
+    """The look changed whether menus can be round: the closed ones made so far follow."""
+    for menu in list(_round_menus):
+        if shiboken6.isValid(menu) and not menu.isVisible():
+            _apply_round(menu)
 
 
 def _listen_for_system_changes(app: QApplication) -> None:
@@ -237,9 +257,9 @@ def _set_accent(palette: QPalette, accent: QColor, *, link: QColor) -> None:
 
 
 def paint_popup_box(widget: QWidget) -> None:
-    """Paint a `roundedPopup` widget's box like the menus' (rounded, the surface colour, a soft
-    border). A translucent window paints no background of its own, and a style-sheet rule does
-    not reach a popup whose parent is a combo box (the model picker's): drawn from the tokens."""
+    """Paint a popup's box (one made round by `round_menu`) like the menus' (rounded, the surface
+    colour, a soft border). A translucent window paints no background of its own, and a style-sheet
+    rule does not reach a popup whose parent is a combo box (the model picker's): drawn from the tokens."""
     tokens = current_tokens(widget.palette())
     painter = QPainter(widget)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)

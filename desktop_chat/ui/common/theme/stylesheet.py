@@ -64,7 +64,7 @@ QGroupBox {{ border: none; margin-top: {ty.ui + 12}px; padding-top: 4px; font-we
 QGroupBox::title {{ subcontrol-origin: margin; subcontrol-position: top left; left: 0; padding: 0 0 4px 0;
     color: {c.text}; }}
 
-/* Menus everywhere: rounded (their windows are translucent, theme._RoundedMenus), a little air around
+/* Menus everywhere: rounded (their windows are translucent: theme.round_menu), a little air around
    the items, the hover colour for the one under the mouse. */
 QMenu {{ background: {c.surface}; color: {c.text}; border: 1px solid {c.border}; border-radius: {r.m}px;
     padding: 4px; }}
