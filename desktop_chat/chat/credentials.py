@@ -10,7 +10,7 @@ to the environment's own base URL (or the public default), never to a URL set in
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from desktop_chat import secrets
 from desktop_chat.config import ANTHROPIC_DEFAULT_URL, OPENAI_DEFAULT_URL, Endpoint, Settings, url_host
@@ -31,8 +31,10 @@ def _host_mismatch(endpoint: Endpoint, saved_for: str) -> KeyHostMismatchError:
     )
 
 
-def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, str] | None = None) -> str | None:
-    """The key to send to `endpoint`, None for a key-less endpoint, or a ConfigurationError."""
+def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, str] | None = None, *,
+                stored_key: Callable[[str], str | None] | None = None) -> str | None:
+    """The key to send to `endpoint`, None for a key-less endpoint, or a ConfigurationError.
+    `stored_key(endpoint id)` stands for the keyring (secrets.get_key) when given."""
     env = os.environ if environ is None else environ
     session = secrets.session_key(endpoint.id)  # chosen in Settings for this run: it comes first
     if session is not None:
@@ -42,7 +44,7 @@ def resolve_key(endpoint: Endpoint, settings: Settings, environ: Mapping[str, st
         return key
     keyring_problem: KeyringUnavailableError | None = None
     try:
-        stored = secrets.get_key(endpoint.id)
+        stored = (stored_key or secrets.get_key)(endpoint.id)
     except KeyringUnavailableError as exc:
         stored, keyring_problem = None, exc
     if stored:

@@ -2,18 +2,17 @@
 conversation starts.
 
 `key_readiness` reads the keyring (slow, may block on a desktop prompt): callers run it off the
-GUI thread. `recorded_key_readiness` answers from the app's own records without it, which is
-what a start needs when something is set up already (ui/models/provider_readiness.py). Ollama's state comes from the Ollama probe and the built-in engine's from its model
-registry; both are passed in by the caller, which already has them.
+GUI thread. With `recorded_only` it answers from the app's own records instead, by the same key
+rules (credentials.resolve_key), which is what a start needs when something is set up already
+(ui/models/provider_readiness.py). Ollama's state comes from the Ollama probe and the built-in
+engine's from its model registry; both are passed in by the caller, which already has them.
 """
 
 from __future__ import annotations
 
 import enum
-import os
 from collections.abc import Mapping
 
-from desktop_chat import secrets
 from desktop_chat.chat.credentials import resolve_key
 from desktop_chat.config import Endpoint, Settings
 from desktop_chat.domain import errors
@@ -28,10 +27,13 @@ class Readiness(enum.Enum):
     UNKNOWN = "unknown"  # not checked yet
 
 
-def key_readiness(endpoint: Endpoint, settings: Settings) -> Readiness:
-    """For a key-holding endpoint: READY when a key would be sent (the keyring or the environment)."""
+def key_readiness(endpoint: Endpoint, settings: Settings, *, recorded_only: bool = False) -> Readiness:
+    """For a key-holding endpoint: READY when a key would be sent (the keyring or the environment).
+    `recorded_only`: from the app's own records, without opening the keyring — a key saved through
+    the app (its host binding in settings.key_hosts) counts as there, any other as not."""
+    recorded = (lambda endpoint_id: _RECORDED if endpoint_id in settings.key_hosts else None) if recorded_only else None
     try:
-        resolve_key(endpoint, settings)
+        resolve_key(endpoint, settings, stored_key=recorded)
     except errors.KeyHostMismatchError:
         return Readiness.READY  # a key is set; the first answer explains the host problem
     except errors.ChatError:
@@ -39,23 +41,13 @@ def key_readiness(endpoint: Endpoint, settings: Settings) -> Readiness:
     return Readiness.READY
 
 
-def recorded_key_readiness(endpoint: Endpoint, settings: Settings,
-                           environ: Mapping[str, str] | None = None) -> Readiness | None:
-    """For a key-holding endpoint, what the app's own records say without opening the keyring:
-    READY for a key chosen for this session, a key saved through the app (its host binding in
-    settings.key_hosts), one in the environment, or an endpoint that needs none; None when only
-    the keyring can tell (a key some other tool put there, or none at all)."""
-    env = os.environ if environ is None else environ
-    if secrets.session_key(endpoint.id) is not None or endpoint.id in settings.key_hosts:
-        return Readiness.READY
-    if (endpoint.key_env and env.get(endpoint.key_env)) or not endpoint.needs_key:
-        return Readiness.READY
-    return None
+_RECORDED = "(a key saved through the app)"  # what stands for it when the keyring is not opened
 
 
-def check_recorded_keys(settings: Settings) -> dict[str, Readiness | None]:
-    """recorded_key_readiness for every endpoint that may take a key (no keyring: quick)."""
-    return {e.id: recorded_key_readiness(e, settings) for e in settings.endpoints()
+def check_recorded_keys(settings: Settings) -> dict[str, Readiness]:
+    """key_readiness from the app's own records for every endpoint that may take a key (no keyring:
+    quick). NEEDS_KEY there may still be a key some other tool put in the keyring."""
+    return {e.id: key_readiness(e, settings, recorded_only=True) for e in settings.endpoints()
             if not capabilities(e.kind).keyless}
 
 

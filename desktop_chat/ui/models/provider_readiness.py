@@ -83,7 +83,7 @@ class ProviderReadiness(QObject):
         another tool put there), the keyring decides."""
         recorded = check_recorded_keys(self.settings)
         if any(state is Readiness.READY for state in recorded.values()):
-            return {endpoint_id: state or Readiness.NEEDS_KEY for endpoint_id, state in recorded.items()}
+            return recorded
         return await self.runner.in_thread(check_keys, self.settings)
 
     def ollama_status(self, status: OllamaStatus) -> None:
