@@ -193,6 +193,17 @@ def test_with_only_an_openai_key_in_the_environment_the_first_message_is_answere
         assert load_settings().last_answered_endpoint == "openai"
 
 
+def test_an_answer_from_a_model_the_field_did_not_name_shows_it_there(windows, qtbot, fakes):
+    """A draft the start moved to a provider whose models are not listed (the built-in engine with
+    no default model): the engine picks the model, and the field and the status line then name it."""
+    window = windows.new(configure("openai", fakes("openai")))
+    window.top_bar.set_models([], "")  # nothing listed, nothing named
+    assert window.top_bar.current_model() == ""
+    window.choice.note_answered("openai", "gpt-picked-by-engine")
+    assert window.top_bar.current_model() == "gpt-picked-by-engine"
+    assert "gpt-picked-by-engine" in window.status_endpoint.text()
+
+
 def test_ollama_models_are_sorted_out_by_what_ollama_says_they_can_do(windows, qtbot, fakes):
     fake = fakes("ollama")
     fake.models += [FakeModel("granite-small:latest", capabilities=["embedding"]),  # only /api/show tells

@@ -148,8 +148,13 @@ class ModelChoice(QObject):
         if model:
             self.settings.default_models[endpoint_id] = model
         self._save_timer.start()
-        if endpoint_id == self.endpoint_id and endpoint_id in self.models:
-            self._fill_models(endpoint_id, self.model)
+        if endpoint_id == self.endpoint_id:
+            shown = self.model
+            # Not listed yet (a draft the start moved here, a built-in model with no default):
+            # the field shows the model that answered rather than staying empty.
+            self._fill_models(endpoint_id, shown or model)
+            if not shown and model:
+                self.changed.emit()  # the status line names it too
 
     def _fill_models(self, endpoint_id: str, current: str) -> None:
         """The picker's list: chat models only, favourites first, then recently used, then the rest."""
