@@ -98,8 +98,14 @@ def test_picker_lists_the_models_a_pull_reaches_100_percent_and_the_new_model_ch
 
     qtbot.mouseClick(window.top_bar.refresh_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: listed(window) == ["llama3.2:latest", "llava:13b", "qwen2.5:7b"], timeout=10_000)
-    tip = window.top_bar.model_picker.itemData(1, Qt.ItemDataRole.ToolTipRole)
-    assert tip == "llava:13b · 13B · Q4_0 · llama · 8.0 GB"
+    def tip() -> str:
+        return window.top_bar.model_picker.itemData(1, Qt.ItemDataRole.ToolTipRole)
+
+    # The listing's details at once, the context window once /api/show has described the model (a
+    # task of its own: reading the tip right after the listing raced it).
+    assert tip().startswith("llava:13b · 13B · Q4_0 · llama · 8.0 GB")
+    qtbot.waitUntil(lambda: tip() == "llava:13b · 13B · Q4_0 · llama · 8.0 GB · 4,096 tokens of context",
+                    timeout=10_000)
 
     fake.pull_gate = threading.Event()
     dialog = open_pull(qtbot, window)
