@@ -58,7 +58,7 @@ class _LogFile(logging.FileHandler):
     def _roll_over(self) -> None:
         if self.stream is not None:
             self.stream.close()
-            self.stream = None  # type: ignore[assignment]
+            self.stream = None
         base = self.baseFilename
         for older in range(self._backups - 1, 0, -1):
             if os.path.exists(f"{base}.{older}"):

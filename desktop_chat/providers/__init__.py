@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from desktop_chat.providers import capabilities as _declared
 from desktop_chat.providers.capabilities import Capabilities
@@ -33,8 +32,7 @@ def __getattr__(name: str) -> Any:
 ProviderKind = Literal["anthropic", "openai", "ollama", "llamacpp"]
 
 
-@dataclass(frozen=True)
-class _Family:
+class _Family(NamedTuple):  # made at every start: cheaper to define than a frozen dataclass
     """Where a provider family's class lives (imported on first use) and what it can do."""
 
     module: str

@@ -19,8 +19,8 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from desktop_chat.store import search_text
 
@@ -72,8 +72,7 @@ def error_kind(exc: BaseException) -> str:
     return "other"
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(NamedTuple):  # made at every start: cheaper to define than a frozen dataclass
     """One step of the schema, applied once, in order, inside a transaction."""
 
     name: str

@@ -26,9 +26,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -77,9 +76,10 @@ def _validate_link(url: str) -> bool:
 # -- colours -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RenderTheme:
-    """Colours (as #rrggbb) for rendered markdown; derive them with `theme_from_palette`."""
+class RenderTheme(NamedTuple):
+    """Colours (as #rrggbb) for rendered markdown; derive them with `theme_from_palette`.
+    (A NamedTuple: an immutable value, made at every start, and cheaper to define than a frozen
+    dataclass, which compiles each method it generates.)"""
 
     dark: bool = False
     text: str = "#1f2328"

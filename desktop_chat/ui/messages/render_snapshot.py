@@ -17,9 +17,8 @@ from __future__ import annotations
 import json
 import logging
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop_chat import __version__
 from desktop_chat.atomic_file import atomic_write
@@ -34,8 +33,7 @@ FORMAT = 1
 MAX_BYTES = 4_000_000  # a few screens of answers; a larger file is not worth reading at start
 
 
-@dataclass(frozen=True)
-class RenderedBody:
+class RenderedBody(NamedTuple):  # made at every start: cheaper to define than a frozen dataclass
     """A message body's HTML as the renderer made it, with its copy links' code and nonce."""
 
     html: str

@@ -13,7 +13,7 @@ progress (it follows `downloadProgress` / `downloadEnded`), so the strip stays h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
@@ -22,8 +22,7 @@ from desktop_chat.ui.common.labels import plain_label
 
 
 
-@dataclass(frozen=True)
-class BuiltinOffer:
+class BuiltinOffer(NamedTuple):  # made at every start: cheaper to define than a frozen dataclass
     """What the built-in engine can offer a new user (only made when the engine is installed)."""
 
     model: str | None  # an installed model to use now; None: the default one can be downloaded
