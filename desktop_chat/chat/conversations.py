@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from desktop_chat.chat.versions import Versions
 from desktop_chat.domain.messages import Conversation, Message
@@ -30,8 +29,7 @@ __all__ = ["ConversationService", "DeletedConversation", "ForkOrigin", "MessageP
 DeleteScope = Literal["version", "after"]  # this version only | every version and what follows
 
 
-@dataclass(frozen=True)
-class MessagePage:
+class MessagePage(NamedTuple):
     """Some messages of the current branch, oldest first, and whether older ones exist."""
 
     messages: list[Message]
@@ -42,8 +40,7 @@ class MessagePage:
         return self.messages[0].seq if self.messages else None
 
 
-@dataclass(frozen=True)
-class DeletedConversation:
+class DeletedConversation(NamedTuple):
     """What :meth:`ConversationService.delete` took away: enough to put it back exactly (its ids,
     every version and branch, which branch was current)."""
 
@@ -55,8 +52,7 @@ class DeletedConversation:
         return self.conversation.title
 
 
-@dataclass(frozen=True)
-class ForkOrigin:
+class ForkOrigin(NamedTuple):
     """Where a forked conversation came from. ``title`` is None when the original is gone."""
 
     conversation_id: str

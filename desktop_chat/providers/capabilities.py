@@ -15,8 +15,7 @@ well-known model families below. Nothing is guessed from a local model's name.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:  # the declarations are read at start-up: the listing's types load with a listing
     from desktop_chat.providers.base import ModelInfo
@@ -31,9 +30,10 @@ REASONING_OPTIONS = {"budget": THINKING_BUDGET, "effort": REASONING_EFFORT}
 EFFORTS = ("low", "medium", "high")
 
 
-@dataclass(frozen=True)
-class Capabilities:
-    """What one provider family (or one of its models) can do. False / None where unknown."""
+class Capabilities(NamedTuple):
+    """What one provider family (or one of its models) can do. False / None where unknown.
+    (A NamedTuple: immutable, and defined at every start, where a frozen dataclass compiles each
+    of its generated methods.)"""
 
     native_pdf: bool = False  # reads a PDF as it is (pages as images and text): sent as a document part
     images: bool = False  # takes image input
@@ -184,22 +184,21 @@ def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -
     (a server that runs a model with the context the request sets)."""
     caps = family
     if not family.context_per_request:
-        caps = replace(caps, context_length=known_context_tokens(model))
+        caps = caps._replace(context_length=known_context_tokens(model))
     if not family.local:
         reasons, control = known_reasoning(model)
-        caps = replace(caps, thinking=caps.thinking or reasons,
+        caps = caps._replace(thinking=caps.thinking or reasons,
                        reasoning_control=control if control == family.reasoning_control else None)
     if not family.local and not family.tools and known_tool_model(model):
-        caps = replace(caps, tools=True)
+        caps = caps._replace(tools=True)
     if not family.local and known_image_model(model):
-        caps = replace(caps, images=True)
+        caps = caps._replace(images=True)
     if info is None:
         return caps
     from desktop_chat.providers import model_kinds
 
     listed = model_kinds.capabilities(info)
-    return replace(
-        caps,
+    return caps._replace(
         context_length=listed.context_length or caps.context_length,
         images=caps.images or listed.vision,
         tools=caps.tools or listed.tools,

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from desktop_chat.domain.messages import Conversation
 from desktop_chat.store import search_text
@@ -17,8 +17,7 @@ _SNIPPET_TOKENS = 24  # each CJK character is a token, so this is also ~24 Chine
 _RANK_WINDOW = 1000
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     """One message that matched a search.
 
     ``snippet`` is a short excerpt around the match in which each matched term is wrapped in

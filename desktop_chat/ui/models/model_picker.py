@@ -15,8 +15,7 @@ draws the list and reports what the user did:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -56,8 +55,7 @@ STAR_WIDTH = 26
 MAX_ROWS = 14
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One model as the popup shows it."""
 
     name: str

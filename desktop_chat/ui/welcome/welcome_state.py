@@ -1,18 +1,18 @@
 """What each card of the welcome shows: plain values the controller sets and the panel draws.
 
 Their own module so that the window can hold a WelcomeController (it decides whether the welcome
-is needed) without importing the welcome's widgets, which most starts never build.
+is needed) without importing the welcome's widgets, which most starts never build; NamedTuples
+because every start defines them, and a dataclass compiles each method it generates.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["BuiltinState", "OllamaState", "ServiceState"]
 
 
-@dataclass
-class ServiceState:
+class ServiceState(NamedTuple):
     """The online-service card: what the last Test or Save said."""
 
     phase: str = ""  # "" | testing | ok | error | saving
@@ -21,8 +21,7 @@ class ServiceState:
     no_keyring: bool = False  # the error is that no system keyring exists: offer a session-only key
 
 
-@dataclass
-class OllamaState:
+class OllamaState(NamedTuple):
     """The Ollama card: what the last check found."""
 
     phase: str = "checking"  # checking | running | no_models | not_running | unreachable
@@ -32,8 +31,7 @@ class OllamaState:
     message: str = ""
 
 
-@dataclass
-class BuiltinState:
+class BuiltinState(NamedTuple):
     """The built-in model card: what can be done with the built-in engine here."""
 
     phase: str = "checking"  # checking | missing | ready | download | downloading | failed | tested | broken
