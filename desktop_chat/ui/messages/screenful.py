@@ -32,14 +32,14 @@ def estimated_height(text: str, width_px: int) -> int:
 
 
 def screenful(texts: Sequence[str], *, height_px: int, width_px: int, least: int, most: int) -> int:
-    """How many of `texts` (oldest first) to build, counted from the newest, to cover `height_px`
-    and a quarter more (something to scroll to): at least `least` (when there are that many),
-    at most `most`."""
-    wanted = height_px * 5 // 4
+    """How many of `texts` (oldest first) to build, counted from the newest, to cover `height_px`:
+    at least `least` (when there are that many), at most `most`. Nothing more for something to
+    scroll to: the user's first scroll builds the next held batch anyway (MessageView
+    _on_user_scrolled), so a spare message above the window was only ≈ 3 ms more at start."""
     covered = 0
     count = 0
     for text in reversed(texts):
-        if count >= most or (count >= least and covered >= wanted):
+        if count >= most or (count >= least and covered >= height_px):
             break
         covered += estimated_height(text, width_px)
         count += 1
