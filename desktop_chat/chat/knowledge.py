@@ -118,7 +118,7 @@ def with_knowledge(prepared: PreparedDocuments | None, bases: KnowledgeBases, re
         passages = TextPart(f"{passages.text}\n\n{block}" if passages is not None else block)
     return replace(
         prepared,
-        delivery=replace(prepared.delivery, explanation=explanation, sources=(*prepared.delivery.sources, *refs)),
+        delivery=prepared.delivery._replace(explanation=explanation, sources=(*prepared.delivery.sources, *refs)),
         sources=[*prepared.sources, *sources],
         passages=passages,
     )

@@ -1,4 +1,8 @@
-"""Messages and conversations as the engine and the store see them."""
+"""Messages and conversations as the engine and the store see them.
+
+The small immutable records a message carries (its documents, sources, the note of how they were
+sent) are NamedTuples: every start defines them, and a frozen dataclass compiles each method it
+generates (≈ 0.5 ms a class on Python 3.11)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import dataclasses
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from desktop_chat.domain.texts import Text
 
@@ -181,8 +185,7 @@ DOCUMENT_ENTRY = "document"
 DELIVERY_ENTRY = "delivery"
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(NamedTuple):
     """A document attached to a user message: what the window shows on its chip, and the key
     (``sha256``) under which its text and original bytes are kept in the data dir.
 
@@ -241,8 +244,7 @@ class Attachment:
         )
 
 
-@dataclass(frozen=True)
-class SourceRef:
+class SourceRef(NamedTuple):
     """A passage that was sent to the model: where it is (``page`` is the page of the best
     match, the one to preview) and a short excerpt to show. The passage itself is not kept."""
 
@@ -273,8 +275,7 @@ class SourceRef:
                    found_by=str(data.get("found_by") or ""))
 
 
-@dataclass(frozen=True)
-class DocumentNote:
+class DocumentNote(NamedTuple):
     """How one document was sent: ``mode`` is "native_pdf", "whole_text", "retrieval" or
     "not_sent"; ``reason`` the plan's code (documents/plan.py); ``tokens`` what it added."""
 
@@ -300,8 +301,7 @@ class DocumentNote:
                    reason=str(data.get("reason") or ""), tokens=_int(data.get("tokens")), explanation=explanation)
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     """How the conversation's documents reached the model for one answer, kept with the answer.
 
     ``explanation`` is always there (one sentence per document: "Sending the whole document

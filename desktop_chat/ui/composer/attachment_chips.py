@@ -10,7 +10,6 @@ The tray that holds them above the editor, and that the window asks, is attachme
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,7 +193,7 @@ class AttachmentChip(QFrame):
         """The user's "whole document / passages / automatic" choice for this file."""
         if self._attachment is None or self._attachment.override == value:
             return
-        self._attachment = dataclasses.replace(self._attachment, override=value)  # type: ignore[arg-type]
+        self._attachment = self._attachment._replace(override=value)  # type: ignore[arg-type]
         self.mode_actions[value].setChecked(True)
         self._show()
         self.overrideChanged.emit(self.key)
