@@ -15,7 +15,7 @@ import logging
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from desktop_chat.atomic_file import atomic_write
@@ -87,9 +87,9 @@ class CustomEndpoint:
     base_url: str
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """One place the user can send a turn to, fully resolved."""
+class Endpoint(NamedTuple):
+    """One place the user can send a turn to, fully resolved. (A NamedTuple: defined at every
+    start, where a frozen dataclass compiles each method it generates.)"""
 
     id: str
     kind: str  # "anthropic" | "openai" | "ollama" | "llamacpp" (the built-in engine)
