@@ -1,7 +1,7 @@
 """Messages and conversations as the engine and the store see them.
 
 The small immutable records a message carries (its documents, sources, the note of how they were
-sent) are NamedTuples: every start defines them, and a frozen dataclass compiles each method it
+sent) and a turn as sent to a provider (ChatMessage, DocumentPart) are NamedTuples: every start defines them, and a frozen dataclass compiles each method it
 generates (≈ 0.5 ms a class on Python 3.11)."""
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ class MessageStatus(str, enum.Enum):
     INTERRUPTED = "interrupted"  # the app died while streaming; found at the next start
 
 
-@dataclass(frozen=True)
-class DocumentPart:
+class DocumentPart(NamedTuple):
     """A file sent to the model as it is (a PDF, base64-encoded), beside a turn's text.
 
     Only providers that read documents natively get these (AnthropicProvider encodes them as
@@ -43,8 +42,7 @@ class DocumentPart:
     media_type: str = "application/pdf"
 
 
-@dataclass(frozen=True)
-class ChatMessage:
+class ChatMessage(NamedTuple):
     """One turn as sent to a provider: a role and its parts in order, no ids, no bookkeeping.
 
     Parts are domain/parts.py's RequestPart: text, documents (DocumentPart, as they are), images
