@@ -7,22 +7,22 @@ switching and deleting them is the conversation service's (chat/conversations.py
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Versions"]
 
 
-@dataclass(frozen=True)
-class Versions:
-    """A message's place among its versions: "‹ index+1 / len(ids) ›"."""
+class Versions(NamedTuple):
+    """A message's place among its versions: "‹ position+1 / len(ids) ›". (A NamedTuple: defined at
+    every start, where a frozen dataclass compiles each method it generates.)"""
 
     ids: tuple[str, ...]  # every version, oldest first
-    index: int  # of the message itself
+    position: int  # of the message itself, in ids
 
     @property
     def previous(self) -> str | None:
-        return self.ids[self.index - 1] if self.index > 0 else None
+        return self.ids[self.position - 1] if self.position > 0 else None
 
     @property
     def next(self) -> str | None:
-        return self.ids[self.index + 1] if self.index + 1 < len(self.ids) else None
+        return self.ids[self.position + 1] if self.position + 1 < len(self.ids) else None

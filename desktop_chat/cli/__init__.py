@@ -466,7 +466,7 @@ def _switch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: Tex
         service.switch_version(message.id)
         versions = service.versions_of([message]).get(message.id)
         branch = service.branch(message.conversation_id)
-    number, count = (versions.index + 1, len(versions.ids)) if versions else (1, 1)
+    number, count = (versions.position + 1, len(versions.ids)) if versions else (1, 1)
     print(f"Now on version {number} of {count} of that {message.role} message; "
           f"the conversation's branch has {len(branch)} message{'' if len(branch) == 1 else 's'}.", file=stdout)
     return EXIT_OK

@@ -60,7 +60,7 @@ class VersionSwitcher(QWidget):
 
     def set_versions(self, versions: Versions) -> None:
         self._versions = versions
-        self.label.setText(f"{versions.index + 1}/{len(versions.ids)}")
+        self.label.setText(f"{versions.position + 1}/{len(versions.ids)}")
         self.previous_button.setEnabled(versions.previous is not None)
         self.next_button.setEnabled(versions.next is not None)
         self._retranslate()
@@ -81,4 +81,4 @@ class VersionSwitcher(QWidget):
             button.setToolTip(name)
         if self._versions is not None:
             self.label.setAccessibleName(self.tr("Version {number} of {count}").format(
-                number=self._versions.index + 1, count=len(self._versions.ids)))
+                number=self._versions.position + 1, count=len(self._versions.ids)))

@@ -78,6 +78,7 @@ class ModelPicker(QComboBox):
     """
 
     popupWanted = Signal()
+    popupBuilt = Signal(object)  # the ModelPopup, when first built
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,8 +93,22 @@ class ModelPicker(QComboBox):
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.popup = ModelPopup(self)
+        self._popup: ModelPopup | None = None  # built when first wanted: most starts never open it
         self.focus_before: QWidget | None = None
+
+    @property
+    def popup(self) -> ModelPopup:
+        """The list below the field (model_picker.py), built the first time it is wanted; popupBuilt
+        then lets the top bar connect it and give it its rows before it shows."""
+        if self._popup is None:
+            self._popup = ModelPopup(self)
+            self.popupBuilt.emit(self._popup)
+        return self._popup
+
+    @property
+    def built_popup(self) -> ModelPopup | None:
+        """The popup if it has been built, else None (asking `popup` would build it)."""
+        return self._popup
 
     def showPopup(self) -> None:
         self.focus_before = self.window().focusWidget()  # given back when the popup closes
@@ -101,7 +116,8 @@ class ModelPicker(QComboBox):
         self.popup.open_below(self, self.currentText().strip())
 
     def hidePopup(self) -> None:
-        self.popup.close()
+        if self._popup is not None:
+            self._popup.close()
         super().hidePopup()
 
 
@@ -162,10 +178,7 @@ class TopBar(QWidget):
         if line_edit is not None:
             line_edit.editingFinished.connect(self._model_edited)
         self.model_picker.popupWanted.connect(self.modelsWanted)
-        self.model_picker.popup.picked.connect(self._model_picked)
-        self.model_picker.popup.favouriteToggled.connect(self.favouriteToggled)
-        self.model_picker.popup.menuWanted.connect(self.modelMenuWanted)
-        self.model_picker.popup.closed.connect(self._popup_closed)
+        self.model_picker.popupBuilt.connect(self._popup_built)
         self.refresh_button.clicked.connect(self.refreshRequested)
         self.ollama_button.clicked.connect(self.ollamaModelsRequested)
         self.system_prompt_button.clicked.connect(self.systemPromptRequested)
@@ -260,10 +273,18 @@ class TopBar(QWidget):
             tags.append(self.tr("reasoning"))
         return tags
 
+    def _popup_built(self, popup: ModelPopup) -> None:
+        popup.picked.connect(self._model_picked)
+        popup.favouriteToggled.connect(self.favouriteToggled)
+        popup.menuWanted.connect(self.modelMenuWanted)
+        popup.closed.connect(self._popup_closed)
+        self._refresh_popup()
+
     def _refresh_popup(self) -> None:
         """Keep the popup's rows in step (it may be open while a listing arrives)."""
-        self.model_picker.popup.set_entries(self._entries, self.current_model(), hidden=self._hidden_models,
-                                            listing=self._listing)
+        popup = self.model_picker.built_popup
+        if popup is not None:
+            popup.set_entries(self._entries, self.current_model(), hidden=self._hidden_models, listing=self._listing)
 
     def set_readiness(self, states: dict[str, Readiness], tips: dict[str, str]) -> None:
         """Mark each provider entry ready / needs a key / not running / not installed."""
@@ -288,7 +309,8 @@ class TopBar(QWidget):
 
     def set_listing(self, listing: bool) -> None:
         self._listing = listing
-        if self.model_picker.popup.isVisible():
+        popup = self.model_picker.built_popup
+        if popup is not None and popup.isVisible():
             self._refresh_popup()
         self.refresh_button.setEnabled(not listing)
         self.refresh_button.setToolTip(self.tr("Listing models…") if listing else self.tr("Refresh the model list"))
