@@ -51,7 +51,6 @@ from desktop_chat.ui.messages.copy_links import COPY_SCHEME, CopyLinks, links_in
 from desktop_chat.ui.messages.inert_document import InertDocument, NoImages
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, code_languages, lexer_ready, lexers
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
-from desktop_chat.ui.messages.stream_buffer import StreamBuffer
 from desktop_chat.ui.runtime.python_viewport import python_viewport
 
 if TYPE_CHECKING:
@@ -59,6 +58,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu
 
     from desktop_chat.ui.messages.math_render import FormulaObjects
+    from desktop_chat.ui.messages.stream_buffer import StreamBuffer  # with the first streamed answer
 
 __all__ = ["MessageBody"]
 
@@ -187,6 +187,8 @@ class MessageBody(QTextBrowser):
         """Start incremental rendering; the text so far is rendered by the next `render_frame`."""
         self._reset()
         self.document().clear()
+        from desktop_chat.ui.messages.stream_buffer import StreamBuffer
+
         self._stream = StreamBuffer(text)  # dirty when it has text: the next frame renders it
 
     def append(self, text: str) -> None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from desktop_chat.domain.messages import Delivery, Message, MessageStatus
 from desktop_chat.ui.messages.frame_pacer import FramePacer
 from desktop_chat.ui.messages.markdown_render import MarkdownRenderer, is_openable_link, theme_from_palette
-from desktop_chat.ui.messages import thinking_block
+from desktop_chat.ui.messages import thinking_hooks
 from desktop_chat.ui.messages.message_extras import show_extras
 from desktop_chat.ui.messages.message_scroll import MessageScroll
 from desktop_chat.ui.messages.message_widget import MessageWidget
@@ -224,7 +224,7 @@ class MessageView(QWidget):
         """Streaming reasoning: shown above the answer, once per frame (ui/messages/thinking_block.py)."""
         widget = self._widgets.get(message_id)
         if widget is not None and text:
-            thinking_block.append(widget, text)
+            thinking_hooks.append(widget, text)
 
     def update_message(self, message: Message) -> None:
         """New state of a message: status, metrics, error, final text (rendered once, in full)."""

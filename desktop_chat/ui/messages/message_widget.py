@@ -39,7 +39,7 @@ from desktop_chat.ui.messages.message_body import MessageBody
 from desktop_chat.ui.messages.message_layout import (
     BUBBLE_SHARE, build_parts, bubble_width, footer_beside, natural_width, notice_label,
 )
-from desktop_chat.ui.messages import thinking_block
+from desktop_chat.ui.messages import thinking_hooks
 from desktop_chat.ui.messages.message_meta import meta_text
 from desktop_chat.ui.messages.relative_time import TimeLabel
 from desktop_chat.ui.messages.render_snapshot import RenderedBody
@@ -373,12 +373,12 @@ class MessageWidget(QFrame):
                 self.body.set_markdown(message.text)  # final text differs from the stream: render in full
             self._rendered = (message.text, message.status)
         self._prerendered = None  # only ever for the first state shown
-        thinking_block.show_stored(self, message)  # the reasoning above the answer, if any
+        thinking_hooks.show_stored(self, message)  # the reasoning above the answer, if any
         self._update_chrome()
         self._fit_bubble()
 
     def append_text(self, text: str) -> None:
-        thinking_block.answer_started(self)  # the reasoning folds when the answer starts
+        thinking_hooks.answer_started(self)  # the reasoning folds when the answer starts
         if not self.body.streaming:
             self._rendered = None
             self.body.begin_stream(self._message.text)

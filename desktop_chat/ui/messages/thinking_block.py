@@ -9,26 +9,24 @@ Streaming keeps the GUI budget: pieces are appended (never re-rendered) as plain
 frame (coalesced like the answer's text), into a QPlainTextEdit whose height stops growing at a
 few lines (it scrolls inside, following the end while it streams).
 
-A MessageWidget gets its block on first need (`block_for`), at the top of its extras, above the
-answer and its sources. The module-level functions are the message widget's and view's hooks.
+A MessageWidget gets its block on first need (thinking_hooks.block_for), at the top of its extras,
+above the answer and its sources; the message widget and view reach it only through those hooks,
+so this module loads with the first message that has reasoning.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
-from desktop_chat.domain.messages import Message, MessageStatus
-
 if TYPE_CHECKING:  # parts load with the first message that has any (start-up speed)
     from desktop_chat.domain.parts import ThinkingPart
-    from desktop_chat.ui.messages.message_widget import MessageWidget
 
-__all__ = ["ThinkingBlock", "answer_started", "append", "block_for", "show_stored"]
+__all__ = ["ThinkingBlock"]
 
 FRAME_MS = 16  # pieces are appended at most once per frame
 MAX_LINES = 12  # the block's height stops growing here; the rest scrolls inside it
@@ -259,44 +257,3 @@ class ThinkingBlock(QFrame):
         super().paintEvent(event)
         painter = QPainter(self)
         painter.fillRect(1, 4, 2, max(0, self.height() - 8), getattr(self, "_rule", self.palette().mid().color()))
-
-
-# -- the hooks ---------------------------------------------------------------------------------------
-
-def block_for(widget: MessageWidget, *, create: bool = True) -> ThinkingBlock | None:
-    """The message's block, made (at the top of its extras) on first need."""
-    block: ThinkingBlock | None = getattr(widget, "_thinking_block", None)
-    if block is None and create:
-        block = ThinkingBlock(widget)
-        widget.extras.insertWidget(0, block)
-        widget._thinking_block = block  # type: ignore[attr-defined]
-    return block
-
-
-def append(widget: MessageWidget, text: str) -> None:
-    """Streaming reasoning for this message."""
-    block = block_for(widget)
-    assert block is not None
-    block.append(text)
-
-
-def answer_started(widget: MessageWidget) -> None:
-    block = block_for(widget, create=False)
-    if block is not None:
-        block.answer_started()
-
-
-def show_stored(widget: MessageWidget, message: Message) -> None:
-    """The message's stored reasoning (a new state of it, or a message shown from history)."""
-    parts = _thinking_parts(message.parts)
-    block = block_for(widget, create=bool(parts))
-    if block is not None and parts:
-        block.show_parts(parts, streaming=message.status == MessageStatus.STREAMING)
-
-
-def _thinking_parts(raw: list[dict[str, Any]]) -> list[ThinkingPart]:
-    if not raw or not any(isinstance(p, dict) and p.get("type") == "thinking" for p in raw):
-        return []  # the common case, without parsing anything
-    from desktop_chat.domain.parts import ThinkingPart, parts_from_list
-
-    return [p for p in parts_from_list(raw) if isinstance(p, ThinkingPart)]
