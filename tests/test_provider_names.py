@@ -28,9 +28,6 @@ ALLOWED = {
     # OllamaAdmin manages one endpoint, the Ollama server the settings name; its context lookup
     # answers for that endpoint only. An identity check of its own endpoint, not a kind test.
     ("chat/ollama_admin.py", "if endpoint_id != ENDPOINT_ID:  # not the endpoint this manages"),
-    # The start-up check lists heavy *modules* (the SDKs among them) that must not be imported
-    # before the first frame: import names, not a provider test.
-    ("ui/app.py", 'heavy: list[str] = sorted(m for m in ("anthropic", "openai", "keyring", "fitz", "pymupdf", "httpx",'),
 }
 
 
