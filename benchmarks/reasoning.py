@@ -80,7 +80,7 @@ def child(quick: bool) -> dict[str, Any]:
 async def window_turn(window: Any, prompt: str, thinking: str, expected: str) -> Any:
     """Enter → answer complete and rendered, reasoning shown whole; (ms, worst stall ms, top gaps)."""
     from benchmarks.stream import window_turn as answer_turn
-    from desktop_chat.ui.messages.thinking_block import block_for
+    from desktop_chat.ui.messages.thinking_hooks import block_for
 
     def reasoning_shown(answer: Any) -> bool:
         block = block_for(window.view.message_widget(answer.id), create=False)
