@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 __all__ = ["LOG_FILE_NAME", "setup_logging"]
 
@@ -41,21 +42,29 @@ class _LogFile(logging.FileHandler):
         self._backups = backups
 
     def emit(self, record: logging.LogRecord) -> None:
+        """As StreamHandler.emit, with the size check between formatting and writing (the line is
+        formatted once, where RotatingFileHandler formats it twice)."""
         try:
-            if self._would_overflow(record):
-                self._roll_over()
+            line = self.format(record) + self.terminator
+            stream = self._open_stream()
+            stream.seek(0, os.SEEK_END)
+            size = stream.tell()
+            if size > 0 and size + len(line) > self._max_bytes:
+                stream = self._roll_over()
+            stream.write(line)
+            self.flush()
+        except RecursionError:  # logging's own rule: never swallowed
+            raise
         except Exception:  # noqa: BLE001 - logging's rule: a failing handler never raises
             self.handleError(record)
-            return
-        super().emit(record)
 
-    def _would_overflow(self, record: logging.LogRecord) -> bool:
+    def _open_stream(self) -> TextIO:
         if self.stream is None:
             self.stream = self._open()
-        self.stream.seek(0, os.SEEK_END)
-        return self.stream.tell() > 0 and self.stream.tell() + len(self.format(record)) + 1 > self._max_bytes
+        return self.stream
 
-    def _roll_over(self) -> None:
+    def _roll_over(self) -> TextIO:
+        """desktop-chat.log becomes .1 (.1 becomes .2, … the oldest is dropped); a new file is opened."""
         if self.stream is not None:
             self.stream.close()
             self.stream = None
@@ -67,7 +76,7 @@ class _LogFile(logging.FileHandler):
             os.replace(base, f"{base}.1")
         else:
             os.remove(base)
-        self.stream = self._open()
+        return self._open_stream()
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
         if not self._failed:
