@@ -88,8 +88,7 @@ class CustomEndpoint:
 
 
 class Endpoint(NamedTuple):
-    """One place the user can send a turn to, fully resolved. (A NamedTuple: defined at every
-    start, where a frozen dataclass compiles each method it generates.)"""
+    """One place the user can send a turn to, fully resolved."""
 
     id: str
     kind: str  # "anthropic" | "openai" | "ollama" | "llamacpp" (the built-in engine)

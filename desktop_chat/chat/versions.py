@@ -13,8 +13,7 @@ __all__ = ["Versions"]
 
 
 class Versions(NamedTuple):
-    """A message's place among its versions: "‹ position+1 / len(ids) ›". (A NamedTuple: defined at
-    every start, where a frozen dataclass compiles each method it generates.)"""
+    """A message's place among its versions: "‹ position+1 / len(ids) ›"."""
 
     ids: tuple[str, ...]  # every version, oldest first
     position: int  # of the message itself, in ids

@@ -1,8 +1,7 @@
 """Messages and conversations as the engine and the store see them.
 
-The small immutable records a message carries (its documents, sources, the note of how they were
-sent) and a turn as sent to a provider (ChatMessage, DocumentPart) are NamedTuples: every start defines them, and a frozen dataclass compiles each method it
-generates (≈ 0.5 ms a class on Python 3.11)."""
+Immutable records (a message's documents, sources and delivery note; a turn as sent to a provider)
+are NamedTuples, mutable ones dataclasses (README, Layout: why)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def __getattr__(name: str) -> Any:
 ProviderKind = Literal["anthropic", "openai", "ollama", "llamacpp"]
 
 
-class _Family(NamedTuple):  # made at every start: cheaper to define than a frozen dataclass
+class _Family(NamedTuple):
     """Where a provider family's class lives (imported on first use) and what it can do."""
 
     module: str

@@ -31,9 +31,7 @@ EFFORTS = ("low", "medium", "high")
 
 
 class Capabilities(NamedTuple):
-    """What one provider family (or one of its models) can do. False / None where unknown.
-    (A NamedTuple: immutable, and defined at every start, where a frozen dataclass compiles each
-    of its generated methods.)"""
+    """What one provider family (or one of its models) can do. False / None where unknown."""
 
     native_pdf: bool = False  # reads a PDF as it is (pages as images and text): sent as a document part
     images: bool = False  # takes image input
@@ -188,7 +186,7 @@ def for_model(family: Capabilities, model: str, info: ModelInfo | None = None) -
     if not family.local:
         reasons, control = known_reasoning(model)
         caps = caps._replace(thinking=caps.thinking or reasons,
-                       reasoning_control=control if control == family.reasoning_control else None)
+                             reasoning_control=control if control == family.reasoning_control else None)
     if not family.local and not family.tools and known_tool_model(model):
         caps = caps._replace(tools=True)
     if not family.local and known_image_model(model):

@@ -72,7 +72,7 @@ def error_kind(exc: BaseException) -> str:
     return "other"
 
 
-class Migration(NamedTuple):  # made at every start: cheaper to define than a frozen dataclass
+class Migration(NamedTuple):
     """One step of the schema, applied once, in order, inside a transaction."""
 
     name: str

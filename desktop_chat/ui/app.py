@@ -325,7 +325,8 @@ def _report_handovers(window: Any, server: Any) -> None:
 # and the engine, and the smaller things a start has no use for (each was measured at start once).
 _NOT_BEFORE_THE_FIRST_FRAME = (
     "anthropic", "openai", "keyring", "fitz", "pymupdf", "httpx", "desktop_chat.chat.engine", "markdown_it",
-    "pygments", "logging.handlers", "desktop_chat.ui.messages.thinking_block", "desktop_chat.ui.messages.stream_buffer")
+    "pygments", "logging.handlers", "desktop_chat.ui.messages.thinking_block",
+    "desktop_chat.ui.messages.stream_buffer")
 
 
 def _test_hooks(window: Any) -> None:

@@ -77,9 +77,7 @@ def _validate_link(url: str) -> bool:
 
 
 class RenderTheme(NamedTuple):
-    """Colours (as #rrggbb) for rendered markdown; derive them with `theme_from_palette`.
-    (A NamedTuple: an immutable value, made at every start, and cheaper to define than a frozen
-    dataclass, which compiles each method it generates.)"""
+    """Colours (as #rrggbb) for rendered markdown; derive them with `theme_from_palette`."""
 
     dark: bool = False
     text: str = "#1f2328"

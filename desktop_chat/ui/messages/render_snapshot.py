@@ -33,7 +33,7 @@ FORMAT = 1
 MAX_BYTES = 4_000_000  # a few screens of answers; a larger file is not worth reading at start
 
 
-class RenderedBody(NamedTuple):  # made at every start: cheaper to define than a frozen dataclass
+class RenderedBody(NamedTuple):
     """A message body's HTML as the renderer made it, with its copy links' code and nonce."""
 
     html: str

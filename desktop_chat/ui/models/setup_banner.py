@@ -22,7 +22,7 @@ from desktop_chat.ui.common.labels import plain_label
 
 
 
-class BuiltinOffer(NamedTuple):  # made at every start: cheaper to define than a frozen dataclass
+class BuiltinOffer(NamedTuple):
     """What the built-in engine can offer a new user (only made when the engine is installed)."""
 
     model: str | None  # an installed model to use now; None: the default one can be downloaded

@@ -1,8 +1,7 @@
 """What each card of the welcome shows: plain values the controller sets and the panel draws.
 
 Their own module so that the window can hold a WelcomeController (it decides whether the welcome
-is needed) without importing the welcome's widgets, which most starts never build; NamedTuples
-because every start defines them, and a dataclass compiles each method it generates.
+is needed) without importing the welcome's widgets, which most starts never build.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ snapshot), and the background work that waits until the window has been painted.
 
 Why apart from MainWindow: the order matters for the time to the first frame and is easy to
 break. Nothing here runs before the window's first paint except _restore's quick store reads:
-code colours are held back until then (lexers.pause), and the
-keyring probe, the Ollama check and the local server start only after it.
+code colours are held back until then (lexers.pause), and the keyring probe, the Ollama check
+and the local server start only after it.
 """
 
 from __future__ import annotations
