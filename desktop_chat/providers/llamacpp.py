@@ -279,6 +279,13 @@ def _generation_error(exc: BaseException, label: str) -> errors.ChatError:
             "engine", "The conversation is too long for this model's context ({detail}). Start a new "
                       "conversation, or pick a model with a longer context."),
             detail=message), provider=label, detail=message)
+    if isinstance(exc, RuntimeError) and message.startswith("llama_decode returned 1"):
+        # llama.cpp's own meaning of 1: no free slot in the KV cache for the next batch, i.e. the
+        # context the model is loaded with is full (it logs "failed to find a memory slot").
+        log.warning("the built-in engine's context was full mid-answer (%s)", message)
+        return http_errors.broken_stream(label, Text.of(QT_TRANSLATE_NOOP(
+            "engine", "the model's context was full, with no room for the next word; a new conversation "
+                      "starts with room again")))
     log.error("the built-in engine failed while answering", exc_info=exc)
     return http_errors.broken_stream(label, Text.of(QT_TRANSLATE_NOOP(
         "engine", "llama.cpp failed ({kind}: {detail})"), kind=type(exc).__name__, detail=message[:200]))

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -294,6 +295,57 @@ async def test_a_gguf_llama_cpp_cannot_load_is_refused_with_its_architecture(tmp
     assert caught.value.message.startswith("llama.cpp could not load “Empty.gguf”: the file may be damaged")
     assert "(llama)" in caught.value.message
     assert MODEL_CACHE.in_use() == 0
+
+
+class _FullContextLlama:
+    """A loaded model whose KV cache fills after two words: llama-cpp-python raises what
+    llama_decode returned (1: no slot for the next token)."""
+
+    def tokenize(self, text: bytes, add_bos: bool = True, special: bool = False) -> list[int]:
+        return list(range(len(text.split())))
+
+    def create_completion(self, **_: object) -> Iterator[dict[str, object]]:
+        yield {"choices": [{"text": "Once upon", "finish_reason": None}]}
+        yield {"choices": [{"text": " a time", "finish_reason": None}]}
+        raise RuntimeError("llama_decode returned 1")
+
+
+class _OneModelCache:
+    """MODEL_CACHE's two calls the answer makes, for one already loaded model."""
+
+    def __init__(self, llama: object) -> None:
+        self.entry = SimpleNamespace(llama=llama, formatter=self._format)
+        self.released = 0
+
+    @staticmethod
+    def _format(messages: list[dict[str, str]]) -> SimpleNamespace:
+        prompt = "".join(f"<{m['role']}>{m['content']}" for m in messages)
+        return SimpleNamespace(prompt=prompt, stop=None, added_special=False, stopping_criteria=None)
+
+    def acquire(self, *_: object) -> SimpleNamespace:
+        return self.entry
+
+    def release(self, entry: object, idle_unload: float) -> None:
+        self.released += 1
+
+
+async def test_a_context_that_fills_mid_answer_is_said_in_plain_words_and_the_text_is_kept(tmp_path, monkeypatch):
+    from desktop_chat.providers import llamacpp
+
+    cache = _OneModelCache(_FullContextLlama())
+    monkeypatch.setattr(llamacpp, "MODEL_CACHE", cache)
+    monkeypatch.setattr(llamacpp, "import_llama_cpp", lambda label: SimpleNamespace(StoppingCriteriaList=list))
+    provider = provider_for(builtin_settings(write_gguf(tmp_path / "Tiny.gguf")))
+    received: list[str] = []
+    with pytest.raises(errors.BrokenStreamError) as caught:
+        async for event in provider.stream(ask("Tiny")):
+            if isinstance(event, TextDelta):
+                received.append(event.text)
+    assert "".join(received) == "Once upon a time"  # what came before the failure reached the caller
+    assert caught.value.message == ("The answer from Built-in broke off: the model's context was full, with no room "
+                                    "for the next word; a new conversation starts with room again. The text "
+                                    "received so far is kept.")
+    assert cache.released == 1
 
 
 def test_threads_default_to_what_the_machine_can_spare():

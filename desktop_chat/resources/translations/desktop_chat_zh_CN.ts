@@ -4606,6 +4606,10 @@ Ask something below and it will be kept here.</source>
         <translation>对话超出了此模型的上下文长度（{detail}）。请开始新的对话，或选择上下文更长的模型。</translation>
     </message>
     <message>
+        <source>the model&apos;s context was full, with no room for the next word; a new conversation starts with room again</source>
+        <translation>模型的上下文已满，放不下下一个词；新对话会重新有空间</translation>
+    </message>
+    <message>
         <source>llama.cpp failed ({kind}: {detail})</source>
         <translation>llama.cpp 出错（{kind}：{detail}）</translation>
     </message>
