@@ -26,7 +26,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QStandardPaths, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop_chat.ui.runtime.async_runner import AsyncRunner
@@ -245,6 +245,8 @@ class AttachmentController(QObject):
         folder = (self._ui_state() or {}).get(FOLDER_KEY)
         if isinstance(folder, str) and folder:
             return folder
+        from PySide6.QtCore import QStandardPaths  # (set up on first use: most starts never attach)
+
         return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
     def _remember_folder(self, files: list[str]) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from desktop_chat.ui.window.main_window import MainWindow
 
 __all__ = ["SettingsDoor"]
