@@ -250,6 +250,24 @@ def test_localized_is_chinese_under_the_zh_cn_translator(chinese) -> None:
     assert localized_error(RuntimeError("plain")) == "plain"
 
 
+def test_the_built_in_engine_is_named_in_the_readers_language(chinese) -> None:
+    """Its label is "Built-in", which the picker shows translated: its messages say the same."""
+    from desktop_chat.domain.messages import ChatMessage
+    from desktop_chat.domain.parts import InlineImage, TextPart
+    from desktop_chat.providers.base import ChatRequest
+    from desktop_chat.providers.llamacpp import _generation_error, _messages
+
+    full = _generation_error(RuntimeError("llama_decode returned 1"), "Built-in")
+    assert localized_error(full) == "来自 内置 的回答中断了：模型的上下文已满，放不下下一个词；新对话会重新有空间。已收到的文字会保留。"
+    assert full.provider == "Built-in" and full.message.startswith("The answer from Built-in broke off")
+    named = _generation_error(RuntimeError("llama_decode returned 1"), "My engine")  # a name of its own stays
+    assert localized_error(named).startswith("来自 My engine 的回答中断了")
+    photo = ChatRequest(model="m", messages=[ChatMessage("user", (InlineImage("image/png", "cG5n"), TextPart("What is it?")))])
+    with pytest.raises(errors.RequestRejectedError) as refused:
+        _messages(photo, "Built-in")
+    assert localized_error(refused.value).startswith("内置 ") and "Built-in" not in localized_error(refused.value)
+
+
 class _DroppingTranslator(QTranslator):
     """A translation that forgot the {provider} placeholder, and one that forgot {why}."""
 

@@ -206,13 +206,14 @@ def html_title(body: str) -> str | None:
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
-def broken_stream(provider: str, why: Text | str) -> errors.BrokenStreamError:
-    """*why*: as for cannot_connect."""
+def broken_stream(provider: str, why: Text | str, *, named: Text | None = None) -> errors.BrokenStreamError:
+    """*why*: as for cannot_connect. *named*: the provider's name in the sentence when its label is
+    not a name (the built-in engine's "Built-in", shown in the reader's language)."""
     return errors.BrokenStreamError(
         Text.of(
             QT_TRANSLATE_NOOP("engine", "The answer from {provider} broke off: {why}. "
                                         "The text received so far is kept."),
-            provider=provider, why=why,
+            provider=named or provider, why=why,
         ),
         provider=provider,
         detail=why,

@@ -70,6 +70,16 @@ class ModelCatalog(Protocol):
 
 # -- the provider ------------------------------------------------------------------------------------
 
+DEFAULT_LABEL = "Built-in"
+# How a sentence names the engine: the picker shows "Built-in" translated, and so do its messages.
+_NAME = Text.of(QT_TRANSLATE_NOOP("engine", "Built-in"))
+
+
+def _named(label: str) -> Text | None:
+    """The engine's name for a message when *label* is its own default (None: the label is a name)."""
+    return _NAME if label == DEFAULT_LABEL else None
+
+
 class LlamaCppProvider:
     """A Provider for the built-in engine. `catalog` and `runtime` come from whoever builds it,
     through the factory (create_provider's ProviderDependencies: chat/pool.py hands them over)."""
@@ -83,7 +93,7 @@ class LlamaCppProvider:
 
     @property
     def label(self) -> str:
-        return self.config.label or "Built-in"
+        return self.config.label or DEFAULT_LABEL
 
     async def list_models(self) -> list[ModelInfo]:
         if self.catalog is None:
@@ -247,7 +257,7 @@ def _messages(request: ChatRequest, label: str) -> list[dict[str, str]]:
     for message in request.messages:
         for part in message.parts:
             if not isinstance(part, TextPart):
-                raise cannot_send(label, part)
+                raise cannot_send(label, part, named=_named(label))
     messages = [{"role": "system", "content": request.system}] if request.system else []
     return messages + [{"role": m.role, "content": m.text} for m in request.messages]
 
@@ -285,10 +295,11 @@ def _generation_error(exc: BaseException, label: str) -> errors.ChatError:
         log.warning("the built-in engine's context was full mid-answer (%s)", message)
         return http_errors.broken_stream(label, Text.of(QT_TRANSLATE_NOOP(
             "engine", "the model's context was full, with no room for the next word; a new conversation "
-                      "starts with room again")))
+                      "starts with room again")), named=_named(label))
     log.error("the built-in engine failed while answering", exc_info=exc)
     return http_errors.broken_stream(label, Text.of(QT_TRANSLATE_NOOP(
-        "engine", "llama.cpp failed ({kind}: {detail})"), kind=type(exc).__name__, detail=message[:200]))
+        "engine", "llama.cpp failed ({kind}: {detail})"), kind=type(exc).__name__, detail=message[:200]),
+        named=_named(label))
 
 
 def _with_stop(text: str) -> str:

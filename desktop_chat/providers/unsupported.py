@@ -12,12 +12,13 @@ from desktop_chat.domain.parts import InlineImage, RequestPart, ThinkingPart, To
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 
 
-def cannot_send(provider: str, part: RequestPart) -> RequestRejectedError:
-    """The error for *part*, which *provider* (its label) cannot receive."""
+def cannot_send(provider: str, part: RequestPart, *, named: Text | None = None) -> RequestRejectedError:
+    """The error for *part*, which *provider* (its label) cannot receive; *named* as for
+    http_errors.broken_stream."""
     return RequestRejectedError(Text.of(QT_TRANSLATE_NOOP(
         "engine", "{provider} cannot receive {kind} in a conversation, so nothing was sent. "
                   "Continue this conversation with a provider that can."),
-        provider=provider, kind=_kind(part)), provider=provider)
+        provider=named or provider, kind=_kind(part)), provider=provider)
 
 
 def _kind(part: RequestPart) -> Text:

@@ -4594,6 +4594,10 @@ Ask something below and it will be kept here.</source>
         <translation>可用内存不足，无法加载“{file}”。请关闭其他程序，或选择更小的模型。</translation>
     </message>
     <message>
+        <source>Built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
         <source>There is no built-in model called “{model}”. Install the default one with `desktop-chat models install smollm2`, or add a GGUF file in Settings.</source>
         <translation>没有名为“{model}”的内置模型。请用 `desktop-chat models install smollm2` 安装默认模型，或在设置中添加 GGUF 文件。</translation>
     </message>
