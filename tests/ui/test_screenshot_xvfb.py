@@ -286,3 +286,40 @@ def test_the_real_app_answers_under_xvfb_and_is_photographed(tmp_path, theme, la
     assert answer.status == MessageStatus.COMPLETE and answer.text == LONG_ANSWER
 
 
+_DIALOG_BUTTONS_CHILD = """
+import sys
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from desktop_chat.ui.common import theme
+
+app = QApplication([])
+
+def icons() -> str:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    return " ".join("icon" if not box.button(b).icon().isNull() else "words"
+                    for b in (QDialogButtonBox.StandardButton.Save, QDialogButtonBox.StandardButton.Cancel))
+
+print("qt:", icons())
+for look in sys.argv[1:]:
+    theme.apply_theme(app, look)
+    print(look + ":", icons())
+"""
+
+
+@pytest.mark.xvfb
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (apt-get install xvfb)")
+def test_dialog_buttons_are_words_where_the_desktop_asks_for_icons(tmp_path):
+    """On X11 without a desktop's own theme (a newcomer's Xvfb run), Qt gives dialog buttons its
+    standard icons: a floppy disk on Save, a red cross on Cancel. Our style sheet turns them off, in
+    every look; Qt's own answer first, to show that the platform really asks for them here."""
+    xvfb, display = _start_xvfb()
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "WAYLAND_DISPLAY"}
+        env.update(QT_QPA_PLATFORM="xcb", DISPLAY=display, DESKTOP_CHAT_HOME=str(tmp_path))
+        out = subprocess.run([sys.executable, "-c", _DIALOG_BUTTONS_CHILD, "system", "light", "dark"], env=env,
+                             capture_output=True, text=True, timeout=60)
+    finally:
+        xvfb.kill()
+        xvfb.wait()
+    lines = [line for line in out.stdout.splitlines() if ":" in line]
+    assert lines == ["qt: icon icon", "system: words words", "light: words words", "dark: words words"], out.stderr
+

@@ -64,6 +64,10 @@ QGroupBox {{ border: none; margin-top: {ty.ui + 12}px; padding-top: 4px; font-we
 QGroupBox::title {{ subcontrol-origin: margin; subcontrol-position: top left; left: 0; padding: 0 0 4px 0;
     color: {c.text}; }}
 
+/* Dialog buttons are words: a desktop theme that asks for icons on them (the generic X11 one does)
+   gave Save a floppy disk and Cancel a red cross, in every dialog and message box. */
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
+
 /* Menus everywhere: rounded (their windows are translucent: theme.round_menu), a little air around
    the items, the hover colour for the one under the mouse. */
 QMenu {{ background: {c.surface}; color: {c.text}; border: 1px solid {c.border}; border-radius: {r.m}px;
