@@ -51,7 +51,7 @@ from desktop_chat.providers.base import ModelInfo
 from desktop_chat.providers.gguf import GGUFError, GGUFInfo, read_gguf_info
 from desktop_chat.providers.engine_install import engine_install_command  # for the front ends
 from desktop_chat.providers.llamacpp import no_such_model
-from desktop_chat.providers.llamacpp_runtime import MODEL_CACHE, LocalRuntime, loaded_context
+from desktop_chat.providers.llamacpp_runtime import DEFAULT_LABEL, MODEL_CACHE, LocalRuntime, loaded_context
 
 __all__ = [
     "DEFAULT_MODEL", "KNOWN_MODELS", "InstallCancelled", "InstallProgress", "LocalModel", "LocalModelError",
@@ -214,7 +214,7 @@ class LocalModels:
         """The file to load for `model` (LlamaCppProvider's ModelCatalog). A ChatError if none."""
         found = self.find(model)
         if found is None:
-            raise errors.ModelNotFoundError(no_such_model(model), provider="Built-in")
+            raise errors.ModelNotFoundError(no_such_model(model), provider=DEFAULT_LABEL)
         return found.path  # a file gone since is said by the provider, in its words
 
     def context_tokens(self, model: str) -> int | None:

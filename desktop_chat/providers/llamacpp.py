@@ -47,7 +47,8 @@ from desktop_chat.domain.parts import TextPart
 from desktop_chat.domain.texts import QT_TRANSLATE_NOOP, Text
 from desktop_chat.providers import http_errors
 from desktop_chat.providers.base import ChatRequest, ModelInfo, ProviderConfig
-from desktop_chat.providers.llamacpp_runtime import MODEL_CACHE, GenerationStats, LocalRuntime, import_llama_cpp
+from desktop_chat.providers.llamacpp_runtime import (DEFAULT_LABEL, MODEL_CACHE, GenerationStats, LocalRuntime,
+                                                      import_llama_cpp)
 from desktop_chat.providers.unsupported import cannot_send
 
 __all__ = ["LlamaCppProvider", "ModelCatalog", "no_such_model"]
@@ -70,7 +71,6 @@ class ModelCatalog(Protocol):
 
 # -- the provider ------------------------------------------------------------------------------------
 
-DEFAULT_LABEL = "Built-in"
 # How a sentence names the engine: the picker shows "Built-in" translated, and so do its messages.
 _NAME = Text.of(QT_TRANSLATE_NOOP("engine", "Built-in"))
 

@@ -28,12 +28,13 @@ from desktop_chat.providers.engine_install import engine_install_command
 from desktop_chat.providers.gguf import GGUFError, read_gguf_info
 
 __all__ = [
-    "DEFAULT_CONTEXT_CAP", "DEFAULT_IDLE_UNLOAD", "MODEL_CACHE", "GenerationStats", "LocalRuntime",
+    "DEFAULT_CONTEXT_CAP", "DEFAULT_IDLE_UNLOAD", "DEFAULT_LABEL", "MODEL_CACHE", "GenerationStats", "LocalRuntime",
     "default_threads", "engine_available", "engine_missing_error", "import_llama_cpp", "loaded_context",
 ]
 
 log = logging.getLogger("desktop_chat.providers.llamacpp")  # (its lines were always the provider's)
 
+DEFAULT_LABEL = "Built-in"  # the engine's provider label when its endpoint gives none (config names it so too)
 DEFAULT_CONTEXT_CAP = 4096  # tokens; the KV cache of a model's full trained context can be gigabytes
 DEFAULT_IDLE_UNLOAD = 600.0  # seconds an unused model stays in memory
 MIN_CONTEXT = 512
@@ -88,7 +89,7 @@ def engine_missing_error(detail: str | None = None) -> errors.ConfigurationError
     return errors.ConfigurationError(Text.of(QT_TRANSLATE_NOOP(
         "engine", "The built-in engine is not installed. Install it with {command} (it compiles llama.cpp, "
                   "a few minutes), or pick another provider."), command=engine_install_command()),
-        provider="Built-in", detail=detail)
+        provider=DEFAULT_LABEL, detail=detail)
 
 
 # -- loaded models -------------------------------------------------------------------------------------
