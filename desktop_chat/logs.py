@@ -37,6 +37,8 @@ class _LogFile(logging.FileHandler):
     _failed = False
 
     def __init__(self, path: str, *, max_bytes: int, backups: int) -> None:
+        if backups < 1:  # (RotatingFileHandler's 0, "never roll over", is not a case this app has)
+            raise ValueError(f"a rolled-over log keeps at least one backup, not {backups}")
         super().__init__(path, mode="a", encoding="utf-8")
         self._max_bytes = max_bytes
         self._backups = backups
@@ -72,10 +74,7 @@ class _LogFile(logging.FileHandler):
         for older in range(self._backups - 1, 0, -1):
             if os.path.exists(f"{base}.{older}"):
                 os.replace(f"{base}.{older}", f"{base}.{older + 1}")
-        if self._backups > 0:
-            os.replace(base, f"{base}.1")
-        else:
-            os.remove(base)
+        os.replace(base, f"{base}.1")
         return self._open_stream()
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
